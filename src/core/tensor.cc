@@ -1,0 +1,61 @@
+// Tensor storage.
+#include "core/tensor.h"
+
+#include <cstdlib>
+#include <cstring>
+#include <new>
+
+namespace vigil {
+
+namespace {
+constexpr size_t kAlignment = 64;
+
+std::shared_ptr<std::byte> allocate_zeroed(size_t bytes) {
+  const size_t rounded = (bytes + kAlignment - 1) / kAlignment * kAlignment + kAlignment;
+  void* memory = std::aligned_alloc(kAlignment, rounded);
+  if (!memory) throw std::bad_alloc();
+  std::memset(memory, 0, rounded);
+  return std::shared_ptr<std::byte>(static_cast<std::byte*>(memory), [](std::byte* p) { std::free(p); });
+}
+}  // namespace
+
+Tensor::Tensor(DType dtype, Shape shape) : dtype_(dtype), shape_(std::move(shape)) {
+  for (int64_t d : shape_) check_input(d >= 0, "tensor shape ", shape_to_string(shape_), " has a negative dimension");
+  check_input(dtype_size(dtype_) > 0, "tensors of element type ", dtype_name(dtype_), " are not supported");
+  storage_ = allocate_zeroed(nbytes());
+}
+
+Tensor Tensor::reshaped(Shape shape) const {
+  assert(shape_numel(shape) == numel());
+  Tensor view = *this;
+  view.shape_ = std::move(shape);
+  return view;
+}
+
+Tensor Tensor::clone() const {
+  Tensor copy(dtype_, shape_);
+  if (nbytes()) std::memcpy(copy.raw(), raw(), nbytes());
+  return copy;
+}
+
+std::vector<int64_t> Tensor::to_int64_vector() const {
+  std::vector<int64_t> values(static_cast<size_t>(numel()));
+  dispatch_dtype(dtype_, "integer tensor", [&](auto tag) {
+    using T = typename decltype(tag)::type;
+    const T* in = data<T>();
+    for (size_t i = 0; i < values.size(); ++i) values[i] = convert_element<int64_t>(in[i]);
+  });
+  return values;
+}
+
+std::vector<double> Tensor::to_double_vector() const {
+  std::vector<double> values(static_cast<size_t>(numel()));
+  dispatch_dtype(dtype_, "numeric tensor", [&](auto tag) {
+    using T = typename decltype(tag)::type;
+    const T* in = data<T>();
+    for (size_t i = 0; i < values.size(); ++i) values[i] = convert_element<double>(in[i]);
+  });
+  return values;
+}
+
+}  // namespace vigil

@@ -1,0 +1,68 @@
+// Tensor: an element type, a shape and a shared, 64-byte aligned buffer. Copies share
+// the buffer (like a shared_ptr); clone() copies the data. Every value that flows
+// through a session is a Tensor.
+#pragma once
+
+#include <cassert>
+#include <cstddef>
+#include <memory>
+
+#include "core/dtype.h"
+#include "core/shape.h"
+
+namespace vigil {
+
+class Tensor {
+ public:
+  Tensor() = default;
+  // A zero-filled tensor.
+  Tensor(DType dtype, Shape shape);
+
+  template <class T>
+  static Tensor from_vector(Shape shape, const std::vector<T>& values) {
+    Tensor tensor(dtype_of<T>(), std::move(shape));
+    assert(static_cast<int64_t>(values.size()) == tensor.numel());
+    T* out = tensor.data<T>();
+    for (size_t i = 0; i < values.size(); ++i) out[i] = values[i];
+    return tensor;
+  }
+  template <class T>
+  static Tensor scalar(T value) { return from_vector<T>({}, {value}); }
+
+  bool empty() const { return dtype_ == DType::Undefined; }
+  DType dtype() const { return dtype_; }
+  const Shape& shape() const { return shape_; }
+  int64_t rank() const { return static_cast<int64_t>(shape_.size()); }
+  int64_t dim(int64_t axis) const { return shape_[axis]; }
+  int64_t numel() const { return shape_numel(shape_); }
+  size_t nbytes() const { return static_cast<size_t>(numel()) * dtype_size(dtype_); }
+
+  void* raw() { return storage_.get(); }
+  const void* raw() const { return storage_.get(); }
+  template <class T>
+  T* data() {
+    assert(dtype_of<T>() == dtype_);
+    return static_cast<T*>(raw());
+  }
+  template <class T>
+  const T* data() const {
+    assert(dtype_of<T>() == dtype_);
+    return static_cast<const T*>(raw());
+  }
+
+  // The same buffer seen with another shape of the same element count.
+  Tensor reshaped(Shape shape) const;
+  // A deep copy.
+  Tensor clone() const;
+  // Elements as int64 (any integer type), e.g. for shape or axes inputs.
+  std::vector<int64_t> to_int64_vector() const;
+  // Elements as double (any numeric type).
+  std::vector<double> to_double_vector() const;
+
+ private:
+  DType dtype_ = DType::Undefined;
+  Shape shape_;
+  std::shared_ptr<std::byte> storage_;
+};
+
+}  // namespace vigil

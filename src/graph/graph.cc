@@ -1,0 +1,100 @@
+// Graph validation and topological ordering (Kahn's algorithm, stable in file order).
+#include "graph/graph.h"
+
+#include <deque>
+#include <set>
+#include <unordered_map>
+
+#include "core/error.h"
+
+namespace vigil {
+
+std::string value_info_to_string(const ValueInfo& info) {
+  std::string text = dtype_name(info.dtype);
+  if (!info.has_shape) return text + "[?]";
+  text += "[";
+  for (size_t i = 0; i < info.dims.size(); ++i) {
+    if (i) text += ", ";
+    const Dim& dim = info.dims[i];
+    text += dim.is_fixed() ? std::to_string(dim.value) : (dim.symbol.empty() ? "?" : dim.symbol);
+  }
+  return text + "]";
+}
+
+std::string Node::describe() const {
+  std::string text = "node '" + (name.empty() ? (outputs.empty() ? op_type : outputs[0]) : name) + "' (";
+  if (!domain.empty() && domain != "ai.onnx") text += domain + ".";
+  return text + op_type + ")";
+}
+
+void Graph::validate_and_sort(const std::vector<std::string>& outer_scope) {
+  std::unordered_map<std::string, size_t> producer;  // value -> node index
+  std::set<std::string> available(outer_scope.begin(), outer_scope.end());
+  for (const ValueInfo& input : inputs) available.insert(input.name);
+  for (const auto& [name, tensor] : initializers) available.insert(name);
+
+  for (size_t n = 0; n < nodes.size(); ++n) {
+    for (const std::string& output : nodes[n].outputs) {
+      if (output.empty()) continue;
+      auto [it, inserted] = producer.try_emplace(output, n);
+      if (!inserted) {
+        fail_bad_input(nodes[n].describe(), ": value '", output, "' is already produced by ",
+                       nodes[it->second].describe());
+      }
+    }
+  }
+
+  // Kahn's algorithm over node dependencies.
+  std::vector<std::vector<size_t>> consumers(nodes.size());
+  std::vector<size_t> pending(nodes.size(), 0);
+  for (size_t n = 0; n < nodes.size(); ++n) {
+    std::set<size_t> depends_on;
+    for (const std::string& input : nodes[n].inputs) {
+      if (input.empty()) continue;
+      auto it = producer.find(input);
+      if (it != producer.end()) {
+        depends_on.insert(it->second);
+      } else {
+        check_input(available.count(input), nodes[n].describe(), ": input '", input,
+                    "' is not produced by any node, graph input or initializer");
+      }
+    }
+    for (size_t d : depends_on) consumers[d].push_back(n);
+    pending[n] = depends_on.size();
+  }
+  std::deque<size_t> ready;
+  for (size_t n = 0; n < nodes.size(); ++n) {
+    if (pending[n] == 0) ready.push_back(n);
+  }
+  std::vector<size_t> order;
+  while (!ready.empty()) {
+    size_t n = ready.front();
+    ready.pop_front();
+    order.push_back(n);
+    for (size_t c : consumers[n]) {
+      if (--pending[c] == 0) ready.push_back(c);
+    }
+  }
+  if (order.size() != nodes.size()) {
+    for (size_t n = 0; n < nodes.size(); ++n) {
+      check_input(pending[n] == 0, "the graph has a cycle through ", nodes[n].describe());
+    }
+  }
+  std::vector<Node> sorted;
+  sorted.reserve(nodes.size());
+  for (size_t n : order) sorted.push_back(std::move(nodes[n]));
+  nodes = std::move(sorted);
+
+  for (const ValueInfo& output : outputs) {
+    check_input(producer.count(output.name) || available.count(output.name), "graph output '",
+                output.name, "' is not produced by any node, graph input or initializer");
+  }
+}
+
+int64_t Model::opset_for(const std::string& domain) const {
+  const std::string key = domain == "ai.onnx" ? "" : domain;
+  auto it = opsets.find(key);
+  return it == opsets.end() ? 0 : it->second;
+}
+
+}  // namespace vigil

@@ -1,0 +1,16 @@
+// NumPy .npy files (format versions 1-3, little-endian, C order), the format of
+// `vigil run` inputs and outputs.
+#pragma once
+
+#include <string>
+
+#include "core/tensor.h"
+
+namespace vigil {
+
+Tensor read_npy_file(const std::string& path);
+Tensor parse_npy(const std::string& bytes, const std::string& what);
+std::string serialize_npy(const Tensor& tensor);
+void write_npy_file(const Tensor& tensor, const std::string& path);  // atomic
+
+}  // namespace vigil

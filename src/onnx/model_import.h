@@ -1,0 +1,18 @@
+// Loading an ONNX file into vigil's graph IR through the official onnx library: parse,
+// run the onnx checker (its findings become one plain error line), run onnx shape
+// inference (failures become a warning; the graph still loads), convert every node,
+// attribute, initializer and subgraph, then validate and sort the graph.
+#pragma once
+
+#include <memory>
+#include <string>
+
+#include "graph/graph.h"
+
+namespace vigil {
+
+std::shared_ptr<Model> load_model(const std::string& path);
+// The same from bytes already in memory; `path` names the source and locates external data.
+std::shared_ptr<Model> load_model_from_bytes(const std::string& bytes, const std::string& path);
+
+}  // namespace vigil

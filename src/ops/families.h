@@ -1,0 +1,27 @@
+// The operator families. Each function, defined in the family's own file, adds that
+// family's operators to the registry; registry.cc calls every one of them.
+#pragma once
+
+namespace vigil {
+
+class OpRegistry;
+
+void register_unary_operators(OpRegistry& registry);        // unary_ops.cc: math, activations
+void register_binary_operators(OpRegistry& registry);       // binary_ops.cc: arithmetic, comparison, logic
+void register_variadic_operators(OpRegistry& registry);     // variadic_ops.cc: Sum, Mean, Max, Min, Where
+void register_cast_operators(OpRegistry& registry);         // cast_ops.cc: Cast, CastLike
+void register_conv_operators(OpRegistry& registry);         // conv.cc, conv_transpose.cc
+void register_pool_operators(OpRegistry& registry);         // pool.cc
+void register_normalization_operators(OpRegistry& registry);  // normalization.cc
+void register_matmul_operators(OpRegistry& registry);       // matmul.cc: MatMul, Gemm, Einsum
+void register_softmax_operators(OpRegistry& registry);      // softmax.cc: Softmax, LogSoftmax, Hardmax, losses
+void register_reduce_operators(OpRegistry& registry);       // reduce.cc, arg_reduce.cc
+void register_shape_operators(OpRegistry& registry);        // shape_ops.cc: Reshape, Flatten, Squeeze, ...
+void register_tensor_operators(OpRegistry& registry);       // tensor_ops.cc: Concat, Split, Slice, Transpose, ...
+void register_index_operators(OpRegistry& registry);        // index_ops.cc: Gather*, Scatter*, OneHot, ...
+void register_generator_operators(OpRegistry& registry);    // generator_ops.cc: Constant, Range, ...
+void register_resize_operators(OpRegistry& registry);       // resize.cc
+void register_ordering_operators(OpRegistry& registry);     // ordering_ops.cc: TopK, NonZero, Unique, CumSum, Trilu
+void register_control_flow_operators(OpRegistry& registry); // control_flow.cc: If, Loop, Scan
+
+}  // namespace vigil

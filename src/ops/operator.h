@@ -1,0 +1,54 @@
+// The operator interface. A session creates one Operator per node, once: creation reads
+// the attributes and may prepare constant weights (packing comes with the fast kernels).
+// run() receives the input tensors (nullptr for an omitted optional input), computes the
+// output shapes from the actual inputs, allocates and fills the outputs.
+#pragma once
+
+#include <functional>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "core/tensor.h"
+#include "graph/graph.h"
+
+namespace vigil {
+
+using OpInputs = std::vector<const Tensor*>;
+using OpOutputs = std::vector<Tensor>;
+
+class Operator {
+ public:
+  virtual ~Operator() = default;
+  // `outputs` has one slot per node output, all empty on entry.
+  virtual void run(const OpInputs& inputs, OpOutputs& outputs) = 0;
+};
+
+// What an operator factory knows about the node it builds.
+struct OpCreateInfo {
+  const Node& node;
+  int64_t opset = 0;  // the model's opset version for the node's domain
+  const Model* model = nullptr;  // for subgraph-holding operators
+  // Initializer tensors known at creation time, by name (weights); nullptr if not constant.
+  std::function<const Tensor*(const std::string&)> find_constant;
+  int threads = 1;
+
+  const Attributes& attributes() const { return node.attributes; }
+  std::string describe() const { return node.describe(); }
+};
+
+using OpFactory = std::unique_ptr<Operator> (*)(const OpCreateInfo& info);
+
+// An Operator whose run is a callable; most reference operators are written as
+//   return make_operator([alpha](const OpInputs& in, OpOutputs& out) { ... });
+using OpRunFunction = std::function<void(const OpInputs&, OpOutputs&)>;
+std::unique_ptr<Operator> make_operator(OpRunFunction run);
+
+// Helpers for operator bodies: the input at `index`, required to be present; its
+// presence test; the number of inputs given.
+const Tensor& require_input(const OpInputs& inputs, size_t index, const std::string& what);
+inline bool has_input(const OpInputs& inputs, size_t index) {
+  return index < inputs.size() && inputs[index] != nullptr;
+}
+
+}  // namespace vigil

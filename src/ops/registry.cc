@@ -1,0 +1,48 @@
+// The registry instance, filled once from every operator family.
+#include "ops/registry.h"
+
+#include "ops/families.h"
+
+namespace vigil {
+
+const OpRegistry& OpRegistry::instance() {
+  static const OpRegistry registry = [] {
+    OpRegistry r;
+    register_unary_operators(r);
+    register_binary_operators(r);
+    register_variadic_operators(r);
+    register_cast_operators(r);
+    register_conv_operators(r);
+    register_pool_operators(r);
+    register_normalization_operators(r);
+    register_matmul_operators(r);
+    register_softmax_operators(r);
+    register_reduce_operators(r);
+    register_shape_operators(r);
+    register_tensor_operators(r);
+    register_index_operators(r);
+    register_generator_operators(r);
+    register_resize_operators(r);
+    register_ordering_operators(r);
+    register_control_flow_operators(r);
+    return r;
+  }();
+  return registry;
+}
+
+void OpRegistry::add(const std::string& domain, const std::string& op_type, OpFactory factory) {
+  factories_[{domain, op_type}] = factory;
+}
+
+OpFactory OpRegistry::find(const std::string& domain, const std::string& op_type) const {
+  auto it = factories_.find({domain == "ai.onnx" ? "" : domain, op_type});
+  return it == factories_.end() ? nullptr : it->second;
+}
+
+std::vector<std::pair<std::string, std::string>> OpRegistry::list() const {
+  std::vector<std::pair<std::string, std::string>> names;
+  for (const auto& [key, factory] : factories_) names.push_back(key);
+  return names;
+}
+
+}  // namespace vigil

@@ -1,0 +1,9 @@
+// STUB: to be written.
+#include "ops/families.h"
+#include "ops/registry.h"
+
+namespace vigil {
+
+void register_variadic_operators(OpRegistry& registry) {}
+
+}  // namespace vigil

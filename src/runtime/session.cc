@@ -1,0 +1,217 @@
+// Session compilation and execution.
+#include "runtime/session.h"
+
+#include <algorithm>
+#include <set>
+
+#include "core/error.h"
+#include "core/log.h"
+#include "ops/registry.h"
+
+namespace vigil {
+
+struct Session::Step {
+  const Node* node;
+  std::unique_ptr<Operator> op;
+  std::vector<int> inputs;   // slot per input; -1 for an omitted optional input
+  std::vector<int> outputs;  // slot per output; -1 for an unused optional output
+  std::vector<int> release;  // slots whose last reader is this step
+};
+
+namespace {
+
+void collect_outer_values(const Graph& graph, std::set<std::string>& defined, std::set<std::string>& used) {
+  for (const ValueInfo& input : graph.inputs) defined.insert(input.name);
+  for (const auto& [name, tensor] : graph.initializers) defined.insert(name);
+  for (const Node& node : graph.nodes) {
+    for (const std::string& output : node.outputs) defined.insert(output);
+  }
+  for (const Node& node : graph.nodes) {
+    for (const std::string& input : node.inputs) {
+      if (!input.empty() && !defined.count(input)) used.insert(input);
+    }
+    for (const auto& [name, attribute] : node.attributes.all()) {
+      std::vector<std::shared_ptr<const Graph>> subgraphs = attribute.graphs;
+      if (attribute.g) subgraphs.push_back(attribute.g);
+      for (const auto& subgraph : subgraphs) {
+        std::set<std::string> inner_defined = defined;
+        std::set<std::string> inner_used;
+        collect_outer_values(*subgraph, inner_defined, inner_used);
+        for (const std::string& name : inner_used) {
+          if (!defined.count(name)) used.insert(name);
+        }
+      }
+    }
+  }
+}
+
+bool has_subgraph(const Node& node) {
+  for (const auto& [name, attribute] : node.attributes.all()) {
+    if (attribute.g || !attribute.graphs.empty()) return true;
+  }
+  return false;
+}
+
+}  // namespace
+
+std::vector<std::string> subgraph_outer_values(const Graph& graph) {
+  std::set<std::string> defined, used;
+  collect_outer_values(graph, defined, used);
+  return {used.begin(), used.end()};
+}
+
+Session::Session(std::shared_ptr<const Model> model, SessionOptions options)
+    : owned_model_(std::move(model)), model_(owned_model_.get()), graph_(&model_->graph), options_(options) {
+  compile({});
+}
+
+Session::Session(const Graph& graph, const Model& model, const std::vector<std::string>& outer_values,
+                 SessionOptions options)
+    : model_(&model), graph_(&graph), options_(options) {
+  compile(outer_values);
+}
+
+Session::~Session() = default;
+
+void Session::compile(const std::vector<std::string>& outer_values) {
+  auto slot_for = [&](const std::string& name) {
+    auto [it, inserted] = slot_of_.try_emplace(name, static_cast<int>(slot_of_.size()));
+    return it->second;
+  };
+  for (const auto& [name, tensor] : graph_->initializers) {
+    const int slot = slot_for(name);
+    if (constants_.size() <= static_cast<size_t>(slot)) constants_.resize(slot + 1);
+    constants_[slot] = tensor;
+  }
+  for (const ValueInfo& input : graph_->inputs) {
+    input_slots_.push_back(slot_for(input.name));
+    input_names_.push_back(input.name);
+  }
+  for (const std::string& name : outer_values) {
+    input_slots_.push_back(slot_for(name));
+    input_names_.push_back(name);
+  }
+
+  auto find_constant = [this](const std::string& name) -> const Tensor* {
+    auto it = graph_->initializers.find(name);
+    return it == graph_->initializers.end() ? nullptr : &it->second;
+  };
+  const OpRegistry& registry = OpRegistry::instance();
+  for (const Node& node : graph_->nodes) {
+    OpFactory factory = registry.find(node.domain, node.op_type);
+    if (!factory) {
+      fail_unsupported(node.describe(), ": operator '", node.op_type, "' of domain '",
+                       node.domain.empty() ? "ai.onnx" : node.domain, "' is not supported by vigil");
+    }
+    Step step;
+    step.node = &node;
+    std::vector<std::string> input_names = node.inputs;
+    if (has_subgraph(node)) {
+      // Values the subgraphs read from this scope travel as extra inputs after the node's own.
+      Graph probe;
+      probe.nodes.push_back(node);
+      for (const std::string& name : subgraph_outer_values(probe)) {
+        if (std::find(input_names.begin(), input_names.end(), name) == input_names.end()) input_names.push_back(name);
+      }
+    }
+    for (const std::string& name : input_names) step.inputs.push_back(name.empty() ? -1 : slot_for(name));
+    for (const std::string& name : node.outputs) step.outputs.push_back(name.empty() ? -1 : slot_for(name));
+    OpCreateInfo info{node, model_->opset_for(node.domain), model_, find_constant, options_.threads};
+    try {
+      step.op = factory(info);
+    } catch (const Error& e) {
+      const std::string message = e.what();
+      if (message.rfind("node '", 0) == 0) throw;
+      throw Error(e.kind(), node.describe() + ": " + message);
+    }
+    steps_.push_back(std::move(step));
+  }
+  for (const ValueInfo& output : graph_->outputs) output_slots_.push_back(slot_for(output.name));
+  if (constants_.size() < slot_of_.size()) constants_.resize(slot_of_.size());
+
+  // Liveness: a value is released after its last reader unless it is a graph output or constant.
+  std::set<int> keep(output_slots_.begin(), output_slots_.end());
+  std::vector<int> last_reader(slot_of_.size(), -1);
+  for (size_t s = 0; s < steps_.size(); ++s) {
+    for (int slot : steps_[s].inputs) {
+      if (slot >= 0) last_reader[slot] = static_cast<int>(s);
+    }
+  }
+  for (size_t slot = 0; slot < last_reader.size(); ++slot) {
+    if (last_reader[slot] >= 0 && !keep.count(static_cast<int>(slot)) && constants_[slot].empty()) {
+      steps_[last_reader[slot]].release.push_back(static_cast<int>(slot));
+    }
+  }
+}
+
+void Session::check_feed(const ValueInfo& declared, const Tensor& tensor,
+                         std::map<std::string, int64_t>& symbols) const {
+  const std::string expected = value_info_to_string(declared);
+  const std::string got = dtype_name(tensor.dtype()) + shape_to_string(tensor.shape());
+  check_input(declared.dtype == DType::Undefined || declared.dtype == tensor.dtype(), "input '", declared.name,
+              "': expected ", expected, ", got ", got);
+  if (!declared.has_shape) return;
+  check_input(declared.dims.size() == tensor.shape().size(), "input '", declared.name, "': expected ", expected,
+              ", got ", got);
+  for (size_t i = 0; i < declared.dims.size(); ++i) {
+    const Dim& dim = declared.dims[i];
+    if (dim.is_fixed()) {
+      check_input(dim.value == tensor.dim(i), "input '", declared.name, "': expected ", expected, ", got ", got);
+    } else if (!dim.symbol.empty()) {
+      auto [it, inserted] = symbols.try_emplace(dim.symbol, tensor.dim(i));
+      check_input(it->second == tensor.dim(i), "input '", declared.name, "': dimension '", dim.symbol, "' is ",
+                  tensor.dim(i), " here but ", it->second, " in another input");
+    }
+  }
+}
+
+std::vector<Tensor> Session::run(const std::map<std::string, Tensor>& feeds) {
+  std::vector<Tensor> values = constants_;
+  std::map<std::string, int64_t> symbols;
+  for (size_t i = 0; i < input_slots_.size(); ++i) {
+    auto it = feeds.find(input_names_[i]);
+    check_input(it != feeds.end(), "input '", input_names_[i], "' is required but was not given");
+    if (i < graph_->inputs.size()) check_feed(graph_->inputs[i], it->second, symbols);
+    values[input_slots_[i]] = it->second;
+  }
+  for (const auto& [name, tensor] : feeds) {
+    check_input(std::find(input_names_.begin(), input_names_.end(), name) != input_names_.end() ||
+                    graph_->initializers.count(name),
+                "'", name, "' is not an input of the model");
+    // An initializer may be overridden by a feed of the same name (older models list them as inputs).
+    if (graph_->initializers.count(name)) values[slot_of_.at(name)] = tensor;
+  }
+
+  OpInputs inputs;
+  OpOutputs outputs;
+  for (Step& step : steps_) {
+    inputs.assign(step.inputs.size(), nullptr);
+    for (size_t i = 0; i < step.inputs.size(); ++i) {
+      const int slot = step.inputs[i];
+      if (slot < 0) continue;
+      check_input(!values[slot].empty(), step.node->describe(), ": input #", i, " has no value");
+      inputs[i] = &values[slot];
+    }
+    outputs.assign(step.outputs.size(), Tensor());
+    try {
+      step.op->run(inputs, outputs);
+    } catch (const Error& e) {
+      const std::string message = e.what();
+      if (message.rfind("node '", 0) == 0) throw;
+      throw Error(e.kind(), step.node->describe() + ": " + message);
+    }
+    for (size_t o = 0; o < step.outputs.size(); ++o) {
+      if (step.outputs[o] >= 0) values[step.outputs[o]] = std::move(outputs[o]);
+    }
+    for (int slot : step.release) values[slot] = Tensor();
+  }
+
+  std::vector<Tensor> results;
+  for (size_t o = 0; o < output_slots_.size(); ++o) {
+    check_input(!values[output_slots_[o]].empty(), "graph output '", graph_->outputs[o].name, "' was not computed");
+    results.push_back(values[output_slots_[o]]);
+  }
+  return results;
+}
+
+}  // namespace vigil

@@ -1,0 +1,59 @@
+// A session: a graph compiled into an ordered list of steps, one Operator per node,
+// each reading and writing numbered value slots. run() checks the feeds against the
+// declared inputs (types, ranks, fixed dimensions, symbolic dimensions bound
+// consistently), executes the steps, frees every intermediate value after its last
+// reader, and returns the graph outputs.
+#pragma once
+
+#include <map>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "graph/graph.h"
+#include "ops/operator.h"
+
+namespace vigil {
+
+struct SessionOptions {
+  int threads = 1;
+};
+
+class Session {
+ public:
+  explicit Session(std::shared_ptr<const Model> model, SessionOptions options = {});
+  // A session over a subgraph (the body of If, Loop or Scan): `outer_values` are the names
+  // of enclosing-scope values it reads; run() then takes them as feeds as well.
+  Session(const Graph& graph, const Model& model, const std::vector<std::string>& outer_values,
+          SessionOptions options);
+  ~Session();
+
+  const Graph& graph() const { return *graph_; }
+  const Model& model() const { return *model_; }
+
+  // Feeds by name: every graph input (and outer value) is required. Returns the graph
+  // outputs in declaration order.
+  std::vector<Tensor> run(const std::map<std::string, Tensor>& feeds);
+
+ private:
+  struct Step;
+  void compile(const std::vector<std::string>& outer_values);
+  void check_feed(const ValueInfo& declared, const Tensor& tensor, std::map<std::string, int64_t>& symbols) const;
+
+  std::shared_ptr<const Model> owned_model_;
+  const Model* model_;
+  const Graph* graph_;
+  SessionOptions options_;
+  std::map<std::string, int> slot_of_;
+  std::vector<Tensor> constants_;  // slot-indexed; empty where not constant
+  std::vector<int> input_slots_;   // graph inputs, then outer values
+  std::vector<std::string> input_names_;
+  std::vector<int> output_slots_;
+  std::vector<Step> steps_;
+};
+
+// Names a subgraph reads from its enclosing scopes: values used by its nodes (and by
+// their own subgraphs) that it neither produces, declares as input, nor initializes.
+std::vector<std::string> subgraph_outer_values(const Graph& graph);
+
+}  // namespace vigil

@@ -1,0 +1,125 @@
+// Running one backend test case.
+#include "backend_suite.h"
+
+#include <cmath>
+#include <cstdlib>
+#include <filesystem>
+#include <map>
+
+#include "core/error.h"
+#include "onnx/model_import.h"
+#include "onnx/tensor_proto.h"
+#include "runtime/session.h"
+
+namespace vigil::conformance {
+
+namespace fs = std::filesystem;
+
+namespace {
+
+template <class T>
+bool values_close(T actual, T expected) {
+  if constexpr (std::is_floating_point_v<T>) {
+    if (std::isnan(expected)) return std::isnan(actual);
+    if (std::isinf(expected)) return actual == expected;
+    return std::fabs(static_cast<double>(actual) - expected) <= 1e-5 + 1e-3 * std::fabs(static_cast<double>(expected));
+  } else {
+    return actual == expected;
+  }
+}
+
+// Empty when equal; otherwise the first difference in words.
+std::string compare(const Tensor& actual, const Tensor& expected) {
+  if (actual.dtype() != expected.dtype()) {
+    return "type " + dtype_name(actual.dtype()) + ", expected " + dtype_name(expected.dtype());
+  }
+  if (actual.shape() != expected.shape()) {
+    return "shape " + shape_to_string(actual.shape()) + ", expected " + shape_to_string(expected.shape());
+  }
+  std::string difference;
+  dispatch_dtype(expected.dtype(), "comparison", [&](auto tag) {
+    using T = typename decltype(tag)::type;
+    const T* a = actual.data<T>();
+    const T* e = expected.data<T>();
+    for (int64_t i = 0; i < expected.numel() && difference.empty(); ++i) {
+      bool close;
+      if constexpr (std::is_same_v<T, Half> || std::is_same_v<T, BFloat16>) {
+        close = values_close(static_cast<float>(a[i]), static_cast<float>(e[i]));
+      } else {
+        close = values_close(a[i], e[i]);
+      }
+      if (!close) {
+        difference = str_cat("element ", i, " is ", convert_element<double>(a[i]), ", expected ",
+                             convert_element<double>(e[i]));
+      }
+    }
+  });
+  return difference;
+}
+
+std::vector<fs::path> sorted_files(const fs::path& dir, const std::string& prefix) {
+  std::vector<fs::path> files;
+  for (const auto& entry : fs::directory_iterator(dir)) {
+    if (entry.path().filename().string().rfind(prefix, 0) == 0) files.push_back(entry.path());
+  }
+  // input_10.pb sorts after input_9.pb: order by the number.
+  std::sort(files.begin(), files.end(), [&](const fs::path& a, const fs::path& b) {
+    auto number = [&](const fs::path& p) { return std::stoi(p.stem().string().substr(prefix.size())); };
+    return number(a) < number(b);
+  });
+  return files;
+}
+
+}  // namespace
+
+std::string backend_data_root() {
+  const char* root = std::getenv("VIGIL_ONNX_TESTDATA");
+  return root ? root : "/usr/share/libonnx-testdata/data";
+}
+
+CaseResult run_backend_case(const std::string& case_dir) {
+  try {
+    auto model = load_model((fs::path(case_dir) / "model.onnx").string());
+    for (const ValueInfo& input : model->graph.inputs) {
+      if (input.dtype == DType::Undefined || input.dtype == DType::String) {
+        return {Outcome::Unsupported, "input '" + input.name + "' is not a numeric tensor"};
+      }
+    }
+    for (const ValueInfo& output : model->graph.outputs) {
+      if (output.dtype == DType::Undefined || output.dtype == DType::String) {
+        return {Outcome::Unsupported, "output '" + output.name + "' is not a numeric tensor"};
+      }
+    }
+    Session session(model);
+    std::vector<fs::path> data_sets;
+    for (const auto& entry : fs::directory_iterator(case_dir)) {
+      if (entry.is_directory() && entry.path().filename().string().rfind("test_data_set_", 0) == 0) {
+        data_sets.push_back(entry.path());
+      }
+    }
+    std::sort(data_sets.begin(), data_sets.end());
+    for (const fs::path& data_set : data_sets) {
+      std::map<std::string, Tensor> feeds;
+      const auto inputs = sorted_files(data_set, "input_");
+      for (size_t i = 0; i < inputs.size() && i < model->graph.inputs.size(); ++i) {
+        feeds[model->graph.inputs[i].name] = read_tensor_pb_file(inputs[i].string());
+      }
+      const std::vector<Tensor> outputs = session.run(feeds);
+      const auto expected = sorted_files(data_set, "output_");
+      for (size_t o = 0; o < expected.size() && o < outputs.size(); ++o) {
+        const std::string difference = compare(outputs[o], read_tensor_pb_file(expected[o].string()));
+        if (!difference.empty()) {
+          return {Outcome::Fail, data_set.filename().string() + " output '" + model->graph.outputs[o].name +
+                                     "': " + difference};
+        }
+      }
+    }
+    return {Outcome::Pass, ""};
+  } catch (const Error& e) {
+    return {e.kind() == ErrorKind::Unsupported ? Outcome::Unsupported : Outcome::Fail, e.what()};
+  } catch (const std::exception& e) {
+    return {Outcome::Fail, std::string("exception: ") + e.what()};
+  }
+}
+
+}  // namespace vigil::conformance
