@@ -1,2 +1,42 @@
-// STUB main, replaced by the real command line.
-int main() { return 0; }
+// vigil: the command line. Subcommands live in their own files (commands.h); this file
+// parses, dispatches, and turns every failure into one line on stderr with exit code 2
+// for bad input (a malformed model, a wrong flag, an unsupported operator) or 1 for an
+// internal error.
+#include <iostream>
+
+#include "cli/commands.h"
+#include "core/error.h"
+
+int main(int argc, char** argv) {
+  CLI::App app{
+      "vigil: fast and dependable neural-network inference on CPUs.\n"
+      "Runs ONNX models with vigil's own operators. Start with 'vigil info MODEL.onnx',\n"
+      "'vigil run MODEL.onnx --random-inputs' or 'vigil eval MODEL.onnx --dataset DIR'.",
+      "vigil"};
+  app.require_subcommand(1);
+  app.set_help_all_flag("--help-all", "Print help for every subcommand");
+  vigil::cli::add_info_command(app);
+  vigil::cli::add_run_command(app);
+  vigil::cli::add_eval_command(app);
+  vigil::cli::add_ops_command(app);
+  try {
+    app.parse(argc, argv);
+  } catch (const CLI::CallForHelp& e) {
+    return app.exit(e);
+  } catch (const CLI::CallForAllHelp& e) {
+    return app.exit(e);
+  } catch (const CLI::ParseError& e) {
+    std::cerr << "vigil: error: " << e.what() << " (see 'vigil --help')\n";
+    return 2;
+  } catch (const vigil::Error& e) {
+    std::cerr << "vigil: error: " << e.what() << "\n";
+    return e.kind() == vigil::ErrorKind::Internal ? 1 : 2;
+  } catch (const std::bad_alloc&) {
+    std::cerr << "vigil: error: out of memory\n";
+    return 2;
+  } catch (const std::exception& e) {
+    std::cerr << "vigil: internal error: " << e.what() << "\n";
+    return 1;
+  }
+  return 0;
+}

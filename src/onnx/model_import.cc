@@ -14,6 +14,9 @@ namespace vigil {
 
 namespace {
 
+// The newest ONNX opset the onnx library we build with (1.12) defines.
+constexpr int64_t kMaxOnnxOpset = 17;
+
 std::string one_line(std::string text) {
   for (char& c : text) {
     if (c == '\n' || c == '\r') c = ' ';
@@ -130,6 +133,11 @@ std::shared_ptr<Model> load_model_from_bytes(const std::string& bytes, const std
                 one_line(e.what()));
   }
 
+  for (const auto& opset : proto.opset_import()) {
+    const bool default_domain = opset.domain().empty() || opset.domain() == "ai.onnx";
+    check_input(!default_domain || opset.version() <= kMaxOnnxOpset, path, ": the model imports ONNX opset ",
+                opset.version(), "; vigil knows opsets 1 to ", kMaxOnnxOpset);
+  }
   auto model = std::make_shared<Model>();
   model->path = path;
   model->ir_version = proto.ir_version();

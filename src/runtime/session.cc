@@ -100,7 +100,7 @@ void Session::compile(const std::vector<std::string>& outer_values) {
   for (const Node& node : graph_->nodes) {
     OpFactory factory = registry.find(node.domain, node.op_type);
     if (!factory) {
-      fail_unsupported(node.describe(), ": operator '", node.op_type, "' of domain '",
+      fail_unsupported(model_->path.empty() ? "" : model_->path + ": ", node.describe(), ": operator '", node.op_type, "' of domain '",
                        node.domain.empty() ? "ai.onnx" : node.domain, "' is not supported by vigil");
     }
     Step step;
@@ -200,6 +200,7 @@ std::vector<Tensor> Session::run(const std::map<std::string, Tensor>& feeds) {
       if (message.rfind("node '", 0) == 0) throw;
       throw Error(e.kind(), step.node->describe() + ": " + message);
     }
+    if (observer_) observer_(*step.node, inputs, outputs);
     for (size_t o = 0; o < step.outputs.size(); ++o) {
       if (step.outputs[o] >= 0) values[step.outputs[o]] = std::move(outputs[o]);
     }

@@ -5,6 +5,7 @@
 // reader, and returns the graph outputs.
 #pragma once
 
+#include <functional>
 #include <map>
 #include <memory>
 #include <string>
@@ -18,6 +19,10 @@ namespace vigil {
 struct SessionOptions {
   int threads = 1;
 };
+
+// Called after each node runs, with its inputs and outputs: the hook that `vigil info`
+// uses to measure layers, and that profiling and fault injection build on.
+using NodeObserver = std::function<void(const Node& node, const OpInputs& inputs, const OpOutputs& outputs)>;
 
 class Session {
  public:
@@ -35,6 +40,9 @@ class Session {
   // outputs in declaration order.
   std::vector<Tensor> run(const std::map<std::string, Tensor>& feeds);
 
+  // Installs (or, with an empty function, removes) the per-node observer.
+  void set_node_observer(NodeObserver observer) { observer_ = std::move(observer); }
+
  private:
   struct Step;
   void compile(const std::vector<std::string>& outer_values);
@@ -50,6 +58,7 @@ class Session {
   std::vector<std::string> input_names_;
   std::vector<int> output_slots_;
   std::vector<Step> steps_;
+  NodeObserver observer_;
 };
 
 // Names a subgraph reads from its enclosing scopes: values used by its nodes (and by

@@ -1,0 +1,33 @@
+#!/usr/bin/env bash
+# Installs the Debian packages vigil needs, only those missing; as root or through sudo.
+#   bash scripts/setup.sh            build, test and run (what the README commands need)
+#   bash scripts/setup.sh --models   also what regenerating models and the ONNX Runtime
+#                                    comparison need (python3-torch, node and npm packages)
+set -euo pipefail
+
+packages=(cmake ninja-build g++ pkg-config libonnx-dev libprotobuf-dev protobuf-compiler libcli11-dev
+          nlohmann-json3-dev zlib1g-dev libgtest-dev libgmock-dev libbenchmark-dev
+          libonnx-testdata dataset-fashion-mnist)
+if [[ "${1:-}" == "--models" ]]; then
+  packages+=(python3 python3-torch python3-torchvision python3-onnx python3-numpy nodejs npm)
+fi
+
+missing=()
+for package in "${packages[@]}"; do
+  if ! dpkg-query -W -f='${Status}' "$package" 2>/dev/null | grep -q "install ok installed"; then
+    missing+=("$package")
+  fi
+done
+
+if (( ${#missing[@]} )); then
+  echo "setup: installing ${missing[*]}"
+  sudo=()
+  if (( EUID != 0 )); then sudo=(sudo); fi
+  "${sudo[@]}" apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive "${sudo[@]}" apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+fi
+
+if [[ "${1:-}" == "--models" && ! -d "$(dirname "$0")/../bench/node_modules/onnxruntime-node" ]]; then
+  echo "setup: installing onnxruntime-node into bench/node_modules"
+  (cd "$(dirname "$0")/../bench" && ONNXRUNTIME_NODE_INSTALL=skip npm install --no-audit --no-fund --silent)
+fi

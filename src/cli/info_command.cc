@@ -1,0 +1,124 @@
+// `vigil info`: what a model is. Inputs and outputs, the operator histogram, the
+// parameter count, and per layer the MACs and bytes (measured by running the model once
+// on random inputs with symbolic dimensions set to 1, so every shape is exact).
+#include <cstdio>
+#include <iostream>
+
+#include "cli/commands.h"
+#include "cli/json_output.h"
+#include "cli/model_inputs.h"
+#include "core/log.h"
+#include "graph/layer_cost.h"
+#include "onnx/model_import.h"
+#include "runtime/session.h"
+
+namespace vigil::cli {
+
+namespace {
+
+struct InfoOptions {
+  std::string model;
+  std::string json;
+};
+
+struct LayerRow {
+  std::string name, op_type, output_shape;
+  LayerCost cost;
+};
+
+std::vector<TensorShapeAndType> shapes_of(const std::vector<const Tensor*>& tensors) {
+  std::vector<TensorShapeAndType> shapes;
+  for (const Tensor* t : tensors) shapes.push_back(t ? TensorShapeAndType{t->shape(), t->dtype()} : TensorShapeAndType{});
+  return shapes;
+}
+
+// Runs the model once and records each layer's cost; empty with a warning if it cannot run.
+std::vector<LayerRow> measure_layers(const std::shared_ptr<Model>& model) {
+  std::vector<LayerRow> rows;
+  try {
+    Session session(model);
+    session.set_node_observer([&](const Node& node, const OpInputs& inputs, const OpOutputs& outputs) {
+      std::vector<const Tensor*> output_pointers;
+      for (const Tensor& t : outputs) output_pointers.push_back(t.empty() ? nullptr : &t);
+      LayerRow row{node.name.empty() ? node.outputs[0] : node.name, node.op_type,
+                   outputs.empty() || outputs[0].empty() ? "" : shape_to_string(outputs[0].shape()),
+                   layer_cost(node, shapes_of(inputs), shapes_of(output_pointers))};
+      rows.push_back(row);
+    });
+    std::map<std::string, Tensor> feeds;
+    add_random_inputs(model->graph, feeds);
+    session.run(feeds);
+  } catch (const Error& e) {
+    log_warning("per-layer costs need one run of the model, which failed: ", e.what());
+    rows.clear();
+  }
+  return rows;
+}
+
+void info(const InfoOptions& options) {
+  auto model = load_model(options.model);
+  const Graph& graph = model->graph;
+  nlohmann::json report = {{"model", options.model}, {"ir_version", model->ir_version}, {"producer", model->producer}};
+  std::cout << options.model << "  (IR " << model->ir_version << ", producer '" << model->producer << "', opsets";
+  for (const auto& [domain, version] : model->opsets) {
+    std::cout << " " << (domain.empty() ? "ai.onnx" : domain) << ":" << version;
+    report["opsets"][domain.empty() ? "ai.onnx" : domain] = version;
+  }
+  std::cout << ")\n";
+  for (const auto* list : {&graph.inputs, &graph.outputs}) {
+    const bool is_input = list == &graph.inputs;
+    for (const ValueInfo& value : *list) {
+      std::cout << (is_input ? "  input  " : "  output ") << value.name << ": " << value_info_to_string(value) << "\n";
+      report[is_input ? "inputs" : "outputs"].push_back({{"name", value.name}, {"type", value_info_to_string(value)}});
+    }
+  }
+
+  int64_t parameters = 0, parameter_bytes = 0;
+  for (const auto& [name, tensor] : graph.initializers) {
+    parameters += tensor.numel();
+    parameter_bytes += static_cast<int64_t>(tensor.nbytes());
+  }
+  std::map<std::string, int> histogram;
+  for (const Node& node : graph.nodes) histogram[(node.domain.empty() ? "" : node.domain + ".") + node.op_type]++;
+  std::cout << "  " << graph.nodes.size() << " nodes, " << parameters << " parameters (" << parameter_bytes
+            << " bytes)\n  operators:";
+  for (const auto& [op, count] : histogram) std::cout << " " << op << " x" << count;
+  std::cout << "\n";
+  report["nodes"] = graph.nodes.size();
+  report["parameters"] = parameters;
+  report["parameter_bytes"] = parameter_bytes;
+  report["operators"] = histogram;
+
+  const std::vector<LayerRow> rows = measure_layers(model);
+  if (!rows.empty()) {
+    int64_t total_macs = 0;
+    std::printf("\n  %-32s %-20s %-22s %14s %14s %14s\n", "layer", "op", "output", "MACs", "bytes read",
+                "bytes written");
+    for (const LayerRow& row : rows) {
+      std::printf("  %-32.32s %-20.20s %-22.22s %14lld %14lld %14lld\n", row.name.c_str(), row.op_type.c_str(),
+                  row.output_shape.c_str(), static_cast<long long>(row.cost.macs),
+                  static_cast<long long>(row.cost.bytes_read), static_cast<long long>(row.cost.bytes_written));
+      total_macs += row.cost.macs;
+      report["layers"].push_back({{"name", row.name}, {"op_type", row.op_type}, {"output_shape", row.output_shape},
+                                  {"macs", row.cost.macs}, {"bytes_read", row.cost.bytes_read},
+                                  {"bytes_written", row.cost.bytes_written}});
+    }
+    std::printf("  total: %lld MACs (symbolic dimensions set to 1)\n", static_cast<long long>(total_macs));
+    report["total_macs"] = total_macs;
+  }
+  std::fflush(stdout);
+  write_json_file(options.json, report);
+}
+
+}  // namespace
+
+void add_info_command(CLI::App& app) {
+  auto options = std::make_shared<InfoOptions>();
+  CLI::App* command = app.add_subcommand(
+      "info", "Describe a model: inputs, outputs, operators, parameters, and per layer the MACs and bytes");
+  command->add_option("model", options->model, "ONNX model file")->required();
+  command->add_option("--json", options->json, "write the description as JSON to this file");
+  command->callback([options] { info(*options); });
+}
+
+}  // namespace vigil::cli

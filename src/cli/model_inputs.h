@@ -1,0 +1,25 @@
+// Building a model's input tensors for the command line: from --input NAME=FILE
+// options (.npy or ONNX TensorProto .pb files) or, with --random-inputs, from a seeded
+// generator (symbolic dimensions become 1).
+#pragma once
+
+#include <map>
+#include <string>
+#include <vector>
+
+#include "core/tensor.h"
+#include "graph/graph.h"
+
+namespace vigil::cli {
+
+// Each spec is NAME=FILE; a bad-input Error names the spec or file that is wrong.
+std::map<std::string, Tensor> read_input_files(const Graph& graph, const std::vector<std::string>& specs);
+
+// Fills every graph input not already in `feeds` with seeded random values (floats in
+// [-1, 1), integers in [0, 10), bools at random).
+void add_random_inputs(const Graph& graph, std::map<std::string, Tensor>& feeds, uint64_t seed = 0);
+
+// The names of graph inputs missing from `feeds`.
+std::vector<std::string> missing_inputs(const Graph& graph, const std::map<std::string, Tensor>& feeds);
+
+}  // namespace vigil::cli

@@ -1,0 +1,97 @@
+// `vigil run`: one inference on given or random inputs; outputs written as .npy.
+#include <chrono>
+#include <filesystem>
+#include <iostream>
+
+#include "cli/commands.h"
+#include "cli/json_output.h"
+#include "cli/model_inputs.h"
+#include "cli/tensor_summary.h"
+#include "io/npy.h"
+#include "onnx/model_import.h"
+#include "runtime/session.h"
+
+namespace vigil::cli {
+
+namespace {
+
+struct RunOptions {
+  std::string model;
+  std::vector<std::string> inputs;
+  bool random_inputs = false;
+  uint64_t seed = 0;
+  std::string output_dir;
+  int threads = 1;
+  std::string json;
+};
+
+// Output names may hold characters that are not safe in file names.
+std::string file_name_for(const std::string& value_name) {
+  std::string name = value_name;
+  for (char& c : name) {
+    if (c == '/' || c == ':' || c == '\\') c = '_';
+  }
+  return name + ".npy";
+}
+
+void run(const RunOptions& options) {
+  auto model = load_model(options.model);
+  std::map<std::string, Tensor> feeds = read_input_files(model->graph, options.inputs);
+  if (options.random_inputs) add_random_inputs(model->graph, feeds, options.seed);
+  const auto missing = missing_inputs(model->graph, feeds);
+  if (!missing.empty()) {
+    std::string names;
+    for (const std::string& name : missing) names += (names.empty() ? "'" : ", '") + name + "'";
+    fail_bad_input(options.model, ": no value for input ", names, " (give --input NAME=FILE or --random-inputs)");
+  }
+  if (!options.output_dir.empty()) {
+    std::error_code error;
+    std::filesystem::create_directories(options.output_dir, error);
+    check_input(std::filesystem::is_directory(options.output_dir), "--output ", options.output_dir,
+                ": cannot create the folder");
+  }
+
+  Session session(model, SessionOptions{options.threads});
+  const auto start = std::chrono::steady_clock::now();
+  const std::vector<Tensor> outputs = session.run(feeds);
+  const double elapsed_ms = std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - start).count();
+
+  nlohmann::json report = {{"model", options.model}, {"threads", options.threads}, {"latency_ms", elapsed_ms}};
+  std::cout << options.model << ": ran in " << elapsed_ms << " ms on " << options.threads << " thread(s)\n";
+  for (const auto& [name, tensor] : feeds) {
+    std::cout << "  input  " << name << ": " << to_string(summarize(tensor)) << "\n";
+    report["inputs"][name] = to_json(summarize(tensor));
+  }
+  for (size_t o = 0; o < outputs.size(); ++o) {
+    const std::string& name = model->graph.outputs[o].name;
+    const TensorSummary summary = summarize(outputs[o]);
+    std::cout << "  output " << name << ": " << to_string(summary) << "\n";
+    report["outputs"][name] = to_json(summary);
+    if (!options.output_dir.empty()) {
+      const std::string path = (std::filesystem::path(options.output_dir) / file_name_for(name)).string();
+      write_npy_file(outputs[o], path);
+      report["outputs"][name]["file"] = path;
+    }
+  }
+  write_json_file(options.json, report);
+}
+
+}  // namespace
+
+void add_run_command(CLI::App& app) {
+  auto options = std::make_shared<RunOptions>();
+  CLI::App* command = app.add_subcommand("run", "Run a model once on inputs from files or random inputs");
+  command->add_option("model", options->model, "ONNX model file")->required();
+  command->add_option("--input", options->inputs,
+                      "NAME=FILE: the value of input NAME, from a .npy file or an ONNX TensorProto .pb file "
+                      "(repeat for several inputs)");
+  command->add_flag("--random-inputs", options->random_inputs,
+                    "fill inputs not given with seeded random values (symbolic dimensions become 1)");
+  command->add_option("--seed", options->seed, "seed for --random-inputs")->default_val(0);
+  command->add_option("--output", options->output_dir, "write each output to DIR/<output name>.npy");
+  command->add_option("--threads", options->threads, "threads to use")->default_val(1)->check(CLI::Range(1, 256));
+  command->add_option("--json", options->json, "write the summary as JSON to this file");
+  command->callback([options] { run(*options); });
+}
+
+}  // namespace vigil::cli

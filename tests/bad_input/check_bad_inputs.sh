@@ -1,0 +1,64 @@
+#!/usr/bin/env bash
+# Malformed models, data files and flags: for each, vigil must exit with code 2, print
+# exactly one line on stderr that starts with "vigil: error:" and names the culprit,
+# and leave no output file behind. Run under AddressSanitizer and UBSan in CI, where a
+# crash or a memory error turns into extra stderr lines and a wrong exit code.
+#   check_bad_inputs.sh VIGIL_BINARY
+set -u
+vigil="$1"
+cases="$(cd "$(dirname "$0")/cases" && pwd)"
+scratch="$(mktemp -d)"
+trap 'rm -rf "$scratch"' EXIT
+passed=0
+failed=0
+
+# expect NAME_IN_MESSAGE COMMAND...: runs the command with --output into a fresh folder.
+expect() {
+  local needle="$1"
+  shift
+  local out="$scratch/out.$((passed + failed))"
+  mkdir -p "$out"
+  "$@" >"$scratch/stdout" 2>"$scratch/stderr"
+  local code=$?
+  local lines
+  lines=$(wc -l <"$scratch/stderr")
+  local produced
+  produced=$(find "$out" -type f | wc -l)
+  if [[ $code -eq 2 && $lines -eq 1 ]] && grep -q "^vigil: error: .*$needle" "$scratch/stderr" && [[ $produced -eq 0 ]]; then
+    passed=$((passed + 1))
+  else
+    failed=$((failed + 1))
+    echo "FAIL: $* -> exit $code, $lines stderr lines, $produced output files; wanted exit 2 and one line naming '$needle':"
+    sed 's/^/    /' "$scratch/stderr" | head -20
+  fi
+}
+
+for model in empty truncated random_bytes missing_tensor cycle unknown_operator opset_too_new \
+             initializer_wrong_size external_data_missing; do
+  # info describes a model it cannot run (an unknown operator), so it is checked on the others.
+  [[ $model == unknown_operator ]] || expect "$model.onnx" "$vigil" info "$cases/$model.onnx"
+  expect "$model.onnx" "$vigil" run "$cases/$model.onnx"
+  expect "$model.onnx" "$vigil" run "$cases/$model.onnx" --random-inputs --output "$scratch/out.$((passed + failed))"
+done
+expect "FooBar" "$vigil" run "$cases/unknown_operator.onnx" --random-inputs
+expect "com.example" "$vigil" run "$cases/unknown_operator.onnx" --random-inputs
+expect "no such file" "$vigil" run "$cases/not_there.onnx"
+expect "no such file" "$vigil" info "$cases/not_there.onnx"
+expect "is a directory" "$vigil" run "$cases"
+good="$cases/good_relu.onnx"
+expect "input 'x'" "$vigil" run "$good" --input "x=$cases/x_wrong_shape.npy" --output "$scratch/o1"
+expect "input 'x'" "$vigil" run "$good" --input "x=$cases/x_wrong_type.npy"
+expect "x_corrupt.npy" "$vigil" run "$good" --input "x=$cases/x_corrupt.npy"
+expect "x_missing.npy" "$vigil" run "$good" --input "x=$cases/x_missing.npy"
+expect "no input named 'z'" "$vigil" run "$good" --input "z=$cases/x_good.npy"
+expect "NAME=FILE" "$vigil" run "$good" --input "x"
+expect "no value for input 'x'" "$vigil" run "$good"
+expect "bogus" "$vigil" run "$good" --bogus
+expect "threads" "$vigil" run "$good" --random-inputs --threads 0
+expect "subcommand" "$vigil" frobnicate
+expect "truncated.onnx" "$vigil" eval "$cases/truncated.onnx" --dataset "$cases"
+expect "t10k-images" "$vigil" eval "$good" --dataset "$cases"
+expect "random_bytes.onnx" "$vigil" eval "$good" --dataset "$cases/random_bytes.onnx"
+
+echo "bad input: $passed passed, $failed failed"
+[[ $failed -eq 0 ]]
