@@ -1,6 +1,7 @@
 // Graph validation and topological ordering (Kahn's algorithm, stable in file order).
 #include "graph/graph.h"
 
+#include <algorithm>
 #include <deque>
 #include <set>
 #include <unordered_map>
@@ -89,6 +90,40 @@ void Graph::validate_and_sort(const std::vector<std::string>& outer_scope) {
     check_input(producer.count(output.name) || available.count(output.name), "graph output '",
                 output.name, "' is not produced by any node, graph input or initializer");
   }
+}
+
+namespace {
+
+// Adds to `used` the names `graph` reads without defining them, given the names already
+// `defined` around it.
+void collect_free_values(const Graph& graph, std::set<std::string> defined, std::set<std::string>& used) {
+  for (const ValueInfo& input : graph.inputs) defined.insert(input.name);
+  for (const auto& [name, tensor] : graph.initializers) defined.insert(name);
+  for (const Node& node : graph.nodes) {
+    for (const std::string& output : node.outputs) defined.insert(output);
+  }
+  for (const Node& node : graph.nodes) {
+    for (const std::string& input : node.inputs) {
+      if (!input.empty() && !defined.count(input)) used.insert(input);
+    }
+    for (const std::string& name : node_outer_values(node)) {
+      if (!defined.count(name)) used.insert(name);
+    }
+  }
+}
+
+}  // namespace
+
+std::vector<std::string> node_outer_values(const Node& node) {
+  std::set<std::string> used;
+  for (const auto& [name, attribute] : node.attributes.all()) {
+    std::vector<std::shared_ptr<const Graph>> subgraphs = attribute.graphs;
+    if (attribute.g) subgraphs.push_back(attribute.g);
+    for (const auto& subgraph : subgraphs) collect_free_values(*subgraph, {}, used);
+  }
+  std::vector<std::string> names(used.begin(), used.end());
+  names.erase(std::remove(names.begin(), names.end(), std::string()), names.end());
+  return names;
 }
 
 int64_t Model::opset_for(const std::string& domain) const {

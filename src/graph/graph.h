@@ -57,6 +57,11 @@ struct Graph {
   void validate_and_sort(const std::vector<std::string>& outer_scope = {});
 };
 
+// The values that the subgraphs of `node` (If branches, Loop and Scan bodies, at any
+// depth) read from the node's own scope, sorted by name. A session passes them to the
+// node as extra inputs after its declared ones.
+std::vector<std::string> node_outer_values(const Node& node);  // excludes ""
+
 struct Model {
   std::string path;  // the file it came from, for messages
   int64_t ir_version = 0;

@@ -150,7 +150,7 @@ std::shared_ptr<Model> load_model_from_bytes(const std::string& bytes, const std
     model->graph = std::move(*converter.convert_graph(proto.graph()));
     model->graph.validate_and_sort();
   } catch (const Error& e) {
-    fail_bad_input(path, ": ", e.what());
+    throw Error(e.kind(), path + ": " + e.what());
   }
   return model;
 }

@@ -24,7 +24,6 @@ const OpRegistry& OpRegistry::instance() {
     register_generator_operators(r);
     register_resize_operators(r);
     register_ordering_operators(r);
-    register_control_flow_operators(r);
     return r;
   }();
   return registry;

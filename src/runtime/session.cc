@@ -7,6 +7,7 @@
 #include "core/error.h"
 #include "core/log.h"
 #include "ops/registry.h"
+#include "runtime/control_flow.h"
 
 namespace vigil {
 
@@ -17,48 +18,6 @@ struct Session::Step {
   std::vector<int> outputs;  // slot per output; -1 for an unused optional output
   std::vector<int> release;  // slots whose last reader is this step
 };
-
-namespace {
-
-void collect_outer_values(const Graph& graph, std::set<std::string>& defined, std::set<std::string>& used) {
-  for (const ValueInfo& input : graph.inputs) defined.insert(input.name);
-  for (const auto& [name, tensor] : graph.initializers) defined.insert(name);
-  for (const Node& node : graph.nodes) {
-    for (const std::string& output : node.outputs) defined.insert(output);
-  }
-  for (const Node& node : graph.nodes) {
-    for (const std::string& input : node.inputs) {
-      if (!input.empty() && !defined.count(input)) used.insert(input);
-    }
-    for (const auto& [name, attribute] : node.attributes.all()) {
-      std::vector<std::shared_ptr<const Graph>> subgraphs = attribute.graphs;
-      if (attribute.g) subgraphs.push_back(attribute.g);
-      for (const auto& subgraph : subgraphs) {
-        std::set<std::string> inner_defined = defined;
-        std::set<std::string> inner_used;
-        collect_outer_values(*subgraph, inner_defined, inner_used);
-        for (const std::string& name : inner_used) {
-          if (!defined.count(name)) used.insert(name);
-        }
-      }
-    }
-  }
-}
-
-bool has_subgraph(const Node& node) {
-  for (const auto& [name, attribute] : node.attributes.all()) {
-    if (attribute.g || !attribute.graphs.empty()) return true;
-  }
-  return false;
-}
-
-}  // namespace
-
-std::vector<std::string> subgraph_outer_values(const Graph& graph) {
-  std::set<std::string> defined, used;
-  collect_outer_values(graph, defined, used);
-  return {used.begin(), used.end()};
-}
 
 Session::Session(std::shared_ptr<const Model> model, SessionOptions options)
     : owned_model_(std::move(model)), model_(owned_model_.get()), graph_(&model_->graph), options_(options) {
@@ -98,22 +57,17 @@ void Session::compile(const std::vector<std::string>& outer_values) {
   };
   const OpRegistry& registry = OpRegistry::instance();
   for (const Node& node : graph_->nodes) {
-    OpFactory factory = registry.find(node.domain, node.op_type);
+    OpFactory factory = find_control_flow_factory(node);
+    if (!factory) factory = registry.find(node.domain, node.op_type);
     if (!factory) {
       fail_unsupported(model_->path.empty() ? "" : model_->path + ": ", node.describe(), ": operator '", node.op_type, "' of domain '",
                        node.domain.empty() ? "ai.onnx" : node.domain, "' is not supported by vigil");
     }
     Step step;
     step.node = &node;
+    // Values a node's subgraphs read from this scope travel as extra inputs after its own.
     std::vector<std::string> input_names = node.inputs;
-    if (has_subgraph(node)) {
-      // Values the subgraphs read from this scope travel as extra inputs after the node's own.
-      Graph probe;
-      probe.nodes.push_back(node);
-      for (const std::string& name : subgraph_outer_values(probe)) {
-        if (std::find(input_names.begin(), input_names.end(), name) == input_names.end()) input_names.push_back(name);
-      }
-    }
+    for (const std::string& name : node_outer_values(node)) input_names.push_back(name);
     for (const std::string& name : input_names) step.inputs.push_back(name.empty() ? -1 : slot_for(name));
     for (const std::string& name : node.outputs) step.outputs.push_back(name.empty() ? -1 : slot_for(name));
     OpCreateInfo info{node, model_->opset_for(node.domain), model_, find_constant, options_.threads};

@@ -61,8 +61,4 @@ class Session {
   NodeObserver observer_;
 };
 
-// Names a subgraph reads from its enclosing scopes: values used by its nodes (and by
-// their own subgraphs) that it neither produces, declares as input, nor initializes.
-std::vector<std::string> subgraph_outer_values(const Graph& graph);
-
 }  // namespace vigil

@@ -1,9 +1,0 @@
-// STUB: to be written.
-#include "ops/families.h"
-#include "ops/registry.h"
-
-namespace vigil {
-
-void register_control_flow_operators(OpRegistry& registry) {}
-
-}  // namespace vigil
