@@ -1,9 +1,264 @@
-// STUB: to be written.
+// Binary elementwise operators: arithmetic (Add, Sub, Mul, Div, Pow, Mod), bit shifts,
+// logic (And, Or, Xor), comparisons and PRelu. Operands broadcast numpy-style from opset
+// 7 on; before that only B broadcasts onto A, and only when the `broadcast` attribute
+// says so (with `axis` placing B inside A). float16 and bfloat16 compute in float.
+#include <cmath>
+#include <optional>
+#include <type_traits>
+
+#include "ops/elementwise.h"
 #include "ops/families.h"
 #include "ops/registry.h"
 
 namespace vigil {
 
-void register_binary_operators(OpRegistry& registry) {}
+namespace {
+
+// The pre-opset-7 broadcasting rule of a node, read once.
+struct LegacyBroadcast {
+  bool legacy = false;   // opset < 7
+  bool enabled = false;  // the `broadcast` attribute
+  std::optional<int64_t> axis;
+
+  explicit LegacyBroadcast(const OpCreateInfo& info) {
+    legacy = info.opset < 7;
+    enabled = info.attributes().get_int("broadcast", 0) != 0;
+    if (info.attributes().has("axis")) axis = info.attributes().get_int("axis", 0);
+  }
+
+  // B reshaped so that numpy broadcasting places it where the legacy rule does.
+  Tensor align(const Tensor& a, const Tensor& b, const std::string& what) const {
+    if (!legacy) return b;
+    if (!enabled) {
+      check_input(a.shape() == b.shape(), what, ": shapes ", shape_to_string(a.shape()), " and ",
+                  shape_to_string(b.shape()), " differ and broadcast is not set");
+      return b;
+    }
+    if (!axis || b.numel() == 1) return b;  // suffix matching is numpy's rule
+    const int64_t start = normalize_axis(*axis, a.rank(), what);
+    check_input(start + b.rank() <= a.rank(), what, ": B of shape ", shape_to_string(b.shape()),
+                " does not fit into A of shape ", shape_to_string(a.shape()), " at axis ", start);
+    Shape shape(static_cast<size_t>(start), 1);
+    shape.insert(shape.end(), b.shape().begin(), b.shape().end());
+    shape.resize(static_cast<size_t>(a.rank()), 1);
+    return b.reshaped(shape);
+  }
+};
+
+// Builds an operator computing out = combine(a, b, what) on the (aligned) operands.
+template <class Combine>
+std::unique_ptr<Operator> binary_operator(const OpCreateInfo& info, Combine combine) {
+  return make_operator([what = info.describe(), legacy = LegacyBroadcast(info), combine](const OpInputs& in,
+                                                                                        OpOutputs& out) {
+    const Tensor& a = require_input(in, 0, what);
+    const Tensor b = legacy.align(a, require_input(in, 1, what), what);
+    out[0] = combine(a, b, what);
+  });
+}
+
+// The element types an operator accepts (after float16/bfloat16 are widened to float).
+enum class TypeSet { Arithmetic, Bool, ArithmeticOrBool };
+
+template <TypeSet Types, class F>
+decltype(auto) dispatch_set(DType type, const std::string& what, F&& f) {
+  if constexpr (Types == TypeSet::Arithmetic) {
+    return dispatch_arithmetic(type, what, f);
+  } else if constexpr (Types == TypeSet::Bool) {
+    check_input(type == DType::Bool, what, ": inputs must be bool, not ", dtype_name(type));
+    return f(TypeTag<bool>{});
+  } else {
+    if (type == DType::Bool) return f(TypeTag<bool>{});
+    return dispatch_arithmetic(type, what, f);
+  }
+}
+
+// out = f(a, b) elementwise; the output is of the inputs' type, or bool when Predicate.
+template <TypeSet Types, bool Predicate, class F>
+Tensor combine_elementwise(const Tensor& a, const Tensor& b, const std::string& what, const F& f) {
+  check_same_dtype(a, b, what);
+  const Tensor wa = widen_half(a);
+  const Tensor wb = widen_half(b);
+  Tensor result = dispatch_set<Types>(wa.dtype(), what, [&](auto tag) {
+    using T = typename decltype(tag)::type;
+    using Out = std::conditional_t<Predicate, bool, T>;
+    return apply_elementwise<Out>(what, [&f](T x, T y) { return static_cast<Out>(f(x, y)); }, operand<T>(wa),
+                                  operand<T>(wb));
+  });
+  return Predicate ? result : convert_tensor(result, a.dtype());
+}
+
+template <TypeSet Types, bool Predicate, auto Fn>
+std::unique_ptr<Operator> create_elementwise(const OpCreateInfo& info) {
+  return binary_operator(info, [](const Tensor& a, const Tensor& b, const std::string& what) {
+    return combine_elementwise<Types, Predicate>(a, b, what, Fn);
+  });
+}
+
+// -x in T, wrapping for the most negative integer instead of overflowing.
+template <class T>
+T wrapping_negate(T x) {
+  if constexpr (std::is_integral_v<T>) {
+    return static_cast<T>(std::make_unsigned_t<T>(0) - static_cast<std::make_unsigned_t<T>>(x));
+  } else {
+    return -x;
+  }
+}
+
+constexpr auto add_fn = [](auto a, auto b) { return a + b; };
+constexpr auto sub_fn = [](auto a, auto b) { return a - b; };
+constexpr auto mul_fn = [](auto a, auto b) { return a * b; };
+// Integer division truncates toward zero, as C does; division by zero is bad input
+// rather than a crash, and MIN / -1 wraps.
+constexpr auto div_fn = [](auto a, auto b) {
+  using T = decltype(a);
+  if constexpr (std::is_integral_v<T>) {
+    if (b == 0) fail_bad_input("integer division by zero");
+    if constexpr (std::is_signed_v<T>) {
+      if (b == -1) return wrapping_negate(a);
+    }
+  }
+  return static_cast<T>(a / b);
+};
+
+constexpr auto and_fn = [](bool a, bool b) { return a && b; };
+constexpr auto or_fn = [](bool a, bool b) { return a || b; };
+constexpr auto xor_fn = [](bool a, bool b) { return a != b; };
+constexpr auto equal_fn = [](auto a, auto b) { return a == b; };
+constexpr auto less_fn = [](auto a, auto b) { return a < b; };
+constexpr auto greater_fn = [](auto a, auto b) { return a > b; };
+constexpr auto less_equal_fn = [](auto a, auto b) { return a <= b; };
+constexpr auto greater_equal_fn = [](auto a, auto b) { return a >= b; };
+
+// Mod. fmod=1: the remainder of truncated division (C's % and fmod), sign of the
+// dividend. fmod=0: the remainder of floored division (Python's %), sign of the divisor.
+template <bool Truncated, class T>
+T mod_element(T a, T b) {
+  if constexpr (std::is_integral_v<T>) {
+    if (b == 0) fail_bad_input("integer modulo by zero");
+    if constexpr (std::is_signed_v<T>) {
+      if (b == -1) return 0;  // and MIN % -1 would trap
+    }
+    T r = static_cast<T>(a % b);
+    if constexpr (!Truncated && std::is_signed_v<T>) {
+      if (r != 0 && ((r < 0) != (b < 0))) r = static_cast<T>(r + b);
+    }
+    return r;
+  } else {
+    T r = std::fmod(a, b);
+    if constexpr (!Truncated) {
+      if (r != 0 && ((r < 0) != (b < 0))) r += b;
+    }
+    return r;
+  }
+}
+
+std::unique_ptr<Operator> create_mod(const OpCreateInfo& info) {
+  const bool truncated = info.attributes().get_int("fmod", 0) != 0;
+  return binary_operator(info, [truncated](const Tensor& a, const Tensor& b, const std::string& what) {
+    if (truncated) {
+      return combine_elementwise<TypeSet::Arithmetic, false>(a, b, what,
+                                                             [](auto x, auto y) { return mod_element<true>(x, y); });
+    }
+    return combine_elementwise<TypeSet::Arithmetic, false>(a, b, what,
+                                                           [](auto x, auto y) { return mod_element<false>(x, y); });
+  });
+}
+
+// BitShift on unsigned integers; shifting by the width or more gives 0 (C leaves it
+// undefined).
+std::unique_ptr<Operator> create_bit_shift(const OpCreateInfo& info) {
+  const std::string direction = info.attributes().get_string("direction", "");
+  check_input(direction == "LEFT" || direction == "RIGHT", info.describe(),
+              ": direction must be LEFT or RIGHT, not '", direction, "'");
+  const bool left = direction == "LEFT";
+  return binary_operator(info, [left](const Tensor& a, const Tensor& b, const std::string& what) {
+    check_input(!dtype_is_signed(a.dtype()) && dtype_is_integer(a.dtype()), what,
+                ": BitShift takes unsigned integers, not ", dtype_name(a.dtype()));
+    return combine_elementwise<TypeSet::Arithmetic, false>(a, b, what, [left](auto x, auto y) {
+      using T = decltype(x);
+      if constexpr (std::is_unsigned_v<T>) {
+        if (y >= sizeof(T) * 8) return T(0);
+        return static_cast<T>(left ? x << y : x >> y);
+      } else {
+        return x;  // not reached: checked above
+      }
+    });
+  });
+}
+
+// Pow: from opset 12 the exponent may have another numeric type than the base; the
+// result has the base's type. Integer bases with non-negative integral exponents are
+// computed exactly (wrapping on overflow); everything else through double pow.
+template <class T>
+T pow_element(T base, double exponent) {
+  if constexpr (std::is_integral_v<T>) {
+    if (exponent >= 0 && exponent == std::floor(exponent) && exponent < 18446744073709551616.0) {
+      using U = std::make_unsigned_t<T>;
+      U result = 1;
+      U factor = static_cast<U>(base);
+      for (uint64_t e = static_cast<uint64_t>(exponent); e != 0; e >>= 1) {
+        if (e & 1) result = static_cast<U>(result * factor);
+        factor = static_cast<U>(factor * factor);
+      }
+      return static_cast<T>(result);
+    }
+  }
+  return static_cast<T>(std::pow(static_cast<double>(base), exponent));
+}
+
+Tensor pow_tensors(const Tensor& base, const Tensor& exponent, const std::string& what) {
+  const Tensor wide = widen_half(base);
+  const Tensor exponents = convert_tensor(exponent, DType::Float64);
+  const Tensor result = dispatch_arithmetic(wide.dtype(), what, [&](auto tag) {
+    using T = typename decltype(tag)::type;
+    return apply_elementwise<T>(what, [](T x, double e) { return pow_element(x, e); }, operand<T>(wide),
+                                operand<double>(exponents));
+  });
+  return convert_tensor(result, base.dtype());
+}
+
+std::unique_ptr<Operator> create_pow(const OpCreateInfo& info) { return binary_operator(info, pow_tensors); }
+
+// PRelu: y = x < 0 ? slope * x : x, the slope broadcasting onto x (unidirectionally:
+// the output has x's shape). Before opset 7 a 1-D slope of x's channel count applies
+// per channel (axis 1), as Caffe's PReLU did.
+std::unique_ptr<Operator> create_prelu(const OpCreateInfo& info) {
+  const bool channel_slope = info.opset < 7;
+  return make_operator([what = info.describe(), channel_slope](const OpInputs& in, OpOutputs& out) {
+    const Tensor& x = require_input(in, 0, what);
+    Tensor slope = require_input(in, 1, what);
+    if (channel_slope && slope.rank() == 1 && x.rank() >= 2 && slope.dim(0) == x.dim(1) && slope.numel() > 1) {
+      Shape shape(static_cast<size_t>(x.rank() - 1), 1);
+      shape[0] = slope.dim(0);
+      slope = slope.reshaped(shape);
+    }
+    check_input(broadcast_shapes(x.shape(), slope.shape(), what) == x.shape(), what, ": slope of shape ",
+                shape_to_string(slope.shape()), " does not broadcast onto X of shape ", shape_to_string(x.shape()));
+    out[0] = combine_elementwise<TypeSet::Arithmetic, false>(x, slope, what, [](auto v, auto s) {
+      return v < decltype(v)(0) ? static_cast<decltype(v)>(v * s) : v;
+    });
+  });
+}
+
+}  // namespace
+
+void register_binary_operators(OpRegistry& registry) {
+  registry.add("", "Add", create_elementwise<TypeSet::Arithmetic, false, add_fn>);
+  registry.add("", "Sub", create_elementwise<TypeSet::Arithmetic, false, sub_fn>);
+  registry.add("", "Mul", create_elementwise<TypeSet::Arithmetic, false, mul_fn>);
+  registry.add("", "Div", create_elementwise<TypeSet::Arithmetic, false, div_fn>);
+  registry.add("", "Pow", create_pow);
+  registry.add("", "Mod", create_mod);
+  registry.add("", "BitShift", create_bit_shift);
+  registry.add("", "And", create_elementwise<TypeSet::Bool, false, and_fn>);
+  registry.add("", "Or", create_elementwise<TypeSet::Bool, false, or_fn>);
+  registry.add("", "Xor", create_elementwise<TypeSet::Bool, false, xor_fn>);
+  registry.add("", "Equal", create_elementwise<TypeSet::ArithmeticOrBool, true, equal_fn>);
+  registry.add("", "Less", create_elementwise<TypeSet::Arithmetic, true, less_fn>);
+  registry.add("", "Greater", create_elementwise<TypeSet::Arithmetic, true, greater_fn>);
+  registry.add("", "LessOrEqual", create_elementwise<TypeSet::Arithmetic, true, less_equal_fn>);
+  registry.add("", "GreaterOrEqual", create_elementwise<TypeSet::Arithmetic, true, greater_equal_fn>);
+  registry.add("", "PRelu", create_prelu);
+}
 
 }  // namespace vigil

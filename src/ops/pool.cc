@@ -1,9 +1,249 @@
-// STUB: to be written.
+// Pooling: MaxPool (with its optional Indices output), AveragePool, LpPool, their Global
+// forms, and MaxUnpool. Every windowed pool walks each (image, channel) plane, and for
+// each output position the window's positions that fall inside the input (padding never
+// contributes a value; AveragePool's count_include_pad only changes the divisor). A global
+// pool is the same walk with one window covering the whole plane. Planes are spread over
+// OpenMP threads.
+#include <algorithm>
+#include <cmath>
+#include <limits>
+
+#include "ops/conv_geometry.h"
 #include "ops/families.h"
 #include "ops/registry.h"
 
 namespace vigil {
 
-void register_pool_operators(OpRegistry& registry) {}
+namespace {
+
+enum class PoolKind { Max, Average, Lp };
+
+struct PoolSpec {
+  PoolKind kind = PoolKind::Max;
+  bool count_include_pad = false;  // AveragePool: divide by the padded window size
+  double p = 2;                    // LpPool
+  bool column_major_indices = false;  // MaxPool storage_order = 1
+};
+
+template <class T>
+void run_pool(const WindowPlan& plan, int64_t planes, const T* x, T* y, int64_t* indices, const PoolSpec& spec,
+              int threads) {
+  const size_t rank = plan.input.size();
+  const int64_t in_size = shape_numel(plan.input), out_size = shape_numel(plan.output);
+  const int64_t kernel_size = shape_numel(plan.kernel);
+  // Strides that number input positions for Indices: row-major, or column-major on request.
+  Shape index_strides = shape_strides(plan.input);
+  if (spec.column_major_indices) {
+    for (size_t d = 0, step = 1; d < rank; ++d) {
+      index_strides[d] = static_cast<int64_t>(step);
+      step *= static_cast<size_t>(plan.input[d]);
+    }
+  }
+#pragma omp parallel for num_threads(threads) schedule(static) if (threads > 1 && planes > 1)
+  for (int64_t plane = 0; plane < planes; ++plane) {
+    const T* in = x + plane * in_size;
+    std::vector<int64_t> position(rank, 0), at(rank);
+    for (int64_t o = 0; o < out_size; ++o) {
+      T best = std::numeric_limits<T>::lowest();
+      int64_t best_index = 0;
+      double sum = 0;
+      int64_t valid = 0, padded = 0;
+      for (int64_t k = 0; k < kernel_size; ++k) {
+        bool inside = true, in_padding_extent = true;
+        int64_t flat = 0, index = 0;
+        for (size_t d = rank, rest = static_cast<size_t>(k); d-- > 0;) {
+          const int64_t offset = static_cast<int64_t>(rest % plan.kernel[d]);
+          rest /= plan.kernel[d];
+          at[d] = position[d] * plan.strides[d] - plan.pads_begin[d] + offset * plan.dilations[d];
+          inside = inside && at[d] >= 0 && at[d] < plan.input[d];
+          in_padding_extent = in_padding_extent && at[d] < plan.input[d] + plan.pads_end[d];
+        }
+        padded += in_padding_extent;
+        if (!inside) continue;
+        for (size_t d = 0; d < rank; ++d) {
+          flat = flat * plan.input[d] + at[d];
+          index += at[d] * index_strides[d];
+        }
+        const T value = in[flat];
+        ++valid;
+        if (spec.kind == PoolKind::Max) {
+          if (value > best) {
+            best = value;
+            best_index = index;
+          }
+        } else if (spec.kind == PoolKind::Average) {
+          sum += static_cast<double>(value);
+        } else {
+          sum += std::pow(std::abs(static_cast<double>(value)), spec.p);
+        }
+      }
+      T& result = y[plane * out_size + o];
+      if (spec.kind == PoolKind::Max) {
+        result = best;
+        if (indices) indices[plane * out_size + o] = plane * in_size + best_index;
+      } else if (spec.kind == PoolKind::Average) {
+        const int64_t divisor = spec.count_include_pad ? padded : valid;
+        result = static_cast<T>(divisor > 0 ? sum / static_cast<double>(divisor) : 0.0);
+      } else {
+        result = static_cast<T>(std::pow(sum, 1.0 / spec.p));
+      }
+      for (size_t d = rank; d-- > 0;) {  // next output position
+        if (++position[d] < plan.output[d]) break;
+        position[d] = 0;
+      }
+    }
+  }
+}
+
+// Runs a planned pool on X (N, C, spatial...) into out[0] (and Indices into out[1] when
+// the node has that output).
+void pool_tensor(const Tensor& x, const WindowPlan& plan, const PoolSpec& spec, OpOutputs& out, int threads,
+                 const std::string& what) {
+  Shape y_shape{x.dim(0), x.dim(1)};
+  y_shape.insert(y_shape.end(), plan.output.begin(), plan.output.end());
+  out[0] = Tensor(x.dtype(), y_shape);
+  int64_t* indices = nullptr;
+  if (out.size() > 1) {
+    out[1] = Tensor(DType::Int64, y_shape);
+    indices = out[1].data<int64_t>();
+  }
+  const int64_t planes = x.dim(0) * x.dim(1);
+  auto body = [&](auto tag) {
+    using T = typename decltype(tag)::type;
+    run_pool<T>(plan, planes, x.data<T>(), out[0].data<T>(), indices, spec, threads);
+  };
+  if (spec.kind == PoolKind::Max) {
+    dispatch_arithmetic(x.dtype(), what, body);
+  } else {
+    dispatch_float(x.dtype(), what, body);
+  }
+}
+
+const Tensor& require_image(const OpInputs& in, const std::string& what) {
+  const Tensor& x = require_input(in, 0, what);
+  check_input(x.rank() >= 3, what, ": X must be (N, C, D1, ...), not ", shape_to_string(x.shape()));
+  return x;
+}
+
+Shape spatial_of(const Tensor& x) { return Shape(x.shape().begin() + 2, x.shape().end()); }
+
+double read_p(const OpCreateInfo& info) {
+  // LpPool-1 declared p as a float; later versions as an int.
+  const Attributes& attributes = info.attributes();
+  if (!attributes.has("p")) return 2.0;
+  return info.opset < 2 ? attributes.get_float("p", 2.0f) : static_cast<double>(attributes.get_int("p", 2));
+}
+
+std::unique_ptr<Operator> make_window_pool(const OpCreateInfo& info, PoolSpec spec) {
+  const std::string what = info.describe();
+  const WindowAttributes window = WindowAttributes::read(info.attributes(), what);
+  check_input(!window.kernel_shape.empty(), what, ": attribute kernel_shape is required");
+  const int threads = std::max(1, info.threads);
+  return make_operator([=](const OpInputs& in, OpOutputs& out) {
+    const Tensor& x = require_image(in, what);
+    const WindowPlan plan = plan_window(window, spatial_of(x), window.kernel_shape, what);
+    pool_tensor(x, plan, spec, out, threads, what);
+  });
+}
+
+std::unique_ptr<Operator> create_max_pool(const OpCreateInfo& info) {
+  const int64_t storage_order = info.attributes().get_int("storage_order", 0);
+  check_input(storage_order == 0 || storage_order == 1, info.describe(), ": storage_order must be 0 or 1");
+  return make_window_pool(info, {PoolKind::Max, false, 2, storage_order == 1});
+}
+
+std::unique_ptr<Operator> create_average_pool(const OpCreateInfo& info) {
+  return make_window_pool(info, {PoolKind::Average, info.attributes().get_int("count_include_pad", 0) != 0, 2, false});
+}
+
+std::unique_ptr<Operator> create_lp_pool(const OpCreateInfo& info) {
+  return make_window_pool(info, {PoolKind::Lp, false, read_p(info), false});
+}
+
+std::unique_ptr<Operator> make_global_pool(const OpCreateInfo& info, PoolSpec spec) {
+  const std::string what = info.describe();
+  const int threads = std::max(1, info.threads);
+  return make_operator([=](const OpInputs& in, OpOutputs& out) {
+    const Tensor& x = require_image(in, what);
+    const Shape spatial = spatial_of(x);
+    const Shape ones(spatial.size(), 1), zeros(spatial.size(), 0);
+    const WindowPlan plan{spatial, ones, spatial, ones, ones, zeros, zeros};
+    pool_tensor(x, plan, spec, out, threads, what);
+  });
+}
+
+std::unique_ptr<Operator> create_global_max_pool(const OpCreateInfo& info) {
+  return make_global_pool(info, {PoolKind::Max, false, 2, false});
+}
+std::unique_ptr<Operator> create_global_average_pool(const OpCreateInfo& info) {
+  return make_global_pool(info, {PoolKind::Average, false, 2, false});
+}
+std::unique_ptr<Operator> create_global_lp_pool(const OpCreateInfo& info) {
+  return make_global_pool(info, {PoolKind::Lp, false, read_p(info), false});
+}
+
+// MaxUnpool: scatters X into a zero tensor at the flat positions MaxPool's Indices gave.
+std::unique_ptr<Operator> create_max_unpool(const OpCreateInfo& info) {
+  const std::string what = info.describe();
+  const WindowAttributes window = WindowAttributes::read(info.attributes(), what);
+  check_input(!window.kernel_shape.empty(), what, ": attribute kernel_shape is required");
+  return make_operator([=](const OpInputs& in, OpOutputs& out) {
+    const Tensor& x = require_image(in, what);
+    const Tensor& indices = require_input(in, 1, what);
+    check_input(indices.shape() == x.shape(), what, ": I ", shape_to_string(indices.shape()),
+                " must have the shape of X ", shape_to_string(x.shape()));
+    // Indices number positions of the inferred output; an explicit output_shape keeps each
+    // value at the same coordinates within a possibly larger output.
+    const size_t rank = static_cast<size_t>(x.rank() - 2);
+    const Shape kernel = per_dimension(window.kernel_shape, rank, 1, "kernel_shape", what);
+    const Shape strides = per_dimension(window.strides, rank, 1, "strides", what);
+    const Shape pads = window.pads.empty() ? Shape(2 * rank, 0) : window.pads;
+    check_input(pads.size() == 2 * rank, what, ": attribute pads has ", pads.size(), " values");
+    Shape inferred{x.dim(0), x.dim(1)};
+    for (size_t d = 0; d < rank; ++d)
+      inferred.push_back((x.dim(d + 2) - 1) * strides[d] + kernel[d] - pads[d] - pads[d + rank]);
+    Shape y_shape = inferred;
+    if (has_input(in, 2)) {
+      y_shape = in[2]->to_int64_vector();
+      check_input(static_cast<int64_t>(y_shape.size()) == x.rank(), what, ": output_shape must have rank ",
+                  x.rank());
+    }
+    for (int64_t dim : inferred) check_input(dim >= 0, what, ": output dimensions must not be negative");
+    for (int64_t dim : y_shape) check_input(dim >= 0, what, ": output dimensions must not be negative");
+    out[0] = Tensor(x.dtype(), y_shape);
+    std::vector<int64_t> where = indices.to_int64_vector();
+    const int64_t limit = shape_numel(inferred);
+    for (int64_t& index : where) {
+      check_input(index >= 0 && index < limit, what, ": index ", index, " is outside the output of ", limit,
+                  " elements");
+      int64_t target = 0, scale = 1;
+      for (size_t d = inferred.size(); d-- > 0; index /= inferred[d]) {
+        const int64_t coordinate = index % inferred[d];
+        check_input(coordinate < y_shape[d], what, ": index lies outside output_shape");
+        target += coordinate * scale;
+        scale *= y_shape[d];
+      }
+      index = target;
+    }
+    dispatch_dtype(x.dtype(), what, [&](auto tag) {
+      using T = typename decltype(tag)::type;
+      const T* source = x.data<T>();
+      T* target = out[0].data<T>();
+      for (size_t i = 0; i < where.size(); ++i) target[where[i]] = source[i];
+    });
+  });
+}
+
+}  // namespace
+
+void register_pool_operators(OpRegistry& registry) {
+  registry.add("", "MaxPool", create_max_pool);
+  registry.add("", "AveragePool", create_average_pool);
+  registry.add("", "LpPool", create_lp_pool);
+  registry.add("", "GlobalMaxPool", create_global_max_pool);
+  registry.add("", "GlobalAveragePool", create_global_average_pool);
+  registry.add("", "GlobalLpPool", create_global_lp_pool);
+  registry.add("", "MaxUnpool", create_max_unpool);
+}
 
 }  // namespace vigil

@@ -1,9 +1,301 @@
-// STUB: to be written.
+// Unary elementwise operators: math functions, activations, predicates (IsNaN, IsInf,
+// Not), Clip, and the pass-through operators Identity and Dropout. Each maps one input
+// to one output of the same shape through the shared elementwise loop (elementwise.h);
+// float16 and bfloat16 inputs are computed in float and converted back.
+#include <algorithm>
+#include <cmath>
+#include <limits>
+
+#include "ops/elementwise.h"
 #include "ops/families.h"
 #include "ops/registry.h"
 
 namespace vigil {
 
-void register_unary_operators(OpRegistry& registry) {}
+namespace {
+
+// y = f(x) with y of x's type. FloatOnly restricts to the float types (integer inputs
+// are unsupported); otherwise integers are computed in their own type.
+template <bool FloatOnly, class F>
+Tensor map_unary(const Tensor& x, const std::string& what, const F& f) {
+  const Tensor wide = widen_half(x);
+  auto body = [&](auto tag) {
+    using T = typename decltype(tag)::type;
+    return apply_elementwise<T>(what, [&f](T v) { return static_cast<T>(f(v)); }, operand<T>(wide));
+  };
+  Tensor result;
+  if constexpr (FloatOnly) {
+    result = dispatch_float(wide.dtype(), what, body);
+  } else {
+    result = dispatch_arithmetic(wide.dtype(), what, body);
+  }
+  return convert_tensor(result, x.dtype());
+}
+
+template <bool FloatOnly, class F>
+std::unique_ptr<Operator> unary_operator(const OpCreateInfo& info, F f) {
+  return make_operator([what = info.describe(), f](const OpInputs& in, OpOutputs& out) {
+    out[0] = map_unary<FloatOnly>(require_input(in, 0, what), what, f);
+  });
+}
+
+// Operators without attributes, from a captureless function object.
+template <auto Fn>
+std::unique_ptr<Operator> create_float_unary(const OpCreateInfo& info) {
+  return unary_operator<true>(info, Fn);
+}
+template <auto Fn>
+std::unique_ptr<Operator> create_numeric_unary(const OpCreateInfo& info) {
+  return unary_operator<false>(info, Fn);
+}
+
+// The math functions. Float-only ones receive float or double.
+constexpr auto sqrt_fn = [](auto x) { return std::sqrt(x); };
+constexpr auto exp_fn = [](auto x) { return std::exp(x); };
+constexpr auto log_fn = [](auto x) { return std::log(x); };
+constexpr auto sin_fn = [](auto x) { return std::sin(x); };
+constexpr auto cos_fn = [](auto x) { return std::cos(x); };
+constexpr auto tan_fn = [](auto x) { return std::tan(x); };
+constexpr auto asin_fn = [](auto x) { return std::asin(x); };
+constexpr auto acos_fn = [](auto x) { return std::acos(x); };
+constexpr auto atan_fn = [](auto x) { return std::atan(x); };
+constexpr auto sinh_fn = [](auto x) { return std::sinh(x); };
+constexpr auto cosh_fn = [](auto x) { return std::cosh(x); };
+constexpr auto asinh_fn = [](auto x) { return std::asinh(x); };
+constexpr auto acosh_fn = [](auto x) { return std::acosh(x); };
+constexpr auto atanh_fn = [](auto x) { return std::atanh(x); };
+constexpr auto tanh_fn = [](auto x) { return std::tanh(x); };
+constexpr auto ceil_fn = [](auto x) { return std::ceil(x); };
+constexpr auto floor_fn = [](auto x) { return std::floor(x); };
+// nearbyint in the default rounding mode rounds halves to even, as ONNX Round requires.
+constexpr auto round_fn = [](auto x) { return std::nearbyint(x); };
+constexpr auto reciprocal_fn = [](auto x) { return decltype(x)(1) / x; };
+// Written to avoid overflow of exp for large |x|.
+constexpr auto sigmoid_fn = [](auto x) {
+  using T = decltype(x);
+  if (x >= 0) return T(1) / (T(1) + std::exp(-x));
+  const T e = std::exp(x);
+  return e / (T(1) + e);
+};
+constexpr auto softplus_fn = [](auto x) {
+  return x > 0 ? x + std::log1p(std::exp(-x)) : std::log1p(std::exp(x));
+};
+constexpr auto softsign_fn = [](auto x) { return x / (decltype(x)(1) + std::fabs(x)); };
+
+// Numeric ones also receive integers.
+constexpr auto abs_fn = [](auto x) {
+  if constexpr (std::is_signed_v<decltype(x)>) return x < 0 ? decltype(x)(-x) : x;
+  else return x;
+};
+constexpr auto neg_fn = [](auto x) { return decltype(x)(-x); };
+constexpr auto sign_fn = [](auto x) {
+  using T = decltype(x);
+  if (x > T(0)) return T(1);
+  if constexpr (std::is_signed_v<T> || std::is_floating_point_v<T>) {
+    if (x < T(0)) return T(-1);
+  }
+  return x;  // zero, or NaN which stays NaN
+};
+constexpr auto relu_fn = [](auto x) { return x > decltype(x)(0) ? x : decltype(x)(0); };
+constexpr auto erf_fn = [](auto x) { return std::erf(x); };
+
+// Activations with attributes.
+std::unique_ptr<Operator> create_leaky_relu(const OpCreateInfo& info) {
+  const double alpha = info.attributes().get_float("alpha", 0.01f);
+  return unary_operator<true>(info, [alpha](auto x) { return x < 0 ? x * decltype(x)(alpha) : x; });
+}
+
+std::unique_ptr<Operator> create_elu(const OpCreateInfo& info) {
+  const double alpha = info.attributes().get_float("alpha", 1.0f);
+  return unary_operator<true>(info, [alpha](auto x) { return x < 0 ? alpha * std::expm1(x) : x; });
+}
+
+std::unique_ptr<Operator> create_selu(const OpCreateInfo& info) {
+  const double alpha = info.attributes().get_float("alpha", 1.67326319217681884765625f);
+  const double gamma = info.attributes().get_float("gamma", 1.05070102214813232421875f);
+  return unary_operator<true>(info, [alpha, gamma](auto x) {
+    return x > 0 ? gamma * x : gamma * alpha * std::expm1(x);
+  });
+}
+
+std::unique_ptr<Operator> create_celu(const OpCreateInfo& info) {
+  const double alpha = info.attributes().get_float("alpha", 1.0f);
+  check_input(alpha != 0, info.describe(), ": alpha must not be 0");
+  return unary_operator<true>(info, [alpha](auto x) {
+    return x > 0 ? double(x) : alpha * std::expm1(x / alpha);
+  });
+}
+
+std::unique_ptr<Operator> create_hard_sigmoid(const OpCreateInfo& info) {
+  const double alpha = info.attributes().get_float("alpha", 0.2f);
+  const double beta = info.attributes().get_float("beta", 0.5f);
+  return unary_operator<true>(info, [alpha, beta](auto x) {
+    using T = decltype(x);
+    return std::clamp(T(alpha) * x + T(beta), T(0), T(1));
+  });
+}
+
+std::unique_ptr<Operator> create_hard_swish(const OpCreateInfo& info) {
+  return unary_operator<true>(info, [](auto x) {
+    using T = decltype(x);
+    return x * std::clamp(x / T(6) + T(0.5), T(0), T(1));
+  });
+}
+
+std::unique_ptr<Operator> create_thresholded_relu(const OpCreateInfo& info) {
+  const double alpha = info.attributes().get_float("alpha", 1.0f);
+  return unary_operator<true>(info, [alpha](auto x) { return x > alpha ? x : decltype(x)(0); });
+}
+
+std::unique_ptr<Operator> create_shrink(const OpCreateInfo& info) {
+  const double bias = info.attributes().get_float("bias", 0.0f);
+  const double lambd = info.attributes().get_float("lambd", 0.5f);
+  // Computed in double so that integer inputs compare against the float thresholds.
+  return unary_operator<false>(info, [bias, lambd](auto x) {
+    const double v = static_cast<double>(x);
+    return v < -lambd ? v + bias : (v > lambd ? v - bias : 0.0);
+  });
+}
+
+// Predicates: float input, bool output.
+template <class F>
+std::unique_ptr<Operator> float_predicate_operator(const OpCreateInfo& info, F f) {
+  return make_operator([what = info.describe(), f](const OpInputs& in, OpOutputs& out) {
+    const Tensor x = widen_half(require_input(in, 0, what));
+    out[0] = dispatch_float(x.dtype(), what, [&](auto tag) {
+      using T = typename decltype(tag)::type;
+      return apply_elementwise<bool>(what, [&f](T v) { return f(v); }, operand<T>(x));
+    });
+  });
+}
+
+std::unique_ptr<Operator> create_is_nan(const OpCreateInfo& info) {
+  return float_predicate_operator(info, [](auto x) { return std::isnan(x); });
+}
+
+std::unique_ptr<Operator> create_is_inf(const OpCreateInfo& info) {
+  const bool negative = info.attributes().get_int("detect_negative", 1) != 0;
+  const bool positive = info.attributes().get_int("detect_positive", 1) != 0;
+  return float_predicate_operator(info, [negative, positive](auto x) {
+    return std::isinf(x) && (x > 0 ? positive : negative);
+  });
+}
+
+std::unique_ptr<Operator> create_not(const OpCreateInfo& info) {
+  return make_operator([what = info.describe()](const OpInputs& in, OpOutputs& out) {
+    const Tensor& x = require_input(in, 0, what);
+    check_input(x.dtype() == DType::Bool, what, ": input must be bool, not ", dtype_name(x.dtype()));
+    out[0] = apply_elementwise<bool>(what, [](bool v) { return !v; }, operand<bool>(x));
+  });
+}
+
+// Clip: bounds are attributes before opset 11 (float only), optional scalar inputs after.
+// A missing bound is no bound; with min > max every element becomes max.
+template <class T>
+T clip_bound(const OpInputs& in, size_t index, DType dtype, T fallback, const std::string& what) {
+  if (!has_input(in, index)) return fallback;
+  check_input(in[index]->numel() == 1, what, ": bound input #", index, " must hold one element, not ",
+              shape_to_string(in[index]->shape()));
+  check_input(in[index]->dtype() == dtype, what, ": bound input #", index, " has element type ",
+              dtype_name(in[index]->dtype()), ", expected ", dtype_name(dtype));
+  return widen_half(*in[index]).data<T>()[0];
+}
+
+std::unique_ptr<Operator> create_clip(const OpCreateInfo& info) {
+  if (info.opset < 11) {
+    const double lo = info.attributes().get_float("min", -std::numeric_limits<float>::infinity());
+    const double hi = info.attributes().get_float("max", std::numeric_limits<float>::infinity());
+    return unary_operator<true>(info, [lo, hi](auto x) {
+      using T = decltype(x);
+      return std::min(std::max(x, T(lo)), T(hi));
+    });
+  }
+  return make_operator([what = info.describe()](const OpInputs& in, OpOutputs& out) {
+    const Tensor& x = require_input(in, 0, what);
+    const Tensor wide = widen_half(x);
+    const Tensor result = dispatch_arithmetic(wide.dtype(), what, [&](auto tag) {
+      using T = typename decltype(tag)::type;
+      using Limits = std::numeric_limits<T>;
+      const T lo = clip_bound<T>(in, 1, x.dtype(), Limits::has_infinity ? -Limits::infinity() : Limits::lowest(), what);
+      const T hi = clip_bound<T>(in, 2, x.dtype(), Limits::has_infinity ? Limits::infinity() : Limits::max(), what);
+      return apply_elementwise<T>(what, [lo, hi](T v) { return std::min(std::max(v, lo), hi); }, operand<T>(wide));
+    });
+    out[0] = convert_tensor(result, x.dtype());
+  });
+}
+
+std::unique_ptr<Operator> create_identity(const OpCreateInfo& info) {
+  return make_operator([what = info.describe()](const OpInputs& in, OpOutputs& out) {
+    out[0] = require_input(in, 0, what);  // tensors are immutable once produced: share the buffer
+  });
+}
+
+// Dropout at inference is the identity, with an all-true mask. Opset 12 made training a
+// run-time input; training with a nonzero ratio draws random numbers, which a reference
+// engine cannot reproduce. Before opset 12 the operator is run in inference mode (is_test
+// of opsets 1-6 is ignored, as inference runtimes do). The mask is bool from opset 10,
+// of the input's type before.
+std::unique_ptr<Operator> create_dropout(const OpCreateInfo& info) {
+  const int64_t opset = info.opset;
+  return make_operator([what = info.describe(), opset](const OpInputs& in, OpOutputs& out) {
+    const Tensor& x = require_input(in, 0, what);
+    if (opset >= 12 && has_input(in, 2)) {
+      const bool training = in[2]->to_int64_vector().at(0) != 0;
+      const double ratio = has_input(in, 1) ? in[1]->to_double_vector().at(0) : 0.5;
+      if (training && ratio > 0) fail_unsupported(what, ": training mode (random dropout) is not supported");
+    }
+    out[0] = x;
+    if (out.size() > 1) {
+      const DType mask_type = opset >= 10 ? DType::Bool : x.dtype();
+      out[1] = convert_tensor(Tensor::from_vector<bool>(x.shape(), std::vector<bool>(x.numel(), true)), mask_type);
+    }
+  });
+}
+
+}  // namespace
+
+void register_unary_operators(OpRegistry& registry) {
+  registry.add("", "Sqrt", create_float_unary<sqrt_fn>);
+  registry.add("", "Exp", create_float_unary<exp_fn>);
+  registry.add("", "Log", create_float_unary<log_fn>);
+  registry.add("", "Sin", create_float_unary<sin_fn>);
+  registry.add("", "Cos", create_float_unary<cos_fn>);
+  registry.add("", "Tan", create_float_unary<tan_fn>);
+  registry.add("", "Asin", create_float_unary<asin_fn>);
+  registry.add("", "Acos", create_float_unary<acos_fn>);
+  registry.add("", "Atan", create_float_unary<atan_fn>);
+  registry.add("", "Sinh", create_float_unary<sinh_fn>);
+  registry.add("", "Cosh", create_float_unary<cosh_fn>);
+  registry.add("", "Asinh", create_float_unary<asinh_fn>);
+  registry.add("", "Acosh", create_float_unary<acosh_fn>);
+  registry.add("", "Atanh", create_float_unary<atanh_fn>);
+  registry.add("", "Tanh", create_float_unary<tanh_fn>);
+  registry.add("", "Ceil", create_float_unary<ceil_fn>);
+  registry.add("", "Floor", create_float_unary<floor_fn>);
+  registry.add("", "Round", create_float_unary<round_fn>);
+  registry.add("", "Reciprocal", create_float_unary<reciprocal_fn>);
+  registry.add("", "Sigmoid", create_float_unary<sigmoid_fn>);
+  registry.add("", "Softplus", create_float_unary<softplus_fn>);
+  registry.add("", "Softsign", create_float_unary<softsign_fn>);
+  registry.add("", "Abs", create_numeric_unary<abs_fn>);
+  registry.add("", "Neg", create_numeric_unary<neg_fn>);
+  registry.add("", "Sign", create_numeric_unary<sign_fn>);
+  registry.add("", "Relu", create_numeric_unary<relu_fn>);
+  registry.add("", "Erf", create_numeric_unary<erf_fn>);
+  registry.add("", "LeakyRelu", create_leaky_relu);
+  registry.add("", "Elu", create_elu);
+  registry.add("", "Selu", create_selu);
+  registry.add("", "Celu", create_celu);
+  registry.add("", "HardSigmoid", create_hard_sigmoid);
+  registry.add("", "HardSwish", create_hard_swish);
+  registry.add("", "ThresholdedRelu", create_thresholded_relu);
+  registry.add("", "Shrink", create_shrink);
+  registry.add("", "IsNaN", create_is_nan);
+  registry.add("", "IsInf", create_is_inf);
+  registry.add("", "Not", create_not);
+  registry.add("", "Clip", create_clip);
+  registry.add("", "Identity", create_identity);
+  registry.add("", "Dropout", create_dropout);
+}
 
 }  // namespace vigil
