@@ -3,6 +3,7 @@
 
 #include <cmath>
 #include <cstdlib>
+#include <cstring>
 #include <filesystem>
 #include <map>
 
@@ -57,6 +58,15 @@ std::string compare(const Tensor& actual, const Tensor& expected) {
   return difference;
 }
 
+// The suite of onnx 1.12 stores bfloat16 test data as uint16 tensors holding the same
+// bits; read them as the bfloat16 values the model declares.
+Tensor as_declared_bfloat16(const Tensor& tensor, DType declared) {
+  if (declared != DType::BFloat16 || tensor.dtype() != DType::UInt16) return tensor;
+  Tensor converted(DType::BFloat16, tensor.shape());
+  std::memcpy(converted.raw(), tensor.raw(), tensor.nbytes());
+  return converted;
+}
+
 std::vector<fs::path> sorted_files(const fs::path& dir, const std::string& prefix) {
   std::vector<fs::path> files;
   for (const auto& entry : fs::directory_iterator(dir)) {
@@ -102,12 +112,14 @@ CaseResult run_backend_case(const std::string& case_dir) {
       std::map<std::string, Tensor> feeds;
       const auto inputs = sorted_files(data_set, "input_");
       for (size_t i = 0; i < inputs.size() && i < model->graph.inputs.size(); ++i) {
-        feeds[model->graph.inputs[i].name] = read_tensor_pb_file(inputs[i].string());
+        feeds[model->graph.inputs[i].name] =
+            as_declared_bfloat16(read_tensor_pb_file(inputs[i].string()), model->graph.inputs[i].dtype);
       }
       const std::vector<Tensor> outputs = session.run(feeds);
       const auto expected = sorted_files(data_set, "output_");
       for (size_t o = 0; o < expected.size() && o < outputs.size(); ++o) {
-        const std::string difference = compare(outputs[o], read_tensor_pb_file(expected[o].string()));
+        const std::string difference =
+            compare(outputs[o], as_declared_bfloat16(read_tensor_pb_file(expected[o].string()), outputs[o].dtype()));
         if (!difference.empty()) {
           return {Outcome::Fail, data_set.filename().string() + " output '" + model->graph.outputs[o].name +
                                      "': " + difference};
