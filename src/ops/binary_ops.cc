@@ -152,16 +152,15 @@ T mod_element(T a, T b) {
   }
 }
 
+template <bool Truncated>
+Tensor mod_tensors(const Tensor& a, const Tensor& b, const std::string& what) {
+  return combine_elementwise<TypeSet::Arithmetic, false>(a, b, what,
+                                                         [](auto x, auto y) { return mod_element<Truncated>(x, y); });
+}
+
 std::unique_ptr<Operator> create_mod(const OpCreateInfo& info) {
   const bool truncated = info.attributes().get_int("fmod", 0) != 0;
-  return binary_operator(info, [truncated](const Tensor& a, const Tensor& b, const std::string& what) {
-    if (truncated) {
-      return combine_elementwise<TypeSet::Arithmetic, false>(a, b, what,
-                                                             [](auto x, auto y) { return mod_element<true>(x, y); });
-    }
-    return combine_elementwise<TypeSet::Arithmetic, false>(a, b, what,
-                                                           [](auto x, auto y) { return mod_element<false>(x, y); });
-  });
+  return binary_operator(info, truncated ? mod_tensors<true> : mod_tensors<false>);
 }
 
 // BitShift on unsigned integers; shifting by the width or more gives 0 (C leaves it

@@ -96,7 +96,11 @@ constexpr auto sign_fn = [](auto x) {
   }
   return x;  // zero, or NaN which stays NaN
 };
-constexpr auto relu_fn = [](auto x) { return x > decltype(x)(0) ? x : decltype(x)(0); };
+constexpr auto relu_fn = [](auto x) {
+  using T = decltype(x);
+  if constexpr (std::is_unsigned_v<T>) return x;
+  else return x < T(0) ? T(0) : x;  // NaN passes through, as numpy's maximum
+};
 constexpr auto erf_fn = [](auto x) { return std::erf(x); };
 
 // Activations with attributes.
@@ -240,8 +244,10 @@ std::unique_ptr<Operator> create_dropout(const OpCreateInfo& info) {
   return make_operator([what = info.describe(), opset](const OpInputs& in, OpOutputs& out) {
     const Tensor& x = require_input(in, 0, what);
     if (opset >= 12 && has_input(in, 2)) {
-      const bool training = in[2]->to_int64_vector().at(0) != 0;
-      const double ratio = has_input(in, 1) ? in[1]->to_double_vector().at(0) : 0.5;
+      check_input(in[2]->numel() == 1, what, ": training_mode must hold one element");
+      check_input(!has_input(in, 1) || in[1]->numel() == 1, what, ": ratio must hold one element");
+      const bool training = in[2]->to_int64_vector()[0] != 0;
+      const double ratio = has_input(in, 1) ? in[1]->to_double_vector()[0] : 0.5;
       if (training && ratio > 0) fail_unsupported(what, ": training mode (random dropout) is not supported");
     }
     out[0] = x;

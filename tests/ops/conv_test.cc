@@ -53,6 +53,20 @@ TEST(Conv, BadShapesRaise) {
                Error);
 }
 
+TEST(Conv, ThreadsGiveTheSameResult) {
+  // Large enough for the parallel paths: GEMM tiles (group 1) and (image, group) units.
+  std::vector<float> x(2 * 8 * 20 * 20), w(8 * 8 * 3 * 3);
+  for (size_t i = 0; i < x.size(); ++i) x[i] = static_cast<float>(i % 13) - 6;
+  for (size_t i = 0; i < w.size(); ++i) w[i] = static_cast<float>(i % 7) * 0.25f;
+  for (int64_t group : {1, 8}) {
+    const Tensor weights = floats({8, 8 / group, 3, 3}, std::vector<float>(w.begin(), w.begin() + 8 * 8 / group * 9));
+    const AttributeList attributes = {{"group", integer(group)}, {"pads", ints({1, 1, 1, 1})}};
+    const auto serial = run("Conv", {floats({2, 8, 20, 20}, x), weights}, attributes, 11, 1, 1);
+    const auto parallel = run("Conv", {floats({2, 8, 20, 20}, x), weights}, attributes, 11, 1, 2);
+    expect_near(values(parallel[0]), values(serial[0]));
+  }
+}
+
 TEST(ConvTranspose, StrideAndOutputPadding) {
   const Tensor x = floats({1, 1, 3}, {1, 2, 3}), w = floats({1, 1, 2}, {1, 1});
   expect_near(values(run("ConvTranspose", {x, w}, {{"strides", ints({2})}})[0]), {1, 1, 2, 2, 3, 3});
