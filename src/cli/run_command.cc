@@ -84,7 +84,10 @@ void add_run_command(CLI::App& app) {
   command->add_option("model", options->model, "ONNX model file")->required();
   command->add_option("--input", options->inputs,
                       "NAME=FILE: the value of input NAME, from a .npy file or an ONNX TensorProto .pb file "
-                      "(repeat for several inputs)");
+                      "(repeat for several inputs)")
+      ->expected(1)
+      ->multi_option_policy(CLI::MultiOptionPolicy::TakeAll)
+      ->allow_extra_args(false);
   command->add_flag("--random-inputs", options->random_inputs,
                     "fill inputs not given with seeded random values (symbolic dimensions become 1)");
   command->add_option("--seed", options->seed, "seed for --random-inputs")->default_val(0);
