@@ -88,6 +88,8 @@ def run_command(command):
         result = subprocess.run(command, capture_output=True, text=True, timeout=RUN_TIMEOUT_S)
     except subprocess.TimeoutExpired:
         return f"timed out after {RUN_TIMEOUT_S} s", time.monotonic() - start
+    except OSError as error:
+        return f"could not start: {error}", 0.0
     seconds = time.monotonic() - start
     if result.returncode != 0:
         lines = (result.stderr or result.stdout).strip().splitlines()
