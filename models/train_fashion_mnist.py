@@ -1,0 +1,182 @@
+"""Train the small Fashion-MNIST CNN that `vigil eval` checks end to end.
+
+The model is trained with PyTorch on the IDX files of Debian's
+dataset-fashion-mnist package, then exported to ONNX (opset 13). The exported
+model takes pixels scaled to [0, 1] (uint8 / 255) as input `image`
+[batch, 1, 28, 28] float32 and returns `logits` [batch, 10]; the dataset
+mean/std normalisation lives inside the model, so a consumer only divides by
+255. The fp32 test accuracy measured here, with torch, is written next to the
+model so the engine's accuracy can be compared with it.
+
+Run with Debian's interpreter (it carries torch and onnx):
+    /usr/bin/python3 models/train_fashion_mnist.py [--epochs 4] [--out-dir models]
+"""
+
+import argparse
+import gzip
+import json
+import os
+import random
+import struct
+import sys
+import time
+
+import numpy as np
+import torch
+from torch import nn
+import torch.nn.functional as F
+
+DEFAULT_DATA_DIR = "/usr/share/datasets/fashion-mnist"
+MODEL_NAME = "fashion_mnist_cnn"
+# Training-set statistics of Fashion-MNIST pixels in [0, 1]; folded into the
+# model so that its input convention stays "pixels / 255".
+PIXEL_MEAN = 0.2860
+PIXEL_STD = 0.3530
+
+
+def read_idx(path):
+    """Reads a gzip-compressed IDX file (unsigned byte data) into a numpy array."""
+    with gzip.open(path, "rb") as f:
+        data = f.read()
+    zero, dtype_code, ndim = struct.unpack(">HBB", data[:4])
+    if zero != 0 or dtype_code != 0x08:
+        raise ValueError(f"{path}: not an unsigned-byte IDX file")
+    dims = struct.unpack(">" + "I" * ndim, data[4:4 + 4 * ndim])
+    array = np.frombuffer(data, dtype=np.uint8, offset=4 + 4 * ndim)
+    if array.size != int(np.prod(dims)):
+        raise ValueError(f"{path}: size does not match its header")
+    return array.reshape(dims)
+
+
+def load_split(data_dir, prefix):
+    images = read_idx(os.path.join(data_dir, f"{prefix}-images-idx3-ubyte.gz"))
+    labels = read_idx(os.path.join(data_dir, f"{prefix}-labels-idx1-ubyte.gz"))
+    # Scale exactly as the engine does: uint8 / 255.
+    x = torch.from_numpy(images.astype(np.float32) / 255.0).unsqueeze(1)
+    y = torch.from_numpy(labels.astype(np.int64))
+    return x, y
+
+
+def conv_block(in_channels, out_channels):
+    return [
+        nn.Conv2d(in_channels, out_channels, 3, padding=1, bias=False),
+        nn.BatchNorm2d(out_channels),
+        nn.ReLU(inplace=True),
+    ]
+
+
+class FashionCnn(nn.Module):
+    def __init__(self):
+        super().__init__()
+        self.features = nn.Sequential(
+            *conv_block(1, 32),
+            *conv_block(32, 32),
+            nn.MaxPool2d(2),  # 28 -> 14
+            *conv_block(32, 64),
+            nn.MaxPool2d(2),  # 14 -> 7
+        )
+        self.classifier = nn.Sequential(
+            nn.Flatten(),
+            nn.Dropout(0.25),
+            nn.Linear(64 * 7 * 7, 128),
+            nn.ReLU(inplace=True),
+            nn.Linear(128, 10),
+        )
+
+    def forward(self, image):
+        x = (image - PIXEL_MEAN) / PIXEL_STD
+        return self.classifier(self.features(x))
+
+
+def augment(x, generator):
+    """Random horizontal flips and shifts of up to 2 pixels (zero padded)."""
+    n = x.shape[0]
+    flip = torch.rand(n, generator=generator) < 0.5
+    x = torch.where(flip[:, None, None, None], x.flip(3), x)
+    padded = F.pad(x, (2, 2, 2, 2))
+    dx, dy = torch.randint(0, 5, (2,), generator=generator).tolist()
+    # One shift per batch keeps this cheap; batches differ from each other.
+    return padded[:, :, dy:dy + 28, dx:dx + 28]
+
+
+def evaluate(model, x, y, batch_size=1000):
+    model.eval()
+    correct = 0
+    with torch.no_grad():
+        for start in range(0, x.shape[0], batch_size):
+            logits = model(x[start:start + batch_size])
+            correct += (logits.argmax(1) == y[start:start + batch_size]).sum().item()
+    return correct / x.shape[0]
+
+
+def export_onnx(model, path):
+    model.eval()
+    dummy = torch.zeros(1, 1, 28, 28)
+    torch.onnx.export(
+        model, dummy, path,
+        opset_version=13,
+        input_names=["image"],
+        output_names=["logits"],
+        dynamic_axes={"image": {0: "batch"}, "logits": {0: "batch"}},
+        do_constant_folding=True,
+    )
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--data-dir", default=DEFAULT_DATA_DIR)
+    parser.add_argument("--out-dir", default=os.path.dirname(os.path.abspath(__file__)))
+    parser.add_argument("--epochs", type=int, default=4)
+    parser.add_argument("--batch-size", type=int, default=128)
+    parser.add_argument("--seed", type=int, default=20241)
+    parser.add_argument("--threads", type=int, default=2)
+    args = parser.parse_args()
+
+    torch.set_num_threads(args.threads)
+    random.seed(args.seed)
+    np.random.seed(args.seed)
+    torch.manual_seed(args.seed)
+    generator = torch.Generator().manual_seed(args.seed)
+
+    train_x, train_y = load_split(args.data_dir, "train")
+    test_x, test_y = load_split(args.data_dir, "t10k")
+
+    model = FashionCnn()
+    optimizer = torch.optim.Adam(model.parameters(), lr=2e-3)
+    steps_per_epoch = (train_x.shape[0] + args.batch_size - 1) // args.batch_size
+    scheduler = torch.optim.lr_scheduler.OneCycleLR(
+        optimizer, max_lr=3e-3, epochs=args.epochs, steps_per_epoch=steps_per_epoch)
+
+    start_time = time.time()
+    for epoch in range(args.epochs):
+        model.train()
+        order = torch.randperm(train_x.shape[0], generator=generator)
+        total_loss = 0.0
+        for step in range(steps_per_epoch):
+            index = order[step * args.batch_size:(step + 1) * args.batch_size]
+            batch = augment(train_x[index], generator)
+            loss = F.cross_entropy(model(batch), train_y[index])
+            optimizer.zero_grad()
+            loss.backward()
+            optimizer.step()
+            scheduler.step()
+            total_loss += loss.item()
+        accuracy = evaluate(model, test_x, test_y)
+        print(f"epoch {epoch + 1}/{args.epochs}: loss {total_loss / steps_per_epoch:.4f}, "
+              f"test accuracy {accuracy:.4f}, {time.time() - start_time:.0f} s", flush=True)
+
+    accuracy = evaluate(model, test_x, test_y)
+    os.makedirs(args.out_dir, exist_ok=True)
+    onnx_path = os.path.join(args.out_dir, MODEL_NAME + ".onnx")
+    export_onnx(model, onnx_path)
+    with open(os.path.join(args.out_dir, MODEL_NAME + ".json"), "w") as f:
+        json.dump({"accuracy": round(accuracy, 4), "test_images": int(test_x.shape[0]),
+                   "epochs": args.epochs, "seed": args.seed}, f, indent=2)
+        f.write("\n")
+    print(f"wrote {onnx_path} ({os.path.getsize(onnx_path)} bytes), "
+          f"fp32 test accuracy {accuracy:.4f}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
