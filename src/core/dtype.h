@@ -31,7 +31,7 @@ enum class DType : int32_t {
   BFloat16 = 16,
 };
 
-size_t dtype_size(DType type);
+size_t dtype_size(DType type);  // 0 for string: its elements are not plain bytes
 std::string dtype_name(DType type);
 bool dtype_is_float(DType type);    // float16, bfloat16, float32, float64
 bool dtype_is_integer(DType type);  // signed or unsigned integers, not bool
@@ -52,6 +52,7 @@ template <> struct CppType<DType::Int64> { using type = int64_t; };
 template <> struct CppType<DType::UInt32> { using type = uint32_t; };
 template <> struct CppType<DType::UInt64> { using type = uint64_t; };
 template <> struct CppType<DType::Bool> { using type = bool; };
+template <> struct CppType<DType::String> { using type = std::string; };
 
 template <class T> constexpr DType dtype_of();
 template <> constexpr DType dtype_of<float>() { return DType::Float32; }
@@ -67,6 +68,7 @@ template <> constexpr DType dtype_of<int64_t>() { return DType::Int64; }
 template <> constexpr DType dtype_of<uint32_t>() { return DType::UInt32; }
 template <> constexpr DType dtype_of<uint64_t>() { return DType::UInt64; }
 template <> constexpr DType dtype_of<bool>() { return DType::Bool; }
+template <> constexpr DType dtype_of<std::string>() { return DType::String; }
 
 // Converts one element between any two storage types (the 16-bit floats go through
 // float), as static_cast would for the built-in types.

@@ -21,8 +21,16 @@ std::shared_ptr<std::byte> allocate_zeroed(size_t bytes) {
 
 Tensor::Tensor(DType dtype, Shape shape) : dtype_(dtype), shape_(std::move(shape)) {
   for (int64_t d : shape_) check_input(d >= 0, "tensor shape ", shape_to_string(shape_), " has a negative dimension");
+  if (dtype_ == DType::String) {
+    strings_ = std::make_shared<std::vector<std::string>>(static_cast<size_t>(numel()));
+    return;
+  }
   check_input(dtype_size(dtype_) > 0, "tensors of element type ", dtype_name(dtype_), " are not supported");
   storage_ = allocate_zeroed(nbytes());
+}
+
+void Tensor::fail_raw_string() {
+  fail_unsupported("string tensors are not supported here (their elements are not plain bytes)");
 }
 
 Tensor Tensor::reshaped(Shape shape) const {
@@ -34,6 +42,10 @@ Tensor Tensor::reshaped(Shape shape) const {
 
 Tensor Tensor::clone() const {
   Tensor copy(dtype_, shape_);
+  if (dtype_ == DType::String) {
+    *copy.strings_ = *strings_;
+    return copy;
+  }
   if (nbytes()) std::memcpy(copy.raw(), raw(), nbytes());
   return copy;
 }

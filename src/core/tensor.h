@@ -1,11 +1,17 @@
 // Tensor: an element type, a shape and a shared, 64-byte aligned buffer. Copies share
-// the buffer (like a shared_ptr); clone() copies the data. Every value that flows
-// through a session is a Tensor.
+// the buffer (like a shared_ptr); clone() copies the data. String tensors keep their
+// elements in a shared std::vector<std::string> instead: data<std::string>() reaches
+// them, and raw() refuses them (an unsupported-type Error), so that operators which move
+// raw bytes cannot silently produce garbage strings. Sessions carry tensors inside Values
+// (core/value.h), which may also be sequences or empty optionals.
 #pragma once
 
 #include <cassert>
 #include <cstddef>
 #include <memory>
+#include <string>
+#include <type_traits>
+#include <vector>
 
 #include "core/dtype.h"
 #include "core/shape.h"
@@ -37,17 +43,32 @@ class Tensor {
   int64_t numel() const { return shape_numel(shape_); }
   size_t nbytes() const { return static_cast<size_t>(numel()) * dtype_size(dtype_); }
 
-  void* raw() { return storage_.get(); }
-  const void* raw() const { return storage_.get(); }
+  // The element bytes; fails (unsupported) for a string tensor.
+  void* raw() {
+    if (dtype_ == DType::String) fail_raw_string();
+    return storage_.get();
+  }
+  const void* raw() const {
+    if (dtype_ == DType::String) fail_raw_string();
+    return storage_.get();
+  }
   template <class T>
   T* data() {
     assert(dtype_of<T>() == dtype_);
-    return static_cast<T*>(raw());
+    if constexpr (std::is_same_v<T, std::string>) {
+      return strings_->data();
+    } else {
+      return static_cast<T*>(raw());
+    }
   }
   template <class T>
   const T* data() const {
     assert(dtype_of<T>() == dtype_);
-    return static_cast<const T*>(raw());
+    if constexpr (std::is_same_v<T, std::string>) {
+      return strings_->data();
+    } else {
+      return static_cast<const T*>(raw());
+    }
   }
 
   // The same buffer seen with another shape of the same element count.
@@ -60,9 +81,12 @@ class Tensor {
   std::vector<double> to_double_vector() const;
 
  private:
+  [[noreturn]] static void fail_raw_string();
+
   DType dtype_ = DType::Undefined;
   Shape shape_;
   std::shared_ptr<std::byte> storage_;
+  std::shared_ptr<std::vector<std::string>> strings_;  // string tensors only
 };
 
 }  // namespace vigil

@@ -17,6 +17,7 @@ std::string attribute_type_name(AttributeType type) {
     case AttributeType::Strings: return "strings";
     case AttributeType::Tensors: return "tensors";
     case AttributeType::Graphs: return "graphs";
+    case AttributeType::Type: return "type";
   }
   return "unknown";
 }

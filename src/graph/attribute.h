@@ -1,5 +1,5 @@
-// Node attributes: ONNX's ten kinds (float, int, string, tensor, graph and the list of
-// each). Operators read them with typed getters that take a default, or with the
+// Node attributes: ONNX's kinds (float, int, string, tensor, graph and the list of
+// each, and a type, which Optional uses). Operators read them with typed getters that take a default, or with the
 // require_ getters that raise a bad-input Error naming the node.
 #pragma once
 
@@ -14,8 +14,9 @@
 namespace vigil {
 
 struct Graph;
+struct ValueInfo;
 
-enum class AttributeType { Float, Int, String, Tensor, Graph, Floats, Ints, Strings, Tensors, Graphs };
+enum class AttributeType { Float, Int, String, Tensor, Graph, Floats, Ints, Strings, Tensors, Graphs, Type };
 
 struct Attribute {
   AttributeType type = AttributeType::Int;
@@ -29,6 +30,7 @@ struct Attribute {
   std::vector<std::string> strings;
   std::vector<Tensor> tensors;
   std::vector<std::shared_ptr<const Graph>> graphs;
+  std::shared_ptr<const ValueInfo> type_info;  // AttributeType::Type
 };
 
 std::string attribute_type_name(AttributeType type);

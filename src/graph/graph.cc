@@ -10,7 +10,8 @@
 
 namespace vigil {
 
-std::string value_info_to_string(const ValueInfo& info) {
+namespace {
+std::string tensor_type_to_string(const ValueInfo& info) {
   std::string text = dtype_name(info.dtype);
   if (!info.has_shape) return text + "[?]";
   text += "[";
@@ -20,6 +21,17 @@ std::string value_info_to_string(const ValueInfo& info) {
     text += dim.is_fixed() ? std::to_string(dim.value) : (dim.symbol.empty() ? "?" : dim.symbol);
   }
   return text + "]";
+}
+}  // namespace
+
+std::string value_info_to_string(const ValueInfo& info) {
+  std::string text;
+  switch (info.kind) {
+    case TypeKind::Tensor: text = tensor_type_to_string(info); break;
+    case TypeKind::Sequence: text = "sequence<" + tensor_type_to_string(info) + ">"; break;
+    case TypeKind::Other: text = "unsupported type"; break;
+  }
+  return info.optional ? "optional<" + text + ">" : text;
 }
 
 std::string Node::describe() const {

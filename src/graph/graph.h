@@ -21,14 +21,20 @@ struct Dim {
   bool is_fixed() const { return value >= 0; }
 };
 
+// What a declared value holds: a tensor, a sequence of tensors (dtype and dims then
+// describe the elements), or a type vigil does not run (maps, nested sequences).
+enum class TypeKind { Tensor, Sequence, Other };
+
 struct ValueInfo {
   std::string name;
   DType dtype = DType::Undefined;
   bool has_shape = false;  // false: the rank too is unknown
   std::vector<Dim> dims;
+  TypeKind kind = TypeKind::Tensor;
+  bool optional = false;  // an optional of `kind`
 };
 
-std::string value_info_to_string(const ValueInfo& info);  // "float32[batch, 1, 28, 28]"
+std::string value_info_to_string(const ValueInfo& info);  // "float32[batch, 1, 28, 28]", "optional<sequence<int64[?]>>"
 
 struct Node {
   std::string name;

@@ -25,13 +25,10 @@ std::string one_line(std::string text) {
   return text;
 }
 
-ValueInfo convert_value_info(const onnx::ValueInfoProto& proto) {
-  ValueInfo info;
-  info.name = proto.name();
-  if (!proto.type().has_tensor_type()) return info;
-  const auto& tensor_type = proto.type().tensor_type();
+// Fills the element type and shape of `info` from a tensor type.
+void read_tensor_type(const onnx::TypeProto::Tensor& tensor_type, ValueInfo& info) {
   info.dtype = static_cast<DType>(tensor_type.elem_type());
-  if (!tensor_type.has_shape()) return info;
+  if (!tensor_type.has_shape()) return;
   info.has_shape = true;
   for (const auto& dim : tensor_type.shape().dim()) {
     Dim d;
@@ -39,6 +36,28 @@ ValueInfo convert_value_info(const onnx::ValueInfoProto& proto) {
     if (dim.has_dim_param()) d.symbol = dim.dim_param();
     info.dims.push_back(d);
   }
+}
+
+// Tensors, sequences of tensors and optionals of either; anything else is TypeKind::Other.
+// A value without a type stays a tensor of unknown element type.
+void read_type(const onnx::TypeProto& type, ValueInfo& info, bool inside_optional) {
+  if (type.has_tensor_type()) {
+    read_tensor_type(type.tensor_type(), info);
+  } else if (type.has_sequence_type() && type.sequence_type().elem_type().has_tensor_type()) {
+    info.kind = TypeKind::Sequence;
+    read_tensor_type(type.sequence_type().elem_type().tensor_type(), info);
+  } else if (type.has_optional_type() && !inside_optional) {
+    info.optional = true;
+    read_type(type.optional_type().elem_type(), info, true);
+  } else if (type.value_case() != onnx::TypeProto::VALUE_NOT_SET) {
+    info.kind = TypeKind::Other;
+  }
+}
+
+ValueInfo convert_value_info(const onnx::ValueInfoProto& proto) {
+  ValueInfo info;
+  info.name = proto.name();
+  read_type(proto.type(), info, false);
   return info;
 }
 
@@ -108,6 +127,14 @@ struct Converter {
         a.type = AttributeType::Graphs;
         for (const auto& g : proto.graphs()) a.graphs.push_back(convert_graph(g));
         break;
+      case onnx::AttributeProto::TYPE_PROTO: {
+        // Only the Optional operator uses a type attribute; it becomes a ValueInfo.
+        a.type = AttributeType::Type;
+        auto info = std::make_shared<ValueInfo>();
+        read_type(proto.tp(), *info, false);
+        a.type_info = std::move(info);
+        break;
+      }
       default: fail_unsupported(what, ": attribute kind ", static_cast<int>(proto.type()), " is not supported");
     }
     return a;

@@ -79,12 +79,24 @@ void read_external_data(const onnx::TensorProto& proto, Tensor& tensor, const st
               offset, " + length ", length);
 }
 
+// Strings travel in string_data only (raw_data cannot hold them).
+Tensor strings_from_proto(const onnx::TensorProto& proto, Shape shape, const std::string& what) {
+  Tensor tensor(DType::String, std::move(shape));
+  check_input(static_cast<int64_t>(proto.string_data_size()) == tensor.numel(), what, ": holds ",
+              proto.string_data_size(), " strings, its shape ", shape_to_string(tensor.shape()), " needs ",
+              tensor.numel());
+  std::string* out = tensor.data<std::string>();
+  for (int i = 0; i < proto.string_data_size(); ++i) out[i] = proto.string_data(i);
+  return tensor;
+}
+
 }  // namespace
 
 Tensor tensor_from_proto(const onnx::TensorProto& proto, const std::string& base_dir, const std::string& what) {
   Shape shape(proto.dims().begin(), proto.dims().end());
   for (int64_t d : shape) check_input(d >= 0, what, ": negative dimension in ", shape_to_string(shape));
   const auto dtype = static_cast<DType>(proto.data_type());
+  if (dtype == DType::String) return strings_from_proto(proto, std::move(shape), what);
   check_input(dtype_size(dtype) > 0, what, ": element type ", dtype_name(dtype), " is not supported");
   Tensor tensor(dtype, shape);
   if (proto.data_location() == onnx::TensorProto::EXTERNAL) {
@@ -101,6 +113,12 @@ void tensor_to_proto(const Tensor& tensor, onnx::TensorProto& proto) {
   proto.set_data_type(static_cast<int32_t>(tensor.dtype()));
   proto.clear_dims();
   for (int64_t d : tensor.shape()) proto.add_dims(d);
+  proto.clear_string_data();
+  if (tensor.dtype() == DType::String) {
+    const std::string* strings = tensor.data<std::string>();
+    for (int64_t i = 0; i < tensor.numel(); ++i) proto.add_string_data(strings[i]);
+    return;
+  }
   proto.set_raw_data(std::string(static_cast<const char*>(tensor.raw()), tensor.nbytes()));
 }
 

@@ -1,6 +1,6 @@
 // Conversion between ONNX TensorProto messages and vigil Tensors, for initializers,
-// Constant attributes and the .pb test-data files: typed fields, raw_data (little-endian)
-// and external data stored in files beside the model.
+// Constant attributes and the .pb test-data files: typed fields, raw_data (little-endian),
+// external data stored in files beside the model, and string_data for string tensors.
 #pragma once
 
 #include <string>

@@ -22,5 +22,6 @@ void register_index_operators(OpRegistry& registry);        // index_ops.cc: Gat
 void register_generator_operators(OpRegistry& registry);    // generator_ops.cc: Constant, Range, ...
 void register_resize_operators(OpRegistry& registry);       // resize.cc
 void register_ordering_operators(OpRegistry& registry);     // ordering_ops.cc: TopK, NonZero, Unique, CumSum, Trilu
+void register_string_operators(OpRegistry& registry);       // string_ops.cc: StringNormalizer
 
 }  // namespace vigil

@@ -24,6 +24,7 @@ const OpRegistry& OpRegistry::instance() {
     register_generator_operators(r);
     register_resize_operators(r);
     register_ordering_operators(r);
+    register_string_operators(r);
     return r;
   }();
   return registry;

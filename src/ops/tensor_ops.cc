@@ -15,12 +15,12 @@ namespace vigil {
 
 namespace {
 
-// Copies `bytes` bytes from byte offset `from_byte` of src to `to_byte` of dst.
+// Copies `bytes` bytes from byte offset `from_byte` of src to `to_byte` of dst. raw() is
+// reached even for an empty block, so that string tensors (no plain bytes) are refused.
 void copy_block(const Tensor& src, int64_t from_byte, Tensor& dst, int64_t to_byte, int64_t bytes) {
-  if (bytes > 0) {
-    std::memcpy(static_cast<std::byte*>(dst.raw()) + to_byte, static_cast<const std::byte*>(src.raw()) + from_byte,
-                static_cast<size_t>(bytes));
-  }
+  std::byte* to = static_cast<std::byte*>(dst.raw());
+  const std::byte* from = static_cast<const std::byte*>(src.raw());
+  if (bytes > 0) std::memcpy(to + to_byte, from + from_byte, static_cast<size_t>(bytes));
 }
 
 std::unique_ptr<Operator> create_concat(const OpCreateInfo& info) {

@@ -1,58 +1,33 @@
-// If, Loop (opset 1-16) and Scan (opset 9+). Each body is compiled once into a session
-// whose extra feeds are the outer-scope values it reads; the node receives those values
-// as extra inputs after its declared ones (see node_outer_values).
+// If, Loop (opset 1-16) and Scan (opset 9+). Each body is compiled once (runtime/body.h);
+// loop-carried values, If results and Scan states may be any Value (sequences and
+// optionals too); scan inputs and outputs are tensors.
 #include "runtime/control_flow.h"
 
 #include <algorithm>
 #include <climits>
 #include <cstring>
 
-#include "runtime/session.h"
+#include "runtime/body.h"
 
 namespace vigil {
 
 namespace {
 
-// A compiled body: a validated copy of the subgraph and a session over it.
-class Body {
- public:
-  Body(const Graph& graph, const OpCreateInfo& info) : graph_(graph), outer_(node_outer_values(info.node)) {
-    graph_.validate_and_sort(outer_);
-    session_ = std::make_unique<Session>(graph_, *info.model, outer_, SessionOptions{info.threads});
-  }
+// The tensor at input `index`, or nullptr when it is omitted or an empty optional.
+const Tensor* optional_tensor(const ValueInputs& in, size_t index, const std::string& what) {
+  if (!has_value(in, index) || in[index]->is_none()) return nullptr;
+  return &in[index]->tensor(what);
+}
 
-  const Graph& graph() const { return graph_; }
-
-  // `declared_feeds` are the body's declared inputs in order; the outer values are the
-  // node's inputs from `first_outer` on.
-  std::vector<Tensor> run(const std::vector<Tensor>& declared_feeds, const OpInputs& node_inputs, size_t first_outer) {
-    check_input(declared_feeds.size() == graph_.inputs.size(), "body '", graph_.name, "' takes ",
-                graph_.inputs.size(), " inputs, ", declared_feeds.size(), " given");
-    std::map<std::string, Tensor> feeds;
-    for (size_t i = 0; i < declared_feeds.size(); ++i) feeds[graph_.inputs[i].name] = declared_feeds[i];
-    for (size_t i = 0; i < outer_.size(); ++i) {
-      const Tensor* value = node_inputs.at(first_outer + i);
-      check_input(value != nullptr, "outer value '", outer_[i], "' has no value");
-      feeds[outer_[i]] = *value;
-    }
-    return session_->run(feeds);
-  }
-
- private:
-  Graph graph_;
-  std::vector<std::string> outer_;  // the node's outer values, in node-input order
-  std::unique_ptr<Session> session_;
-};
-
-std::unique_ptr<Operator> create_if(const OpCreateInfo& info) {
+std::unique_ptr<ValueOperator> create_if(const OpCreateInfo& info) {
   auto then_body = std::make_shared<Body>(info.attributes().require_graph("then_branch"), info);
   auto else_body = std::make_shared<Body>(info.attributes().require_graph("else_branch"), info);
   const size_t first_outer = info.node.inputs.size();
-  return make_operator([then_body, else_body, first_outer](const OpInputs& in, OpOutputs& out) {
-    const Tensor& condition = require_input(in, 0, "cond");
+  return make_value_operator([then_body, else_body, first_outer](const ValueInputs& in, ValueOutputs& out) {
+    const Tensor& condition = require_value(in, 0, "cond").tensor("cond");
     check_input(condition.numel() == 1 && condition.dtype() == DType::Bool, "cond must be one bool");
     Body& body = condition.data<bool>()[0] ? *then_body : *else_body;
-    std::vector<Tensor> results = body.run({}, in, first_outer);
+    std::vector<Value> results = body.run({}, in, first_outer);
     check_input(results.size() == out.size(), "the branch has ", results.size(), " outputs, the node ", out.size());
     for (size_t o = 0; o < out.size(); ++o) out[o] = results[o];
   });
@@ -75,26 +50,28 @@ Tensor stack(const std::vector<Tensor>& parts, const std::string& what) {
   return result;
 }
 
-std::unique_ptr<Operator> create_loop(const OpCreateInfo& info) {
+std::unique_ptr<ValueOperator> create_loop(const OpCreateInfo& info) {
   auto body = std::make_shared<Body>(info.attributes().require_graph("body"), info);
   const size_t first_outer = info.node.inputs.size();
   const size_t carried = first_outer - 2;
-  return make_operator([body, first_outer, carried](const OpInputs& in, OpOutputs& out) {
-    const int64_t max_trips = has_input(in, 0) ? in[0]->to_int64_vector().at(0) : INT64_MAX;
-    bool condition = has_input(in, 1) ? in[1]->to_int64_vector().at(0) != 0 : true;
-    std::vector<Tensor> state;
-    for (size_t i = 0; i < carried; ++i) state.push_back(require_input(in, 2 + i, "v_initial"));
+  return make_value_operator([body, first_outer, carried](const ValueInputs& in, ValueOutputs& out) {
+    const Tensor* trips = optional_tensor(in, 0, "M");
+    const Tensor* initial_condition = optional_tensor(in, 1, "cond");
+    const int64_t max_trips = trips ? trips->to_int64_vector().at(0) : INT64_MAX;
+    bool condition = initial_condition ? initial_condition->to_int64_vector().at(0) != 0 : true;
+    std::vector<Value> state;
+    for (size_t i = 0; i < carried; ++i) state.push_back(require_value(in, 2 + i, "v_initial"));
     const size_t scans = out.size() - carried;
     std::vector<std::vector<Tensor>> scan_parts(scans);
     for (int64_t trip = 0; trip < max_trips && condition; ++trip) {
-      std::vector<Tensor> feeds{Tensor::scalar<int64_t>(trip), Tensor::scalar<bool>(condition)};
+      std::vector<Value> feeds{Tensor::scalar<int64_t>(trip), Tensor::scalar<bool>(condition)};
       feeds.insert(feeds.end(), state.begin(), state.end());
-      std::vector<Tensor> results = body->run(feeds, in, first_outer);
+      std::vector<Value> results = body->run(feeds, in, first_outer);
       check_input(results.size() == 1 + carried + scans, "the body has ", results.size(), " outputs, expected ",
                   1 + carried + scans);
-      condition = results[0].to_int64_vector().at(0) != 0;
+      condition = results[0].tensor("the body's condition").to_int64_vector().at(0) != 0;
       for (size_t i = 0; i < carried; ++i) state[i] = results[1 + i];
-      for (size_t s = 0; s < scans; ++s) scan_parts[s].push_back(results[1 + carried + s]);
+      for (size_t s = 0; s < scans; ++s) scan_parts[s].push_back(results[1 + carried + s].tensor("a scan output"));
     }
     for (size_t i = 0; i < carried; ++i) out[i] = state[i];
     for (size_t s = 0; s < scans; ++s) {
@@ -141,7 +118,7 @@ Tensor stack_along(const std::vector<Tensor>& parts, int64_t axis) {
   return result;
 }
 
-std::unique_ptr<Operator> create_scan(const OpCreateInfo& info) {
+std::unique_ptr<ValueOperator> create_scan(const OpCreateInfo& info) {
   if (info.opset < 9) fail_unsupported("Scan before opset 9 (with sequence_lens) is not supported");
   auto body = std::make_shared<Body>(info.attributes().require_graph("body"), info);
   const size_t first_outer = info.node.inputs.size();
@@ -156,27 +133,29 @@ std::unique_ptr<Operator> create_scan(const OpCreateInfo& info) {
   check_input(static_cast<int64_t>(input_axes.size()) == scan_inputs &&
                   static_cast<int64_t>(output_axes.size()) == scan_outputs,
               "scan axes and directions must have one entry per scan input and output");
-  return make_operator([=](const OpInputs& in, OpOutputs& out) {
-    std::vector<Tensor> state;
-    for (int64_t i = 0; i < states; ++i) state.push_back(require_input(in, i, "initial_state"));
+  return make_value_operator([=](const ValueInputs& in, ValueOutputs& out) {
+    std::vector<Value> state;
+    for (int64_t i = 0; i < states; ++i) state.push_back(require_value(in, i, "initial_state"));
+    std::vector<const Tensor*> scanned(scan_inputs);
     std::vector<int64_t> axes(scan_inputs);
     int64_t length = -1;
     for (int64_t s = 0; s < scan_inputs; ++s) {
-      const Tensor& input = require_input(in, states + s, "scan_input");
+      const Tensor& input = require_value(in, states + s, "scan_input").tensor("scan_input");
+      scanned[s] = &input;
       axes[s] = normalize_axis(input_axes[s], input.rank(), "scan_input_axes");
       check_input(length < 0 || input.dim(axes[s]) == length, "scan inputs differ in length");
       length = input.dim(axes[s]);
     }
     std::vector<std::vector<Tensor>> parts(scan_outputs);
     for (int64_t step = 0; step < std::max<int64_t>(length, 0); ++step) {
-      std::vector<Tensor> feeds = state;
+      std::vector<Value> feeds = state;
       for (int64_t s = 0; s < scan_inputs; ++s) {
         const int64_t index = input_directions[s] ? length - 1 - step : step;
-        feeds.push_back(slice_along(*in[states + s], axes[s], index));
+        feeds.push_back(slice_along(*scanned[s], axes[s], index));
       }
-      std::vector<Tensor> results = body->run(feeds, in, first_outer);
+      std::vector<Value> results = body->run(feeds, in, first_outer);
       for (int64_t i = 0; i < states; ++i) state[i] = results[i];
-      for (int64_t s = 0; s < scan_outputs; ++s) parts[s].push_back(results[states + s]);
+      for (int64_t s = 0; s < scan_outputs; ++s) parts[s].push_back(results[states + s].tensor("a scan output"));
     }
     for (int64_t i = 0; i < states; ++i) out[i] = state[i];
     for (int64_t s = 0; s < scan_outputs; ++s) {
@@ -190,7 +169,7 @@ std::unique_ptr<Operator> create_scan(const OpCreateInfo& info) {
 
 }  // namespace
 
-OpFactory find_control_flow_factory(const Node& node) {
+ValueOpFactory find_control_flow_factory(const Node& node) {
   if (!node.domain.empty()) return nullptr;
   if (node.op_type == "If") return create_if;
   if (node.op_type == "Loop") return create_loop;

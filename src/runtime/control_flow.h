@@ -1,13 +1,13 @@
 // Control-flow operators: If, Loop and Scan run subgraphs, so they live in the runtime
 // (each holds sessions over its bodies) rather than among the plain operators of ops/.
-// The session asks here first, then the operator registry.
+// They are value operators: bodies may carry sequences and optionals.
 #pragma once
 
-#include "ops/operator.h"
+#include "runtime/value_operator.h"
 
 namespace vigil {
 
 // The factory for a control-flow node, or nullptr if the node is not one.
-OpFactory find_control_flow_factory(const Node& node);
+ValueOpFactory find_control_flow_factory(const Node& node);
 
 }  // namespace vigil

@@ -7,13 +7,14 @@
 #include "core/error.h"
 #include "core/log.h"
 #include "ops/registry.h"
-#include "runtime/control_flow.h"
+#include "runtime/value_operator.h"
 
 namespace vigil {
 
 struct Session::Step {
   const Node* node;
-  std::unique_ptr<Operator> op;
+  std::unique_ptr<Operator> op;             // a tensor operator, or
+  std::unique_ptr<ValueOperator> value_op;  // a value operator
   std::vector<int> inputs;   // slot per input; -1 for an omitted optional input
   std::vector<int> outputs;  // slot per output; -1 for an unused optional output
   std::vector<int> release;  // slots whose last reader is this step
@@ -57,9 +58,9 @@ void Session::compile(const std::vector<std::string>& outer_values) {
   };
   const OpRegistry& registry = OpRegistry::instance();
   for (const Node& node : graph_->nodes) {
-    OpFactory factory = find_control_flow_factory(node);
-    if (!factory) factory = registry.find(node.domain, node.op_type);
-    if (!factory) {
+    const ValueOpFactory value_factory = find_value_operator_factory(node);
+    const OpFactory factory = value_factory ? nullptr : registry.find(node.domain, node.op_type);
+    if (!value_factory && !factory) {
       fail_unsupported(model_->path.empty() ? "" : model_->path + ": ", node.describe(), ": operator '", node.op_type, "' of domain '",
                        node.domain.empty() ? "ai.onnx" : node.domain, "' is not supported by vigil");
     }
@@ -72,7 +73,11 @@ void Session::compile(const std::vector<std::string>& outer_values) {
     for (const std::string& name : node.outputs) step.outputs.push_back(name.empty() ? -1 : slot_for(name));
     OpCreateInfo info{node, model_->opset_for(node.domain), model_, find_constant, options_.threads};
     try {
-      step.op = factory(info);
+      if (value_factory) {
+        step.value_op = value_factory(info);
+      } else {
+        step.op = factory(info);
+      }
     } catch (const Error& e) {
       const std::string message = e.what();
       if (message.rfind("node '", 0) == 0) throw;
@@ -98,8 +103,36 @@ void Session::compile(const std::vector<std::string>& outer_values) {
   }
 }
 
-void Session::check_feed(const ValueInfo& declared, const Tensor& tensor,
+void Session::check_feed(const ValueInfo& declared, const Value& value,
                          std::map<std::string, int64_t>& symbols) const {
+  auto mismatch = [&] {
+    fail_bad_input("input '", declared.name, "': expected ", value_info_to_string(declared), ", got ",
+                   value.describe());
+  };
+  if (declared.kind == TypeKind::Other) {
+    fail_unsupported("input '", declared.name, "': its type is not supported by vigil");
+  }
+  // An input without a declared type takes any value.
+  const bool untyped = declared.kind == TypeKind::Tensor && declared.dtype == DType::Undefined && !declared.has_shape;
+  if (untyped) return;
+  if (value.is_none()) {
+    if (!declared.optional) mismatch();
+  } else if (value.is_sequence()) {
+    if (declared.kind != TypeKind::Sequence) mismatch();
+    // Elements differ in shape from one to the next (and exporters often annotate one
+    // element's shape only): only their type is checked.
+    for (const Tensor& element : value.elements()) {
+      check_input(declared.dtype == DType::Undefined || declared.dtype == element.dtype(), "input '", declared.name,
+                  "': expected ", value_info_to_string(declared), ", got a sequence of ", dtype_name(element.dtype()));
+    }
+  } else {
+    if (declared.kind != TypeKind::Tensor) mismatch();
+    check_tensor_feed(declared, value.tensor(), symbols);
+  }
+}
+
+void Session::check_tensor_feed(const ValueInfo& declared, const Tensor& tensor,
+                                std::map<std::string, int64_t>& symbols) const {
   const std::string expected = value_info_to_string(declared);
   const std::string got = dtype_name(tensor.dtype()) + shape_to_string(tensor.shape());
   check_input(declared.dtype == DType::Undefined || declared.dtype == tensor.dtype(), "input '", declared.name,
@@ -120,53 +153,92 @@ void Session::check_feed(const ValueInfo& declared, const Tensor& tensor,
 }
 
 std::vector<Tensor> Session::run(const std::map<std::string, Tensor>& feeds) {
-  std::vector<Tensor> values = constants_;
+  std::map<std::string, Value> value_feeds;
+  for (const auto& [name, tensor] : feeds) value_feeds.emplace(name, tensor);
+  std::vector<Value> values = run_values(value_feeds);
+  std::vector<Tensor> results;
+  for (size_t o = 0; o < values.size(); ++o) {
+    results.push_back(values[o].tensor("graph output '" + graph_->outputs[o].name + "'"));
+  }
+  return results;
+}
+
+std::vector<Value> Session::run_values(const std::map<std::string, Value>& feeds) {
+  std::vector<Value> values = constants_;
   std::map<std::string, int64_t> symbols;
   for (size_t i = 0; i < input_slots_.size(); ++i) {
     auto it = feeds.find(input_names_[i]);
-    check_input(it != feeds.end(), "input '", input_names_[i], "' is required but was not given");
+    check_input(it != feeds.end() && !it->second.empty(), "input '", input_names_[i],
+                "' is required but was not given");
     if (i < graph_->inputs.size()) check_feed(graph_->inputs[i], it->second, symbols);
     values[input_slots_[i]] = it->second;
   }
-  for (const auto& [name, tensor] : feeds) {
+  for (const auto& [name, value] : feeds) {
     check_input(std::find(input_names_.begin(), input_names_.end(), name) != input_names_.end() ||
                     graph_->initializers.count(name),
                 "'", name, "' is not an input of the model");
     // An initializer may be overridden by a feed of the same name (older models list them as inputs).
-    if (graph_->initializers.count(name)) values[slot_of_.at(name)] = tensor;
+    if (graph_->initializers.count(name)) values[slot_of_.at(name)] = value;
   }
 
-  OpInputs inputs;
-  OpOutputs outputs;
   for (Step& step : steps_) {
-    inputs.assign(step.inputs.size(), nullptr);
-    for (size_t i = 0; i < step.inputs.size(); ++i) {
-      const int slot = step.inputs[i];
-      if (slot < 0) continue;
-      check_input(!values[slot].empty(), step.node->describe(), ": input #", i, " has no value");
-      inputs[i] = &values[slot];
-    }
-    outputs.assign(step.outputs.size(), Tensor());
     try {
-      step.op->run(inputs, outputs);
+      run_step(step, values);
     } catch (const Error& e) {
       const std::string message = e.what();
       if (message.rfind("node '", 0) == 0) throw;
       throw Error(e.kind(), step.node->describe() + ": " + message);
     }
-    if (observer_) observer_(*step.node, inputs, outputs);
-    for (size_t o = 0; o < step.outputs.size(); ++o) {
-      if (step.outputs[o] >= 0) values[step.outputs[o]] = std::move(outputs[o]);
-    }
-    for (int slot : step.release) values[slot] = Tensor();
+    for (int slot : step.release) values[slot] = Value();
   }
 
-  std::vector<Tensor> results;
+  std::vector<Value> results;
   for (size_t o = 0; o < output_slots_.size(); ++o) {
     check_input(!values[output_slots_[o]].empty(), "graph output '", graph_->outputs[o].name, "' was not computed");
     results.push_back(values[output_slots_[o]]);
   }
   return results;
+}
+
+void Session::run_step(Step& step, std::vector<Value>& values) {
+  ValueInputs value_inputs(step.inputs.size(), nullptr);
+  for (size_t i = 0; i < step.inputs.size(); ++i) {
+    const int slot = step.inputs[i];
+    if (slot < 0) continue;
+    check_input(!values[slot].empty(), "input #", i, " has no value");
+    value_inputs[i] = &values[slot];
+  }
+  // The tensors inside: an empty optional is an omitted input; a sequence reaches only
+  // value operators.
+  OpInputs inputs(step.inputs.size(), nullptr);
+  for (size_t i = 0; i < value_inputs.size(); ++i) {
+    const Value* value = value_inputs[i];
+    if (!value || value->is_none()) continue;
+    if (value->is_sequence()) {
+      if (!step.value_op) {
+        fail_bad_input("input #", i, " is a sequence; ", step.node->op_type, " takes tensors");
+      }
+      continue;
+    }
+    inputs[i] = &value->tensor();
+  }
+
+  OpOutputs outputs(step.outputs.size());
+  if (step.value_op) {
+    ValueOutputs value_outputs(step.outputs.size());
+    step.value_op->run(value_inputs, value_outputs);
+    for (size_t o = 0; o < step.outputs.size(); ++o) {
+      if (observer_ && value_outputs[o].is_tensor()) outputs[o] = value_outputs[o].tensor();
+      if (step.outputs[o] >= 0) values[step.outputs[o]] = std::move(value_outputs[o]);
+    }
+    if (observer_) observer_(*step.node, inputs, outputs);
+    return;
+  }
+  step.op->run(inputs, outputs);
+  if (observer_) observer_(*step.node, inputs, outputs);
+  for (size_t o = 0; o < step.outputs.size(); ++o) {
+    if (step.outputs[o] >= 0) values[step.outputs[o]] = std::move(outputs[o]);
+  }
 }
 
 }  // namespace vigil

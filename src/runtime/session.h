@@ -1,8 +1,11 @@
-// A session: a graph compiled into an ordered list of steps, one Operator per node,
-// each reading and writing numbered value slots. run() checks the feeds against the
-// declared inputs (types, ranks, fixed dimensions, symbolic dimensions bound
-// consistently), executes the steps, frees every intermediate value after its last
-// reader, and returns the graph outputs.
+// A session: a graph compiled into an ordered list of steps, one operator per node,
+// each reading and writing numbered value slots. A slot holds a Value: a tensor, a
+// sequence or an optional. Tensor operators (ops/) get the tensors inside (an empty
+// optional reaches them as an omitted input, a sequence is refused); value operators
+// (runtime/: control flow, sequences, optionals) get the Values. run() checks the feeds
+// against the declared inputs (kinds, types, ranks, fixed dimensions, symbolic
+// dimensions bound consistently), executes the steps, frees every intermediate value
+// after its last reader, and returns the graph outputs.
 #pragma once
 
 #include <functional>
@@ -11,6 +14,7 @@
 #include <string>
 #include <vector>
 
+#include "core/value.h"
 #include "graph/graph.h"
 #include "ops/operator.h"
 
@@ -21,7 +25,8 @@ struct SessionOptions {
 };
 
 // Called after each node runs, with its inputs and outputs: the hook that `vigil info`
-// uses to measure layers, and that profiling and fault injection build on.
+// uses to measure layers, and that profiling and fault injection build on. Values that
+// are not tensors appear as nullptr inputs and empty outputs.
 using NodeObserver = std::function<void(const Node& node, const OpInputs& inputs, const OpOutputs& outputs)>;
 
 class Session {
@@ -37,8 +42,10 @@ class Session {
   const Model& model() const { return *model_; }
 
   // Feeds by name: every graph input (and outer value) is required. Returns the graph
-  // outputs in declaration order.
+  // outputs in declaration order; a bad-input Error if one of them is not a tensor.
   std::vector<Tensor> run(const std::map<std::string, Tensor>& feeds);
+  // The same for any values: sequences and optionals as well as tensors.
+  std::vector<Value> run_values(const std::map<std::string, Value>& feeds);
 
   // Installs (or, with an empty function, removes) the per-node observer.
   void set_node_observer(NodeObserver observer) { observer_ = std::move(observer); }
@@ -46,14 +53,16 @@ class Session {
  private:
   struct Step;
   void compile(const std::vector<std::string>& outer_values);
-  void check_feed(const ValueInfo& declared, const Tensor& tensor, std::map<std::string, int64_t>& symbols) const;
+  void check_feed(const ValueInfo& declared, const Value& value, std::map<std::string, int64_t>& symbols) const;
+  void check_tensor_feed(const ValueInfo& declared, const Tensor& tensor, std::map<std::string, int64_t>& symbols) const;
+  void run_step(Step& step, std::vector<Value>& values);
 
   std::shared_ptr<const Model> owned_model_;
   const Model* model_;
   const Graph* graph_;
   SessionOptions options_;
   std::map<std::string, int> slot_of_;
-  std::vector<Tensor> constants_;  // slot-indexed; empty where not constant
+  std::vector<Value> constants_;  // slot-indexed; empty where not constant
   std::vector<int> input_slots_;   // graph inputs, then outer values
   std::vector<std::string> input_names_;
   std::vector<int> output_slots_;

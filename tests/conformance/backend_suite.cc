@@ -10,6 +10,7 @@
 #include "core/error.h"
 #include "onnx/model_import.h"
 #include "onnx/tensor_proto.h"
+#include "onnx/value_proto.h"
 #include "runtime/session.h"
 
 namespace vigil::conformance {
@@ -37,6 +38,14 @@ std::string compare(const Tensor& actual, const Tensor& expected) {
   if (actual.shape() != expected.shape()) {
     return "shape " + shape_to_string(actual.shape()) + ", expected " + shape_to_string(expected.shape());
   }
+  if (expected.dtype() == DType::String) {
+    const std::string* a = actual.data<std::string>();
+    const std::string* e = expected.data<std::string>();
+    for (int64_t i = 0; i < expected.numel(); ++i) {
+      if (a[i] != e[i]) return str_cat("element ", i, " is '", a[i], "', expected '", e[i], "'");
+    }
+    return "";
+  }
   std::string difference;
   dispatch_dtype(expected.dtype(), "comparison", [&](auto tag) {
     using T = typename decltype(tag)::type;
@@ -56,6 +65,31 @@ std::string compare(const Tensor& actual, const Tensor& expected) {
     }
   });
   return difference;
+}
+
+// Values: an empty optional matches only an empty optional; sequences element by
+// element. Whether a present value carries the optional mark does not matter.
+std::string compare(const Value& actual, const Value& expected) {
+  if (actual.is_none() || expected.is_none()) {
+    return actual.is_none() == expected.is_none() ? "" : actual.describe() + ", expected " + expected.describe();
+  }
+  if (actual.is_sequence() != expected.is_sequence()) return actual.describe() + ", expected " + expected.describe();
+  if (!expected.is_sequence()) return compare(actual.tensor(), expected.tensor());
+  const auto& a = actual.elements();
+  const auto& e = expected.elements();
+  if (a.size() != e.size()) return str_cat(a.size(), " sequence elements, expected ", e.size());
+  for (size_t i = 0; i < e.size(); ++i) {
+    const std::string difference = compare(a[i], e[i]);
+    if (!difference.empty()) return str_cat("sequence element ", i, ": ", difference);
+  }
+  return "";
+}
+
+// A test-data file holding a value of the declared kind.
+Value read_value_file(const fs::path& path, const ValueInfo& declared) {
+  if (declared.optional) return read_optional_pb_file(path.string());
+  if (declared.kind == TypeKind::Sequence) return read_sequence_pb_file(path.string());
+  return read_tensor_pb_file(path.string());
 }
 
 // The suite of onnx 1.12 stores bfloat16 test data as uint16 tensors holding the same
@@ -91,13 +125,13 @@ CaseResult run_backend_case(const std::string& case_dir) {
   try {
     auto model = load_model((fs::path(case_dir) / "model.onnx").string());
     for (const ValueInfo& input : model->graph.inputs) {
-      if (input.dtype == DType::Undefined || input.dtype == DType::String) {
-        return {Outcome::Unsupported, "input '" + input.name + "' is not a numeric tensor"};
+      if (input.kind == TypeKind::Other || (input.kind == TypeKind::Tensor && input.dtype == DType::Undefined)) {
+        return {Outcome::Unsupported, "input '" + input.name + "' is neither a typed tensor, a sequence nor an optional"};
       }
     }
     for (const ValueInfo& output : model->graph.outputs) {
-      if (output.dtype == DType::Undefined || output.dtype == DType::String) {
-        return {Outcome::Unsupported, "output '" + output.name + "' is not a numeric tensor"};
+      if (output.kind == TypeKind::Other || (output.kind == TypeKind::Tensor && output.dtype == DType::Undefined)) {
+        return {Outcome::Unsupported, "output '" + output.name + "' is neither a typed tensor, a sequence nor an optional"};
       }
     }
     Session session(model);
@@ -109,17 +143,22 @@ CaseResult run_backend_case(const std::string& case_dir) {
     }
     std::sort(data_sets.begin(), data_sets.end());
     for (const fs::path& data_set : data_sets) {
-      std::map<std::string, Tensor> feeds;
+      std::map<std::string, Value> feeds;
       const auto inputs = sorted_files(data_set, "input_");
       for (size_t i = 0; i < inputs.size() && i < model->graph.inputs.size(); ++i) {
-        feeds[model->graph.inputs[i].name] =
-            as_declared_bfloat16(read_tensor_pb_file(inputs[i].string()), model->graph.inputs[i].dtype);
+        const ValueInfo& declared = model->graph.inputs[i];
+        Value value = read_value_file(inputs[i], declared);
+        if (value.is_tensor()) value = as_declared_bfloat16(value.tensor(), declared.dtype);
+        feeds[declared.name] = value;
       }
-      const std::vector<Tensor> outputs = session.run(feeds);
+      const std::vector<Value> outputs = session.run_values(feeds);
       const auto expected = sorted_files(data_set, "output_");
       for (size_t o = 0; o < expected.size() && o < outputs.size(); ++o) {
-        const std::string difference =
-            compare(outputs[o], as_declared_bfloat16(read_tensor_pb_file(expected[o].string()), outputs[o].dtype()));
+        Value wanted = read_value_file(expected[o], model->graph.outputs[o]);
+        if (wanted.is_tensor() && outputs[o].is_tensor()) {
+          wanted = as_declared_bfloat16(wanted.tensor(), outputs[o].tensor().dtype());
+        }
+        const std::string difference = compare(outputs[o], wanted);
         if (!difference.empty()) {
           return {Outcome::Fail, data_set.filename().string() + " output '" + model->graph.outputs[o].name +
                                      "': " + difference};

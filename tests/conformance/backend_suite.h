@@ -1,7 +1,8 @@
 // The ONNX backend test suite as Debian's libonnx-testdata ships it: folders of test
 // cases, each a model.onnx and test_data_set_*/ with input_*.pb and output_*.pb. This
 // runs one case through a vigil session and compares every output (floats within
-// rtol 1e-3 and atol 1e-5, integers and bools exactly).
+// rtol 1e-3 and atol 1e-5, integers, bools and strings exactly; sequences element by
+// element; optionals by presence, then content).
 #pragma once
 
 #include <string>

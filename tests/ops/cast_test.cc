@@ -1,5 +1,5 @@
 // Cast and CastLike: C conversion semantics at the edges (truncation, bool, wrapping,
-// float16 rounding) and the unsupported string type.
+// float16 rounding), strings written and read as the ONNX reference (numpy) does.
 #include <gtest/gtest.h>
 
 #include <cmath>
@@ -59,9 +59,32 @@ TEST(CastOps, HalfTypesRoundToNearestEven) {
 
 TEST(CastOps, UnsupportedAndBadTargets) {
   const Tensor x = Tensor::from_vector<float>({1}, {1});
-  EXPECT_EQ(error_kind(cast_to(DType::String), {x}), ErrorKind::Unsupported);
   EXPECT_EQ(error_kind({"Cast", {{"to", int_attribute(14)}}}, {x}), ErrorKind::Unsupported);  // complex64
   EXPECT_EQ(error_kind({"Cast"}, {x}), ErrorKind::BadInput);  // 'to' is required
+}
+
+TEST(CastOps, NumbersToStrings) {
+  const Tensor f = Tensor::from_vector<float>({7}, {0.9767611f, 1.0f, -2.5f, 1e-5f, 3e20f, 0.0f, INFINITY});
+  EXPECT_EQ(values<std::string>(run_one(cast_to(DType::String), {f})),
+            (std::vector<std::string>{"0.9767611", "1.0", "-2.5", "1e-05", "3e+20", "0.0", "inf"}));
+  const Tensor i = Tensor::from_vector<int64_t>({2}, {-42, 9007199254740993});
+  EXPECT_EQ(values<std::string>(run_one(cast_to(DType::String), {i})),
+            (std::vector<std::string>{"-42", "9007199254740993"}));
+}
+
+TEST(CastOps, StringsToNumbers) {
+  const Tensor s = Tensor::from_vector<std::string>({5}, {"0.5", "-1e3", "NaN", "+INF", "-INF"});
+  const std::vector<float> f = values<float>(run_one(cast_to(DType::Float32), {s}));
+  EXPECT_EQ(f[0], 0.5f);
+  EXPECT_EQ(f[1], -1000.0f);
+  EXPECT_TRUE(std::isnan(f[2]));
+  EXPECT_EQ(f[3], INFINITY);
+  EXPECT_EQ(f[4], -INFINITY);
+  const Tensor n = Tensor::from_vector<std::string>({2}, {"+17", "-9007199254740993"});
+  EXPECT_EQ(values<int64_t>(run_one(cast_to(DType::Int64), {n})), (std::vector<int64_t>{17, -9007199254740993}));
+  EXPECT_EQ(error_kind(cast_to(DType::Int32), {Tensor::from_vector<std::string>({1}, {"12abc"})}),
+            ErrorKind::BadInput);
+  EXPECT_EQ(error_kind(cast_to(DType::Float32), {Tensor::from_vector<std::string>({1}, {""})}), ErrorKind::BadInput);
 }
 
 TEST(CastOps, CastLikeTakesTheSecondInputsType) {
