@@ -1,16 +1,14 @@
 // Generator operators: Constant's attribute variants, ConstantOfShape, Range, EyeLike.
-#include "ops/data_op_runner.h"
+#include "ops/op_test_util.h"
 
 namespace vigil::testing {
 
 TEST(GeneratorOps, ConstantVariants) {
-  expect_tensor<int64_t>(OpRunner("Constant").attr("value_ints", std::vector<int64_t>{3, 4}).run1({}), {2}, {3, 4});
+  expect_tensor<int64_t>(OpRunner("Constant").attr("value_ints", {3, 4}).run1({}), {2}, {3, 4});
   expect_tensor<float>(OpRunner("Constant").attr("value_float", 2.5f).run1({}), {}, {2.5f});
   expect_tensor<double>(OpRunner("Constant").attr("value", make<double>({1, 2}, {1, 2})).run1({}), {1, 2}, {1, 2});
   expect_error(ErrorKind::BadInput, [] { OpRunner("Constant").run1({}); });
-  expect_error(ErrorKind::Unsupported, [] {
-    OpRunner("Constant").attr("value_strings", std::vector<int64_t>{}).run1({});
-  });
+  expect_error(ErrorKind::Unsupported, [] { OpRunner("Constant").attr("value_strings", {}).run1({}); });
 }
 
 TEST(GeneratorOps, ConstantOfShape) {
@@ -36,8 +34,8 @@ TEST(GeneratorOps, EyeLike) {
   const Tensor x = make<float>({2, 3}, std::vector<float>(6));
   expect_tensor<float>(OpRunner("EyeLike").run1({x}), {2, 3}, {1, 0, 0, 0, 1, 0});
   expect_tensor<int64_t>(
-      OpRunner("EyeLike").attr("k", int64_t{-1}).attr("dtype", int64_t{7}).run1({make<float>({3, 2}, std::vector<float>(6))}),
-      {3, 2}, {0, 0, 1, 0, 0, 1});
+      OpRunner("EyeLike").attr("k", -1).attr("dtype", 7).run1({make<float>({3, 2}, std::vector<float>(6))}), {3, 2},
+      {0, 0, 1, 0, 0, 1});
   expect_error(ErrorKind::BadInput, [] { OpRunner("EyeLike").run1({make<float>({2}, {0, 0})}); });
 }
 

@@ -2,12 +2,10 @@
 // (transposes, alpha, beta, broadcast C) and Einsum equations, against hand-computed
 // results; mismatched shapes raise vigil::Error.
 #include "kernels/ref/gemm_ref.h"
-#include "ops/nn_test_util.h"
+#include "ops/op_test_util.h"
 
-namespace vigil {
+namespace vigil::testing {
 namespace {
-
-using namespace nn_testing;
 
 TEST(GemmRef, LeadingDimensionsTransposesAndBeta) {
   // A = [[1, 2], [3, 4]] stored transposed; B = [[1, 0], [0, 1], ...] with ld 3.
@@ -24,50 +22,62 @@ TEST(GemmRef, LeadingDimensionsTransposesAndBeta) {
 }
 
 TEST(MatMul, VectorsAndBroadcastBatches) {
-  auto y = run("MatMul", {floats({2}, {1, 2}), floats({2}, {3, 4})});
-  EXPECT_EQ(y[0].shape(), Shape{});
-  expect_near(values(y[0]), {11});
-  y = run("MatMul", {floats({2, 1, 2}, {1, 2, 3, 4}), floats({2, 1}, {1, 1})});
-  EXPECT_EQ(y[0].shape(), (Shape{2, 1, 1}));
-  expect_near(values(y[0]), {3, 7});
-  y = run("MatMul", {floats({3}, {1, 1, 1}), floats({2, 3, 1}, {1, 2, 3, 4, 5, 6})});
-  EXPECT_EQ(y[0].shape(), (Shape{2, 1}));
-  expect_near(values(y[0]), {6, 15});
+  const OpRunner matmul("MatMul");
+  Tensor y = matmul.run1({make<float>({2}, {1, 2}), make<float>({2}, {3, 4})});
+  EXPECT_EQ(y.shape(), Shape{});
+  expect_near(y, {11});
+  y = matmul.run1({make<float>({2, 1, 2}, {1, 2, 3, 4}), make<float>({2, 1}, {1, 1})});
+  EXPECT_EQ(y.shape(), (Shape{2, 1, 1}));
+  expect_near(y, {3, 7});
+  y = matmul.run1({make<float>({3}, {1, 1, 1}), make<float>({2, 3, 1}, {1, 2, 3, 4, 5, 6})});
+  EXPECT_EQ(y.shape(), (Shape{2, 1}));
+  expect_near(y, {6, 15});
 }
 
 TEST(MatMul, IntegersAndBadShapes) {
-  const auto y = run("MatMul", {Tensor::from_vector<int64_t>({1, 2}, {2, 3}), Tensor::from_vector<int64_t>({2, 1}, {4, 5})});
-  EXPECT_EQ(values<int64_t>(y[0]), (std::vector<int64_t>{23}));
-  EXPECT_THROW(run("MatMul", {floats({2, 3}, std::vector<float>(6)), floats({2, 3}, std::vector<float>(6))}), Error);
-  EXPECT_THROW(run("MatMul", {floats({2, 2, 2}, std::vector<float>(8)), floats({3, 2, 2}, std::vector<float>(12))}),
-               Error);
+  const OpRunner matmul("MatMul");
+  const Tensor y = matmul.run1({make<int64_t>({1, 2}, {2, 3}), make<int64_t>({2, 1}, {4, 5})});
+  EXPECT_EQ(values<int64_t>(y), (std::vector<int64_t>{23}));
+  expect_error(ErrorKind::BadInput, [&] {
+    matmul.run1({make<float>({2, 3}, std::vector<float>(6)), make<float>({2, 3}, std::vector<float>(6))});
+  });
+  expect_error(ErrorKind::BadInput, [&] {
+    matmul.run1({make<float>({2, 2, 2}, std::vector<float>(8)), make<float>({3, 2, 2}, std::vector<float>(12))});
+  });
 }
 
 TEST(Gemm, AllAttributes) {
-  const Tensor a = floats({2, 1}, {1, 2});       // transA: 1 x 2
-  const Tensor b = floats({2, 2}, {1, 2, 3, 4});  // transB: [[1, 3], [2, 4]]
-  const auto y = run("Gemm", {a, b, floats({2}, {10, 20})},
-                     {{"transA", integer(1)}, {"transB", integer(1)}, {"alpha", real(2)}, {"beta", real(0.5f)}});
-  EXPECT_EQ(y[0].shape(), (Shape{1, 2}));
-  expect_near(values(y[0]), {15, 32});
-  expect_near(values(run("Gemm", {floats({1, 1}, {2}), floats({1, 1}, {3})})[0]), {6});
-  EXPECT_THROW(run("Gemm", {floats({2, 2}, {1, 2, 3, 4}), floats({2, 2}, {1, 2, 3, 4}), floats({3}, {1, 2, 3})}),
-               Error);
+  const Tensor a = make<float>({2, 1}, {1, 2});        // transA: 1 x 2
+  const Tensor b = make<float>({2, 2}, {1, 2, 3, 4});  // transB: [[1, 3], [2, 4]]
+  const Tensor y = OpRunner("Gemm")
+                       .attr("transA", 1)
+                       .attr("transB", 1)
+                       .attr("alpha", 2.0f)
+                       .attr("beta", 0.5f)
+                       .run1({a, b, make<float>({2}, {10, 20})});
+  EXPECT_EQ(y.shape(), (Shape{1, 2}));
+  expect_near(y, {15, 32});
+  expect_near(OpRunner("Gemm").run1({make<float>({1, 1}, {2}), make<float>({1, 1}, {3})}), {6});
+  expect_error(ErrorKind::BadInput, [] {
+    OpRunner("Gemm").run1(
+        {make<float>({2, 2}, {1, 2, 3, 4}), make<float>({2, 2}, {1, 2, 3, 4}), make<float>({3}, {1, 2, 3})});
+  });
 }
 
 TEST(Einsum, Equations) {
-  const Tensor m = floats({2, 2}, {1, 2, 3, 4});
-  expect_near(values(run("Einsum", {m}, {{"equation", text("ii->i")}})[0]), {1, 4});
-  expect_near(values(run("Einsum", {m}, {{"equation", text("ii")}})[0]), {5});
-  expect_near(values(run("Einsum", {m}, {{"equation", text("ij->")}})[0]), {10});
-  expect_near(values(run("Einsum", {m}, {{"equation", text("ba")}})[0]), {1, 3, 2, 4});
-  expect_near(values(run("Einsum", {m, m}, {{"equation", text("ij,jk")}})[0]), {7, 10, 15, 22});
-  const auto y = run("Einsum", {floats({2, 1, 2}, {1, 2, 3, 4}), m}, {{"equation", text("...ij,jk->...ik")}});
-  EXPECT_EQ(y[0].shape(), (Shape{2, 1, 2}));
-  expect_near(values(y[0]), {7, 10, 15, 22});
-  EXPECT_THROW(run("Einsum", {m}, {{"equation", text("ij,jk")}}), Error);
-  EXPECT_THROW(run("Einsum", {m}, {{"equation", text("i->i")}}), Error);
+  const Tensor m = make<float>({2, 2}, {1, 2, 3, 4});
+  auto einsum = [](const char* equation) { return OpRunner("Einsum").attr("equation", equation); };
+  expect_near(einsum("ii->i").run1({m}), {1, 4});
+  expect_near(einsum("ii").run1({m}), {5});
+  expect_near(einsum("ij->").run1({m}), {10});
+  expect_near(einsum("ba").run1({m}), {1, 3, 2, 4});
+  expect_near(einsum("ij,jk").run1({m, m}), {7, 10, 15, 22});
+  const Tensor y = einsum("...ij,jk->...ik").run1({make<float>({2, 1, 2}, {1, 2, 3, 4}), m});
+  EXPECT_EQ(y.shape(), (Shape{2, 1, 2}));
+  expect_near(y, {7, 10, 15, 22});
+  expect_error(ErrorKind::BadInput, [&] { einsum("ij,jk").run1({m}); });
+  expect_error(ErrorKind::BadInput, [&] { einsum("i->i").run1({m}); });
 }
 
 }  // namespace
-}  // namespace vigil
+}  // namespace vigil::testing

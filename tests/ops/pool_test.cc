@@ -2,68 +2,66 @@
 // orders, AveragePool's count_include_pad, ceil_mode, LpPool, global pools, MaxUnpool.
 #include <cmath>
 
-#include "ops/nn_test_util.h"
+#include "ops/op_test_util.h"
 
-namespace vigil {
+namespace vigil::testing {
 namespace {
 
-using namespace nn_testing;
-
 TEST(MaxPool, IndicesInBothStorageOrders) {
-  const Tensor x = floats({1, 1, 2, 3}, {1, 6, 3, 4, 5, 2});
-  const AttributeList kernel = {{"kernel_shape", ints({2, 2})}};
-  auto y = run("MaxPool", {x}, kernel, 12, 2);
-  expect_near(values(y[0]), {6, 6});
+  const Tensor x = make<float>({1, 1, 2, 3}, {1, 6, 3, 4, 5, 2});
+  OpRunner pool = OpRunner("MaxPool", 12).attr("kernel_shape", {2, 2});
+  auto y = pool.run({x}, 2);
+  expect_near(y[0], {6, 6});
   EXPECT_EQ(values<int64_t>(y[1]), (std::vector<int64_t>{1, 1}));
-  AttributeList column_major = kernel;
-  column_major.push_back({"storage_order", integer(1)});
-  y = run("MaxPool", {x}, column_major, 12, 2);
+  y = pool.attr("storage_order", 1).run({x}, 2);
   EXPECT_EQ(values<int64_t>(y[1]), (std::vector<int64_t>{2, 2}));
 }
 
 TEST(MaxPool, CeilModeAndIntegers) {
-  const Tensor x = Tensor::from_vector<uint8_t>({1, 1, 5}, {1, 2, 3, 4, 5});
-  const auto y = run("MaxPool", {x}, {{"kernel_shape", ints({2})}, {"strides", ints({2})}, {"ceil_mode", integer(1)}});
-  EXPECT_EQ(values<uint8_t>(y[0]), (std::vector<uint8_t>{2, 4, 5}));
+  const Tensor x = make<uint8_t>({1, 1, 5}, {1, 2, 3, 4, 5});
+  const Tensor y = OpRunner("MaxPool").attr("kernel_shape", {2}).attr("strides", {2}).attr("ceil_mode", 1).run1({x});
+  EXPECT_EQ(values<uint8_t>(y), (std::vector<uint8_t>{2, 4, 5}));
 }
 
 TEST(AveragePool, CountIncludePad) {
-  const Tensor x = floats({1, 1, 2}, {2, 4});
-  const AttributeList attributes = {{"kernel_shape", ints({2})}, {"pads", ints({1, 1})}};
-  expect_near(values(run("AveragePool", {x}, attributes)[0]), {2, 3, 4});
-  AttributeList include = attributes;
-  include.push_back({"count_include_pad", integer(1)});
-  expect_near(values(run("AveragePool", {x}, include)[0]), {1, 3, 2});
+  const Tensor x = make<float>({1, 1, 2}, {2, 4});
+  OpRunner pool = OpRunner("AveragePool").attr("kernel_shape", {2}).attr("pads", {1, 1});
+  expect_near(pool.run1({x}), {2, 3, 4});
+  expect_near(pool.attr("count_include_pad", 1).run1({x}), {1, 3, 2});
 }
 
 TEST(LpPool, NormOfEachWindow) {
-  const Tensor x = floats({1, 1, 3}, {-1, 2, -3});
-  expect_near(values(run("LpPool", {x}, {{"kernel_shape", ints({3})}, {"p", integer(1)}})[0]), {6});
-  expect_near(values(run("LpPool", {x}, {{"kernel_shape", ints({2})}})[0]), {std::sqrt(5.0f), std::sqrt(13.0f)});
+  const Tensor x = make<float>({1, 1, 3}, {-1, 2, -3});
+  expect_near(OpRunner("LpPool").attr("kernel_shape", {3}).attr("p", 1).run1({x}), {6});
+  expect_near(OpRunner("LpPool").attr("kernel_shape", {2}).run1({x}), {std::sqrt(5.0f), std::sqrt(13.0f)});
 }
 
 TEST(GlobalPool, ReducesEverySpatialDimension) {
-  const Tensor x = floats({1, 2, 2, 2}, {1, 2, 3, 4, -1, -2, -3, -4});
-  auto y = run("GlobalAveragePool", {x});
-  EXPECT_EQ(y[0].shape(), (Shape{1, 2, 1, 1}));
-  expect_near(values(y[0]), {2.5f, -2.5f});
-  expect_near(values(run("GlobalMaxPool", {x})[0]), {4, -1});
-  expect_near(values(run("GlobalLpPool", {x})[0]), {std::sqrt(30.0f), std::sqrt(30.0f)});
+  const Tensor x = make<float>({1, 2, 2, 2}, {1, 2, 3, 4, -1, -2, -3, -4});
+  const Tensor y = OpRunner("GlobalAveragePool").run1({x});
+  EXPECT_EQ(y.shape(), (Shape{1, 2, 1, 1}));
+  expect_near(y, {2.5f, -2.5f});
+  expect_near(OpRunner("GlobalMaxPool").run1({x}), {4, -1});
+  expect_near(OpRunner("GlobalLpPool").run1({x}), {std::sqrt(30.0f), std::sqrt(30.0f)});
 }
 
 TEST(Pool, BadInputRaises) {
-  EXPECT_THROW(run("MaxPool", {floats({1, 1, 2}, {1, 2})}), Error);  // no kernel_shape
-  EXPECT_THROW(run("MaxPool", {floats({1, 1, 2}, {1, 2})}, {{"kernel_shape", ints({3})}}), Error);
-  EXPECT_THROW(run("AveragePool", {floats({2}, {1, 2})}, {{"kernel_shape", ints({1})}}), Error);
+  // No kernel_shape.
+  expect_error(ErrorKind::BadInput, [] { OpRunner("MaxPool").run1({make<float>({1, 1, 2}, {1, 2})}); });
+  expect_error(ErrorKind::BadInput, [] {
+    OpRunner("MaxPool").attr("kernel_shape", {3}).run1({make<float>({1, 1, 2}, {1, 2})});
+  });
+  expect_error(ErrorKind::BadInput, [] {
+    OpRunner("AveragePool").attr("kernel_shape", {1}).run1({make<float>({2}, {1, 2})});
+  });
 }
 
 TEST(MaxUnpool, ScattersAndChecksIndices) {
-  const Tensor x = floats({1, 1, 2}, {5, 7});
-  const AttributeList attributes = {{"kernel_shape", ints({2})}, {"strides", ints({2})}};
-  expect_near(values(run("MaxUnpool", {x, Tensor::from_vector<int64_t>({1, 1, 2}, {1, 2})}, attributes)[0]),
-              {0, 5, 7, 0});
-  EXPECT_THROW(run("MaxUnpool", {x, Tensor::from_vector<int64_t>({1, 1, 2}, {1, 4})}, attributes), Error);
+  const Tensor x = make<float>({1, 1, 2}, {5, 7});
+  const OpRunner unpool = OpRunner("MaxUnpool").attr("kernel_shape", {2}).attr("strides", {2});
+  expect_near(unpool.run1({x, make<int64_t>({1, 1, 2}, {1, 2})}), {0, 5, 7, 0});
+  expect_error(ErrorKind::BadInput, [&] { unpool.run1({x, make<int64_t>({1, 1, 2}, {1, 4})}); });
 }
 
 }  // namespace
-}  // namespace vigil
+}  // namespace vigil::testing

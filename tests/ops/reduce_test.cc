@@ -3,7 +3,7 @@
 #include <cmath>
 #include <limits>
 
-#include "ops/data_op_runner.h"
+#include "ops/op_test_util.h"
 
 namespace vigil::testing {
 
@@ -12,19 +12,16 @@ const Tensor kMatrix = make<float>({2, 3}, {1, 2, 3, 4, 5, 6});
 }
 
 TEST(ReduceOps, AxesAttributeBeforeOpset13InputAfter) {
-  expect_tensor<float>(OpRunner("ReduceSum", 11).attr("axes", std::vector<int64_t>{1}).run1({kMatrix}), {2, 1}, {6, 15});
-  expect_tensor<float>(OpRunner("ReduceSum", 13).attr("keepdims", int64_t{0}).run1({kMatrix, ints({-2})}), {3},
-                       {5, 7, 9});
+  expect_tensor<float>(OpRunner("ReduceSum", 11).attr("axes", {1}).run1({kMatrix}), {2, 1}, {6, 15});
+  expect_tensor<float>(OpRunner("ReduceSum", 13).attr("keepdims", 0).run1({kMatrix, ints({-2})}), {3}, {5, 7, 9});
   expect_tensor<float>(OpRunner("ReduceSum", 13).run1({kMatrix, ints({})}), {1, 1}, {21});
-  expect_tensor<float>(OpRunner("ReduceSum", 13).attr("noop_with_empty_axes", int64_t{1}).run1({kMatrix, ints({})}),
-                       {2, 3}, {1, 2, 3, 4, 5, 6});
+  expect_tensor<float>(OpRunner("ReduceSum", 13).attr("noop_with_empty_axes", 1).run1({kMatrix, ints({})}), {2, 3},
+                       {1, 2, 3, 4, 5, 6});
   expect_error(ErrorKind::BadInput, [] { OpRunner("ReduceSum", 13).run1({kMatrix, ints({2})}); });
 }
 
 TEST(ReduceOps, EveryKind) {
-  auto run = [](const char* op) {
-    return OpRunner(op).attr("axes", std::vector<int64_t>{1}).attr("keepdims", int64_t{0}).run1({kMatrix});
-  };
+  auto run = [](const char* op) { return OpRunner(op).attr("axes", {1}).attr("keepdims", 0).run1({kMatrix}); };
   expect_tensor<float>(run("ReduceMean"), {2}, {2, 5});
   expect_tensor<float>(run("ReduceMax"), {2}, {3, 6});
   expect_tensor<float>(run("ReduceMin"), {2}, {1, 4});
@@ -47,19 +44,17 @@ TEST(ReduceOps, IntegersAndEmptyReductions) {
   expect_tensor<int32_t>(OpRunner("ReduceL1").run1({make<int32_t>({3}, {-1, 2, -3})}), {1}, {6});
   const Tensor empty = make<float>({2, 0}, {});
   expect_tensor<float>(OpRunner("ReduceSum", 13).run1({empty, ints({1})}), {2, 1}, {0, 0});
-  expect_tensor<float>(OpRunner("ReduceProd").attr("axes", std::vector<int64_t>{1}).run1({empty}), {2, 1}, {1, 1});
-  const Tensor min = OpRunner("ReduceMin").attr("axes", std::vector<int64_t>{1}).run1({empty});
+  expect_tensor<float>(OpRunner("ReduceProd").attr("axes", {1}).run1({empty}), {2, 1}, {1, 1});
+  const Tensor min = OpRunner("ReduceMin").attr("axes", {1}).run1({empty});
   EXPECT_EQ(min.data<float>()[0], std::numeric_limits<float>::infinity());
 }
 
 TEST(ReduceOps, ArgMaxArgMin) {
   const Tensor x = make<int64_t>({2, 3}, {5, 1, 5, 0, 0, -1});
-  expect_tensor<int64_t>(OpRunner("ArgMax").attr("axis", int64_t{1}).run1({x}), {2, 1}, {0, 0});
-  expect_tensor<int64_t>(
-      OpRunner("ArgMax").attr("axis", int64_t{1}).attr("select_last_index", int64_t{1}).run1({x}), {2, 1}, {2, 1});
-  expect_tensor<int64_t>(OpRunner("ArgMin").attr("keepdims", int64_t{0}).run1({x}), {3}, {1, 1, 1});
-  expect_tensor<int64_t>(OpRunner("ArgMin").attr("axis", int64_t{-1}).attr("keepdims", int64_t{0}).run1({x}), {2},
-                         {1, 2});
+  expect_tensor<int64_t>(OpRunner("ArgMax").attr("axis", 1).run1({x}), {2, 1}, {0, 0});
+  expect_tensor<int64_t>(OpRunner("ArgMax").attr("axis", 1).attr("select_last_index", 1).run1({x}), {2, 1}, {2, 1});
+  expect_tensor<int64_t>(OpRunner("ArgMin").attr("keepdims", 0).run1({x}), {3}, {1, 1, 1});
+  expect_tensor<int64_t>(OpRunner("ArgMin").attr("axis", -1).attr("keepdims", 0).run1({x}), {2}, {1, 2});
   expect_error(ErrorKind::BadInput, [] { OpRunner("ArgMax").run1({make<float>({0}, {})}); });
 }
 
