@@ -228,12 +228,6 @@ std::unique_ptr<Operator> create_clip(const OpCreateInfo& info) {
   });
 }
 
-std::unique_ptr<Operator> create_identity(const OpCreateInfo& info) {
-  return make_operator([what = info.describe()](const OpInputs& in, OpOutputs& out) {
-    out[0] = require_input(in, 0, what);  // tensors are immutable once produced: share the buffer
-  });
-}
-
 // Dropout at inference is the identity, with an all-true mask. Opset 12 made training a
 // run-time input; training with a nonzero ratio draws random numbers, which a reference
 // engine cannot reproduce. Before opset 12 the operator is run in inference mode (is_test
@@ -300,7 +294,6 @@ void register_unary_operators(OpRegistry& registry) {
   registry.add("", "IsInf", create_is_inf);
   registry.add("", "Not", create_not);
   registry.add("", "Clip", create_clip);
-  registry.add("", "Identity", create_identity);
   registry.add("", "Dropout", create_dropout);
 }
 

@@ -169,12 +169,10 @@ std::unique_ptr<ValueOperator> create_scan(const OpCreateInfo& info) {
 
 }  // namespace
 
-ValueOpFactory find_control_flow_factory(const Node& node) {
-  if (!node.domain.empty()) return nullptr;
-  if (node.op_type == "If") return create_if;
-  if (node.op_type == "Loop") return create_loop;
-  if (node.op_type == "Scan") return create_scan;
-  return nullptr;
+const std::map<std::string, ValueOpFactory>& control_flow_operators() {
+  static const std::map<std::string, ValueOpFactory> factories = {
+      {"If", create_if}, {"Loop", create_loop}, {"Scan", create_scan}};
+  return factories;
 }
 
 }  // namespace vigil

@@ -3,11 +3,15 @@
 // They are value operators: bodies may carry sequences and optionals.
 #pragma once
 
+#include <map>
+#include <string>
+
 #include "runtime/value_operator.h"
 
 namespace vigil {
 
 // The factory for a control-flow node, or nullptr if the node is not one.
-ValueOpFactory find_control_flow_factory(const Node& node);
+// If, Loop and Scan by name (default ONNX domain).
+const std::map<std::string, ValueOpFactory>& control_flow_operators();
 
 }  // namespace vigil

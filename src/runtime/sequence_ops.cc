@@ -257,7 +257,7 @@ std::unique_ptr<ValueOperator> create_identity(const OpCreateInfo&) {
 
 }  // namespace
 
-ValueOpFactory find_sequence_factory(const Node& node) {
+const std::map<std::string, ValueOpFactory>& sequence_operators() {
   static const std::map<std::string, ValueOpFactory> factories = {
       {"SequenceEmpty", create_sequence_empty},
       {"SequenceConstruct", create_sequence_construct},
@@ -273,9 +273,7 @@ ValueOpFactory find_sequence_factory(const Node& node) {
       {"OptionalGetElement", create_optional_get_element},
       {"Identity", create_identity},
   };
-  if (!node.domain.empty()) return nullptr;
-  auto it = factories.find(node.op_type);
-  return it == factories.end() ? nullptr : it->second;
+  return factories;
 }
 
 }  // namespace vigil

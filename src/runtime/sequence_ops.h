@@ -3,11 +3,16 @@
 // work on Values, so they live in the runtime next to control flow.
 #pragma once
 
+#include <map>
+#include <string>
+
 #include "runtime/value_operator.h"
 
 namespace vigil {
 
 // The factory for a sequence or optional node, or nullptr if the node is not one.
-ValueOpFactory find_sequence_factory(const Node& node);
+// The sequence and optional operators (and an Identity that passes any value) by name
+// (default ONNX domain).
+const std::map<std::string, ValueOpFactory>& sequence_operators();
 
 }  // namespace vigil

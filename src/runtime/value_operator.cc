@@ -1,6 +1,8 @@
 // The function-backed ValueOperator and the lookup over the runtime's operators.
 #include "runtime/value_operator.h"
 
+#include <set>
+
 #include "runtime/control_flow.h"
 #include "runtime/sequence_ops.h"
 
@@ -27,8 +29,20 @@ const Value& require_value(const ValueInputs& inputs, size_t index, const std::s
 }
 
 ValueOpFactory find_value_operator_factory(const Node& node) {
-  if (ValueOpFactory factory = find_control_flow_factory(node)) return factory;
-  return find_sequence_factory(node);
+  if (!node.domain.empty()) return nullptr;
+  for (const auto* table : {&control_flow_operators(), &sequence_operators()}) {
+    auto it = table->find(node.op_type);
+    if (it != table->end()) return it->second;
+  }
+  return nullptr;
+}
+
+std::vector<std::string> value_operator_names() {
+  std::set<std::string> names;
+  for (const auto* table : {&control_flow_operators(), &sequence_operators()}) {
+    for (const auto& [name, factory] : *table) names.insert(name);
+  }
+  return {names.begin(), names.end()};
 }
 
 }  // namespace vigil

@@ -39,4 +39,7 @@ inline bool has_value(const ValueInputs& inputs, size_t index) {
 // sequence and optional operators), or nullptr.
 ValueOpFactory find_value_operator_factory(const Node& node);
 
+// The names of the operators served this way (all in the default ONNX domain), sorted.
+std::vector<std::string> value_operator_names();
+
 }  // namespace vigil

@@ -116,13 +116,5 @@ TEST(UnaryOps, DropoutAtInference) {
   expect_near(out[0], {1, 2, 3});
 }
 
-TEST(UnaryOps, IdentityKeepsTypeAndShape) {
-  const Tensor x = Tensor::from_vector<int64_t>({2, 1}, {4, -4});
-  const Tensor y = OpRunner("Identity").run1({x});
-  EXPECT_EQ(y.shape(), (Shape{2, 1}));
-  EXPECT_EQ(values<int64_t>(y), (std::vector<int64_t>{4, -4}));
-  expect_error(ErrorKind::BadInput, [&] { OpRunner("Identity").run1({Tensor()}); });
-}
-
 }  // namespace
 }  // namespace vigil::testing
