@@ -1,0 +1,11 @@
+#!/usr/bin/env bash
+# Slow test: resnet18, resnet50, mobilenet_v2 and a transformer encoder (exported with
+# Debian's torch, random weights) must give the same outputs in vigil as in ONNX Runtime
+# (npm onnxruntime-node): max abs difference at most 1e-4 of the output's max magnitude.
+#   run_ort_agreement.sh VIGIL_BINARY
+set -euo pipefail
+vigil="$(realpath "$1")"
+cd "$(dirname "$0")/../.."
+bash scripts/setup.sh --models
+/usr/bin/python3 bench/export_models.py bench/models
+/usr/bin/python3 tests/models/compare_with_ort.py --vigil "$vigil" --models-dir bench/models --bench-dir bench
