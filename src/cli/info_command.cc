@@ -95,7 +95,9 @@ void info(const InfoOptions& options) {
     std::printf("\n  %-32s %-20s %-22s %14s %14s %14s\n", "layer", "op", "output", "MACs", "bytes read",
                 "bytes written");
     for (const LayerRow& row : rows) {
-      std::printf("  %-32.32s %-20.20s %-22.22s %14lld %14lld %14lld\n", row.name.c_str(), row.op_type.c_str(),
+      // Long names (paths of nested modules) keep their informative end.
+      const std::string name = row.name.size() > 32 ? ".." + row.name.substr(row.name.size() - 30) : row.name;
+      std::printf("  %-32s %-20.20s %-22.22s %14lld %14lld %14lld\n", name.c_str(), row.op_type.c_str(),
                   row.output_shape.c_str(), static_cast<long long>(row.cost.macs),
                   static_cast<long long>(row.cost.bytes_read), static_cast<long long>(row.cost.bytes_written));
       total_macs += row.cost.macs;

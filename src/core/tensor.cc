@@ -50,24 +50,22 @@ Tensor Tensor::clone() const {
   return copy;
 }
 
-std::vector<int64_t> Tensor::to_int64_vector() const {
-  std::vector<int64_t> values(static_cast<size_t>(numel()));
-  dispatch_dtype(dtype_, "integer tensor", [&](auto tag) {
+namespace {
+// Every element converted to U, whatever the element type.
+template <class U>
+std::vector<U> converted_elements(const Tensor& tensor) {
+  std::vector<U> values(static_cast<size_t>(tensor.numel()));
+  dispatch_dtype(tensor.dtype(), "numeric tensor", [&](auto tag) {
     using T = typename decltype(tag)::type;
-    const T* in = data<T>();
-    for (size_t i = 0; i < values.size(); ++i) values[i] = convert_element<int64_t>(in[i]);
+    const T* in = tensor.data<T>();
+    for (size_t i = 0; i < values.size(); ++i) values[i] = convert_element<U>(in[i]);
   });
   return values;
 }
+}  // namespace
 
-std::vector<double> Tensor::to_double_vector() const {
-  std::vector<double> values(static_cast<size_t>(numel()));
-  dispatch_dtype(dtype_, "numeric tensor", [&](auto tag) {
-    using T = typename decltype(tag)::type;
-    const T* in = data<T>();
-    for (size_t i = 0; i < values.size(); ++i) values[i] = convert_element<double>(in[i]);
-  });
-  return values;
-}
+std::vector<int64_t> Tensor::to_int64_vector() const { return converted_elements<int64_t>(*this); }
+
+std::vector<double> Tensor::to_double_vector() const { return converted_elements<double>(*this); }
 
 }  // namespace vigil

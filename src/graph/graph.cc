@@ -1,8 +1,9 @@
-// Graph validation and topological ordering (Kahn's algorithm, stable in file order).
+// Graph validation and topological ordering (Kahn's algorithm, keeping file order where it can).
 #include "graph/graph.h"
 
 #include <algorithm>
-#include <deque>
+#include <functional>
+#include <queue>
 #include <set>
 #include <unordered_map>
 
@@ -75,17 +76,18 @@ void Graph::validate_and_sort(const std::vector<std::string>& outer_scope) {
     for (size_t d : depends_on) consumers[d].push_back(n);
     pending[n] = depends_on.size();
   }
-  std::deque<size_t> ready;
+  // The ready node that comes first in the file goes first: a graph already in order keeps it.
+  std::priority_queue<size_t, std::vector<size_t>, std::greater<size_t>> ready;
   for (size_t n = 0; n < nodes.size(); ++n) {
-    if (pending[n] == 0) ready.push_back(n);
+    if (pending[n] == 0) ready.push(n);
   }
   std::vector<size_t> order;
   while (!ready.empty()) {
-    size_t n = ready.front();
-    ready.pop_front();
+    const size_t n = ready.top();
+    ready.pop();
     order.push_back(n);
     for (size_t c : consumers[n]) {
-      if (--pending[c] == 0) ready.push_back(c);
+      if (--pending[c] == 0) ready.push(c);
     }
   }
   if (order.size() != nodes.size()) {

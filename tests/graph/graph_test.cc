@@ -41,6 +41,15 @@ TEST(Graph, SortsNodesTopologically) {
   EXPECT_EQ(graph.nodes[1].name, "second");
 }
 
+TEST(Graph, KeepsAnOrderThatIsAlreadyTopological) {
+  Graph graph = make_graph({make_node("n0", {"x"}, {"a"}), make_node("n1", {"a"}, {"b"}),
+                            make_node("n2", {"x"}, {"c"}), make_node("n3", {"b", "c"}, {"y"})});
+  graph.validate_and_sort();
+  std::vector<std::string> order;
+  for (const Node& node : graph.nodes) order.push_back(node.name);
+  EXPECT_EQ(order, (std::vector<std::string>{"n0", "n1", "n2", "n3"}));
+}
+
 TEST(Graph, NamesTheMissingValue) {
   const std::string message = error_of(make_graph({make_node("n", {"ghost"}, {"y"})}));
   EXPECT_NE(message.find("node 'n'"), std::string::npos) << message;
