@@ -23,5 +23,6 @@ void register_generator_operators(OpRegistry& registry);    // generator_ops.cc:
 void register_resize_operators(OpRegistry& registry);       // resize.cc
 void register_ordering_operators(OpRegistry& registry);     // ordering_ops.cc: TopK, NonZero, Unique, CumSum, Trilu
 void register_string_operators(OpRegistry& registry);       // string_ops.cc: StringNormalizer
+void register_recurrent_operators(OpRegistry& registry);    // recurrent_ops.cc: RNN, GRU, LSTM
 
 }  // namespace vigil

@@ -25,6 +25,7 @@ const OpRegistry& OpRegistry::instance() {
     register_resize_operators(r);
     register_ordering_operators(r);
     register_string_operators(r);
+    register_recurrent_operators(r);
     return r;
   }();
   return registry;
