@@ -24,5 +24,6 @@ void register_resize_operators(OpRegistry& registry);       // resize.cc
 void register_ordering_operators(OpRegistry& registry);     // ordering_ops.cc: TopK, NonZero, Unique, CumSum, Trilu
 void register_string_operators(OpRegistry& registry);       // string_ops.cc: StringNormalizer
 void register_detection_operators(OpRegistry& registry);    // detection_ops.cc: NonMaxSuppression, RoiAlign, GridSample
+void register_recurrent_operators(OpRegistry& registry);    // recurrent_ops.cc: RNN, GRU, LSTM
 
 }  // namespace vigil

@@ -26,6 +26,7 @@ const OpRegistry& OpRegistry::instance() {
     register_ordering_operators(r);
     register_string_operators(r);
     register_detection_operators(r);
+    register_recurrent_operators(r);
     return r;
   }();
   return registry;
