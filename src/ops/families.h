@@ -25,5 +25,8 @@ void register_ordering_operators(OpRegistry& registry);     // ordering_ops.cc: 
 void register_string_operators(OpRegistry& registry);       // string_ops.cc: StringNormalizer
 void register_detection_operators(OpRegistry& registry);    // detection_ops.cc: NonMaxSuppression, RoiAlign, GridSample
 void register_recurrent_operators(OpRegistry& registry);    // recurrent_ops.cc: RNN, GRU, LSTM
+void register_signal_operators(OpRegistry& registry);       // signal_ops.cc: DFT, STFT, windows, MelWeightMatrix
+void register_linalg_operators(OpRegistry& registry);       // linalg_ops.cc: Det
+void register_text_operators(OpRegistry& registry);         // text_ops.cc: TfIdfVectorizer
 
 }  // namespace vigil

@@ -27,6 +27,9 @@ const OpRegistry& OpRegistry::instance() {
     register_string_operators(r);
     register_detection_operators(r);
     register_recurrent_operators(r);
+    register_signal_operators(r);
+    register_linalg_operators(r);
+    register_text_operators(r);
     return r;
   }();
   return registry;
