@@ -11,6 +11,16 @@ int64_t shape_numel(const Shape& shape) {
   return count;
 }
 
+int64_t checked_shape_numel(const Shape& shape, const std::string& what) {
+  int64_t count = 1;
+  for (int64_t d : shape) {
+    check_input(d >= 0, what, ": negative dimension in ", shape_to_string(shape));
+    check_input(!__builtin_mul_overflow(count, d, &count), what, ": shape ", shape_to_string(shape),
+                " has too many elements");
+  }
+  return count;
+}
+
 Shape shape_strides(const Shape& shape) {
   Shape strides(shape.size(), 1);
   for (int64_t i = static_cast<int64_t>(shape.size()) - 2; i >= 0; --i) {

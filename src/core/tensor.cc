@@ -20,7 +20,7 @@ std::shared_ptr<std::byte> allocate_zeroed(size_t bytes) {
 }  // namespace
 
 Tensor::Tensor(DType dtype, Shape shape) : dtype_(dtype), shape_(std::move(shape)) {
-  for (int64_t d : shape_) check_input(d >= 0, "tensor shape ", shape_to_string(shape_), " has a negative dimension");
+  checked_shape_numel(shape_, "tensor");
   if (dtype_ == DType::String) {
     strings_ = std::make_shared<std::vector<std::string>>(static_cast<size_t>(numel()));
     return;

@@ -7,7 +7,7 @@
 #include "core/log.h"
 #include "onnx/checker.h"
 #include "onnx/onnx_pb.h"
-#include "onnx/shape_inference/implementation.h"
+#include "onnx/isolated_shape_inference.h"
 #include "onnx/tensor_proto.h"
 
 namespace vigil {
@@ -148,22 +148,20 @@ std::shared_ptr<Model> load_model_from_bytes(const std::string& bytes, const std
   check_input(!bytes.empty(), path, ": the file is empty, not an ONNX model");
   check_input(proto.ParseFromString(bytes), path, ": not an ONNX model (the protobuf message cannot be parsed)");
   check_input(proto.has_graph(), path, ": not an ONNX model (it has no graph)");
+  for (const auto& opset : proto.opset_import()) {
+    const bool default_domain = opset.domain().empty() || opset.domain() == "ai.onnx";
+    check_input(!default_domain || opset.version() <= kMaxOnnxOpset, path, ": the model imports ONNX opset ",
+                opset.version(), "; vigil knows opsets 1 to ", kMaxOnnxOpset);
+  }
   try {
     onnx::checker::check_model(proto);
   } catch (const std::exception& e) {
     fail_bad_input(path, ": the ONNX checker rejects the model: ", one_line(e.what()));
   }
-  try {
-    onnx::shape_inference::InferShapes(proto);
-  } catch (const std::exception& e) {
+  const std::string inference_failure = infer_shapes_isolated(proto);
+  if (!inference_failure.empty()) {
     log_warning(path, ": ONNX shape inference failed, shapes will be known only at run time: ",
-                one_line(e.what()));
-  }
-
-  for (const auto& opset : proto.opset_import()) {
-    const bool default_domain = opset.domain().empty() || opset.domain() == "ai.onnx";
-    check_input(!default_domain || opset.version() <= kMaxOnnxOpset, path, ": the model imports ONNX opset ",
-                opset.version(), "; vigil knows opsets 1 to ", kMaxOnnxOpset);
+                one_line(inference_failure));
   }
   auto model = std::make_shared<Model>();
   model->path = path;

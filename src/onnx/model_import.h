@@ -1,6 +1,7 @@
 // Loading an ONNX file into vigil's graph IR through the official onnx library: parse,
 // run the onnx checker (its findings become one plain error line), run onnx shape
-// inference (failures become a warning; the graph still loads), convert every node,
+// inference in a child process (isolated_shape_inference.h; a failure becomes a warning
+// and the graph still loads), convert every node,
 // attribute, initializer and subgraph, then validate and sort the graph.
 #pragma once
 
