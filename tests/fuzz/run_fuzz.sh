@@ -16,4 +16,4 @@ data="${VIGIL_ONNX_TESTDATA:-/usr/share/libonnx-testdata/data}"
 for case in test_conv_with_strides_padding test_if test_loop11 test_gemm_default_matrix_bias test_resize_upsample_scales_linear; do
   [[ -f "$data/node/$case/model.onnx" ]] && cp "$data/node/$case/model.onnx" "$corpus/$case.onnx"
 done
-./build-fuzz/fuzz_model_loader "$corpus" -max_total_time="$seconds" -rss_limit_mb=4096 -print_final_stats=1
+./build-fuzz/fuzz_model_loader "$corpus" -artifact_prefix=build-fuzz/ -max_total_time="$seconds" -rss_limit_mb=4096 -print_final_stats=1
