@@ -20,6 +20,15 @@ struct Session::Step {
   std::vector<int> release;  // slots whose last reader is this step
 };
 
+namespace {
+// Errors raised inside an operator get the node's name in front, once.
+[[noreturn]] void rethrow_naming_node(const Error& error, const Node& node) {
+  const std::string message = error.what();
+  if (message.rfind("node '", 0) == 0) throw error;
+  throw Error(error.kind(), node.describe() + ": " + message);
+}
+}  // namespace
+
 Session::Session(std::shared_ptr<const Model> model, SessionOptions options)
     : owned_model_(std::move(model)), model_(owned_model_.get()), graph_(&model_->graph), options_(options) {
   compile({});
@@ -61,8 +70,9 @@ void Session::compile(const std::vector<std::string>& outer_values) {
     const ValueOpFactory value_factory = find_value_operator_factory(node);
     const OpFactory factory = value_factory ? nullptr : registry.find(node.domain, node.op_type);
     if (!value_factory && !factory) {
-      fail_unsupported(model_->path.empty() ? "" : model_->path + ": ", node.describe(), ": operator '", node.op_type, "' of domain '",
-                       node.domain.empty() ? "ai.onnx" : node.domain, "' is not supported by vigil");
+      fail_unsupported(model_->path.empty() ? "" : model_->path + ": ", node.describe(), ": operator '",
+                       node.op_type, "' of domain '", node.domain.empty() ? "ai.onnx" : node.domain,
+                       "' is not supported by vigil");
     }
     Step step;
     step.node = &node;
@@ -79,9 +89,7 @@ void Session::compile(const std::vector<std::string>& outer_values) {
         step.op = factory(info);
       }
     } catch (const Error& e) {
-      const std::string message = e.what();
-      if (message.rfind("node '", 0) == 0) throw;
-      throw Error(e.kind(), node.describe() + ": " + message);
+      rethrow_naming_node(e, node);
     }
     steps_.push_back(std::move(step));
   }
@@ -185,9 +193,7 @@ std::vector<Value> Session::run_values(const std::map<std::string, Value>& feeds
     try {
       run_step(step, values);
     } catch (const Error& e) {
-      const std::string message = e.what();
-      if (message.rfind("node '", 0) == 0) throw;
-      throw Error(e.kind(), step.node->describe() + ": " + message);
+      rethrow_naming_node(e, *step.node);
     }
     for (int slot : step.release) values[slot] = Value();
   }

@@ -23,8 +23,9 @@ onnx::ModelProto relu_model(int64_t opset = 13) {
   auto* node = graph->add_node();
   node->set_op_type("Relu");
   node->set_name("relu");
-  node->add_input("x");
-  node->add_output("y");
+  // std::string arguments: GCC 12 warns falsely (-Wrestrict) on the const char* overloads.
+  node->add_input(std::string("x"));
+  node->add_output(std::string("y"));
   for (const char* name : {"x", "y"}) {
     auto* value = name[0] == 'x' ? graph->add_input() : graph->add_output();
     value->set_name(name);
