@@ -9,7 +9,10 @@ packages=(cmake ninja-build g++ pkg-config libonnx-dev libprotobuf-dev protobuf-
           nlohmann-json3-dev zlib1g-dev libgtest-dev libgmock-dev libbenchmark-dev
           libonnx-testdata dataset-fashion-mnist)
 if [[ "${1:-}" == "--models" ]]; then
-  packages+=(python3 python3-torch python3-torchvision python3-onnx python3-numpy nodejs npm)
+  packages+=(python3 python3-torch python3-torchvision python3-onnx python3-numpy)
+  # Node.js and npm from Debian, unless the machine already has them from elsewhere.
+  command -v node >/dev/null || packages+=(nodejs)
+  command -v npm >/dev/null || packages+=(npm)
 fi
 
 missing=()
