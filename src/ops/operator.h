@@ -22,6 +22,9 @@ class Operator {
   virtual ~Operator() = default;
   // `outputs` has one slot per node output, all empty on entry.
   virtual void run(const OpInputs& inputs, OpOutputs& outputs) = 0;
+  // The kernel or algorithm the operator runs, e.g. "winograd_f4x4_3x3 + f32_gemm_6x16__avx2",
+  // for `vigil info --optimized` and the profiler; empty for plain reference operators.
+  virtual std::string algorithm() const { return {}; }
 };
 
 // What an operator factory knows about the node it builds.

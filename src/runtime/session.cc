@@ -206,6 +206,12 @@ std::vector<Value> Session::run_values(const std::map<std::string, Value>& feeds
   return results;
 }
 
+std::vector<Session::StepSummary> Session::step_summaries() const {
+  std::vector<StepSummary> summaries;
+  for (const Step& step : steps_) summaries.push_back({step.node, step.op ? step.op->algorithm() : std::string()});
+  return summaries;
+}
+
 void Session::run_step(Step& step, std::vector<Value>& values) {
   ValueInputs value_inputs(step.inputs.size(), nullptr);
   for (size_t i = 0; i < step.inputs.size(); ++i) {

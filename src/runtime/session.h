@@ -47,6 +47,14 @@ class Session {
   // The same for any values: sequences and optionals as well as tensors.
   std::vector<Value> run_values(const std::map<std::string, Value>& feeds);
 
+  // The nodes in execution order with the algorithm each operator runs (Operator::algorithm;
+  // empty for reference operators and value operators).
+  struct StepSummary {
+    const Node* node;
+    std::string algorithm;
+  };
+  std::vector<StepSummary> step_summaries() const;
+
   // Installs (or, with an empty function, removes) the per-node observer.
   void set_node_observer(NodeObserver observer) { observer_ = std::move(observer); }
 

@@ -1,0 +1,281 @@
+// The f32 GEMM driver behind kernels/f32_gemm.h, in the blocking scheme of Goto and van de
+// Geijn (BLIS): for each block of NC columns and KC of depth, B is packed into NR-wide
+// panels (kept in L2); for each block of MC rows, A into MR-high panels; the micro-kernel
+// then sweeps MR x NR tiles with one B panel in L1. Operands packed in advance (weights)
+// skip their packing. Threads each take a rectangle of C, chosen so every thread gets the
+// same number of tiles and, where it can, whole columns of B.
+#include "kernels/f32_gemm.h"
+
+#include <algorithm>
+#include <cassert>
+#include <cmath>
+#include <cstring>
+#include <limits>
+
+#include "kernels/aligned_buffer.h"
+#include "kernels/f32_gemm_microkernel.h"
+#include "kernels/unary.h"
+
+namespace vigil::kernels {
+
+namespace {
+
+constexpr int64_t kDepthBlock = 256;    // KC: a B panel (KC x NR) stays in L1
+constexpr int64_t kRowBlock = 144;      // MC: an A block (MC x KC) stays in L2
+constexpr int64_t kColumnBlock = 1024;  // NC: a B block (KC x NC) stays in L2/L3
+
+int64_t round_up(int64_t value, int64_t multiple) { return (value + multiple - 1) / multiple * multiple; }
+
+// Packs rows [row0, row0 + rows) x depth [p0, p0 + depth) of A into MR-high panels, each
+// depth x MR interleaved, zero-padded below the last row.
+void pack_a_block(const F32Matrix& a, int64_t row0, int64_t rows, int64_t p0, int64_t depth, int mr, float* out) {
+  for (int64_t i0 = 0; i0 < rows; i0 += mr) {
+    const int64_t live = std::min<int64_t>(mr, rows - i0);
+    for (int64_t p = 0; p < depth; ++p) {
+      float* dst = out + p * mr;
+      for (int64_t r = 0; r < live; ++r) {
+        const int64_t i = row0 + i0 + r, q = p0 + p;
+        dst[r] = a.transposed ? a.data[q * a.ld + i] : a.data[i * a.ld + q];
+      }
+      for (int64_t r = live; r < mr; ++r) dst[r] = 0.0f;
+    }
+    out += depth * mr;
+  }
+}
+
+// Packs depth [p0, p0 + depth) x columns [col0, col0 + cols) of B into NR-wide panels,
+// each depth x NR, zero-padded right of the last column.
+}  // namespace
+
+void f32_pack_b_panels(const F32Matrix& b, int64_t p0, int64_t depth, int64_t col0, int64_t cols, int nr,
+                       float* out) {
+  for (int64_t j0 = 0; j0 < cols; j0 += nr) {
+    const int64_t live = std::min<int64_t>(nr, cols - j0);
+    for (int64_t p = 0; p < depth; ++p) {
+      float* dst = out + p * nr;
+      const int64_t q = p0 + p;
+      if (!b.transposed) {
+        std::memcpy(dst, b.data + q * b.ld + col0 + j0, static_cast<size_t>(live) * sizeof(float));
+      } else {
+        for (int64_t c = 0; c < live; ++c) dst[c] = b.data[(col0 + j0 + c) * b.ld + q];
+      }
+      for (int64_t c = live; c < nr; ++c) dst[c] = 0.0f;
+    }
+    out += depth * nr;
+  }
+}
+
+namespace {
+
+struct ThreadBuffers {
+  AlignedBuffer a, b;
+};
+thread_local ThreadBuffers buffers;
+
+// The clamp and leaky parts of an activation go into the micro-kernel; the rest is
+// applied to the stored tile.
+F32TileEpilogue tile_epilogue_template(const Epilogue& e) {
+  F32TileEpilogue t;
+  t.scale = e.scale;
+  t.bias_per_column = e.bias_per_column;
+  t.residual_ld = e.residual_ld;
+  switch (e.activation.kind) {
+    case Activation::Relu:
+      t.clamp = true;
+      t.lower = 0.0f;
+      t.upper = std::numeric_limits<float>::infinity();
+      break;
+    case Activation::Clip:
+      t.clamp = true;
+      t.lower = e.activation.alpha;
+      t.upper = e.activation.beta;
+      break;
+    case Activation::LeakyRelu:
+      t.leaky = true;
+      t.leaky_alpha = e.activation.alpha;
+      break;
+    default:
+      break;
+  }
+  return t;
+}
+
+bool activation_after_store(const Activation kind) {
+  return kind == Activation::Sigmoid || kind == Activation::Tanh || kind == Activation::Gelu ||
+         kind == Activation::HardSigmoid;
+}
+
+struct Problem {
+  int64_t m, n, k;
+  const F32GemmA* a;
+  const F32GemmB* b;
+  float* c;
+  int64_t ldc;
+  const Epilogue* epilogue;
+  const F32MicroKernel* kernel;
+};
+
+// C rows [m0, m1) x columns [n0, n1), on one thread.
+void gemm_rectangle(const Problem& p, int64_t m0, int64_t m1, int64_t n0, int64_t n1) {
+  const int mr = p.kernel->mr, nr = p.kernel->nr;
+  const F32TileEpilogue base = tile_epilogue_template(*p.epilogue);
+  const Epilogue& e = *p.epilogue;
+  for (int64_t jc = n0; jc < n1; jc += kColumnBlock) {
+    const int64_t nc = std::min(kColumnBlock, n1 - jc);
+    for (int64_t pc = 0; pc < p.k; pc += kDepthBlock) {
+      const int64_t kc = std::min(kDepthBlock, p.k - pc);
+      const float* b_block = nullptr;
+      int64_t b_panel_stride = 0;  // floats from one NR panel to the next
+      if (p.b->packed) {
+        b_block = p.b->packed->panel(jc) + pc * nr;
+        b_panel_stride = p.k * nr;
+      } else {
+        float* packed = buffers.b.floats(static_cast<size_t>(round_up(nc, nr) * kc));
+        if (p.b->packer.pack) {
+          p.b->packer.pack(p.b->packer.context, pc, kc, jc, nc, nr, packed);
+        } else {
+          f32_pack_b_panels(p.b->matrix, pc, kc, jc, nc, nr, packed);
+        }
+        b_block = packed;
+        b_panel_stride = kc * nr;
+      }
+      F32TileEpilogue tile = base;
+      tile.accumulate = pc > 0;
+      tile.last = pc + kc == p.k;
+      for (int64_t ic = m0; ic < m1; ic += kRowBlock) {
+        const int64_t mc = std::min(kRowBlock, m1 - ic);
+        const float* a_block = nullptr;
+        int64_t a_panel_stride = 0;
+        if (p.a->packed) {
+          a_block = p.a->packed->panel(ic) + pc * mr;
+          a_panel_stride = p.k * mr;
+        } else {
+          float* packed = buffers.a.floats(static_cast<size_t>(round_up(mc, mr) * kc));
+          pack_a_block(p.a->matrix, ic, mc, pc, kc, mr, packed);
+          a_block = packed;
+          a_panel_stride = kc * mr;
+        }
+        for (int64_t jr = 0; jr < nc; jr += nr) {
+          const int cols = static_cast<int>(std::min<int64_t>(nr, nc - jr));
+          const float* b_panel = b_block + (jr / nr) * b_panel_stride;
+          for (int64_t ir = 0; ir < mc; ir += mr) {
+            const int rows = static_cast<int>(std::min<int64_t>(mr, mc - ir));
+            const int64_t i = ic + ir, j = jc + jr;
+            float* c = p.c + i * p.ldc + j;
+            if (tile.last) {
+              if (e.bias) tile.bias = e.bias_per_column ? e.bias + j : e.bias + i;
+              if (e.residual) tile.residual = e.residual + i * e.residual_ld + j;
+            }
+            p.kernel->run(kc, a_block + (ir / mr) * a_panel_stride, b_panel, c, p.ldc, rows, cols, tile);
+            if (tile.last && activation_after_store(e.activation.kind)) {
+              for (int r = 0; r < rows; ++r) f32_activation(e.activation, cols, c + r * p.ldc, c + r * p.ldc);
+            }
+          }
+        }
+      }
+    }
+  }
+}
+
+// A grid of threads_m x threads_n rectangles for `threads`, balancing MR x NR tiles and
+// preferring to split columns (each thread then packs only its own part of B).
+void choose_grid(int64_t tiles_m, int64_t tiles_n, int threads, int& threads_m, int& threads_n) {
+  int64_t best = std::numeric_limits<int64_t>::max();
+  threads_m = 1;
+  threads_n = threads;
+  for (int tm = 1; tm <= threads; ++tm) {
+    if (threads % tm) continue;
+    const int tn = threads / tm;
+    const int64_t per_thread = ((tiles_m + tm - 1) / tm) * ((tiles_n + tn - 1) / tn);
+    if (per_thread < best) {
+      best = per_thread;
+      threads_m = tm;
+      threads_n = tn;
+    }
+  }
+}
+
+void fill_epilogue_only(int64_t m, int64_t n, float* c, int64_t ldc, const Epilogue& e) {
+  F32TileEpilogue t = tile_epilogue_template(e);
+  t.last = true;
+  for (int64_t i = 0; i < m; ++i) {
+    for (int64_t j = 0; j < n; ++j) {
+      t.bias = e.bias ? (e.bias_per_column ? e.bias + j : e.bias + i) : nullptr;
+      t.residual = e.residual ? e.residual + i * e.residual_ld + j : nullptr;
+      c[i * ldc + j] = f32_tile_epilogue_value(t, 0.0f, 0, 0);
+    }
+    if (activation_after_store(e.activation.kind)) f32_activation(e.activation, n, c + i * ldc, c + i * ldc);
+  }
+}
+
+}  // namespace
+
+const F32MicroKernel& f32_micro_kernel(Isa isa) {
+  switch (isa) {
+#if defined(__x86_64__)
+    case Isa::Avx512: return f32_gemm_8x32__avx512;
+    case Isa::Avx2: return f32_gemm_6x16__avx2;
+#endif
+    default: return f32_gemm_4x16__scalar;
+  }
+}
+
+const char* f32_gemm_kernel_name(Isa isa) { return f32_micro_kernel(isa).name; }
+
+F32PackedA::F32PackedA(int64_t m, int64_t k, F32Matrix a, Isa isa)
+    : rows_(m), depth_(k), panel_rows_(f32_micro_kernel(isa).mr), isa_(isa) {
+  const int64_t size = round_up(std::max<int64_t>(m, 1), panel_rows_) * std::max<int64_t>(k, 1);
+  data_ = std::shared_ptr<float[]>(static_cast<float*>(std::aligned_alloc(64, round_up(size * 4, 64))), std::free);
+  if (!data_) throw std::bad_alloc();
+  if (m > 0 && k > 0) pack_a_block(a, 0, m, 0, k, panel_rows_, data_.get());
+}
+
+const float* F32PackedA::panel(int64_t row) const {
+  assert(row % panel_rows_ == 0);
+  return data_.get() + (row / panel_rows_) * panel_rows_ * depth_;
+}
+
+F32PackedB::F32PackedB(int64_t k, int64_t n, F32Matrix b, Isa isa)
+    : depth_(k), columns_(n), panel_columns_(f32_micro_kernel(isa).nr), isa_(isa) {
+  const int64_t size = round_up(std::max<int64_t>(n, 1), panel_columns_) * std::max<int64_t>(k, 1);
+  data_ = std::shared_ptr<float[]>(static_cast<float*>(std::aligned_alloc(64, round_up(size * 4, 64))), std::free);
+  if (!data_) throw std::bad_alloc();
+  if (k > 0 && n > 0) f32_pack_b_panels(b, 0, k, 0, n, panel_columns_, data_.get());
+}
+
+const float* F32PackedB::panel(int64_t column) const {
+  assert(column % panel_columns_ == 0);
+  return data_.get() + (column / panel_columns_) * panel_columns_ * depth_;
+}
+
+void f32_gemm(int64_t m, int64_t n, int64_t k, const F32GemmA& a, const F32GemmB& b, float* c, int64_t ldc,
+              const Epilogue& epilogue, int threads) {
+  if (m <= 0 || n <= 0) return;
+  if (k <= 0) {
+    fill_epilogue_only(m, n, c, ldc, epilogue);
+    return;
+  }
+  const Isa isa = a.packed ? a.packed->isa() : b.packed ? b.packed->isa() : active_isa();
+  assert(!a.packed || (a.packed->isa() == isa && a.packed->rows() == m && a.packed->depth() == k));
+  assert(!b.packed || (b.packed->isa() == isa && b.packed->columns() == n && b.packed->depth() == k));
+  const F32MicroKernel& kernel = f32_micro_kernel(isa);
+  const Problem problem{m, n, k, &a, &b, c, ldc, &epilogue, &kernel};
+  const int64_t tiles_m = (m + kernel.mr - 1) / kernel.mr, tiles_n = (n + kernel.nr - 1) / kernel.nr;
+  // Below about a million multiply-adds the fork costs more than it saves.
+  const int team = m * n * k < (1 << 20) ? 1 : static_cast<int>(std::min<int64_t>(threads, tiles_m * tiles_n));
+  if (team <= 1) {
+    gemm_rectangle(problem, 0, m, 0, n);
+    return;
+  }
+  int threads_m = 1, threads_n = 1;
+  choose_grid(tiles_m, tiles_n, team, threads_m, threads_n);
+  const int64_t rows_per = (tiles_m + threads_m - 1) / threads_m * kernel.mr;
+  const int64_t cols_per = (tiles_n + threads_n - 1) / threads_n * kernel.nr;
+#pragma omp parallel for num_threads(team) schedule(static)
+  for (int t = 0; t < team; ++t) {
+    const int64_t m0 = (t / threads_n) * rows_per, n0 = (t % threads_n) * cols_per;
+    if (m0 < m && n0 < n) gemm_rectangle(problem, m0, std::min(m, m0 + rows_per), n0, std::min(n, n0 + cols_per));
+  }
+}
+
+}  // namespace vigil::kernels

@@ -1,0 +1,61 @@
+// The contract between the f32 GEMM driver (f32_gemm.cc: blocking, packing, threads) and
+// its micro-kernels, one per instruction-set path (kernels/ref, kernels/x86/avx2,
+// kernels/x86/avx512). A micro-kernel computes one MR x NR tile of C from an A panel
+// (kc x MR, interleaved) and a B panel (kc x NR) and applies the in-register part of the
+// epilogue on the last block of k. Activations that need more than a clamp (sigmoid, tanh,
+// GELU) are applied by the driver after the tile is stored, while it is still in cache.
+#pragma once
+
+#include <cstdint>
+
+#include "core/cpu_features.h"
+#include "kernels/epilogue.h"
+
+namespace vigil::kernels {
+
+// The epilogue as a micro-kernel sees it, with pointers already moved to the tile.
+struct F32TileEpilogue {
+  bool accumulate = false;  // add the tile already in C (an earlier block of k)
+  bool last = false;        // the last block of k: apply scale, bias, residual and clamp
+  float scale = 1.0f;
+  const float* bias = nullptr;  // at the tile's first row (per row) or column (per column)
+  bool bias_per_column = false;
+  const float* residual = nullptr;  // at the tile's (0, 0)
+  int64_t residual_ld = 0;
+  float lower = 0.0f, upper = 0.0f;  // clamp bounds when `clamp`
+  bool clamp = false;
+  float leaky_alpha = 0.0f;  // when `leaky`
+  bool leaky = false;
+};
+
+// rows <= MR and cols <= NR for edge tiles; the panels are always full (zero-padded).
+using F32MicroKernelFunction = void (*)(int64_t kc, const float* a_panel, const float* b_panel, float* c,
+                                        int64_t ldc, int rows, int cols, const F32TileEpilogue& epilogue);
+
+struct F32MicroKernel {
+  const char* name;
+  Isa isa;
+  int mr, nr;
+  F32MicroKernelFunction run;
+};
+
+// The micro-kernel of each path (defined in its own translation unit).
+extern const F32MicroKernel f32_gemm_4x16__scalar;
+extern const F32MicroKernel f32_gemm_6x16__avx2;
+extern const F32MicroKernel f32_gemm_8x32__avx512;
+
+// The micro-kernel for a path.
+const F32MicroKernel& f32_micro_kernel(Isa isa);
+
+// The epilogue of one output element, in the order the micro-kernels apply it: the
+// scalar kernel uses it, vector kernels are tested against it.
+inline float f32_tile_epilogue_value(const F32TileEpilogue& e, float sum, int row, int col) {
+  float v = sum * e.scale;
+  if (e.bias) v += e.bias_per_column ? e.bias[col] : e.bias[row];
+  if (e.residual) v += e.residual[row * e.residual_ld + col];
+  if (e.clamp) v = v < e.lower ? e.lower : (v > e.upper ? e.upper : v);
+  if (e.leaky) v = v >= 0.0f ? v : v * e.leaky_alpha;
+  return v;
+}
+
+}  // namespace vigil::kernels

@@ -1,0 +1,34 @@
+// The scalar f32 GEMM micro-kernel: the portable path and the specification the vector
+// micro-kernels are tested against. Plain C++; the compiler may vectorise the inner loops
+// with the baseline instruction set, never more.
+#include "kernels/f32_gemm_microkernel.h"
+
+namespace vigil::kernels {
+
+namespace {
+
+constexpr int kRows = 4, kColumns = 16;
+
+void run(int64_t kc, const float* a, const float* b, float* c, int64_t ldc, int rows, int cols,
+         const F32TileEpilogue& epilogue) {
+  float acc[kRows][kColumns] = {};
+  for (int64_t p = 0; p < kc; ++p) {
+    for (int r = 0; r < kRows; ++r) {
+      const float factor = a[p * kRows + r];
+      for (int j = 0; j < kColumns; ++j) acc[r][j] += factor * b[p * kColumns + j];
+    }
+  }
+  for (int r = 0; r < rows; ++r) {
+    float* out = c + r * ldc;
+    for (int j = 0; j < cols; ++j) {
+      const float sum = epilogue.accumulate ? acc[r][j] + out[j] : acc[r][j];
+      out[j] = epilogue.last ? f32_tile_epilogue_value(epilogue, sum, r, j) : sum;
+    }
+  }
+}
+
+}  // namespace
+
+const F32MicroKernel f32_gemm_4x16__scalar{"f32_gemm_4x16__scalar", Isa::Scalar, kRows, kColumns, run};
+
+}  // namespace vigil::kernels

@@ -1,0 +1,86 @@
+// The AVX2+FMA f32 GEMM micro-kernel: a 6 x 16 tile of C in 12 ymm accumulators, A
+// broadcast from the interleaved panel, B rows as two aligned 256-bit loads (the classic
+// Haswell shape: 12 accumulators + 2 B registers + 1 broadcast fit the 16 ymm registers).
+// Edge tiles use masked loads and stores. Compiled with the AVX2 and FMA flags only.
+#include <immintrin.h>
+
+#include "kernels/f32_gemm_microkernel.h"
+
+namespace vigil::kernels {
+
+namespace {
+
+constexpr int kRows = 6, kColumns = 16;
+
+inline __m256i column_mask(int count) {
+  const __m256i lanes = _mm256_setr_epi32(0, 1, 2, 3, 4, 5, 6, 7);
+  return _mm256_cmpgt_epi32(_mm256_set1_epi32(count), lanes);
+}
+
+inline __m256 finish(const F32TileEpilogue& e, __m256 v, int row, int half, __m256i mask, const float* c_row) {
+  if (e.accumulate) v = _mm256_add_ps(v, _mm256_maskload_ps(c_row, mask));
+  if (!e.last) return v;
+  v = _mm256_mul_ps(v, _mm256_set1_ps(e.scale));
+  if (e.bias) {
+    v = _mm256_add_ps(v, e.bias_per_column ? _mm256_maskload_ps(e.bias + half * 8, mask)
+                                           : _mm256_set1_ps(e.bias[row]));
+  }
+  if (e.residual) v = _mm256_add_ps(v, _mm256_maskload_ps(e.residual + row * e.residual_ld + half * 8, mask));
+  if (e.clamp) v = _mm256_min_ps(_mm256_max_ps(v, _mm256_set1_ps(e.lower)), _mm256_set1_ps(e.upper));
+  if (e.leaky) {
+    const __m256 negative = _mm256_cmp_ps(v, _mm256_setzero_ps(), _CMP_LT_OQ);
+    v = _mm256_blendv_ps(v, _mm256_mul_ps(v, _mm256_set1_ps(e.leaky_alpha)), negative);
+  }
+  return v;
+}
+
+void run(int64_t kc, const float* a, const float* b, float* c, int64_t ldc, int rows, int cols,
+         const F32TileEpilogue& epilogue) {
+  // Named accumulators: GCC keeps an array of vectors in memory, and the loop would then
+  // store all twelve each k step.
+  __m256 c00 = _mm256_setzero_ps(), c01 = c00, c10 = c00, c11 = c00, c20 = c00, c21 = c00, c30 = c00,
+         c31 = c00, c40 = c00, c41 = c00, c50 = c00, c51 = c00;
+  for (int64_t p = 0; p < kc; ++p) {
+    const __m256 b0 = _mm256_load_ps(b), b1 = _mm256_load_ps(b + 8);
+    __m256 factor = _mm256_broadcast_ss(a);
+    c00 = _mm256_fmadd_ps(factor, b0, c00);
+    c01 = _mm256_fmadd_ps(factor, b1, c01);
+    factor = _mm256_broadcast_ss(a + 1);
+    c10 = _mm256_fmadd_ps(factor, b0, c10);
+    c11 = _mm256_fmadd_ps(factor, b1, c11);
+    factor = _mm256_broadcast_ss(a + 2);
+    c20 = _mm256_fmadd_ps(factor, b0, c20);
+    c21 = _mm256_fmadd_ps(factor, b1, c21);
+    factor = _mm256_broadcast_ss(a + 3);
+    c30 = _mm256_fmadd_ps(factor, b0, c30);
+    c31 = _mm256_fmadd_ps(factor, b1, c31);
+    factor = _mm256_broadcast_ss(a + 4);
+    c40 = _mm256_fmadd_ps(factor, b0, c40);
+    c41 = _mm256_fmadd_ps(factor, b1, c41);
+    factor = _mm256_broadcast_ss(a + 5);
+    c50 = _mm256_fmadd_ps(factor, b0, c50);
+    c51 = _mm256_fmadd_ps(factor, b1, c51);
+    a += kRows;
+    b += kColumns;
+  }
+  alignas(32) float tile[kRows][kColumns];
+  const __m256 rows_of_tile[kRows][2] = {{c00, c01}, {c10, c11}, {c20, c21}, {c30, c31}, {c40, c41}, {c50, c51}};
+  for (int r = 0; r < kRows; ++r) {
+    _mm256_store_ps(tile[r], rows_of_tile[r][0]);
+    _mm256_store_ps(tile[r] + 8, rows_of_tile[r][1]);
+  }
+  const __m256i masks[2] = {column_mask(cols), column_mask(cols - 8)};
+  for (int r = 0; r < rows; ++r) {
+    float* out = c + r * ldc;
+    for (int half = 0; half < 2 && half * 8 < cols; ++half) {
+      const __m256 v = finish(epilogue, _mm256_load_ps(tile[r] + half * 8), r, half, masks[half], out + half * 8);
+      _mm256_maskstore_ps(out + half * 8, masks[half], v);
+    }
+  }
+}
+
+}  // namespace
+
+const F32MicroKernel f32_gemm_6x16__avx2{"f32_gemm_6x16__avx2", Isa::Avx2, kRows, kColumns, run};
+
+}  // namespace vigil::kernels
