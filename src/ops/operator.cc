@@ -1,7 +1,21 @@
-// The function-backed Operator and input helpers.
+// The default general path of Operator (plan, allocate, execute), the function-backed
+// Operator and input helpers.
 #include "ops/operator.h"
 
 namespace vigil {
+
+void Operator::run(const OpInputs& inputs, OpOutputs& outputs) {
+  std::vector<TensorSpec> specs;
+  if (!plan(inputs, specs)) fail_internal("operator has neither run() nor a planned path");
+  for (size_t o = 0; o < specs.size() && o < outputs.size(); ++o) {
+    if (specs[o].dtype != DType::Undefined) outputs[o] = Tensor(specs[o].dtype, specs[o].shape);
+  }
+  execute(inputs, outputs);
+}
+
+void Operator::execute(const OpInputs& inputs, OpOutputs& outputs) {
+  fail_internal("operator has no planned path");
+}
 
 namespace {
 class FunctionOperator final : public Operator {

@@ -17,11 +17,36 @@ namespace vigil {
 using OpInputs = std::vector<const Tensor*>;
 using OpOutputs = std::vector<Tensor>;
 
+// The dtype and shape of one output, as planned before it is computed.
+struct TensorSpec {
+  DType dtype = DType::Undefined;
+  Shape shape;
+};
+
 class Operator {
  public:
   virtual ~Operator() = default;
-  // `outputs` has one slot per node output, all empty on entry.
-  virtual void run(const OpInputs& inputs, OpOutputs& outputs) = 0;
+
+  // The general path: computes the output shapes from the actual inputs, allocates and
+  // fills the outputs. `outputs` has one slot per node output, all empty on entry. The
+  // default implementation is plan() followed by execute() on freshly allocated outputs;
+  // operators without a planned path override run() instead.
+  virtual void run(const OpInputs& inputs, OpOutputs& outputs);
+
+  // The planned path, for operators whose output shapes follow from the input shapes (and
+  // constant inputs) alone. plan() fills one spec per output (Undefined dtype for an
+  // omitted optional output) and sizes any scratch it keeps for these input shapes; it
+  // may allocate, and returns false if the operator has no planned path. The session calls
+  // it when input shapes change, then calls execute() on every inference with outputs
+  // already allocated to those specs (from its memory plan): execute() must not allocate.
+  virtual bool plan(const OpInputs& inputs, std::vector<TensorSpec>& outputs) { return false; }
+  virtual void execute(const OpInputs& inputs, OpOutputs& outputs);
+
+  // The input whose buffer output 0 may be written into (execute() then sees the same
+  // storage in both, and must handle that), or -1. The memory plan uses it when that input
+  // dies at this node and has the output's size: elementwise operators, reshapes.
+  virtual int in_place_input() const { return -1; }
+
   // The kernel or algorithm the operator runs, e.g. "winograd_f4x4_3x3 + f32_gemm_6x16__avx2",
   // for `vigil info --optimized` and the profiler; empty for plain reference operators.
   virtual std::string algorithm() const { return {}; }
