@@ -110,6 +110,10 @@ std::unique_ptr<Operator> create_transpose(const OpCreateInfo& info) {
   });
 }
 
+std::unique_ptr<Operator> create_transpose_operator(const OpCreateInfo& info) {
+  return create_fast_transpose(info, create_transpose(info));
+}
+
 // Tile: output dimension d is (repeat r, input index i) flattened, so the output is the
 // strided view of shape [R0, D0, R1, D1, ...] with strides [0, S0, 0, S1, ...].
 std::unique_ptr<Operator> create_tile(const OpCreateInfo& info) {
@@ -233,7 +237,7 @@ void register_tensor_operators(OpRegistry& registry) {
   registry.add("", "Concat", create_concat);
   registry.add("", "Split", create_split);
   registry.add("", "Slice", create_slice);
-  registry.add("", "Transpose", create_transpose);
+  registry.add("", "Transpose", create_transpose_operator);
   registry.add("", "Tile", create_tile);
   registry.add("", "Pad", create_pad);
   registry.add("", "DepthToSpace", create_depth_to_space);
