@@ -6,6 +6,7 @@
 #include <gtest/gtest.h>
 
 #include <cmath>
+#include <map>
 #include <random>
 #include <vector>
 
@@ -204,6 +205,52 @@ TEST(F32FastOpsTest, InPlaceExecution) {
   }
   const Tensor expected = OpRunner("LayerNormalization", 17).run1({x, row});
   expect_near(run_in_place(node_of("LayerNormalization"), 17, {x.clone(), row}), values(expected), 0);
+}
+
+// Creates the node's operator with the named constants visible to its factory.
+std::unique_ptr<Operator> create_with_constants(const Node& node, int64_t opset,
+                                                const std::map<std::string, const Tensor*>& constants) {
+  const OpCreateInfo info{node, opset, nullptr,
+                          [&](const std::string& name) -> const Tensor* {
+                            const auto it = constants.find(name);
+                            return it == constants.end() ? nullptr : it->second;
+                          },
+                          1};
+  return OpRegistry::instance().find("", node.op_type)(info);
+}
+
+TEST(F32FastOpsTest, SliceWithConstantParameters) {
+  const Tensor x = random_tensor({6, 1, 12}, -3, 3, 40);
+  const Tensor starts = ints({4, 2}), ends = ints({8, 100}), axes = ints({2, 0}), steps = ints({1, 2});
+  Node node = node_of("Slice");
+  node.inputs = {"x", "starts", "ends", "axes", "steps"};
+  const auto op = create_with_constants(node, 13, {{"starts", &starts}, {"ends", &ends}, {"axes", &axes}, {"steps", &steps}});
+  EXPECT_EQ(op->algorithm(), "slice_rows");
+  OpInputs in{&x, &starts, &ends, &axes, &steps};
+  OpOutputs out(1);
+  op->run(in, out);
+  const Tensor reference = OpRunner("Slice", 13).run1({x, starts, ends, axes, steps});
+  ASSERT_EQ(out[0].shape(), reference.shape());
+  expect_near(out[0], values(reference), 0);
+}
+
+TEST(F32FastOpsTest, ReshapePlanSharesOrCopies) {
+  const Tensor x = random_tensor({2, 3, 4}, -3, 3, 41);
+  const Tensor shape = ints({4, -1});
+  Node node = node_of("Reshape");
+  node.inputs = {"x", "shape"};
+  const auto op = create_with_constants(node, 14, {{"shape", &shape}});
+  EXPECT_EQ(op->in_place_input(), 0);
+  OpInputs in{&x, &shape};
+  std::vector<TensorSpec> specs;
+  ASSERT_TRUE(op->plan(in, specs));
+  EXPECT_EQ(specs.at(0).shape, Shape({4, 6}));
+  OpOutputs separate{Tensor(DType::Float32, {4, 6})};
+  op->execute(in, separate);
+  expect_near(separate[0], values(x), 0);
+  OpOutputs shared{x.reshaped({4, 6})};
+  op->execute(in, shared);
+  expect_near(shared[0], values(x), 0);
 }
 
 TEST(F32FastOpsTest, BatchNormalizationWithConstantParameters) {
