@@ -29,4 +29,12 @@ void f32_sum_squares_rows(int64_t m, int64_t n, const float* x, float* out) {
   for (int64_t i = 0; i < m; ++i) out[i] = paths.sum_squares(n, x + i * n, 0.0f);
 }
 
+void f32_window_max_row(int64_t count, int64_t window, int64_t stride, const float* x, float* acc) {
+  active_f32_vector_paths().window_max_row(count, window, stride, x, acc);
+}
+
+void f32_window_sum_row(int64_t count, int64_t window, int64_t stride, const float* x, float* acc) {
+  active_f32_vector_paths().window_sum_row(count, window, stride, x, acc);
+}
+
 }  // namespace vigil::kernels

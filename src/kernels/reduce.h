@@ -22,4 +22,12 @@ void f32_sum_rows(int64_t m, int64_t n, const float* x, float* out);
 void f32_max_rows(int64_t m, int64_t n, const float* x, float* out);
 void f32_sum_squares_rows(int64_t m, int64_t n, const float* x, float* out);
 
+// Windowed row reductions, the inner loop of 2-D pooling: for o in [0, count)
+//   max: acc[o] = max(acc[o], x[o * stride + k] for k in [0, window))
+//   sum: acc[o] += sum of x[o * stride + k] for k in [0, window)
+// Reads only x[0 .. (count - 1) * stride + window). Strides 1 and 2 are vectorised over
+// o (stride 2 deinterleaves pairs of vectors); others run the scalar loop.
+void f32_window_max_row(int64_t count, int64_t window, int64_t stride, const float* x, float* acc);
+void f32_window_sum_row(int64_t count, int64_t window, int64_t stride, const float* x, float* acc);
+
 }  // namespace vigil::kernels

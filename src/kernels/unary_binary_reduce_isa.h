@@ -24,6 +24,8 @@ struct F32VectorPaths {
   float (*max)(int64_t n, const float* x);
   float (*sum_squares)(int64_t n, const float* x, float offset);
   float (*exp_sum)(int64_t n, const float* x, float offset, float* y);
+  void (*window_max_row)(int64_t count, int64_t window, int64_t stride, const float* x, float* acc);
+  void (*window_sum_row)(int64_t count, int64_t window, int64_t stride, const float* x, float* acc);
 };
 
 extern const F32VectorPaths f32_vmath__scalar;

@@ -4,9 +4,9 @@
 // contributes a value; AveragePool's count_include_pad only changes the divisor). A global
 // pool is the same walk with one window covering the whole plane. Planes are spread over
 // OpenMP threads. Float32 GlobalAveragePool (row sums of kernels/reduce.h) and 2-D
-// MaxPool / AveragePool without dilation or Indices output have planned paths: the 2-D
-// walk accumulates whole output rows, one (kernel row, kernel column) pair at a time, so
-// no per-element index arithmetic is left in the inner loop.
+// MaxPool / AveragePool without dilation or Indices output have planned paths: each
+// output row accumulates, per kernel row, the windowed row reduction of kernels/reduce.h
+// over the outputs whose windows lie inside the input, and a per-column loop at borders.
 #include <algorithm>
 #include <cmath>
 #include <limits>
@@ -315,16 +315,29 @@ class F32Pool2dOperator final : public F32FastOperator {
       std::fill(row, row + out_w, max_ ? std::numeric_limits<float>::lowest() : 0.0f);
       const int64_t iy0 = oy * sh - top;
       const int64_t ky0 = std::max<int64_t>(0, -iy0), ky1 = std::min(kh, height - iy0);
+      // Outputs whose whole window row lies inside the input go to the vector primitive;
+      // the few at the borders take the per-column loop.
+      const auto [inner0, inner1] = inside_range(-left, sw, width - kw + 1, out_w);
       for (int64_t ky = ky0; ky < ky1; ++ky) {
         const float* in_row = x + (iy0 + ky) * width;
+        if (inner1 > inner0) {
+          const float* src = in_row + inner0 * sw - left;
+          if (max_) {
+            kernels::f32_window_max_row(inner1 - inner0, kw, sw, src, row + inner0);
+          } else {
+            kernels::f32_window_sum_row(inner1 - inner0, kw, sw, src, row + inner0);
+          }
+        }
         for (int64_t kx = 0; kx < kw; ++kx) {
           const auto [o0, o1] = inside_range(kx - left, sw, width, out_w);
           const float* src = in_row + kx - left;
-          if (max_) {
-            for (int64_t ox = o0; ox < o1; ++ox) row[ox] = std::max(row[ox], src[ox * sw]);
-          } else {
-            for (int64_t ox = o0; ox < o1; ++ox) row[ox] += src[ox * sw];
-          }
+          auto border = [&](int64_t begin, int64_t end) {
+            for (int64_t ox = begin; ox < end; ++ox) {
+              row[ox] = max_ ? std::max(row[ox], src[ox * sw]) : row[ox] + src[ox * sw];
+            }
+          };
+          border(o0, std::min(o1, inner0));
+          border(std::max(o0, inner1), o1);
         }
       }
       if (max_) continue;

@@ -81,6 +81,32 @@ TEST_P(F32ReduceTest, EmptyRowsGiveZeroSumAndLowestMax) {
   EXPECT_EQ(f32_max(0, nullptr), -std::numeric_limits<float>::infinity());
 }
 
+TEST_P(F32ReduceTest, WindowRowsMatchTheScalarLoop) {
+  for (int64_t stride : {1, 2, 3}) {
+    for (int64_t window : {1, 2, 3, 5}) {
+      for (int64_t count : kTailSizes) {
+        const int64_t length = count == 0 ? 0 : (count - 1) * stride + window;
+        // Exactly the readable elements, so an over-read would leave the vector.
+        const std::vector<float> x = random_floats(static_cast<size_t>(length), -3.0f, 3.0f, 12);
+        const std::vector<float> start = random_floats(static_cast<size_t>(count), -1.0f, 1.0f, 13);
+        std::vector<float> maxima = start, sums = start;
+        f32_window_max_row(count, window, stride, x.data(), maxima.data());
+        f32_window_sum_row(count, window, stride, x.data(), sums.data());
+        for (int64_t o = 0; o < count; ++o) {
+          float m = start[o];
+          double s = start[o];
+          for (int64_t k = 0; k < window; ++k) {
+            m = std::max(m, x[o * stride + k]);
+            s += x[o * stride + k];
+          }
+          EXPECT_EQ(maxima[o], m) << "stride " << stride << " window " << window << " count " << count;
+          EXPECT_NEAR(sums[o], s, 1e-5);
+        }
+      }
+    }
+  }
+}
+
 VIGIL_INSTANTIATE_ISA_TESTS(F32ReduceTest);
 
 }  // namespace

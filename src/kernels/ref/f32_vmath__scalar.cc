@@ -1,5 +1,6 @@
 // The scalar path of the unary, binary and reduce primitives: plain loops over the
 // reference functions (apply_activation, apply_unary, apply_binary), with sequential sums.
+#include <algorithm>
 #include <cmath>
 #include <limits>
 
@@ -64,9 +65,22 @@ float exp_sum(int64_t n, const float* x, float offset, float* y) {
   return s;
 }
 
+void window_max_row(int64_t count, int64_t window, int64_t stride, const float* x, float* acc) {
+  for (int64_t o = 0; o < count; ++o) {
+    for (int64_t k = 0; k < window; ++k) acc[o] = std::max(acc[o], x[o * stride + k]);
+  }
+}
+
+void window_sum_row(int64_t count, int64_t window, int64_t stride, const float* x, float* acc) {
+  for (int64_t o = 0; o < count; ++o) {
+    for (int64_t k = 0; k < window; ++k) acc[o] += x[o * stride + k];
+  }
+}
+
 }  // namespace
 
 const F32VectorPaths f32_vmath__scalar = {&activation, &unary, &affine, &binary, &binary_scalar,
-                                          &multiply_add, &sum, &max, &sum_squares, &exp_sum};
+                                          &multiply_add, &sum, &max, &sum_squares, &exp_sum,
+                                          &window_max_row, &window_sum_row};
 
 }  // namespace vigil::kernels

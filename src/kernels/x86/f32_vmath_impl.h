@@ -8,8 +8,9 @@
 // select_first (zero lanes from r on), select_first_or (lanes from r on set to a fill), set1, add,
 // sub, mul, div, max and min (the second operand when either is NaN), fmadd (a b + c),
 // fnmadd (c - a b), sqrt, round (to nearest), abs, copy_sign (magnitude of a, sign of b),
-// less, select (m ? a : b), scale_pow2 (a * 2^n for integral n in [-160, 160]), and the
-// horizontal hsum and hmax.
+// less, select (m ? a : b), scale_pow2 (a * 2^n for integral n in [-160, 160]),
+// even_lanes / odd_lanes (the even or odd elements of the 2 kWidth floats lo, hi, in
+// order), and the horizontal hsum and hmax.
 #pragma once
 
 #include <cstdint>
@@ -353,10 +354,47 @@ float exp_sum(int64_t n, const float* x, float offset, float* y) {
   return V::hsum(V::add(s0, s1));
 }
 
+// The windowed row reductions of pooling. Combine is max or add; the scalar loop takes
+// the strides other than 1 and 2 and the outputs after the last full vector (for stride
+// 2 the vector path reads one element past an even window's last, so it stops one
+// output early).
+template <class V, bool Max>
+void window_row(int64_t count, int64_t window, int64_t stride, const float* x, float* acc) {
+  using F = typename V::F;
+  constexpr int64_t w = V::kWidth;
+  auto combine = [](F a, F b) { return Max ? V::max(b, a) : V::add(a, b); };
+  int64_t o = 0;
+  if (stride == 1) {
+    for (; o + w <= count; o += w) {
+      F a = V::load(acc + o);
+      for (int64_t k = 0; k < window; ++k) a = combine(a, V::load(x + o + k));
+      V::store(acc + o, a);
+    }
+  } else if (stride == 2) {
+    for (; o + w < count; o += w) {
+      F a = V::load(acc + o);
+      for (int64_t k = 0; k < window; ++k) {
+        const float* base = x + 2 * o + (k & ~int64_t{1});
+        const F lo = V::load(base), hi = V::load(base + w);
+        a = combine(a, (k & 1) ? V::odd_lanes(lo, hi) : V::even_lanes(lo, hi));
+      }
+      V::store(acc + o, a);
+    }
+  }
+  for (; o < count; ++o) {
+    float a = acc[o];
+    for (int64_t k = 0; k < window; ++k) {
+      const float v = x[o * stride + k];
+      a = Max ? (v > a ? v : a) : a + v;
+    }
+    acc[o] = a;
+  }
+}
+
 template <class V>
 constexpr F32VectorPaths make_paths() {
   return {&activation<V>, &unary<V>, &affine<V>, &binary<V>, &binary_scalar<V>, &multiply_add<V>,
-          &sum<V>, &max<V>, &sum_squares<V>, &exp_sum<V>};
+          &sum<V>, &max<V>, &sum_squares<V>, &exp_sum<V>, &window_row<V, true>, &window_row<V, false>};
 }
 
 }  // namespace vigil::kernels::vmath

@@ -45,6 +45,14 @@ struct Avx512 {
   static M less(F a, F b) { return _mm512_cmp_ps_mask(a, b, _CMP_LT_OQ); }
   static F select(M m, F a, F b) { return _mm512_mask_blend_ps(m, b, a); }
   static F scale_pow2(F a, F n) { return _mm512_scalef_ps(a, n); }
+  static F even_lanes(F lo, F hi) {
+    const __m512i index = _mm512_setr_epi32(0, 2, 4, 6, 8, 10, 12, 14, 16, 18, 20, 22, 24, 26, 28, 30);
+    return _mm512_permutex2var_ps(lo, index, hi);
+  }
+  static F odd_lanes(F lo, F hi) {
+    const __m512i index = _mm512_setr_epi32(1, 3, 5, 7, 9, 11, 13, 15, 17, 19, 21, 23, 25, 27, 29, 31);
+    return _mm512_permutex2var_ps(lo, index, hi);
+  }
   static float hsum(F v) { return _mm512_reduce_add_ps(v); }
   static float hmax(F v) {
     __m256 m = _mm256_max_ps(_mm512_castps512_ps256(v), _mm512_extractf32x8_ps(v, 1));
