@@ -57,6 +57,7 @@ class GatherOperator final : public Operator {
     check_input(indices.dtype() == DType::Int32 || indices.dtype() == DType::Int64,
                 "Gather: indices must be int32 or int64");
     const int64_t a = normalize_axis(axis_, data.rank(), "Gather");
+    axis_index_ = a;
     Shape shape(data.shape().begin(), data.shape().begin() + a);
     shape.insert(shape.end(), indices.shape().begin(), indices.shape().end());
     shape.insert(shape.end(), data.shape().begin() + a + 1, data.shape().end());
@@ -68,13 +69,14 @@ class GatherOperator final : public Operator {
     const Tensor& data = *in[0];
     const Tensor& indices = *in[1];
     const int64_t rank = data.rank();
-    const int64_t a = normalize_axis(axis_, rank, "Gather");
+    const int64_t a = axis_index_;
     const int64_t dim = data.dim(a), count = indices.numel();
     const size_t block = static_cast<size_t>(dims_product(data.shape(), a + 1, rank)) * dtype_size(data.dtype());
     const int64_t outer = dims_product(data.shape(), 0, a);
     auto index_at = [&](int64_t i) {
       const int64_t v = indices.dtype() == DType::Int32 ? indices.data<int32_t>()[i] : indices.data<int64_t>()[i];
-      return normalize_index(v, dim, "Gather");
+      check_input(v >= -dim && v < dim, "Gather: index ", v, " is out of range for a dimension of ", dim);
+      return v < 0 ? v + dim : v;
     };
     for (int64_t i = 0; i < count; ++i) index_at(i);  // every index checked before writing
     const std::byte* from = bytes_of(data);
@@ -90,6 +92,7 @@ class GatherOperator final : public Operator {
 
  private:
   int64_t axis_;
+  int64_t axis_index_ = 0;  // axis_ normalised for the planned rank
 };
 
 std::unique_ptr<Operator> create_gather(const OpCreateInfo& info) {

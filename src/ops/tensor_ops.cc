@@ -33,6 +33,7 @@ class ConcatOperator final : public Operator {
     const Tensor& first = require_input(in, 0, "Concat");
     const int64_t rank = first.rank();
     const int64_t a = normalize_axis(axis_, rank, "Concat");
+    axis_index_ = a;
     Shape shape = first.shape();
     shape[a] = 0;
     for (size_t i = 0; i < in.size(); ++i) {
@@ -52,7 +53,7 @@ class ConcatOperator final : public Operator {
     Tensor& result = out[0];
     const Shape& shape = result.shape();
     const int64_t rank = result.rank();
-    const int64_t a = normalize_axis(axis_, rank, "Concat");
+    const int64_t a = axis_index_;
     const int64_t element = static_cast<int64_t>(dtype_size(result.dtype()));
     const int64_t outer = dims_product(shape, 0, a);
     const int64_t out_row = dims_product(shape, a, rank) * element;
@@ -68,6 +69,7 @@ class ConcatOperator final : public Operator {
 
  private:
   int64_t axis_;
+  int64_t axis_index_ = 0;  // axis_ normalised for the planned rank
 };
 
 std::unique_ptr<Operator> create_concat(const OpCreateInfo& info) {
