@@ -48,6 +48,8 @@ void expect_matches_reference(const OpRunner& runner, const std::vector<Tensor>&
   EXPECT_LE(worst, tolerance);
 }
 
+Node node_of(const std::string& op_type);
+
 TEST(F32FastOpsTest, ArithmeticBroadcastPatterns) {
   const std::vector<std::pair<Shape, Shape>> shapes = {
       {{2, 3, 17}, {2, 3, 17}}, {{2, 3, 17}, {}},     {{}, {2, 3, 17}},   {{2, 3, 17}, {17}}, {{17}, {2, 3, 17}},
@@ -89,6 +91,25 @@ TEST(F32FastOpsTest, UnaryOperators) {
   expect_matches_reference(OpRunner("HardSigmoid", 14).attr("alpha", 0.3f).attr("beta", 0.4f), {x});
   expect_matches_reference(OpRunner("Clip", 6).attr("min", -1.0f).attr("max", 2.0f), {x});
   expect_matches_reference(OpRunner("Relu", 14).threads(2), {random_tensor({70000}, -1, 1, 12)});
+}
+
+TEST(F32FastOpsTest, VigilGeluMatchesTheErfForm) {
+  Node node = node_of("Gelu");
+  node.domain = "vigil";
+  const OpCreateInfo info{node, 1, nullptr, [](const std::string&) -> const Tensor* { return nullptr; }, 1};
+  const auto op = OpRegistry::instance().find("vigil", "Gelu")(info);
+  for (DType type : {DType::Float32, DType::Float64}) {
+    const Tensor x = convert_tensor(random_tensor({3, 37}, -6, 6, 42), type);
+    OpInputs in{&x};
+    OpOutputs out(1);
+    op->run(in, out);
+    const Tensor y = convert_tensor(out[0], DType::Float64);
+    const Tensor x64 = convert_tensor(x, DType::Float64);
+    for (int64_t i = 0; i < x.numel(); ++i) {
+      const double v = x64.data<double>()[i];
+      EXPECT_NEAR(y.data<double>()[i], 0.5 * v * (1 + std::erf(v / std::sqrt(2.0))), 3e-7 * std::max(1.0, std::fabs(v)));
+    }
+  }
 }
 
 TEST(F32FastOpsTest, ClipReadsItsBoundInputs) {

@@ -5,10 +5,10 @@
 //
 // V provides: F (a vector of kWidth floats), M (a lane mask), load/store (unaligned),
 // load_partial/store_partial (the first r lanes; loads fill the rest with 0),
-// select_first (zero lanes from r on), select_first_or (lanes from r on set to a fill), set1, add,
-// sub, mul, div, max and min (the second operand when either is NaN), fmadd (a b + c),
-// fnmadd (c - a b), sqrt, round (to nearest), abs, copy_sign (magnitude of a, sign of b),
-// less, select (m ? a : b), scale_pow2 (a * 2^n for integral n in [-160, 160]),
+// select_first (zero lanes from r on), select_first_or (lanes from r on set to a fill),
+// set1, add, sub, mul, div, max and min (the second operand when either is NaN), fmadd
+// (a b + c), fnmadd (c - a b), sqrt, round (to nearest), abs, copy_sign (magnitude of a,
+// sign of b), less, select (m ? a : b), scale_pow2 (a * 2^n for integral n in [-160, 160]),
 // even_lanes / odd_lanes (the even or odd elements of the 2 kWidth floats lo, hi, in
 // order), and the horizontal hsum and hmax.
 #pragma once
@@ -228,7 +228,7 @@ void binary_scalar_op(int64_t n, const float* a, float b, bool swapped, float* y
   }
 }
 
-// Calls F<Op>::run(args...) for the run-time op.
+// Calls Kernel<V, op>::run(args...) for the run-time op.
 template <class V, template <class, BinaryOp> class Kernel, class... Args>
 void dispatch_binary(BinaryOp op, Args... args) {
   switch (op) {
