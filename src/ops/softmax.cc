@@ -55,7 +55,8 @@ class F32SoftmaxOperator final : public F32FastOperator {
     });
   }
 
-  int in_place_input() const override { return 0; }
+  // LogSoftmax stores the exponentials in the output row and then reads the input again.
+  int in_place_input() const override { return log_ ? -1 : 0; }
   std::string algorithm() const override { return "f32_softmax_rows"; }
 
  private:
