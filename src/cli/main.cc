@@ -19,6 +19,8 @@ int main(int argc, char** argv) {
   vigil::cli::add_run_command(app);
   vigil::cli::add_eval_command(app);
   vigil::cli::add_ops_command(app);
+  vigil::cli::add_bench_command(app);
+  vigil::cli::add_kernels_command(app);
   try {
     app.parse(argc, argv);
   } catch (const CLI::CallForHelp& e) {
