@@ -18,7 +18,7 @@ struct Fp32Peak {
   Isa isa = Isa::Scalar;  // the path measured
   const char* loop = "";  // the kernel timed, e.g. "f32_fma_peak__avx2"
   int threads = 0;        // threads that ran the loop at once
-  double gflops = 0.0;    // all threads together: 1e9 floating-point operations (FMA = 2) per second
+  double gflops = 0.0;    // all threads together: 1e9 floating-point operations (FMA = 2) per CPU second
   double gflops_per_thread() const { return threads > 0 ? gflops / threads : 0.0; }
 };
 
@@ -32,7 +32,10 @@ const kernels::F32FmaPeakLoop* fp32_peak_loop(Isa isa);
 const kernels::F32FmaPeakLoop* fp32_peak_loop_for(Isa isa);
 
 // Times the loop of `isa` on `threads` OpenMP threads at once, each running it for about
-// `seconds`, and keeps the best of `repeats` timings (the least disturbed one). A
+// `seconds` of its own CPU time, and keeps the best of `repeats` timings (the least
+// disturbed one). The figure is the sum of the threads' rates, each on its own CPU clock:
+// what the cores give while the threads run (SMT siblings sharing a core, clock speed
+// under load included), not less when a busy machine deschedules a thread for a while. A
 // bad-input Error if the path has no loop or the CPU lacks it, or if threads < 1. Takes
 // about repeats x seconds; callers that need the figure often should keep it.
 Fp32Peak measure_fp32_peak(Isa isa, int threads, double seconds = 0.02, int repeats = 5);

@@ -39,16 +39,18 @@ ok() {
   pass
 }
 
-# bad NAME_IN_MESSAGE COMMAND...: exit 2, one stderr line naming the culprit, no JSON file.
+# bad NAME_IN_MESSAGE COMMAND...: exit 2, one stderr line naming the culprit, no JSON file
+# (at $BAD_JSON when set).
 bad() {
   local needle="$1"
   shift
-  rm -f "$scratch/bad.json"
-  "$@" --json "$scratch/bad.json" >"$scratch/stdout" 2>"$scratch/stderr"
+  local json="${BAD_JSON:-$scratch/bad.json}"
+  rm -f "$json"
+  "$@" --json "$json" >"$scratch/stdout" 2>"$scratch/stderr"
   local code=$?
   local lines
   lines=$(wc -l <"$scratch/stderr")
-  if [[ $code -eq 2 && $lines -eq 1 && ! -e "$scratch/bad.json" ]] && grep -q "^vigil: error: .*$needle" "$scratch/stderr"; then
+  if [[ $code -eq 2 && $lines -eq 1 && ! -e "$json" ]] && grep -q "^vigil: error: .*$needle" "$scratch/stderr"; then
     pass
   else
     fail "$* -> exit $code, $lines stderr lines; wanted exit 2 and one line naming '$needle', no JSON"
@@ -69,7 +71,7 @@ bad "--isa 'mmx'" "$vigil" bench "$model" --isa mmx
 bad "--peer 'tf'" "$vigil" bench "$model" --peer tf
 bad "no_such.onnx" "$vigil" bench "$scratch/no_such.onnx"
 bad "--input" "$vigil" bench "$model" --input nope=x.npy
-bad "no folder" "$vigil" bench "$model" --runs 1 --json "$scratch/no/such/folder/out.json"
+BAD_JSON="$scratch/no/such/folder/out.json" bad "no folder" "$vigil" bench "$model" --runs 1
 bad "node" env PATH=/nonexistent "$vigil" bench "$model" --peer ort
 mkdir -p "$scratch/bench_without_modules" && cp "$root/bench/ort_run.js" "$scratch/bench_without_modules/"
 bad "onnxruntime-node is missing" env VIGIL_BENCH_DIR="$scratch/bench_without_modules" "$vigil" bench "$model" --peer ort
