@@ -76,6 +76,24 @@ bad "node" env PATH=/nonexistent "$vigil" bench "$model" --peer ort
 mkdir -p "$scratch/bench_without_modules" && cp "$root/bench/ort_run.js" "$scratch/bench_without_modules/"
 bad "onnxruntime-node is missing" env VIGIL_BENCH_DIR="$scratch/bench_without_modules" "$vigil" bench "$model" --peer ort
 
+# Stand-in peers: one that fails to load, one that dies on its first request.
+if command -v node >/dev/null; then
+  for peer in fails_to_load dies_on_request; do
+    mkdir -p "$scratch/$peer/node_modules/onnxruntime-node"
+    echo '{"version": "0.0.0"}' >"$scratch/$peer/node_modules/onnxruntime-node/package.json"
+  done
+  echo 'process.stderr.write("ort_run: cannot load the model\n"); process.exit(2);' >"$scratch/fails_to_load/ort_run.js"
+  echo 'console.log("ready"); process.stdin.once("data", () => { process.stderr.write("ort_run: crashed\n"); process.exit(3); });' \
+    >"$scratch/dies_on_request/ort_run.js"
+  mkdir -p "$scratch/tmp" # where the inputs for the peer go: it must be empty afterwards
+  bad "did not load the model: ort_run: cannot load the model" env TMPDIR="$scratch/tmp" \
+    VIGIL_BENCH_DIR="$scratch/fails_to_load" "$vigil" bench "$model" --peer ort --runs 2
+  bad "gave no timings: ort_run: crashed" env TMPDIR="$scratch/tmp" \
+    VIGIL_BENCH_DIR="$scratch/dies_on_request" "$vigil" bench "$model" --peer ort --runs 2
+  leftovers=$(find "$scratch/tmp" -mindepth 1 | wc -l)
+  [[ $leftovers -eq 0 ]] && pass || fail "temporary files left behind: $leftovers"
+fi
+
 if command -v node >/dev/null && [[ -d "$root/bench/node_modules/onnxruntime-node" ]]; then
   if ok "$scratch/peer.json" env VIGIL_BENCH_DIR="$root/bench" "$vigil" bench "$model" --peer ort --warmup 1 --runs 4 \
        --json "$scratch/peer.json"; then
