@@ -106,8 +106,9 @@ OrtPeer::OrtPeer(const std::string& model_path, const std::map<std::string, Tens
   // A peer that dies must turn into an error message, not a SIGPIPE that ends vigil.
   ::signal(SIGPIPE, SIG_IGN);
   int to_peer[2], from_peer[2];
-  check_input(::pipe2(to_peer, O_CLOEXEC) == 0 && ::pipe2(from_peer, O_CLOEXEC) == 0,
-              "--peer ort: cannot create pipes");
+  if (::pipe2(to_peer, O_CLOEXEC) != 0 || ::pipe2(from_peer, O_CLOEXEC) != 0) {
+    fail_with_peer_message("could not be started (no pipes)");
+  }
   posix_spawn_file_actions_t actions;
   posix_spawn_file_actions_init(&actions);
   posix_spawn_file_actions_adddup2(&actions, to_peer[0], STDIN_FILENO);
