@@ -28,6 +28,8 @@ int main(int argc, char** argv) {
   vigil::cli::add_run_command(app);
   vigil::cli::add_eval_command(app);
   vigil::cli::add_ops_command(app);
+  vigil::cli::add_bench_command(app);
+  vigil::cli::add_kernels_command(app);
   try {
     vigil::active_isa();  // a bad VIGIL_ISA fails here, before any model is read
     app.parse(argc, argv);
