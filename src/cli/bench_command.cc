@@ -37,7 +37,6 @@ struct BenchOptions {
   int runs = 20;
   std::string json;
   std::string peer;
-  std::string isa;
 };
 
 struct Latency {
@@ -87,11 +86,6 @@ std::vector<double> time_vigil_runs(Session& session, const std::map<std::string
 void bench(const BenchOptions& options) {
   check_input(options.peer.empty() || options.peer == "ort", "--peer '", options.peer,
               "': the only peer is 'ort' (ONNX Runtime)");
-  if (!options.isa.empty()) {
-    const std::optional<Isa> isa = parse_isa(options.isa);
-    check_input(isa.has_value(), "--isa '", options.isa, "': expected scalar, avx2 or avx512");
-    set_active_isa(*isa);
-  }
   if (!options.json.empty()) {
     // Checked now, not after minutes of timing; the file itself is written only at the end.
     const std::filesystem::path folder = std::filesystem::path(options.json).parent_path();
@@ -173,7 +167,6 @@ void add_bench_command(CLI::App& app) {
   command->add_option("--peer", options->peer,
                       "'ort': time ONNX Runtime (node, bench/ort_run.js) on the same inputs and threads, in "
                       "blocks alternating with vigil's");
-  command->add_option("--isa", options->isa, "force the kernel path: scalar, avx2 or avx512");
   command->callback([options] { bench(*options); });
 }
 

@@ -67,7 +67,7 @@ fi
 
 bad "runs" "$vigil" bench "$model" --runs 0
 bad "threads" "$vigil" bench "$model" --threads 0
-bad "--isa 'mmx'" "$vigil" bench "$model" --isa mmx
+bad "--isa: mmx" "$vigil" bench "$model" --isa mmx
 bad "--peer 'tf'" "$vigil" bench "$model" --peer tf
 bad "no_such.onnx" "$vigil" bench "$scratch/no_such.onnx"
 bad "--input" "$vigil" bench "$model" --input nope=x.npy
