@@ -6,6 +6,7 @@
 // vector primitives of kernels/unary.h, split over threads when large.
 #include <algorithm>
 #include <cmath>
+#include <cstring>
 #include <limits>
 
 #include "kernels/unary.h"
@@ -232,6 +233,26 @@ std::unique_ptr<Operator> create_clip(const OpCreateInfo& info) {
   });
 }
 
+// Identity over a tensor. The session picks it where the input is known to be a tensor;
+// Identity over sequences and optionals is a value operator (runtime/sequence_ops.cc).
+// Planned: the output may take the input's buffer and is copied only when the memory plan
+// gave it another.
+class TensorIdentity final : public Operator {
+ public:
+  void run(const OpInputs& in, OpOutputs& out) override { out[0] = require_input(in, 0, "Identity input"); }
+  bool plan(const OpInputs& in, std::vector<TensorSpec>& out) override {
+    if (!has_input(in, 0) || in[0]->dtype() == DType::String) return false;
+    out.assign(1, TensorSpec{in[0]->dtype(), in[0]->shape()});
+    return true;
+  }
+  void execute(const OpInputs& in, OpOutputs& out) override {
+    if (out[0].raw() != in[0]->raw()) std::memcpy(out[0].raw(), in[0]->raw(), in[0]->nbytes());
+  }
+  int in_place_input() const override { return 0; }
+};
+
+std::unique_ptr<Operator> create_identity(const OpCreateInfo&) { return std::make_unique<TensorIdentity>(); }
+
 // Dropout at inference is the identity, with an all-true mask. Opset 12 made training a
 // run-time input; training with a nonzero ratio draws random numbers, which a reference
 // engine cannot reproduce. Before opset 12 the operator is run in inference mode (is_test
@@ -404,6 +425,7 @@ void register_unary_operators(OpRegistry& registry) {
   registry.add("", "Not", create_not);
   registry.add("", "Clip", create_fast_clip);
   registry.add("", "Dropout", create_dropout);
+  registry.add("", "Identity", create_identity);
   registry.add("vigil", "Gelu", create_gelu);
 }
 
