@@ -1,0 +1,154 @@
+// Winograd F(m x m, 3x3) convolution for Conv (3x3, stride 1, dilation 1, one group),
+// m = 2 or 4 (kernels/f32_winograd.h). At creation every filter is transformed and the
+// alpha^2 matrices U_p (M x C) are packed for the GEMM. A run walks blocks of output tiles
+// (one block per thread at a time): gather each channel's alpha x alpha input tiles (zeros
+// in the padding) and transform them to V_p (C x tiles), multiply M_p = U_p V_p for every
+// transform point p with f32_gemm, then transform back per output channel and store the
+// visible part with bias, residual and activation. Blocks are sized so V and M stay in L2.
+#include <algorithm>
+
+#if defined(_OPENMP)
+#include <omp.h>
+#endif
+
+#include "kernels/f32_gemm.h"
+#include "kernels/f32_winograd.h"
+#include "ops/conv_internal.h"
+
+namespace vigil {
+
+namespace {
+
+constexpr int64_t kBlockBudget = 256 * 1024;  // floats of V and M per block (1 MiB)
+
+class WinogradConv final : public ConvAlgorithm {
+ public:
+  WinogradConv(const Conv2dShape& layer, const float* weights, int m)
+      : m_(m), alpha_(kernels::winograd_alpha(m)), kernels_(kernels::f32_winograd_kernels(m)) {
+    const int64_t points = alpha_ * alpha_, rows = layer.out_channels, depth = layer.channels;
+    std::vector<float> u(static_cast<size_t>(points * rows * depth));  // [point][out][in]
+    float tile[36];
+    for (int64_t o = 0; o < rows; ++o)
+      for (int64_t c = 0; c < depth; ++c) {
+        kernels::f32_winograd_filter(m, weights + (o * depth + c) * 9, tile);
+        for (int64_t p = 0; p < points; ++p) u[(p * rows + o) * depth + c] = tile[p];
+      }
+    for (int64_t p = 0; p < points; ++p)
+      packed_.emplace_back(rows, depth, kernels::F32Matrix{u.data() + p * rows * depth, depth});
+  }
+
+  std::string name() const override {
+    return std::string(m_ == 2 ? "winograd_f2x2_3x3 " : "winograd_f4x4_3x3 ") + kernels_.name + " + " +
+           kernels::f32_gemm_kernel_name(packed_[0].isa());
+  }
+
+  // Tiles per block: as many as keep V and M within the budget, a multiple of 16 (the
+  // GEMM's panel width), at least 16, at most what each thread needs.
+  int64_t block_tiles(const Conv2dShape& s, int threads) const {
+    const int64_t tiles = tiles_h(s) * tiles_w(s);
+    int64_t block = kBlockBudget / (alpha_ * alpha_ * (s.channels + s.out_channels)) / 16 * 16;
+    block = std::max<int64_t>(block, 16);
+    const int64_t per_thread = (tiles + threads - 1) / threads;
+    return std::min(block, per_thread);
+  }
+
+  size_t scratch_floats(const Conv2dShape& s, int threads) const override {
+    return static_cast<size_t>(threads * per_thread_floats(s, block_tiles(s, threads)));
+  }
+
+  void run(const Conv2dShape& s, const float* x, const ConvEpilogue& e, float* y, float* scratch,
+           int threads) const override {
+    const int64_t block = block_tiles(s, threads), tiles = tiles_h(s) * tiles_w(s);
+    const int64_t blocks = (tiles + block - 1) / block, units = s.batch * blocks;
+    const int64_t per_thread = per_thread_floats(s, block);
+#pragma omp parallel num_threads(threads) if (threads > 1 && units > 1)
+    {
+      int thread = 0;
+#if defined(_OPENMP)
+      thread = omp_get_thread_num();
+#endif
+      float* mine = scratch + thread * per_thread;
+#pragma omp for schedule(static)
+      for (int64_t unit = 0; unit < units; ++unit) {
+        const int64_t n = unit / blocks, t0 = (unit % blocks) * block;
+        run_block(s, x + n * s.channels * s.in_plane(), e, n, t0, std::min(block, tiles - t0),
+                  y + n * s.out_channels * s.out_plane(), mine);
+      }
+    }
+  }
+
+ private:
+  int64_t tiles_h(const Conv2dShape& s) const { return (s.out_h + m_ - 1) / m_; }
+  int64_t tiles_w(const Conv2dShape& s) const { return (s.out_w + m_ - 1) / m_; }
+  int64_t per_thread_floats(const Conv2dShape& s, int64_t block) const {
+    return alpha_ * alpha_ * block * (1 + s.channels + s.out_channels);
+  }
+
+  // Tiles [t0, t0 + count) of image n: d (points x count) is the gathered input tile of one
+  // channel and, later, the transformed output of one channel.
+  void run_block(const Conv2dShape& s, const float* image, const ConvEpilogue& e, int64_t n, int64_t t0,
+                 int64_t count, float* out, float* scratch) const {
+    const int64_t points = alpha_ * alpha_, C = s.channels, M = s.out_channels, tw = tiles_w(s);
+    float* d = scratch;
+    float* v = d + points * count;   // [point][channel][tile]
+    float* mm = v + points * C * count;  // [point][out channel][tile]
+    for (int64_t c = 0; c < C; ++c) {
+      const float* plane = image + c * s.in_plane();
+      for (int64_t t = 0; t < count; ++t) {
+        const int64_t y0 = (t0 + t) / tw * m_ - s.pad_top, x0 = (t0 + t) % tw * m_ - s.pad_left;
+        const bool inside = y0 >= 0 && x0 >= 0 && y0 + alpha_ <= s.in_h && x0 + alpha_ <= s.in_w;
+        for (int64_t i = 0; i < alpha_; ++i) {
+          const int64_t iy = y0 + i;
+          const float* row = plane + iy * s.in_w;
+          for (int64_t j = 0; j < alpha_; ++j) {
+            const int64_t ix = x0 + j;
+            d[(i * alpha_ + j) * count + t] =
+                inside || (iy >= 0 && iy < s.in_h && ix >= 0 && ix < s.in_w) ? row[ix] : 0.0f;
+          }
+        }
+      }
+      kernels_.input(d, count, count, v + c * count, C * count);
+    }
+    for (int64_t p = 0; p < points; ++p) {
+      kernels::F32GemmA a;
+      a.packed = &packed_[static_cast<size_t>(p)];
+      kernels::F32GemmB b;
+      b.matrix = {v + p * C * count, count};
+      kernels::f32_gemm(M, count, C, a, b, mm + p * M * count, count, {}, 1);
+    }
+    const kernels::Activation kind = e.activation.kind;
+    for (int64_t o = 0; o < M; ++o) {
+      kernels_.output(mm + o * count, M * count, count, d, count);
+      const float bias = e.bias ? e.bias[o] : 0.0f;
+      float* plane = out + o * s.out_plane();
+      const float* residual = e.residual ? e.residual + (n * M + o) * s.out_plane() : nullptr;
+      for (int64_t t = 0; t < count; ++t) {
+        const int64_t y0 = (t0 + t) / tw * m_, x0 = (t0 + t) % tw * m_;
+        const int64_t rows = std::min<int64_t>(m_, s.out_h - y0), cols = std::min<int64_t>(m_, s.out_w - x0);
+        for (int64_t i = 0; i < rows; ++i)
+          for (int64_t j = 0; j < cols; ++j) {
+            const int64_t at = (y0 + i) * s.out_w + x0 + j;
+            float value = d[(i * m_ + j) * count + t] + bias;
+            if (residual) value += residual[at];
+            if (kind != kernels::Activation::None) value = kernels::apply_activation(e.activation, value);
+            plane[at] = value;
+          }
+      }
+    }
+  }
+
+  int m_, alpha_;
+  kernels::F32WinogradKernels kernels_;
+  std::vector<kernels::F32PackedA> packed_;  // per transform point: U_p, M x C
+};
+
+}  // namespace
+
+std::unique_ptr<ConvAlgorithm> make_winograd_conv(const Conv2dShape& layer, const float* weights, int tile) {
+  return std::make_unique<WinogradConv>(layer, weights, tile);
+}
+
+bool winograd_pays(const Conv2dShape&) { return false; }
+int winograd_tile(const Conv2dShape&) { return 4; }
+
+}  // namespace vigil
