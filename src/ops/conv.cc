@@ -114,7 +114,9 @@ class ConvOperator final : public Operator {
     layer_.dilation_h = dilations[0];
     layer_.dilation_w = dilations[1];
     if (std::min({layer_.stride_h, layer_.stride_w, layer_.dilation_h, layer_.dilation_w}) < 1) return;
+    declared_input_size(info);
     algorithm_ = choose_algorithm(layer_, w->data<float>());
+    layer_.in_h = layer_.in_w = 1;
   }
 
   std::string algorithm() const override { return algorithm_ ? algorithm_->name() : std::string(); }
@@ -172,6 +174,24 @@ class ConvOperator final : public Operator {
   }
 
  private:
+  // The input's height and width where the model declares them (shape inference), for
+  // the algorithm choice; left 0 otherwise.
+  void declared_input_size(const OpCreateInfo& info) {
+    layer_.in_h = layer_.in_w = 0;
+    if (!info.model || info.node.inputs.empty()) return;
+    const Graph& graph = info.model->graph;
+    for (const auto* list : {&graph.inputs, &graph.value_infos}) {
+      for (const ValueInfo& value : *list) {
+        if (value.name != info.node.inputs[0] || !value.has_shape || value.dims.size() != 4) continue;
+        if (value.dims[2].is_fixed() && value.dims[3].is_fixed()) {
+          layer_.in_h = value.dims[2].value;
+          layer_.in_w = value.dims[3].value;
+        }
+        return;
+      }
+    }
+  }
+
   // Checks the inputs against each other and the attributes and resolves the window.
   ConvProblem resolve(const OpInputs& in) const {
     const Tensor& x = require_input(in, 0, what_);

@@ -6,6 +6,7 @@
 // transform point p with f32_gemm, then transform back per output channel and store the
 // visible part with bias, residual and activation. Blocks are sized so V and M stay in L2.
 #include <algorithm>
+#include <limits>
 
 #if defined(_OPENMP)
 #include <omp.h>
@@ -88,24 +89,15 @@ class WinogradConv final : public ConvAlgorithm {
   // channel and, later, the transformed output of one channel.
   void run_block(const Conv2dShape& s, const float* image, const ConvEpilogue& e, int64_t n, int64_t t0,
                  int64_t count, float* out, float* scratch) const {
-    const int64_t points = alpha_ * alpha_, C = s.channels, M = s.out_channels, tw = tiles_w(s);
+    const int64_t points = alpha_ * alpha_, C = s.channels, M = s.out_channels;
     float* d = scratch;
     float* v = d + points * count;   // [point][channel][tile]
     float* mm = v + points * C * count;  // [point][out channel][tile]
     for (int64_t c = 0; c < C; ++c) {
-      const float* plane = image + c * s.in_plane();
-      for (int64_t t = 0; t < count; ++t) {
-        const int64_t y0 = (t0 + t) / tw * m_ - s.pad_top, x0 = (t0 + t) % tw * m_ - s.pad_left;
-        const bool inside = y0 >= 0 && x0 >= 0 && y0 + alpha_ <= s.in_h && x0 + alpha_ <= s.in_w;
-        for (int64_t i = 0; i < alpha_; ++i) {
-          const int64_t iy = y0 + i;
-          const float* row = plane + iy * s.in_w;
-          for (int64_t j = 0; j < alpha_; ++j) {
-            const int64_t ix = x0 + j;
-            d[(i * alpha_ + j) * count + t] =
-                inside || (iy >= 0 && iy < s.in_h && ix >= 0 && ix < s.in_w) ? row[ix] : 0.0f;
-          }
-        }
+      if (m_ == 2) {
+        gather<2>(s, image + c * s.in_plane(), t0, count, d);
+      } else {
+        gather<4>(s, image + c * s.in_plane(), t0, count, d);
       }
       kernels_.input(d, count, count, v + c * count, C * count);
     }
@@ -116,24 +108,69 @@ class WinogradConv final : public ConvAlgorithm {
       b.matrix = {v + p * C * count, count};
       kernels::f32_gemm(M, count, C, a, b, mm + p * M * count, count, {}, 1);
     }
-    const kernels::Activation kind = e.activation.kind;
     for (int64_t o = 0; o < M; ++o) {
       kernels_.output(mm + o * count, M * count, count, d, count);
-      const float bias = e.bias ? e.bias[o] : 0.0f;
       float* plane = out + o * s.out_plane();
       const float* residual = e.residual ? e.residual + (n * M + o) * s.out_plane() : nullptr;
-      for (int64_t t = 0; t < count; ++t) {
-        const int64_t y0 = (t0 + t) / tw * m_, x0 = (t0 + t) % tw * m_;
-        const int64_t rows = std::min<int64_t>(m_, s.out_h - y0), cols = std::min<int64_t>(m_, s.out_w - x0);
-        for (int64_t i = 0; i < rows; ++i)
-          for (int64_t j = 0; j < cols; ++j) {
-            const int64_t at = (y0 + i) * s.out_w + x0 + j;
-            float value = d[(i * m_ + j) * count + t] + bias;
-            if (residual) value += residual[at];
-            if (kind != kernels::Activation::None) value = kernels::apply_activation(e.activation, value);
-            plane[at] = value;
-          }
+      if (m_ == 2) {
+        scatter<2>(s, d, t0, count, e, o, residual, plane);
+      } else {
+        scatter<4>(s, d, t0, count, e, o, residual, plane);
       }
+    }
+  }
+
+  // The alpha x alpha input tiles [t0, t0 + count) of one channel plane into
+  // d[(i * alpha + j) * count + t], zeros outside the image.
+  template <int M>
+  static void gather(const Conv2dShape& s, const float* plane, int64_t t0, int64_t count, float* d) {
+    constexpr int A = M + 2;
+    const int64_t tw = (s.out_w + M - 1) / M;
+    for (int64_t t = 0; t < count; ++t) {
+      const int64_t y0 = (t0 + t) / tw * M - s.pad_top, x0 = (t0 + t) % tw * M - s.pad_left;
+      if (y0 >= 0 && x0 >= 0 && y0 + A <= s.in_h && x0 + A <= s.in_w) {
+        const float* source = plane + y0 * s.in_w + x0;
+        for (int i = 0; i < A; ++i)
+          for (int j = 0; j < A; ++j) d[(i * A + j) * count + t] = source[i * s.in_w + j];
+        continue;
+      }
+      for (int i = 0; i < A; ++i) {
+        const int64_t iy = y0 + i;
+        const bool row_inside = iy >= 0 && iy < s.in_h;
+        for (int j = 0; j < A; ++j) {
+          const int64_t ix = x0 + j;
+          d[(i * A + j) * count + t] = row_inside && ix >= 0 && ix < s.in_w ? plane[iy * s.in_w + ix] : 0.0f;
+        }
+      }
+    }
+  }
+
+  // The visible part of output tiles [t0, t0 + count) of channel o, from
+  // d[(i * m + j) * count + t], with bias, residual and activation.
+  template <int M>
+  static void scatter(const Conv2dShape& s, const float* d, int64_t t0, int64_t count, const ConvEpilogue& e,
+                      int64_t o, const float* residual, float* plane) {
+    const int64_t tw = (s.out_w + M - 1) / M;
+    const float bias = e.bias ? e.bias[o] : 0.0f;
+    const kernels::Activation kind = e.activation.kind;
+    const bool clamp = kind == kernels::Activation::Relu || kind == kernels::Activation::Clip;
+    const float lower = kind == kernels::Activation::Clip ? e.activation.alpha : 0.0f;
+    const float upper = kind == kernels::Activation::Clip ? e.activation.beta : std::numeric_limits<float>::infinity();
+    for (int64_t t = 0; t < count; ++t) {
+      const int64_t y0 = (t0 + t) / tw * M, x0 = (t0 + t) % tw * M;
+      const int64_t rows = std::min<int64_t>(M, s.out_h - y0), cols = std::min<int64_t>(M, s.out_w - x0);
+      for (int64_t i = 0; i < rows; ++i)
+        for (int64_t j = 0; j < cols; ++j) {
+          const int64_t at = (y0 + i) * s.out_w + x0 + j;
+          float value = d[(i * M + j) * count + t] + bias;
+          if (residual) value += residual[at];
+          if (clamp) {
+            value = std::min(std::max(value, lower), upper);
+          } else if (kind != kernels::Activation::None) {
+            value = kernels::apply_activation(e.activation, value);
+          }
+          plane[at] = value;
+        }
     }
   }
 
@@ -148,7 +185,15 @@ std::unique_ptr<ConvAlgorithm> make_winograd_conv(const Conv2dShape& layer, cons
   return std::make_unique<WinogradConv>(layer, weights, tile);
 }
 
-bool winograd_pays(const Conv2dShape&) { return false; }
-int winograd_tile(const Conv2dShape&) { return 4; }
+// Measured on resnet layer shapes (docs/kernels.md): with 32 or more input and output
+// channels Winograd beats implicit GEMM at every size from 56x56 to 7x7; F(4x4) wins
+// while the image gives enough tiles (14x14 and up), F(2x2) below that. Without a
+// declared input size, channel count stands in: ImageNet networks reach 512 channels at
+// 7x7.
+bool winograd_pays(const Conv2dShape& layer) { return layer.channels >= 32 && layer.out_channels >= 32; }
+int winograd_tile(const Conv2dShape& layer) {
+  if (layer.in_h > 0 && layer.in_w > 0) return std::min(layer.in_h, layer.in_w) >= 14 ? 4 : 2;
+  return layer.channels <= 256 ? 4 : 2;
+}
 
 }  // namespace vigil
