@@ -190,6 +190,13 @@ TEST(ConvFast, FusedEpilogueAppliesBiasResidualAndActivation) {
   }
 }
 
+TEST(ConvFast, WinogradLayersThroughTheOperator) {
+  // No declared input size here: 256 channels or fewer take F(4x4), more take F(2x2).
+  check({2, 32, 40, 13, 11, 3, 1, 1, 1, {1, 1, 1, 1}, "winograd_f4x4_3x3"}, {true, true, "Relu", {}});
+  check({1, 264, 33, 7, 7, 3, 1, 1, 1, {1, 0, 1, 2}, "winograd_f2x2_3x3"}, {true, true, "Clip", {-0.5f, 0.5f}});
+  check({1, 16, 40, 9, 9, 3, 1, 1, 1, {1, 1, 1, 1}, "implicit_gemm"}, {});  // too few channels
+}
+
 TEST(ConvFast, FusedConvWithoutConstantWeightsUsesTheReference) {
   check({2, 6, 5, 7, 7, 3, 1, 1, 1, {1, 1, 1, 1}, ""}, {true, true, "Clip", {0.0f, 0.5f}}, false);
   check({1, 4, 4, 7, 7, 3, 2, 1, 4, {1, 1, 1, 1}, ""}, {true, true, "Relu", {}}, false);
