@@ -43,26 +43,42 @@ class WinogradConv final : public ConvAlgorithm {
            kernels::f32_gemm_kernel_name(packed_[0].isa());
   }
 
-  // Tiles per block: as many as keep V and M within the budget, a multiple of 16 (the
-  // GEMM's panel width), at least 16, at most what each thread needs.
-  int64_t block_tiles(const Conv2dShape& s, int threads) const {
+  // How a run divides the tiles. Enough tiles: blocks that keep V and M within the budget,
+  // a multiple of 16 (the GEMM's panel width) where possible, their count a multiple of
+  // the threads, one block per thread at a time. Few tiles (deep 7x7 layers): one block
+  // per image and the threads split each GEMM instead.
+  struct Split {
+    int64_t block = 16;
+    bool gemm_threads = false;
+  };
+  Split split(const Conv2dShape& s, int threads) const {
     const int64_t tiles = tiles_h(s) * tiles_w(s);
-    int64_t block = kBlockBudget / (alpha_ * alpha_ * (s.channels + s.out_channels)) / 16 * 16;
-    block = std::max<int64_t>(block, 16);
-    const int64_t per_thread = (tiles + threads - 1) / threads;
-    return std::min(block, per_thread);
+    Split result;
+    result.block = std::max<int64_t>(kBlockBudget / (alpha_ * alpha_ * (s.channels + s.out_channels)) / 16 * 16, 16);
+    if (threads > 1 && tiles < 32 * threads) {
+      result.gemm_threads = true;
+      result.block = std::min(result.block, tiles);
+      return result;
+    }
+    int64_t blocks = (tiles + result.block - 1) / result.block;
+    blocks = (blocks + threads - 1) / threads * threads;
+    result.block = (tiles + blocks - 1) / blocks;
+    return result;
   }
 
   size_t scratch_floats(const Conv2dShape& s, int threads) const override {
-    return static_cast<size_t>(threads * per_thread_floats(s, block_tiles(s, threads)));
+    const Split plan = split(s, threads);
+    return static_cast<size_t>((plan.gemm_threads ? 1 : threads) * per_thread_floats(s, plan.block));
   }
 
   void run(const Conv2dShape& s, const float* x, const ConvEpilogue& e, float* y, float* scratch,
            int threads) const override {
-    const int64_t block = block_tiles(s, threads), tiles = tiles_h(s) * tiles_w(s);
+    const Split plan = split(s, threads);
+    const int64_t block = plan.block, tiles = tiles_h(s) * tiles_w(s);
     const int64_t blocks = (tiles + block - 1) / block, units = s.batch * blocks;
     const int64_t per_thread = per_thread_floats(s, block);
-#pragma omp parallel num_threads(threads) if (threads > 1 && units > 1)
+    const bool across_blocks = threads > 1 && !plan.gemm_threads && units > 1;
+#pragma omp parallel num_threads(threads) if (across_blocks)
     {
       int thread = 0;
 #if defined(_OPENMP)
@@ -73,7 +89,7 @@ class WinogradConv final : public ConvAlgorithm {
       for (int64_t unit = 0; unit < units; ++unit) {
         const int64_t n = unit / blocks, t0 = (unit % blocks) * block;
         run_block(s, x + n * s.channels * s.in_plane(), e, n, t0, std::min(block, tiles - t0),
-                  y + n * s.out_channels * s.out_plane(), mine);
+                  y + n * s.out_channels * s.out_plane(), mine, plan.gemm_threads ? threads : 1);
       }
     }
   }
@@ -88,7 +104,7 @@ class WinogradConv final : public ConvAlgorithm {
   // Tiles [t0, t0 + count) of image n: d (points x count) is the gathered input tile of one
   // channel and, later, the transformed output of one channel.
   void run_block(const Conv2dShape& s, const float* image, const ConvEpilogue& e, int64_t n, int64_t t0,
-                 int64_t count, float* out, float* scratch) const {
+                 int64_t count, float* out, float* scratch, int gemm_threads) const {
     const int64_t points = alpha_ * alpha_, C = s.channels, M = s.out_channels;
     float* d = scratch;
     float* v = d + points * count;   // [point][channel][tile]
@@ -106,7 +122,7 @@ class WinogradConv final : public ConvAlgorithm {
       a.packed = &packed_[static_cast<size_t>(p)];
       kernels::F32GemmB b;
       b.matrix = {v + p * C * count, count};
-      kernels::f32_gemm(M, count, C, a, b, mm + p * M * count, count, {}, 1);
+      kernels::f32_gemm(M, count, C, a, b, mm + p * M * count, count, {}, gemm_threads);
     }
     for (int64_t o = 0; o < M; ++o) {
       kernels_.output(mm + o * count, M * count, count, d, count);
