@@ -1,7 +1,7 @@
 // The implicit-GEMM patch packer of kernels/f32_conv_patches.h. For each patch row p
 // (channel, ky, kx) it first lays out a stretch of up to kLine columns of that row
-// contiguously (a unit horizontal stride copies the in-image part of each input row and
-// zero-fills the padding on either side; other strides gather), then cuts the stretch
+// contiguously (the in-image part of each output row's input is copied, or gathered at a
+// stride, without checks; the padding on either side is zero-filled), then cuts the stretch
 // into the NR-wide panels. Per-row decoding and bounds work is thus paid once per stretch,
 // not once per panel, and both copies are plain loops the compiler vectorises.
 #include "kernels/f32_conv_patches.h"
@@ -14,10 +14,24 @@ namespace {
 
 constexpr int64_t kLine = 512;  // columns per stretch (a multiple of every NR)
 
+// a / b rounded up, for b > 0 and any sign of a.
+inline int64_t ceil_div(int64_t a, int64_t b) { return a > 0 ? (a + b - 1) / b : a / b; }
+
+// The outputs [lo, hi) of a run of `run` outputs starting at input column ix0 whose input
+// lies inside the row.
+inline void inside(const F32ConvPatches& g, int64_t ix0, int64_t run, int64_t& lo, int64_t& hi) {
+  lo = std::clamp<int64_t>(ceil_div(-ix0, g.stride_w), 0, run);
+  hi = std::clamp<int64_t>(ceil_div(g.in_w - ix0, g.stride_w), lo, run);
+}
+
 // Columns [col, col + count) of patch row (channel, ky, kx) into line[0, count).
 void fill_line(const F32ConvPatches& g, const float* source, int64_t ky, int64_t kx, int64_t col, int64_t count,
                float* line) {
   int64_t oy = col / g.out_w, ox = col % g.out_w;
+  // Rows that start at output column 0 share their bounds (no divisions per row).
+  const int64_t row_start = kx * g.dilation_w - g.pad_left, stride = g.stride_w;
+  int64_t full_lo = 0, full_hi = 0;
+  inside(g, row_start, g.out_w, full_lo, full_hi);
   for (int64_t j = 0; j < count;) {
     const int64_t run = std::min(count - j, g.out_w - ox);  // pixels left on this output row
     const int64_t iy = oy * g.stride_h - g.pad_top + ky * g.dilation_h;
@@ -25,22 +39,20 @@ void fill_line(const F32ConvPatches& g, const float* source, int64_t ky, int64_t
     if (iy < 0 || iy >= g.in_h) {
       for (int64_t t = 0; t < run; ++t) segment[t] = 0.0f;
     } else {
-      const float* row = source + iy * g.in_w;
-      const int64_t ix0 = ox * g.stride_w - g.pad_left + kx * g.dilation_w;
-      if (g.stride_w == 1) {
-        const int64_t lo = std::clamp<int64_t>(-ix0, 0, run);
-        const int64_t hi = std::clamp<int64_t>(g.in_w - ix0, lo, run);
-        for (int64_t t = 0; t < lo; ++t) segment[t] = 0.0f;
-        const float* from = row + ix0 + lo;
-        float* to = segment + lo;
+      // Output t of the run reads input column ix0 + t * stride: the in-image part
+      // [lo, hi) is copied without checks, the padding on either side zero-filled.
+      const int64_t ix0 = row_start + ox * stride;
+      int64_t lo = std::min(full_lo, run), hi = std::min(full_hi, run);
+      if (ox != 0) inside(g, ix0, run, lo, hi);
+      for (int64_t t = 0; t < lo; ++t) segment[t] = 0.0f;
+      const float* from = source + iy * g.in_w + ix0 + lo * stride;
+      float* to = segment + lo;
+      if (stride == 1) {
         for (int64_t t = 0; t < hi - lo; ++t) to[t] = from[t];
-        for (int64_t t = hi; t < run; ++t) segment[t] = 0.0f;
       } else {
-        for (int64_t t = 0; t < run; ++t) {
-          const int64_t ix = ix0 + t * g.stride_w;
-          segment[t] = ix >= 0 && ix < g.in_w ? row[ix] : 0.0f;
-        }
+        for (int64_t t = 0; t < hi - lo; ++t) to[t] = from[t * stride];
       }
+      for (int64_t t = hi; t < run; ++t) segment[t] = 0.0f;
     }
     j += run;
     ox = 0;
