@@ -2,6 +2,10 @@
 // Compiled with the AVX-512 flags.
 #include <immintrin.h>
 
+// GCC 12's _mm512_min_ps and _mm512_max_ps pass an undefined vector as the unused merge
+// source, which -Wmaybe-uninitialized reports at every use.
+#pragma GCC diagnostic ignored "-Wmaybe-uninitialized"
+
 #include "kernels/x86/f32_dwconv_vector.inc"
 
 namespace vigil::kernels {
