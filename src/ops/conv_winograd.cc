@@ -45,18 +45,19 @@ class WinogradConv final : public ConvAlgorithm {
 
   // How a run divides the tiles. Enough tiles: blocks that keep V and M within the budget,
   // a multiple of 16 (the GEMM's panel width) where possible, their count a multiple of
-  // the threads, one block per thread at a time. Few tiles (deep 7x7 layers): one block
-  // per image and the threads split each GEMM instead.
+  // the threads, one block per thread at a time. Few tiles (deep 7x7 layers): the threads
+  // share each block, splitting its channels, transform points and output channels, in
+  // one parallel region (a barrier between the three steps; no region per GEMM).
   struct Split {
     int64_t block = 16;
-    bool gemm_threads = false;
+    bool shared = false;
   };
   Split split(const Conv2dShape& s, int threads) const {
     const int64_t tiles = tiles_h(s) * tiles_w(s);
     Split result;
     result.block = std::max<int64_t>(kBlockBudget / (alpha_ * alpha_ * (s.channels + s.out_channels)) / 16 * 16, 16);
     if (threads > 1 && tiles < 32 * threads) {
-      result.gemm_threads = true;
+      result.shared = true;
       result.block = std::min(result.block, tiles);
       return result;
     }
@@ -66,9 +67,12 @@ class WinogradConv final : public ConvAlgorithm {
     return result;
   }
 
+  // Scratch: V and M of a block, and d (one channel's tiles), per thread; shared blocks
+  // keep one V and M.
   size_t scratch_floats(const Conv2dShape& s, int threads) const override {
     const Split plan = split(s, threads);
-    return static_cast<size_t>((plan.gemm_threads ? 1 : threads) * per_thread_floats(s, plan.block));
+    const int64_t vm = products_floats(s, plan.block), d = alpha_ * alpha_ * plan.block;
+    return static_cast<size_t>(plan.shared ? vm + threads * d : threads * (vm + d));
   }
 
   void run(const Conv2dShape& s, const float* x, const ConvEpilogue& e, float* y, float* scratch,
@@ -76,20 +80,25 @@ class WinogradConv final : public ConvAlgorithm {
     const Split plan = split(s, threads);
     const int64_t block = plan.block, tiles = tiles_h(s) * tiles_w(s);
     const int64_t blocks = (tiles + block - 1) / block, units = s.batch * blocks;
-    const int64_t per_thread = per_thread_floats(s, block);
-    const bool across_blocks = threads > 1 && !plan.gemm_threads && units > 1;
-#pragma omp parallel num_threads(threads) if (across_blocks)
+    const int64_t vm = products_floats(s, block), d = alpha_ * alpha_ * block;
+#pragma omp parallel num_threads(threads) if (threads > 1 && (plan.shared || units > 1))
     {
-      int thread = 0;
+      int thread = 0, team = 1;
 #if defined(_OPENMP)
       thread = omp_get_thread_num();
+      team = omp_get_num_threads();
 #endif
-      float* mine = scratch + thread * per_thread;
-#pragma omp for schedule(static)
-      for (int64_t unit = 0; unit < units; ++unit) {
+      auto unit_run = [&](int64_t unit, float* buffers, float* tile_buffer, int part, int parts) {
         const int64_t n = unit / blocks, t0 = (unit % blocks) * block;
         run_block(s, x + n * s.channels * s.in_plane(), e, n, t0, std::min(block, tiles - t0),
-                  y + n * s.out_channels * s.out_plane(), mine, plan.gemm_threads ? threads : 1);
+                  y + n * s.out_channels * s.out_plane(), buffers, tile_buffer, part, parts);
+      };
+      if (plan.shared) {
+        for (int64_t unit = 0; unit < units; ++unit) unit_run(unit, scratch, scratch + vm + thread * d, thread, team);
+      } else {
+        float* mine = scratch + thread * (vm + d);
+#pragma omp for schedule(static)
+        for (int64_t unit = 0; unit < units; ++unit) unit_run(unit, mine, mine + vm, 0, 1);
       }
     }
   }
@@ -97,19 +106,20 @@ class WinogradConv final : public ConvAlgorithm {
  private:
   int64_t tiles_h(const Conv2dShape& s) const { return (s.out_h + m_ - 1) / m_; }
   int64_t tiles_w(const Conv2dShape& s) const { return (s.out_w + m_ - 1) / m_; }
-  int64_t per_thread_floats(const Conv2dShape& s, int64_t block) const {
-    return alpha_ * alpha_ * block * (1 + s.channels + s.out_channels);
+  int64_t products_floats(const Conv2dShape& s, int64_t block) const {
+    return alpha_ * alpha_ * block * (s.channels + s.out_channels);
   }
 
-  // Tiles [t0, t0 + count) of image n: d (points x count) is the gathered input tile of one
-  // channel and, later, the transformed output of one channel.
+  // Tiles [t0, t0 + count) of image n, by member `part` of `parts` threads sharing the
+  // block (each takes every parts-th channel, point and output channel). `buffers` holds V
+  // then M; d (points x count) is one channel's gathered tiles and, later, one output
+  // channel's transformed tiles.
   void run_block(const Conv2dShape& s, const float* image, const ConvEpilogue& e, int64_t n, int64_t t0,
-                 int64_t count, float* out, float* scratch, int gemm_threads) const {
+                 int64_t count, float* out, float* buffers, float* d, int part, int parts) const {
     const int64_t points = alpha_ * alpha_, C = s.channels, M = s.out_channels;
-    float* d = scratch;
-    float* v = d + points * count;   // [point][channel][tile]
+    float* v = buffers;                  // [point][channel][tile]
     float* mm = v + points * C * count;  // [point][out channel][tile]
-    for (int64_t c = 0; c < C; ++c) {
+    for (int64_t c = part; c < C; c += parts) {
       if (m_ == 2) {
         gather<2>(s, image + c * s.in_plane(), t0, count, d);
       } else {
@@ -117,14 +127,20 @@ class WinogradConv final : public ConvAlgorithm {
       }
       kernels_.input(d, count, count, v + c * count, C * count);
     }
-    for (int64_t p = 0; p < points; ++p) {
+    if (parts > 1) {
+#pragma omp barrier
+    }
+    for (int64_t p = part; p < points; p += parts) {
       kernels::F32GemmA a;
       a.packed = &packed_[static_cast<size_t>(p)];
       kernels::F32GemmB b;
       b.matrix = {v + p * C * count, count};
-      kernels::f32_gemm(M, count, C, a, b, mm + p * M * count, count, {}, gemm_threads);
+      kernels::f32_gemm(M, count, C, a, b, mm + p * M * count, count, {}, 1);
     }
-    for (int64_t o = 0; o < M; ++o) {
+    if (parts > 1) {
+#pragma omp barrier
+    }
+    for (int64_t o = part; o < M; o += parts) {
       kernels_.output(mm + o * count, M * count, count, d, count);
       float* plane = out + o * s.out_plane();
       const float* residual = e.residual ? e.residual + (n * M + o) * s.out_plane() : nullptr;
