@@ -87,6 +87,13 @@ std::unique_ptr<ConvAlgorithm> choose_algorithm(const Conv2dShape& layer, const 
   return make_gemm_conv(layer, weights);
 }
 
+// Scratch shared by all convolution layers run on this thread (Winograd's transformed
+// tiles): it grows to the largest layer's need in plan() and is reused by every layer.
+kernels::AlignedBuffer& scratch() {
+  thread_local kernels::AlignedBuffer buffer;
+  return buffer;
+}
+
 class ConvOperator final : public Operator {
  public:
   explicit ConvOperator(const OpCreateInfo& info, bool fused)
@@ -160,7 +167,7 @@ class ConvOperator final : public Operator {
     shape_.pad_bottom = p.plan.pads_end[0];
     shape_.pad_right = p.plan.pads_end[1];
     scratch_floats_ = algorithm_->scratch_floats(shape_, threads_);
-    scratch_.floats(std::max<size_t>(scratch_floats_, 1));
+    scratch().floats(std::max<size_t>(scratch_floats_, 1));  // grown here, so execute() never grows it
     return true;
   }
 
@@ -169,8 +176,8 @@ class ConvOperator final : public Operator {
     e.bias = has_input(in, 2) ? in[2]->data<float>() : nullptr;
     e.residual = fused_ && has_input(in, 3) ? in[3]->data<float>() : nullptr;
     e.activation = activation_;
-    algorithm_->run(shape_, in[0]->data<float>(), e, out[0].data<float>(), scratch_.floats(scratch_floats_),
-                    threads_);
+    algorithm_->run(shape_, in[0]->data<float>(), e, out[0].data<float>(),
+                    scratch().floats(std::max<size_t>(scratch_floats_, 1)), threads_);
   }
 
  private:
@@ -238,7 +245,6 @@ class ConvOperator final : public Operator {
   std::unique_ptr<ConvAlgorithm> algorithm_;
   Conv2dShape shape_;  // planned
   size_t scratch_floats_ = 0;
-  kernels::AlignedBuffer scratch_;
 };
 
 std::unique_ptr<Operator> create_conv(const OpCreateInfo& info) {
