@@ -24,6 +24,12 @@ struct Avx2 {
   static T min(T a, T b) { return _mm256_min_ps(a, b); }
   static T max(T a, T b) { return _mm256_max_ps(a, b); }
   static void store(float* p, T v) { _mm256_storeu_ps(p, v); }
+  static __m256i mask(int64_t live) {
+    return _mm256_cmpgt_epi32(_mm256_set1_epi32(static_cast<int>(live)), _mm256_setr_epi32(0, 1, 2, 3, 4, 5, 6, 7));
+  }
+  // The first `live` lanes; the others read as zero and are never touched in memory.
+  static T load_partial(const float* p, int64_t live) { return _mm256_maskload_ps(p, mask(live)); }
+  static void store_partial(float* p, T v, int64_t live) { _mm256_maskstore_ps(p, mask(live), v); }
   static const char* name(int which) {
     static const char* const names[] = {"f32_dwconv_3x3s1__avx2", "f32_dwconv_3x3s2__avx2", "f32_dwconv_5x5s1__avx2",
                                         "f32_dwconv_5x5s2__avx2"};

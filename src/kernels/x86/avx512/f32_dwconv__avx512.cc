@@ -27,6 +27,10 @@ struct Avx512 {
   static T min(T a, T b) { return _mm512_min_ps(a, b); }
   static T max(T a, T b) { return _mm512_max_ps(a, b); }
   static void store(float* p, T v) { _mm512_storeu_ps(p, v); }
+  static __mmask16 mask(int64_t live) { return static_cast<__mmask16>((1u << live) - 1); }
+  // The first `live` lanes; the others read as zero and are never touched in memory.
+  static T load_partial(const float* p, int64_t live) { return _mm512_maskz_loadu_ps(mask(live), p); }
+  static void store_partial(float* p, T v, int64_t live) { _mm512_mask_storeu_ps(p, mask(live), v); }
   static const char* name(int which) {
     static const char* const names[] = {"f32_dwconv_3x3s1__avx512", "f32_dwconv_3x3s2__avx512",
                                         "f32_dwconv_5x5s1__avx512", "f32_dwconv_5x5s2__avx512"};
