@@ -20,14 +20,20 @@ inline int64_t ceil_div(int64_t a, int64_t b) { return a > 0 ? (a + b - 1) / b :
 // The outputs [lo, hi) of a run of `run` outputs starting at input column ix0 whose input
 // lies inside the row.
 inline void inside(const F32ConvPatches& g, int64_t ix0, int64_t run, int64_t& lo, int64_t& hi) {
+  if (g.stride_w == 1) {  // the common case, without divisions
+    lo = std::clamp<int64_t>(-ix0, 0, run);
+    hi = std::clamp<int64_t>(g.in_w - ix0, lo, run);
+    return;
+  }
   lo = std::clamp<int64_t>(ceil_div(-ix0, g.stride_w), 0, run);
   hi = std::clamp<int64_t>(ceil_div(g.in_w - ix0, g.stride_w), lo, run);
 }
 
-// Columns [col, col + count) of patch row (channel, ky, kx) into line[0, count).
-void fill_line(const F32ConvPatches& g, const float* source, int64_t ky, int64_t kx, int64_t col, int64_t count,
-               float* line) {
-  int64_t oy = col / g.out_w, ox = col % g.out_w;
+// `count` columns of patch row (channel, ky, kx), from output pixel (oy, ox) on, into
+// line[0, count).
+// Short runs dominate on small images: plain loops, not memcpy and memset calls.
+__attribute__((optimize("no-tree-loop-distribute-patterns"))) void fill_line(const F32ConvPatches& g, const float* source, int64_t ky, int64_t kx, int64_t oy, int64_t ox,
+               int64_t count, float* line) {
   // Rows that start at output column 0 share their bounds (no divisions per row).
   const int64_t row_start = kx * g.dilation_w - g.pad_left, stride = g.stride_w;
   int64_t full_lo = 0, full_hi = 0;
@@ -62,7 +68,7 @@ void fill_line(const F32ConvPatches& g, const float* source, int64_t ky, int64_t
 
 }  // namespace
 
-void f32_pack_conv_patches(const void* context, int64_t p0, int64_t depth, int64_t col0, int64_t cols, int nr,
+__attribute__((optimize("no-tree-loop-distribute-patterns"))) void f32_pack_conv_patches(const void* context, int64_t p0, int64_t depth, int64_t col0, int64_t cols, int nr,
                            float* out) {
   const F32ConvPatches& g = *static_cast<const F32ConvPatches*>(context);
   const int64_t taps = g.kernel_h * g.kernel_w, plane = g.in_h * g.in_w;
@@ -70,15 +76,24 @@ void f32_pack_conv_patches(const void* context, int64_t p0, int64_t depth, int64
   alignas(64) float line[kLine + 64];
   for (int64_t c0 = 0; c0 < cols; c0 += stretch) {
     const int64_t count = std::min(stretch, cols - c0);
+    const int64_t oy = (col0 + c0) / g.out_w, ox = (col0 + c0) % g.out_w;
     float* panels = out + c0 / nr * depth * nr;
-    for (int64_t p = p0; p < p0 + depth; ++p) {
-      const int64_t channel = p / taps, tap = p % taps;
-      fill_line(g, g.image + channel * plane, tap / g.kernel_w, tap % g.kernel_w, col0 + c0, count, line);
-      float* dst = panels + (p - p0) * nr;
+    // (channel, ky, kx) of row p, stepped like an odometer rather than divided out.
+    int64_t channel = p0 / taps, ky = p0 % taps / g.kernel_w, kx = p0 % g.kernel_w;
+    for (int64_t p = 0; p < depth; ++p) {
+      fill_line(g, g.image + channel * plane, ky, kx, oy, ox, count, line);
+      float* dst = panels + p * nr;
       for (int64_t j0 = 0; j0 < count; j0 += nr, dst += depth * nr) {
         const int64_t live = std::min<int64_t>(nr, count - j0);
         for (int64_t t = 0; t < live; ++t) dst[t] = line[j0 + t];
         for (int64_t t = live; t < nr; ++t) dst[t] = 0.0f;
+      }
+      if (++kx == g.kernel_w) {
+        kx = 0;
+        if (++ky == g.kernel_h) {
+          ky = 0;
+          ++channel;
+        }
       }
     }
   }
