@@ -3,7 +3,8 @@
 // contiguously (the in-image part of each output row's input is copied, or gathered at a
 // stride, without checks; the padding on either side is zero-filled), then cuts the stretch
 // into the NR-wide panels. Per-row decoding and bounds work is thus paid once per stretch,
-// not once per panel, and both copies are plain loops the compiler vectorises.
+// not once per panel, and both copies are plain loops the compiler vectorises. A 1x1
+// window at unit stride without padding copies the channel planes straight into panels.
 #include "kernels/f32_conv_patches.h"
 
 #include <algorithm>
@@ -74,6 +75,9 @@ __attribute__((optimize("no-tree-loop-distribute-patterns"))) void f32_pack_conv
   const int64_t taps = g.kernel_h * g.kernel_w, plane = g.in_h * g.in_w;
   const int64_t stretch = std::max<int64_t>(nr, kLine / nr * nr);
   alignas(64) float line[kLine + 64];
+  // A 1x1 window at unit stride without padding: each patch row is a channel plane as is.
+  const bool direct = taps == 1 && g.stride_h == 1 && g.stride_w == 1 && g.pad_top == 0 && g.pad_left == 0 &&
+                      g.in_h == g.out_h && g.in_w == g.out_w;
   for (int64_t c0 = 0; c0 < cols; c0 += stretch) {
     const int64_t count = std::min(stretch, cols - c0);
     const int64_t oy = (col0 + c0) / g.out_w, ox = (col0 + c0) % g.out_w;
@@ -81,11 +85,15 @@ __attribute__((optimize("no-tree-loop-distribute-patterns"))) void f32_pack_conv
     // (channel, ky, kx) of row p, stepped like an odometer rather than divided out.
     int64_t channel = p0 / taps, ky = p0 % taps / g.kernel_w, kx = p0 % g.kernel_w;
     for (int64_t p = 0; p < depth; ++p) {
-      fill_line(g, g.image + channel * plane, ky, kx, oy, ox, count, line);
+      const float* from = g.image + channel * plane + col0 + c0;  // the plane is the patch row
+      if (!direct) {
+        fill_line(g, g.image + channel * plane, ky, kx, oy, ox, count, line);
+        from = line;
+      }
       float* dst = panels + p * nr;
       for (int64_t j0 = 0; j0 < count; j0 += nr, dst += depth * nr) {
         const int64_t live = std::min<int64_t>(nr, count - j0);
-        for (int64_t t = 0; t < live; ++t) dst[t] = line[j0 + t];
+        for (int64_t t = 0; t < live; ++t) dst[t] = from[j0 + t];
         for (int64_t t = live; t < nr; ++t) dst[t] = 0.0f;
       }
       if (++kx == g.kernel_w) {

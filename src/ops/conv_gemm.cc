@@ -1,9 +1,8 @@
 // The GEMM convolutions of Conv: per (image, group), Y (M/g x out_h*out_w) = W (M/g x
 // C/g*kh*kw) * patches on the f32 GEMM, with the weights packed once at creation and bias,
-// residual and activation in the GEMM's epilogue. A 1x1 kernel at unit stride without
-// padding multiplies the input plane directly (it is the patch matrix); every other shape
-// (1x1 strided included) gathers its patches into the GEMM's B panels on the fly
-// (kernels/f32_conv_patches.h), so no im2col buffer exists.
+// residual and activation in the GEMM's epilogue. The patches go straight into the GEMM's
+// B panels (kernels/f32_conv_patches.h), so no im2col buffer exists; for a 1x1 kernel at
+// unit stride without padding the packer copies the input planes as they are.
 #include <algorithm>
 
 #include "kernels/f32_conv_patches.h"
@@ -29,8 +28,6 @@ class GemmConv final : public ConvAlgorithm {
   void run(const Conv2dShape& s, const float* x, const ConvEpilogue& e, float* y, float*, int threads) const override {
     const int64_t rows = s.out_channels / s.group, channels = s.channels / s.group;
     const int64_t depth = channels * s.kernel_h * s.kernel_w, pixels = s.out_plane();
-    const bool direct = pointwise_ && s.stride_h == 1 && s.stride_w == 1 && s.pad_top == 0 && s.pad_left == 0 &&
-                        s.out_h == s.in_h && s.out_w == s.in_w;
     for (int64_t n = 0; n < s.batch; ++n) {
       for (int64_t g = 0; g < s.group; ++g) {
         const float* image = x + (n * s.channels + g * channels) * s.in_plane();
@@ -39,11 +36,7 @@ class GemmConv final : public ConvAlgorithm {
                                         s.kernel_h,   s.kernel_w,   s.stride_h,   s.stride_w,     s.dilation_h,
                                         s.dilation_w, s.pad_top,    s.pad_left};
         kernels::F32GemmB b;
-        if (direct) {
-          b.matrix = {image, pixels};
-        } else {
-          b.packer = kernels::f32_conv_patch_packer(patches);
-        }
+        b.packer = kernels::f32_conv_patch_packer(patches);
         kernels::Epilogue epilogue;
         epilogue.bias = e.bias ? e.bias + g * rows : nullptr;
         epilogue.residual = e.residual ? e.residual + out_offset : nullptr;
