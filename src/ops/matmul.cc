@@ -1,7 +1,8 @@
-// MatMul (numpy matmul: N-D with broadcast batch dimensions, 1-D operands promoted and
-// their dimension dropped again) and Gemm (alpha * op(A) * op(B) + beta * C with C
-// broadcast to the result). Both run on the reference GEMM of kernels/ref; Einsum lives in
-// einsum.cc.
+// The reference MatMul (numpy matmul: N-D with broadcast batch dimensions, 1-D operands
+// promoted and their dimension dropped again) and Gemm (alpha * op(A) * op(B) + beta * C
+// with C broadcast to the result), on the reference GEMM of kernels/ref, for every
+// arithmetic type. float32 runs on the fast path of f32_matmul.cc, which falls back to
+// these for other types; Einsum lives in einsum.cc.
 #include <algorithm>
 
 #include "kernels/ref/gemm_ref.h"
@@ -10,16 +11,6 @@
 #include "ops/registry.h"
 
 namespace vigil {
-
-namespace {
-
-// The batch of matrix products of MatMul: operand matrices are m x k and k x n; batch
-// offsets (in matrices) of each operand, from broadcasting their leading dimensions.
-struct MatMulPlan {
-  int64_t m = 1, n = 1, k = 1;
-  Shape output;
-  std::vector<int64_t> a_offsets, b_offsets;
-};
 
 MatMulPlan plan_matmul(const Shape& a_in, const Shape& b_in, const std::string& what) {
   check_input(!a_in.empty() && !b_in.empty(), what, ": MatMul operands must have rank >= 1");
@@ -56,6 +47,8 @@ MatMulPlan plan_matmul(const Shape& a_in, const Shape& b_in, const std::string& 
   return plan;
 }
 
+namespace {
+
 template <class T>
 void run_matmul(const MatMulPlan& plan, const T* a, const T* b, T* y, int threads) {
   const int64_t batches = static_cast<int64_t>(plan.a_offsets.size());
@@ -70,7 +63,9 @@ void run_matmul(const MatMulPlan& plan, const T* a, const T* b, T* y, int thread
   }
 }
 
-std::unique_ptr<Operator> create_matmul(const OpCreateInfo& info) {
+}  // namespace
+
+std::unique_ptr<Operator> create_reference_matmul(const OpCreateInfo& info) {
   const std::string what = info.describe();
   const int threads = std::max(1, info.threads);
   return make_operator([=](const OpInputs& in, OpOutputs& out) {
@@ -86,7 +81,7 @@ std::unique_ptr<Operator> create_matmul(const OpCreateInfo& info) {
   });
 }
 
-std::unique_ptr<Operator> create_gemm(const OpCreateInfo& info) {
+std::unique_ptr<Operator> create_reference_gemm(const OpCreateInfo& info) {
   const std::string what = info.describe();
   const bool trans_a = info.attributes().get_int("transA", 0) != 0;
   const bool trans_b = info.attributes().get_int("transB", 0) != 0;
@@ -123,11 +118,11 @@ std::unique_ptr<Operator> create_gemm(const OpCreateInfo& info) {
   });
 }
 
-}  // namespace
-
 void register_matmul_operators(OpRegistry& registry) {
   registry.add("", "MatMul", create_matmul);
   registry.add("", "Gemm", create_gemm);
+  registry.add("vigil", "FusedMatMul", create_matmul);
+  registry.add("vigil", "FusedGemm", create_gemm);
   registry.add("", "Einsum", create_einsum);
 }
 

@@ -79,13 +79,32 @@ class OpRunner {
     return *this;
   }
 
+  // The operator's domain ("" for ONNX, "vigil" for the fused nodes).
+  OpRunner& domain(std::string name) {
+    node_.domain = std::move(name);
+    return *this;
+  }
+  // Input `index` is a constant (an initializer) that the operator sees at creation, as
+  // weights are: operators may pack it then.
+  OpRunner& constant(size_t index) {
+    constants_.push_back(index);
+    return *this;
+  }
+
   // Runs on `inputs` (an empty Tensor is an omitted optional input) and returns all
   // `outputs` output slots.
   std::vector<Tensor> run(const std::vector<Tensor>& inputs, size_t outputs = 1) const {
-    const OpFactory factory = OpRegistry::instance().find("", node_.op_type);
+    const OpFactory factory = OpRegistry::instance().find(node_.domain, node_.op_type);
     if (!factory) fail_internal("operator ", node_.op_type, " is not registered");
-    const OpCreateInfo info{node_, opset_, nullptr, [](const std::string&) -> const Tensor* { return nullptr; },
-                            threads_};
+    Node node = node_;
+    for (size_t i = 0; i < inputs.size(); ++i) node.inputs.push_back(inputs[i].empty() ? "" : "input" + std::to_string(i));
+    auto find_constant = [&](const std::string& name) -> const Tensor* {
+      for (size_t i : constants_) {
+        if (i < inputs.size() && node.inputs[i] == name) return &inputs[i];
+      }
+      return nullptr;
+    };
+    const OpCreateInfo info{node, opset_, nullptr, find_constant, threads_};
     const auto op = factory(info);
     OpInputs in;
     for (const Tensor& t : inputs) in.push_back(t.empty() ? nullptr : &t);
@@ -109,6 +128,7 @@ class OpRunner {
   Node node_;
   int64_t opset_;
   int threads_ = 1;
+  std::vector<size_t> constants_;
 };
 
 template <class T>
