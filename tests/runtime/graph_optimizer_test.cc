@@ -93,4 +93,38 @@ TEST(GraphOptimizer, ReportAndSessionOption) {
   EXPECT_EQ(model->graph.nodes.size(), 5u);
 }
 
+// Values a subgraph reads from the main graph keep their names: the Identity that writes
+// one stays, the constant it copies is folded only into an initializer of that name.
+TEST(GraphOptimizer, ValuesReadBySubgraphsKeepTheirNames) {
+  auto branch = [](const std::string& op_type) {
+    auto body = std::make_shared<Graph>();
+    body->outputs.push_back({"out", DType::Float32, true, {Dim{3, ""}}});
+    Node node;
+    node.op_type = op_type;
+    node.inputs = {"copied"};
+    node.outputs = {"out"};
+    body->nodes.push_back(node);
+    Attribute attribute;
+    attribute.type = AttributeType::Graph;
+    attribute.g = body;
+    return attribute;
+  };
+  ModelBuilder builder;
+  builder.input("x", {3}).input("cond", {}).output("y", {3});
+  builder.node("Relu", {"x"}, {"r"});
+  builder.node("Identity", {"r"}, {"copied"});
+  Node& branch_node = builder.node("If", {"cond"}, {"y"});
+  branch_node.attributes.set("then_branch", branch("Neg"));
+  branch_node.attributes.set("else_branch", branch("Abs"));
+  auto model = builder.build();
+  model->graph.inputs[1].dtype = DType::Bool;
+  Session optimized(model);
+  EXPECT_EQ(optimized.graph().nodes.size(), 2u);  // Relu writes "copied" itself
+  const Tensor x = Tensor::from_vector<float>({3}, {-1, 2, -3});
+  for (bool cond : {true, false}) {
+    const Tensor y = optimized.run({{"x", x}, {"cond", Tensor::scalar<bool>(cond)}})[0];
+    EXPECT_EQ(y.to_double_vector(), cond ? (std::vector<double>{0, -2, 0}) : (std::vector<double>{0, 2, 0}));
+  }
+}
+
 }  // namespace vigil::testing
