@@ -1,4 +1,5 @@
-// Folds an inference-mode BatchNormalization into the Conv or Gemm before it, when the
+// Folds an inference-mode BatchNormalization into the Conv or Gemm before it (or a MatMul
+// of a matrix by constant weights, which becomes a Gemm with the folded bias), when the
 // weights and the statistics are constants and nothing else reads the product: with
 // s = gamma / sqrt(var + eps) per output channel, W' = W * s and B' = (B - mean) * s + beta.
 // The arithmetic is done in double; the new weights get new initializer names (the old
@@ -48,11 +49,10 @@ Tensor to_f32(const Shape& shape, const std::vector<double>& values) {
   return tensor;
 }
 
-// The folded weights and bias of `producer` (Conv or Gemm) for `bn`; the node's new inputs
+// The folded weights and bias of `producer` (Conv, Gemm, or MatMul as a Gemm) for `bn`; the node's new inputs
 // and attributes are written into `folded`.
 bool fold_into(Graph& graph, const GraphIndex& index, const Node& producer, const Node& bn, Node& folded) {
   const bool is_conv = producer.op_type == "Conv";
-  if (producer.inputs.size() < 2) return false;
   const Tensor* weights = index.constant(producer.inputs[1]);
   if (!weights || weights->dtype() != DType::Float32 || weights->rank() < 2) return false;
   const bool trans_b = !is_conv && producer.attributes.get_int("transB", 0) != 0;
@@ -88,6 +88,7 @@ bool fold_into(Graph& graph, const GraphIndex& index, const Node& producer, cons
   const std::string b_name = unique_value_name(graph, bn.outputs[0] + "_bn_bias");
   graph.initializers[b_name] = to_f32({channels}, bias);
   folded = producer;
+  if (producer.op_type == "MatMul") folded.op_type = "Gemm";
   folded.inputs.resize(3);
   folded.inputs[1] = w_name;
   folded.inputs[2] = b_name;
@@ -100,9 +101,11 @@ bool fold_at(Graph& graph, const GraphIndex& index, size_t n) {
   const Node& bn = graph.nodes[n];
   if (bn.op_type != "BatchNormalization" || !bn.domain.empty() || bn.inputs.empty()) return false;
   const Node* producer = index.producer(bn.inputs[0]);
-  if (!producer || !producer->domain.empty() || (producer->op_type != "Conv" && producer->op_type != "Gemm")) {
-    return false;
-  }
+  if (!producer || !producer->domain.empty() || producer->inputs.size() < 2) return false;
+  // MatMul: only of a matrix, whose columns are BatchNormalization's channels.
+  const std::optional<Shape> a_shape = index.shape(producer->inputs[0]);
+  const bool matrix_product = producer->op_type == "MatMul" && a_shape && a_shape->size() == 2;
+  if (producer->op_type != "Conv" && producer->op_type != "Gemm" && !matrix_product) return false;
   if (producer->outputs.size() != 1 || !index.is_private(bn.inputs[0])) return false;
   Node folded;
   if (!fold_into(graph, index, *producer, bn, folded)) return false;

@@ -57,6 +57,24 @@ TEST(FoldBatchNorm, IntoGemmEitherLayout) {
   }
 }
 
+TEST(FoldBatchNorm, MatrixProductBecomesGemm) {
+  ModelBuilder builder;
+  builder.input("x", {3, 5}).output("y", {3, 4}).shape("x", {3, 5}).shape("m", {3, 4});
+  builder.random_constant("W", {5, 4});
+  builder.random_constant("gamma", {4}).random_constant("beta", {4}).random_constant("mean", {4});
+  builder.random_constant("var", {4}, 0.5f, 2.0f);
+  builder.node("MatMul", {"x", "W"}, {"m"});
+  builder.node("BatchNormalization", {"m", "gamma", "beta", "mean", "var"}, {"y"});
+  auto model = builder.build();
+  Graph graph = model->graph;
+  EXPECT_EQ(passes::fold_batch_norm(graph), 1);
+  ASSERT_EQ(graph.nodes.size(), 1u);
+  EXPECT_EQ(graph.nodes[0].op_type, "Gemm");
+  EXPECT_EQ(graph.nodes[0].inputs.size(), 3u);
+  const Tensor x = ModelBuilder::random_tensor({3, 5}, -1, 1, 14);
+  EXPECT_LT(optimized_max_difference(model, {{"x", x}}, 1), 1e-5);
+}
+
 TEST(FoldBatchNorm, NotWhenStatisticsVaryOrTheProductHasAnotherReader) {
   ModelBuilder varying = conv_bn("fed_mean");
   varying.input("fed_mean", {4});
