@@ -33,6 +33,15 @@ void Tensor::fail_raw_string() {
   fail_unsupported("string tensors are not supported here (their elements are not plain bytes)");
 }
 
+Tensor Tensor::over(DType dtype, Shape shape, std::shared_ptr<std::byte> owner, std::byte* bytes) {
+  assert(dtype != DType::String);
+  Tensor tensor;
+  tensor.dtype_ = dtype;
+  tensor.shape_ = std::move(shape);
+  tensor.storage_ = std::shared_ptr<std::byte>(std::move(owner), bytes);
+  return tensor;
+}
+
 Tensor Tensor::reshaped(Shape shape) const {
   assert(shape_numel(shape) == numel());
   Tensor view = *this;

@@ -24,6 +24,10 @@ class Tensor {
   // A zero-filled tensor.
   Tensor(DType dtype, Shape shape);
 
+  // A tensor over `bytes` of memory owned elsewhere (a session's arena): it keeps `owner`
+  // alive and does not zero the bytes. Not for string tensors.
+  static Tensor over(DType dtype, Shape shape, std::shared_ptr<std::byte> owner, std::byte* bytes);
+
   template <class T>
   static Tensor from_vector(Shape shape, const std::vector<T>& values) {
     Tensor tensor(dtype_of<T>(), std::move(shape));

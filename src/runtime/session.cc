@@ -1,4 +1,4 @@
-// Session compilation and execution.
+// Session compilation and the general execution path (any values, allocating as it goes).
 #include "runtime/session.h"
 
 #include <algorithm>
@@ -8,27 +8,10 @@
 #include "core/log.h"
 #include "ops/registry.h"
 #include "runtime/graph_optimizer.h"
+#include "runtime/session_internal.h"
 #include "runtime/value_operator.h"
 
 namespace vigil {
-
-struct Session::Step {
-  const Node* node;
-  std::unique_ptr<Operator> op;             // a tensor operator, or
-  std::unique_ptr<ValueOperator> value_op;  // a value operator
-  std::vector<int> inputs;   // slot per input; -1 for an omitted optional input
-  std::vector<int> outputs;  // slot per output; -1 for an unused optional output
-  std::vector<int> release;  // slots whose last reader is this step
-};
-
-namespace {
-// Errors raised inside an operator get the node's name in front, once.
-[[noreturn]] void rethrow_naming_node(const Error& error, const Node& node) {
-  const std::string message = error.what();
-  if (message.rfind("node '", 0) == 0) throw error;
-  throw Error(error.kind(), node.describe() + ": " + message);
-}
-}  // namespace
 
 Session::Session(std::shared_ptr<const Model> model, SessionOptions options)
     : owned_model_(options.optimize ? optimized_model(std::move(model)) : std::move(model)),
@@ -96,6 +79,8 @@ void Session::compile(const std::vector<std::string>& outer_values) {
     steps_.push_back(std::move(step));
   }
   for (const ValueInfo& output : graph_->outputs) output_slots_.push_back(slot_for(output.name));
+  plannable_ = outer_values.empty() &&
+               std::all_of(steps_.begin(), steps_.end(), [](const Step& step) { return step.op != nullptr; });
   if (constants_.size() < slot_of_.size()) constants_.resize(slot_of_.size());
 
   // Liveness: a value is released after its last reader unless it is a graph output or constant.
@@ -163,6 +148,18 @@ void Session::check_tensor_feed(const ValueInfo& declared, const Tensor& tensor,
 }
 
 std::vector<Tensor> Session::run(const std::map<std::string, Tensor>& feeds) {
+  if (plannable_ && feeds.size() == graph_->inputs.size()) {
+    std::vector<const Tensor*> inputs;
+    for (const ValueInfo& input : graph_->inputs) {
+      auto it = feeds.find(input.name);
+      if (it != feeds.end()) inputs.push_back(&it->second);
+    }
+    if (inputs.size() == graph_->inputs.size()) {
+      std::vector<Tensor> outputs;
+      run_into(inputs, outputs);
+      return outputs;
+    }
+  }
   std::map<std::string, Value> value_feeds;
   for (const auto& [name, tensor] : feeds) value_feeds.emplace(name, tensor);
   std::vector<Value> values = run_values(value_feeds);

@@ -5,7 +5,11 @@
 // (runtime/: control flow, sequences, optionals) get the Values. run() checks the feeds
 // against the declared inputs (kinds, types, ranks, fixed dimensions, symbolic
 // dimensions bound consistently), executes the steps, frees every intermediate value
-// after its last reader, and returns the graph outputs.
+// after its last reader, and returns the graph outputs. A session of tensor operators only
+// also plans: the first inference with given input shapes records every step's output
+// shapes and lays the intermediates out in one arena (runtime/memory_plan.h); later
+// inferences with the same shapes run on that plan, calling the operators' allocation-free
+// execute() (session_plan.cc).
 #pragma once
 
 #include <functional>
@@ -49,6 +53,22 @@ class Session {
   std::vector<Tensor> run(const std::map<std::string, Tensor>& feeds);
   // The same for any values: sequences and optionals as well as tensors.
   std::vector<Value> run_values(const std::map<std::string, Value>& feeds);
+  // The allocation-free form for repeated inference: `inputs` are the graph inputs in
+  // declaration order. `outputs` is resized to the graph outputs; a tensor already there
+  // with the output's type and shape is overwritten in place. After the first call with
+  // given input shapes, a call with the same shapes allocates no memory when every
+  // operator has a planned path.
+  void run_into(const std::vector<const Tensor*>& inputs, std::vector<Tensor>& outputs);
+
+  // The memory plan of the last planned inference; all zero before one.
+  struct PlanSummary {
+    size_t arena_bytes = 0;      // the arena of intermediate tensors
+    size_t tensor_bytes = 0;     // what the same tensors would take without sharing
+    size_t planned_steps = 0;    // steps running allocation-free
+    size_t steps = 0;
+    size_t in_place_steps = 0;   // steps writing into their input's buffer
+  };
+  PlanSummary plan_summary() const;
 
   // The nodes in execution order with the algorithm each operator runs (Operator::algorithm;
   // empty for reference operators and value operators).
@@ -67,6 +87,12 @@ class Session {
   void check_feed(const ValueInfo& declared, const Value& value, std::map<std::string, int64_t>& symbols) const;
   void check_tensor_feed(const ValueInfo& declared, const Tensor& tensor, std::map<std::string, int64_t>& symbols) const;
   void run_step(Step& step, std::vector<Value>& values);
+  // Planned execution (session_plan.cc).
+  struct ExecutionPlan;
+  bool plan_matches(const std::vector<const Tensor*>& inputs) const;
+  bool run_planned(const std::vector<const Tensor*>& inputs);
+  std::vector<Tensor> plan_and_run(const std::vector<const Tensor*>& inputs);
+  void copy_planned_outputs(std::vector<Tensor>& outputs) const;
 
   std::shared_ptr<const Model> owned_model_;
   const Model* model_;
@@ -79,6 +105,8 @@ class Session {
   std::vector<int> output_slots_;
   std::vector<Step> steps_;
   NodeObserver observer_;
+  bool plannable_ = false;  // tensor operators only, and not a subgraph
+  std::unique_ptr<ExecutionPlan> plan_;
 };
 
 }  // namespace vigil

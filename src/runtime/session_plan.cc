@@ -1,0 +1,239 @@
+// The planned path of a session. The first inference with given input shapes is a
+// planning run: every operator with a planned path is asked for its output specs (and
+// sizes its scratch), runs, and the shapes of everything are recorded. The intermediate
+// tensors then get offsets in one arena (runtime/memory_plan.h), an elementwise step may
+// write into the buffer of an input that dies there, and each step's output tensors are
+// made once over the arena. Later inferences with the same input shapes only point each
+// step at its inputs and call execute(): nothing is allocated. If a step then sees input
+// shapes other than the planned ones (a data-dependent shape upstream), the plan is
+// dropped and the inference replanned.
+#include <algorithm>
+#include <cstring>
+
+#include "runtime/memory_plan.h"
+#include "runtime/session_internal.h"
+
+namespace vigil {
+
+bool Session::plan_matches(const std::vector<const Tensor*>& inputs) const {
+  for (size_t i = 0; i < inputs.size(); ++i) {
+    if (!inputs[i] || inputs[i]->dtype() != plan_->input_dtypes[i] || inputs[i]->shape() != plan_->input_shapes[i]) {
+      return false;
+    }
+  }
+  return true;
+}
+
+bool Session::run_planned(const std::vector<const Tensor*>& inputs) {
+  ExecutionPlan& plan = *plan_;
+  for (size_t i = 0; i < inputs.size(); ++i) plan.slot_tensors[input_slots_[i]] = inputs[i];
+  for (size_t s = 0; s < steps_.size(); ++s) {
+    Step& step = steps_[s];
+    ExecutionPlan::StepPlan& sp = plan.steps[s];
+    for (size_t i = 0; i < step.inputs.size(); ++i) {
+      const int slot = step.inputs[i];
+      sp.inputs[i] = slot < 0 ? nullptr : plan.slot_tensors[slot];
+      if (sp.inputs[i] && sp.inputs[i]->empty()) sp.inputs[i] = nullptr;  // an omitted optional output upstream
+    }
+    try {
+      if (sp.planned) {
+        for (size_t i = 0; i < sp.inputs.size(); ++i) {
+          if (sp.inputs[i] && sp.inputs[i]->shape() != sp.input_shapes[i]) return false;
+        }
+        step.op->execute(sp.inputs, sp.outputs);
+      } else {
+        for (Tensor& output : sp.outputs) output = Tensor();
+        step.op->run(sp.inputs, sp.outputs);
+      }
+    } catch (const Error& e) {
+      rethrow_naming_node(e, *step.node);
+    }
+    if (observer_) observer_(*step.node, sp.inputs, sp.outputs);
+  }
+  return true;
+}
+
+namespace {
+
+// Which buffer of the arena each planned tensor uses, before offsets are known.
+struct PlannedTensor {
+  size_t step, output;
+  int buffer;
+};
+
+}  // namespace
+
+std::vector<Tensor> Session::plan_and_run(const std::vector<const Tensor*>& inputs) {
+  plan_.reset();
+  auto plan = std::make_unique<ExecutionPlan>();
+  const size_t slot_count = slot_of_.size();
+  std::vector<Tensor> values(slot_count);
+  for (size_t slot = 0; slot < slot_count; ++slot) {
+    if (constants_[slot].is_tensor()) values[slot] = constants_[slot].tensor();
+  }
+  for (size_t i = 0; i < inputs.size(); ++i) {
+    values[input_slots_[i]] = *inputs[i];
+    plan->input_dtypes.push_back(inputs[i]->dtype());
+    plan->input_shapes.push_back(inputs[i]->shape());
+  }
+
+  // The planning run: every step on freshly allocated outputs, recording shapes.
+  plan->steps.resize(steps_.size());
+  for (size_t s = 0; s < steps_.size(); ++s) {
+    Step& step = steps_[s];
+    ExecutionPlan::StepPlan& sp = plan->steps[s];
+    sp.inputs.assign(step.inputs.size(), nullptr);
+    for (size_t i = 0; i < step.inputs.size(); ++i) {
+      const int slot = step.inputs[i];
+      if (slot >= 0 && !values[slot].empty()) sp.inputs[i] = &values[slot];
+      sp.input_shapes.push_back(sp.inputs[i] ? sp.inputs[i]->shape() : Shape{});
+    }
+    OpOutputs outputs(step.outputs.size());
+    try {
+      std::vector<TensorSpec> specs;
+      sp.planned = step.op->plan(sp.inputs, specs);
+      if (sp.planned) {
+        for (size_t o = 0; o < specs.size() && o < outputs.size(); ++o) {
+          if (specs[o].dtype != DType::Undefined) outputs[o] = Tensor(specs[o].dtype, specs[o].shape);
+        }
+        step.op->execute(sp.inputs, outputs);
+      } else {
+        step.op->run(sp.inputs, outputs);
+      }
+    } catch (const Error& e) {
+      rethrow_naming_node(e, *step.node);
+    }
+    if (observer_) observer_(*step.node, sp.inputs, outputs);
+    for (size_t o = 0; o < step.outputs.size(); ++o) {
+      if (step.outputs[o] >= 0) values[step.outputs[o]] = outputs[o];
+    }
+    sp.outputs = std::move(outputs);
+  }
+  std::vector<Tensor> results;
+  for (size_t o = 0; o < output_slots_.size(); ++o) {
+    check_input(!values[output_slots_[o]].empty(), "graph output '", graph_->outputs[o].name, "' was not computed");
+    results.push_back(values[output_slots_[o]]);
+  }
+
+  // Lifetimes: a slot lives from its producing step to its last reader.
+  std::vector<int> producer(slot_count, -1), last_reader(slot_count, -1);
+  for (size_t s = 0; s < steps_.size(); ++s) {
+    for (int slot : steps_[s].outputs) {
+      if (slot >= 0) producer[slot] = static_cast<int>(s);
+    }
+    for (int slot : steps_[s].inputs) {
+      if (slot >= 0) last_reader[slot] = static_cast<int>(s);
+    }
+  }
+  std::vector<bool> is_graph_output(slot_count, false);
+  for (int slot : output_slots_) is_graph_output[slot] = true;
+
+  // Planned outputs that are not graph outputs go into the arena, one buffer each unless
+  // written in place over a dying input of the same size.
+  std::vector<BufferRequest> buffers;
+  std::vector<PlannedTensor> planned;
+  std::vector<int> buffer_of_slot(slot_count, -1);
+  for (size_t s = 0; s < steps_.size(); ++s) {
+    ExecutionPlan::StepPlan& sp = plan->steps[s];
+    if (!sp.planned) continue;
+    for (size_t o = 0; o < sp.outputs.size(); ++o) {
+      const Tensor& output = sp.outputs[o];
+      const int slot = steps_[s].outputs[o];
+      if (output.empty() || (slot >= 0 && is_graph_output[slot])) continue;
+      const int last = slot >= 0 ? std::max(last_reader[slot], static_cast<int>(s)) : static_cast<int>(s);
+      int buffer = -1;
+      const int in_place = o == 0 ? steps_[s].op->in_place_input() : -1;
+      if (in_place >= 0 && static_cast<size_t>(in_place) < steps_[s].inputs.size()) {
+        const int source = steps_[s].inputs[in_place];
+        if (source >= 0 && buffer_of_slot[source] >= 0 && last_reader[source] == static_cast<int>(s) &&
+            sp.inputs[in_place]->nbytes() == output.nbytes()) {
+          buffer = buffer_of_slot[source];
+          buffers[buffer].last_step = std::max(buffers[buffer].last_step, last);
+          sp.in_place = true;
+          ++plan->summary.in_place_steps;
+        }
+      }
+      if (buffer < 0) {
+        buffer = static_cast<int>(buffers.size());
+        buffers.push_back({output.nbytes(), static_cast<int>(s), last});
+      }
+      plan->summary.tensor_bytes += output.nbytes();
+      if (slot >= 0) buffer_of_slot[slot] = buffer;
+      planned.push_back({s, o, buffer});
+    }
+  }
+  const ArenaLayout layout = plan_arena(buffers);
+  plan->summary.arena_bytes = layout.total_bytes;
+  plan->arena = std::shared_ptr<std::byte>(static_cast<std::byte*>(std::aligned_alloc(64, layout.total_bytes + 64)),
+                                           [](std::byte* p) { std::free(p); });
+  if (!plan->arena) throw std::bad_alloc();
+  for (const PlannedTensor& t : planned) {
+    Tensor& output = plan->steps[t.step].outputs[t.output];
+    output = Tensor::over(output.dtype(), output.shape(), plan->arena, plan->arena.get() + layout.offsets[t.buffer]);
+  }
+  // Graph outputs of planned steps keep buffers of their own, made here once.
+  for (size_t s = 0; s < steps_.size(); ++s) {
+    ExecutionPlan::StepPlan& sp = plan->steps[s];
+    plan->summary.planned_steps += sp.planned ? 1 : 0;
+    if (!sp.planned) continue;
+    for (size_t o = 0; o < sp.outputs.size(); ++o) {
+      const int slot = steps_[s].outputs[o];
+      if (slot >= 0 && is_graph_output[slot]) sp.outputs[o] = sp.outputs[o].clone();
+    }
+  }
+  plan->summary.steps = steps_.size();
+
+  plan->slot_tensors.assign(slot_count, nullptr);
+  for (size_t slot = 0; slot < slot_count; ++slot) {
+    if (constants_[slot].is_tensor()) plan->slot_tensors[slot] = &constants_[slot].tensor();
+  }
+  for (size_t s = 0; s < steps_.size(); ++s) {
+    for (size_t o = 0; o < steps_[s].outputs.size(); ++o) {
+      if (steps_[s].outputs[o] >= 0) plan->slot_tensors[steps_[s].outputs[o]] = &plan->steps[s].outputs[o];
+    }
+  }
+  plan_ = std::move(plan);
+  return results;
+}
+
+void Session::copy_planned_outputs(std::vector<Tensor>& outputs) const {
+  outputs.resize(output_slots_.size());
+  for (size_t o = 0; o < output_slots_.size(); ++o) {
+    const Tensor& source = *plan_->slot_tensors[output_slots_[o]];
+    Tensor& target = outputs[o];
+    if (source.dtype() != DType::String && target.dtype() == source.dtype() && target.shape() == source.shape()) {
+      if (target.raw() != source.raw()) std::memcpy(target.raw(), source.raw(), source.nbytes());
+    } else {
+      target = source.clone();
+    }
+  }
+}
+
+void Session::run_into(const std::vector<const Tensor*>& inputs, std::vector<Tensor>& outputs) {
+  check_input(inputs.size() == graph_->inputs.size(), "the model takes ", graph_->inputs.size(), " inputs, ",
+              inputs.size(), " given");
+  if (plannable_ && plan_ && plan_matches(inputs) && run_planned(inputs)) {
+    copy_planned_outputs(outputs);
+    return;
+  }
+  std::map<std::string, Value> feeds;
+  for (size_t i = 0; i < inputs.size(); ++i) {
+    check_input(inputs[i] != nullptr, "input '", graph_->inputs[i].name, "' is required but was not given");
+    feeds.emplace(graph_->inputs[i].name, *inputs[i]);
+  }
+  if (!plannable_) {
+    const std::vector<Value> values = run_values(feeds);
+    outputs.clear();
+    for (size_t o = 0; o < values.size(); ++o) {
+      outputs.push_back(values[o].tensor("graph output '" + graph_->outputs[o].name + "'"));
+    }
+    return;
+  }
+  std::map<std::string, int64_t> symbols;
+  for (size_t i = 0; i < inputs.size(); ++i) check_feed(graph_->inputs[i], feeds.at(graph_->inputs[i].name), symbols);
+  outputs = plan_and_run(inputs);
+}
+
+Session::PlanSummary Session::plan_summary() const { return plan_ ? plan_->summary : PlanSummary{}; }
+
+}  // namespace vigil

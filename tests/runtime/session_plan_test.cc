@@ -1,0 +1,105 @@
+// The session's planned path: the planning run and the planned runs after it give the
+// results of the general path, a new input shape replans, results handed out earlier are
+// not overwritten, and the arena is smaller than the tensors it holds.
+#include <gtest/gtest.h>
+
+#include <random>
+
+#include "runtime/session.h"
+
+namespace vigil {
+namespace {
+
+Tensor random_tensor(Shape shape, uint32_t seed) {
+  Tensor t(DType::Float32, std::move(shape));
+  std::mt19937 engine(seed);
+  std::uniform_real_distribution<float> uniform(-1.0f, 1.0f);
+  for (int64_t i = 0; i < t.numel(); ++i) t.data<float>()[i] = uniform(engine);
+  return t;
+}
+
+Node node(std::string op, std::vector<std::string> inputs, std::vector<std::string> outputs) {
+  Node n;
+  n.name = outputs[0];
+  n.op_type = std::move(op);
+  n.inputs = std::move(inputs);
+  n.outputs = std::move(outputs);
+  return n;
+}
+
+// x [batch, 32] -> MatMul w1 -> Relu -> MatMul w2 -> Add (residual of the first product) -> y.
+std::shared_ptr<Model> mlp_model() {
+  auto model = std::make_shared<Model>();
+  model->opsets[""] = 13;
+  Graph& graph = model->graph;
+  graph.inputs.push_back({"x", DType::Float32, true, {{-1, "batch"}, {32, ""}}});
+  graph.initializers["w1"] = random_tensor({32, 48}, 1);
+  graph.initializers["w2"] = random_tensor({48, 48}, 2);
+  graph.nodes = {node("MatMul", {"x", "w1"}, {"h1"}), node("Relu", {"h1"}, {"r1"}),
+                 node("MatMul", {"r1", "w2"}, {"h2"}), node("Add", {"h2", "h1"}, {"s"}),
+                 node("MatMul", {"s", "w2"}, {"y"})};
+  graph.outputs.push_back({"y", DType::Float32, true, {}});
+  graph.validate_and_sort();
+  return model;
+}
+
+// The general path's answer: a fresh session's first run.
+Tensor reference(const std::shared_ptr<Model>& model, const Tensor& x) {
+  Session fresh(model);
+  return fresh.run_values({{"x", x}})[0].tensor();
+}
+
+void expect_equal(const Tensor& a, const Tensor& b) {
+  ASSERT_EQ(a.shape(), b.shape());
+  for (int64_t i = 0; i < a.numel(); ++i) ASSERT_EQ(a.data<float>()[i], b.data<float>()[i]) << i;
+}
+
+TEST(SessionPlan, PlannedRunsMatchTheGeneralPath) {
+  const auto model = mlp_model();
+  Session session(model, {2});
+  std::vector<Tensor> outputs;
+  for (uint32_t seed = 10; seed < 14; ++seed) {
+    const Tensor x = random_tensor({3, 32}, seed);
+    session.run_into({&x}, outputs);
+    expect_equal(outputs[0], reference(model, x));
+  }
+  const Session::PlanSummary summary = session.plan_summary();
+  EXPECT_EQ(summary.steps, 5u);
+  EXPECT_GE(summary.planned_steps, 3u);  // the MatMuls at least
+  EXPECT_GT(summary.arena_bytes, 0u);
+  EXPECT_LE(summary.arena_bytes, summary.tensor_bytes);
+}
+
+TEST(SessionPlan, ANewInputShapeReplans) {
+  const auto model = mlp_model();
+  Session session(model);
+  for (int64_t batch : {1, 5, 5, 2, 5}) {
+    const Tensor x = random_tensor({batch, 32}, static_cast<uint32_t>(batch));
+    const std::vector<Tensor> y = session.run({{"x", x}});
+    expect_equal(y[0], reference(model, x));
+  }
+}
+
+TEST(SessionPlan, ResultsHandedOutAreNotOverwritten) {
+  const auto model = mlp_model();
+  Session session(model);
+  const Tensor x1 = random_tensor({2, 32}, 20), x2 = random_tensor({2, 32}, 21);
+  const Tensor first = session.run({{"x", x1}})[0];
+  const Tensor second = session.run({{"x", x1}})[0];
+  session.run({{"x", x2}});
+  expect_equal(first, reference(model, x1));
+  expect_equal(second, reference(model, x1));
+}
+
+TEST(SessionPlan, BadFeedsAreStillRefusedAfterPlanning) {
+  Session session(mlp_model());
+  const Tensor x = random_tensor({2, 32}, 22);
+  std::vector<Tensor> outputs;
+  session.run_into({&x}, outputs);
+  const Tensor wrong = random_tensor({2, 31}, 23);
+  EXPECT_THROW(session.run_into({&wrong}, outputs), Error);
+  EXPECT_THROW(session.run_into({}, outputs), Error);
+}
+
+}  // namespace
+}  // namespace vigil
