@@ -11,12 +11,6 @@ namespace vigil::passes {
 
 namespace {
 
-// The one node reading `value` when `value` is private to it.
-const Node* only_reader(const Graph& graph, const GraphIndex& index, const std::string& value) {
-  if (!index.is_private(value)) return nullptr;
-  return &graph.nodes[index.readers(value).front()];
-}
-
 bool fuse_at(Graph& graph, const GraphIndex& index, size_t n) {
   const Node& conv = graph.nodes[n];
   if (conv.op_type != "Conv" || !conv.domain.empty() || conv.inputs.size() < 2 || conv.outputs.size() != 1) {

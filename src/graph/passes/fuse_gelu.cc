@@ -12,8 +12,6 @@ namespace vigil::passes {
 
 namespace {
 
-bool is_onnx(const Node& node, const char* op_type) { return node.domain.empty() && node.op_type == op_type; }
-
 bool near(std::optional<double> value, double expected) {
   return value && std::abs(*value - expected) <= 1e-4 * std::abs(expected);
 }
@@ -21,11 +19,10 @@ bool near(std::optional<double> value, double expected) {
 // The binary node of type `op_type` that alone reads `value`, and its other operand.
 const Node* only_binary_reader(const Graph& graph, const GraphIndex& index, const std::string& value,
                                const char* op_type, std::string& other) {
-  if (!index.is_private(value)) return nullptr;
-  const Node& reader = graph.nodes[index.readers(value).front()];
-  if (!is_onnx(reader, op_type) || reader.outputs.size() != 1) return nullptr;
-  other = other_input(reader, value);
-  return other.empty() ? nullptr : &reader;
+  const Node* reader = only_reader(graph, index, value, op_type);
+  if (!reader) return nullptr;
+  other = other_input(*reader, value);
+  return other.empty() ? nullptr : reader;
 }
 
 bool fuse_at(Graph& graph, const GraphIndex& index, size_t n) {

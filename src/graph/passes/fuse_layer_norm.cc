@@ -12,15 +12,6 @@ namespace vigil::passes {
 
 namespace {
 
-bool is_onnx(const Node& node, const char* op_type) { return node.domain.empty() && node.op_type == op_type; }
-
-// The node that alone reads `value`, if it has type `op_type`.
-const Node* only_reader(const Graph& graph, const GraphIndex& index, const std::string& value, const char* op_type) {
-  if (!index.is_private(value)) return nullptr;
-  const Node& reader = graph.nodes[index.readers(value).front()];
-  return is_onnx(reader, op_type) && reader.outputs.size() == 1 ? &reader : nullptr;
-}
-
 // ReduceMean over the last axis of `input` with keepdims (axes an attribute, or from opset
 // 18 a constant input).
 bool is_mean_over_last_axis(const Node& node, const GraphIndex& index, const std::string& input) {

@@ -17,13 +17,6 @@ namespace vigil::passes {
 
 namespace {
 
-const Node* only_reader(const Graph& graph, const GraphIndex& index, const std::string& value) {
-  if (!index.is_private(value)) return nullptr;
-  return &graph.nodes[index.readers(value).front()];
-}
-
-bool is_onnx(const Node& node, const char* op_type) { return node.domain.empty() && node.op_type == op_type; }
-
 // The factor `node` multiplies `value` by, if it is Mul or Div of `value` by a finite
 // nonzero scalar constant (value / c counts as 1 / c; c / value is no scale).
 std::optional<double> scale_of(const Node& node, const GraphIndex& index, const std::string& value) {

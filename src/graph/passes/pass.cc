@@ -152,6 +152,13 @@ Attribute string_attribute(std::string value) {
   return a;
 }
 
+const Node* only_reader(const Graph& graph, const GraphIndex& index, const std::string& value, const char* op_type) {
+  if (!index.is_private(value)) return nullptr;
+  const Node& reader = graph.nodes[index.readers(value).front()];
+  if (op_type && (!is_onnx(reader, op_type) || reader.outputs.size() != 1)) return nullptr;
+  return &reader;
+}
+
 size_t node_position(const Graph& graph, const Node* node) { return static_cast<size_t>(node - graph.nodes.data()); }
 
 std::string other_input(const Node& node, const std::string& value) {

@@ -81,6 +81,14 @@ Attribute float_attribute(float value);
 Attribute floats_attribute(std::vector<float> values);
 Attribute string_attribute(std::string value);
 
+// A node of the default ONNX domain with this op_type.
+inline bool is_onnx(const Node& node, const char* op_type) { return node.domain.empty() && node.op_type == op_type; }
+
+// The one node reading `value` when `value` is private to it (GraphIndex::is_private),
+// else nullptr; with `op_type`, only a single-output ONNX node of that type.
+const Node* only_reader(const Graph& graph, const GraphIndex& index, const std::string& value,
+                        const char* op_type = nullptr);
+
 // The index of `node` in graph.nodes (it must be one of them).
 size_t node_position(const Graph& graph, const Node* node);
 
