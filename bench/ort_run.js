@@ -6,6 +6,7 @@
 //
 //   node bench/ort_run.js MODEL.onnx --input NAME=FILE.npy ... --output DIR
 //                         [--threads N] [--repeat N] [--optimization LEVEL]
+//   node bench/ort_run.js MODEL.onnx --input NAME=FILE.npy ... --serve [--threads N]
 //
 // Each output is written to DIR/<name>.npy, with '/' and ':' in the name
 // replaced by '_' (as vigil does). --repeat N times N further runs after the
@@ -13,10 +14,14 @@
 // --optimization (disabled, basic, extended, all; default all) sets ONNX
 // Runtime's graph optimisation level; `disabled` gives a second, unfused
 // reference used by the comparison harness's self-check.
+// --serve is the timing peer of `vigil bench --peer ort`: it loads the model and
+// the inputs once, prints "ready", then answers each line "run N" on stdin with
+// one JSON line {"times_ms": [...]} of N timed runs, until stdin closes.
 'use strict';
 
 const fs = require('fs');
 const path = require('path');
+const readline = require('readline');
 const ort = require('onnxruntime-node');
 
 // .npy descr (without byte-order mark) <-> ONNX Runtime tensor type and the
@@ -108,7 +113,7 @@ function outputFileName(name) {
 }
 
 function parseArgs(argv) {
-  const args = { model: null, inputs: [], output: null, threads: 0, repeat: 0, optimization: 'all' };
+  const args = { model: null, inputs: [], output: null, threads: 0, repeat: 0, optimization: 'all', serve: false };
   const value = (i) => {
     if (i + 1 >= argv.length) fail(`${argv[i]} needs a value`);
     return argv[i + 1];
@@ -120,6 +125,8 @@ function parseArgs(argv) {
       const eq = spec.indexOf('=');
       if (eq <= 0) fail(`--input expects NAME=FILE, got '${spec}'`);
       args.inputs.push({ name: spec.slice(0, eq), file: spec.slice(eq + 1) });
+    } else if (arg === '--serve') {
+      args.serve = true;
     } else if (arg === '--output') {
       args.output = value(i++);
     } else if (arg === '--optimization') {
@@ -141,9 +148,31 @@ function parseArgs(argv) {
   }
   if (args.model === null) {
     fail('usage: node ort_run.js MODEL.onnx --input NAME=FILE.npy ... --output DIR '
-      + '[--threads N] [--repeat N] [--optimization LEVEL]');
+      + '[--threads N] [--repeat N] [--optimization LEVEL] [--serve]');
   }
   return args;
+}
+
+async function timeRuns(session, feeds, count) {
+  const times = [];
+  for (let i = 0; i < count; i++) {
+    const start = process.hrtime.bigint();
+    await session.run(feeds);
+    times.push(Number(process.hrtime.bigint() - start) / 1e6);
+  }
+  return times;
+}
+
+// The request loop of --serve: one request at a time, answered before the next is read.
+async function serve(session, feeds) {
+  console.log('ready');
+  const lines = readline.createInterface({ input: process.stdin, terminal: false });
+  for await (const line of lines) {
+    const match = line.trim().match(/^run (\d+)$/);
+    if (!match) fail(`--serve: expected a line 'run N', got '${line.trim()}'`);
+    const times = await timeRuns(session, feeds, Number(match[1]));
+    console.log(JSON.stringify({ times_ms: times }));
+  }
 }
 
 async function main() {
@@ -167,6 +196,11 @@ async function main() {
   const missing = session.inputNames.filter((name) => !(name in feeds));
   if (missing.length > 0) fail(`no --input given for ${missing.join(', ')}`);
 
+  if (args.serve) {
+    await serve(session, feeds);
+    return;
+  }
+
   const results = await session.run(feeds);
   if (args.output !== null) {
     fs.mkdirSync(args.output, { recursive: true });
@@ -176,12 +210,7 @@ async function main() {
   }
 
   if (args.repeat > 0) {
-    const times = [];
-    for (let i = 0; i < args.repeat; i++) {
-      const start = process.hrtime.bigint();
-      await session.run(feeds);
-      times.push(Number(process.hrtime.bigint() - start) / 1e6);
-    }
+    const times = await timeRuns(session, feeds, args.repeat);
     const sorted = [...times].sort((a, b) => a - b);
     const middle = Math.floor(sorted.length / 2);
     const median = sorted.length % 2 ? sorted[middle] : (sorted[middle - 1] + sorted[middle]) / 2;

@@ -10,5 +10,7 @@ void add_info_command(CLI::App& app);
 void add_run_command(CLI::App& app);
 void add_eval_command(CLI::App& app);
 void add_ops_command(CLI::App& app);
+void add_bench_command(CLI::App& app);
+void add_kernels_command(CLI::App& app);
 
 }  // namespace vigil::cli

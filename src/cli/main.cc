@@ -5,6 +5,7 @@
 #include <iostream>
 
 #include "cli/commands.h"
+#include "core/cpu_features.h"
 #include "core/error.h"
 
 int main(int argc, char** argv) {
@@ -15,11 +16,22 @@ int main(int argc, char** argv) {
       "vigil"};
   app.require_subcommand(1);
   app.set_help_all_flag("--help-all", "Print help for every subcommand");
+  // Usable before or after the subcommand; it must act before any session is created, and
+  // option callbacks run before subcommand callbacks.
+  app.fallthrough();
+  app.add_option_function<std::string>(
+         "--isa",
+         [](const std::string& name) { vigil::set_active_isa(*vigil::parse_isa(name)); },
+         "Force the kernels' instruction-set path (as VIGIL_ISA does): scalar, avx2 or avx512")
+      ->check(CLI::IsMember({"scalar", "avx2", "avx512"}));
   vigil::cli::add_info_command(app);
   vigil::cli::add_run_command(app);
   vigil::cli::add_eval_command(app);
   vigil::cli::add_ops_command(app);
+  vigil::cli::add_bench_command(app);
+  vigil::cli::add_kernels_command(app);
   try {
+    vigil::active_isa();  // a bad VIGIL_ISA fails here, before any model is read
     app.parse(argc, argv);
   } catch (const CLI::CallForHelp& e) {
     return app.exit(e);

@@ -2,11 +2,19 @@
 // logic (And, Or, Xor), comparisons and PRelu. Operands broadcast numpy-style from opset
 // 7 on; before that only B broadcasts onto A, and only when the `broadcast` attribute
 // says so (with `axis` placing B inside A). float16 and bfloat16 compute in float.
+// Float32 Add, Sub, Mul, Div (opset 7 on) take the planned path: the broadcast is merged
+// into runs once per shape, and each run is one vector primitive of kernels/binary.h
+// (same length, or one operand constant along the run); Pow with a one-element float32
+// exponent squares or takes square roots by vector kernels.
+#include <algorithm>
 #include <cmath>
 #include <optional>
 #include <type_traits>
 
+#include "kernels/binary.h"
+#include "kernels/unary.h"
 #include "ops/elementwise.h"
+#include "ops/f32_fast_path.h"
 #include "ops/families.h"
 #include "ops/registry.h"
 
@@ -239,14 +247,116 @@ std::unique_ptr<Operator> create_prelu(const OpCreateInfo& info) {
   });
 }
 
+
+// The float32 path of Add, Sub, Mul, Div and of Pow with a one-element exponent. plan()
+// merges the broadcast into an outer odometer and inner runs (elementwise.h's layout);
+// execute() walks the outer index and hands each run to one primitive.
+class F32BinaryOperator final : public F32FastOperator {
+ public:
+  // `pow`: the operator is Pow (op unused), else Add, Sub, Mul or Div as `op`.
+  F32BinaryOperator(std::unique_ptr<Operator> reference, kernels::BinaryOp op, bool pow, int threads)
+      : F32FastOperator(std::move(reference)), op_(op), pow_(pow), threads_(threads) {}
+
+  bool plan(const OpInputs& in, std::vector<TensorSpec>& out) override {
+    if (!is_f32(in, 0) || !is_f32(in, 1)) return false;
+    if (pow_ && in[1]->numel() != 1) return false;
+    const Shape shape = broadcast_shapes(in[0]->shape(), in[1]->shape(), "binary operator");
+    const BroadcastLayout<2> layout(shape, {&in[0]->shape(), &in[1]->shape()});
+    dims_ = layout.dims;
+    a_strides_ = layout.strides[0];
+    b_strides_ = layout.strides[1];
+    out.assign(1, TensorSpec{DType::Float32, shape});
+    return true;
+  }
+
+  void execute(const OpInputs& in, OpOutputs& out) override {
+    const float* a = in[0]->data<float>();
+    const float* b = in[1]->data<float>();
+    float* y = out[0].data<float>();
+    const int64_t total = out[0].numel();
+    if (total == 0) return;
+    const int64_t inner = dims_.back();
+    const bool a_moves = a_strides_.back() != 0, b_moves = b_strides_.back() != 0;
+    const int64_t outer = total / inner;
+    if (outer == 1) {  // one run: split it
+      parallel_ranges(inner, 1, threads_, [&](int64_t begin, int64_t end) {
+        run(a + (a_moves ? begin : 0), b + (b_moves ? begin : 0), y + begin, end - begin, a_moves, b_moves);
+      });
+      return;
+    }
+    const size_t outer_rank = dims_.size() - 1;
+    parallel_ranges(outer, inner, threads_, [&](int64_t begin, int64_t end) {
+      for (int64_t o = begin; o < end; ++o) {
+        int64_t rest = o, a_offset = 0, b_offset = 0;
+        for (size_t d = outer_rank; d-- > 0;) {
+          const int64_t index = rest % dims_[d];
+          rest /= dims_[d];
+          a_offset += index * a_strides_[d];
+          b_offset += index * b_strides_[d];
+        }
+        run(a + a_offset, b + b_offset, y + o * inner, inner, a_moves, b_moves);
+      }
+    });
+  }
+
+  int in_place_input() const override { return 0; }
+  std::string algorithm() const override { return "f32_vbinary"; }
+
+ private:
+  void run(const float* a, const float* b, float* y, int64_t n, bool a_moves, bool b_moves) const {
+    using kernels::BinaryOp;
+    if (pow_) {
+      const float e = *b;
+      if (!a_moves) {
+        std::fill(y, y + n, static_cast<float>(std::pow(static_cast<double>(*a), static_cast<double>(e))));
+      } else if (e == 2.0f) {
+        kernels::f32_binary(BinaryOp::Mul, n, a, a, y);
+      } else if (e == 0.5f) {
+        kernels::f32_unary(kernels::UnaryFunction::Sqrt, n, a, y);
+      } else {
+        for (int64_t i = 0; i < n; ++i) y[i] = static_cast<float>(std::pow(static_cast<double>(a[i]), double(e)));
+      }
+    } else if (a_moves && b_moves) {
+      kernels::f32_binary(op_, n, a, b, y);
+    } else if (a_moves) {
+      kernels::f32_binary_scalar(op_, n, a, *b, false, y);
+    } else if (b_moves) {
+      kernels::f32_binary_scalar(op_, n, b, *a, true, y);
+    } else {
+      std::fill(y, y + n, kernels::apply_binary(op_, *a, *b));
+    }
+  }
+
+  kernels::BinaryOp op_;
+  bool pow_;
+  int threads_;
+  Shape dims_, a_strides_, b_strides_;
+};
+
+// The reference operator, wrapped with the float32 path from opset 7 (numpy broadcasting).
+std::unique_ptr<Operator> with_f32_binary(const OpCreateInfo& info, std::unique_ptr<Operator> reference,
+                                          kernels::BinaryOp op, bool pow) {
+  if (info.opset < 7) return reference;
+  return std::make_unique<F32BinaryOperator>(std::move(reference), op, pow, info.threads);
+}
+
+template <auto Fn, kernels::BinaryOp Op>
+std::unique_ptr<Operator> create_arithmetic(const OpCreateInfo& info) {
+  return with_f32_binary(info, create_elementwise<TypeSet::Arithmetic, false, Fn>(info), Op, false);
+}
+
+std::unique_ptr<Operator> create_fast_pow(const OpCreateInfo& info) {
+  return with_f32_binary(info, create_pow(info), kernels::BinaryOp::Mul, true);
+}
+
 }  // namespace
 
 void register_binary_operators(OpRegistry& registry) {
-  registry.add("", "Add", create_elementwise<TypeSet::Arithmetic, false, add_fn>);
-  registry.add("", "Sub", create_elementwise<TypeSet::Arithmetic, false, sub_fn>);
-  registry.add("", "Mul", create_elementwise<TypeSet::Arithmetic, false, mul_fn>);
-  registry.add("", "Div", create_elementwise<TypeSet::Arithmetic, false, div_fn>);
-  registry.add("", "Pow", create_pow);
+  registry.add("", "Add", create_arithmetic<add_fn, kernels::BinaryOp::Add>);
+  registry.add("", "Sub", create_arithmetic<sub_fn, kernels::BinaryOp::Sub>);
+  registry.add("", "Mul", create_arithmetic<mul_fn, kernels::BinaryOp::Mul>);
+  registry.add("", "Div", create_arithmetic<div_fn, kernels::BinaryOp::Div>);
+  registry.add("", "Pow", create_fast_pow);
   registry.add("", "Mod", create_mod);
   registry.add("", "BitShift", create_bit_shift);
   registry.add("", "And", create_elementwise<TypeSet::Bool, false, and_fn>);

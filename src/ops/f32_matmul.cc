@@ -76,6 +76,13 @@ class F32MatMul final : public F32ProductBase {
     const Tensor& b = require_input(in, 1, what_);
     check_input(b.dtype() == DType::Float32, what_, ": operand types differ");
     plan_ = plan_matmul(a.shape(), b.shape(), what_);
+    // A stack of products with one B (a linear layer over a batch of sequences) is one
+    // product with the stack's rows: [..., m, k] x [k, n] has (... * m) rows.
+    if (b.rank() <= 2 && a.rank() > 2) {
+      plan_.m *= static_cast<int64_t>(plan_.a_offsets.size());
+      plan_.a_offsets.assign(1, 0);
+      plan_.b_offsets.assign(1, 0);
+    }
     if (has_input(in, 2)) {
       check_input(in[2]->dtype() == DType::Float32 && in[2]->numel() == plan_.n, what_, ": bias ",
                   shape_to_string(in[2]->shape()), " must have ", plan_.n, " elements");

@@ -45,29 +45,58 @@ const std::byte* bytes_of(const Tensor& t) { return static_cast<const std::byte*
 std::byte* bytes_of(Tensor& t) { return static_cast<std::byte*>(t.raw()); }
 
 // Gather: out[outer, index..., inner] = data[outer, indices[index...], inner].
-std::unique_ptr<Operator> create_gather(const OpCreateInfo& info) {
-  const int64_t axis = info.attributes().get_int("axis", 0);
-  return make_operator([axis](const OpInputs& in, OpOutputs& out) {
+// Gather has only a planned path: the shape from the data and indices shapes; execute()
+// reads the indices (int32 or int64) in place, checking each, and copies one block each.
+class GatherOperator final : public Operator {
+ public:
+  explicit GatherOperator(int64_t axis) : axis_(axis) {}
+
+  bool plan(const OpInputs& in, std::vector<TensorSpec>& out) override {
     const Tensor& data = require_input(in, 0, "Gather");
-    const Tensor& indices_tensor = require_input(in, 1, "Gather");
-    const int64_t rank = data.rank();
-    const int64_t a = normalize_axis(axis, rank, "Gather");
-    const std::vector<int64_t> indices = checked_indices(indices_tensor, data.dim(a), "Gather");
+    const Tensor& indices = require_input(in, 1, "Gather");
+    check_input(indices.dtype() == DType::Int32 || indices.dtype() == DType::Int64,
+                "Gather: indices must be int32 or int64");
+    const int64_t a = normalize_axis(axis_, data.rank(), "Gather");
+    axis_index_ = a;
     Shape shape(data.shape().begin(), data.shape().begin() + a);
-    shape.insert(shape.end(), indices_tensor.shape().begin(), indices_tensor.shape().end());
+    shape.insert(shape.end(), indices.shape().begin(), indices.shape().end());
     shape.insert(shape.end(), data.shape().begin() + a + 1, data.shape().end());
-    Tensor result(data.dtype(), shape);
+    out.assign(1, TensorSpec{data.dtype(), shape});
+    return true;
+  }
+
+  void execute(const OpInputs& in, OpOutputs& out) override {
+    const Tensor& data = *in[0];
+    const Tensor& indices = *in[1];
+    const int64_t rank = data.rank();
+    const int64_t a = axis_index_;
+    const int64_t dim = data.dim(a), count = indices.numel();
     const size_t block = static_cast<size_t>(dims_product(data.shape(), a + 1, rank)) * dtype_size(data.dtype());
     const int64_t outer = dims_product(data.shape(), 0, a);
-    const int64_t count = static_cast<int64_t>(indices.size());
+    auto index_at = [&](int64_t i) {
+      const int64_t v = indices.dtype() == DType::Int32 ? indices.data<int32_t>()[i] : indices.data<int64_t>()[i];
+      check_input(v >= -dim && v < dim, "Gather: index ", v, " is out of range for a dimension of ", dim);
+      return v < 0 ? v + dim : v;
+    };
+    for (int64_t i = 0; i < count; ++i) index_at(i);  // every index checked before writing
+    const std::byte* from = bytes_of(data);
+    std::byte* to = bytes_of(out[0]);
     for (int64_t o = 0; o < outer; ++o) {
       for (int64_t i = 0; i < count; ++i) {
-        std::memcpy(bytes_of(result) + (o * count + i) * block, bytes_of(data) + (o * data.dim(a) + indices[i]) * block,
-                    block);
+        if (block > 0) std::memcpy(to + (o * count + i) * block, from + (o * dim + index_at(i)) * block, block);
       }
     }
-    out[0] = std::move(result);
-  });
+  }
+
+  std::string algorithm() const override { return "gather_blocks"; }
+
+ private:
+  int64_t axis_;
+  int64_t axis_index_ = 0;  // axis_ normalised for the planned rank
+};
+
+std::unique_ptr<Operator> create_gather(const OpCreateInfo& info) {
+  return std::make_unique<GatherOperator>(info.attributes().get_int("axis", 0));
 }
 
 std::unique_ptr<Operator> create_gather_elements(const OpCreateInfo& info) {

@@ -3,9 +3,15 @@
 // LayerNormalization (with its optional Mean and InvStdDev outputs), LRN and
 // MeanVarianceNormalization. Statistics are accumulated in double, two-pass (mean, then
 // the mean of squared deviations), over the reduced axes of each group of elements.
+// Float32 BatchNormalization at inference with constant parameters, and LayerNormalization
+// with only its Y output and full-size scale and bias, take planned vector paths.
 #include <algorithm>
 #include <cmath>
 
+#include "kernels/binary.h"
+#include "kernels/reduce.h"
+#include "kernels/unary.h"
+#include "ops/f32_fast_path.h"
 #include "ops/families.h"
 #include "ops/registry.h"
 
@@ -291,12 +297,139 @@ std::unique_ptr<Operator> create_mean_variance_normalization(const OpCreateInfo&
   });
 }
 
+
+// BatchNormalization at inference with constant scale, B, mean and var of one value per
+// channel: y = x * multiplier[c] + shift[c], folded at creation, one affine map per plane.
+class F32BatchNormOperator final : public F32FastOperator {
+ public:
+  F32BatchNormOperator(std::unique_ptr<Operator> reference, std::vector<float> multiplier, std::vector<float> shift,
+                       int threads)
+      : F32FastOperator(std::move(reference)), multiplier_(std::move(multiplier)), shift_(std::move(shift)),
+        threads_(threads) {}
+
+  bool plan(const OpInputs& in, std::vector<TensorSpec>& out) override {
+    if (!is_f32(in, 0) || in[0]->rank() < 2 || in[0]->dim(1) != static_cast<int64_t>(multiplier_.size())) return false;
+    out.assign(1, TensorSpec{DType::Float32, in[0]->shape()});
+    return true;
+  }
+
+  void execute(const OpInputs& in, OpOutputs& out) override {
+    const Tensor& x = *in[0];
+    const int64_t channels = x.dim(1), planes = x.dim(0) * channels;
+    const int64_t inner = planes == 0 ? 0 : x.numel() / planes;
+    const float* src = x.data<float>();
+    float* dst = out[0].data<float>();
+    parallel_ranges(planes, inner, threads_, [&](int64_t begin, int64_t end) {
+      for (int64_t p = begin; p < end; ++p) {
+        const int64_t c = p % channels;
+        kernels::f32_affine(inner, src + p * inner, multiplier_[c], shift_[c], dst + p * inner);
+      }
+    });
+  }
+
+  int in_place_input() const override { return 0; }
+  std::string algorithm() const override { return "f32_affine"; }
+
+ private:
+  std::vector<float> multiplier_, shift_;
+  int threads_;
+};
+
+std::unique_ptr<Operator> create_fast_batch_normalization(const OpCreateInfo& info) {
+  std::unique_ptr<Operator> reference = create_batch_normalization(info);
+  const bool training = info.opset >= 14 && info.attributes().get_int("training_mode", 0) != 0;
+  const std::vector<std::string>& names = info.node.inputs;
+  if (training || info.opset < 9 || names.size() < 5 || !info.find_constant) return reference;
+  for (size_t o = 1; o < info.node.outputs.size(); ++o) {
+    if (!info.node.outputs[o].empty()) return reference;
+  }
+  std::vector<std::vector<double>> params;  // scale, B, mean, var
+  for (size_t i = 1; i <= 4; ++i) {
+    const Tensor* p = info.find_constant(names[i]);
+    if (!p || !dtype_is_float(p->dtype()) || p->rank() != 1) return reference;
+    params.push_back(p->to_double_vector());
+    if (params.back().size() != params[0].size()) return reference;
+  }
+  const double epsilon = info.attributes().get_float("epsilon", 1e-5f);
+  std::vector<float> multiplier(params[0].size()), shift(params[0].size());
+  for (size_t c = 0; c < multiplier.size(); ++c) {
+    const double m = params[0][c] / std::sqrt(params[3][c] + epsilon);
+    multiplier[c] = static_cast<float>(m);
+    shift[c] = static_cast<float>(params[1][c] - params[2][c] * m);
+  }
+  return std::make_unique<F32BatchNormOperator>(std::move(reference), std::move(multiplier), std::move(shift),
+                                                info.threads);
+}
+
+// LayerNormalization over contiguous rows (everything from `axis` on) with scale and bias
+// of the row's size: per row the mean, the mean squared deviation (two passes, in float
+// over vector lanes), then y = (x - mean) * rstd * scale + bias.
+class F32LayerNormOperator final : public F32FastOperator {
+ public:
+  F32LayerNormOperator(std::unique_ptr<Operator> reference, int64_t axis, float epsilon, int threads)
+      : F32FastOperator(std::move(reference)), axis_(axis), epsilon_(epsilon), threads_(threads) {}
+
+  bool plan(const OpInputs& in, std::vector<TensorSpec>& out) override {
+    if (!is_f32(in, 0) || !is_f32(in, 1) || (has_input(in, 2) && !is_f32(in, 2))) return false;
+    const int64_t rank = in[0]->rank();
+    if (axis_ < -rank || axis_ >= rank) return false;
+    const int64_t axis = axis_ < 0 ? axis_ + rank : axis_;
+    row_ = 1;
+    for (int64_t d = axis; d < rank; ++d) row_ *= in[0]->dim(d);
+    if (in[1]->numel() != row_ || (has_input(in, 2) && in[2]->numel() != row_)) return false;
+    out.assign(1, TensorSpec{DType::Float32, in[0]->shape()});
+    return true;
+  }
+
+  void execute(const OpInputs& in, OpOutputs& out) override {
+    const int64_t n = row_, rows = n == 0 ? 0 : in[0]->numel() / n;
+    const float* x = in[0]->data<float>();
+    const float* scale = in[1]->data<float>();
+    const float* bias = has_input(in, 2) ? in[2]->data<float>() : nullptr;
+    float* y = out[0].data<float>();
+    const float inverse_n = 1.0f / static_cast<float>(n);
+    parallel_ranges(rows, n, threads_, [&](int64_t begin, int64_t end) {
+      for (int64_t r = begin; r < end; ++r) {
+        const float* xr = x + r * n;
+        float* yr = y + r * n;
+        const float mean = kernels::f32_sum(n, xr) * inverse_n;
+        const float variance = kernels::f32_sum_squares(n, xr, mean) * inverse_n;
+        const float rstd = 1.0f / std::sqrt(variance + epsilon_);
+        kernels::f32_affine(n, xr, rstd, -mean * rstd, yr);
+        if (bias) {
+          kernels::f32_multiply_add(n, yr, scale, bias, yr);
+        } else {
+          kernels::f32_binary(kernels::BinaryOp::Mul, n, yr, scale, yr);
+        }
+      }
+    });
+  }
+
+  int in_place_input() const override { return 0; }
+  std::string algorithm() const override { return "f32_layer_norm_rows"; }
+
+ private:
+  int64_t axis_;
+  float epsilon_;
+  int threads_;
+  int64_t row_ = 0;
+};
+
+std::unique_ptr<Operator> create_fast_layer_normalization(const OpCreateInfo& info) {
+  std::unique_ptr<Operator> reference = create_layer_normalization(info);
+  for (size_t o = 1; o < info.node.outputs.size(); ++o) {
+    if (!info.node.outputs[o].empty()) return reference;
+  }
+  return std::make_unique<F32LayerNormOperator>(std::move(reference), info.attributes().get_int("axis", -1),
+                                                info.attributes().get_float("epsilon", 1e-5f), info.threads);
+}
+
 }  // namespace
 
 void register_normalization_operators(OpRegistry& registry) {
-  registry.add("", "BatchNormalization", create_batch_normalization);
+  registry.add("", "BatchNormalization", create_fast_batch_normalization);
   registry.add("", "InstanceNormalization", create_instance_normalization);
-  registry.add("", "LayerNormalization", create_layer_normalization);
+  registry.add("", "LayerNormalization", create_fast_layer_normalization);
   registry.add("", "LRN", create_lrn);
   registry.add("", "MeanVarianceNormalization", create_mean_variance_normalization);
 }

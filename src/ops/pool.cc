@@ -3,12 +3,17 @@
 // each output position the window's positions that fall inside the input (padding never
 // contributes a value; AveragePool's count_include_pad only changes the divisor). A global
 // pool is the same walk with one window covering the whole plane. Planes are spread over
-// OpenMP threads.
+// OpenMP threads. Float32 GlobalAveragePool (row sums of kernels/reduce.h) and 2-D
+// MaxPool / AveragePool without dilation or Indices output have planned paths: each
+// output row accumulates, per kernel row, the windowed row reduction of kernels/reduce.h
+// over the outputs whose windows lie inside the input, and a per-column loop at borders.
 #include <algorithm>
 #include <cmath>
 #include <limits>
 
+#include "kernels/reduce.h"
 #include "ops/conv_geometry.h"
+#include "ops/f32_fast_path.h"
 #include "ops/families.h"
 #include "ops/registry.h"
 
@@ -234,14 +239,159 @@ std::unique_ptr<Operator> create_max_unpool(const OpCreateInfo& info) {
   });
 }
 
+
+class F32GlobalAveragePoolOperator final : public F32FastOperator {
+ public:
+  F32GlobalAveragePoolOperator(std::unique_ptr<Operator> reference, int threads)
+      : F32FastOperator(std::move(reference)), threads_(threads) {}
+
+  bool plan(const OpInputs& in, std::vector<TensorSpec>& out) override {
+    if (!is_f32(in, 0) || in[0]->rank() < 3) return false;
+    Shape shape = in[0]->shape();
+    std::fill(shape.begin() + 2, shape.end(), 1);
+    out.assign(1, TensorSpec{DType::Float32, shape});
+    return true;
+  }
+
+  void execute(const OpInputs& in, OpOutputs& out) override {
+    const int64_t planes = in[0]->dim(0) * in[0]->dim(1);
+    const int64_t n = planes == 0 ? 0 : in[0]->numel() / planes;
+    const float* x = in[0]->data<float>();
+    float* y = out[0].data<float>();
+    parallel_ranges(planes, n, threads_, [&](int64_t begin, int64_t end) {
+      kernels::f32_sum_rows(end - begin, n, x + begin * n, y + begin);
+      for (int64_t p = begin; p < end; ++p) y[p] = n > 0 ? y[p] / static_cast<float>(n) : 0.0f;
+    });
+  }
+
+  std::string algorithm() const override { return "f32_sum_rows"; }
+
+ private:
+  int threads_;
+};
+
+// The first and one-past-last output index o with 0 <= o * stride + offset < size.
+std::pair<int64_t, int64_t> inside_range(int64_t offset, int64_t stride, int64_t size, int64_t outputs) {
+  const int64_t first = offset >= 0 ? 0 : (-offset + stride - 1) / stride;
+  const int64_t last = size - 1 - offset < 0 ? 0 : (size - 1 - offset) / stride + 1;
+  return {std::min(first, outputs), std::clamp<int64_t>(last, std::min(first, outputs), outputs)};
+}
+
+class F32Pool2dOperator final : public F32FastOperator {
+ public:
+  F32Pool2dOperator(std::unique_ptr<Operator> reference, WindowAttributes window, bool max, bool count_include_pad,
+                    int threads)
+      : F32FastOperator(std::move(reference)), window_(std::move(window)), max_(max),
+        count_include_pad_(count_include_pad), threads_(threads) {}
+
+  bool plan(const OpInputs& in, std::vector<TensorSpec>& out) override {
+    if (!is_f32(in, 0) || in[0]->rank() != 4) return false;
+    plan_ = plan_window(window_, spatial_of(*in[0]), window_.kernel_shape, "pool");
+    if (plan_.dilations[0] != 1 || plan_.dilations[1] != 1) return false;
+    out.assign(1, TensorSpec{DType::Float32, {in[0]->dim(0), in[0]->dim(1), plan_.output[0], plan_.output[1]}});
+    return true;
+  }
+
+  void execute(const OpInputs& in, OpOutputs& out) override {
+    const int64_t planes = in[0]->dim(0) * in[0]->dim(1);
+    const int64_t in_size = plan_.input[0] * plan_.input[1], out_size = plan_.output[0] * plan_.output[1];
+    const float* x = in[0]->data<float>();
+    float* y = out[0].data<float>();
+    parallel_ranges(planes, in_size, threads_, [&](int64_t begin, int64_t end) {
+      for (int64_t p = begin; p < end; ++p) pool_plane(x + p * in_size, y + p * out_size);
+    });
+  }
+
+  std::string algorithm() const override { return max_ ? "max_pool_2d_rows" : "average_pool_2d_rows"; }
+
+ private:
+  void pool_plane(const float* x, float* y) const {
+    const int64_t height = plan_.input[0], width = plan_.input[1];
+    const int64_t out_h = plan_.output[0], out_w = plan_.output[1];
+    const int64_t kh = plan_.kernel[0], kw = plan_.kernel[1], sh = plan_.strides[0], sw = plan_.strides[1];
+    const int64_t top = plan_.pads_begin[0], left = plan_.pads_begin[1];
+    for (int64_t oy = 0; oy < out_h; ++oy) {
+      float* row = y + oy * out_w;
+      std::fill(row, row + out_w, max_ ? std::numeric_limits<float>::lowest() : 0.0f);
+      const int64_t iy0 = oy * sh - top;
+      const int64_t ky0 = std::max<int64_t>(0, -iy0), ky1 = std::min(kh, height - iy0);
+      // Outputs whose whole window row lies inside the input go to the vector primitive;
+      // the few at the borders take the per-column loop.
+      const auto [inner0, inner1] = inside_range(-left, sw, width - kw + 1, out_w);
+      for (int64_t ky = ky0; ky < ky1; ++ky) {
+        const float* in_row = x + (iy0 + ky) * width;
+        if (inner1 > inner0) {
+          const float* src = in_row + inner0 * sw - left;
+          if (max_) {
+            kernels::f32_window_max_row(inner1 - inner0, kw, sw, src, row + inner0);
+          } else {
+            kernels::f32_window_sum_row(inner1 - inner0, kw, sw, src, row + inner0);
+          }
+        }
+        for (int64_t kx = 0; kx < kw; ++kx) {
+          const auto [o0, o1] = inside_range(kx - left, sw, width, out_w);
+          const float* src = in_row + kx - left;
+          auto border = [&](int64_t begin, int64_t end) {
+            for (int64_t ox = begin; ox < end; ++ox) {
+              row[ox] = max_ ? std::max(row[ox], src[ox * sw]) : row[ox] + src[ox * sw];
+            }
+          };
+          border(o0, std::min(o1, inner0));
+          border(std::max(o0, inner1), o1);
+        }
+      }
+      if (max_) continue;
+      // The divisor: the window's cells inside the input, or inside the padded extent.
+      const int64_t pad_limit_y = count_include_pad_ ? plan_.pads_end[0] : 0;
+      const int64_t pad_top = count_include_pad_ ? top : 0;
+      const int64_t rows = std::max<int64_t>(0, std::min(kh, height + pad_limit_y - iy0) -
+                                                    std::max<int64_t>(0, -iy0 - pad_top));
+      for (int64_t ox = 0; ox < out_w; ++ox) {
+        const int64_t ix0 = ox * sw - left;
+        const int64_t pad_left = count_include_pad_ ? left : 0, pad_right = count_include_pad_ ? plan_.pads_end[1] : 0;
+        const int64_t columns = std::max<int64_t>(0, std::min(kw, width + pad_right - ix0) -
+                                                         std::max<int64_t>(0, -ix0 - pad_left));
+        const int64_t count = rows * columns;
+        row[ox] = count > 0 ? row[ox] / static_cast<float>(count) : 0.0f;
+      }
+    }
+  }
+
+  WindowAttributes window_;
+  bool max_, count_include_pad_;
+  int threads_;
+  WindowPlan plan_;
+};
+
+std::unique_ptr<Operator> create_fast_max_pool(const OpCreateInfo& info) {
+  std::unique_ptr<Operator> reference = create_max_pool(info);
+  const bool indices = info.node.outputs.size() > 1 && !info.node.outputs[1].empty();
+  const WindowAttributes window = WindowAttributes::read(info.attributes(), info.describe());
+  if (indices || window.kernel_shape.size() != 2) return reference;
+  return std::make_unique<F32Pool2dOperator>(std::move(reference), window, true, false, std::max(1, info.threads));
+}
+
+std::unique_ptr<Operator> create_fast_average_pool(const OpCreateInfo& info) {
+  std::unique_ptr<Operator> reference = create_average_pool(info);
+  const WindowAttributes window = WindowAttributes::read(info.attributes(), info.describe());
+  if (window.kernel_shape.size() != 2) return reference;
+  return std::make_unique<F32Pool2dOperator>(std::move(reference), window, false,
+                                             info.attributes().get_int("count_include_pad", 0) != 0,
+                                             std::max(1, info.threads));
+}
+
+std::unique_ptr<Operator> create_fast_global_average_pool(const OpCreateInfo& info) {
+  return std::make_unique<F32GlobalAveragePoolOperator>(create_global_average_pool(info), std::max(1, info.threads));
+}
+
 }  // namespace
 
 void register_pool_operators(OpRegistry& registry) {
-  registry.add("", "MaxPool", create_max_pool);
-  registry.add("", "AveragePool", create_average_pool);
+  registry.add("", "MaxPool", create_fast_max_pool);
+  registry.add("", "AveragePool", create_fast_average_pool);
   registry.add("", "LpPool", create_lp_pool);
   registry.add("", "GlobalMaxPool", create_global_max_pool);
-  registry.add("", "GlobalAveragePool", create_global_average_pool);
+  registry.add("", "GlobalAveragePool", create_fast_global_average_pool);
   registry.add("", "GlobalLpPool", create_global_lp_pool);
   registry.add("", "MaxUnpool", create_max_unpool);
 }

@@ -4,14 +4,18 @@
 // ReduceSum from opset 13 and for all of them from opset 18. No axes means all axes,
 // unless noop_with_empty_axes, which makes the operator an identity. The input is read
 // once in memory order; each element is folded into the accumulator of its output
-// position (stride 0 along reduced axes). Floats accumulate in double.
+// position (stride 0 along reduced axes). Floats accumulate in double. Float32 ReduceSum,
+// ReduceMean, ReduceMax and ReduceSumSquare over trailing axes (contiguous rows) with
+// constant axes take the planned path through the row reductions of kernels/reduce.h.
 #include <algorithm>
 #include <cmath>
 #include <limits>
 #include <string>
 #include <type_traits>
 
+#include "kernels/reduce.h"
 #include "ops/data_movement.h"
+#include "ops/f32_fast_path.h"
 #include "ops/families.h"
 #include "ops/reduce_internal.h"
 #include "ops/registry.h"
@@ -170,19 +174,104 @@ std::unique_ptr<Operator> create_reduce(const OpCreateInfo& info) {
   return make_operator([config](const OpInputs& in, OpOutputs& out) { out[0] = run_reduce(config, in); });
 }
 
+
+// The float32 path: the reduced axes are the last ones, so each output is one contiguous
+// row of the input.
+class F32RowReduceOperator final : public F32FastOperator {
+ public:
+  F32RowReduceOperator(std::unique_ptr<Operator> reference, ReduceKind kind, std::vector<int64_t> axes,
+                       bool keep_dims, int threads)
+      : F32FastOperator(std::move(reference)), kind_(kind), axes_(std::move(axes)), keep_dims_(keep_dims),
+        threads_(threads) {}
+
+  bool plan(const OpInputs& in, std::vector<TensorSpec>& out) override {
+    if (!is_f32(in, 0)) return false;
+    const int64_t rank = in[0]->rank();
+    std::vector<bool> reduced(static_cast<size_t>(rank), false);
+    for (int64_t a : axes_) {
+      if (a < -rank || a >= rank) return false;  // the reference reports it
+      reduced[static_cast<size_t>(a < 0 ? a + rank : a)] = true;
+    }
+    // Trailing: no kept axis after a reduced one.
+    Shape shape;
+    row_ = 1;
+    bool seen_reduced = false;
+    for (int64_t d = 0; d < rank; ++d) {
+      if (reduced[d]) {
+        seen_reduced = true;
+        row_ *= in[0]->dim(d);
+        if (keep_dims_) shape.push_back(1);
+      } else {
+        if (seen_reduced && in[0]->dim(d) != 1) return false;
+        shape.push_back(in[0]->dim(d));
+      }
+    }
+    if (row_ == 0 || !seen_reduced) return false;
+    out.assign(1, TensorSpec{DType::Float32, shape});
+    return true;
+  }
+
+  void execute(const OpInputs& in, OpOutputs& out) override {
+    const int64_t n = row_, rows = in[0]->numel() / n;
+    const float* x = in[0]->data<float>();
+    float* y = out[0].data<float>();
+    parallel_ranges(rows, n, threads_, [&](int64_t begin, int64_t end) {
+      const int64_t count = end - begin;
+      const float* xs = x + begin * n;
+      float* ys = y + begin;
+      switch (kind_) {
+        case ReduceKind::Max: kernels::f32_max_rows(count, n, xs, ys); break;
+        case ReduceKind::SumSquare: kernels::f32_sum_squares_rows(count, n, xs, ys); break;
+        default: {
+          kernels::f32_sum_rows(count, n, xs, ys);
+          if (kind_ == ReduceKind::Mean) {
+            for (int64_t r = 0; r < count; ++r) ys[r] /= static_cast<float>(n);
+          }
+        }
+      }
+    });
+  }
+
+  std::string algorithm() const override { return "f32_reduce_rows"; }
+
+ private:
+  ReduceKind kind_;
+  std::vector<int64_t> axes_;
+  bool keep_dims_;
+  int threads_;
+  int64_t row_ = 0;
+};
+
+template <ReduceKind Kind>
+std::unique_ptr<Operator> create_fast_reduce(const OpCreateInfo& info) {
+  std::unique_ptr<Operator> reference = create_reduce<Kind>(info);
+  const bool axes_as_input = info.opset >= 18 || (Kind == ReduceKind::Sum && info.opset >= 13);
+  std::vector<int64_t> axes = info.attributes().get_ints("axes");
+  if (axes_as_input) {
+    const std::vector<std::string>& names = info.node.inputs;
+    const Tensor* constant = names.size() > 1 && !names[1].empty() && info.find_constant
+                                 ? info.find_constant(names[1]) : nullptr;
+    if (!constant) return reference;
+    axes = constant->to_int64_vector();
+  }
+  if (axes.empty()) return reference;  // all axes, or the identity: rare in models
+  return std::make_unique<F32RowReduceOperator>(std::move(reference), Kind, std::move(axes),
+                                                info.attributes().get_int("keepdims", 1) != 0, info.threads);
+}
+
 }  // namespace
 
 void register_reduce_operators(OpRegistry& registry) {
-  registry.add("", "ReduceSum", create_reduce<ReduceKind::Sum>);
-  registry.add("", "ReduceMean", create_reduce<ReduceKind::Mean>);
-  registry.add("", "ReduceMax", create_reduce<ReduceKind::Max>);
+  registry.add("", "ReduceSum", create_fast_reduce<ReduceKind::Sum>);
+  registry.add("", "ReduceMean", create_fast_reduce<ReduceKind::Mean>);
+  registry.add("", "ReduceMax", create_fast_reduce<ReduceKind::Max>);
   registry.add("", "ReduceMin", create_reduce<ReduceKind::Min>);
   registry.add("", "ReduceProd", create_reduce<ReduceKind::Prod>);
   registry.add("", "ReduceL1", create_reduce<ReduceKind::L1>);
   registry.add("", "ReduceL2", create_reduce<ReduceKind::L2>);
   registry.add("", "ReduceLogSum", create_reduce<ReduceKind::LogSum>);
   registry.add("", "ReduceLogSumExp", create_reduce<ReduceKind::LogSumExp>);
-  registry.add("", "ReduceSumSquare", create_reduce<ReduceKind::SumSquare>);
+  registry.add("", "ReduceSumSquare", create_fast_reduce<ReduceKind::SumSquare>);
   registry.add("", "ArgMax", create_arg_max);
   registry.add("", "ArgMin", create_arg_min);
 }

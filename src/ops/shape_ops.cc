@@ -1,9 +1,14 @@
 // Shape operators: Reshape, Flatten, Squeeze, Unsqueeze, Shape, Size, Expand. All but
 // Expand only compute a new shape; their output shares the input's buffer (values that
-// flow through a session are never written in place), so they cost no copy.
+// flow through a session are never written in place), so they cost no copy. Reshape,
+// Flatten, Squeeze and Unsqueeze whose shape-defining inputs are constants also have a
+// planned path for the memory plan: the output may share the input's buffer
+// (in_place_input), and execute() copies only when the plan gave it another one.
 #include <algorithm>
+#include <cstring>
 
 #include "ops/data_movement.h"
+#include "ops/f32_fast_path.h"
 #include "ops/families.h"
 #include "ops/registry.h"
 
@@ -137,13 +142,54 @@ std::unique_ptr<Operator> create_expand(const OpCreateInfo&) {
   });
 }
 
+
+// The planned path of the view operators. plan() runs the reference operator, which only
+// computes the shape and shares the buffer, to learn the output spec; run() keeps that
+// sharing.
+class ViewOperator final : public Operator {
+ public:
+  explicit ViewOperator(std::unique_ptr<Operator> reference) : reference_(std::move(reference)) {}
+
+  void run(const OpInputs& in, OpOutputs& out) override { reference_->run(in, out); }
+
+  bool plan(const OpInputs& in, std::vector<TensorSpec>& out) override {
+    if (!has_input(in, 0) || in[0]->dtype() == DType::String) return false;
+    OpOutputs view(1);
+    reference_->run(in, view);
+    out.assign(1, TensorSpec{view[0].dtype(), view[0].shape()});
+    return true;
+  }
+
+  void execute(const OpInputs& in, OpOutputs& out) override {
+    if (out[0].raw() != in[0]->raw()) std::memcpy(out[0].raw(), in[0]->raw(), in[0]->nbytes());
+  }
+
+  int in_place_input() const override { return 0; }
+  std::string algorithm() const override { return "view"; }
+
+ private:
+  std::unique_ptr<Operator> reference_;
+};
+
+// Wraps `Reference` with the planned path when input 1 (the shape or axes, if the opset
+// takes it as an input) is absent or a constant known at creation.
+template <OpFactory Reference>
+std::unique_ptr<Operator> create_view(const OpCreateInfo& info) {
+  std::unique_ptr<Operator> reference = Reference(info);
+  const std::vector<std::string>& inputs = info.node.inputs;
+  if (inputs.size() > 1 && !inputs[1].empty() && (!info.find_constant || !info.find_constant(inputs[1]))) {
+    return reference;
+  }
+  return std::make_unique<ViewOperator>(std::move(reference));
+}
+
 }  // namespace
 
 void register_shape_operators(OpRegistry& registry) {
-  registry.add("", "Reshape", create_reshape);
-  registry.add("", "Flatten", create_flatten);
-  registry.add("", "Squeeze", create_squeeze);
-  registry.add("", "Unsqueeze", create_unsqueeze);
+  registry.add("", "Reshape", create_view<create_reshape>);
+  registry.add("", "Flatten", create_view<create_flatten>);
+  registry.add("", "Squeeze", create_view<create_squeeze>);
+  registry.add("", "Unsqueeze", create_view<create_unsqueeze>);
   registry.add("", "Shape", create_shape);
   registry.add("", "Size", create_size);
   registry.add("", "Expand", create_expand);

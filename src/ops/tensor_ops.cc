@@ -23,13 +23,17 @@ void copy_block(const Tensor& src, int64_t from_byte, Tensor& dst, int64_t to_by
   if (bytes > 0) std::memcpy(to + to_byte, from + from_byte, static_cast<size_t>(bytes));
 }
 
-std::unique_ptr<Operator> create_concat(const OpCreateInfo& info) {
-  const int64_t axis = info.attributes().get_int("axis", info.opset < 4 ? 1 : 0);
-  check_input(info.opset < 4 || info.attributes().has("axis"), info.describe(), ": attribute 'axis' is required");
-  return make_operator([axis](const OpInputs& in, OpOutputs& out) {
+// Concat has only a planned path: the shape from the input shapes, then one block per
+// input and outer index.
+class ConcatOperator final : public Operator {
+ public:
+  explicit ConcatOperator(int64_t axis) : axis_(axis) {}
+
+  bool plan(const OpInputs& in, std::vector<TensorSpec>& out) override {
     const Tensor& first = require_input(in, 0, "Concat");
     const int64_t rank = first.rank();
-    const int64_t a = normalize_axis(axis, rank, "Concat");
+    const int64_t a = normalize_axis(axis_, rank, "Concat");
+    axis_index_ = a;
     Shape shape = first.shape();
     shape[a] = 0;
     for (size_t i = 0; i < in.size(); ++i) {
@@ -41,8 +45,16 @@ std::unique_ptr<Operator> create_concat(const OpCreateInfo& info) {
       }
       shape[a] += t.dim(a);
     }
-    Tensor result(first.dtype(), shape);
-    const int64_t element = static_cast<int64_t>(dtype_size(first.dtype()));
+    out.assign(1, TensorSpec{first.dtype(), shape});
+    return true;
+  }
+
+  void execute(const OpInputs& in, OpOutputs& out) override {
+    Tensor& result = out[0];
+    const Shape& shape = result.shape();
+    const int64_t rank = result.rank();
+    const int64_t a = axis_index_;
+    const int64_t element = static_cast<int64_t>(dtype_size(result.dtype()));
     const int64_t outer = dims_product(shape, 0, a);
     const int64_t out_row = dims_product(shape, a, rank) * element;
     int64_t column = 0;
@@ -51,8 +63,19 @@ std::unique_ptr<Operator> create_concat(const OpCreateInfo& info) {
       for (int64_t o = 0; o < outer; ++o) copy_block(*t, o * row, result, o * out_row + column, row);
       column += row;
     }
-    out[0] = std::move(result);
-  });
+  }
+
+  std::string algorithm() const override { return "concat_blocks"; }
+
+ private:
+  int64_t axis_;
+  int64_t axis_index_ = 0;  // axis_ normalised for the planned rank
+};
+
+std::unique_ptr<Operator> create_concat(const OpCreateInfo& info) {
+  const int64_t axis = info.attributes().get_int("axis", info.opset < 4 ? 1 : 0);
+  check_input(info.opset < 4 || info.attributes().has("axis"), info.describe(), ": attribute 'axis' is required");
+  return std::make_unique<ConcatOperator>(axis);
 }
 
 // Split: sizes from the attribute (before 13) or input (from 13); equal parts when absent
@@ -108,6 +131,10 @@ std::unique_ptr<Operator> create_transpose(const OpCreateInfo& info) {
                 rank);
     out[0] = transpose_tensor(data, normalize_axes(perm, rank, "Transpose"));
   });
+}
+
+std::unique_ptr<Operator> create_transpose_operator(const OpCreateInfo& info) {
+  return create_fast_transpose(info, create_transpose(info));
 }
 
 // Tile: output dimension d is (repeat r, input index i) flattened, so the output is the
@@ -233,7 +260,7 @@ void register_tensor_operators(OpRegistry& registry) {
   registry.add("", "Concat", create_concat);
   registry.add("", "Split", create_split);
   registry.add("", "Slice", create_slice);
-  registry.add("", "Transpose", create_transpose);
+  registry.add("", "Transpose", create_transpose_operator);
   registry.add("", "Tile", create_tile);
   registry.add("", "Pad", create_pad);
   registry.add("", "DepthToSpace", create_depth_to_space);

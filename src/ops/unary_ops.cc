@@ -1,12 +1,17 @@
 // Unary elementwise operators: math functions, activations, predicates (IsNaN, IsInf,
 // Not), Clip, and the pass-through operators Identity and Dropout. Each maps one input
 // to one output of the same shape through the shared elementwise loop (elementwise.h);
-// float16 and bfloat16 inputs are computed in float and converted back.
+// float16 and bfloat16 inputs are computed in float and converted back. Float32 inputs of
+// the activations and the common math functions take the planned path through the
+// vector primitives of kernels/unary.h, split over threads when large.
 #include <algorithm>
 #include <cmath>
+#include <cstring>
 #include <limits>
 
+#include "kernels/unary.h"
 #include "ops/elementwise.h"
+#include "ops/f32_fast_path.h"
 #include "ops/families.h"
 #include "ops/registry.h"
 
@@ -228,6 +233,26 @@ std::unique_ptr<Operator> create_clip(const OpCreateInfo& info) {
   });
 }
 
+// Identity over a tensor. The session picks it where the input is known to be a tensor;
+// Identity over sequences and optionals is a value operator (runtime/sequence_ops.cc).
+// Planned: the output may take the input's buffer and is copied only when the memory plan
+// gave it another.
+class TensorIdentity final : public Operator {
+ public:
+  void run(const OpInputs& in, OpOutputs& out) override { out[0] = require_input(in, 0, "Identity input"); }
+  bool plan(const OpInputs& in, std::vector<TensorSpec>& out) override {
+    if (!has_input(in, 0) || in[0]->dtype() == DType::String) return false;
+    out.assign(1, TensorSpec{in[0]->dtype(), in[0]->shape()});
+    return true;
+  }
+  void execute(const OpInputs& in, OpOutputs& out) override {
+    if (out[0].raw() != in[0]->raw()) std::memcpy(out[0].raw(), in[0]->raw(), in[0]->nbytes());
+  }
+  int in_place_input() const override { return 0; }
+};
+
+std::unique_ptr<Operator> create_identity(const OpCreateInfo&) { return std::make_unique<TensorIdentity>(); }
+
 // Dropout at inference is the identity, with an all-true mask. Opset 12 made training a
 // run-time input; training with a nonzero ratio draws random numbers, which a reference
 // engine cannot reproduce. Before opset 12 the operator is run in inference mode (is_test
@@ -252,11 +277,116 @@ std::unique_ptr<Operator> create_dropout(const OpCreateInfo& info) {
   });
 }
 
+
+// The float32 path: one vector primitive over the flat tensor, in place when the memory
+// plan gives the input's buffer. Clip reads its bounds (optional scalar inputs from
+// opset 11) on every execution, so they need not be constants.
+struct F32Map {
+  bool is_activation = true;
+  kernels::ActivationSpec activation;
+  kernels::UnaryFunction function = kernels::UnaryFunction::Exp;
+  bool clip_inputs = false;  // Clip from opset 11: bounds from inputs 1 and 2
+};
+
+class F32UnaryOperator final : public F32FastOperator {
+ public:
+  F32UnaryOperator(std::unique_ptr<Operator> reference, F32Map map, int threads)
+      : F32FastOperator(std::move(reference)), map_(map), threads_(threads) {}
+
+  bool plan(const OpInputs& in, std::vector<TensorSpec>& out) override {
+    if (!is_f32(in, 0)) return false;
+    if (map_.clip_inputs) {
+      for (size_t b = 1; b < 3; ++b) {
+        if (has_input(in, b) && !(in[b]->dtype() == DType::Float32 && in[b]->numel() == 1)) return false;
+      }
+    }
+    out.assign(1, TensorSpec{DType::Float32, in[0]->shape()});
+    return true;
+  }
+
+  void execute(const OpInputs& in, OpOutputs& out) override {
+    kernels::ActivationSpec activation = map_.activation;
+    if (map_.clip_inputs) {
+      activation.alpha = has_input(in, 1) ? in[1]->data<float>()[0] : -std::numeric_limits<float>::infinity();
+      activation.beta = has_input(in, 2) ? in[2]->data<float>()[0] : std::numeric_limits<float>::infinity();
+    }
+    const float* x = in[0]->data<float>();
+    float* y = out[0].data<float>();
+    parallel_ranges(in[0]->numel(), 1, threads_, [&](int64_t begin, int64_t end) {
+      if (map_.is_activation) {
+        kernels::f32_activation(activation, end - begin, x + begin, y + begin);
+      } else {
+        kernels::f32_unary(map_.function, end - begin, x + begin, y + begin);
+      }
+    });
+  }
+
+  int in_place_input() const override { return 0; }
+  std::string algorithm() const override { return "f32_vunary"; }
+
+ private:
+  F32Map map_;
+  int threads_;
+};
+
+std::unique_ptr<Operator> with_f32_map(const OpCreateInfo& info, std::unique_ptr<Operator> reference, F32Map map) {
+  return std::make_unique<F32UnaryOperator>(std::move(reference), map, info.threads);
+}
+
+F32Map activation_map(kernels::Activation kind, float alpha = 0.0f, float beta = 0.0f) {
+  F32Map map;
+  map.activation = {kind, alpha, beta};
+  return map;
+}
+
+template <OpFactory Reference, kernels::Activation Kind>
+std::unique_ptr<Operator> create_fast_activation(const OpCreateInfo& info) {
+  return with_f32_map(info, Reference(info), activation_map(Kind));
+}
+
+template <OpFactory Reference, kernels::UnaryFunction Function>
+std::unique_ptr<Operator> create_fast_function(const OpCreateInfo& info) {
+  F32Map map;
+  map.is_activation = false;
+  map.function = Function;
+  return with_f32_map(info, Reference(info), map);
+}
+
+std::unique_ptr<Operator> create_fast_leaky_relu(const OpCreateInfo& info) {
+  const float alpha = info.attributes().get_float("alpha", 0.01f);
+  return with_f32_map(info, create_leaky_relu(info), activation_map(kernels::Activation::LeakyRelu, alpha));
+}
+
+std::unique_ptr<Operator> create_fast_hard_sigmoid(const OpCreateInfo& info) {
+  const float alpha = info.attributes().get_float("alpha", 0.2f);
+  const float beta = info.attributes().get_float("beta", 0.5f);
+  return with_f32_map(info, create_hard_sigmoid(info), activation_map(kernels::Activation::HardSigmoid, alpha, beta));
+}
+
+std::unique_ptr<Operator> create_fast_clip(const OpCreateInfo& info) {
+  F32Map map;
+  if (info.opset < 11) {
+    const float inf = std::numeric_limits<float>::infinity();
+    map = activation_map(kernels::Activation::Clip, info.attributes().get_float("min", -inf),
+                         info.attributes().get_float("max", inf));
+  } else {
+    map = activation_map(kernels::Activation::Clip);
+    map.clip_inputs = true;
+  }
+  return with_f32_map(info, create_clip(info), map);
+}
+
+// Gelu of the "vigil" domain (made by the graph passes from the erf form): float only.
+std::unique_ptr<Operator> create_gelu(const OpCreateInfo& info) {
+  constexpr auto gelu_fn = [](auto x) { return x * (1 + std::erf(x * decltype(x)(0.70710678118654752))) / 2; };
+  return with_f32_map(info, unary_operator<true>(info, gelu_fn), activation_map(kernels::Activation::Gelu));
+}
+
 }  // namespace
 
 void register_unary_operators(OpRegistry& registry) {
-  registry.add("", "Sqrt", create_float_unary<sqrt_fn>);
-  registry.add("", "Exp", create_float_unary<exp_fn>);
+  registry.add("", "Sqrt", create_fast_function<create_float_unary<sqrt_fn>, kernels::UnaryFunction::Sqrt>);
+  registry.add("", "Exp", create_fast_function<create_float_unary<exp_fn>, kernels::UnaryFunction::Exp>);
   registry.add("", "Log", create_float_unary<log_fn>);
   registry.add("", "Sin", create_float_unary<sin_fn>);
   registry.add("", "Cos", create_float_unary<cos_fn>);
@@ -269,32 +399,34 @@ void register_unary_operators(OpRegistry& registry) {
   registry.add("", "Asinh", create_float_unary<asinh_fn>);
   registry.add("", "Acosh", create_float_unary<acosh_fn>);
   registry.add("", "Atanh", create_float_unary<atanh_fn>);
-  registry.add("", "Tanh", create_float_unary<tanh_fn>);
+  registry.add("", "Tanh", create_fast_activation<create_float_unary<tanh_fn>, kernels::Activation::Tanh>);
   registry.add("", "Ceil", create_float_unary<ceil_fn>);
   registry.add("", "Floor", create_float_unary<floor_fn>);
   registry.add("", "Round", create_float_unary<round_fn>);
-  registry.add("", "Reciprocal", create_float_unary<reciprocal_fn>);
-  registry.add("", "Sigmoid", create_float_unary<sigmoid_fn>);
+  registry.add("", "Reciprocal", create_fast_function<create_float_unary<reciprocal_fn>, kernels::UnaryFunction::Reciprocal>);
+  registry.add("", "Sigmoid", create_fast_activation<create_float_unary<sigmoid_fn>, kernels::Activation::Sigmoid>);
   registry.add("", "Softplus", create_float_unary<softplus_fn>);
   registry.add("", "Softsign", create_float_unary<softsign_fn>);
-  registry.add("", "Abs", create_numeric_unary<abs_fn>);
-  registry.add("", "Neg", create_numeric_unary<neg_fn>);
+  registry.add("", "Abs", create_fast_function<create_numeric_unary<abs_fn>, kernels::UnaryFunction::Abs>);
+  registry.add("", "Neg", create_fast_function<create_numeric_unary<neg_fn>, kernels::UnaryFunction::Neg>);
   registry.add("", "Sign", create_numeric_unary<sign_fn>);
-  registry.add("", "Relu", create_numeric_unary<relu_fn>);
-  registry.add("", "Erf", create_numeric_unary<erf_fn>);
-  registry.add("", "LeakyRelu", create_leaky_relu);
+  registry.add("", "Relu", create_fast_activation<create_numeric_unary<relu_fn>, kernels::Activation::Relu>);
+  registry.add("", "Erf", create_fast_function<create_numeric_unary<erf_fn>, kernels::UnaryFunction::Erf>);
+  registry.add("", "LeakyRelu", create_fast_leaky_relu);
   registry.add("", "Elu", create_elu);
   registry.add("", "Selu", create_selu);
   registry.add("", "Celu", create_celu);
-  registry.add("", "HardSigmoid", create_hard_sigmoid);
-  registry.add("", "HardSwish", create_hard_swish);
+  registry.add("", "HardSigmoid", create_fast_hard_sigmoid);
+  registry.add("", "HardSwish", create_fast_function<create_hard_swish, kernels::UnaryFunction::HardSwish>);
   registry.add("", "ThresholdedRelu", create_thresholded_relu);
   registry.add("", "Shrink", create_shrink);
   registry.add("", "IsNaN", create_is_nan);
   registry.add("", "IsInf", create_is_inf);
   registry.add("", "Not", create_not);
-  registry.add("", "Clip", create_clip);
+  registry.add("", "Clip", create_fast_clip);
   registry.add("", "Dropout", create_dropout);
+  registry.add("", "Identity", create_identity);
+  registry.add("vigil", "Gelu", create_gelu);
 }
 
 }  // namespace vigil

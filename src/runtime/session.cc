@@ -51,9 +51,19 @@ void Session::compile(const std::vector<std::string>& outer_values) {
     return it == graph_->initializers.end() ? nullptr : &it->second;
   };
   const OpRegistry& registry = OpRegistry::instance();
+  // Values known to be tensors: Identity over one of them is a tensor operator (with a
+  // planned path), not the value operator that also passes sequences and optionals on.
+  std::set<std::string> tensors;
+  for (const auto& [name, tensor] : graph_->initializers) tensors.insert(name);
+  for (const ValueInfo& input : graph_->inputs) {
+    if (input.kind == TypeKind::Tensor && !input.optional) tensors.insert(input.name);
+  }
   for (const Node& node : graph_->nodes) {
-    const ValueOpFactory value_factory = find_value_operator_factory(node);
+    const bool tensor_identity =
+        node.domain.empty() && node.op_type == "Identity" && !node.inputs.empty() && tensors.count(node.inputs[0]);
+    const ValueOpFactory value_factory = tensor_identity ? nullptr : find_value_operator_factory(node);
     const OpFactory factory = value_factory ? nullptr : registry.find(node.domain, node.op_type);
+    if (factory) tensors.insert(node.outputs.begin(), node.outputs.end());
     if (!value_factory && !factory) {
       fail_unsupported(model_->path.empty() ? "" : model_->path + ": ", node.describe(), ": operator '",
                        node.op_type, "' of domain '", node.domain.empty() ? "ai.onnx" : node.domain,

@@ -61,6 +61,23 @@ struct PlannedTensor {
   int buffer;
 };
 
+// The arena buffer that `output` (of a step without a planned path) is a view into: one
+// of its inputs' buffers, or -1.
+int viewed_buffer(const Tensor& output, const OpInputs& inputs, const std::vector<int>& input_slots,
+                  const std::vector<int>& buffer_of_slot) {
+  if (output.dtype() == DType::String) return -1;
+  const std::byte* begin = static_cast<const std::byte*>(output.raw());
+  for (size_t i = 0; i < inputs.size(); ++i) {
+    const int slot = input_slots[i];
+    if (!inputs[i] || slot < 0 || buffer_of_slot[slot] < 0 || inputs[i]->dtype() == DType::String) continue;
+    const std::byte* input_begin = static_cast<const std::byte*>(inputs[i]->raw());
+    if (begin >= input_begin && begin < input_begin + std::max<size_t>(inputs[i]->nbytes(), 1)) {
+      return buffer_of_slot[slot];
+    }
+  }
+  return -1;
+}
+
 }  // namespace
 
 std::vector<Tensor> Session::plan_and_run(const std::vector<const Tensor*>& inputs) {
@@ -129,24 +146,42 @@ std::vector<Tensor> Session::plan_and_run(const std::vector<const Tensor*>& inpu
   for (int slot : output_slots_) is_graph_output[slot] = true;
 
   // Planned outputs that are not graph outputs go into the arena, one buffer each unless
-  // written in place over a dying input of the same size.
+  // written in place over a dying input of the same size. An operator without a planned
+  // path may hand out a view of an input (Reshape, Identity): the viewed buffer then lives
+  // as long as the view, to the end if the view is a graph output.
   std::vector<BufferRequest> buffers;
   std::vector<PlannedTensor> planned;
   std::vector<int> buffer_of_slot(slot_count, -1);
+  const int end = static_cast<int>(steps_.size());
   for (size_t s = 0; s < steps_.size(); ++s) {
     ExecutionPlan::StepPlan& sp = plan->steps[s];
-    if (!sp.planned) continue;
+    const int step = static_cast<int>(s);
     for (size_t o = 0; o < sp.outputs.size(); ++o) {
       const Tensor& output = sp.outputs[o];
       const int slot = steps_[s].outputs[o];
-      if (output.empty() || (slot >= 0 && is_graph_output[slot])) continue;
-      const int last = slot >= 0 ? std::max(last_reader[slot], static_cast<int>(s)) : static_cast<int>(s);
+      if (output.empty() || slot < 0) {
+        if (sp.planned && !output.empty()) {  // an unused optional output still needs bytes
+          planned.push_back({s, o, static_cast<int>(buffers.size())});
+          buffers.push_back({output.nbytes(), step, step});
+        }
+        continue;
+      }
+      const int last = is_graph_output[slot] ? end : std::max(last_reader[slot], step);
+      if (!sp.planned) {
+        const int viewed = viewed_buffer(output, sp.inputs, steps_[s].inputs, buffer_of_slot);
+        if (viewed >= 0) {
+          buffer_of_slot[slot] = viewed;
+          buffers[viewed].last_step = std::max(buffers[viewed].last_step, last);
+        }
+        continue;
+      }
+      if (is_graph_output[slot]) continue;
       int buffer = -1;
       const int in_place = o == 0 ? steps_[s].op->in_place_input() : -1;
       if (in_place >= 0 && static_cast<size_t>(in_place) < steps_[s].inputs.size()) {
         const int source = steps_[s].inputs[in_place];
-        if (source >= 0 && buffer_of_slot[source] >= 0 && last_reader[source] == static_cast<int>(s) &&
-            sp.inputs[in_place]->nbytes() == output.nbytes()) {
+        if (source >= 0 && buffer_of_slot[source] >= 0 && last_reader[source] == step &&
+            buffers[buffer_of_slot[source]].last_step <= step && sp.inputs[in_place]->nbytes() == output.nbytes()) {
           buffer = buffer_of_slot[source];
           buffers[buffer].last_step = std::max(buffers[buffer].last_step, last);
           sp.in_place = true;
@@ -155,10 +190,10 @@ std::vector<Tensor> Session::plan_and_run(const std::vector<const Tensor*>& inpu
       }
       if (buffer < 0) {
         buffer = static_cast<int>(buffers.size());
-        buffers.push_back({output.nbytes(), static_cast<int>(s), last});
+        buffers.push_back({output.nbytes(), step, last});
       }
       plan->summary.tensor_bytes += output.nbytes();
-      if (slot >= 0) buffer_of_slot[slot] = buffer;
+      buffer_of_slot[slot] = buffer;
       planned.push_back({s, o, buffer});
     }
   }

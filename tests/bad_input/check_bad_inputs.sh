@@ -56,6 +56,8 @@ expect "no value for input 'x'" "$vigil" run "$good"
 expect "bogus" "$vigil" run "$good" --bogus
 expect "threads" "$vigil" run "$good" --random-inputs --threads 0
 expect "subcommand" "$vigil" frobnicate
+expect "--isa" "$vigil" run "$good" --random-inputs --isa sse9
+expect "VIGIL_ISA" env VIGIL_ISA=sse9 "$vigil" run "$good" --random-inputs
 expect "truncated.onnx" "$vigil" eval "$cases/truncated.onnx" --dataset "$cases"
 expect "t10k-images" "$vigil" eval "$good" --dataset "$cases"
 expect "random_bytes.onnx" "$vigil" eval "$good" --dataset "$cases/random_bytes.onnx"

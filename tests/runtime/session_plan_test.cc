@@ -91,6 +91,30 @@ TEST(SessionPlan, ResultsHandedOutAreNotOverwritten) {
   expect_equal(second, reference(model, x1));
 }
 
+// h1 is read only by a Reshape (a view, no planned path) whose result is read at the end:
+// h1's buffer must outlive the view, not be reused by h2 and h3.
+TEST(SessionPlan, ViewsKeepTheirBufferAlive) {
+  auto model = std::make_shared<Model>();
+  model->opsets[""] = 13;
+  Graph& graph = model->graph;
+  graph.inputs.push_back({"x", DType::Float32, true, {{4, ""}, {32, ""}}});
+  graph.initializers["w"] = random_tensor({32, 32}, 3);
+  graph.initializers["shape"] = Tensor::from_vector<int64_t>({2}, {8, 16});
+  graph.initializers["back"] = Tensor::from_vector<int64_t>({2}, {4, 32});
+  graph.nodes = {node("MatMul", {"x", "w"}, {"h1"}),        node("Reshape", {"h1", "shape"}, {"v"}),
+                 node("MatMul", {"x", "w"}, {"h2"}),        node("MatMul", {"h2", "w"}, {"h3"}),
+                 node("Reshape", {"v", "back"}, {"v2"}),    node("Add", {"v2", "h3"}, {"y"})};
+  graph.outputs.push_back({"y", DType::Float32, true, {}});
+  graph.validate_and_sort();
+  Session session(model);
+  std::vector<Tensor> outputs;
+  for (uint32_t seed = 30; seed < 33; ++seed) {
+    const Tensor x = random_tensor({4, 32}, seed);
+    session.run_into({&x}, outputs);
+    expect_equal(outputs[0], reference(model, x));
+  }
+}
+
 TEST(SessionPlan, BadFeedsAreStillRefusedAfterPlanning) {
   Session session(mlp_model());
   const Tensor x = random_tensor({2, 32}, 22);

@@ -1,5 +1,6 @@
-// The scalar activations: the specification of kernels/epilogue.h's Activation, and for
-// now the implementation of f32_activation on every path.
+// The scalar activations and unary functions: the specification of kernels/epilogue.h's
+// Activation and kernels/unary.h's UnaryFunction, which the vector paths are tested
+// against (the scalar table, kernels/ref/f32_vmath__scalar.cc, loops over these).
 #include <algorithm>
 #include <cmath>
 
@@ -11,7 +12,7 @@ namespace vigil::kernels {
 float apply_activation(const ActivationSpec& a, float x) {
   switch (a.kind) {
     case Activation::None: return x;
-    case Activation::Relu: return x > 0.0f ? x : 0.0f;
+    case Activation::Relu: return x < 0.0f ? 0.0f : x;  // NaN passes through
     case Activation::Clip: return std::min(std::max(x, a.alpha), a.beta);
     case Activation::LeakyRelu: return x >= 0.0f ? x : a.alpha * x;
     case Activation::Sigmoid: return 1.0f / (1.0f + std::exp(-x));
@@ -22,8 +23,17 @@ float apply_activation(const ActivationSpec& a, float x) {
   return x;
 }
 
-void f32_activation(const ActivationSpec& activation, int64_t n, const float* x, float* y) {
-  for (int64_t i = 0; i < n; ++i) y[i] = apply_activation(activation, x[i]);
+float apply_unary(UnaryFunction function, float x) {
+  switch (function) {
+    case UnaryFunction::Exp: return std::exp(x);
+    case UnaryFunction::Sqrt: return std::sqrt(x);
+    case UnaryFunction::Reciprocal: return 1.0f / x;
+    case UnaryFunction::Erf: return std::erf(x);
+    case UnaryFunction::HardSwish: return x * std::max(0.0f, std::min(1.0f, x / 6.0f + 0.5f));
+    case UnaryFunction::Neg: return -x;
+    case UnaryFunction::Abs: return std::fabs(x);
+  }
+  return x;
 }
 
 }  // namespace vigil::kernels

@@ -17,15 +17,23 @@ inline __m256i column_mask(int count) {
   return _mm256_cmpgt_epi32(_mm256_set1_epi32(count), lanes);
 }
 
+// Full tiles use plain loads and stores: AMD cores execute the masked forms slowly, and
+// with a short k (1x1 convolutions over few channels) the epilogue costs as much as the
+// products.
+template <bool kFull>
+inline __m256 load(const float* p, __m256i mask) {
+  return kFull ? _mm256_loadu_ps(p) : _mm256_maskload_ps(p, mask);
+}
+
+template <bool kFull>
 inline __m256 finish(const F32TileEpilogue& e, __m256 v, int row, int half, __m256i mask, const float* c_row) {
-  if (e.accumulate) v = _mm256_add_ps(v, _mm256_maskload_ps(c_row, mask));
+  if (e.accumulate) v = _mm256_add_ps(v, load<kFull>(c_row, mask));
   if (!e.last) return v;
-  v = _mm256_mul_ps(v, _mm256_set1_ps(e.scale));
+  if (e.scale != 1.0f) v = _mm256_mul_ps(v, _mm256_set1_ps(e.scale));
   if (e.bias) {
-    v = _mm256_add_ps(v, e.bias_per_column ? _mm256_maskload_ps(e.bias + half * 8, mask)
-                                           : _mm256_set1_ps(e.bias[row]));
+    v = _mm256_add_ps(v, e.bias_per_column ? load<kFull>(e.bias + half * 8, mask) : _mm256_set1_ps(e.bias[row]));
   }
-  if (e.residual) v = _mm256_add_ps(v, _mm256_maskload_ps(e.residual + row * e.residual_ld + half * 8, mask));
+  if (e.residual) v = _mm256_add_ps(v, load<kFull>(e.residual + row * e.residual_ld + half * 8, mask));
   if (e.clamp) v = _mm256_min_ps(_mm256_max_ps(v, _mm256_set1_ps(e.lower)), _mm256_set1_ps(e.upper));
   if (e.leaky) {
     const __m256 negative = _mm256_cmp_ps(v, _mm256_setzero_ps(), _CMP_LT_OQ);
@@ -72,8 +80,15 @@ void run(int64_t kc, const float* a, const float* b, float* c, int64_t ldc, int 
   const __m256i masks[2] = {column_mask(cols), column_mask(cols - 8)};
   for (int r = 0; r < rows; ++r) {
     float* out = c + r * ldc;
+    if (cols == kColumns) {
+      for (int half = 0; half < 2; ++half) {
+        const __m256 v = finish<true>(epilogue, _mm256_load_ps(tile[r] + half * 8), r, half, masks[half], out + half * 8);
+        _mm256_storeu_ps(out + half * 8, v);
+      }
+      continue;
+    }
     for (int half = 0; half < 2 && half * 8 < cols; ++half) {
-      const __m256 v = finish(epilogue, _mm256_load_ps(tile[r] + half * 8), r, half, masks[half], out + half * 8);
+      const __m256 v = finish<false>(epilogue, _mm256_load_ps(tile[r] + half * 8), r, half, masks[half], out + half * 8);
       _mm256_maskstore_ps(out + half * 8, masks[half], v);
     }
   }

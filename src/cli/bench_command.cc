@@ -1,0 +1,173 @@
+// `vigil bench`: the latency of a model in vigil (median, p90 and min of timed runs after
+// warm-up) and, with --peer ort, in ONNX Runtime under the same conditions: same inputs,
+// same thread count, timed in alternating blocks (some vigil runs, then as many ONNX
+// Runtime runs, repeated) so that both see the same load on a shared machine.
+#include <algorithm>
+#include <chrono>
+#include <cmath>
+#include <filesystem>
+#include <iomanip>
+#include <iostream>
+#include <memory>
+#include <optional>
+
+#include "cli/commands.h"
+#include "cli/json_output.h"
+#include "cli/model_inputs.h"
+#include "cli/ort_peer.h"
+#include "core/cpu_features.h"
+#include "kernels/f32_gemm.h"
+#include "onnx/model_import.h"
+#include "runtime/session.h"
+
+namespace vigil::cli {
+
+namespace {
+
+// Timed runs are taken in this many alternating blocks per engine (fewer if there are
+// fewer runs).
+constexpr int kBlocks = 5;
+
+struct BenchOptions {
+  std::string model;
+  std::vector<std::string> inputs;
+  uint64_t seed = 0;
+  int threads = 1;
+  int warmup = 3;
+  int runs = 20;
+  std::string json;
+  std::string peer;
+};
+
+struct Latency {
+  double median_ms = 0, p90_ms = 0, min_ms = 0, mean_ms = 0;
+  std::vector<double> times_ms;  // in the order they were taken
+};
+
+Latency summarize_times(const std::vector<double>& times) {
+  Latency latency;
+  latency.times_ms = times;
+  std::vector<double> sorted = times;
+  std::sort(sorted.begin(), sorted.end());
+  const size_t n = sorted.size();
+  latency.median_ms = n % 2 ? sorted[n / 2] : (sorted[n / 2 - 1] + sorted[n / 2]) / 2;
+  latency.p90_ms = sorted[static_cast<size_t>(std::ceil(0.9 * static_cast<double>(n))) - 1];  // nearest rank
+  latency.min_ms = sorted.front();
+  for (double time : sorted) latency.mean_ms += time / static_cast<double>(n);
+  return latency;
+}
+
+nlohmann::json to_json(const Latency& latency) {
+  return {{"median_ms", latency.median_ms},
+          {"p90_ms", latency.p90_ms},
+          {"min_ms", latency.min_ms},
+          {"mean_ms", latency.mean_ms},
+          {"runs", latency.times_ms.size()},
+          {"inferences_per_s", 1000.0 / latency.median_ms},
+          {"times_ms", latency.times_ms}};
+}
+
+void print_line(const std::string& engine, const Latency& latency) {
+  std::cout << "  " << std::left << std::setw(24) << engine << std::right << std::fixed << std::setprecision(3)
+            << "median " << latency.median_ms << " ms  p90 " << latency.p90_ms << " ms  min " << latency.min_ms
+            << " ms  " << std::setprecision(1) << 1000.0 / latency.median_ms << " inferences/s\n";
+}
+
+std::vector<double> time_vigil_runs(Session& session, const std::map<std::string, Tensor>& feeds, int count) {
+  std::vector<double> times;
+  for (int i = 0; i < count; ++i) {
+    const auto start = std::chrono::steady_clock::now();
+    session.run(feeds);
+    times.push_back(std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - start).count());
+  }
+  return times;
+}
+
+void bench(const BenchOptions& options) {
+  check_input(options.peer.empty() || options.peer == "ort", "--peer '", options.peer,
+              "': the only peer is 'ort' (ONNX Runtime)");
+  if (!options.json.empty()) {
+    // Checked now, not after minutes of timing; the file itself is written only at the end.
+    const std::filesystem::path folder = std::filesystem::path(options.json).parent_path();
+    check_input(folder.empty() || std::filesystem::is_directory(folder), "--json ", options.json,
+                ": no folder ", folder.string());
+  }
+
+  auto model = load_model(options.model);
+  std::map<std::string, Tensor> feeds = read_input_files(model->graph, options.inputs);
+  add_random_inputs(model->graph, feeds, options.seed);
+  Session session(model, SessionOptions{options.threads});
+  std::unique_ptr<OrtPeer> peer;
+  if (!options.peer.empty()) peer = std::make_unique<OrtPeer>(options.model, feeds, options.threads);
+
+  time_vigil_runs(session, feeds, options.warmup);
+  if (peer && options.warmup > 0) peer->time_runs(options.warmup);
+  std::vector<double> vigil_times, peer_times;
+  const int block = (options.runs + kBlocks - 1) / kBlocks;
+  for (int done = 0; done < options.runs; done += block) {
+    const int count = std::min(block, options.runs - done);
+    const std::vector<double> times = time_vigil_runs(session, feeds, count);
+    vigil_times.insert(vigil_times.end(), times.begin(), times.end());
+    if (peer) {
+      const std::vector<double> peer_block = peer->time_runs(count);
+      peer_times.insert(peer_times.end(), peer_block.begin(), peer_block.end());
+    }
+  }
+
+  const Latency latency = summarize_times(vigil_times);
+  const char* isa = isa_name(active_isa());
+  nlohmann::json report = to_json(latency);
+  report["model"] = options.model;
+  report["threads"] = options.threads;
+  report["warmup"] = options.warmup;
+  report["isa"] = isa;
+  report["f32_gemm_kernel"] = kernels::f32_gemm_kernel_name();
+  std::map<std::string, int> algorithms;  // what the operators chose, with how many nodes chose it
+  for (const Session::StepSummary& step : session.step_summaries()) {
+    if (!step.algorithm.empty()) ++algorithms[step.algorithm];
+  }
+  report["algorithms"] = algorithms;
+
+  std::cout << options.model << ": " << options.threads << " thread(s), " << isa << ", " << options.warmup
+            << " warm-up + " << options.runs << " timed runs each\n";
+  print_line("vigil", latency);
+  if (peer) {
+    const Latency peer_latency = summarize_times(peer_times);
+    const double ratio = peer_latency.median_ms / latency.median_ms;
+    print_line(peer->name(), peer_latency);
+    std::cout << "  ORT median / vigil median: " << std::setprecision(2) << ratio
+              << (ratio >= 1.0 ? " (vigil faster)\n" : " (ONNX Runtime faster)\n");
+    report["peer"] = to_json(peer_latency);
+    report["peer"]["name"] = peer->name();
+    report["ratio_vs_peer"] = ratio;
+  }
+  write_json_file(options.json, report);
+}
+
+}  // namespace
+
+void add_bench_command(CLI::App& app) {
+  auto options = std::make_shared<BenchOptions>();
+  CLI::App* command = app.add_subcommand(
+      "bench", "Time a model: median, p90 and min latency over timed runs, optionally against ONNX Runtime");
+  command->add_option("model", options->model, "ONNX model file")->required();
+  command->add_option("--input", options->inputs,
+                      "NAME=FILE: the value of input NAME (.npy or TensorProto .pb); inputs not given get "
+                      "seeded random values, symbolic dimensions 1")
+      ->expected(1)
+      ->multi_option_policy(CLI::MultiOptionPolicy::TakeAll)
+      ->allow_extra_args(false);
+  command->add_option("--seed", options->seed, "seed of the random inputs")->default_val(0);
+  command->add_option("--threads", options->threads, "threads to use (vigil and the peer)")
+      ->default_val(1)
+      ->check(CLI::Range(1, 256));
+  command->add_option("--warmup", options->warmup, "untimed runs first")->default_val(3)->check(CLI::Range(0, 100000));
+  command->add_option("--runs", options->runs, "timed runs")->default_val(20)->check(CLI::Range(1, 100000));
+  command->add_option("--json", options->json, "write the figures as JSON to this file");
+  command->add_option("--peer", options->peer,
+                      "'ort': time ONNX Runtime (node, bench/ort_run.js) on the same inputs and threads, in "
+                      "blocks alternating with vigil's");
+  command->callback([options] { bench(*options); });
+}
+
+}  // namespace vigil::cli

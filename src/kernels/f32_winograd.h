@@ -1,0 +1,40 @@
+// Winograd minimal filtering F(m x m, 3x3) for stride-1 3x3 convolution, m = 2 (4x4 input
+// tiles, 16 transform points) or m = 4 (6x6 tiles, 36 points): the three transforms.
+// Weights: U = G g G^T once per (out, in) channel pair at creation. Inputs: V = B^T d B
+// for each alpha x alpha input tile d. Outputs: Y = A^T M A, where M, per transform point,
+// is the product of U and V over input channels (the Conv operator's batched f32_gemm
+// calls, ops/conv_winograd.cc). The input and output transforms work on many tiles at
+// once, one tile per vector lane: operand rows are transform points, each holding `count`
+// tiles contiguously (row stride ld). F(4x4) saves more products but its transform
+// constants (up to 8 and 1/24) cost accuracy; tests bound both errors.
+#pragma once
+
+#include <cstdint>
+
+#include "core/cpu_features.h"
+
+namespace vigil::kernels {
+
+// alpha = m + 2: the input tile side.
+constexpr int winograd_alpha(int m) { return m + 2; }
+
+// U (alpha x alpha) = G g G^T for one 3x3 filter g (row-major).
+void f32_winograd_filter(int m, const float* g, float* u);
+
+// v[p * v_ld + t] = (B^T d_t B)[p] for tiles t < count, d[q * d_ld + t] their inputs.
+using F32WinogradInputFunction = void (*)(const float* d, int64_t d_ld, int64_t count, float* v, int64_t v_ld);
+// y[q * y_ld + t] = (A^T M_t A)[q] (m x m) for tiles t < count, from M[p * m_ld + t].
+using F32WinogradOutputFunction = void (*)(const float* mm, int64_t m_ld, int64_t count, float* y, int64_t y_ld);
+
+struct F32WinogradKernels {
+  const char* name = nullptr;  // e.g. "f32_winograd_f4x4_3x3__avx2"
+  F32WinogradInputFunction input = nullptr;
+  F32WinogradOutputFunction output = nullptr;
+};
+
+// The transforms of one path for tile m (2 or 4).
+F32WinogradKernels f32_winograd_kernels__scalar(int m);
+F32WinogradKernels f32_winograd_kernels__avx2(int m);
+F32WinogradKernels f32_winograd_kernels(int m, Isa isa = active_isa());
+
+}  // namespace vigil::kernels

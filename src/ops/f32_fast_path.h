@@ -1,0 +1,60 @@
+// The frame of the float32 fast operators: an Operator with a planned path for the
+// float32 inputs it handles (plan() returns false otherwise) that keeps the reference
+// operator of the same node for everything else (other dtypes, unsupported layouts), and
+// the thread split of row-wise work. Each fast operator lives beside its reference code
+// (unary_ops.cc, binary_ops.cc, softmax.cc, ...).
+#pragma once
+
+#include <algorithm>
+#include <cstdint>
+#include <memory>
+#include <utility>
+
+#include "ops/operator.h"
+
+namespace vigil {
+
+// Below this many elements a tensor is computed on one thread: a parallel region costs
+// more than it saves.
+constexpr int64_t kParallelMinElements = 32 * 1024;
+
+class F32FastOperator : public Operator {
+ public:
+  explicit F32FastOperator(std::unique_ptr<Operator> reference) : reference_(std::move(reference)) {}
+
+  // The planned path when plan() accepts the inputs, the reference operator otherwise or
+  // when the caller asks for more outputs (optional ones such as MaxPool's Indices) than
+  // the fast path computes. Factories also check the node's output names, for sessions.
+  void run(const OpInputs& inputs, OpOutputs& outputs) override {
+    std::vector<TensorSpec> specs;
+    if (!plan(inputs, specs) || outputs.size() > specs.size()) return reference_->run(inputs, outputs);
+    for (size_t o = 0; o < specs.size() && o < outputs.size(); ++o) {
+      if (specs[o].dtype != DType::Undefined) outputs[o] = Tensor(specs[o].dtype, specs[o].shape);
+    }
+    execute(inputs, outputs);
+  }
+
+ protected:
+  static bool is_f32(const OpInputs& inputs, size_t index) {
+    return has_input(inputs, index) && inputs[index]->dtype() == DType::Float32;
+  }
+
+ private:
+  std::unique_ptr<Operator> reference_;
+};
+
+// Calls body(begin, end) over [0, count) items of `work_per_item` elements each: in one
+// call when the whole is small or threads == 1, else in `threads` contiguous parts on
+// OpenMP threads (kernels inside run single-threaded).
+template <class Body>
+void parallel_ranges(int64_t count, int64_t work_per_item, int threads, const Body& body) {
+  const int64_t parts = std::min<int64_t>(threads, count);
+  if (parts <= 1 || count * work_per_item < kParallelMinElements) {
+    body(int64_t{0}, count);
+    return;
+  }
+#pragma omp parallel for num_threads(static_cast<int>(parts)) schedule(static)
+  for (int64_t p = 0; p < parts; ++p) body(count * p / parts, count * (p + 1) / parts);
+}
+
+}  // namespace vigil
