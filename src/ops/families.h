@@ -28,6 +28,5 @@ void register_recurrent_operators(OpRegistry& registry);    // recurrent_ops.cc:
 void register_signal_operators(OpRegistry& registry);       // signal_ops.cc: DFT, STFT, windows, MelWeightMatrix
 void register_linalg_operators(OpRegistry& registry);       // linalg_ops.cc: Det
 void register_text_operators(OpRegistry& registry);         // text_ops.cc: TfIdfVectorizer
-void register_fused_operators(OpRegistry& registry);        // fused_ops.cc: vigil.Gelu (written by the passes)
 
 }  // namespace vigil

@@ -30,7 +30,6 @@ const OpRegistry& OpRegistry::instance() {
     register_signal_operators(r);
     register_linalg_operators(r);
     register_text_operators(r);
-    register_fused_operators(r);
     return r;
   }();
   return registry;
