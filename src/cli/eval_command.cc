@@ -17,12 +17,13 @@ struct EvalOptions {
   ClassifierEvalOptions eval;
   int threads = 1;
   std::string json;
+  bool no_optimize = false;
 };
 
 void evaluate(const EvalOptions& options) {
   auto model = load_model(options.model);
   const IdxDataset dataset = read_idx_dataset(options.dataset);
-  Session session(model, SessionOptions{options.threads});
+  Session session(model, SessionOptions{options.threads, !options.no_optimize});
   const ClassifierEvalResult result = evaluate_classifier(session, dataset, options.eval);
   std::printf("%s on %s: top-1 accuracy %.2f%% (%lld of %lld images), %.0f images/s (batch %lld, %d thread%s)\n",
               options.model.c_str(), options.dataset.c_str(), 100 * result.accuracy(),
@@ -55,6 +56,7 @@ void add_eval_command(CLI::App& app) {
       ->default_val(100)
       ->check(CLI::Range(1, 100000));
   command->add_option("--threads", options->threads, "threads to use")->default_val(1)->check(CLI::Range(1, 256));
+  command->add_flag("--no-optimize", options->no_optimize, "run the graph as written, without the optimisation passes");
   command->add_option("--json", options->json, "write the results as JSON to this file");
   command->callback([options] { evaluate(*options); });
 }

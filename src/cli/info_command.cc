@@ -1,6 +1,8 @@
 // `vigil info`: what a model is. Inputs and outputs, the operator histogram, the
 // parameter count, and per layer the MACs and bytes (measured by running the model once
-// on random inputs with symbolic dimensions set to 1, so every shape is exact).
+// on random inputs with symbolic dimensions set to 1, so every shape is exact). Layers are
+// those of the optimised graph unless --no-optimize; --optimized also prints what the
+// optimisation passes did and the algorithm each operator runs.
 #include <cstdio>
 #include <iostream>
 
@@ -10,6 +12,7 @@
 #include "core/log.h"
 #include "graph/layer_cost.h"
 #include "onnx/model_import.h"
+#include "runtime/graph_optimizer.h"
 #include "runtime/session.h"
 
 namespace vigil::cli {
@@ -19,12 +22,18 @@ namespace {
 struct InfoOptions {
   std::string model;
   std::string json;
+  bool no_optimize = false;
+  bool optimized = false;
 };
 
 struct LayerRow {
-  std::string name, op_type, output_shape;
+  std::string name, op_type, output_shape, algorithm;
   LayerCost cost;
 };
+
+std::string qualified_op_type(const Node& node) {
+  return node.domain.empty() ? node.op_type : node.domain + "." + node.op_type;
+}
 
 std::vector<TensorShapeAndType> shapes_of(const std::vector<const Tensor*>& tensors) {
   std::vector<TensorShapeAndType> shapes;
@@ -33,16 +42,18 @@ std::vector<TensorShapeAndType> shapes_of(const std::vector<const Tensor*>& tens
 }
 
 // Runs the model once and records each layer's cost; empty with a warning if it cannot run.
-std::vector<LayerRow> measure_layers(const std::shared_ptr<Model>& model) {
+std::vector<LayerRow> measure_layers(const std::shared_ptr<const Model>& model) {
   std::vector<LayerRow> rows;
   try {
-    Session session(model);
+    Session session(model, SessionOptions{1, false});  // the caller chose the graph, optimised or not
+    std::map<const Node*, std::string> algorithms;
+    for (const Session::StepSummary& step : session.step_summaries()) algorithms[step.node] = step.algorithm;
     session.set_node_observer([&](const Node& node, const OpInputs& inputs, const OpOutputs& outputs) {
       std::vector<const Tensor*> output_pointers;
       for (const Tensor& t : outputs) output_pointers.push_back(t.empty() ? nullptr : &t);
-      LayerRow row{node.name.empty() ? node.outputs[0] : node.name, node.op_type,
+      LayerRow row{node.name.empty() ? node.outputs[0] : node.name, qualified_op_type(node),
                    outputs.empty() || outputs[0].empty() ? "" : shape_to_string(outputs[0].shape()),
-                   layer_cost(node, shapes_of(inputs), shapes_of(output_pointers))};
+                   algorithms[&node], layer_cost(node, shapes_of(inputs), shapes_of(output_pointers))};
       rows.push_back(row);
     });
     std::map<std::string, Tensor> feeds;
@@ -89,21 +100,36 @@ void info(const InfoOptions& options) {
   report["parameter_bytes"] = parameter_bytes;
   report["operators"] = histogram;
 
-  const std::vector<LayerRow> rows = measure_layers(model);
+  std::shared_ptr<const Model> measured = model;
+  if (!options.no_optimize) {
+    OptimizationReport optimization;
+    measured = optimized_model(model, &optimization);
+    report["optimization"] = {{"nodes_before", optimization.nodes_before}, {"nodes_after", optimization.nodes_after}};
+    for (const auto& pass : optimization.passes) report["optimization"]["passes"][pass.pass] = pass.rewrites;
+    if (options.optimized) {
+      std::cout << "\n  optimised graph: " << optimization.nodes_before << " -> " << optimization.nodes_after
+                << " nodes\n  passes:";
+      for (const auto& pass : optimization.passes) std::cout << " " << pass.pass << "=" << pass.rewrites;
+      std::cout << "\n";
+    }
+  }
+
+  const std::vector<LayerRow> rows = measure_layers(measured);
   if (!rows.empty()) {
     int64_t total_macs = 0;
-    std::printf("\n  %-32s %-20s %-22s %14s %14s %14s\n", "layer", "op", "output", "MACs", "bytes read",
-                "bytes written");
+    std::printf("\n  %-32s %-20s %-22s %14s %14s %14s%s\n", "layer", "op", "output", "MACs", "bytes read",
+                "bytes written", options.optimized ? "  algorithm" : "");
     for (const LayerRow& row : rows) {
       // Long names (paths of nested modules) keep their informative end.
       const std::string name = row.name.size() > 32 ? ".." + row.name.substr(row.name.size() - 30) : row.name;
-      std::printf("  %-32s %-20.20s %-22.22s %14lld %14lld %14lld\n", name.c_str(), row.op_type.c_str(),
+      std::printf("  %-32s %-20.20s %-22.22s %14lld %14lld %14lld", name.c_str(), row.op_type.c_str(),
                   row.output_shape.c_str(), static_cast<long long>(row.cost.macs),
                   static_cast<long long>(row.cost.bytes_read), static_cast<long long>(row.cost.bytes_written));
+      std::printf("%s%s\n", options.optimized ? "  " : "", options.optimized ? row.algorithm.c_str() : "");
       total_macs += row.cost.macs;
       report["layers"].push_back({{"name", row.name}, {"op_type", row.op_type}, {"output_shape", row.output_shape},
-                                  {"macs", row.cost.macs}, {"bytes_read", row.cost.bytes_read},
-                                  {"bytes_written", row.cost.bytes_written}});
+                                  {"algorithm", row.algorithm}, {"macs", row.cost.macs},
+                                  {"bytes_read", row.cost.bytes_read}, {"bytes_written", row.cost.bytes_written}});
     }
     std::printf("  total: %lld MACs (symbolic dimensions set to 1)\n", static_cast<long long>(total_macs));
     report["total_macs"] = total_macs;
@@ -120,6 +146,12 @@ void add_info_command(CLI::App& app) {
       "info", "Describe a model: inputs, outputs, operators, parameters, and per layer the MACs and bytes");
   command->add_option("model", options->model, "ONNX model file")->required();
   command->add_option("--json", options->json, "write the description as JSON to this file");
+  CLI::Option* no_optimize = command->add_flag(
+      "--no-optimize", options->no_optimize, "measure the graph as written, without the optimisation passes");
+  command->add_flag("--optimized", options->optimized,
+                    "show what the optimisation passes did: node counts, rewrites per pass, and per layer the "
+                    "algorithm its operator runs")
+      ->excludes(no_optimize);
   command->callback([options] { info(*options); });
 }
 

@@ -23,6 +23,7 @@ struct RunOptions {
   std::string output_dir;
   int threads = 1;
   std::string json;
+  bool no_optimize = false;
 };
 
 // Output names may hold characters that are not safe in file names.
@@ -51,7 +52,7 @@ void run(const RunOptions& options) {
                 ": cannot create the folder");
   }
 
-  Session session(model, SessionOptions{options.threads});
+  Session session(model, SessionOptions{options.threads, !options.no_optimize});
   const auto start = std::chrono::steady_clock::now();
   const std::vector<Tensor> outputs = session.run(feeds);
   const double elapsed_ms = std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - start).count();
@@ -93,6 +94,7 @@ void add_run_command(CLI::App& app) {
   command->add_option("--seed", options->seed, "seed for --random-inputs")->default_val(0);
   command->add_option("--output", options->output_dir, "write each output to DIR/<output name>.npy");
   command->add_option("--threads", options->threads, "threads to use")->default_val(1)->check(CLI::Range(1, 256));
+  command->add_flag("--no-optimize", options->no_optimize, "run the graph as written, without the optimisation passes");
   command->add_option("--json", options->json, "write the summary as JSON to this file");
   command->callback([options] { run(*options); });
 }

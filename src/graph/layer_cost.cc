@@ -22,14 +22,18 @@ LayerCost layer_cost(const Node& node, const std::vector<TensorShapeAndType>& in
   const Shape& a = inputs[0].shape;
   const Shape& w = inputs[1].shape;
   const int64_t out_count = shape_numel(outputs[0].shape);
-  const bool default_domain = node.domain.empty();
-  if (default_domain && node.op_type == "Conv" && w.size() >= 3) {
+  // The optimisation passes' vigil.FusedConv, FusedMatMul and FusedGemm cost what the
+  // product they wrap costs.
+  const bool fused = node.domain == "vigil" && node.op_type.rfind("Fused", 0) == 0;
+  const bool default_domain = node.domain.empty() || fused;
+  const std::string op_type = fused ? node.op_type.substr(5) : node.op_type;
+  if (default_domain && op_type == "Conv" && w.size() >= 3) {
     cost.macs = out_count * w[1] * kernel_volume(w);
-  } else if (default_domain && node.op_type == "ConvTranspose" && w.size() >= 3) {
+  } else if (default_domain && op_type == "ConvTranspose" && w.size() >= 3) {
     cost.macs = shape_numel(a) * w[1] * kernel_volume(w);
-  } else if (default_domain && node.op_type == "MatMul" && !a.empty()) {
+  } else if (default_domain && op_type == "MatMul" && !a.empty()) {
     cost.macs = out_count * a.back();
-  } else if (default_domain && node.op_type == "Gemm" && a.size() == 2) {
+  } else if (default_domain && op_type == "Gemm" && a.size() == 2) {
     cost.macs = out_count * (node.attributes.get_int("transA", 0) ? a[0] : a[1]);
   }
   return cost;

@@ -4,6 +4,7 @@
 //   Conv:           MACs = |output| * (C / group) * prod(kernel)
 //   ConvTranspose:  MACs = |input| * (M / group) * prod(kernel)
 //   MatMul, Gemm:   MACs = |output| * K (the reduced dimension)
+//   vigil.FusedConv, FusedMatMul, FusedGemm: as Conv, MatMul, Gemm
 //   Einsum, other:  0 MACs (only data movement or elementwise work)
 //   bytes read = sum of input sizes; bytes written = sum of output sizes.
 #pragma once

@@ -7,13 +7,15 @@
 #include "core/error.h"
 #include "core/log.h"
 #include "ops/registry.h"
+#include "runtime/graph_optimizer.h"
 #include "runtime/session_internal.h"
 #include "runtime/value_operator.h"
 
 namespace vigil {
 
 Session::Session(std::shared_ptr<const Model> model, SessionOptions options)
-    : owned_model_(std::move(model)), model_(owned_model_.get()), graph_(&model_->graph), options_(options) {
+    : owned_model_(options.optimize ? optimized_model(std::move(model)) : std::move(model)),
+      model_(owned_model_.get()), graph_(&model_->graph), options_(options) {
   compile({});
 }
 

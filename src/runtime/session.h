@@ -26,6 +26,9 @@ namespace vigil {
 
 struct SessionOptions {
   int threads = 1;
+  // Run the graph optimisation passes (runtime/graph_optimizer.h) on a copy of the main
+  // graph before compiling it; subgraph sessions never optimise.
+  bool optimize = true;
 };
 
 // Called after each node runs, with its inputs and outputs: the hook that `vigil info`

@@ -1,0 +1,18 @@
+// The graph passes, one per file under graph/passes/. Each rewrites `graph` in place and
+// returns how many rewrites it made; runtime/graph_optimizer.cc runs them in order
+// (docs/optimizations.md describes each pattern and when it applies).
+#pragma once
+
+#include "graph/graph.h"
+
+namespace vigil::passes {
+
+int remove_identity(Graph& graph);        // remove_identity.cc: Identity, inference-mode Dropout
+int fold_batch_norm(Graph& graph);        // fold_batch_norm.cc: BatchNormalization into Conv / Gemm
+int fuse_layer_norm(Graph& graph);        // fuse_layer_norm.cc: decomposed LayerNormalization
+int fuse_gelu(Graph& graph);              // fuse_gelu.cc: x * 0.5 * (1 + erf(x / sqrt 2)) -> vigil.Gelu
+int fuse_conv_activation(Graph& graph);   // fuse_conv_activation.cc: Conv [+ Add] [+ activation] -> vigil.FusedConv
+int fuse_matmul(Graph& graph);            // fuse_matmul.cc: MatMul scale, bias, residual, activation -> vigil.FusedMatMul
+int fuse_gemm_activation(Graph& graph);   // fuse_matmul.cc: Gemm + activation -> vigil.FusedGemm
+
+}  // namespace vigil::passes

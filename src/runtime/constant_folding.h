@@ -1,0 +1,17 @@
+// Constant folding, the first of the graph optimisation passes (runtime/graph_optimizer.cc
+// runs it after Identity removal): it lives in runtime/ because it runs operators.
+#pragma once
+
+#include "graph/graph.h"
+
+namespace vigil {
+
+// Every node whose inputs are all constants (initializers a feed cannot override) runs
+// once through its registered operator and becomes initializers; so does Shape of a value
+// whose shape the graph's value_infos fix. Not folded: graph outputs, nodes holding
+// subgraphs, value operators, random generators, nodes that fail (the session reports
+// the failure when it runs them), and results larger than max(1 MiB, their inputs' bytes).
+// Returns the number of nodes folded.
+int fold_constants(Graph& graph, const Model& model);
+
+}  // namespace vigil
