@@ -9,6 +9,7 @@
 #include "kernels/f32_dwconv.h"
 #include "kernels/unary.h"
 #include "ops/conv_internal.h"
+#include "ops/f32_fast_path.h"
 
 namespace vigil {
 
@@ -33,8 +34,7 @@ class DepthwiseConv final : public ConvAlgorithm {
     const kernels::Activation kind = e.activation.kind;
     const bool clamp = kind == kernels::Activation::Relu || kind == kernels::Activation::Clip;
     const bool after = !clamp && kind != kernels::Activation::None;
-#pragma omp parallel for num_threads(threads) schedule(static) if (threads > 1 && planes > 1)
-    for (int64_t plane = 0; plane < planes; ++plane) {
+    auto convolve_plane = [&](int64_t plane) {
       const int64_t c = plane % s.channels;
       kernels::F32DwConvEpilogue pe;
       pe.bias = e.bias ? e.bias[c] : 0.0f;
@@ -47,7 +47,12 @@ class DepthwiseConv final : public ConvAlgorithm {
       float* out = y + plane * s.out_plane();
       kernel_.run(g, x + plane * s.in_plane(), weights_.data() + c * taps, pe, out);
       if (after) kernels::f32_activation(e.activation, s.out_plane(), out, out);
-    }
+    };
+    // Planes over threads; one thread never enters OpenMP (libgomp allocates a team for
+    // every parallel region, even a serial one).
+    parallel_ranges(planes, s.out_plane() * taps, threads, [&](int64_t begin, int64_t end) {
+      for (int64_t plane = begin; plane < end; ++plane) convolve_plane(plane);
+    });
   }
 
  private:

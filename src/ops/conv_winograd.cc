@@ -8,9 +8,7 @@
 #include <algorithm>
 #include <limits>
 
-#if defined(_OPENMP)
 #include <omp.h>
-#endif
 
 #include "kernels/f32_gemm.h"
 #include "kernels/f32_winograd.h"
@@ -81,13 +79,7 @@ class WinogradConv final : public ConvAlgorithm {
     const int64_t block = plan.block, tiles = tiles_h(s) * tiles_w(s);
     const int64_t blocks = (tiles + block - 1) / block, units = s.batch * blocks;
     const int64_t vm = products_floats(s, block), d = alpha_ * alpha_ * block;
-#pragma omp parallel num_threads(threads) if (threads > 1 && (plan.shared || units > 1))
-    {
-      int thread = 0, team = 1;
-#if defined(_OPENMP)
-      thread = omp_get_thread_num();
-      team = omp_get_num_threads();
-#endif
+    auto work = [&](int thread, int team) {
       auto unit_run = [&](int64_t unit, float* buffers, float* tile_buffer, int part, int parts) {
         const int64_t n = unit / blocks, t0 = (unit % blocks) * block;
         run_block(s, x + n * s.channels * s.in_plane(), e, n, t0, std::min(block, tiles - t0),
@@ -100,6 +92,13 @@ class WinogradConv final : public ConvAlgorithm {
 #pragma omp for schedule(static)
         for (int64_t unit = 0; unit < units; ++unit) unit_run(unit, mine, mine + vm, 0, 1);
       }
+    };
+    // Not even a one-thread parallel region: libgomp allocates a team for each.
+    if (threads > 1 && (plan.shared || units > 1)) {
+#pragma omp parallel num_threads(threads)
+      work(omp_get_thread_num(), omp_get_num_threads());
+    } else {
+      work(0, 1);
     }
   }
 

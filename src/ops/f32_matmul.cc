@@ -110,8 +110,7 @@ class F32MatMul final : public F32ProductBase {
     const int64_t batches = static_cast<int64_t>(plan_.a_offsets.size());
     // Many products: one per thread; few: each product spreads over the threads.
     const bool across_batches = batches >= threads_ && threads_ > 1;
-#pragma omp parallel for num_threads(threads_) schedule(static) if (across_batches)
-    for (int64_t i = 0; i < batches; ++i) {
+    auto product = [&](int64_t i) {
       kernels::Epilogue e = epilogue;
       if (residual) {
         e.residual = residual + i * m * n;
@@ -123,6 +122,13 @@ class F32MatMul final : public F32ProductBase {
       b_operand.matrix = {b + plan_.b_offsets[i] * k * n, n};
       if (packed && plan_.b_offsets[i] == 0) b_operand.packed = packed;
       kernels::f32_gemm(m, n, k, a_operand, b_operand, y + i * m * n, n, e, across_batches ? 1 : threads_);
+    };
+    // Only a real team enters OpenMP: libgomp allocates one for every parallel region.
+    if (across_batches) {
+#pragma omp parallel for num_threads(threads_) schedule(static)
+      for (int64_t i = 0; i < batches; ++i) product(i);
+    } else {
+      for (int64_t i = 0; i < batches; ++i) product(i);
     }
   }
 

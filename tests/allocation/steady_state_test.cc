@@ -26,11 +26,12 @@ void expect_steady_state_allocates_nothing(int threads, int64_t batch) {
   Session session(model, {threads});
   const Tensor first = random_images(batch, 1), second = random_images(batch, 2);
   std::vector<Tensor> outputs;
-  session.run_into({&first}, outputs);  // plans
-  session.run_into({&second}, outputs);  // grows per-thread scratch to its final size
+  const std::vector<const Tensor*> first_inputs{&first}, inputs{&second};
+  session.run_into(first_inputs, outputs);  // plans
+  session.run_into(inputs, outputs);         // grows per-thread scratch to its final size
   const Tensor expected = outputs[0].clone();
   testing::start_counting_allocations();
-  for (int run = 0; run < 3; ++run) session.run_into({&second}, outputs);
+  for (int run = 0; run < 3; ++run) session.run_into(inputs, outputs);
   const long allocations = testing::stop_counting_allocations();
   EXPECT_EQ(allocations, 0) << threads << " threads, batch " << batch;
   const Session::PlanSummary plan = session.plan_summary();
