@@ -42,10 +42,9 @@ inline __m256 finish(const F32TileEpilogue& e, __m256 v, int row, int half, __m2
   return v;
 }
 
-void run(int64_t kc, const float* a, const float* b, float* c, int64_t ldc, int rows, int cols,
-         const F32TileEpilogue& epilogue) {
-  // Named accumulators: GCC keeps an array of vectors in memory, and the loop would then
-  // store all twelve each k step.
+// The products of a full tile into `tile`. Named accumulators: GCC keeps an array of
+// vectors in memory, and the loop would then store all twelve each k step.
+void multiply_full(int64_t kc, const float* a, const float* b, float (*tile)[kColumns]) {
   __m256 c00 = _mm256_setzero_ps(), c01 = c00, c10 = c00, c11 = c00, c20 = c00, c21 = c00, c30 = c00,
          c31 = c00, c40 = c00, c41 = c00, c50 = c00, c51 = c00;
   for (int64_t p = 0; p < kc; ++p) {
@@ -71,11 +70,39 @@ void run(int64_t kc, const float* a, const float* b, float* c, int64_t ldc, int 
     a += kRows;
     b += kColumns;
   }
-  alignas(32) float tile[kRows][kColumns];
   const __m256 rows_of_tile[kRows][2] = {{c00, c01}, {c10, c11}, {c20, c21}, {c30, c31}, {c40, c41}, {c50, c51}};
   for (int r = 0; r < kRows; ++r) {
     _mm256_store_ps(tile[r], rows_of_tile[r][0]);
     _mm256_store_ps(tile[r] + 8, rows_of_tile[r][1]);
+  }
+}
+
+// The left half only, for an edge tile of at most 8 columns (a 7x7 feature map has 49
+// columns: three full panels and one of a single column): half the multiplies.
+void multiply_left_half(int64_t kc, const float* a, const float* b, float (*tile)[kColumns]) {
+  __m256 c0 = _mm256_setzero_ps(), c1 = c0, c2 = c0, c3 = c0, c4 = c0, c5 = c0;
+  for (int64_t p = 0; p < kc; ++p) {
+    const __m256 b0 = _mm256_load_ps(b);
+    c0 = _mm256_fmadd_ps(_mm256_broadcast_ss(a), b0, c0);
+    c1 = _mm256_fmadd_ps(_mm256_broadcast_ss(a + 1), b0, c1);
+    c2 = _mm256_fmadd_ps(_mm256_broadcast_ss(a + 2), b0, c2);
+    c3 = _mm256_fmadd_ps(_mm256_broadcast_ss(a + 3), b0, c3);
+    c4 = _mm256_fmadd_ps(_mm256_broadcast_ss(a + 4), b0, c4);
+    c5 = _mm256_fmadd_ps(_mm256_broadcast_ss(a + 5), b0, c5);
+    a += kRows;
+    b += kColumns;
+  }
+  const __m256 rows_of_tile[kRows] = {c0, c1, c2, c3, c4, c5};
+  for (int r = 0; r < kRows; ++r) _mm256_store_ps(tile[r], rows_of_tile[r]);
+}
+
+void run(int64_t kc, const float* a, const float* b, float* c, int64_t ldc, int rows, int cols,
+         const F32TileEpilogue& epilogue) {
+  alignas(32) float tile[kRows][kColumns];
+  if (cols <= 8) {
+    multiply_left_half(kc, a, b, tile);
+  } else {
+    multiply_full(kc, a, b, tile);
   }
   const __m256i masks[2] = {column_mask(cols), column_mask(cols - 8)};
   for (int r = 0; r < rows; ++r) {
