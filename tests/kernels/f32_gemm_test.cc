@@ -10,17 +10,12 @@
 
 #include "kernels/f32_gemm.h"
 #include "kernels/ref/gemm_ref.h"
+#include "random_data.h"
 
 namespace vigil::kernels {
 namespace {
 
-std::vector<float> random_values(size_t count, uint32_t seed) {
-  std::mt19937 engine(seed);
-  std::uniform_real_distribution<float> uniform(-1.0f, 1.0f);
-  std::vector<float> values(count);
-  for (float& v : values) v = uniform(engine);
-  return values;
-}
+using testing::random_values;
 
 struct Case {
   int64_t m, n, k;
@@ -85,7 +80,7 @@ std::vector<Isa> available_paths() {
   return paths;
 }
 
-class F32GemmOnPath : public testing::TestWithParam<Isa> {
+class F32GemmOnPath : public ::testing::TestWithParam<Isa> {
  protected:
   void TearDown() override { set_active_isa(detected_isa()); }
 };
@@ -170,8 +165,8 @@ TEST_P(F32GemmOnPath, PackerSuppliesB) {
   for (size_t i = 0; i < got.size(); ++i) ASSERT_NEAR(got[i], expected[i], 1e-4) << i;
 }
 
-INSTANTIATE_TEST_SUITE_P(Paths, F32GemmOnPath, testing::ValuesIn(available_paths()),
-                         [](const testing::TestParamInfo<Isa>& info) { return std::string(isa_name(info.param)); });
+INSTANTIATE_TEST_SUITE_P(Paths, F32GemmOnPath, ::testing::ValuesIn(available_paths()),
+                         [](const ::testing::TestParamInfo<Isa>& info) { return std::string(isa_name(info.param)); });
 
 TEST(F32GemmKernels, NamesFollowTheGrammar) {
   EXPECT_STREQ(f32_gemm_kernel_name(Isa::Scalar), "f32_gemm_4x16__scalar");

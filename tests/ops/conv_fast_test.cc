@@ -13,6 +13,7 @@
 #include "core/cpu_features.h"
 #include "ops/conv_internal.h"
 #include "ops/op_test_util.h"
+#include "random_data.h"
 
 namespace vigil::testing {
 namespace {
@@ -22,14 +23,6 @@ struct ConvCase {
   std::vector<int64_t> pads;  // top, left, bottom, right
   const char* algorithm;      // expected prefix of algorithm()
 };
-
-std::vector<float> random_values(size_t count, unsigned seed) {
-  std::mt19937 rng(seed);
-  std::uniform_real_distribution<float> dist(-1.0f, 1.0f);
-  std::vector<float> v(count);
-  for (float& x : v) x = dist(rng);
-  return v;
-}
 
 // Y = act(conv(X, W) + B + Z) in double, straight from the definition.
 std::vector<double> naive_conv(const ConvCase& c, const std::vector<float>& x, const std::vector<float>& w,

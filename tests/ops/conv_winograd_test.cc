@@ -14,17 +14,12 @@
 #include "core/cpu_features.h"
 #include "kernels/aligned_buffer.h"
 #include "ops/conv_internal.h"
+#include "random_data.h"
 
 namespace vigil {
 namespace {
 
-std::vector<float> random_values(size_t count, unsigned seed) {
-  std::mt19937 rng(seed);
-  std::uniform_real_distribution<float> dist(-1.0f, 1.0f);
-  std::vector<float> v(count);
-  for (float& x : v) x = dist(rng);
-  return v;
-}
+using testing::random_values;
 
 // Max error of Winograd F(m) relative to the largest output, for one layer shape.
 double relative_error(int m, Conv2dShape s, bool bias, bool residual, int threads) {

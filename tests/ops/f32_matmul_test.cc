@@ -9,17 +9,10 @@
 
 #include "kernels/epilogue.h"
 #include "ops/op_test_util.h"
+#include "random_data.h"
 
 namespace vigil::testing {
 namespace {
-
-Tensor random_tensor(Shape shape, uint32_t seed) {
-  Tensor t(DType::Float32, std::move(shape));
-  std::mt19937 engine(seed);
-  std::uniform_real_distribution<float> uniform(-1.0f, 1.0f);
-  for (int64_t i = 0; i < t.numel(); ++i) t.data<float>()[i] = uniform(engine);
-  return t;
-}
 
 Tensor to_double(const Tensor& t) {
   if (t.empty()) return t;

@@ -6,17 +6,12 @@
 #include <random>
 
 #include "runtime/session.h"
+#include "random_data.h"
 
 namespace vigil {
 namespace {
 
-Tensor random_tensor(Shape shape, uint32_t seed) {
-  Tensor t(DType::Float32, std::move(shape));
-  std::mt19937 engine(seed);
-  std::uniform_real_distribution<float> uniform(-1.0f, 1.0f);
-  for (int64_t i = 0; i < t.numel(); ++i) t.data<float>()[i] = uniform(engine);
-  return t;
-}
+using testing::random_tensor;
 
 Node node(std::string op, std::vector<std::string> inputs, std::vector<std::string> outputs) {
   Node n;
