@@ -222,11 +222,18 @@ const F32MicroKernel& f32_micro_kernel(Isa isa) {
 
 const char* f32_gemm_kernel_name(Isa isa) { return f32_micro_kernel(isa).name; }
 
+namespace {
+// Room for `lines` panel lines of `depth` (at least one of each), 64-byte aligned.
+std::shared_ptr<float[]> allocate_panels(int64_t lines, int64_t line_multiple, int64_t depth) {
+  const int64_t size = round_up(std::max<int64_t>(lines, 1), line_multiple) * std::max<int64_t>(depth, 1);
+  std::shared_ptr<float[]> data(static_cast<float*>(std::aligned_alloc(64, round_up(size * 4, 64))), std::free);
+  if (!data) throw std::bad_alloc();
+  return data;
+}
+}  // namespace
+
 F32PackedA::F32PackedA(int64_t m, int64_t k, F32Matrix a, Isa isa)
-    : rows_(m), depth_(k), panel_rows_(f32_micro_kernel(isa).mr), isa_(isa) {
-  const int64_t size = round_up(std::max<int64_t>(m, 1), panel_rows_) * std::max<int64_t>(k, 1);
-  data_ = std::shared_ptr<float[]>(static_cast<float*>(std::aligned_alloc(64, round_up(size * 4, 64))), std::free);
-  if (!data_) throw std::bad_alloc();
+    : rows_(m), depth_(k), panel_rows_(f32_micro_kernel(isa).mr), isa_(isa), data_(allocate_panels(m, panel_rows_, k)) {
   if (m > 0 && k > 0) pack_a_block(a, 0, m, 0, k, panel_rows_, data_.get());
 }
 
@@ -236,10 +243,11 @@ const float* F32PackedA::panel(int64_t row) const {
 }
 
 F32PackedB::F32PackedB(int64_t k, int64_t n, F32Matrix b, Isa isa)
-    : depth_(k), columns_(n), panel_columns_(f32_micro_kernel(isa).nr), isa_(isa) {
-  const int64_t size = round_up(std::max<int64_t>(n, 1), panel_columns_) * std::max<int64_t>(k, 1);
-  data_ = std::shared_ptr<float[]>(static_cast<float*>(std::aligned_alloc(64, round_up(size * 4, 64))), std::free);
-  if (!data_) throw std::bad_alloc();
+    : depth_(k),
+      columns_(n),
+      panel_columns_(f32_micro_kernel(isa).nr),
+      isa_(isa),
+      data_(allocate_panels(n, panel_columns_, k)) {
   if (k > 0 && n > 0) f32_pack_b_panels(b, 0, k, 0, n, panel_columns_, data_.get());
 }
 
