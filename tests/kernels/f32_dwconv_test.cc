@@ -1,8 +1,8 @@
 // The vector depthwise kernels against the scalar reference (kernels/f32_dwconv.h) on
 // every geometry they specialise: 3x3 and 5x5 at strides 1 and 2, widths below, at and
 // past the vector width (groups of 4, 2 and 1 vectors with partial tails), padding from
-// none to the kernel's reach on each side, with bias,
-// residual and clamp. The AVX-512 kernels are skipped where the CPU lacks them.
+// none to the kernel's reach on each side, with bias, residual and clamp. The AVX-512
+// kernels are skipped where the CPU lacks them.
 #include <gtest/gtest.h>
 
 #include <cmath>
