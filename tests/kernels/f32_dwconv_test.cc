@@ -1,7 +1,8 @@
 // The vector depthwise kernels against the scalar reference (kernels/f32_dwconv.h) on
 // every geometry they specialise: 3x3 and 5x5 at strides 1 and 2, widths below, at and
-// past the vector width, padding from none to the kernel's reach on each side, with bias,
-// residual and clamp. The AVX-512 kernels are skipped where the CPU lacks them.
+// past the vector width (groups of 4, 2 and 1 vectors with partial tails), padding from
+// none to the kernel's reach on each side, with bias, residual and clamp. The AVX-512
+// kernels are skipped where the CPU lacks them.
 #include <gtest/gtest.h>
 
 #include <cmath>
@@ -19,7 +20,7 @@ void compare(Isa isa, F32DwConvKernel (*select)(const F32DwConvGeometry&)) {
   int checked = 0;
   for (int64_t k : {3, 5})
     for (int64_t s : {1, 2})
-      for (int64_t w : {1, 7, 8, 9, 16, 17, 31, 40, 57})
+      for (int64_t w : {1, 7, 8, 9, 16, 17, 31, 40, 57, 71, 115})
         for (int64_t pad : {int64_t(0), k / 2, k - 1}) {
           F32DwConvGeometry g;
           g.in_h = w % 7 + 5;

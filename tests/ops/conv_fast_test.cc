@@ -22,6 +22,7 @@ struct ConvCase {
   int64_t batch, channels, out_channels, h, w, kernel, stride, dilation, group;
   std::vector<int64_t> pads;  // top, left, bottom, right
   const char* algorithm;      // expected prefix of algorithm()
+  bool declared = false;      // the model declares X's shape (some choices depend on it)
 };
 
 // Y = act(conv(X, W) + B + Z) in double, straight from the definition.
@@ -91,8 +92,12 @@ std::pair<Tensor, std::string> run_constant(const ConvCase& c, const Tensor& x, 
     p.floats = f.params;
     if (!f.params.empty()) node.attributes.set("activation_params", p);
   }
+  Model model;
+  ValueInfo declared{"x", DType::Float32, true, {}};
+  for (int64_t d : x.shape()) declared.dims.push_back(Dim{d, ""});
+  model.graph.inputs.push_back(declared);
   const OpFactory factory = OpRegistry::instance().find(node.domain, node.op_type);
-  const OpCreateInfo info{node, 17, nullptr,
+  const OpCreateInfo info{node, 17, c.declared ? &model : nullptr,
                           [&](const std::string& name) -> const Tensor* { return constant && name == "w" ? &w : nullptr; },
                           threads};
   const auto op = factory(info);
@@ -151,6 +156,17 @@ void check(const ConvCase& c, const Fused& f, bool constant = true) {
 TEST(ConvFast, PointwiseRunsAGemmOnTheInput) {
   check({1, 19, 23, 7, 9, 1, 1, 1, 1, {0, 0, 0, 0}, "gemm_1x1"}, {});
   check({2, 64, 40, 14, 14, 1, 1, 1, 1, {0, 0, 0, 0}, "gemm_1x1"}, {true, false, "", {}});
+}
+
+TEST(ConvFast, PointwiseOnSmallMapsRunsTheTransposedProduct) {
+  check({1, 40, 37, 7, 7, 1, 1, 1, 1, {0, 0, 0, 0}, "gemm_1x1_transposed", true}, {true, false, "", {}});
+  check({2, 17, 70, 5, 3, 1, 1, 1, 1, {0, 0, 0, 0}, "gemm_1x1_transposed", true}, {});
+  for (const Fused& f : {Fused{true, true, "Clip", {-0.5f, 0.75f}}, Fused{false, true, "Sigmoid", {}},
+                         Fused{true, false, "Relu", {}}})
+    check({2, 33, 48, 7, 7, 1, 1, 1, 1, {0, 0, 0, 0}, "gemm_1x1_transposed", true}, f);
+  // A larger map, or padding (transposes() refuses it): the direct product.
+  check({1, 8, 8, 9, 9, 1, 1, 1, 1, {0, 0, 0, 0}, "gemm_1x1", true}, {});
+  check({1, 8, 8, 6, 6, 1, 1, 1, 1, {1, 0, 0, 1}, "gemm_1x1", true}, {});
 }
 
 TEST(ConvFast, StridedPointwiseGathersPixels) {
