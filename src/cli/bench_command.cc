@@ -10,6 +10,7 @@
 #include <iostream>
 #include <memory>
 #include <optional>
+#include <thread>
 
 #include "cli/commands.h"
 #include "cli/json_output.h"
@@ -27,6 +28,10 @@ namespace {
 // Timed runs are taken in this many alternating blocks per engine (fewer if there are
 // fewer runs).
 constexpr int kBlocks = 5;
+// Before each block the machine settles, so that the other engine's idle threads (OpenMP's
+// and ONNX Runtime's both spin a while after their last work) have gone to sleep, and one
+// untimed run wakes this engine's threads.
+constexpr auto kSettle = std::chrono::milliseconds(100);
 
 struct BenchOptions {
   std::string model;
@@ -106,9 +111,15 @@ void bench(const BenchOptions& options) {
   const int block = (options.runs + kBlocks - 1) / kBlocks;
   for (int done = 0; done < options.runs; done += block) {
     const int count = std::min(block, options.runs - done);
+    if (peer) {
+      std::this_thread::sleep_for(kSettle);
+      time_vigil_runs(session, feeds, 1);
+    }
     const std::vector<double> times = time_vigil_runs(session, feeds, count);
     vigil_times.insert(vigil_times.end(), times.begin(), times.end());
     if (peer) {
+      std::this_thread::sleep_for(kSettle);
+      peer->time_runs(1);
       const std::vector<double> peer_block = peer->time_runs(count);
       peer_times.insert(peer_times.end(), peer_block.begin(), peer_block.end());
     }
