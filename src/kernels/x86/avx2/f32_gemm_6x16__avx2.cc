@@ -42,9 +42,11 @@ inline __m256 finish(const F32TileEpilogue& e, __m256 v, int row, int half, __m2
   return v;
 }
 
-// The products of a full tile into `tile`. Named accumulators: GCC keeps an array of
-// vectors in memory, and the loop would then store all twelve each k step.
-void multiply_full(int64_t kc, const float* a, const float* b, float (*tile)[kColumns]) {
+// The products of a full tile, handed row by row to `emit(row, left, right)` while they
+// are still in registers. Named accumulators: GCC keeps an array of vectors in memory, and
+// the loop would then store all twelve each k step.
+template <class Emit>
+inline void multiply_full(int64_t kc, const float* a, const float* b, const Emit& emit) {
   __m256 c00 = _mm256_setzero_ps(), c01 = c00, c10 = c00, c11 = c00, c20 = c00, c21 = c00, c30 = c00,
          c31 = c00, c40 = c00, c41 = c00, c50 = c00, c51 = c00;
   for (int64_t p = 0; p < kc; ++p) {
@@ -70,11 +72,12 @@ void multiply_full(int64_t kc, const float* a, const float* b, float (*tile)[kCo
     a += kRows;
     b += kColumns;
   }
-  const __m256 rows_of_tile[kRows][2] = {{c00, c01}, {c10, c11}, {c20, c21}, {c30, c31}, {c40, c41}, {c50, c51}};
-  for (int r = 0; r < kRows; ++r) {
-    _mm256_store_ps(tile[r], rows_of_tile[r][0]);
-    _mm256_store_ps(tile[r] + 8, rows_of_tile[r][1]);
-  }
+  emit(0, c00, c01);
+  emit(1, c10, c11);
+  emit(2, c20, c21);
+  emit(3, c30, c31);
+  emit(4, c40, c41);
+  emit(5, c50, c51);
 }
 
 // The left half only, for an edge tile of at most 8 columns (a 7x7 feature map has 49
@@ -98,25 +101,34 @@ void multiply_left_half(int64_t kc, const float* a, const float* b, float (*tile
 
 void run(int64_t kc, const float* a, const float* b, float* c, int64_t ldc, int rows, int cols,
          const F32TileEpilogue& epilogue) {
+  if (rows == kRows && cols == kColumns) {  // the common case: epilogue straight from registers
+    const __m256i unused = _mm256_setzero_si256();
+    multiply_full(kc, a, b, [&](int r, __m256 left, __m256 right) {
+      float* out = c + r * ldc;
+      _mm256_storeu_ps(out, finish<true>(epilogue, left, r, 0, unused, out));
+      _mm256_storeu_ps(out + 8, finish<true>(epilogue, right, r, 1, unused, out + 8));
+    });
+    return;
+  }
   alignas(32) float tile[kRows][kColumns];
   if (cols <= 8) {
     multiply_left_half(kc, a, b, tile);
   } else {
-    multiply_full(kc, a, b, tile);
+    multiply_full(kc, a, b, [&](int r, __m256 left, __m256 right) {
+      _mm256_store_ps(tile[r], left);
+      _mm256_store_ps(tile[r] + 8, right);
+    });
   }
   const __m256i masks[2] = {column_mask(cols), column_mask(cols - 8)};
   for (int r = 0; r < rows; ++r) {
     float* out = c + r * ldc;
-    if (cols == kColumns) {
-      for (int half = 0; half < 2; ++half) {
-        const __m256 v = finish<true>(epilogue, _mm256_load_ps(tile[r] + half * 8), r, half, masks[half], out + half * 8);
-        _mm256_storeu_ps(out + half * 8, v);
-      }
-      continue;
-    }
     for (int half = 0; half < 2 && half * 8 < cols; ++half) {
-      const __m256 v = finish<false>(epilogue, _mm256_load_ps(tile[r] + half * 8), r, half, masks[half], out + half * 8);
-      _mm256_maskstore_ps(out + half * 8, masks[half], v);
+      const __m256 v = load<true>(tile[r] + half * 8, masks[half]);
+      if (cols == kColumns) {
+        _mm256_storeu_ps(out + half * 8, finish<true>(epilogue, v, r, half, masks[half], out + half * 8));
+      } else {
+        _mm256_maskstore_ps(out + half * 8, masks[half], finish<false>(epilogue, v, r, half, masks[half], out + half * 8));
+      }
     }
   }
 }
