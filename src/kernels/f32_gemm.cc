@@ -23,6 +23,7 @@ namespace {
 constexpr int64_t kDepthBlock = 256;    // KC: a B panel (KC x NR) stays in L1
 constexpr int64_t kRowBlock = 144;      // MC: an A block (MC x KC) stays in L2
 constexpr int64_t kColumnBlock = 1024;  // NC: a B block (KC x NC) stays in L2/L3
+constexpr int64_t kInPlaceRows = 48;    // up to this many rows of C, an unpacked B is not packed
 
 int64_t round_up(int64_t value, int64_t multiple) { return (value + multiple - 1) / multiple * multiple; }
 
@@ -120,15 +121,33 @@ void gemm_rectangle(const Problem& p, int64_t m0, int64_t m1, int64_t n0, int64_
   const int mr = p.kernel->mr, nr = p.kernel->nr;
   const F32TileEpilogue base = tile_epilogue_template(*p.epilogue);
   const Epilogue& e = *p.epilogue;
+  // Packing B pays off when many rows of A reuse each panel; for a few rows it costs more
+  // than the products, and a plain B is read where it lies.
+  const bool b_in_place = !p.b->packed && !p.b->packer.pack && !p.b->matrix.transposed && m1 - m0 <= kInPlaceRows;
   for (int64_t jc = n0; jc < n1; jc += kColumnBlock) {
     const int64_t nc = std::min(kColumnBlock, n1 - jc);
     for (int64_t pc = 0; pc < p.k; pc += kDepthBlock) {
       const int64_t kc = std::min(kDepthBlock, p.k - pc);
       const float* b_block = nullptr;
       int64_t b_panel_stride = 0;  // floats from one NR panel to the next
+      int64_t b_row_stride = nr;   // floats from one row of a panel to the next
+      int64_t in_place_columns = 0;  // leading columns of the block read in place
+      const float* tail_panel = nullptr;  // the packed ragged panel after them
       if (p.b->packed) {
         b_block = p.b->packed->panel(jc) + pc * nr;
         b_panel_stride = p.k * nr;
+      } else if (b_in_place) {
+        // Whole panels straight from B; the ragged last one is packed (reading it in place
+        // would run past the end of B's last row).
+        in_place_columns = nc / nr * nr;
+        b_block = p.b->matrix.data + pc * p.b->matrix.ld + jc;
+        b_panel_stride = nr;
+        b_row_stride = p.b->matrix.ld;
+        if (in_place_columns < nc) {
+          float* packed = buffers.b.floats(static_cast<size_t>(nr * kc));
+          f32_pack_b_panels(p.b->matrix, pc, kc, jc + in_place_columns, nc - in_place_columns, nr, packed);
+          tail_panel = packed;
+        }
       } else {
         float* packed = buffers.b.floats(static_cast<size_t>(round_up(nc, nr) * kc));
         if (p.b->packer.pack) {
@@ -157,7 +176,9 @@ void gemm_rectangle(const Problem& p, int64_t m0, int64_t m1, int64_t n0, int64_
         }
         for (int64_t jr = 0; jr < nc; jr += nr) {
           const int cols = static_cast<int>(std::min<int64_t>(nr, nc - jr));
-          const float* b_panel = b_block + (jr / nr) * b_panel_stride;
+          const bool packed_tail = b_in_place && jr >= in_place_columns;
+          const float* b_panel = packed_tail ? tail_panel : b_block + (jr / nr) * b_panel_stride;
+          const int64_t b_stride = packed_tail ? nr : b_row_stride;
           for (int64_t ir = 0; ir < mc; ir += mr) {
             const int rows = static_cast<int>(std::min<int64_t>(mr, mc - ir));
             const int64_t i = ic + ir, j = jc + jr;
@@ -166,7 +187,7 @@ void gemm_rectangle(const Problem& p, int64_t m0, int64_t m1, int64_t n0, int64_
               if (e.bias) tile.bias = e.bias_per_column ? e.bias + j : e.bias + i;
               if (e.residual) tile.residual = e.residual + i * e.residual_ld + j;
             }
-            p.kernel->run(kc, a_block + (ir / mr) * a_panel_stride, b_panel, c, p.ldc, rows, cols, tile);
+            p.kernel->run(kc, a_block + (ir / mr) * a_panel_stride, b_panel, b_stride, c, p.ldc, rows, cols, tile);
             if (tile.last && activation_after_store(e.activation.kind)) {
               for (int r = 0; r < rows; ++r) f32_activation(e.activation, cols, c + r * p.ldc, c + r * p.ldc);
             }

@@ -1,7 +1,7 @@
 // The contract between the f32 GEMM driver (f32_gemm.cc: blocking, packing, threads) and
 // its micro-kernels, one per instruction-set path (kernels/ref, kernels/x86/avx2,
 // kernels/x86/avx512). A micro-kernel computes one MR x NR tile of C from an A panel
-// (kc x MR, interleaved) and a B panel (kc x NR) and applies the in-register part of the
+// (kc x MR, interleaved) and a B panel (kc x NR, packed or read in place) and applies the in-register part of the
 // epilogue on the last block of k. Activations that need more than a clamp (sigmoid, tanh,
 // GELU) are applied by the driver after the tile is stored, while it is still in cache.
 #pragma once
@@ -28,9 +28,12 @@ struct F32TileEpilogue {
   bool leaky = false;
 };
 
-// rows <= MR and cols <= NR for edge tiles; the panels are always full (zero-padded).
-using F32MicroKernelFunction = void (*)(int64_t kc, const float* a_panel, const float* b_panel, float* c,
-                                        int64_t ldc, int rows, int cols, const F32TileEpilogue& epilogue);
+// rows <= MR and cols <= NR for edge tiles; the panels are always full (zero-padded). Row p
+// of the B panel starts at b_panel + p * b_stride: NR in a packed panel, or the leading
+// dimension of B when the driver reads an unpacked B in place.
+using F32MicroKernelFunction = void (*)(int64_t kc, const float* a_panel, const float* b_panel, int64_t b_stride,
+                                        float* c, int64_t ldc, int rows, int cols,
+                                        const F32TileEpilogue& epilogue);
 
 struct F32MicroKernel {
   const char* name;

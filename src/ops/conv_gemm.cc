@@ -62,7 +62,11 @@ class GemmConv final : public ConvAlgorithm {
                                         s.kernel_h,   s.kernel_w,   s.stride_h,   s.stride_w,     s.dilation_h,
                                         s.dilation_w, s.pad_top,    s.pad_left};
         kernels::F32GemmB b;
-        b.packer = kernels::f32_conv_patch_packer(patches);
+        if (plain_matrix(s)) {
+          b.matrix = kernels::F32Matrix{image, pixels};  // the GEMM packs it or reads it in place
+        } else {
+          b.packer = kernels::f32_conv_patch_packer(patches);
+        }
         kernels::Epilogue epilogue;
         epilogue.bias = e.bias ? e.bias + g * rows : nullptr;
         epilogue.residual = e.residual ? e.residual + out_offset : nullptr;
@@ -76,6 +80,11 @@ class GemmConv final : public ConvAlgorithm {
   }
 
  private:
+  // A 1x1 layer at unit stride without padding reads a (channels x pixels) matrix.
+  bool plain_matrix(const Conv2dShape& s) const {
+    return pointwise_ && s.stride_h == 1 && s.stride_w == 1 && s.pad_top == 0 && s.pad_left == 0 &&
+           s.out_h == s.in_h && s.out_w == s.in_w;
+  }
   // The planned map is the small one the transposed weights were made for (any pixel count
   // up to the limit is fine; padding or a larger map takes the direct product).
   bool transposes(const Conv2dShape& s) const {

@@ -9,13 +9,13 @@ namespace {
 
 constexpr int kRows = 4, kColumns = 16;
 
-void run(int64_t kc, const float* a, const float* b, float* c, int64_t ldc, int rows, int cols,
+void run(int64_t kc, const float* a, const float* b, int64_t b_stride, float* c, int64_t ldc, int rows, int cols,
          const F32TileEpilogue& epilogue) {
   float acc[kRows][kColumns] = {};
   for (int64_t p = 0; p < kc; ++p) {
     for (int r = 0; r < kRows; ++r) {
       const float factor = a[p * kRows + r];
-      for (int j = 0; j < kColumns; ++j) acc[r][j] += factor * b[p * kColumns + j];
+      for (int j = 0; j < kColumns; ++j) acc[r][j] += factor * b[p * b_stride + j];
     }
   }
   for (int r = 0; r < rows; ++r) {

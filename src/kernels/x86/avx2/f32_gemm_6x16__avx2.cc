@@ -46,11 +46,11 @@ inline __m256 finish(const F32TileEpilogue& e, __m256 v, int row, int half, __m2
 // are still in registers. Named accumulators: GCC keeps an array of vectors in memory, and
 // the loop would then store all twelve each k step.
 template <class Emit>
-inline void multiply_full(int64_t kc, const float* a, const float* b, const Emit& emit) {
+inline void multiply_full(int64_t kc, const float* a, const float* b, int64_t b_stride, const Emit& emit) {
   __m256 c00 = _mm256_setzero_ps(), c01 = c00, c10 = c00, c11 = c00, c20 = c00, c21 = c00, c30 = c00,
          c31 = c00, c40 = c00, c41 = c00, c50 = c00, c51 = c00;
   for (int64_t p = 0; p < kc; ++p) {
-    const __m256 b0 = _mm256_load_ps(b), b1 = _mm256_load_ps(b + 8);
+    const __m256 b0 = _mm256_loadu_ps(b), b1 = _mm256_loadu_ps(b + 8);
     __m256 factor = _mm256_broadcast_ss(a);
     c00 = _mm256_fmadd_ps(factor, b0, c00);
     c01 = _mm256_fmadd_ps(factor, b1, c01);
@@ -70,7 +70,7 @@ inline void multiply_full(int64_t kc, const float* a, const float* b, const Emit
     c50 = _mm256_fmadd_ps(factor, b0, c50);
     c51 = _mm256_fmadd_ps(factor, b1, c51);
     a += kRows;
-    b += kColumns;
+    b += b_stride;
   }
   emit(0, c00, c01);
   emit(1, c10, c11);
@@ -82,10 +82,10 @@ inline void multiply_full(int64_t kc, const float* a, const float* b, const Emit
 
 // The left half only, for an edge tile of at most 8 columns (a 7x7 feature map has 49
 // columns: three full panels and one of a single column): half the multiplies.
-void multiply_left_half(int64_t kc, const float* a, const float* b, float (*tile)[kColumns]) {
+void multiply_left_half(int64_t kc, const float* a, const float* b, int64_t b_stride, float (*tile)[kColumns]) {
   __m256 c0 = _mm256_setzero_ps(), c1 = c0, c2 = c0, c3 = c0, c4 = c0, c5 = c0;
   for (int64_t p = 0; p < kc; ++p) {
-    const __m256 b0 = _mm256_load_ps(b);
+    const __m256 b0 = _mm256_loadu_ps(b);
     c0 = _mm256_fmadd_ps(_mm256_broadcast_ss(a), b0, c0);
     c1 = _mm256_fmadd_ps(_mm256_broadcast_ss(a + 1), b0, c1);
     c2 = _mm256_fmadd_ps(_mm256_broadcast_ss(a + 2), b0, c2);
@@ -93,17 +93,17 @@ void multiply_left_half(int64_t kc, const float* a, const float* b, float (*tile
     c4 = _mm256_fmadd_ps(_mm256_broadcast_ss(a + 4), b0, c4);
     c5 = _mm256_fmadd_ps(_mm256_broadcast_ss(a + 5), b0, c5);
     a += kRows;
-    b += kColumns;
+    b += b_stride;
   }
   const __m256 rows_of_tile[kRows] = {c0, c1, c2, c3, c4, c5};
   for (int r = 0; r < kRows; ++r) _mm256_store_ps(tile[r], rows_of_tile[r]);
 }
 
-void run(int64_t kc, const float* a, const float* b, float* c, int64_t ldc, int rows, int cols,
+void run(int64_t kc, const float* a, const float* b, int64_t b_stride, float* c, int64_t ldc, int rows, int cols,
          const F32TileEpilogue& epilogue) {
   if (rows == kRows && cols == kColumns) {  // the common case: epilogue straight from registers
     const __m256i unused = _mm256_setzero_si256();
-    multiply_full(kc, a, b, [&](int r, __m256 left, __m256 right) {
+    multiply_full(kc, a, b, b_stride, [&](int r, __m256 left, __m256 right) {
       float* out = c + r * ldc;
       _mm256_storeu_ps(out, finish<true>(epilogue, left, r, 0, unused, out));
       _mm256_storeu_ps(out + 8, finish<true>(epilogue, right, r, 1, unused, out + 8));
@@ -112,9 +112,9 @@ void run(int64_t kc, const float* a, const float* b, float* c, int64_t ldc, int 
   }
   alignas(32) float tile[kRows][kColumns];
   if (cols <= 8) {
-    multiply_left_half(kc, a, b, tile);
+    multiply_left_half(kc, a, b, b_stride, tile);
   } else {
-    multiply_full(kc, a, b, [&](int r, __m256 left, __m256 right) {
+    multiply_full(kc, a, b, b_stride, [&](int r, __m256 left, __m256 right) {
       _mm256_store_ps(tile[r], left);
       _mm256_store_ps(tile[r] + 8, right);
     });

@@ -34,14 +34,14 @@ inline __m512 finish(const F32TileEpilogue& e, __m512 v, int row, int half, __mm
   return v;
 }
 
-void run(int64_t kc, const float* a, const float* b, float* c, int64_t ldc, int rows, int cols,
+void run(int64_t kc, const float* a, const float* b, int64_t b_stride, float* c, int64_t ldc, int rows, int cols,
          const F32TileEpilogue& epilogue) {
   // Named accumulators: GCC keeps an array of vectors in memory, and the loop would then
   // store all sixteen each k step.
   __m512 c00 = _mm512_setzero_ps(), c01 = c00, c10 = c00, c11 = c00, c20 = c00, c21 = c00, c30 = c00, c31 = c00;
   __m512 c40 = c00, c41 = c00, c50 = c00, c51 = c00, c60 = c00, c61 = c00, c70 = c00, c71 = c00;
   for (int64_t p = 0; p < kc; ++p) {
-    const __m512 b0 = _mm512_load_ps(b), b1 = _mm512_load_ps(b + 16);
+    const __m512 b0 = _mm512_loadu_ps(b), b1 = _mm512_loadu_ps(b + 16);
     __m512 factor;
     factor = _mm512_set1_ps(a[0]);
     c00 = _mm512_fmadd_ps(factor, b0, c00);
@@ -68,7 +68,7 @@ void run(int64_t kc, const float* a, const float* b, float* c, int64_t ldc, int 
     c70 = _mm512_fmadd_ps(factor, b0, c70);
     c71 = _mm512_fmadd_ps(factor, b1, c71);
     a += kRows;
-    b += kColumns;
+    b += b_stride;
   }
   alignas(64) float tile[kRows][kColumns];
   const __m512 rows_of_tile[kRows][2] = {{c00, c01}, {c10, c11}, {c20, c21}, {c30, c31},
