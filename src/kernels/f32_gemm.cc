@@ -23,10 +23,10 @@ namespace {
 constexpr int64_t kDepthBlock = 256;    // KC: a B panel (KC x NR) stays in L1
 constexpr int64_t kRowBlock = 144;      // MC: an A block (MC x KC) stays in L2
 constexpr int64_t kColumnBlock = 1024;  // NC: a B block (KC x NC) stays in L2/L3
-constexpr int64_t kInPlaceRows = 48;
+constexpr int64_t kInPlaceRows = 48;     // up to this many rows of C, an unpacked B is not packed
 // Packing one B panel on the fly (patch gathers included) costs about as much as four
 // tiles of products: measured on ResNet-50's layers at 2 threads (2.6% faster than 0).
-constexpr int64_t kPanelPackCost = 4;    // up to this many rows of C, an unpacked B is not packed
+constexpr int64_t kPanelPackCost = 4;
 
 int64_t round_up(int64_t value, int64_t multiple) { return (value + multiple - 1) / multiple * multiple; }
 
