@@ -1,11 +1,16 @@
 #!/usr/bin/env bash
 # Slow test: resnet18, resnet50, mobilenet_v2 and a transformer encoder (exported with
 # Debian's torch, random weights) must give the same outputs in vigil as in ONNX Runtime
-# (npm onnxruntime-node): max abs difference at most 1e-4 of the output's max magnitude.
+# (npm onnxruntime-node): max abs difference at most 1e-4 of the output's max magnitude,
+# on the best kernel path this CPU has and forced onto the AVX2 and scalar paths.
 #   run_ort_agreement.sh VIGIL_BINARY
 set -euo pipefail
 vigil="$(realpath "$1")"
 cd "$(dirname "$0")/../.."
 bash scripts/setup.sh --models
 /usr/bin/python3 bench/export_models.py bench/models
-/usr/bin/python3 tests/models/compare_with_ort.py --vigil "$vigil" --models-dir bench/models --bench-dir bench
+for isa in "" avx2 scalar; do
+  echo "kernel path: ${isa:-best available}"
+  VIGIL_ISA="$isa" /usr/bin/python3 tests/models/compare_with_ort.py --vigil "$vigil" --models-dir bench/models \
+    --bench-dir bench --threads 2
+done
