@@ -3,8 +3,6 @@
 // apart) and tile lanes. Compiled with the AVX2 and FMA flags only.
 #include <immintrin.h>
 
-#include <type_traits>
-
 #include "kernels/f32_winograd_transforms.inc"
 
 namespace vigil::kernels {
@@ -63,7 +61,14 @@ struct Avx2 {
   // into d[(i * A + j) * count + t].
   template <int M, int L>
   static void gather_tiles(const float* rows, int64_t ld, float* d, int64_t count) {
-    using R = std::conditional_t<L == 8, __m256, __m128>;
+    // The register type (not std::conditional: GCC drops __m256's attributes there).
+    using R = decltype([] {
+      if constexpr (L == 8) {
+        return _mm256_setzero_ps();
+      } else {
+        return _mm_setzero_ps();
+      }
+    }());
     constexpr int A = M + 2;
 #pragma GCC unroll 6
     for (int i = 0; i < A; ++i) {
