@@ -58,10 +58,11 @@ struct F32WinogradKernels {
   F32WinogradScatterFunction scatter = nullptr;
 };
 
-// Scratch of the gather: alpha zero-padded input rows of one tile row, with slack for
-// whole-register reads past the last tile.
-inline int64_t f32_winograd_rows_floats(int m, int64_t out_w) {
-  return winograd_alpha(m) * (((out_w + m - 1) / m) * m + 2 + 16);
+// The gather's scratch: the input rows of a block's tile rows (all of them at most),
+// zero-padded, each with slack for whole-register reads past the last tile.
+inline int64_t f32_winograd_row_stride(int m, int64_t out_w) { return (out_w + m - 1) / m * m + 2 + 16; }
+inline int64_t f32_winograd_rows_floats(int m, int64_t out_h, int64_t out_w) {
+  return ((out_h + m - 1) / m * m + 2) * f32_winograd_row_stride(m, out_w);
 }
 
 // The transforms of one path for tile m (2 or 4).

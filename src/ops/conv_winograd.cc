@@ -111,7 +111,7 @@ class WinogradConv final : public ConvAlgorithm {
     return alpha_ * alpha_ * block * (s.channels + s.out_channels);
   }
   int64_t tile_floats(const Conv2dShape& s, int64_t block) const {
-    return alpha_ * alpha_ * block + kernels::f32_winograd_rows_floats(m_, s.out_w);
+    return alpha_ * alpha_ * block + kernels::f32_winograd_rows_floats(m_, s.out_h, s.out_w);
   }
 
   // Tiles [t0, t0 + count) of image n, by member `part` of `parts` threads sharing the
