@@ -107,8 +107,12 @@ class WinogradConv final : public ConvAlgorithm {
  private:
   int64_t tiles_h(const Conv2dShape& s) const { return (s.out_h + m_ - 1) / m_; }
   int64_t tiles_w(const Conv2dShape& s) const { return (s.out_w + m_ - 1) / m_; }
+  // The transform points' matrices lie kPointSkew floats more than their size apart: at
+  // power-of-two sizes (256 channels x 16 tiles) the transforms' alpha^2 loads and stores,
+  // one per point, would otherwise all map to the same L1 set.
+  static constexpr int64_t kPointSkew = 16;
   int64_t products_floats(const Conv2dShape& s, int64_t block) const {
-    return alpha_ * alpha_ * block * (s.channels + s.out_channels);
+    return alpha_ * alpha_ * (block * (s.channels + s.out_channels) + 2 * kPointSkew);
   }
   int64_t tile_floats(const Conv2dShape& s, int64_t block) const {
     return alpha_ * alpha_ * block + kernels::f32_winograd_rows_floats(m_, s.out_h, s.out_w);
@@ -122,12 +126,13 @@ class WinogradConv final : public ConvAlgorithm {
                  int64_t count, float* out, float* buffers, float* d, int part, int parts) const {
     const int64_t points = alpha_ * alpha_, C = s.channels, M = s.out_channels;
     float* v = buffers;                  // [point][channel][tile]
-    float* mm = v + points * C * count;  // [point][out channel][tile]
+    const int64_t v_ld = C * count + kPointSkew, m_ld = M * count + kPointSkew;
+    float* mm = v + points * v_ld;  // [point][out channel][tile]
     const kernels::WinogradPlane geometry{s.in_h, s.in_w, s.pad_top, s.pad_left, s.out_h, s.out_w};
     float* rows = d + points * count;
     for (int64_t c = part; c < C; c += parts) {
       kernels_.gather(geometry, image + c * s.in_plane(), t0, count, d, rows);
-      kernels_.input(d, count, count, v + c * count, C * count);
+      kernels_.input(d, count, count, v + c * count, v_ld);
     }
     if (parts > 1) {
 #pragma omp barrier
@@ -136,8 +141,8 @@ class WinogradConv final : public ConvAlgorithm {
       kernels::F32GemmA a;
       a.packed = &packed_[static_cast<size_t>(p)];
       kernels::F32GemmB b;
-      b.matrix = {v + p * C * count, count};
-      kernels::f32_gemm(M, count, C, a, b, mm + p * M * count, count, {}, 1);
+      b.matrix = {v + p * v_ld, count};
+      kernels::f32_gemm(M, count, C, a, b, mm + p * m_ld, count, {}, 1);
     }
     if (parts > 1) {
 #pragma omp barrier
@@ -145,7 +150,7 @@ class WinogradConv final : public ConvAlgorithm {
     kernels::WinogradEpilogue epilogue;
     epilogue.activation = e.activation;
     for (int64_t o = part; o < M; o += parts) {
-      kernels_.output(mm + o * count, M * count, count, d, count);
+      kernels_.output(mm + o * count, m_ld, count, d, count);
       epilogue.bias = e.bias ? e.bias[o] : 0.0f;
       epilogue.residual = e.residual ? e.residual + (n * M + o) * s.out_plane() : nullptr;
       kernels_.scatter(geometry, d, t0, count, epilogue, out + o * s.out_plane());
