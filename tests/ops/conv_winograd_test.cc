@@ -87,7 +87,10 @@ TEST_P(WinogradOnPath, ErrorStaysWithinTheStatedBound) {
   // Relative to the output's magnitude: F(2x2) 2e-6, F(4x4) 2e-5 (measured below ~1e-6 and ~5e-6).
   const Conv2dShape shapes[] = {layer(1, 8, 8, 8, 8, 1, 1, 1, 1),    layer(2, 13, 11, 11, 9, 1, 0, 2, 1),
                                 layer(1, 64, 64, 14, 14, 1, 1, 1, 1), layer(1, 3, 17, 5, 23, 0, 0, 0, 0),
-                                layer(1, 32, 40, 29, 31, 1, 1, 1, 1)};
+                                layer(1, 32, 40, 29, 31, 1, 1, 1, 1),
+                                // Rows of more than one register of tiles, a partial last tile, and
+                                // (two threads) a block boundary inside a tile row.
+                                layer(1, 5, 6, 45, 42, 1, 0, 2, 1)};
   for (int m : {2, 4}) {
     const double bound = m == 2 ? 2e-6 : 2e-5;
     double worst = 0.0;
