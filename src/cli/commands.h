@@ -12,5 +12,6 @@ void add_eval_command(CLI::App& app);
 void add_ops_command(CLI::App& app);
 void add_bench_command(CLI::App& app);
 void add_kernels_command(CLI::App& app);
+void add_profile_command(CLI::App& app);
 
 }  // namespace vigil::cli

@@ -10,10 +10,10 @@
 #include "cli/json_output.h"
 #include "cli/model_inputs.h"
 #include "core/log.h"
-#include "graph/layer_cost.h"
 #include "onnx/model_import.h"
 #include "runtime/graph_optimizer.h"
 #include "runtime/session.h"
+#include "runtime/step_costs.h"
 
 namespace vigil::cli {
 
@@ -26,44 +26,17 @@ struct InfoOptions {
   bool optimized = false;
 };
 
-struct LayerRow {
-  std::string name, op_type, output_shape, algorithm;
-  LayerCost cost;
-};
-
-std::string qualified_op_type(const Node& node) {
-  return node.domain.empty() ? node.op_type : node.domain + "." + node.op_type;
-}
-
-std::vector<TensorShapeAndType> shapes_of(const std::vector<const Tensor*>& tensors) {
-  std::vector<TensorShapeAndType> shapes;
-  for (const Tensor* t : tensors) shapes.push_back(t ? TensorShapeAndType{t->shape(), t->dtype()} : TensorShapeAndType{});
-  return shapes;
-}
-
 // Runs the model once and records each layer's cost; empty with a warning if it cannot run.
-std::vector<LayerRow> measure_layers(const std::shared_ptr<const Model>& model) {
-  std::vector<LayerRow> rows;
+std::vector<StepCost> measure_layers(const std::shared_ptr<const Model>& model) {
   try {
     Session session(model, SessionOptions{1, false});  // the caller chose the graph, optimised or not
-    std::map<const Node*, std::string> algorithms;
-    for (const Session::StepSummary& step : session.step_summaries()) algorithms[step.node] = step.algorithm;
-    session.set_node_observer([&](const Node& node, const OpInputs& inputs, const OpOutputs& outputs) {
-      std::vector<const Tensor*> output_pointers;
-      for (const Tensor& t : outputs) output_pointers.push_back(t.empty() ? nullptr : &t);
-      LayerRow row{node.name.empty() ? node.outputs[0] : node.name, qualified_op_type(node),
-                   outputs.empty() || outputs[0].empty() ? "" : shape_to_string(outputs[0].shape()),
-                   algorithms[&node], layer_cost(node, shapes_of(inputs), shapes_of(output_pointers))};
-      rows.push_back(row);
-    });
     std::map<std::string, Tensor> feeds;
     add_random_inputs(model->graph, feeds);
-    session.run(feeds);
+    return measure_step_costs(session, feeds);
   } catch (const Error& e) {
     log_warning("per-layer costs need one run of the model, which failed: ", e.what());
-    rows.clear();
+    return {};
   }
-  return rows;
 }
 
 void info(const InfoOptions& options) {
@@ -114,12 +87,12 @@ void info(const InfoOptions& options) {
     }
   }
 
-  const std::vector<LayerRow> rows = measure_layers(measured);
+  const std::vector<StepCost> rows = measure_layers(measured);
   if (!rows.empty()) {
     int64_t total_macs = 0;
     std::printf("\n  %-32s %-20s %-22s %14s %14s %14s%s\n", "layer", "op", "output", "MACs", "bytes read",
                 "bytes written", options.optimized ? "  algorithm" : "");
-    for (const LayerRow& row : rows) {
+    for (const StepCost& row : rows) {
       // Long names (paths of nested modules) keep their informative end.
       const std::string name = row.name.size() > 32 ? ".." + row.name.substr(row.name.size() - 30) : row.name;
       std::printf("  %-32s %-20.20s %-22.22s %14lld %14lld %14lld", name.c_str(), row.op_type.c_str(),

@@ -9,14 +9,17 @@
 //
 //   perf::ProfileOptions options;
 //   options.threads = 2;
-//   const perf::ModelProfile profile = perf::profile_model(model, options, perf::cached_machine_peaks());
+//   const perf::ModelProfile profile =
+//       perf::profile_model(model, "resnet18.onnx", feeds, options, perf::cached_machine_peaks());
 #pragma once
 
 #include <cstdint>
+#include <map>
 #include <memory>
 #include <string>
 #include <vector>
 
+#include "core/tensor.h"
 #include "graph/graph.h"
 #include "graph/layer_cost.h"
 #include "perf/machine_peaks.h"
@@ -43,7 +46,9 @@ struct LayerProfile {
   // Derived from the above and the peaks.
   double intensity = 0.0;        // operations per byte moved (cost.ops / (bytes read + written))
   double achieved_gops = 0.0;    // cost.ops / seconds, in 1e9 per second
+  double achieved_gbs = 0.0;     // cost.bytes() / seconds, in 1e9 per second
   double percent_of_peak = 0.0;  // achieved over the peak of its data type on these threads
+  double percent_of_roof = 0.0;  // achieved over the roofline above it: min(peak, intensity x bandwidth)
   Bound bound = Bound::Memory;   // intensity against that data type's ridge point
 };
 
@@ -68,12 +73,13 @@ struct ModelProfile {
   double layer_seconds = 0.0;           // sum of the layers' medians, step timer on
   double throughput_per_second = 0.0;   // inferences per second at this latency (batch as in the inputs)
   double achieved_gops = 0.0;           // ops / latency
-  double utilization_percent = 0.0;     // achieved over the fp32 peak on these threads
+  double utilization_percent = 0.0;     // achieved over the peak of the data type doing most of the ops
 };
 
-// A bad-input Error if the model cannot run on random inputs (symbolic dimensions set to 1)
-// or options are out of range (threads < 1, runs < 1).
+// Profiles `model` on `feeds` (every graph input). A bad-input Error if the model cannot
+// run on them or options are out of range (threads < 1, runs < 1).
 ModelProfile profile_model(const std::shared_ptr<const Model>& model, const std::string& model_path,
-                           const ProfileOptions& options, const MachinePeaks& peaks);
+                           const std::map<std::string, Tensor>& feeds, const ProfileOptions& options,
+                           const MachinePeaks& peaks);
 
 }  // namespace vigil::perf

@@ -198,12 +198,15 @@ std::vector<Value> Session::run_values(const std::map<std::string, Value>& feeds
     if (graph_->initializers.count(name)) values[slot_of_.at(name)] = value;
   }
 
-  for (Step& step : steps_) {
+  for (size_t s = 0; s < steps_.size(); ++s) {
+    Step& step = steps_[s];
+    const double start = step_seconds_ ? step_clock_seconds() : 0.0;
     try {
       run_step(step, values);
     } catch (const Error& e) {
       rethrow_naming_node(e, *step.node);
     }
+    if (step_seconds_) (*step_seconds_)[s] = step_clock_seconds() - start;
     for (int slot : step.release) values[slot] = Value();
   }
 
@@ -213,6 +216,11 @@ std::vector<Value> Session::run_values(const std::map<std::string, Value>& feeds
     results.push_back(values[output_slots_[o]]);
   }
   return results;
+}
+
+void Session::time_steps(std::vector<double>* seconds) {
+  step_seconds_ = seconds;
+  if (seconds) seconds->assign(steps_.size(), 0.0);
 }
 
 std::vector<Session::StepSummary> Session::step_summaries() const {

@@ -81,6 +81,11 @@ class Session {
   // Installs (or, with an empty function, removes) the per-node observer.
   void set_node_observer(NodeObserver observer) { observer_ = std::move(observer); }
 
+  // The profiler's step timer: while `seconds` is set, every inference writes each step's
+  // wall-clock time into it, indexed like step_summaries() (it is resized to the step
+  // count). nullptr turns it off; off, it costs one untaken branch per step.
+  void time_steps(std::vector<double>* seconds);
+
  private:
   struct Step;
   void compile(const std::vector<std::string>& outer_values);
@@ -105,6 +110,7 @@ class Session {
   std::vector<int> output_slots_;
   std::vector<Step> steps_;
   NodeObserver observer_;
+  std::vector<double>* step_seconds_ = nullptr;
   bool plannable_ = false;  // tensor operators only, and not a subgraph
   std::unique_ptr<ExecutionPlan> plan_;
 };

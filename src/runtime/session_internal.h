@@ -3,6 +3,7 @@
 // rule that errors from inside an operator name its node.
 #pragma once
 
+#include <chrono>
 #include <memory>
 #include <string>
 #include <vector>
@@ -38,6 +39,11 @@ struct Session::ExecutionPlan {
   std::shared_ptr<std::byte> arena;
   PlanSummary summary;
 };
+
+// The step timer's clock (Session::time_steps): wall time, since a step's threads run at once.
+inline double step_clock_seconds() {
+  return std::chrono::duration<double>(std::chrono::steady_clock::now().time_since_epoch()).count();
+}
 
 // Errors raised inside an operator get the node's name in front, once.
 [[noreturn]] inline void rethrow_naming_node(const Error& error, const Node& node) {

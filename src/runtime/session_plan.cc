@@ -35,6 +35,7 @@ bool Session::run_planned(const std::vector<const Tensor*>& inputs) {
       sp.inputs[i] = slot < 0 ? nullptr : plan.slot_tensors[slot];
       if (sp.inputs[i] && sp.inputs[i]->empty()) sp.inputs[i] = nullptr;  // an omitted optional output upstream
     }
+    const double start = step_seconds_ ? step_clock_seconds() : 0.0;
     try {
       if (sp.planned) {
         for (size_t i = 0; i < sp.inputs.size(); ++i) {
@@ -48,6 +49,7 @@ bool Session::run_planned(const std::vector<const Tensor*>& inputs) {
     } catch (const Error& e) {
       rethrow_naming_node(e, *step.node);
     }
+    if (step_seconds_) (*step_seconds_)[s] = step_clock_seconds() - start;
     if (observer_) observer_(*step.node, sp.inputs, sp.outputs);
   }
   return true;
@@ -106,6 +108,7 @@ std::vector<Tensor> Session::plan_and_run(const std::vector<const Tensor*>& inpu
       sp.input_shapes.push_back(sp.inputs[i] ? sp.inputs[i]->shape() : Shape{});
     }
     OpOutputs outputs(step.outputs.size());
+    const double start = step_seconds_ ? step_clock_seconds() : 0.0;
     try {
       std::vector<TensorSpec> specs;
       sp.planned = step.op->plan(sp.inputs, specs);
@@ -120,6 +123,7 @@ std::vector<Tensor> Session::plan_and_run(const std::vector<const Tensor*>& inpu
     } catch (const Error& e) {
       rethrow_naming_node(e, *step.node);
     }
+    if (step_seconds_) (*step_seconds_)[s] = step_clock_seconds() - start;
     if (observer_) observer_(*step.node, sp.inputs, outputs);
     for (size_t o = 0; o < step.outputs.size(); ++o) {
       if (step.outputs[o] >= 0) values[step.outputs[o]] = outputs[o];

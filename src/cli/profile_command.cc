@@ -1,0 +1,187 @@
+// `vigil profile`: where a model's time goes, against the machine's measured roofline
+// (`vigil peaks`, cached). A table of layers sorted by time with each one's operations,
+// intensity, achieved rate, share of peak and of the roof above it, and whether it is
+// memory- or compute-bound; the time by operator type; and the model-level metrics of
+// Sze et al. (MACs, parameters, peak activation memory, latency, throughput,
+// utilization). --json writes all of it, --html the roofline report (perf/profile_html.h).
+#include <algorithm>
+#include <cstdio>
+#include <map>
+#include <memory>
+
+#include "cli/commands.h"
+#include "cli/json_output.h"
+#include "cli/model_inputs.h"
+#include "onnx/model_import.h"
+#include "perf/model_profile.h"
+#include "perf/profile_html.h"
+
+namespace vigil::cli {
+
+namespace {
+
+struct ProfileCommandOptions {
+  std::string model;
+  std::vector<std::string> inputs;
+  perf::ProfileOptions profile;
+  bool no_optimize = false;
+  std::string json;
+  std::string html;
+};
+
+// Long names (paths of nested modules) keep their informative end.
+std::string clip_front(const std::string& text, size_t width) {
+  return text.size() > width ? ".." + text.substr(text.size() - (width - 2)) : text;
+}
+
+void print_layers(const perf::ModelProfile& profile) {
+  std::vector<const perf::LayerProfile*> by_time;
+  for (const perf::LayerProfile& layer : profile.layers) by_time.push_back(&layer);
+  std::stable_sort(by_time.begin(), by_time.end(),
+                   [](const auto* a, const auto* b) { return a->seconds > b->seconds; });
+  const double total = std::max(profile.layer_seconds, 1e-12);
+  std::printf("  %-28s %-18s %-24s %8s %6s %8s %8s %6s %6s %s\n", "layer", "op", "algorithm", "ms", "time%",
+              "GOP/s", "op/byte", "%peak", "%roof", "bound");
+  for (const perf::LayerProfile* layer : by_time) {
+    std::printf("  %-28s %-18.18s %-24.24s %8.3f %6.1f %8.2f %8.2f %6.1f %6.1f %s\n",
+                clip_front(layer->name, 28).c_str(), layer->op_type.c_str(), layer->algorithm.c_str(),
+                layer->seconds * 1e3, 100.0 * layer->seconds / total, layer->achieved_gops, layer->intensity,
+                layer->percent_of_peak, layer->percent_of_roof, perf::bound_name(layer->bound));
+  }
+  std::printf("  %-28s %-18s %-24s %8.3f %6.1f %8.2f\n", "total (sum of layers)", "", "",
+              profile.layer_seconds * 1e3, 100.0, profile.layer_seconds > 0 ? profile.ops / profile.layer_seconds * 1e-9 : 0.0);
+}
+
+void print_operator_types(const perf::ModelProfile& profile) {
+  struct TypeTotal {
+    int layers = 0;
+    double seconds = 0.0;
+    int64_t ops = 0;
+  };
+  std::map<std::string, TypeTotal> totals;
+  for (const perf::LayerProfile& layer : profile.layers) {
+    TypeTotal& total = totals[layer.op_type];
+    ++total.layers;
+    total.seconds += layer.seconds;
+    total.ops += layer.cost.ops;
+  }
+  std::vector<std::pair<std::string, TypeTotal>> sorted(totals.begin(), totals.end());
+  std::stable_sort(sorted.begin(), sorted.end(),
+                   [](const auto& a, const auto& b) { return a.second.seconds > b.second.seconds; });
+  std::printf("\n  %-28s %6s %10s %6s %8s\n", "operator type", "layers", "ms", "time%", "GOP/s");
+  for (const auto& [type, total] : sorted) {
+    std::printf("  %-28s %6d %10.3f %6.1f %8.2f\n", type.c_str(), total.layers, total.seconds * 1e3,
+                100.0 * total.seconds / std::max(profile.layer_seconds, 1e-12),
+                total.seconds > 0 ? total.ops / total.seconds * 1e-9 : 0.0);
+  }
+}
+
+void print_model_metrics(const perf::ModelProfile& profile) {
+  std::printf("\n  MACs %.3f G   operations %.3f G   parameters %.3f M (%.1f MB)   peak activation memory %.1f MB\n",
+              profile.macs * 1e-9, profile.ops * 1e-9, profile.parameters * 1e-6, profile.parameter_bytes * 1e-6,
+              profile.peak_activation_bytes * 1e-6);
+  std::printf("  latency %.3f ms (median, step timer off; layers sum to %.3f ms)   throughput %.1f inferences/s\n",
+              profile.latency_seconds * 1e3, profile.layer_seconds * 1e3, profile.throughput_per_second);
+  std::printf("  achieved %.2f GOP/s   utilization %.1f%% of the peak\n", profile.achieved_gops,
+              profile.utilization_percent);
+}
+
+nlohmann::json to_json(const perf::ModelProfile& profile) {
+  const perf::MachinePeaks& peaks = profile.peaks;
+  nlohmann::json report = {
+      {"model", profile.model},
+      {"threads", profile.threads},
+      {"runs", profile.runs},
+      {"machine", {{"cpu_model", peaks.cpu_model}, {"cores", peaks.cores}, {"clock_ghz", peaks.clock_ghz}}},
+      {"roofline",
+       {{"fp32_peak_gflops", profile.fp32_peak_gops},
+        {"int8_peak_gops", profile.int8_peak_gops},
+        {"memory_gbs", profile.memory_gbs},
+        {"fp32_ridge_ops_per_byte", profile.memory_gbs > 0 ? profile.fp32_peak_gops / profile.memory_gbs : 0.0},
+        {"int8_ridge_ops_per_byte", profile.memory_gbs > 0 ? profile.int8_peak_gops / profile.memory_gbs : 0.0}}},
+      {"macs", profile.macs},
+      {"ops", profile.ops},
+      {"parameters", profile.parameters},
+      {"parameter_bytes", profile.parameter_bytes},
+      {"peak_activation_bytes", profile.peak_activation_bytes},
+      {"latency_ms", profile.latency_seconds * 1e3},
+      {"layers_sum_ms", profile.layer_seconds * 1e3},
+      {"throughput_per_second", profile.throughput_per_second},
+      {"achieved_gops", profile.achieved_gops},
+      {"utilization_percent", profile.utilization_percent},
+      {"layers", nlohmann::json::array()}};
+  for (const perf::LayerProfile& layer : profile.layers) {
+    report["layers"].push_back({{"name", layer.name},
+                                {"op_type", layer.op_type},
+                                {"algorithm", layer.algorithm},
+                                {"output_shape", layer.output_shape},
+                                {"data_type", layer.integer ? "int8" : "fp32"},
+                                {"macs", layer.cost.macs},
+                                {"ops", layer.cost.ops},
+                                {"bytes_read", layer.cost.bytes_read},
+                                {"bytes_written", layer.cost.bytes_written},
+                                {"ms", layer.seconds * 1e3},
+                                {"intensity_ops_per_byte", layer.intensity},
+                                {"achieved_gops", layer.achieved_gops},
+                                {"achieved_gbs", layer.achieved_gbs},
+                                {"percent_of_peak", layer.percent_of_peak},
+                                {"percent_of_roof", layer.percent_of_roof},
+                                {"bound", perf::bound_name(layer.bound)}});
+  }
+  return report;
+}
+
+void profile(const ProfileCommandOptions& options) {
+  auto model = load_model(options.model);
+  std::map<std::string, Tensor> feeds = read_input_files(model->graph, options.inputs);
+  add_random_inputs(model->graph, feeds);
+  const perf::MachinePeaks peaks = perf::cached_machine_peaks();
+  perf::ProfileOptions profile_options = options.profile;
+  profile_options.optimize = !options.no_optimize;
+  const perf::ModelProfile profile = perf::profile_model(model, options.model, feeds, profile_options, peaks);
+
+  std::printf("%s: %d thread%s, median of %d runs; roofline: fp32 %.1f GFLOP/s, memory %.1f GB/s, ridge %.2f "
+              "flop/byte (%s, %.2f GHz)\n\n",
+              options.model.c_str(), profile.threads, profile.threads == 1 ? "" : "s", profile.runs,
+              profile.fp32_peak_gops, profile.memory_gbs,
+              profile.memory_gbs > 0 ? profile.fp32_peak_gops / profile.memory_gbs : 0.0, peaks.cpu_model.c_str(),
+              peaks.clock_ghz);
+  print_layers(profile);
+  print_operator_types(profile);
+  print_model_metrics(profile);
+  std::fflush(stdout);
+  const std::string html = options.html.empty() ? std::string() : perf::profile_html(profile);
+  write_json_file(options.json, to_json(profile));
+  if (!options.html.empty()) write_file_atomically(options.html, html);
+}
+
+}  // namespace
+
+void add_profile_command(CLI::App& app) {
+  auto options = std::make_shared<ProfileCommandOptions>();
+  CLI::App* command = app.add_subcommand(
+      "profile",
+      "Profile a model layer by layer against the machine's measured roofline: time, operations, intensity, "
+      "share of peak, memory- or compute-bound; with model-level MACs, parameters, memory, latency and utilization");
+  command->add_option("model", options->model, "ONNX model file")->required();
+  command->add_option("--input", options->inputs,
+                      "NAME=FILE: the value of input NAME (.npy or TensorProto .pb); inputs not given get "
+                      "seeded random values, symbolic dimensions 1")
+      ->expected(1)
+      ->multi_option_policy(CLI::MultiOptionPolicy::TakeAll)
+      ->allow_extra_args(false);
+  command->add_option("--threads", options->profile.threads, "threads to use")
+      ->default_val(1)
+      ->check(CLI::Range(1, 256));
+  command->add_option("--runs", options->profile.runs, "timed runs; the figures are medians over them")
+      ->default_val(20)
+      ->check(CLI::Range(1, 100000));
+  command->add_flag("--no-optimize", options->no_optimize,
+                    "profile the graph as written, without the optimisation passes");
+  command->add_option("--json", options->json, "write the profile as JSON to this file");
+  command->add_option("--html", options->html,
+                      "write a self-contained HTML report (roofline, per-layer time, time by operator type)");
+  command->callback([options] { profile(*options); });
+}
+
+}  // namespace vigil::cli

@@ -1,0 +1,47 @@
+// Step costs from one observed run (see step_costs.h).
+#include "runtime/step_costs.h"
+
+namespace vigil {
+
+namespace {
+
+std::vector<TensorShapeAndType> shapes_of(const OpInputs& tensors) {
+  std::vector<TensorShapeAndType> shapes;
+  for (const Tensor* t : tensors) shapes.push_back(t ? TensorShapeAndType{t->shape(), t->dtype()} : TensorShapeAndType{});
+  return shapes;
+}
+
+std::vector<TensorShapeAndType> shapes_of(const OpOutputs& tensors) {
+  std::vector<TensorShapeAndType> shapes;
+  for (const Tensor& t : tensors) shapes.push_back(t.empty() ? TensorShapeAndType{} : TensorShapeAndType{t.shape(), t.dtype()});
+  return shapes;
+}
+
+}  // namespace
+
+std::vector<StepCost> measure_step_costs(Session& session, const std::map<std::string, Tensor>& feeds) {
+  const std::vector<Session::StepSummary> steps = session.step_summaries();
+  std::vector<StepCost> costs;
+  costs.reserve(steps.size());
+  session.set_node_observer([&](const Node& node, const OpInputs& inputs, const OpOutputs& outputs) {
+    StepCost cost;
+    cost.node = &node;
+    cost.name = node.name.empty() ? node.outputs[0] : node.name;
+    cost.op_type = node.domain.empty() ? node.op_type : node.domain + "." + node.op_type;
+    if (!outputs.empty() && !outputs[0].empty()) cost.output_shape = shape_to_string(outputs[0].shape());
+    if (costs.size() < steps.size()) cost.algorithm = steps[costs.size()].algorithm;
+    cost.integer = !inputs.empty() && inputs[0] && dtype_is_integer(inputs[0]->dtype());
+    cost.cost = layer_cost(node, shapes_of(inputs), shapes_of(outputs));
+    costs.push_back(std::move(cost));
+  });
+  try {
+    session.run(feeds);
+  } catch (...) {
+    session.set_node_observer({});
+    throw;
+  }
+  session.set_node_observer({});
+  return costs;
+}
+
+}  // namespace vigil
