@@ -1,15 +1,16 @@
 #!/usr/bin/env bash
 # Installs the Debian packages vigil needs, only those missing; as root or through sudo.
 #   bash scripts/setup.sh            build, test and run (what the README commands need)
-#   bash scripts/setup.sh --models   also what regenerating models and the ONNX Runtime
-#                                    comparison need (python3-torch, node and npm packages)
+#   bash scripts/setup.sh --models   also what regenerating models, the ONNX Runtime
+#                                    comparison and the slow tests need (python3-torch,
+#                                    node and npm packages, chromium for the HTML report)
 set -euo pipefail
 
 packages=(cmake ninja-build g++ pkg-config libonnx-dev libprotobuf-dev protobuf-compiler libcli11-dev
           nlohmann-json3-dev zlib1g-dev libgtest-dev libgmock-dev libbenchmark-dev
-          libonnx-testdata dataset-fashion-mnist)
+          libonnx-testdata dataset-fashion-mnist python3)
 if [[ "${1:-}" == "--models" ]]; then
-  packages+=(python3 python3-torch python3-torchvision python3-onnx python3-numpy)
+  packages+=(python3-torch python3-torchvision python3-onnx python3-numpy chromium)
   # Node.js and npm from Debian, unless the machine already has them from elsewhere.
   command -v node >/dev/null || packages+=(nodejs)
   command -v npm >/dev/null || packages+=(npm)

@@ -5,7 +5,6 @@
 #include <algorithm>
 #include <chrono>
 #include <cmath>
-#include <filesystem>
 #include <iomanip>
 #include <iostream>
 #include <memory>
@@ -91,12 +90,7 @@ std::vector<double> time_vigil_runs(Session& session, const std::map<std::string
 void bench(const BenchOptions& options) {
   check_input(options.peer.empty() || options.peer == "ort", "--peer '", options.peer,
               "': the only peer is 'ort' (ONNX Runtime)");
-  if (!options.json.empty()) {
-    // Checked now, not after minutes of timing; the file itself is written only at the end.
-    const std::filesystem::path folder = std::filesystem::path(options.json).parent_path();
-    check_input(folder.empty() || std::filesystem::is_directory(folder), "--json ", options.json,
-                ": no folder ", folder.string());
-  }
+  check_output_folder("--json", options.json);
 
   auto model = load_model(options.model);
   std::map<std::string, Tensor> feeds = read_input_files(model->graph, options.inputs);

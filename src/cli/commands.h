@@ -13,5 +13,6 @@ void add_ops_command(CLI::App& app);
 void add_bench_command(CLI::App& app);
 void add_kernels_command(CLI::App& app);
 void add_profile_command(CLI::App& app);
+void add_peaks_command(CLI::App& app);
 
 }  // namespace vigil::cli

@@ -1,12 +1,23 @@
-// Writing a subcommand's results as JSON (--json FILE), atomically.
+// Writing a subcommand's results to files (--json FILE, --html FILE): the folder is
+// checked before the work starts, not after minutes of timing, and the file is written
+// atomically at the end.
 #pragma once
 
+#include <filesystem>
 #include <nlohmann/json.hpp>
 #include <string>
 
+#include "core/error.h"
 #include "core/file_io.h"
 
 namespace vigil::cli {
+
+// A bad-input Error naming the flag if `path` is set and its folder does not exist.
+inline void check_output_folder(const char* flag, const std::string& path) {
+  if (path.empty()) return;
+  const std::filesystem::path folder = std::filesystem::path(path).parent_path();
+  check_input(folder.empty() || std::filesystem::is_directory(folder), flag, " ", path, ": no folder ", folder.string());
+}
 
 inline void write_json_file(const std::string& path, const nlohmann::json& document) {
   if (!path.empty()) write_file_atomically(path, document.dump(2) + "\n");

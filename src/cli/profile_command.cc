@@ -14,6 +14,7 @@
 #include "cli/model_inputs.h"
 #include "onnx/model_import.h"
 #include "perf/model_profile.h"
+#include "perf/peaks_cache.h"
 #include "perf/profile_html.h"
 
 namespace vigil::cli {
@@ -132,20 +133,25 @@ nlohmann::json to_json(const perf::ModelProfile& profile) {
 }
 
 void profile(const ProfileCommandOptions& options) {
+  check_output_folder("--json", options.json);
+  check_output_folder("--html", options.html);
   auto model = load_model(options.model);
   std::map<std::string, Tensor> feeds = read_input_files(model->graph, options.inputs);
   add_random_inputs(model->graph, feeds);
-  const perf::MachinePeaks peaks = perf::cached_machine_peaks();
+  const perf::FoundPeaks found = perf::find_machine_peaks(false, 0);
+  const perf::MachinePeaks& peaks = found.peaks;
   perf::ProfileOptions profile_options = options.profile;
   profile_options.optimize = !options.no_optimize;
   const perf::ModelProfile profile = perf::profile_model(model, options.model, feeds, profile_options, peaks);
 
   std::printf("%s: %d thread%s, median of %d runs; roofline: fp32 %.1f GFLOP/s, memory %.1f GB/s, ridge %.2f "
-              "flop/byte (%s, %.2f GHz)\n\n",
+              "flop/byte (%s, %.2f GHz)\n",
               options.model.c_str(), profile.threads, profile.threads == 1 ? "" : "s", profile.runs,
               profile.fp32_peak_gops, profile.memory_gbs,
               profile.memory_gbs > 0 ? profile.fp32_peak_gops / profile.memory_gbs : 0.0, peaks.cpu_model.c_str(),
               peaks.clock_ghz);
+  std::printf("(the roofline was %s; `vigil peaks --force` measures it again)\n\n",
+              found.from_cache ? "cached" : "measured now");
   print_layers(profile);
   print_operator_types(profile);
   print_model_metrics(profile);

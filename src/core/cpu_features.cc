@@ -84,6 +84,24 @@ Isa detected_isa() {
 
 bool cpu_has_avx512_vnni() { return cpu_flags().avx512_vnni; }
 
+std::string cpu_model_name() {
+  std::string name;
+#if defined(__x86_64__)
+  // Leaves 0x80000002..4 hold 48 bytes of brand string, NUL-padded.
+  if (__get_cpuid_max(0x80000000, nullptr) >= 0x80000004) {
+    for (unsigned leaf = 0x80000002; leaf <= 0x80000004; ++leaf) {
+      unsigned registers[4] = {};
+      __get_cpuid(leaf, &registers[0], &registers[1], &registers[2], &registers[3]);
+      name.append(reinterpret_cast<const char*>(registers), sizeof(registers));
+    }
+  }
+#endif
+  name = name.substr(0, name.find('\0'));
+  const size_t first = name.find_first_not_of(' ');
+  if (first == std::string::npos) return "unknown x86-64";
+  return name.substr(first, name.find_last_not_of(' ') - first + 1);
+}
+
 Isa active_isa() {
   int level = active_level.load(std::memory_order_relaxed);
   if (level >= 0) return static_cast<Isa>(level);

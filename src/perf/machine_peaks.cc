@@ -3,7 +3,16 @@
 // module: perf/fp32_peak.h, perf/int8_peak.h, perf/memory_bandwidth.h, perf/clock_speed.h).
 #include "perf/machine_peaks.h"
 
+#include <omp.h>
+
 #include <algorithm>
+
+#include "core/cpu_features.h"
+#include "perf/clock_speed.h"
+#include "perf/fp32_peak.h"
+#include "perf/int8_peak.h"
+#include "perf/memory_bandwidth.h"
+#include "perf/peaks_cache.h"
 
 namespace vigil::perf {
 
@@ -17,6 +26,17 @@ double at_threads(const PeakPair& pair, int cores, int threads) {
   return pair.one_core + share * (pair.all_cores - pair.one_core);
 }
 
+// Timing lengths: long enough to be steady, short enough that all of it takes seconds.
+constexpr double kArithmeticSeconds = 0.05;
+constexpr int kArithmeticRepeats = 5;
+constexpr int kBandwidthRepeats = 4;
+
+PeakPair fp32_pair(Isa isa, int cores) {
+  if (isa > detected_isa()) return {};
+  return {measure_fp32_peak(isa, 1, kArithmeticSeconds, kArithmeticRepeats).gflops,
+          measure_fp32_peak(isa, cores, kArithmeticSeconds, kArithmeticRepeats).gflops};
+}
+
 }  // namespace
 
 double MachinePeaks::fp32_gflops(int threads) const {
@@ -26,5 +46,37 @@ double MachinePeaks::fp32_gflops(int threads) const {
 double MachinePeaks::int8_gops(int threads) const { return at_threads(int8, cores, threads); }
 
 double MachinePeaks::memory_gbs(int threads) const { return at_threads(triad_gbs, cores, threads); }
+
+TheoreticalPeaks theoretical_peaks(const MachinePeaks& measured) {
+  TheoreticalPeaks theory;
+  const double cycles = measured.clock_ghz;  // 1e9 cycles per second
+  if (measured.fp32_avx2.one_core > 0.0) theory.fp32_avx2_gflops = 32.0 * cycles;
+  if (measured.fp32_avx512.one_core > 0.0) theory.fp32_avx512_gflops = 64.0 * cycles;
+  if (measured.int8.one_core > 0.0) {
+    theory.int8_gops = (measured.int8_loop == kernels::s8_dot_peak__avx512vnni.name ? 256.0 : 64.0) * cycles;
+  }
+  return theory;
+}
+
+MachinePeaks measure_machine_peaks(int threads) {
+  MachinePeaks peaks;
+  peaks.cpu_model = cpu_model_name();
+  peaks.cores = threads >= 1 ? threads : omp_get_max_threads();
+  peaks.clock_ghz = measure_clock_ghz();
+  peaks.fp32_avx2 = fp32_pair(Isa::Avx2, peaks.cores);
+  peaks.fp32_avx512 = fp32_pair(Isa::Avx512, peaks.cores);
+  if (int8_peak_loop() != nullptr) {
+    const Int8Peak one = measure_int8_peak(1, kArithmeticSeconds, kArithmeticRepeats);
+    peaks.int8 = {one.gops, measure_int8_peak(peaks.cores, kArithmeticSeconds, kArithmeticRepeats).gops};
+    peaks.int8_loop = one.loop;
+  }
+  const MemoryBandwidth one = measure_memory_bandwidth(1, 0, kBandwidthRepeats);
+  const MemoryBandwidth all = measure_memory_bandwidth(peaks.cores, 0, kBandwidthRepeats);
+  peaks.read_gbs = {one.read_gbs, all.read_gbs};
+  peaks.triad_gbs = {one.triad_gbs, all.triad_gbs};
+  return peaks;
+}
+
+MachinePeaks cached_machine_peaks(bool force) { return find_machine_peaks(force, 0).peaks; }
 
 }  // namespace vigil::perf

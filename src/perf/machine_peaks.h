@@ -48,9 +48,10 @@ struct MachinePeaks {
   double int8_ridge(int threads) const { return int8_gops(threads) / memory_gbs(threads); }
 };
 
-// What the hardware could give at the measured clock: fp32 2 FMA pipes x lanes x 2 per
-// cycle (32 flop/cycle/core with AVX2, 64 with AVX-512), int8 256 op/cycle/core with
-// AVX-512 VNNI (two vpdpbusd per cycle) and 64 without (two vpmaddubsw per cycle). Zero
+// What one core could give at the measured clock: fp32 two FMA pipes x lanes x 2 per
+// cycle (32 flop/cycle with AVX2, 64 with AVX-512); int8 256 op/cycle with AVX-512 VNNI
+// (two vpdpbusd of 64 byte products per cycle) and 64 without (32 byte products a cycle:
+// each needs a vpmaddubsw and a vpmaddwd, and both share the two multiply pipes). Zero
 // where the CPU lacks the path. The per-cycle figures are those of AMD Zen 4/5 and Intel
 // cores with two FMA units; `vigil peaks` prints measured over theory.
 struct TheoreticalPeaks {

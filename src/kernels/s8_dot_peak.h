@@ -1,0 +1,32 @@
+// int8 dot-product throughput loops: the integer arithmetic peak of one core on each
+// path, the yardstick of `vigil peaks` and of the int8 kernels' micro-benchmarks. Each
+// loop multiplies unsigned bytes by signed bytes and adds groups of four products into
+// 32-bit lanes, as the int8 GEMM does (u8 activations x s8 weights), on enough
+// independent accumulators that only throughput limits it. One translation unit per path
+// (kernels/x86/<isa>/s8_dot_peak__<isa>.cc).
+#pragma once
+
+#include <cstdint>
+
+namespace vigil::kernels {
+
+// state: chains x lanes int32 accumulators, chain-major. Every call adds
+// iterations x 4 x a x b to every lane (4 = the products a 32-bit lane sums per step).
+using S8DotPeakFunction = void (*)(int64_t iterations, uint8_t a, int8_t b, int32_t* state);
+
+struct S8DotPeakLoop {
+  const char* name;
+  int chains;  // independent accumulators
+  int lanes;   // 32-bit lanes per vector register
+  S8DotPeakFunction run;
+  // Operations of one call: each of the 4 x lanes byte products is a multiply and an add.
+  double ops(int64_t iterations) const { return 2.0 * 4.0 * static_cast<double>(iterations) * chains * lanes; }
+};
+
+// AVX2: vpmaddubsw (u8 x s8 pairs to int16), vpmaddwd by ones (pairs of int16 to int32),
+// vpaddd. The two multiplies share the two vector-multiply pipes.
+extern const S8DotPeakLoop s8_dot_peak__avx2;
+// AVX-512 VNNI: one vpdpbusd per 64 byte products, fused into the accumulator.
+extern const S8DotPeakLoop s8_dot_peak__avx512vnni;
+
+}  // namespace vigil::kernels

@@ -1,0 +1,24 @@
+// The measured int8 arithmetic peak: how many GOP/s the int8 dot-product loops of
+// kernels/s8_dot_peak.h give on one core and on N threads (a multiply and its add count
+// as two operations, as in the int8 GEMM's figures). The best loop the CPU runs is
+// timed: AVX-512 VNNI where the CPU has it, AVX2 otherwise.
+#pragma once
+
+#include "kernels/s8_dot_peak.h"
+
+namespace vigil::perf {
+
+struct Int8Peak {
+  const char* loop = "";  // the kernel timed
+  int threads = 0;
+  double gops = 0.0;      // all threads together
+};
+
+// The best int8 loop this CPU runs; nullptr if it has no AVX2.
+const kernels::S8DotPeakLoop* int8_peak_loop();
+
+// Times int8_peak_loop() as perf/throughput_timing.h does. A bad-input Error if the CPU
+// has no int8 loop or threads < 1.
+Int8Peak measure_int8_peak(int threads, double seconds = 0.02, int repeats = 5);
+
+}  // namespace vigil::perf
