@@ -29,13 +29,14 @@ std::string layer_time_svg(const ModelProfile& profile) {
 
   std::ostringstream svg;
   svg << "<svg class=\"time-bars\" viewBox=\"0 0 " << svg_number(kWidth) << " " << svg_number(height) << "\" width=\""
-      << svg_number(kWidth) << "\" height=\"" << svg_number(height) << "\" role=\"img\" aria-label=\"time per layer\">\n";
+      << svg_number(kWidth) << "\" height=\"" << svg_number(height)
+      << "\" role=\"img\" aria-label=\"time per layer\">\n";
   for (size_t i = 0; i < shown; ++i) {
     const LayerProfile& layer = *layers[i];
     const double top = 5.0 + kRowHeight * static_cast<double>(i);
     const double length = longest > 0.0 ? std::max(layer.seconds, 0.0) / longest * kLongestBar : 0.0;
-    const std::string time = format_number(layer.seconds * 1e3) + " ms, " +
-                             format_number(100.0 * time_share(layer.seconds, profile)) + "%";
+    const std::string time =
+        format_number(layer.seconds * 1e3) + " ms, " + format_number(100.0 * time_share(layer.seconds, profile)) + "%";
     svg << "<g><title>" << html_escape(layer.name) << " (" << html_escape(layer.op_type) << "): " << time
         << "</title><text class=\"bar-label\" x=\"" << svg_number(kBarsLeft - 8) << "\" y=\"" << svg_number(top + 12)
         << "\" text-anchor=\"end\">" << html_escape(clip_front(layer.name, kNameWidth)) << "</text>"

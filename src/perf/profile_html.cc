@@ -42,7 +42,8 @@ svg .ridge { stroke: #999; stroke-dasharray: 3 3; }
 circle.layer-mark { fill-opacity: 0.6; stroke-width: 1.5; pointer-events: all; }
 circle.layer-mark:hover { fill-opacity: 0.9; stroke: #000; }
 svg .legend text { fill: #333; }
-.roof-labels text { paint-order: stroke; stroke: #fff; stroke-width: 3px; stroke-linejoin: round; pointer-events: none; }
+.roof-labels text { paint-order: stroke; stroke: #fff; stroke-width: 3px; stroke-linejoin: round; }
+.roof-labels { pointer-events: none; }
 svg .bar-label { fill: #333; }
 svg .bar-value { fill: #555; }
 table { border-collapse: collapse; width: 100%; font-size: 12px; }
@@ -56,6 +57,11 @@ td.share { width: 160px; }
 .swatch { display: inline-block; width: 10px; height: 10px; border-radius: 50%; margin-right: 4px; }
 )";
 
+// "1 thread", "4 threads".
+std::string count_of(int count, const char* noun) {
+  return std::to_string(count) + " " + noun + (count == 1 ? "" : "s");
+}
+
 void metric(std::ostringstream& html, const std::string& value, const std::string& label) {
   html << "<div class=\"metric\"><span class=\"value\">" << html_escape(value) << "</span><span class=\"label\">"
        << html_escape(label) << "</span></div>\n";
@@ -63,10 +69,10 @@ void metric(std::ostringstream& html, const std::string& value, const std::strin
 
 void header(std::ostringstream& html, const ModelProfile& profile) {
   const MachinePeaks& peaks = profile.peaks;
-  html << "<h1>vigil profile: " << html_escape(profile.model) << "</h1>\n<p class=\"subtitle\">" << profile.threads
-       << " thread" << (profile.threads == 1 ? "" : "s") << ", median of " << profile.runs << " run"
-       << (profile.runs == 1 ? "" : "s") << " &middot; " << html_escape(peaks.cpu_model.empty() ? "unknown CPU" : peaks.cpu_model)
-       << " &middot; " << format_number(peaks.clock_ghz) << " GHz, " << peaks.cores << " cores</p>\n";
+  html << "<h1>vigil profile: " << html_escape(profile.model) << "</h1>\n<p class=\"subtitle\">"
+       << count_of(profile.threads, "thread") << ", median of " << count_of(profile.runs, "run") << " &middot; "
+       << html_escape(peaks.cpu_model.empty() ? "unknown CPU" : peaks.cpu_model) << " &middot; "
+       << format_number(peaks.clock_ghz) << " GHz, " << count_of(peaks.cores, "core") << "</p>\n";
 
   html << "<h2>Model</h2>\n<div class=\"metrics\">\n";
   metric(html, format_number(profile.latency_seconds * 1e3) + " ms", "latency (median, step timer off)");
@@ -84,15 +90,15 @@ void header(std::ostringstream& html, const ModelProfile& profile) {
   html << "</div>\n";
 
   const double fp32_ridge = profile.memory_gbs > 0.0 ? profile.fp32_peak_gops / profile.memory_gbs : 0.0;
-  html << "<h2>Machine on " << profile.threads << " thread" << (profile.threads == 1 ? "" : "s")
-       << "</h2>\n<div class=\"metrics\">\n";
+  html << "<h2>Machine on " << count_of(profile.threads, "thread") << "</h2>\n<div class=\"metrics\">\n";
   metric(html, format_number(profile.fp32_peak_gops) + " GFLOP/s", "fp32 peak");
   metric(html, format_number(profile.memory_gbs) + " GB/s", "memory bandwidth (triad)");
   metric(html, format_number(fp32_ridge) + " op/byte", "fp32 ridge point");
   if (profile.int8_peak_gops > 0.0) {
     metric(html, format_number(profile.int8_peak_gops) + " GOP/s",
            "int8 peak" + (peaks.int8_loop.empty() ? std::string() : " (" + peaks.int8_loop + ")"));
-    metric(html, format_number(profile.memory_gbs > 0.0 ? profile.int8_peak_gops / profile.memory_gbs : 0.0) + " op/byte",
+    metric(html,
+           format_number(profile.memory_gbs > 0.0 ? profile.int8_peak_gops / profile.memory_gbs : 0.0) + " op/byte",
            "int8 ridge point");
   }
   html << "</div>\n";
@@ -119,29 +125,31 @@ void operator_types(std::ostringstream& html, const ModelProfile& profile) {
   for (const auto& [type, total] : sorted) {
     const double share = 100.0 * time_share(total.seconds, profile);
     html << "<tr><td class=\"text\">" << html_escape(type) << "</td><td>" << total.layers << "</td><td>"
-         << format_number(total.seconds * 1e3) << "</td><td class=\"text share\"><span class=\"bar\" style=\"width:"
-         << svg_number(share) << "px\"></span>" << format_number(share) << "%</td><td>"
+         << format_number(total.seconds * 1e3)
+         << "</td><td class=\"text share\"><span class=\"bar\" style=\"width:" << svg_number(share) << "px\"></span>"
+         << format_number(share) << "%</td><td>"
          << format_number(total.seconds > 0.0 ? total.ops / total.seconds * 1e-9 : 0.0) << "</td></tr>\n";
   }
   html << "</table>\n";
 }
 
 void layer_table(std::ostringstream& html, const ModelProfile& profile) {
-  html << "<div class=\"scroll\"><table class=\"layers\">\n<tr><th>#</th><th class=\"text\">layer</th><th class=\"text\">op</th>"
-       << "<th class=\"text\">algorithm</th><th class=\"text\">shape</th><th>ms</th><th>time%</th><th>GOP/s</th>"
+  html << "<div class=\"scroll\"><table class=\"layers\">\n"
+       << "<tr><th>#</th><th class=\"text\">layer</th><th class=\"text\">op</th><th class=\"text\">algorithm</th>"
+       << "<th class=\"text\">shape</th><th>ms</th><th>time%</th><th>GOP/s</th>"
        << "<th>GB/s</th><th>op/byte</th><th>%peak</th><th>%roof</th><th class=\"text\">bound</th></tr>\n";
   size_t index = 0;
   for (const LayerProfile& layer : profile.layers) {
-    html << "<tr><td>" << index++ << "</td><td class=\"text name\">" << html_escape(layer.name) << "</td><td class=\"text\">"
-         << html_escape(layer.op_type) << "</td><td class=\"text\">" << html_escape(algorithm_name(layer))
-         << "</td><td class=\"text\">" << html_escape(layer.output_shape) << "</td><td>"
-         << format_number(layer.seconds * 1e3) << "</td><td>"
+    html << "<tr><td>" << index++ << "</td><td class=\"text name\">" << html_escape(layer.name)
+         << "</td><td class=\"text\">" << html_escape(layer.op_type) << "</td><td class=\"text\">"
+         << html_escape(algorithm_name(layer)) << "</td><td class=\"text\">" << html_escape(layer.output_shape)
+         << "</td><td>" << format_number(layer.seconds * 1e3) << "</td><td>"
          << format_number(100.0 * time_share(layer.seconds, profile)) << "</td><td>"
          << format_number(layer.achieved_gops) << "</td><td>" << format_number(layer.achieved_gbs) << "</td><td>"
          << format_number(layer.intensity) << "</td><td>" << format_number(layer.percent_of_peak) << "</td><td>"
-         << format_number(layer.percent_of_roof) << "</td><td class=\"text\"><span class=\"swatch\" style=\"background:"
-         << layer_colour(layer) << "\"></span>" << bound_name(layer.bound) << " (" << data_type_name(layer)
-         << ")</td></tr>\n";
+         << format_number(layer.percent_of_roof)
+         << "</td><td class=\"text\"><span class=\"swatch\" style=\"background:" << layer_colour(layer) << "\"></span>"
+         << bound_name(layer.bound) << " (" << data_type_name(layer) << ")</td></tr>\n";
   }
   html << "</table></div>\n";
 }

@@ -36,16 +36,17 @@ std::vector<Roof> roofs(const ModelProfile& profile) {
   std::vector<Roof> result;
   if (!positive(profile.memory_gbs)) return result;
   if (positive(profile.fp32_peak_gops))
-    result.push_back({"fp32", "GFLOP/s", "roof fp32", profile.fp32_peak_gops, profile.fp32_peak_gops / profile.memory_gbs});
+    result.push_back(
+        {"fp32", "GFLOP/s", "roof fp32", profile.fp32_peak_gops, profile.fp32_peak_gops / profile.memory_gbs});
   if (positive(profile.int8_peak_gops))
-    result.push_back({"int8", "GOP/s", "roof int8", profile.int8_peak_gops, profile.int8_peak_gops / profile.memory_gbs});
+    result.push_back(
+        {"int8", "GOP/s", "roof int8", profile.int8_peak_gops, profile.int8_peak_gops / profile.memory_gbs});
   return result;
 }
 
 // The roof's corners inside the plot: where the memory slope enters it (or the left edge),
 // the ridge, and the right edge.
-std::vector<std::pair<double, double>> roof_points(const Roof& roof, const RooflineLayout& layout,
-                                                   double memory_gbs) {
+std::vector<std::pair<double, double>> roof_points(const Roof& roof, const RooflineLayout& layout, double memory_gbs) {
   const double left = std::pow(10.0, layout.x.decades.low);
   const double right = std::pow(10.0, layout.x.decades.high);
   const double enter = std::max(left, std::pow(10.0, layout.y.decades.low) / memory_gbs);
@@ -59,13 +60,13 @@ std::vector<std::pair<double, double>> roof_points(const Roof& roof, const Roofl
 
 std::string tooltip(const LayerProfile& layer, const ModelProfile& profile) {
   return html_escape(layer.name) + "\nop: " + html_escape(layer.op_type) + " (" + data_type_name(layer) + ")" +
-         "\nalgorithm: " + html_escape(algorithm_name(layer)) +
-         "\noutput: " + html_escape(layer.output_shape) + "\ntime: " + format_number(layer.seconds * 1e3) + " ms (" +
+         "\nalgorithm: " + html_escape(algorithm_name(layer)) + "\noutput: " + html_escape(layer.output_shape) +
+         "\ntime: " + format_number(layer.seconds * 1e3) + " ms (" +
          format_number(100.0 * time_share(layer.seconds, profile)) + "%)" +
          "\nachieved: " + format_number(layer.achieved_gops) + " GOP/s, " + format_number(layer.achieved_gbs) +
          " GB/s\nintensity: " + format_number(layer.intensity) + " op/byte" +
-         "\n% of peak: " + format_number(layer.percent_of_peak) + ", % of roof: " +
-         format_number(layer.percent_of_roof) + "\nbound: " + bound_name(layer.bound) +
+         "\n% of peak: " + format_number(layer.percent_of_peak) +
+         ", % of roof: " + format_number(layer.percent_of_roof) + "\nbound: " + bound_name(layer.bound) +
          (hollow(layer) ? "\n(no operations or no time: drawn at the edge)" : "");
 }
 
@@ -139,8 +140,8 @@ void draw_legend(std::ostringstream& svg, const PlotArea& area) {
     for (const Bound bound : {Bound::Memory, Bound::Compute}) {
       const char* colour = layer_colour(bound, integer);
       svg << "<circle cx=\"" << svg_number(x) << "\" cy=\"" << svg_number(y) << "\" r=\"6\" stroke=\"" << colour
-          << "\" fill=\"" << colour << "\"/><text x=\"" << svg_number(x + 14) << "\" y=\"" << svg_number(y + 4)
-          << "\">" << (integer ? "int8 " : "fp32 ") << bound_name(bound) << "-bound</text>\n";
+          << "\" fill=\"" << colour << "\"/><text x=\"" << svg_number(x + 14) << "\" y=\"" << svg_number(y + 4) << "\">"
+          << (integer ? "int8 " : "fp32 ") << bound_name(bound) << "-bound</text>\n";
       y += 22;
     }
   }
@@ -174,9 +175,7 @@ RooflineLayout roofline_layout(const ModelProfile& profile) {
   return layout;
 }
 
-double layer_mark_radius(double share) {
-  return std::max(1.5, kLargestRadius * std::sqrt(std::max(share, 0.0)));
-}
+double layer_mark_radius(double share) { return std::max(1.5, kLargestRadius * std::sqrt(std::max(share, 0.0))); }
 
 std::string roofline_svg(const ModelProfile& profile) {
   const RooflineLayout layout = roofline_layout(profile);
@@ -187,7 +186,8 @@ std::string roofline_svg(const ModelProfile& profile) {
   svg << "<svg class=\"roofline\" viewBox=\"0 0 " << svg_number(kWidth) << " " << svg_number(kHeight) << "\" width=\""
       << svg_number(kWidth) << "\" height=\"" << svg_number(kHeight) << "\" role=\"img\" aria-label=\"roofline\">\n"
       << svg_log_axes(layout.area, layout.x, layout.y, "arithmetic intensity (operations per byte)", "achieved GOP/s")
-      << "<g class=\"roofs\">\n" << roof_lines.str() << "</g>\n";
+      << "<g class=\"roofs\">\n"
+      << roof_lines.str() << "</g>\n";
   draw_marks(svg, profile, layout);
   svg << "<g class=\"roof-labels\">\n" << roof_labels.str() << "</g>\n";
   draw_legend(svg, layout.area);

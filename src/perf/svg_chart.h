@@ -60,7 +60,7 @@ struct LogScale {
 struct Tick {
   double value = 0.0;  // 10^k
   double pixel = 0.0;
-  std::string label;   // "0.01", "1", "1000", "1e+06": plain from 1e-4 to 1e5
+  std::string label;  // "0.01", "1", "1000", "1e+06": plain from 1e-4 to 1e5
 };
 
 // One tick per decade from 10^low to 10^high, both included.

@@ -58,9 +58,9 @@ ModelProfile hand_made_profile() {
   profile.int8_peak_gops = 400.0;
   profile.memory_gbs = 20.0;
   profile.layers = {
-      layer("conv", "Conv", 800'000'000, 80'000'000, 0.016),                 // 10 op/byte, 50 GOP/s
-      layer("a<b&\"c\"", "Relu", 1'000'000, 8'000'000, 0.001),               // 0.125 op/byte, 1 GOP/s
-      layer("flatten", "Reshape", 0, 8'000'000, 0.0001),                     // no operations
+      layer("conv", "Conv", 800'000'000, 80'000'000, 0.016),                        // 10 op/byte, 50 GOP/s
+      layer("a<b&\"c\"", "Relu", 1'000'000, 8'000'000, 0.001),                      // 0.125 op/byte, 1 GOP/s
+      layer("flatten", "Reshape", 0, 8'000'000, 0.0001),                            // no operations
       layer("qconv", "vigil.QLinearConv", 4'000'000'000, 100'000'000, 0.02, true),  // 40 op/byte, 200 GOP/s
   };
   for (const LayerProfile& each : profile.layers) {
