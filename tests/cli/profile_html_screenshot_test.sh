@@ -32,13 +32,15 @@ browse() {
 
 html="$scratch/report.html"
 json="$scratch/report.json"
-if ! "$vigil" profile "$model" --runs 3 --html "$html" --json "$json" >"$scratch/stdout" 2>"$scratch/stderr"; then
-  fail "vigil profile exited non-zero"
+"$vigil" profile "$model" --runs 3 --html "$html" --json "$json" >"$scratch/stdout" 2>"$scratch/stderr"
+code=$?
+if [[ $code -ne 0 || ! -s "$html" || ! -s "$json" ]]; then
+  fail "vigil profile: exit $code, or no HTML or JSON report"
   sed 's/^/    /' "$scratch/stderr" | head -10
   echo "profile_html_screenshot: $passed passed, $failed failed"
   exit 1
 fi
-[[ -s "$html" && -s "$json" ]] && pass || fail "no HTML or JSON report"
+pass
 
 layers=$(python3 -c 'import json, sys; print(len(json.load(open(sys.argv[1]))["layers"]))' "$json" 2>/dev/null ||
          grep -c '"op_type"' "$json")
