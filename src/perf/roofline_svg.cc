@@ -18,6 +18,7 @@ namespace {
 constexpr double kWidth = 1000.0;
 constexpr double kHeight = 580.0;
 constexpr double kLargestRadius = 30.0;  // the mark of a layer that takes all the time
+constexpr double kDegreesPerRadian = 57.29577951308232;
 
 struct Roof {
   const char* name;  // "fp32", "int8"
@@ -109,7 +110,7 @@ void draw_roofs(std::ostringstream& lines, std::ostringstream& labels, const Mod
         const double middle = std::sqrt(points.front().first * roof.ridge);
         const double slope_y = layout.y.map(middle * profile.memory_gbs);
         const std::string at_x = svg_number(layout.x.map(middle));
-        const double degrees = -std::atan2(y_pixels_per_decade, x_pixels_per_decade) * 180.0 / M_PI;
+        const double degrees = -std::atan2(y_pixels_per_decade, x_pixels_per_decade) * kDegreesPerRadian;
         labels << "<text class=\"roof memory\" x=\"" << at_x << "\" y=\"" << svg_number(slope_y - 7)
                << "\" text-anchor=\"middle\" transform=\"rotate(" << svg_number(degrees) << " " << at_x << " "
                << svg_number(slope_y) << ")\">memory " << format_number(profile.memory_gbs) << " GB/s</text>\n";

@@ -230,7 +230,9 @@ TEST(ProfileHtml, BarsTablesAndHeader) {
 TEST(ProfileHtml, ManyLayersKeepTheLongestBarsAndSumTheRest) {
   ModelProfile profile;
   for (size_t i = 0; i < kMaxTimeBars + 10; ++i) {
-    profile.layers.push_back(layer("l" + std::to_string(i), "Add", 1000, 1000, 0.001 * static_cast<double>(i + 1)));
+    std::string name = "l";  // not "l" + std::to_string(i), which GCC 12 at -O3 warns about (-Wrestrict)
+    name += std::to_string(i);
+    profile.layers.push_back(layer(name, "Add", 1000, 1000, 0.001 * static_cast<double>(i + 1)));
     profile.layer_seconds += profile.layers.back().seconds;
   }
   const std::string html = profile_html(profile);
