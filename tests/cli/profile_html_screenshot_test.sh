@@ -1,0 +1,64 @@
+#!/usr/bin/env bash
+# `vigil profile --html` on ResNet-18, rendered by headless Chromium: the report loads and
+# paints (a screenshot of some size), and the rendered DOM has exactly one roofline mark
+# (class="layer-mark") per layer of the JSON report of the same run. Skipped (exit 77) where
+# there is no Chromium or no bench/models/resnet18.onnx (`scripts/setup.sh --models`).
+#   profile_html_screenshot_test.sh VIGIL_BINARY
+set -u
+vigil="$1"
+root="$(cd "$(dirname "$0")/../.." && pwd)"
+model="$root/bench/models/resnet18.onnx"
+chromium=/usr/bin/chromium
+if [[ ! -x "$chromium" || ! -f "$model" ]]; then
+  echo "skipped: needs $chromium and $model"
+  exit 77
+fi
+scratch="$(mktemp -d)"
+trap 'rm -rf "$scratch"' EXIT
+passed=0
+failed=0
+
+pass() { passed=$((passed + 1)); }
+fail() {
+  failed=$((failed + 1))
+  echo "FAIL: $*"
+}
+
+# Chromium wants a writable home and profile; a fresh one keeps runs independent.
+browse() {
+  HOME="$scratch/home" timeout 120 "$chromium" --headless --no-sandbox --disable-gpu --no-first-run \
+    --user-data-dir="$scratch/profile" "$@" 2>"$scratch/chromium.stderr"
+}
+
+html="$scratch/report.html"
+json="$scratch/report.json"
+"$vigil" profile "$model" --runs 3 --html "$html" --json "$json" >"$scratch/stdout" 2>"$scratch/stderr"
+code=$?
+if [[ $code -ne 0 || ! -s "$html" || ! -s "$json" ]]; then
+  fail "vigil profile: exit $code, or no HTML or JSON report"
+  sed 's/^/    /' "$scratch/stderr" | head -10
+  echo "profile_html_screenshot: $passed passed, $failed failed"
+  exit 1
+fi
+pass
+
+layers=$(python3 -c 'import json, sys; print(len(json.load(open(sys.argv[1]))["layers"]))' "$json" 2>/dev/null ||
+         grep -c '"op_type"' "$json")
+[[ $layers -gt 0 ]] && pass || fail "no layers in the JSON report"
+marks=$(grep -o 'class="layer-mark"' "$html" | wc -l)
+[[ $marks -eq $layers ]] && pass || fail "$marks layer marks in the HTML file for $layers layers"
+grep -qi '<script' "$html" && fail "a <script> in the report" || pass
+grep -qi 'http' "$html" && fail "a link out of the report" || pass
+
+png="$scratch/report.png"
+browse --screenshot="$png" --window-size=1400,2400 "file://$html" >/dev/null
+size=$(stat -c %s "$png" 2>/dev/null || echo 0)
+[[ $size -gt 20000 ]] && pass || fail "screenshot of $size bytes"
+
+browse --dump-dom "file://$html" >"$scratch/dom.html"
+rendered=$(grep -o 'class="layer-mark"' "$scratch/dom.html" | wc -l)
+[[ $rendered -eq $layers ]] && pass || fail "$rendered layer marks in the rendered DOM for $layers layers"
+[[ $failed -eq 0 ]] || sed 's/^/    /' "$scratch/chromium.stderr" | tail -5
+
+echo "profile_html_screenshot: $passed passed, $failed failed"
+[[ $failed -eq 0 ]]
