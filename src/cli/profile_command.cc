@@ -4,7 +4,6 @@
 // memory- or compute-bound; the time by operator type; and the model-level metrics of
 // Sze et al. (MACs, parameters, peak activation memory, latency, throughput,
 // utilization). --json writes all of it, --html the roofline report (perf/profile_html.h).
-#include <algorithm>
 #include <cstdio>
 #include <map>
 #include <memory>
@@ -16,6 +15,8 @@
 #include "perf/model_profile.h"
 #include "perf/peaks_cache.h"
 #include "perf/profile_html.h"
+#include "perf/report_layers.h"
+#include "perf/svg_chart.h"
 
 namespace vigil::cli {
 
@@ -30,50 +31,26 @@ struct ProfileCommandOptions {
   std::string html;
 };
 
-// Long names (paths of nested modules) keep their informative end.
-std::string clip_front(const std::string& text, size_t width) {
-  return text.size() > width ? ".." + text.substr(text.size() - (width - 2)) : text;
-}
-
 void print_layers(const perf::ModelProfile& profile) {
-  std::vector<const perf::LayerProfile*> by_time;
-  for (const perf::LayerProfile& layer : profile.layers) by_time.push_back(&layer);
-  std::stable_sort(by_time.begin(), by_time.end(),
-                   [](const auto* a, const auto* b) { return a->seconds > b->seconds; });
-  const double total = std::max(profile.layer_seconds, 1e-12);
-  std::printf("  %-28s %-18s %-24s %8s %6s %8s %8s %6s %6s %s\n", "layer", "op", "algorithm", "ms", "time%",
-              "GOP/s", "op/byte", "%peak", "%roof", "bound");
-  for (const perf::LayerProfile* layer : by_time) {
-    std::printf("  %-28s %-18.18s %-24.24s %8.3f %6.1f %8.2f %8.2f %6.1f %6.1f %s\n",
-                clip_front(layer->name, 28).c_str(), layer->op_type.c_str(), layer->algorithm.c_str(),
-                layer->seconds * 1e3, 100.0 * layer->seconds / total, layer->achieved_gops, layer->intensity,
-                layer->percent_of_peak, layer->percent_of_roof, perf::bound_name(layer->bound));
+  std::printf("  %-28s %-18s %-24s %8s %6s %8s %8s %8s %6s %6s %s\n", "layer", "op", "algorithm", "ms", "time%",
+              "GOP/s", "GB/s", "op/byte", "%peak", "%roof", "bound");
+  for (const perf::LayerProfile* layer : perf::layers_by_time(profile)) {
+    std::printf("  %-28s %-18.18s %-24.24s %8.3f %6.1f %8.2f %8.2f %8.2f %6.1f %6.1f %s\n",
+                perf::clip_front(layer->name, 28).c_str(), layer->op_type.c_str(),
+                perf::algorithm_name(*layer).c_str(), layer->seconds * 1e3,
+                100.0 * perf::time_share(layer->seconds, profile), layer->achieved_gops, layer->achieved_gbs,
+                layer->intensity, layer->percent_of_peak, layer->percent_of_roof, perf::bound_name(layer->bound));
   }
   std::printf("  %-28s %-18s %-24s %8.3f %6.1f %8.2f\n", "total (sum of layers)", "", "",
-              profile.layer_seconds * 1e3, 100.0, profile.layer_seconds > 0 ? profile.ops / profile.layer_seconds * 1e-9 : 0.0);
+              profile.layer_seconds * 1e3, 100.0,
+              profile.layer_seconds > 0 ? profile.ops / profile.layer_seconds * 1e-9 : 0.0);
 }
 
 void print_operator_types(const perf::ModelProfile& profile) {
-  struct TypeTotal {
-    int layers = 0;
-    double seconds = 0.0;
-    int64_t ops = 0;
-  };
-  std::map<std::string, TypeTotal> totals;
-  for (const perf::LayerProfile& layer : profile.layers) {
-    TypeTotal& total = totals[layer.op_type];
-    ++total.layers;
-    total.seconds += layer.seconds;
-    total.ops += layer.cost.ops;
-  }
-  std::vector<std::pair<std::string, TypeTotal>> sorted(totals.begin(), totals.end());
-  std::stable_sort(sorted.begin(), sorted.end(),
-                   [](const auto& a, const auto& b) { return a.second.seconds > b.second.seconds; });
   std::printf("\n  %-28s %6s %10s %6s %8s\n", "operator type", "layers", "ms", "time%", "GOP/s");
-  for (const auto& [type, total] : sorted) {
-    std::printf("  %-28s %6d %10.3f %6.1f %8.2f\n", type.c_str(), total.layers, total.seconds * 1e3,
-                100.0 * total.seconds / std::max(profile.layer_seconds, 1e-12),
-                total.seconds > 0 ? total.ops / total.seconds * 1e-9 : 0.0);
+  for (const perf::OperatorTypeTime& total : perf::time_by_operator_type(profile)) {
+    std::printf("  %-28s %6d %10.3f %6.1f %8.2f\n", total.op_type.c_str(), total.layers, total.seconds * 1e3,
+                100.0 * perf::time_share(total.seconds, profile), total.gops());
   }
 }
 
@@ -110,7 +87,12 @@ nlohmann::json to_json(const perf::ModelProfile& profile) {
       {"throughput_per_second", profile.throughput_per_second},
       {"achieved_gops", profile.achieved_gops},
       {"utilization_percent", profile.utilization_percent},
+      {"operator_types", nlohmann::json::array()},
       {"layers", nlohmann::json::array()}};
+  for (const perf::OperatorTypeTime& total : perf::time_by_operator_type(profile)) {
+    report["operator_types"].push_back(
+        {{"op_type", total.op_type}, {"layers", total.layers}, {"ms", total.seconds * 1e3}, {"gops", total.gops()}});
+  }
   for (const perf::LayerProfile& layer : profile.layers) {
     report["layers"].push_back({{"name", layer.name},
                                 {"op_type", layer.op_type},

@@ -27,9 +27,9 @@ double at_threads(const PeakPair& pair, int cores, int threads) {
 }
 
 // Timing lengths: long enough to be steady, short enough that all of it takes seconds.
-constexpr double kArithmeticSeconds = 0.05;
-constexpr int kArithmeticRepeats = 5;
-constexpr int kBandwidthRepeats = 4;
+constexpr double kArithmeticSeconds = 0.03;
+constexpr int kArithmeticRepeats = 10;
+constexpr int kBandwidthRepeats = 8;
 
 PeakPair fp32_pair(Isa isa, int cores) {
   if (isa > detected_isa()) return {};

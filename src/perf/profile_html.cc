@@ -4,7 +4,6 @@
 #include "perf/profile_html.h"
 
 #include <algorithm>
-#include <map>
 #include <sstream>
 #include <utility>
 #include <vector>
@@ -105,30 +104,15 @@ void header(std::ostringstream& html, const ModelProfile& profile) {
 }
 
 void operator_types(std::ostringstream& html, const ModelProfile& profile) {
-  struct TypeTotal {
-    int layers = 0;
-    double seconds = 0.0;
-    double ops = 0.0;
-  };
-  std::map<std::string, TypeTotal> totals;
-  for (const LayerProfile& layer : profile.layers) {
-    TypeTotal& total = totals[layer.op_type];
-    ++total.layers;
-    total.seconds += std::max(layer.seconds, 0.0);
-    total.ops += static_cast<double>(layer.cost.ops);
-  }
-  std::vector<std::pair<std::string, TypeTotal>> sorted(totals.begin(), totals.end());
-  std::stable_sort(sorted.begin(), sorted.end(),
-                   [](const auto& a, const auto& b) { return a.second.seconds > b.second.seconds; });
   html << "<table class=\"operator-types\">\n<tr><th class=\"text\">operator type</th><th>layers</th><th>ms</th>"
        << "<th class=\"text\">share of the time</th><th>GOP/s</th></tr>\n";
-  for (const auto& [type, total] : sorted) {
+  for (const OperatorTypeTime& total : time_by_operator_type(profile)) {
     const double share = 100.0 * time_share(total.seconds, profile);
-    html << "<tr><td class=\"text\">" << html_escape(type) << "</td><td>" << total.layers << "</td><td>"
+    html << "<tr><td class=\"text\">" << html_escape(total.op_type) << "</td><td>" << total.layers << "</td><td>"
          << format_number(total.seconds * 1e3)
          << "</td><td class=\"text share\"><span class=\"bar\" style=\"width:" << svg_number(share) << "px\"></span>"
          << format_number(share) << "%</td><td>"
-         << format_number(total.seconds > 0.0 ? total.ops / total.seconds * 1e-9 : 0.0) << "</td></tr>\n";
+         << format_number(total.gops()) << "</td></tr>\n";
   }
   html << "</table>\n";
 }

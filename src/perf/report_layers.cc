@@ -1,8 +1,9 @@
-// Time shares, order by time and colours of layers for the HTML profile report (see
-// report_layers.h).
+// Time shares, orders, operator-type totals and colours of layers for the profile's
+// reports (see report_layers.h).
 #include "perf/report_layers.h"
 
 #include <algorithm>
+#include <map>
 
 namespace vigil::perf {
 
@@ -25,6 +26,22 @@ std::vector<const LayerProfile*> layers_by_time(const ModelProfile& profile) {
   std::stable_sort(layers.begin(), layers.end(),
                    [](const LayerProfile* a, const LayerProfile* b) { return a->seconds > b->seconds; });
   return layers;
+}
+
+std::vector<OperatorTypeTime> time_by_operator_type(const ModelProfile& profile) {
+  std::map<std::string, OperatorTypeTime> totals;
+  for (const LayerProfile& layer : profile.layers) {
+    OperatorTypeTime& total = totals[layer.op_type];
+    total.op_type = layer.op_type;
+    ++total.layers;
+    total.seconds += std::max(layer.seconds, 0.0);
+    total.ops += static_cast<double>(layer.cost.ops);
+  }
+  std::vector<OperatorTypeTime> sorted;
+  for (auto& [type, total] : totals) sorted.push_back(std::move(total));
+  std::stable_sort(sorted.begin(), sorted.end(),
+                   [](const OperatorTypeTime& a, const OperatorTypeTime& b) { return a.seconds > b.seconds; });
+  return sorted;
 }
 
 std::string algorithm_name(const LayerProfile& layer) {
