@@ -8,17 +8,7 @@ set -u
 vigil="$1"
 root="$(cd "$(dirname "$0")/../.." && pwd)"
 model="$root/models/fashion_mnist_cnn.onnx"
-scratch="$(mktemp -d)"
-trap 'rm -rf "$scratch"' EXIT
-passed=0
-failed=0
-
-pass() { passed=$((passed + 1)); }
-fail() {
-  failed=$((failed + 1))
-  echo "FAIL: $*"
-  sed 's/^/    /' "$scratch/stderr" | head -10
-}
+source "$(dirname "$0")/cli_test_lib.sh"
 
 # ok JSON_FILE COMMAND...: exit 0 and a report whose latencies are ordered min <= median <= p90.
 ok() {
@@ -103,5 +93,4 @@ else
   echo "skipped the ONNX Runtime peer run: no node or no bench/node_modules/onnxruntime-node"
 fi
 
-echo "bench_command: $passed passed, $failed failed"
-[[ $failed -eq 0 ]]
+finish bench_command

@@ -8,18 +8,8 @@ set -u
 vigil="$1"
 root="$(cd "$(dirname "$0")/../.." && pwd)"
 model="$root/models/fashion_mnist_cnn.onnx"
-scratch="$(mktemp -d)"
-trap 'rm -rf "$scratch"' EXIT
+source "$(dirname "$0")/cli_test_lib.sh"
 export XDG_CACHE_HOME="$scratch/cache"
-passed=0
-failed=0
-
-pass() { passed=$((passed + 1)); }
-fail() {
-  failed=$((failed + 1))
-  echo "FAIL: $*"
-  sed 's/^/    /' "$scratch/stderr" | head -10
-}
 
 # json_value FILE EXPRESSION: a value of the JSON file, e.g. json_value x.json '["cores"]'.
 json_value() { python3 -c "import json, sys; print(json.load(open(sys.argv[1]))$2)" "$1"; }
@@ -88,5 +78,4 @@ bad "--input" "$scratch/bad.json" "$vigil" profile "$model" --input nope=x.npy -
 bad "--html .*no folder" "$scratch/bad.json" "$vigil" profile "$model" --json "$scratch/bad.json" \
   --html "$scratch/no/such/report.html"
 
-echo "peaks_and_profile_commands: $passed passed, $failed failed"
-[[ $failed -eq 0 ]]
+finish peaks_and_profile_commands

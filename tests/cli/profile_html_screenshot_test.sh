@@ -13,16 +13,7 @@ if [[ ! -x "$chromium" || ! -f "$model" ]]; then
   echo "skipped: needs $chromium and $model"
   exit 77
 fi
-scratch="$(mktemp -d)"
-trap 'rm -rf "$scratch"' EXIT
-passed=0
-failed=0
-
-pass() { passed=$((passed + 1)); }
-fail() {
-  failed=$((failed + 1))
-  echo "FAIL: $*"
-}
+source "$(dirname "$0")/cli_test_lib.sh"
 
 # Chromium wants a writable home and profile; a fresh one keeps runs independent.
 browse() {
@@ -36,9 +27,7 @@ json="$scratch/report.json"
 code=$?
 if [[ $code -ne 0 || ! -s "$html" || ! -s "$json" ]]; then
   fail "vigil profile: exit $code, or no HTML or JSON report"
-  sed 's/^/    /' "$scratch/stderr" | head -10
-  echo "profile_html_screenshot: $passed passed, $failed failed"
-  exit 1
+  finish profile_html_screenshot
 fi
 pass
 
@@ -59,5 +48,4 @@ rendered=$(grep -o 'class="layer-mark"' "$scratch/dom.html" | wc -l)
 [[ $rendered -eq $layers ]] && pass || fail "$rendered layer marks in the rendered DOM for $layers layers"
 [[ $failed -eq 0 ]] || sed 's/^/    /' "$scratch/chromium.stderr" | tail -5
 
-echo "profile_html_screenshot: $passed passed, $failed failed"
-[[ $failed -eq 0 ]]
+finish profile_html_screenshot
