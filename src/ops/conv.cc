@@ -13,10 +13,9 @@
 #include <vector>
 
 #include "kernels/aligned_buffer.h"
-#include "kernels/ref/gemm_ref.h"
-#include "kernels/ref/im2col.h"
 #include "ops/conv_geometry.h"
 #include "ops/conv_internal.h"
+#include "ops/conv_reference.h"
 #include "ops/families.h"
 #include "ops/fused_activation.h"
 #include "ops/registry.h"
@@ -24,57 +23,6 @@
 namespace vigil {
 
 namespace {
-
-struct ConvProblem {
-  int64_t batch, channels, out_channels, group;
-  WindowPlan plan;
-};
-
-template <class T>
-void run_reference_conv(const ConvProblem& p, const T* x, const T* w, const T* bias, T* y, int threads) {
-  const int64_t channels_per_group = p.channels / p.group;
-  const int64_t outputs_per_group = p.out_channels / p.group;
-  const kernels::PatchGeometry geometry = p.plan.patch(channels_per_group);
-  const int64_t input_size = geometry.input_size();
-  const int64_t output_size = geometry.output_size();
-  const int64_t depth = channels_per_group * geometry.kernel_size();  // the GEMM's k
-  bool direct = true;  // the column matrix would equal the input
-  for (size_t d = 0; d < p.plan.input.size(); ++d) {
-    direct = direct && p.plan.kernel[d] == 1 && p.plan.strides[d] == 1 && p.plan.pads_begin[d] == 0 &&
-             p.plan.output[d] == p.plan.input[d];
-  }
-  for (int64_t n = 0; n < p.batch; ++n) {
-    for (int64_t m = 0; m < p.out_channels; ++m) {
-      T* row = y + (n * p.out_channels + m) * output_size;
-      std::fill(row, row + output_size, bias ? bias[m] : T(0));
-    }
-  }
-  auto convolve = [&](int64_t unit, std::vector<T>& columns, int gemm_threads) {
-    const int64_t n = unit / p.group, g = unit % p.group;
-    const T* image = x + (n * p.channels + g * channels_per_group) * input_size;
-    const T* source = image;
-    if (!direct) {
-      columns.resize(static_cast<size_t>(depth * output_size));
-      kernels::im2col(geometry, image, columns.data());
-      source = columns.data();
-    }
-    kernels::gemm_ref<T>(outputs_per_group, output_size, depth, T(1), {w + g * outputs_per_group * depth, depth},
-                         {source, output_size}, T(1), y + (n * p.out_channels + g * outputs_per_group) * output_size,
-                         output_size, gemm_threads);
-  };
-  const int64_t units = p.batch * p.group;
-  if (p.group > 1 && units >= threads) {
-#pragma omp parallel num_threads(threads) if (threads > 1)
-    {
-      std::vector<T> columns;
-#pragma omp for schedule(static)
-      for (int64_t unit = 0; unit < units; ++unit) convolve(unit, columns, 1);
-    }
-  } else {
-    std::vector<T> columns;
-    for (int64_t unit = 0; unit < units; ++unit) convolve(unit, columns, threads);
-  }
-}
 
 // The fast algorithm for a float32 2-D layer with constant weights. Depthwise layers go to
 // the direct kernels; 3x3 stride-1 layers to Winograd where it measured faster than
@@ -131,7 +79,7 @@ class ConvOperator final : public Operator {
   void run(const OpInputs& in, OpOutputs& out) override {
     if (algorithm_ && require_input(in, 0, what_).dtype() == DType::Float32) return Operator::run(in, out);
     const ConvProblem p = resolve(in);
-    out[0] = Tensor(in[0]->dtype(), output_shape(p));
+    out[0] = Tensor(in[0]->dtype(), conv_output_shape(p));
     const Tensor* b = has_input(in, 2) ? in[2] : nullptr;
     const Tensor* z = residual(in, out[0].shape());
     dispatch_float(in[0]->dtype(), what_, [&](auto tag) {
@@ -154,7 +102,7 @@ class ConvOperator final : public Operator {
     const ConvProblem p = resolve(in);
     check_input(in[0]->dtype() == DType::Float32 && p.plan.input.size() == 2, what_,
                 ": the planned convolution takes float32 NCHW input");
-    outputs.assign(1, TensorSpec{DType::Float32, output_shape(p)});
+    outputs.assign(1, TensorSpec{DType::Float32, conv_output_shape(p)});
     residual(in, outputs[0].shape);
     shape_ = layer_;
     shape_.batch = p.batch;
@@ -199,31 +147,12 @@ class ConvOperator final : public Operator {
     }
   }
 
-  // Checks the inputs against each other and the attributes and resolves the window.
   ConvProblem resolve(const OpInputs& in) const {
     const Tensor& x = require_input(in, 0, what_);
     const Tensor& w = require_input(in, 1, what_);
     const Tensor* b = has_input(in, 2) ? in[2] : nullptr;
-    check_input(x.rank() >= 3 && w.rank() == x.rank(), what_, ": X ", shape_to_string(x.shape()), " and W ",
-                shape_to_string(w.shape()), " must be (N, C, D1, ...) and (M, C/group, k1, ...)");
     check_input(w.dtype() == x.dtype() && (!b || b->dtype() == x.dtype()), what_, ": X, W and B types differ");
-    ConvProblem p{x.dim(0), x.dim(1), w.dim(0), group_, {}};
-    check_input(p.channels == w.dim(1) * group_ && p.out_channels % group_ == 0, what_, ": X has ", p.channels,
-                " channels, W ", shape_to_string(w.shape()), " with group ", group_);
-    check_input(!b || (b->rank() == 1 && b->dim(0) == p.out_channels), what_, ": B must have shape [",
-                p.out_channels, "]");
-    const Shape spatial(x.shape().begin() + 2, x.shape().end());
-    const Shape kernel(w.shape().begin() + 2, w.shape().end());
-    check_input(window_.kernel_shape.empty() || window_.kernel_shape == kernel, what_, ": kernel_shape ",
-                shape_to_string(window_.kernel_shape), " differs from W ", shape_to_string(w.shape()));
-    p.plan = plan_window(window_, spatial, kernel, what_);
-    return p;
-  }
-
-  static Shape output_shape(const ConvProblem& p) {
-    Shape y_shape{p.batch, p.out_channels};
-    y_shape.insert(y_shape.end(), p.plan.output.begin(), p.plan.output.end());
-    return y_shape;
+    return resolve_conv(x, w, b, window_, group_, what_);
   }
 
   // FusedConv's residual Z, checked to have the output's shape and type; nullptr if absent.
@@ -252,6 +181,23 @@ std::unique_ptr<Operator> create_conv(const OpCreateInfo& info) {
 }
 
 }  // namespace
+
+ConvProblem resolve_conv(const Tensor& x, const Tensor& w, const Tensor* b, const WindowAttributes& window,
+                         int64_t group, const std::string& what) {
+  check_input(x.rank() >= 3 && w.rank() == x.rank(), what, ": X ", shape_to_string(x.shape()), " and W ",
+              shape_to_string(w.shape()), " must be (N, C, D1, ...) and (M, C/group, k1, ...)");
+  ConvProblem p{x.dim(0), x.dim(1), w.dim(0), group, {}};
+  check_input(p.channels == w.dim(1) * group && p.out_channels % group == 0, what, ": X has ", p.channels,
+              " channels, W ", shape_to_string(w.shape()), " with group ", group);
+  check_input(!b || (b->rank() == 1 && b->dim(0) == p.out_channels), what, ": B must have shape [", p.out_channels,
+              "]");
+  const Shape spatial(x.shape().begin() + 2, x.shape().end());
+  const Shape kernel(w.shape().begin() + 2, w.shape().end());
+  check_input(window.kernel_shape.empty() || window.kernel_shape == kernel, what, ": kernel_shape ",
+              shape_to_string(window.kernel_shape), " differs from W ", shape_to_string(w.shape()));
+  p.plan = plan_window(window, spatial, kernel, what);
+  return p;
+}
 
 void register_conv_operators(OpRegistry& registry) {
   registry.add("", "Conv", create_conv);

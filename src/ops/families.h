@@ -28,5 +28,8 @@ void register_recurrent_operators(OpRegistry& registry);    // recurrent_ops.cc:
 void register_signal_operators(OpRegistry& registry);       // signal_ops.cc: DFT, STFT, windows, MelWeightMatrix
 void register_linalg_operators(OpRegistry& registry);       // linalg_ops.cc: Det
 void register_text_operators(OpRegistry& registry);         // text_ops.cc: TfIdfVectorizer
+void register_quantize_operators(OpRegistry& registry);     // quantize_ops.cc: QuantizeLinear, DequantizeLinear, ...
+void register_integer_matmul_operators(OpRegistry& registry);  // integer_matmul_ops.cc: MatMulInteger, QLinearMatMul
+void register_integer_conv_operators(OpRegistry& registry);    // integer_conv_ops.cc: ConvInteger, QLinearConv
 
 }  // namespace vigil

@@ -47,24 +47,6 @@ MatMulPlan plan_matmul(const Shape& a_in, const Shape& b_in, const std::string& 
   return plan;
 }
 
-namespace {
-
-template <class T>
-void run_matmul(const MatMulPlan& plan, const T* a, const T* b, T* y, int threads) {
-  const int64_t batches = static_cast<int64_t>(plan.a_offsets.size());
-  const int64_t a_size = plan.m * plan.k, b_size = plan.k * plan.n, y_size = plan.m * plan.n;
-  // Many products: one per thread; few: the GEMM spreads each over the threads.
-  const bool across_batches = batches >= threads && threads > 1;
-  const int gemm_threads = across_batches ? 1 : threads;
-#pragma omp parallel for num_threads(threads) schedule(static) if (across_batches)
-  for (int64_t i = 0; i < batches; ++i) {
-    kernels::gemm_ref<T>(plan.m, plan.n, plan.k, T(1), {a + plan.a_offsets[i] * a_size, plan.k},
-                         {b + plan.b_offsets[i] * b_size, plan.n}, T(0), y + i * y_size, plan.n, gemm_threads);
-  }
-}
-
-}  // namespace
-
 std::unique_ptr<Operator> create_reference_matmul(const OpCreateInfo& info) {
   const std::string what = info.describe();
   const int threads = std::max(1, info.threads);

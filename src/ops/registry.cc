@@ -30,6 +30,9 @@ const OpRegistry& OpRegistry::instance() {
     register_signal_operators(r);
     register_linalg_operators(r);
     register_text_operators(r);
+    register_quantize_operators(r);
+    register_integer_matmul_operators(r);
+    register_integer_conv_operators(r);
     return r;
   }();
   return registry;
