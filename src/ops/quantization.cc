@@ -9,8 +9,9 @@ namespace {
 
 bool integer_8_or_32(DType type) { return type == DType::UInt8 || type == DType::Int8 || type == DType::Int32; }
 
-// The elements of an integer tensor as int32.
-std::vector<int32_t> as_int32(const Tensor& tensor, const std::string& what) {
+}  // namespace
+
+std::vector<int32_t> int32_values(const Tensor& tensor, const std::string& what) {
   std::vector<int32_t> values(static_cast<size_t>(tensor.numel()));
   switch (tensor.dtype()) {
     case DType::UInt8:
@@ -28,8 +29,6 @@ std::vector<int32_t> as_int32(const Tensor& tensor, const std::string& what) {
   return values;
 }
 
-}  // namespace
-
 QuantizationParameters::QuantizationParameters(const Shape& shape, const Tensor* scale, const Tensor* zero_point,
                                                int64_t axis, const std::string& what) {
   const Tensor* counted = scale ? scale : zero_point;
@@ -45,7 +44,7 @@ QuantizationParameters::QuantizationParameters(const Shape& shape, const Tensor*
       check_input(zero_point->numel() == scale->numel(), what, ": ", zero_point->numel(), " zero points for ",
                   scale->numel(), " scales");
     }
-    zero_points_ = as_int32(*zero_point, what);
+    zero_points_ = int32_values(*zero_point, what);
   }
   const int64_t count = counted ? counted->numel() : 1;
   check_input(!counted || (counted->rank() <= 1 && count >= 1), what,
@@ -66,7 +65,7 @@ int32_t scalar_zero_point(const Tensor* zero_point, const std::string& what, con
   if (!zero_point) return 0;
   check_input(zero_point->numel() == 1, what, ": ", name, " must be a scalar here, not ",
               shape_to_string(zero_point->shape()));
-  return as_int32(*zero_point, what)[0];
+  return int32_values(*zero_point, what)[0];
 }
 
 float scalar_scale(const Tensor& scale, const std::string& what, const char* name) {
@@ -75,9 +74,29 @@ float scalar_scale(const Tensor& scale, const std::string& what, const char* nam
   return scale.data<float>()[0];
 }
 
+TensorQuantization TensorQuantization::read(const Tensor& scale, const Tensor* zero_point, const std::string& what,
+                                           const char* name) {
+  const std::string scale_name = std::string(name) + "_scale", zero_point_name = std::string(name) + "_zero_point";
+  return {scalar_scale(scale, what, scale_name.c_str()), scalar_zero_point(zero_point, what, zero_point_name.c_str())};
+}
+
+Tensor quantize_values(const std::vector<float>& values, const Shape& shape, DType type,
+                       const TensorQuantization& quantization, const std::string& what) {
+  check_input(is_8_bit(type), what, ": quantizes to uint8 or int8, not ", dtype_name(type));
+  Tensor y(type, shape);
+  for (size_t i = 0; i < values.size(); ++i) {
+    if (type == DType::UInt8) {
+      y.data<uint8_t>()[i] = quantization.quantize<uint8_t>(values[i]);
+    } else {
+      y.data<int8_t>()[i] = quantization.quantize<int8_t>(values[i]);
+    }
+  }
+  return y;
+}
+
 std::vector<int32_t> centred_int32(const Tensor& tensor, const QuantizationParameters& parameters,
                                    const std::string& what) {
-  std::vector<int32_t> values = as_int32(tensor, what);
+  std::vector<int32_t> values = int32_values(tensor, what);
   for (int64_t i = 0; i < tensor.numel(); ++i) values[i] -= parameters.zero_point(parameters.channel_of(i));
   return values;
 }

@@ -61,6 +61,27 @@ int32_t scalar_zero_point(const Tensor* zero_point, const std::string& what, con
 // A scalar (or one-element) float32 scale.
 float scalar_scale(const Tensor& scale, const std::string& what, const char* name);
 
+// One per-tensor scale and zero point, as the com.microsoft QLinear* operators take them.
+struct TensorQuantization {
+  float scale = 1.0f;
+  int32_t zero_point = 0;
+  // Reads a float32 scalar scale and an optional scalar zero point (nullptr: 0).
+  static TensorQuantization read(const Tensor& scale, const Tensor* zero_point, const std::string& what,
+                                 const char* name);
+  float dequantize(int32_t value) const { return scale * static_cast<float>(value - zero_point); }
+  template <class Q>
+  Q quantize(float value) const {
+    return saturate_round<Q>(value / scale, zero_point);
+  }
+};
+
+// A uint8 or int8 tensor of `shape` holding `values` quantized by `quantization`.
+Tensor quantize_values(const std::vector<float>& values, const Shape& shape, DType type,
+                       const TensorQuantization& quantization, const std::string& what);
+
+// The elements of an 8-bit or 32-bit integer tensor as int32.
+std::vector<int32_t> int32_values(const Tensor& tensor, const std::string& what);
+
 // The elements of an 8-bit or 32-bit integer tensor minus their zero points, as int32.
 std::vector<int32_t> centred_int32(const Tensor& tensor, const QuantizationParameters& parameters,
                                    const std::string& what);

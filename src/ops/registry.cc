@@ -33,6 +33,8 @@ const OpRegistry& OpRegistry::instance() {
     register_quantize_operators(r);
     register_integer_matmul_operators(r);
     register_integer_conv_operators(r);
+    register_qlinear_contrib_operators(r);
+    register_integer_matmul_contrib_operators(r);
     return r;
   }();
   return registry;
