@@ -1,83 +1,17 @@
 // The implicit-GEMM patch packer of kernels/f32_conv_patches.h. For each patch row p
 // (channel, ky, kx) it first lays out a stretch of up to kLine columns of that row
-// contiguously (the in-image part of each output row's input is copied, or gathered at a
-// stride, without checks; the padding on either side is zero-filled), then cuts the stretch
-// into the NR-wide panels. Per-row decoding and bounds work is thus paid once per stretch,
-// not once per panel, and both copies are plain loops the compiler vectorises. A 1x1
-// window at unit stride without padding copies the channel planes straight into panels.
+// contiguously (kernels/conv_patch_rows.h; the padding is zero), then cuts the stretch
+// into the NR-wide panels. A 1x1 window at unit stride without padding copies the channel
+// planes straight into panels.
 #include "kernels/f32_conv_patches.h"
 
 #include <algorithm>
 
+#include "kernels/conv_patch_rows.h"
+
 namespace vigil::kernels {
 
-namespace {
-
-constexpr int64_t kLine = 512;  // columns per stretch (a multiple of every NR)
-
-// a / b rounded up, for b > 0 and any sign of a.
-inline int64_t ceil_div(int64_t a, int64_t b) { return a > 0 ? (a + b - 1) / b : a / b; }
-
-// The outputs [lo, hi) of a run of `run` outputs starting at input column ix0 whose input
-// lies inside the row.
-inline void inside(const F32ConvPatches& g, int64_t ix0, int64_t run, int64_t& lo, int64_t& hi) {
-  if (g.stride_w == 1) {  // the common case, without divisions
-    lo = std::clamp<int64_t>(-ix0, 0, run);
-    hi = std::clamp<int64_t>(g.in_w - ix0, lo, run);
-    return;
-  }
-  lo = std::clamp<int64_t>(ceil_div(-ix0, g.stride_w), 0, run);
-  hi = std::clamp<int64_t>(ceil_div(g.in_w - ix0, g.stride_w), lo, run);
-}
-
-// to[t] = from[t * stride]: restrict-qualified so that the compiler vectorises the common
-// stride 2 (two loads and a shuffle per vector) rather than copying float by float.
-inline void gather(const float* __restrict from, int64_t stride, int64_t count, float* __restrict to) {
-  if (stride == 2) {
-    for (int64_t t = 0; t < count; ++t) to[t] = from[2 * t];
-    return;
-  }
-  for (int64_t t = 0; t < count; ++t) to[t] = from[t * stride];
-}
-
-// `count` columns of patch row (channel, ky, kx), from output pixel (oy, ox) on, into
-// line[0, count).
-// Short runs dominate on small images: plain loops, not memcpy and memset calls.
-__attribute__((optimize("no-tree-loop-distribute-patterns"))) void fill_line(const F32ConvPatches& g, const float* source, int64_t ky, int64_t kx, int64_t oy, int64_t ox,
-               int64_t count, float* line) {
-  // Rows that start at output column 0 share their bounds (no divisions per row).
-  const int64_t row_start = kx * g.dilation_w - g.pad_left, stride = g.stride_w;
-  int64_t full_lo = 0, full_hi = 0;
-  inside(g, row_start, g.out_w, full_lo, full_hi);
-  for (int64_t j = 0; j < count;) {
-    const int64_t run = std::min(count - j, g.out_w - ox);  // pixels left on this output row
-    const int64_t iy = oy * g.stride_h - g.pad_top + ky * g.dilation_h;
-    float* segment = line + j;
-    if (iy < 0 || iy >= g.in_h) {
-      for (int64_t t = 0; t < run; ++t) segment[t] = 0.0f;
-    } else {
-      // Output t of the run reads input column ix0 + t * stride: the in-image part
-      // [lo, hi) is copied without checks, the padding on either side zero-filled.
-      const int64_t ix0 = row_start + ox * stride;
-      int64_t lo = std::min(full_lo, run), hi = std::min(full_hi, run);
-      if (ox != 0) inside(g, ix0, run, lo, hi);
-      for (int64_t t = 0; t < lo; ++t) segment[t] = 0.0f;
-      const float* from = source + iy * g.in_w + ix0 + lo * stride;
-      float* to = segment + lo;
-      if (stride == 1) {
-        for (int64_t t = 0; t < hi - lo; ++t) to[t] = from[t];
-      } else {
-        gather(from, stride, hi - lo, to);
-      }
-      for (int64_t t = hi; t < run; ++t) segment[t] = 0.0f;
-    }
-    j += run;
-    ox = 0;
-    ++oy;
-  }
-}
-
-}  // namespace
+using patch_rows::kLine;
 
 __attribute__((optimize("no-tree-loop-distribute-patterns"))) void f32_pack_conv_patches(const void* context, int64_t p0, int64_t depth, int64_t col0, int64_t cols, int nr,
                            float* out) {
@@ -111,7 +45,7 @@ __attribute__((optimize("no-tree-loop-distribute-patterns"))) void f32_pack_conv
     for (int64_t p = 0; p < depth; ++p) {
       const float* from = g.image + channel * plane + col0 + c0;  // the plane is the patch row
       if (!direct) {
-        fill_line(g, g.image + channel * plane, ky, kx, oy, ox, count, line);
+        patch_rows::fill_line(g, g.image + channel * plane, ky, kx, oy, ox, count, 0.0f, line);
         from = line;
       }
       float* dst = panels + p * nr;

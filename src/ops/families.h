@@ -33,5 +33,8 @@ void register_integer_matmul_operators(OpRegistry& registry);  // integer_matmul
 void register_integer_conv_operators(OpRegistry& registry);    // integer_conv_ops.cc: ConvInteger, QLinearConv
 void register_qlinear_contrib_operators(OpRegistry& registry);  // qlinear_contrib_ops.cc: com.microsoft QLinearAdd, ...
 void register_integer_matmul_contrib_operators(OpRegistry& registry);  // integer_matmul_contrib_ops.cc: QGemm, ...
+void register_q_conv_operator(OpRegistry& registry);   // q_conv.cc: vigil.QConv (QDQ Conv groups)
+void register_q_gemm_operator(OpRegistry& registry);   // q_gemm.cc: vigil.QGemm (QDQ Gemm and MatMul groups)
+void register_q_add_operator(OpRegistry& registry);    // q_add.cc: vigil.QAdd (QDQ Add groups)
 
 }  // namespace vigil

@@ -35,6 +35,9 @@ const OpRegistry& OpRegistry::instance() {
     register_integer_conv_operators(r);
     register_qlinear_contrib_operators(r);
     register_integer_matmul_contrib_operators(r);
+    register_q_conv_operator(r);
+    register_q_gemm_operator(r);
+    register_q_add_operator(r);
     return r;
   }();
   return registry;

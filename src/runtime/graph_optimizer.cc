@@ -1,4 +1,5 @@
-// The pass pipeline. Order matters: Identity removal and constant folding first turn
+// The pass pipeline. Order matters: QDQ groups become integer operators before constant
+// folding would dequantize their weights into float; Identity removal and constant folding turn
 // Constant nodes and shape arithmetic into initializers, which the fusions need to
 // recognise biases, scales and Clip bounds; LayerNormalization and GELU are recognised
 // before the MatMul fusion so that it can absorb a Gelu as its activation.
@@ -27,6 +28,7 @@ int graph_only(Graph& graph, const Model&) {
 
 constexpr PipelineStep kPipeline[] = {
     {"remove_identity", graph_only<passes::remove_identity>, ""},
+    {"fuse_qdq", graph_only<passes::fuse_qdq>, "QConv"},
     {"constant_folding", fold_constants, ""},
     {"fold_batch_norm", graph_only<passes::fold_batch_norm>, ""},
     {"fuse_layer_norm", graph_only<passes::fuse_layer_norm>, ""},

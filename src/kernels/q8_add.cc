@@ -1,0 +1,40 @@
+// The int8 Add of kernels/q8_add.h: the parameters, and the element loop (plain code; the
+// compiler vectorises the 64-bit products where the target allows).
+#include "kernels/q8_add.h"
+
+#include <algorithm>
+#include <cmath>
+
+#include "kernels/requantize.h"
+
+namespace vigil::kernels {
+
+Q8AddParameters Q8AddParameters::make(float a_scale, int32_t a_zero_point, float b_scale, int32_t b_zero_point,
+                                      float y_scale, int32_t y_zero_point, int32_t y_min, int32_t y_max,
+                                      bool is_signed) {
+  const double a_real = static_cast<double>(a_scale / y_scale), b_real = static_cast<double>(b_scale / y_scale);
+  const FixedPointMultiplier larger = fixed_point_multiplier(std::max(a_real, b_real));
+  const double grid = std::ldexp(1.0, 31 + larger.shift);
+  Q8AddParameters p;
+  p.a_zero_point = a_zero_point;
+  p.b_zero_point = b_zero_point;
+  p.a_mantissa = a_real >= b_real ? larger.mantissa : std::llround(a_real * grid);
+  p.b_mantissa = a_real >= b_real ? std::llround(b_real * grid) : larger.mantissa;
+  p.shift = larger.shift;
+  p.y_zero_point = y_zero_point;
+  p.y_min = y_min;
+  p.y_max = y_max;
+  p.is_signed = is_signed;
+  return p;
+}
+
+void q8_add(const Q8AddParameters& p, int64_t count, const uint8_t* a, const uint8_t* b, uint8_t* y) {
+  auto value = [&](uint8_t byte) { return p.is_signed ? int32_t{static_cast<int8_t>(byte)} : int32_t{byte}; };
+  for (int64_t i = 0; i < count; ++i) {
+    const int64_t sum = (value(a[i]) - p.a_zero_point) * p.a_mantissa + (value(b[i]) - p.b_zero_point) * p.b_mantissa;
+    const int64_t q = round_shift_half_even(sum, 31 + p.shift) + p.y_zero_point;
+    y[i] = static_cast<uint8_t>(std::clamp<int64_t>(q, p.y_min, p.y_max));
+  }
+}
+
+}  // namespace vigil::kernels

@@ -1,0 +1,32 @@
+// Implicit GEMM for the int8 convolution: the patches of one image (channels x height x
+// width, uint8 or int8) gathered straight into the int8 GEMM's B panels (a QGemmBPacker,
+// layout in kernels/s8_gemm.h), so that Y (M x out_h*out_w) = W (M x C*kh*kw) * patches
+// needs no im2col buffer. Row p of the virtual patch matrix is (channel, ky, kx) in the
+// weights' order; column j is output pixel (j / out_w, j % out_w). Where a window lies in
+// the padding the patch holds the input's zero point, which the GEMM's zero-point folding
+// turns into the zero a float convolution pads with. The integer convolution operator
+// (ops/q_conv.cc) builds one context per image and group.
+#pragma once
+
+#include <cstdint>
+
+#include "kernels/s8_gemm.h"
+
+namespace vigil::kernels {
+
+struct U8ConvPatches {
+  const uint8_t* image = nullptr;  // channels x in_h x in_w bytes
+  int64_t channels = 0;
+  int64_t in_h = 0, in_w = 0, out_h = 0, out_w = 0;
+  int64_t kernel_h = 1, kernel_w = 1, stride_h = 1, stride_w = 1, dilation_h = 1, dilation_w = 1;
+  int64_t pad_top = 0, pad_left = 0;
+  uint8_t zero_point = 0;   // the input's zero point, as its byte
+  bool is_signed = false;   // int8 input: bytes are flipped to x + 128 while packing
+};
+
+// The QGemmBPacker function; `context` is a U8ConvPatches.
+void u8_pack_conv_patches(const void* context, int64_t col0, int64_t cols, int nr, uint8_t* out);
+
+inline QGemmBPacker u8_conv_patch_packer(const U8ConvPatches& patches) { return {u8_pack_conv_patches, &patches}; }
+
+}  // namespace vigil::kernels

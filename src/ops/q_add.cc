@@ -1,0 +1,83 @@
+// vigil.QAdd: the integer Add of a QDQ group (graph/passes/fuse_qdq.cc), the residual sum
+// of ResNet-style blocks. Inputs: a, a_scale, a_zero_point, b, b_scale, b_zero_point,
+// y_scale, y_zero_point (the layout of com.microsoft QLinearAdd), all scales and zero
+// points per tensor; a and b of one shape (the pass fuses only such Adds); an absorbed
+// Relu or Clip (`activation`) is the clamp. The sum runs in fixed point (kernels/q8_add.h);
+// the parameters are prepared once when they are constants.
+#include <algorithm>
+#include <optional>
+
+#include "kernels/q8_add.h"
+#include "ops/families.h"
+#include "ops/fused_activation.h"
+#include "ops/output_requantization.h"
+#include "ops/registry.h"
+
+namespace vigil {
+
+namespace {
+
+enum Input { kA, kAScale, kAZeroPoint, kB, kBScale, kBZeroPoint, kYScale, kYZeroPoint };
+
+class QAddOperator final : public Operator {
+ public:
+  explicit QAddOperator(const OpCreateInfo& info)
+      : what_(info.describe()), activation_(read_fused_activation(info.attributes(), what_)) {
+    const Node& node = info.node;
+    OpInputs constants(kYZeroPoint + 1, nullptr);
+    for (size_t i = 0; i < constants.size() && i < node.inputs.size(); ++i) {
+      if (i == kA || i == kB || node.inputs[i].empty()) continue;
+      constants[i] = info.find_constant(node.inputs[i]);
+      if (!constants[i]) return;  // read at run time
+    }
+    parameters_ = read(constants);
+  }
+
+  bool plan(const OpInputs& in, std::vector<TensorSpec>& outputs) override {
+    const kernels::Q8AddParameters p = parameters(in);
+    const Tensor& a = require_input(in, kA, what_);
+    const Tensor& b = require_input(in, kB, what_);
+    const DType type = p.is_signed ? DType::Int8 : DType::UInt8;
+    check_input(a.shape() == b.shape() && a.dtype() == type && b.dtype() == type, what_, ": a ",
+                shape_to_string(a.shape()), " and b ", shape_to_string(b.shape()), " must be ", dtype_name(type),
+                " of one shape");
+    outputs.assign(1, TensorSpec{type, a.shape()});
+    return true;
+  }
+
+  void execute(const OpInputs& in, OpOutputs& out) override {
+    kernels::q8_add(parameters(in), in[kA]->numel(), static_cast<const uint8_t*>(in[kA]->raw()),
+                    static_cast<const uint8_t*>(in[kB]->raw()), static_cast<uint8_t*>(out[0].raw()));
+  }
+
+  int in_place_input() const override { return kA; }
+
+ private:
+  kernels::Q8AddParameters parameters(const OpInputs& in) const { return parameters_ ? *parameters_ : read(in); }
+
+  kernels::Q8AddParameters read(const OpInputs& in) const {
+    auto operand = [&](size_t zero_point_index, const char* name) {
+      const Tensor* zero_point = has_input(in, zero_point_index) ? in[zero_point_index] : nullptr;
+      check_input(!zero_point || is_8_bit(zero_point->dtype()), what_, ": ", name, "_zero_point must be uint8 or int8");
+      return TensorQuantization::read(require_input(in, zero_point_index - 1, what_), zero_point, what_, name);
+    };
+    const TensorQuantization a = operand(kAZeroPoint, "a");
+    const TensorQuantization b = operand(kBZeroPoint, "b");
+    const OutputRequantization y = OutputRequantization::read(
+        require_input(in, kYScale, what_), has_input(in, kYZeroPoint) ? in[kYZeroPoint] : nullptr, activation_, what_);
+    return kernels::Q8AddParameters::make(a.scale, a.zero_point, b.scale, b.zero_point, y.scale, y.zero_point, y.min,
+                                          y.max, y.type == DType::Int8);
+  }
+
+  std::string what_;
+  kernels::ActivationSpec activation_;
+  std::optional<kernels::Q8AddParameters> parameters_;  // when the parameters are constants
+};
+
+std::unique_ptr<Operator> create_q_add(const OpCreateInfo& info) { return std::make_unique<QAddOperator>(info); }
+
+}  // namespace
+
+void register_q_add_operator(OpRegistry& registry) { registry.add("vigil", "QAdd", create_q_add); }
+
+}  // namespace vigil

@@ -1,0 +1,213 @@
+// vigil.QConv: the integer convolution of a QDQ group (graph/passes/fuse_qdq.cc). Inputs
+// are QLinearConv's (x, x_scale, x_zero_point, w, w_scale, w_zero_point, y_scale,
+// y_zero_point, B) then B's scale: B is int32 with its scale (as quantizers write it) or
+// float32 without; Conv's attributes and an absorbed Relu or Clip (`activation`). The
+// output is requantized in fixed point (ops/output_requantization.h).
+//
+// Fast path, for 2-D layers whose weights and parameters are constants, with int8 weights
+// of zero point 0 (symmetric, as ONNX Runtime's quantizer and `vigil quantize` write them):
+// per (image, group) Y (M/g x pixels) = W (M/g x C/g*kh*kw) * patches on the int8 GEMM
+// (kernels/s8_gemm.h), the weights packed once at creation, the patches gathered straight
+// into its B panels (kernels/u8_conv_patches.h), and bias, zero points, requantization and
+// clamp in its epilogue. No float arithmetic runs per element. Otherwise the reference:
+// exact int32 sums (ops/integer_conv.h), then kernels::requantize, the scalar definition
+// the GEMM's epilogue is bit-exact with.
+#include <algorithm>
+
+#include "kernels/s8_gemm.h"
+#include "kernels/u8_conv_patches.h"
+#include "ops/families.h"
+#include "ops/fused_activation.h"
+#include "ops/integer_conv.h"
+#include "ops/output_requantization.h"
+#include "ops/registry.h"
+
+namespace vigil {
+
+namespace {
+
+enum Input { kX, kXScale, kXZeroPoint, kW, kWScale, kWZeroPoint, kYScale, kYZeroPoint, kBias, kBiasScale };
+
+// The requantization of one layer: multipliers per output channel (or one), the int32 bias
+// on the sum's grid, the output's parameters.
+struct LayerRequantization {
+  std::vector<kernels::FixedPointMultiplier> multipliers;
+  std::vector<int32_t> bias;
+  OutputRequantization y;
+};
+
+LayerRequantization read_requantization(const Tensor& x_scale_tensor, const Tensor& w, const Tensor& w_scale,
+                                        const Tensor& y_scale, const Tensor* y_zero_point, const Tensor* bias,
+                                        const Tensor* bias_scale, const kernels::ActivationSpec& activation,
+                                        const std::string& what) {
+  const float x_scale = scalar_scale(x_scale_tensor, what, "x_scale");
+  const QuantizationParameters weights(w.shape(), &w_scale, nullptr, 0, what);
+  LayerRequantization r;
+  r.y = OutputRequantization::read(y_scale, y_zero_point, activation, what);
+  r.multipliers = channel_multipliers(x_scale, weights, r.y.scale);
+  r.bias = integer_bias(bias, bias_scale, x_scale, weights, w.dim(0), what);
+  return r;
+}
+
+const Tensor* optional_input(const OpInputs& in, size_t index) { return has_input(in, index) ? in[index] : nullptr; }
+
+class QConvOperator final : public Operator {
+ public:
+  explicit QConvOperator(const OpCreateInfo& info)
+      : conv_(info),
+        activation_(read_fused_activation(info.attributes(), info.describe())),
+        window_(WindowAttributes::read(info.attributes(), info.describe())),
+        group_(info.attributes().get_int("group", 1)),
+        threads_(std::max(1, info.threads)) {
+    prepare_fast_path(info);
+  }
+
+  void run(const OpInputs& in, OpOutputs& out) override {
+    if (!packed_.empty()) return Operator::run(in, out);
+    run_reference(in, out);
+  }
+
+  bool plan(const OpInputs& in, std::vector<TensorSpec>& outputs) override {
+    if (packed_.empty()) return false;
+    const Tensor& x = require_input(in, kX, what());
+    const Tensor& w = require_input(in, kW, what());
+    check_input(x.dtype() == x_type_, what(), ": x is ", dtype_name(x.dtype()), ", its zero point ",
+                dtype_name(x_type_));
+    problem_ = resolve_conv(x, w, nullptr, window_, group_, what());
+    check_input(problem_.plan.input.size() == 2, what(), ": the planned integer convolution is 2-D");
+    outputs.assign(1, TensorSpec{requantization_.y.type, conv_output_shape(problem_)});
+    return true;
+  }
+
+  void execute(const OpInputs& in, OpOutputs& out) override {
+    const ConvProblem& p = problem_;
+    const int64_t rows = p.out_channels / p.group, channels = p.channels / p.group;
+    const int64_t taps = p.plan.kernel[0] * p.plan.kernel[1];
+    const int64_t depth = channels * taps, pixels = p.plan.output[0] * p.plan.output[1];
+    const int64_t in_plane = p.plan.input[0] * p.plan.input[1];
+    const auto* x = static_cast<const uint8_t*>(in[kX]->raw());
+    auto* y = static_cast<uint8_t*>(out[0].raw());  // one byte per element, uint8 or int8
+    const LayerRequantization& r = requantization_;
+    for (int64_t n = 0; n < p.batch; ++n) {
+      for (int64_t g = 0; g < p.group; ++g) {
+        kernels::U8ConvPatches patches;
+        patches.image = x + (n * p.channels + g * channels) * in_plane;
+        patches.channels = channels;
+        patches.in_h = p.plan.input[0];
+        patches.in_w = p.plan.input[1];
+        patches.out_h = p.plan.output[0];
+        patches.out_w = p.plan.output[1];
+        patches.kernel_h = p.plan.kernel[0];
+        patches.kernel_w = p.plan.kernel[1];
+        patches.stride_h = p.plan.strides[0];
+        patches.stride_w = p.plan.strides[1];
+        patches.dilation_h = p.plan.dilations[0];
+        patches.dilation_w = p.plan.dilations[1];
+        patches.pad_top = p.plan.pads_begin[0];
+        patches.pad_left = p.plan.pads_begin[1];
+        patches.zero_point = static_cast<uint8_t>(x_zero_point_);
+        patches.is_signed = x_type_ == DType::Int8;
+        kernels::QGemmB b;
+        b.is_signed = patches.is_signed;
+        b.packer = kernels::u8_conv_patch_packer(patches);
+        kernels::QGemmEpilogue e;
+        e.bias = r.bias.empty() ? nullptr : r.bias.data() + g * rows;
+        e.per_row_multiplier = r.multipliers.size() > 1;
+        e.multiplier = r.multipliers.data() + (e.per_row_multiplier ? g * rows : 0);
+        e.b_zero_point = x_zero_point_;
+        e.c_zero_point = r.y.zero_point;
+        e.c_min = r.y.min;
+        e.c_max = r.y.max;
+        e.output = r.y.type == DType::UInt8 ? kernels::QGemmOutput::U8 : kernels::QGemmOutput::S8;
+        kernels::qs8_gemm(rows, pixels, depth, packed_[static_cast<size_t>(g)], b,
+                          y + (n * p.out_channels + g * rows) * pixels, pixels, e, threads_);
+      }
+    }
+  }
+
+  std::string algorithm() const override {
+    if (packed_.empty()) return {};
+    return std::string("implicit_gemm ") + kernels::qs8_gemm_kernel_name();
+  }
+
+ private:
+  const std::string& what() const { return conv_.what(); }
+
+  // Packs the weights when everything but x is constant and the layer suits the GEMM.
+  void prepare_fast_path(const OpCreateInfo& info) {
+    const Node& node = info.node;
+    auto constant = [&](size_t index) -> const Tensor* {
+      return index < node.inputs.size() && !node.inputs[index].empty() ? info.find_constant(node.inputs[index])
+                                                                       : nullptr;
+    };
+    auto absent_or_constant = [&](size_t index) {
+      return index >= node.inputs.size() || node.inputs[index].empty() || constant(index) != nullptr;
+    };
+    const Tensor* w = constant(kW);
+    if (!w || w->dtype() != DType::Int8 || w->rank() != 4 || !constant(kXScale) || !constant(kWScale) ||
+        !constant(kYScale) || !absent_or_constant(kXZeroPoint) || !absent_or_constant(kWZeroPoint) ||
+        !absent_or_constant(kYZeroPoint) || !absent_or_constant(kBias) || !absent_or_constant(kBiasScale)) {
+      return;
+    }
+    if (const Tensor* w_zero_point = constant(kWZeroPoint)) {
+      const std::vector<double> zeros = w_zero_point->to_double_vector();
+      if (std::any_of(zeros.begin(), zeros.end(), [](double z) { return z != 0; })) return;
+    }
+    const Tensor* x_zero_point = constant(kXZeroPoint);
+    x_type_ = x_zero_point ? x_zero_point->dtype() : DType::UInt8;
+    if (!is_8_bit(x_type_)) return;
+    x_zero_point_ = scalar_zero_point(x_zero_point, what(), "x_zero_point");
+    requantization_ = read_requantization(*constant(kXScale), *w, *constant(kWScale), *constant(kYScale),
+                                          constant(kYZeroPoint), constant(kBias), constant(kBiasScale), activation_,
+                                          what());
+    check_input(group_ >= 1 && w->dim(0) % group_ == 0, what(), ": W has ", w->dim(0), " filters for group ", group_);
+    const int64_t rows = w->dim(0) / group_, depth = w->numel() / w->dim(0);
+    for (int64_t g = 0; g < group_; ++g) packed_.emplace_back(rows, depth, w->data<int8_t>() + g * rows * depth, depth);
+  }
+
+  void run_reference(const OpInputs& in, OpOutputs& out) const {
+    const Tensor& w = require_input(in, kW, what());
+    const LayerRequantization r = read_requantization(
+        require_input(in, kXScale, what()), w, require_input(in, kWScale, what()), require_input(in, kYScale, what()),
+        optional_input(in, kYZeroPoint), optional_input(in, kBias), optional_input(in, kBiasScale), activation_,
+        what());
+    Tensor bias;
+    if (!r.bias.empty()) {
+      bias = Tensor(DType::Int32, {static_cast<int64_t>(r.bias.size())});
+      std::copy(r.bias.begin(), r.bias.end(), bias.data<int32_t>());
+    }
+    ConvProblem problem;
+    const std::vector<int32_t> sums =
+        conv_.sums(require_input(in, kX, what()), optional_input(in, kXZeroPoint), w, optional_input(in, kWZeroPoint),
+                   r.bias.empty() ? nullptr : &bias, problem);
+    const Shape y_shape = conv_output_shape(problem);
+    out[0] = Tensor(r.y.type, y_shape);
+    const int64_t plane = shape_numel(y_shape) / std::max<int64_t>(1, problem.batch * problem.out_channels);
+    auto* y = static_cast<uint8_t*>(out[0].raw());
+    for (size_t i = 0; i < sums.size(); ++i) {
+      const size_t channel = r.multipliers.size() == 1 ? 0 : static_cast<size_t>(i / plane % problem.out_channels);
+      const int32_t value = kernels::requantize(sums[i], r.multipliers[channel], r.y.zero_point, r.y.min, r.y.max);
+      y[i] = static_cast<uint8_t>(value);  // the byte of the uint8 or int8 value
+    }
+  }
+
+  IntegerConv conv_;
+  kernels::ActivationSpec activation_;
+  WindowAttributes window_;
+  int64_t group_;
+  int threads_;
+  // The fast path, prepared at creation.
+  std::vector<kernels::S8PackedWeights> packed_;
+  LayerRequantization requantization_;
+  DType x_type_ = DType::UInt8;
+  int32_t x_zero_point_ = 0;
+  ConvProblem problem_{};  // planned
+};
+
+std::unique_ptr<Operator> create_q_conv(const OpCreateInfo& info) { return std::make_unique<QConvOperator>(info); }
+
+}  // namespace
+
+void register_q_conv_operator(OpRegistry& registry) { registry.add("vigil", "QConv", create_q_conv); }
+
+}  // namespace vigil
