@@ -1,0 +1,239 @@
+// The int8 GEMM driver behind kernels/s8_gemm.h, in the blocking scheme of Goto and van de
+// Geijn (BLIS) without blocks of k (see kernels/s8_gemm_microkernel.h): for each block of
+// NC columns, B is packed into NR-wide c4 panels (the block kept in L2); for each block of
+// MC rows of the packed weights, the micro-kernel sweeps MR x NR tiles, one B panel reused
+// by all the block's rows. Threads each take a rectangle of C, splitting columns first so
+// that every thread packs only its own part of B.
+#include "kernels/s8_gemm.h"
+
+#include <algorithm>
+#include <cassert>
+#include <cstring>
+#include <limits>
+
+#include "core/error.h"
+#include "kernels/aligned_buffer.h"
+#include "kernels/s8_gemm_microkernel.h"
+
+#if defined(__SSE2__)
+#include <emmintrin.h>
+#endif
+
+namespace vigil::kernels {
+
+namespace {
+
+constexpr int64_t kBBlockBytes = 512 * 1024;  // NC: a packed B block stays in L2 next to A's block
+constexpr int64_t kABlockBytes = 256 * 1024;  // MC: the packed rows swept over each B panel
+// Packing one B panel costs about as much as this many tiles of products (a convolution's
+// patch gather included); it weighs splitting rows (every thread packs all of B) against
+// splitting columns.
+constexpr int64_t kPanelPackCost = 2;
+
+int64_t round_up(int64_t value, int64_t multiple) { return (value + multiple - 1) / multiple * multiple; }
+
+thread_local AlignedBuffer b_buffer;
+
+int output_bytes(QGemmOutput output) { return output == QGemmOutput::I32 ? 4 : 1; }
+
+}  // namespace
+
+QGemmPath qgemm_path(Isa isa) {
+  if (isa == Isa::Avx512 && cpu_has_avx512_vnni()) return QGemmPath::Avx512Vnni;
+  if (isa >= Isa::Avx2) return QGemmPath::Avx2;
+  return QGemmPath::Scalar;
+}
+
+const QS8MicroKernel& qs8_micro_kernel(QGemmPath path) {
+  switch (path) {
+#if defined(__x86_64__)
+    case QGemmPath::Avx512Vnni: return qs8_gemm_requant_8x32c4__avx512vnni;
+    case QGemmPath::Avx2: return qs8_gemm_requant_6x8c4__avx2;
+#endif
+    default: return qs8_gemm_requant_4x16c4__scalar;
+  }
+}
+
+const char* qs8_gemm_kernel_name(Isa isa) { return qs8_micro_kernel(qgemm_path(isa)).name; }
+
+S8PackedWeights::S8PackedWeights(int64_t m, int64_t k, const int8_t* a, int64_t lda, Isa isa)
+    : rows_(m), depth_(k), path_(qgemm_path(isa)) {
+  check_input(k <= kQGemmMaxDepth, "int8 GEMM: depth ", k, " exceeds ", kQGemmMaxDepth,
+              " (the int32 sums could overflow)");
+  const QS8MicroKernel& kernel = qs8_micro_kernel(path_);
+  panel_rows_ = kernel.mr;
+  const int64_t groups = (k + 3) / 4;
+  panel_bytes_ = panel_rows_ * groups * 4 * kernel.a_bytes;
+  const int64_t panels = std::max<int64_t>(1, (m + panel_rows_ - 1) / panel_rows_);
+  const size_t bytes = static_cast<size_t>(round_up(std::max<int64_t>(panels * panel_bytes_, 1), 64));
+  data_ = std::shared_ptr<int8_t[]>(static_cast<int8_t*>(std::aligned_alloc(64, bytes)), std::free);
+  if (!data_) throw std::bad_alloc();
+  row_sums_ = std::shared_ptr<int32_t[]>(new int32_t[static_cast<size_t>(panels * panel_rows_)]());
+  for (int64_t panel = 0; panel < panels; ++panel) {
+    int8_t* out8 = data_.get() + panel * panel_bytes_;
+    int16_t* out16 = reinterpret_cast<int16_t*>(out8);
+    for (int64_t g = 0; g < groups; ++g) {
+      for (int r = 0; r < panel_rows_; ++r) {
+        const int64_t i = panel * panel_rows_ + r;
+        for (int q = 0; q < 4; ++q) {
+          const int64_t p = g * 4 + q;
+          const int8_t value = i < m && p < k ? a[i * lda + p] : 0;
+          const int64_t at = (g * panel_rows_ + r) * 4 + q;
+          if (kernel.a_bytes == 2) {
+            out16[at] = value;
+          } else {
+            out8[at] = value;
+          }
+          row_sums_[static_cast<size_t>(i)] += value;
+        }
+      }
+    }
+  }
+}
+
+const void* S8PackedWeights::panel(int64_t row) const {
+  assert(row % panel_rows_ == 0);
+  return data_.get() + (row / panel_rows_) * panel_bytes_;
+}
+
+void qgemm_pack_b_panels(const QGemmB& b, int64_t k, int64_t col0, int64_t cols, int nr, uint8_t* out) {
+  const uint8_t* data = static_cast<const uint8_t*>(b.data);
+  const uint8_t flip = b.is_signed ? 0x80 : 0x00;
+  const int64_t groups = (k + 3) / 4;
+  for (int64_t j0 = 0; j0 < cols; j0 += nr, out += groups * nr * 4) {
+    const int64_t live = std::min<int64_t>(nr, cols - j0);
+    for (int64_t g = 0; g < groups; ++g) {
+      uint8_t* dst = out + g * nr * 4;
+      const int64_t p0 = g * 4;
+      int64_t j = 0;
+#if defined(__SSE2__)
+      // Four rows of 16 columns interleaved in registers: the byte-by-byte loop below costs
+      // a tenth of a large product's time.
+      if (!b.transposed && p0 + 4 <= k) {
+        const __m128i sign = _mm_set1_epi8(static_cast<char>(flip));
+        for (; j + 16 <= live; j += 16) {
+          const uint8_t* src = data + p0 * b.ld + col0 + j0 + j;
+          auto row = [&](int q) {
+            return _mm_xor_si128(_mm_loadu_si128(reinterpret_cast<const __m128i*>(src + q * b.ld)), sign);
+          };
+          const __m128i r0 = row(0), r1 = row(1), r2 = row(2), r3 = row(3);
+          const __m128i lo01 = _mm_unpacklo_epi8(r0, r1), lo23 = _mm_unpacklo_epi8(r2, r3);
+          const __m128i hi01 = _mm_unpackhi_epi8(r0, r1), hi23 = _mm_unpackhi_epi8(r2, r3);
+          __m128i* d = reinterpret_cast<__m128i*>(dst + j * 4);
+          _mm_storeu_si128(d, _mm_unpacklo_epi16(lo01, lo23));
+          _mm_storeu_si128(d + 1, _mm_unpackhi_epi16(lo01, lo23));
+          _mm_storeu_si128(d + 2, _mm_unpacklo_epi16(hi01, hi23));
+          _mm_storeu_si128(d + 3, _mm_unpackhi_epi16(hi01, hi23));
+        }
+      }
+#endif
+      for (; j < live; ++j) {
+        const int64_t column = col0 + j0 + j;
+        for (int q = 0; q < 4; ++q) {
+          const int64_t p = p0 + q;
+          dst[j * 4 + q] = p < k ? (b.transposed ? data[column * b.ld + p] : data[p * b.ld + column]) ^ flip : 0;
+        }
+      }
+      std::memset(dst + live * 4, 0, static_cast<size_t>((nr - live) * 4));
+    }
+  }
+}
+
+namespace {
+
+struct Problem {
+  int64_t m, n, k;
+  const S8PackedWeights* a;
+  const QGemmB* b;
+  void* c;
+  int64_t ldc;
+  const QGemmEpilogue* epilogue;
+  const QS8MicroKernel* kernel;
+};
+
+// C rows [m0, m1) x columns [n0, n1), on one thread.
+void gemm_rectangle(const Problem& p, int64_t m0, int64_t m1, int64_t n0, int64_t n1) {
+  const int mr = p.kernel->mr, nr = p.kernel->nr;
+  const int64_t groups = (p.k + 3) / 4, group_bytes = std::max<int64_t>(groups, 1) * 4;
+  const int64_t column_block = std::max<int64_t>(nr, kBBlockBytes / group_bytes / nr * nr);
+  const int64_t row_block = std::max<int64_t>(mr, kABlockBytes / (group_bytes * p.kernel->a_bytes) / mr * mr);
+  const QGemmEpilogue& e = *p.epilogue;
+  const int element = output_bytes(e.output);
+  QS8TileEpilogue tile;
+  tile.b_zero_point = e.b_zero_point + (p.b->is_signed ? 128 : 0);
+  tile.per_row_multiplier = e.per_row_multiplier;
+  tile.c_zero_point = e.c_zero_point;
+  tile.c_min = e.c_min;
+  tile.c_max = e.c_max;
+  tile.output = e.output;
+  for (int64_t jc = n0; jc < n1; jc += column_block) {
+    const int64_t nc = std::min(column_block, n1 - jc);
+    uint8_t* packed = reinterpret_cast<uint8_t*>(b_buffer.floats(static_cast<size_t>(qgemm_b_packed_bytes(p.k, nr, nc) / 4)));
+    if (p.b->packer.pack) {
+      p.b->packer.pack(p.b->packer.context, jc, nc, nr, packed);
+    } else {
+      qgemm_pack_b_panels(*p.b, p.k, jc, nc, nr, packed);
+    }
+    for (int64_t ic = m0; ic < m1; ic += row_block) {
+      const int64_t mc = std::min(row_block, m1 - ic);
+      for (int64_t jr = 0; jr < nc; jr += nr) {
+        const int cols = static_cast<int>(std::min<int64_t>(nr, nc - jr));
+        const uint8_t* b_panel = packed + (jr / nr) * groups * nr * 4;
+        for (int64_t ir = 0; ir < mc; ir += mr) {
+          const int rows = static_cast<int>(std::min<int64_t>(mr, mc - ir));
+          const int64_t i = ic + ir, j = jc + jr;
+          tile.bias = e.bias ? e.bias + i : nullptr;
+          tile.row_sums = p.a->row_sums() + i;
+          tile.multiplier = e.multiplier ? (e.per_row_multiplier ? e.multiplier + i : e.multiplier) : nullptr;
+          void* c = static_cast<char*>(p.c) + (i * p.ldc + j) * element;
+          p.kernel->run(groups, p.a->panel(i), b_panel, c, p.ldc, rows, cols, tile);
+        }
+      }
+    }
+  }
+}
+
+// A grid of threads_m x threads_n rectangles: the fewest tiles plus B panels to pack on the
+// busiest thread (threads sharing columns each pack them).
+void choose_grid(int64_t tiles_m, int64_t tiles_n, int threads, int& threads_m, int& threads_n) {
+  int64_t best = std::numeric_limits<int64_t>::max();
+  for (int tm = 1; tm <= threads; ++tm) {
+    if (threads % tm) continue;
+    const int64_t columns = (tiles_n + threads / tm - 1) / (threads / tm);
+    const int64_t work = ((tiles_m + tm - 1) / tm + kPanelPackCost) * columns;
+    if (work < best) {
+      best = work;
+      threads_m = tm;
+      threads_n = threads / tm;
+    }
+  }
+}
+
+}  // namespace
+
+void qs8_gemm(int64_t m, int64_t n, int64_t k, const S8PackedWeights& a, const QGemmB& b, void* c, int64_t ldc,
+              const QGemmEpilogue& epilogue, int threads) {
+  if (m <= 0 || n <= 0) return;
+  assert(a.rows() == m && a.depth() == k && a.path() == qgemm_path());
+  assert(epilogue.output == QGemmOutput::I32 || epilogue.multiplier != nullptr);
+  const QS8MicroKernel& kernel = qs8_micro_kernel(a.path());
+  const Problem problem{m, n, k, &a, &b, c, ldc, &epilogue, &kernel};
+  const int64_t tiles_m = (m + kernel.mr - 1) / kernel.mr, tiles_n = (n + kernel.nr - 1) / kernel.nr;
+  // Below about two million multiply-adds the fork costs more than it saves.
+  const int team = m * n * k < (1 << 21) ? 1 : static_cast<int>(std::min<int64_t>(threads, tiles_m * tiles_n));
+  if (team <= 1) {
+    gemm_rectangle(problem, 0, m, 0, n);
+    return;
+  }
+  int threads_m = 1, threads_n = team;
+  choose_grid(tiles_m, tiles_n, team, threads_m, threads_n);
+  const int64_t rows_per = (tiles_m + threads_m - 1) / threads_m * kernel.mr;
+  const int64_t cols_per = (tiles_n + threads_n - 1) / threads_n * kernel.nr;
+#pragma omp parallel for num_threads(team) schedule(static)
+  for (int t = 0; t < team; ++t) {
+    const int64_t m0 = (t / threads_n) * rows_per, n0 = (t % threads_n) * cols_per;
+    if (m0 < m && n0 < n) gemm_rectangle(problem, m0, std::min(m, m0 + rows_per), n0, std::min(n, n0 + cols_per));
+  }
+}
+
+}  // namespace vigil::kernels

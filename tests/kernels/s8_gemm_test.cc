@@ -1,0 +1,322 @@
+// The int8 GEMM (kernels/s8_gemm.h) on every path this CPU runs, bit-exact against a plain
+// triple loop and the scalar requantization (kernels/requantize.h): tails below and beyond
+// the micro-tile (m < MR, n % NR != 0, k = 1, k not a multiple of 4, primes, k = 4608),
+// extreme values (B = 255 and 0, A = -128 and 127, where AVX2's vpmaddubsw would saturate),
+// zero points 0, 128 and 255, per-row and single multipliers, ties, clamps, u8, s8 and
+// int32 outputs, an int8 B, a transposed B, a packer callback and two threads.
+#include <gtest/gtest.h>
+
+#include <cmath>
+#include <cstring>
+#include <random>
+#include <string>
+#include <vector>
+
+#include "core/cpu_features.h"
+#include "core/error.h"
+#include "kernels/s8_gemm.h"
+#include "kernels/s8_gemm_microkernel.h"
+
+namespace vigil::kernels {
+namespace {
+
+#define VIGIL_QS8_GEMM_KERNEL(name) &name,
+const QS8MicroKernel* const kKernels[] = {
+#include "kernels/s8_gemm_kernels.inc"
+};
+#undef VIGIL_QS8_GEMM_KERNEL
+
+// The instruction-set path that selects `path`, if this CPU has it.
+bool isa_for(QGemmPath path, Isa& isa) {
+  for (const Isa candidate : {Isa::Scalar, Isa::Avx2, Isa::Avx512}) {
+    if (candidate <= detected_isa() && qgemm_path(candidate) == path) {
+      isa = candidate;
+      return true;
+    }
+  }
+  return false;
+}
+
+enum class Fill { Random, Extreme, Ones };
+
+struct Case {
+  int64_t m, n, k;
+  QGemmOutput output = QGemmOutput::U8;
+  bool b_signed = false;
+  int32_t b_zero_point = 128;
+  bool per_row = true;
+  bool bias = true;
+  Fill fill = Fill::Random;
+  int32_t c_zero_point = 100, c_min = 0, c_max = 255;
+  double scale = 0.0;  // 0: chosen so outputs spread over the range
+  bool transposed = false, packer = false;
+  int threads = 1;
+};
+
+std::string describe(const Case& c) {
+  return "m=" + std::to_string(c.m) + " n=" + std::to_string(c.n) + " k=" + std::to_string(c.k) +
+         " zb=" + std::to_string(c.b_zero_point) + (c.b_signed ? " s8 B" : " u8 B") +
+         " out=" + std::to_string(static_cast<int>(c.output)) + (c.per_row ? " per-row" : " single") +
+         (c.transposed ? " transposed" : "") + (c.packer ? " packer" : "") + " threads=" + std::to_string(c.threads);
+}
+
+// A packer that forwards to the plain packing, as a convolution's would gather patches.
+struct PackerContext {
+  QGemmB b;
+  int64_t k;
+};
+void pack_through(const void* context, int64_t col0, int64_t cols, int nr, uint8_t* out) {
+  const auto* p = static_cast<const PackerContext*>(context);
+  qgemm_pack_b_panels(p->b, p->k, col0, cols, nr, out);
+}
+
+void check(Isa isa, const Case& c) {
+  SCOPED_TRACE(describe(c));
+  std::mt19937 engine(static_cast<uint32_t>(c.m * 7919 + c.n * 31 + c.k));
+  std::uniform_int_distribution<int> byte(0, 255);
+  std::vector<int8_t> a(static_cast<size_t>(c.m * c.k));
+  std::vector<uint8_t> b_bytes(static_cast<size_t>(c.k * c.n));
+  for (size_t i = 0; i < a.size(); ++i) {
+    a[i] = static_cast<int8_t>(c.fill == Fill::Random ? byte(engine) - 128
+                               : c.fill == Fill::Ones ? 1
+                                                      : ((i / 3) % 2 ? 127 : -128));
+  }
+  // Extreme B: the largest byte everywhere (255, or 127 as int8), with a column of the
+  // smallest so both ends meet every A.
+  for (size_t i = 0; i < b_bytes.size(); ++i) {
+    const uint8_t high = c.b_signed ? 127 : 255, low = c.b_signed ? 0x80 : 0;
+    b_bytes[i] = c.fill == Fill::Random ? static_cast<uint8_t>(byte(engine))
+                 : c.fill == Fill::Ones ? 1
+                                        : ((i % static_cast<size_t>(c.n)) % 5 == 4 ? low : high);
+  }
+  auto b_value = [&](int64_t p, int64_t j) {
+    const uint8_t v = c.transposed ? b_bytes[j * c.k + p] : b_bytes[p * c.n + j];
+    return c.b_signed ? int32_t{static_cast<int8_t>(v)} : int32_t{v};
+  };
+  std::vector<int32_t> bias(static_cast<size_t>(c.m));
+  for (int32_t& v : bias) v = byte(engine) * 97 - 12000;
+  std::vector<FixedPointMultiplier> multipliers(static_cast<size_t>(c.m));
+  const double spread = c.scale > 0 ? c.scale : 40.0 / (74.0 * 74.0 * std::sqrt(static_cast<double>(c.k)));
+  for (size_t i = 0; i < multipliers.size(); ++i) {
+    multipliers[i] = fixed_point_multiplier(c.scale > 0 ? c.scale : spread * (0.5 + byte(engine) / 255.0));
+  }
+
+  QGemmEpilogue e;
+  e.bias = c.bias ? bias.data() : nullptr;
+  e.multiplier = multipliers.data();
+  e.per_row_multiplier = c.per_row;
+  e.b_zero_point = c.b_zero_point;
+  e.c_zero_point = c.c_zero_point;
+  e.c_min = c.c_min;
+  e.c_max = c.c_max;
+  e.output = c.output;
+
+  std::vector<int32_t> expected(static_cast<size_t>(c.m * c.n));
+  for (int64_t i = 0; i < c.m; ++i) {
+    for (int64_t j = 0; j < c.n; ++j) {
+      int64_t sum = c.bias ? bias[i] : 0;
+      for (int64_t p = 0; p < c.k; ++p) sum += int64_t{a[i * c.k + p]} * (b_value(p, j) - c.b_zero_point);
+      ASSERT_EQ(sum, static_cast<int32_t>(sum));
+      expected[i * c.n + j] =
+          c.output == QGemmOutput::I32
+              ? static_cast<int32_t>(sum)
+              : requantize(static_cast<int32_t>(sum), multipliers[c.per_row ? i : 0], c.c_zero_point, c.c_min, c.c_max);
+    }
+  }
+
+  const S8PackedWeights packed(c.m, c.k, a.data(), c.k, isa);
+  QGemmB b;
+  b.data = b_bytes.data();
+  b.ld = c.transposed ? c.k : c.n;
+  b.transposed = c.transposed;
+  b.is_signed = c.b_signed;
+  const PackerContext context{b, c.k};
+  if (c.packer) b.packer = {pack_through, &context};
+  // C's leading dimension is wider than n, with a guard value in the gap that must survive.
+  const int64_t ldc = c.n + 3;
+  const int element = c.output == QGemmOutput::I32 ? 4 : 1;
+  std::vector<uint8_t> out(static_cast<size_t>(c.m * ldc * element), 0xA5);
+  qs8_gemm(c.m, c.n, c.k, packed, b, out.data(), ldc, e, c.threads);
+
+  int64_t mismatches = 0;
+  for (int64_t i = 0; i < c.m; ++i) {
+    for (int64_t j = 0; j < ldc; ++j) {
+      const uint8_t* at = out.data() + (i * ldc + j) * element;
+      if (j >= c.n) {
+        for (int byte_index = 0; byte_index < element; ++byte_index) ASSERT_EQ(at[byte_index], 0xA5) << i << "," << j;
+        continue;
+      }
+      int32_t got = 0;
+      switch (c.output) {
+        case QGemmOutput::U8: got = *at; break;
+        case QGemmOutput::S8: got = static_cast<int8_t>(*at); break;
+        case QGemmOutput::I32: std::memcpy(&got, at, 4); break;
+      }
+      if (got != expected[i * c.n + j] && mismatches++ < 5) {
+        ADD_FAILURE() << "C(" << i << ", " << j << ") = " << got << ", expected " << expected[i * c.n + j];
+      }
+    }
+  }
+  EXPECT_EQ(mismatches, 0);
+}
+
+class S8GemmTest : public ::testing::TestWithParam<const QS8MicroKernel*> {
+ protected:
+  void SetUp() override {
+    if (!isa_for(GetParam()->path, isa_)) GTEST_SKIP() << "this CPU lacks " << GetParam()->name;
+    set_active_isa(isa_);
+    ASSERT_STREQ(qs8_gemm_kernel_name(isa_), GetParam()->name);
+  }
+  void TearDown() override { set_active_isa(detected_isa()); }
+  Isa isa_ = Isa::Scalar;
+};
+
+TEST_P(S8GemmTest, TailsOfEveryTileAndDepth) {
+  for (const int64_t m : {1, 3, 6, 7, 8, 9, 13, 17}) {
+    for (const int64_t n : {1, 5, 8, 16, 31, 32, 33, 67}) {
+      for (const int64_t k : {1, 3, 4, 5, 17, 64, 67}) {
+        Case c{m, n, k};
+        check(isa_, c);
+      }
+    }
+  }
+}
+
+TEST_P(S8GemmTest, PrimeSizesAndDeepProducts) {
+  check(isa_, {97, 101, 103});
+  check(isa_, {20, 40, 4608});
+  Case deep{3, 70, 4611};
+  deep.output = QGemmOutput::I32;
+  check(isa_, deep);
+}
+
+TEST_P(S8GemmTest, ExtremeValuesAreExact) {
+  for (const int32_t zero_point : {0, 128, 255}) {
+    for (const QGemmOutput output : {QGemmOutput::I32, QGemmOutput::U8}) {
+      for (const int64_t k : {4, 37, 1024}) {
+        Case c{19, 45, k};
+        c.fill = Fill::Extreme;
+        c.b_zero_point = zero_point;
+        c.output = output;
+        check(isa_, c);
+      }
+    }
+  }
+}
+
+TEST_P(S8GemmTest, SignedOutputSingleMultiplierAndClamp) {
+  Case c{21, 50, 90};
+  c.output = QGemmOutput::S8;
+  c.per_row = false;
+  c.c_zero_point = -5;
+  c.c_min = -128;
+  c.c_max = 127;
+  check(isa_, c);
+  c.c_min = -5;  // a fused Relu: the clamp starts at the zero point
+  c.c_max = 60;  // and a Clip's upper bound
+  check(isa_, c);
+  c.output = QGemmOutput::U8;
+  c.c_zero_point = 0;
+  c.c_min = 0;
+  c.c_max = 6;
+  check(isa_, c);
+}
+
+TEST_P(S8GemmTest, TiesAndLargeMultipliers) {
+  for (const double scale : {0.5, 0.125, 3.0, 0x1p-20, 1e-12}) {
+    Case c{11, 37, 9};
+    c.fill = Fill::Ones;  // sums are small integers: x 0.5 and x 0.125 land on ties
+    c.b_zero_point = 0;
+    c.scale = scale;
+    c.bias = true;
+    c.c_zero_point = 128;
+    check(isa_, c);
+    c.fill = Fill::Random;
+    check(isa_, c);
+  }
+}
+
+TEST_P(S8GemmTest, SignedB) {
+  for (const int32_t zero_point : {-128, 0, 127}) {
+    for (const Fill fill : {Fill::Random, Fill::Extreme}) {
+      Case c{17, 41, 29};
+      c.b_signed = true;
+      c.b_zero_point = zero_point;
+      c.fill = fill;
+      check(isa_, c);
+      c.output = QGemmOutput::I32;
+      check(isa_, c);
+    }
+  }
+}
+
+TEST_P(S8GemmTest, Int32OutputWithAndWithoutBias) {
+  for (const bool bias : {true, false}) {
+    Case c{9, 70, 300};
+    c.output = QGemmOutput::I32;
+    c.bias = bias;
+    c.b_zero_point = 3;
+    check(isa_, c);
+  }
+}
+
+TEST_P(S8GemmTest, TransposedBAndPackerCallback) {
+  Case c{13, 75, 39};
+  c.transposed = true;
+  check(isa_, c);
+  c.transposed = false;
+  c.packer = true;
+  check(isa_, c);
+  c.b_signed = true;
+  c.b_zero_point = -3;
+  check(isa_, c);
+}
+
+TEST_P(S8GemmTest, TwoThreadsAndManyColumnBlocks) {
+  Case wide{40, 3000, 200};
+  wide.threads = 2;
+  check(isa_, wide);
+  Case tall{130, 20, 1000};
+  tall.threads = 2;
+  tall.packer = true;
+  check(isa_, tall);
+}
+
+INSTANTIATE_TEST_SUITE_P(Paths, S8GemmTest, ::testing::ValuesIn(kKernels),
+                         [](const ::testing::TestParamInfo<const QS8MicroKernel*>& info) {
+                           return std::string(info.param->name);
+                         });
+
+TEST(S8GemmPackingTest, PlainPackingFollowsTheDocumentedLayout) {
+  const int64_t k = 6, n = 19;
+  const int nr = 8;
+  std::vector<int8_t> b(static_cast<size_t>(k * n));
+  for (size_t i = 0; i < b.size(); ++i) b[i] = static_cast<int8_t>(i * 37);
+  QGemmB operand;
+  operand.data = b.data();
+  operand.ld = n;
+  operand.is_signed = true;
+  std::vector<uint8_t> out(static_cast<size_t>(qgemm_b_packed_bytes(k, nr, n - 2)), 0xEE);
+  qgemm_pack_b_panels(operand, k, 2, n - 2, nr, out.data());
+  for (int64_t p = 0; p < k; ++p) {
+    for (int64_t j = 0; j < n - 2; ++j) {
+      EXPECT_EQ(out[qgemm_b_packed_offset(k, nr, p, j)], static_cast<uint8_t>(b[p * n + j + 2] + 128)) << p << "," << j;
+    }
+  }
+  // The padding is written too: rows 6 and 7 of every group, columns 17 to 23 of the last panel.
+  for (int64_t p = 0; p < 8; ++p) {
+    for (int64_t j = 0; j < 24; ++j) {
+      if (p >= k || j >= n - 2) {
+        EXPECT_EQ(out[qgemm_b_packed_offset(k, nr, p, j)], 0) << p << "," << j;
+      }
+    }
+  }
+}
+
+TEST(S8GemmPackingTest, DepthBeyondTheInt32RangeIsBadInput) {
+  const int8_t a = 1;
+  EXPECT_THROW(S8PackedWeights(1, kQGemmMaxDepth + 1, &a, 1), Error);
+}
+
+}  // namespace
+}  // namespace vigil::kernels
