@@ -5,19 +5,41 @@
 #include <mutex>
 #include <utility>
 
+#include "kernels/s8_gemm.h"
 #include "perf/fp32_peak.h"
+#include "perf/int8_peak.h"
 
 namespace vigil::bench {
+
+namespace {
+
+// Measures once per (loop, threads), under one lock for every kind of peak.
+template <class Measure>
+double cached(const void* loop, int threads, Measure measure) {
+  static std::mutex mutex;
+  static std::map<std::pair<const void*, int>, double> measured;
+  std::lock_guard<std::mutex> lock(mutex);
+  auto [entry, inserted] = measured.try_emplace({loop, threads}, 0.0);
+  if (inserted) entry->second = measure();
+  return entry->second;
+}
+
+}  // namespace
 
 double peak_gflops(Isa isa, int threads) {
   const kernels::F32FmaPeakLoop* loop = perf::fp32_peak_loop_for(isa);
   if (loop == nullptr) return 0.0;
-  static std::mutex mutex;
-  static std::map<std::pair<Isa, int>, double> measured;
-  std::lock_guard<std::mutex> lock(mutex);
-  auto [entry, inserted] = measured.try_emplace({loop->isa, threads}, 0.0);
-  if (inserted) entry->second = perf::measure_fp32_peak(loop->isa, threads, 0.05, 10).gflops;
-  return entry->second;
+  return cached(loop, threads, [&] { return perf::measure_fp32_peak(loop->isa, threads, 0.05, 10).gflops; });
+}
+
+double peak_int8_gops(Isa isa, int threads) {
+  const kernels::S8DotPeakLoop* loop = nullptr;
+  switch (kernels::qgemm_path(isa)) {
+    case kernels::QGemmPath::Avx512Vnni: loop = &kernels::s8_dot_peak__avx512vnni; break;
+    case kernels::QGemmPath::Avx2: loop = &kernels::s8_dot_peak__avx2; break;
+    case kernels::QGemmPath::Scalar: return 0.0;
+  }
+  return cached(loop, threads, [&] { return perf::measure_int8_peak(*loop, threads, 0.05, 10).gops; });
 }
 
 }  // namespace vigil::bench

@@ -1,5 +1,6 @@
-// The measured fp32 peak (perf/fp32_peak.h) as the micro-benchmarks divide by it: measured
-// once per (path, threads) the first time a benchmark asks, then kept.
+// The measured fp32 and int8 peaks (perf/fp32_peak.h, perf/int8_peak.h) as the
+// micro-benchmarks divide by them: measured once per (loop, threads) the first time a
+// benchmark asks, then kept.
 #pragma once
 
 #include "core/cpu_features.h"
@@ -9,5 +10,10 @@ namespace vigil::bench {
 // The peak GFLOP/s that kernels of path `isa` are held against (perf::fp32_peak_loop_for)
 // on `threads` threads; 0 when this CPU has no vector path.
 double peak_gflops(Isa isa, int threads);
+
+// The peak int8 GOP/s (a multiply and its add are two) of the dot-product loop of the int8
+// GEMM's path for `isa` (kernels/s8_dot_peak.h: VNNI, or AVX2 for the AVX2 path) on
+// `threads` threads; 0 on the scalar path.
+double peak_int8_gops(Isa isa, int threads);
 
 }  // namespace vigil::bench

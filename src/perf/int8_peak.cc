@@ -25,14 +25,18 @@ const kernels::S8DotPeakLoop* int8_peak_loop() {
 Int8Peak measure_int8_peak(int threads, double seconds, int repeats) {
   const kernels::S8DotPeakLoop* loop = int8_peak_loop();
   check_input(loop != nullptr, "int8 peak: this CPU has no int8 vector path (AVX2 at least)");
+  return measure_int8_peak(*loop, threads, seconds, repeats);
+}
+
+Int8Peak measure_int8_peak(const kernels::S8DotPeakLoop& loop, int threads, double seconds, int repeats) {
   // Products of 1 x 1: the accumulators cannot overflow in any count a timing reaches.
-  const ThroughputLoop run = [loop](int64_t iterations) {
+  const ThroughputLoop run = [&loop](int64_t iterations) {
     alignas(64) int32_t state[kMaxStateLanes] = {};
-    loop->run(iterations, 1, 1, state);
-    return loop->ops(iterations);
+    loop.run(iterations, 1, 1, state);
+    return loop.ops(iterations);
   };
   const Throughput measured = measure_throughput("int8 peak", run, threads, seconds, repeats);
-  return {loop->name, measured.threads, measured.ops_per_second * 1e-9};
+  return {loop.name, measured.threads, measured.ops_per_second * 1e-9};
 }
 
 }  // namespace vigil::perf

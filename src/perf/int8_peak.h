@@ -20,5 +20,9 @@ const kernels::S8DotPeakLoop* int8_peak_loop();
 // Times int8_peak_loop() as perf/throughput_timing.h does. A bad-input Error if the CPU
 // has no int8 loop or threads < 1.
 Int8Peak measure_int8_peak(int threads, double seconds = 0.02, int repeats = 5);
+// Times one given loop the same way: the yardstick of a kernel of a lower path (the AVX2
+// int8 GEMM on a CPU with VNNI). The caller makes sure the CPU runs it.
+Int8Peak measure_int8_peak(const kernels::S8DotPeakLoop& loop, int threads, double seconds = 0.02,
+                           int repeats = 5);
 
 }  // namespace vigil::perf
