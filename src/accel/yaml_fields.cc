@@ -1,0 +1,110 @@
+// Typed, checked access to YAML fields (yaml_fields.h).
+#include "accel/yaml_fields.h"
+
+#include <cmath>
+
+#include "core/error.h"
+#include "core/file_io.h"
+
+namespace vigil::accel {
+
+namespace {
+
+std::string field(const std::string& where, const char* key) {
+  return where.back() == ' ' ? where + key : where + "." + key;
+}
+
+const YAML::Node child(const YAML::Node& map, const char* key) { return map[key]; }
+
+double as_number(const YAML::Node& node, const std::string& name) {
+  check_input(node.IsScalar(), name, ": must be a number");
+  try {
+    const double value = node.as<double>();
+    check_input(std::isfinite(value), name, ": must be a finite number, got '", node.Scalar(), "'");
+    return value;
+  } catch (const YAML::Exception&) {
+    fail_bad_input(name, ": must be a number, got '", node.Scalar(), "'");
+  }
+}
+
+int64_t as_int(const YAML::Node& node, const std::string& name) {
+  const double value = as_number(node, name);
+  check_input(value == std::floor(value) && std::fabs(value) < 9e15, name, ": must be an integer, got '",
+              node.Scalar(), "'");
+  return static_cast<int64_t>(value);
+}
+
+}  // namespace
+
+YAML::Node parse_yaml(const std::string& text, const std::string& path) {
+  try {
+    return YAML::Load(text);
+  } catch (const YAML::Exception& e) {
+    fail_bad_input(path, ": line ", e.mark.line + 1, ": not valid YAML: ", e.msg);
+  }
+}
+
+YAML::Node load_yaml_file(const std::string& path) { return parse_yaml(read_file(path), path); }
+
+void check_map(const YAML::Node& node, const std::string& where) {
+  check_input(node.IsMap(), where, ": must be a mapping of fields");
+}
+
+void check_keys(const YAML::Node& node, const std::string& where, std::initializer_list<const char*> allowed) {
+  check_map(node, where);
+  for (const auto& entry : node) {
+    const std::string key = entry.first.as<std::string>();
+    bool known = false;
+    for (const char* name : allowed) known = known || key == name;
+    check_input(known, field(where, key.c_str()), ": unknown field");
+  }
+}
+
+double required_number(const YAML::Node& map, const char* key, const std::string& where) {
+  const YAML::Node node = child(map, key);
+  check_input(node.IsDefined() && !node.IsNull(), field(where, key), ": missing");
+  return as_number(node, field(where, key));
+}
+
+double optional_number(const YAML::Node& map, const char* key, double fallback, const std::string& where) {
+  const YAML::Node node = child(map, key);
+  return node.IsDefined() && !node.IsNull() ? as_number(node, field(where, key)) : fallback;
+}
+
+int64_t required_int(const YAML::Node& map, const char* key, const std::string& where) {
+  const YAML::Node node = child(map, key);
+  check_input(node.IsDefined() && !node.IsNull(), field(where, key), ": missing");
+  return as_int(node, field(where, key));
+}
+
+int64_t optional_int(const YAML::Node& map, const char* key, int64_t fallback, const std::string& where) {
+  const YAML::Node node = child(map, key);
+  return node.IsDefined() && !node.IsNull() ? as_int(node, field(where, key)) : fallback;
+}
+
+bool optional_bool(const YAML::Node& map, const char* key, bool fallback, const std::string& where) {
+  const YAML::Node node = child(map, key);
+  if (!node.IsDefined() || node.IsNull()) return fallback;
+  check_input(node.IsScalar(), field(where, key), ": must be true or false");
+  try {
+    return node.as<bool>();
+  } catch (const YAML::Exception&) {
+    fail_bad_input(field(where, key), ": must be true or false, got '", node.Scalar(), "'");
+  }
+}
+
+std::string required_string(const YAML::Node& map, const char* key, const std::string& where) {
+  const YAML::Node node = child(map, key);
+  check_input(node.IsDefined() && node.IsScalar(), field(where, key), ": missing (a name)");
+  return node.Scalar();
+}
+
+std::string optional_string(const YAML::Node& map, const char* key, const std::string& fallback,
+                            const std::string& where) {
+  const YAML::Node node = child(map, key);
+  if (!node.IsDefined() || node.IsNull()) return fallback;
+  check_input(node.IsScalar(), field(where, key), ": must be a string");
+  return node.Scalar();
+}
+
+}  // namespace vigil::accel
