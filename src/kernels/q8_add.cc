@@ -1,10 +1,12 @@
-// The int8 Add of kernels/q8_add.h: the parameters, and the element loop (plain code; the
-// compiler vectorises the 64-bit products where the target allows).
+// The int8 Add of kernels/q8_add.h: the parameters, the scalar element loop (the
+// reference, and the tail of the vector loop), and the AVX-512 loop when the active path
+// has it (kernels/x86/avx512/q8_add__avx512.cc).
 #include "kernels/q8_add.h"
 
 #include <algorithm>
 #include <cmath>
 
+#include "core/cpu_features.h"
 #include "kernels/requantize.h"
 
 namespace vigil::kernels {
@@ -28,7 +30,15 @@ Q8AddParameters Q8AddParameters::make(float a_scale, int32_t a_zero_point, float
   return p;
 }
 
+// The vector loop: the count of elements it did (a multiple of 16).
+int64_t q8_add__avx512(const Q8AddParameters& p, int64_t count, const uint8_t* a, const uint8_t* b, uint8_t* y);
+
 void q8_add(const Q8AddParameters& p, int64_t count, const uint8_t* a, const uint8_t* b, uint8_t* y) {
+  const int64_t done = active_isa() == Isa::Avx512 ? q8_add__avx512(p, count, a, b, y) : 0;
+  a += done;
+  b += done;
+  y += done;
+  count -= done;
   auto value = [&](uint8_t byte) { return p.is_signed ? int32_t{static_cast<int8_t>(byte)} : int32_t{byte}; };
   for (int64_t i = 0; i < count; ++i) {
     const int64_t sum = (value(a[i]) - p.a_zero_point) * p.a_mantissa + (value(b[i]) - p.b_zero_point) * p.b_mantissa;

@@ -4,7 +4,8 @@
 // contributes a value; AveragePool's count_include_pad only changes the divisor). A global
 // pool is the same walk with one window covering the whole plane. Planes are spread over
 // OpenMP threads. Float32 GlobalAveragePool (row sums of kernels/reduce.h) and 2-D
-// MaxPool / AveragePool without dilation or Indices output have planned paths: each
+// MaxPool / AveragePool without dilation or Indices output (MaxPool also on the uint8 and
+// int8 tensors of quantized models) have planned paths: each
 // output row accumulates, per kernel row, the windowed row reduction of kernels/reduce.h
 // over the outputs whose windows lie inside the input, and a per-column loop at borders.
 #include <algorithm>
@@ -277,34 +278,67 @@ std::pair<int64_t, int64_t> inside_range(int64_t offset, int64_t stride, int64_t
   return {std::min(first, outputs), std::clamp<int64_t>(last, std::min(first, outputs), outputs)};
 }
 
-class F32Pool2dOperator final : public F32FastOperator {
+class Pool2dOperator final : public F32FastOperator {
  public:
-  F32Pool2dOperator(std::unique_ptr<Operator> reference, WindowAttributes window, bool max, bool count_include_pad,
+  Pool2dOperator(std::unique_ptr<Operator> reference, WindowAttributes window, bool max, bool count_include_pad,
                     int threads)
       : F32FastOperator(std::move(reference)), window_(std::move(window)), max_(max),
         count_include_pad_(count_include_pad), threads_(threads) {}
 
+  // Float32, and for MaxPool the bytes of quantized models (uint8, int8): the maximum
+  // commutes with quantization, so QDQ graphs pool the quantized tensor itself.
   bool plan(const OpInputs& in, std::vector<TensorSpec>& out) override {
-    if (!is_f32(in, 0) || in[0]->rank() != 4) return false;
+    if (!has_input(in, 0) || in[0]->rank() != 4) return false;
+    dtype_ = in[0]->dtype();
+    const bool bytes = max_ && (dtype_ == DType::UInt8 || dtype_ == DType::Int8);
+    if (dtype_ != DType::Float32 && !bytes) return false;
     plan_ = plan_window(window_, spatial_of(*in[0]), window_.kernel_shape, "pool");
     if (plan_.dilations[0] != 1 || plan_.dilations[1] != 1) return false;
-    out.assign(1, TensorSpec{DType::Float32, {in[0]->dim(0), in[0]->dim(1), plan_.output[0], plan_.output[1]}});
+    out.assign(1, TensorSpec{dtype_, {in[0]->dim(0), in[0]->dim(1), plan_.output[0], plan_.output[1]}});
     return true;
   }
 
   void execute(const OpInputs& in, OpOutputs& out) override {
     const int64_t planes = in[0]->dim(0) * in[0]->dim(1);
     const int64_t in_size = plan_.input[0] * plan_.input[1], out_size = plan_.output[0] * plan_.output[1];
-    const float* x = in[0]->data<float>();
-    float* y = out[0].data<float>();
     parallel_ranges(planes, in_size, threads_, [&](int64_t begin, int64_t end) {
-      for (int64_t p = begin; p < end; ++p) pool_plane(x + p * in_size, y + p * out_size);
+      for (int64_t p = begin; p < end; ++p) {
+        if (dtype_ == DType::UInt8) {
+          max_pool_plane(in[0]->data<uint8_t>() + p * in_size, out[0].data<uint8_t>() + p * out_size);
+        } else if (dtype_ == DType::Int8) {
+          max_pool_plane(in[0]->data<int8_t>() + p * in_size, out[0].data<int8_t>() + p * out_size);
+        } else {
+          pool_plane(in[0]->data<float>() + p * in_size, out[0].data<float>() + p * out_size);
+        }
+      }
     });
   }
 
   std::string algorithm() const override { return max_ ? "max_pool_2d_rows" : "average_pool_2d_rows"; }
 
  private:
+  // The maximum of the window's cells inside the input, one kernel offset at a time over
+  // a whole output row (plain loops the compiler vectorises).
+  template <class T>
+  void max_pool_plane(const T* x, T* y) const {
+    const int64_t height = plan_.input[0], width = plan_.input[1];
+    const int64_t out_h = plan_.output[0], out_w = plan_.output[1];
+    const int64_t kh = plan_.kernel[0], kw = plan_.kernel[1], sh = plan_.strides[0], sw = plan_.strides[1];
+    const int64_t top = plan_.pads_begin[0], left = plan_.pads_begin[1];
+    for (int64_t oy = 0; oy < out_h; ++oy) {
+      T* row = y + oy * out_w;
+      std::fill(row, row + out_w, std::numeric_limits<T>::lowest());
+      const int64_t iy0 = oy * sh - top;
+      for (int64_t ky = std::max<int64_t>(0, -iy0); ky < std::min(kh, height - iy0); ++ky) {
+        for (int64_t kx = 0; kx < kw; ++kx) {
+          const auto [o0, o1] = inside_range(kx - left, sw, width, out_w);
+          const T* src = x + (iy0 + ky) * width + kx - left;
+          for (int64_t ox = o0; ox < o1; ++ox) row[ox] = std::max(row[ox], src[ox * sw]);
+        }
+      }
+    }
+  }
+
   void pool_plane(const float* x, float* y) const {
     const int64_t height = plan_.input[0], width = plan_.input[1];
     const int64_t out_h = plan_.output[0], out_w = plan_.output[1];
@@ -361,6 +395,7 @@ class F32Pool2dOperator final : public F32FastOperator {
   bool max_, count_include_pad_;
   int threads_;
   WindowPlan plan_;
+  DType dtype_ = DType::Float32;  // planned
 };
 
 std::unique_ptr<Operator> create_fast_max_pool(const OpCreateInfo& info) {
@@ -368,14 +403,14 @@ std::unique_ptr<Operator> create_fast_max_pool(const OpCreateInfo& info) {
   const bool indices = info.node.outputs.size() > 1 && !info.node.outputs[1].empty();
   const WindowAttributes window = WindowAttributes::read(info.attributes(), info.describe());
   if (indices || window.kernel_shape.size() != 2) return reference;
-  return std::make_unique<F32Pool2dOperator>(std::move(reference), window, true, false, std::max(1, info.threads));
+  return std::make_unique<Pool2dOperator>(std::move(reference), window, true, false, std::max(1, info.threads));
 }
 
 std::unique_ptr<Operator> create_fast_average_pool(const OpCreateInfo& info) {
   std::unique_ptr<Operator> reference = create_average_pool(info);
   const WindowAttributes window = WindowAttributes::read(info.attributes(), info.describe());
   if (window.kernel_shape.size() != 2) return reference;
-  return std::make_unique<F32Pool2dOperator>(std::move(reference), window, false,
+  return std::make_unique<Pool2dOperator>(std::move(reference), window, false,
                                              info.attributes().get_int("count_include_pad", 0) != 0,
                                              std::max(1, info.threads));
 }

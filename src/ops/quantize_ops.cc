@@ -2,11 +2,14 @@
 // rounded half to even, plus the zero point, saturated), DequantizeLinear (uint8, int8 or
 // int32 back to float: (x - zero point) x scale), per tensor or per axis, and
 // DynamicQuantizeLinear (uint8 with a scale and zero point computed from the data's range,
-// which always includes 0). Reference operators: the integer pipeline's import (QDQ)
-// replaces pairs of them around an operator by integer arithmetic.
+// which always includes 0). Reference operators, except that per-tensor QuantizeLinear of
+// float32 runs the vector loop of kernels/f32_quantize.h (a QDQ model's input); the
+// integer pipeline's import (QDQ) replaces pairs of them around an operator by integer
+// arithmetic.
 #include <algorithm>
 
 #include "core/error.h"
+#include "kernels/f32_quantize.h"
 #include "ops/families.h"
 #include "ops/quantization.h"
 #include "ops/registry.h"
@@ -39,7 +42,10 @@ std::unique_ptr<Operator> create_quantize_linear(const OpCreateInfo& info) {
     check_input(type == DType::UInt8 || type == DType::Int8, what, ": quantizes to uint8 or int8, not ",
                 dtype_name(type));
     out[0] = Tensor(type, x.shape());
-    if (type == DType::UInt8) {
+    if (x.dtype() == DType::Float32 && parameters.channels() == 1) {
+      kernels::f32_quantize(x.numel(), x.data<float>(), parameters.scale(0), parameters.zero_point(0),
+                            type == DType::Int8, static_cast<uint8_t*>(out[0].raw()));
+    } else if (type == DType::UInt8) {
       quantize<uint8_t>(x, parameters, out[0]);
     } else {
       quantize<int8_t>(x, parameters, out[0]);

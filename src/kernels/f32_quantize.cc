@@ -1,0 +1,27 @@
+// The per-tensor quantization of kernels/f32_quantize.h: the scalar loop (the reference and
+// the vector loop's tail) and the AVX-512 loop when the active path has it
+// (kernels/x86/avx512/f32_quantize__avx512.cc).
+#include "kernels/f32_quantize.h"
+
+#include <cmath>
+
+#include "core/cpu_features.h"
+
+namespace vigil::kernels {
+
+// The vector loop: the count of elements it did (a multiple of 16).
+int64_t f32_quantize__avx512(int64_t count, const float* x, float scale, int32_t zero_point, bool is_signed,
+                             uint8_t* y);
+
+void f32_quantize(int64_t count, const float* x, float scale, int32_t zero_point, bool is_signed, uint8_t* y) {
+  const int64_t done = active_isa() == Isa::Avx512 ? f32_quantize__avx512(count, x, scale, zero_point, is_signed, y) : 0;
+  const double low = is_signed ? -128.0 : 0.0, high = is_signed ? 127.0 : 255.0;
+  for (int64_t i = done; i < count; ++i) {
+    const float quotient = x[i] / scale;  // float32 division, as ONNX specifies
+    const double value = std::nearbyint(static_cast<double>(quotient)) + zero_point;
+    const double clamped = !(value > low) ? low : (value > high ? high : value);
+    y[i] = static_cast<uint8_t>(static_cast<int32_t>(clamped));
+  }
+}
+
+}  // namespace vigil::kernels

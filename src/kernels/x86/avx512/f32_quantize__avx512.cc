@@ -1,0 +1,28 @@
+// The per-tensor quantization of kernels/f32_quantize.h, sixteen floats per step: divide,
+// bound (so that the conversion cannot overflow, and NaN goes to the lower bound as in
+// the scalar loop), convert with the default rounding (to nearest, ties to even), add the
+// zero point, clamp to the type and store the low bytes. Bit-exact with the scalar loop.
+#include <immintrin.h>
+
+#include <cstdint>
+
+namespace vigil::kernels {
+
+int64_t f32_quantize__avx512(int64_t count, const float* x, float scale, int32_t zero_point, bool is_signed,
+                             uint8_t* y) {
+  const __m512 divisor = _mm512_set1_ps(scale);
+  const __m512 bound_low = _mm512_set1_ps(-1.0e9f), bound_high = _mm512_set1_ps(1.0e9f);
+  const __m512i zero = _mm512_set1_epi32(zero_point);
+  const __m512i low = _mm512_set1_epi32(is_signed ? -128 : 0), high = _mm512_set1_epi32(is_signed ? 127 : 255);
+  int64_t i = 0;
+  for (; i + 16 <= count; i += 16) {
+    __m512 quotient = _mm512_div_ps(_mm512_loadu_ps(x + i), divisor);
+    quotient = _mm512_min_ps(_mm512_max_ps(quotient, bound_low), bound_high);  // NaN -> bound_low
+    __m512i value = _mm512_add_epi32(_mm512_cvtps_epi32(quotient), zero);
+    value = _mm512_min_epi32(_mm512_max_epi32(value, low), high);
+    _mm_storeu_si128(reinterpret_cast<__m128i*>(y + i), _mm512_cvtepi32_epi8(value));
+  }
+  return i;
+}
+
+}  // namespace vigil::kernels
