@@ -14,6 +14,7 @@ void add_bench_command(CLI::App& app);
 void add_kernels_command(CLI::App& app);
 void add_profile_command(CLI::App& app);
 void add_peaks_command(CLI::App& app);
+void add_predict_command(CLI::App& app);
 void add_quantize_command(CLI::App& app);
 
 }  // namespace vigil::cli

@@ -1,0 +1,58 @@
+#!/usr/bin/env bash
+# `vigil predict`: the Eyeriss AlexNet table and its JSON keys, an ONNX model through
+# the row-stationary template, and one line with exit code 2 and no JSON file for a bad
+# spec field, an unknown dataflow, a bad layer list or a missing file.
+#   predict_command_test.sh VIGIL_BINARY
+set -u
+vigil="$1"
+root="$(cd "$(dirname "$0")/../.." && pwd)"
+specs="$root/src/accel/specs"
+source "$(dirname "$0")/cli_test_lib.sh"
+
+# ok COMMAND...: exit 0.
+ok() {
+  if "$@" >"$scratch/stdout" 2>"$scratch/stderr"; then pass; else fail "$* -> exit $?"; fi
+}
+
+# bad EXPECTED_TEXT COMMAND...: exit 2, one line on stderr containing the text, no JSON.
+bad() {
+  local expected="$1"
+  shift
+  rm -f "$scratch/out.json"
+  "$@" >"$scratch/stdout" 2>"$scratch/stderr"
+  local code=$?
+  if [[ $code -ne 2 ]]; then fail "$* -> exit $code, expected 2"; return; fi
+  if [[ $(wc -l <"$scratch/stderr") -ne 1 ]] || ! grep -qF -- "$expected" "$scratch/stderr"; then
+    fail "$* -> stderr is not one line with '$expected'"
+    return
+  fi
+  if [[ -e "$scratch/out.json" ]]; then fail "$* -> left a JSON file"; return; fi
+  pass
+}
+
+ok "$vigil" predict "$specs/alexnet_eyeriss.yaml" --arch "$specs/eyeriss.yaml" --json "$scratch/alexnet.json"
+for key in processing_latency_ms total_latency_ms energy_mj power_mw active_pes dram_bytes; do
+  # Five layers and the total each carry the key.
+  if [[ $(grep -c "\"$key\"" "$scratch/alexnet.json") -eq 6 ]]; then pass; else fail "alexnet.json: $key not 6 times"; fi
+done
+if grep -q "CONV2 .* 135 " "$scratch/stdout"; then pass; else fail "CONV2 does not show 135 active PEs"; fi
+ok "$vigil" predict "$root/models/fashion_mnist_cnn.onnx" --arch "$specs/eyeriss.yaml" --batch 4
+
+sed 's/clock_mhz: 200/clock_mhz: fast/' "$specs/eyeriss.yaml" >"$scratch/bad_clock.yaml"
+bad "bad_clock.yaml: clock_mhz: must be a number, got 'fast'" \
+  "$vigil" predict "$specs/alexnet_eyeriss.yaml" --arch "$scratch/bad_clock.yaml" --json "$scratch/out.json"
+sed 's/holds: \[inputs, outputs\]/holds: [inputs, psums]/' "$specs/eyeriss.yaml" >"$scratch/bad_holds.yaml"
+bad "bad_holds.yaml: memory[3].holds: unknown operand 'psums'" \
+  "$vigil" predict "$specs/alexnet_eyeriss.yaml" --arch "$scratch/bad_holds.yaml" --json "$scratch/out.json"
+bad "--dataflow: unknown dataflow 'diagonal'" \
+  "$vigil" predict "$specs/alexnet_eyeriss.yaml" --arch "$specs/eyeriss.yaml" --dataflow diagonal --json "$scratch/out.json"
+printf 'layers:\n  - {K: 4, C: 4, P: 1, Q: 1, W: 2}\n' >"$scratch/bad_layers.yaml"
+bad "bad_layers.yaml: layers[0].W: unknown field" \
+  "$vigil" predict "$scratch/bad_layers.yaml" --arch "$specs/eyeriss.yaml" --json "$scratch/out.json"
+# A 14-row filter cannot be laid over 12 PE rows.
+printf 'layers:\n  - {name: tall, K: 4, C: 4, R: 14, S: 3, P: 8, Q: 8}\n' >"$scratch/tall.yaml"
+bad "layer 'tall': the row_stationary mapping does not fit" \
+  "$vigil" predict "$scratch/tall.yaml" --arch "$specs/eyeriss.yaml" --json "$scratch/out.json"
+bad "missing.yaml" "$vigil" predict "$scratch/missing.yaml" --arch "$specs/eyeriss.yaml" --json "$scratch/out.json"
+
+finish predict_command_test
