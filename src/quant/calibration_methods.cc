@@ -176,7 +176,9 @@ Range entropy_range(const TensorStatistics& statistics, bool symmetric) {
 
 Range choose_range(const TensorStatistics& statistics, const CalibrationSettings& settings) {
   switch (settings.method) {
-    case CalibrationMethod::MinMax: return {statistics.min(), statistics.max()};
+    case CalibrationMethod::MinMax:
+      if (settings.scheme.symmetric) return {-statistics.abs_max(), statistics.abs_max()};
+      return {statistics.min(), statistics.max()};
     case CalibrationMethod::Percentile:
       return percentile_range(statistics, settings.percentile, settings.scheme.symmetric);
     case CalibrationMethod::Mse: return mse_range(statistics, settings.scheme);
