@@ -61,6 +61,14 @@ expect "VIGIL_ISA" env VIGIL_ISA=sse9 "$vigil" run "$good" --random-inputs
 expect "truncated.onnx" "$vigil" eval "$cases/truncated.onnx" --dataset "$cases"
 expect "t10k-images" "$vigil" eval "$good" --dataset "$cases"
 expect "random_bytes.onnx" "$vigil" eval "$good" --dataset "$cases/random_bytes.onnx"
+quantize() { "$vigil" quantize "$@" --out "$scratch/out.$((passed + failed))/q.onnx"; }
+expect "--method" quantize "$good" --calib "$cases/x_good.npy" --method kl
+expect "--percentile" quantize "$good" --calib "$cases/x_good.npy" --method percentile --percentile 101
+expect "--exclude" quantize "$good" --calib "$cases/x_good.npy" --exclude no_such_node
+expect "x_corrupt.npy" quantize "$good" --calib "$cases/x_corrupt.npy"
+expect "x_wrong_shape.npy" quantize "$good" --calib "$cases/x_wrong_shape.npy"
+expect "x_wrong_type.npy" quantize "$good" --calib "$cases/x_wrong_type.npy"
+expect "truncated.onnx" quantize "$cases/truncated.onnx" --calib "$cases/x_good.npy"
 
 echo "bad input: $passed passed, $failed failed"
 [[ $failed -eq 0 ]]
