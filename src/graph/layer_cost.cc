@@ -1,6 +1,7 @@
 // Layer cost formulas (see layer_cost.h).
 #include "graph/layer_cost.h"
 
+#include <map>
 #include <set>
 #include <string>
 
@@ -52,14 +53,25 @@ LayerCost layer_cost(const Node& node, const std::vector<TensorShapeAndType>& in
   for (const auto& input : inputs) cost.bytes_read += bytes_of(input);
   for (const auto& output : outputs) cost.bytes_written += bytes_of(output);
   // The optimisation passes' vigil.FusedConv, FusedMatMul and FusedGemm cost what the
-  // product they wrap costs; vigil.Gelu is elementwise.
+  // product they wrap costs; vigil.Gelu is elementwise. The integer operators cost their
+  // float forms (QConv, QLinearConv and ConvInteger a Conv; QGemm, QLinearMatMul and
+  // MatMulInteger, com.microsoft QGemm a MatMul; QAdd, com.microsoft QLinearAdd an Add),
+  // with the weights at their own input.
+  static const std::map<std::string, std::pair<std::string, size_t>> kIntegerForms = {
+      {"QConv", {"Conv", 3}},          {"QLinearConv", {"Conv", 3}},       {"ConvInteger", {"Conv", 1}},
+      {"QGemm", {"MatMul", 3}},        {"QLinearMatMul", {"MatMul", 3}},   {"MatMulInteger", {"MatMul", 1}},
+      {"QAdd", {"Add", 3}},            {"QLinearAdd", {"Add", 3}}};
   const bool vigil_domain = node.domain == "vigil";
   const bool fused = vigil_domain && node.op_type.rfind("Fused", 0) == 0;
-  if (!node.domain.empty() && !vigil_domain) return cost;
-  const std::string op_type = fused ? node.op_type.substr(5) : node.op_type;
-  if (inputs.size() >= 2 && !outputs.empty()) {
+  const auto integer = kIntegerForms.find(node.op_type);
+  const bool integer_form =
+      integer != kIntegerForms.end() && (node.domain.empty() || vigil_domain || node.domain == "com.microsoft");
+  if (!node.domain.empty() && !vigil_domain && !integer_form) return cost;
+  const std::string op_type = fused ? node.op_type.substr(5) : integer_form ? integer->second.first : node.op_type;
+  const size_t weight_input = integer_form ? integer->second.second : 1;
+  if (inputs.size() > weight_input && !outputs.empty()) {
     const Shape& a = inputs[0].shape;
-    const Shape& w = inputs[1].shape;
+    const Shape& w = inputs[weight_input].shape;
     const int64_t out_count = shape_numel(outputs[0].shape);
     if (op_type == "Conv" && w.size() >= 3) {
       cost.macs = out_count * w[1] * kernel_volume(w);

@@ -6,6 +6,9 @@
 //   ConvTranspose:  MACs = |input| * (M / group) * K
 //   MatMul, Gemm:   MACs = |output| * (the reduced dimension)
 //   vigil.FusedConv, FusedMatMul, FusedGemm: as Conv, MatMul, Gemm
+//   integer forms: QLinearConv, ConvInteger, vigil.QConv as Conv; QLinearMatMul,
+//   MatMulInteger, vigil.QGemm, com.microsoft QGemm as MatMul; vigil.QAdd,
+//   com.microsoft QLinearAdd as Add (weights and operands at their own inputs)
 //   ops = 2 * MACs for those (a multiply-add is two operations; bias and fused
 //   activation are not counted), and for the rest, which have no MACs:
 //     elementwise arithmetic (Add, Relu, Sigmoid, Clip, Erf, vigil.Gelu, ...): |output|

@@ -46,6 +46,23 @@ TEST(LayerCost, MatMulAndGemmReduceTheSharedDimension) {
   EXPECT_EQ(layer_cost(gemm, {f32({5, 3}), f32({5, 4})}, {f32({3, 4})}).macs, 12 * 5);
 }
 
+TEST(LayerCost, IntegerOperatorsCostTheirFloatForms) {
+  auto u8 = [](Shape shape) { return TensorShapeAndType{std::move(shape), DType::UInt8}; };
+  auto scalar = f32({});
+  // QConv / QLinearConv: x, x_scale, x_zero_point, w, ...: the weights are input 3.
+  const std::vector<TensorShapeAndType> conv = {u8({1, 3, 8, 8}), scalar, u8({}), u8({4, 3, 3, 3})};
+  EXPECT_EQ(layer_cost(node("QConv", "vigil"), conv, {u8({1, 4, 6, 6})}).macs, 3888);
+  EXPECT_EQ(layer_cost(node("QLinearConv"), conv, {u8({1, 4, 6, 6})}).macs, 3888);
+  EXPECT_EQ(layer_cost(node("ConvInteger"), {u8({1, 3, 8, 8}), u8({4, 3, 3, 3})}, {u8({1, 4, 6, 6})}).macs, 3888);
+  // QGemm: a (rows x K) at input 0, weights at 3.
+  EXPECT_EQ(layer_cost(node("QGemm", "vigil"), {u8({2, 5}), scalar, u8({}), u8({4, 5})}, {u8({2, 4})}).macs, 40);
+  EXPECT_EQ(layer_cost(node("QGemm", "com.microsoft"), {u8({2, 5}), scalar, u8({}), u8({4, 5})}, {u8({2, 4})}).ops,
+            80);
+  EXPECT_EQ(layer_cost(node("QAdd", "vigil"), {u8({2, 3}), scalar, u8({}), u8({2, 3})}, {u8({2, 3})}).ops, 6);
+  EXPECT_EQ(layer_cost(node("QLinearAdd", "com.microsoft"), {u8({2, 3}), scalar, u8({}), u8({2, 3})}, {u8({2, 3})}).ops,
+            6);
+}
+
 TEST(LayerCost, OperatorsWithoutMacsCountTheirArithmetic) {
   EXPECT_EQ(layer_cost(node("Relu"), {f32({2, 3})}, {f32({2, 3})}).ops, 6);
   EXPECT_EQ(layer_cost(node("Add"), {f32({2, 3}), f32({3})}, {f32({2, 3})}).ops, 6);
