@@ -16,6 +16,8 @@ namespace {
 
 constexpr size_t kFoldedBytesAlwaysAllowed = size_t{1} << 20;
 
+bool is_onnx_dequantize(const Node& node) { return node.domain.empty() && node.op_type == "DequantizeLinear"; }
+
 bool never_folded(const Node& node) {
   static const std::set<std::string> random = {"RandomNormal", "RandomUniform", "RandomNormalLike",
                                                "RandomUniformLike", "Multinomial", "Bernoulli"};
@@ -73,9 +75,7 @@ std::vector<Tensor> run_on_constants(const Node& node, const passes::GraphIndex&
   return outputs;
 }
 
-}  // namespace
-
-int fold_constants(Graph& graph, const Model& model) {
+int fold(Graph& graph, const Model& model, bool keep_dequantize) {
   std::set<std::string> graph_outputs;
   for (const ValueInfo& output : graph.outputs) graph_outputs.insert(output.name);
   const passes::GraphIndex index(graph);  // constants and shapes read the live initializers
@@ -85,7 +85,7 @@ int fold_constants(Graph& graph, const Model& model) {
     const Node& node = graph.nodes[n];
     bool writes_graph_output = node.outputs.empty();
     for (const std::string& output : node.outputs) writes_graph_output |= graph_outputs.count(output) != 0;
-    if (writes_graph_output) continue;
+    if (writes_graph_output || (keep_dequantize && is_onnx_dequantize(node))) continue;
     std::vector<Tensor> outputs;
     if (std::optional<Tensor> shape = known_shape_of(node, index)) {
       outputs.push_back(std::move(*shape));
@@ -108,5 +108,11 @@ int fold_constants(Graph& graph, const Model& model) {
   graph.nodes.resize(kept);
   return count;
 }
+
+}  // namespace
+
+int fold_constants(Graph& graph, const Model& model) { return fold(graph, model, false); }
+
+int fold_constants_but_dequantize(Graph& graph, const Model& model) { return fold(graph, model, true); }
 
 }  // namespace vigil

@@ -14,4 +14,9 @@ namespace vigil {
 // Returns the number of nodes folded.
 int fold_constants(Graph& graph, const Model& model);
 
+// The same, except DequantizeLinear: before the QDQ pass (graph/passes/fuse_qdq.cc), which
+// needs Constant nodes (Clip bounds, scales) folded but quantized weights still behind
+// their DequantizeLinear.
+int fold_constants_but_dequantize(Graph& graph, const Model& model);
+
 }  // namespace vigil

@@ -1,5 +1,6 @@
-// The pass pipeline. Order matters: QDQ groups become integer operators before constant
-// folding would dequantize their weights into float; Identity removal and constant folding turn
+// The pass pipeline. Order matters: QDQ groups become integer operators after a constant
+// folding that leaves DequantizeLinear alone (the full folding would dequantize their
+// weights into float; the groups need folded Clip bounds); Identity removal and constant folding turn
 // Constant nodes and shape arithmetic into initializers, which the fusions need to
 // recognise biases, scales and Clip bounds; LayerNormalization and GELU are recognised
 // before the MatMul fusion so that it can absorb a Gelu as its activation.
@@ -28,8 +29,9 @@ int graph_only(Graph& graph, const Model&) {
 
 constexpr PipelineStep kPipeline[] = {
     {"remove_identity", graph_only<passes::remove_identity>, ""},
+    {"constant_folding", fold_constants_but_dequantize, ""},
     {"fuse_qdq", graph_only<passes::fuse_qdq>, "QConv"},
-    {"constant_folding", fold_constants, ""},
+    {"fold_dequantized_weights", fold_constants, ""},
     {"fold_batch_norm", graph_only<passes::fold_batch_norm>, ""},
     {"fuse_layer_norm", graph_only<passes::fuse_layer_norm>, ""},
     {"fuse_gelu", graph_only<passes::fuse_gelu>, "Gelu"},
