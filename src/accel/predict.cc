@@ -1,13 +1,16 @@
 // Mapping and evaluating every layer of a workload (predict.h).
 #include "accel/predict.h"
 
+#include <algorithm>
+
 #include "accel/row_stationary.h"
+#include "accel/stationary_templates.h"
 #include "core/error.h"
 
 namespace vigil::accel {
 
 const std::vector<std::string>& dataflow_names() {
-  static const std::vector<std::string> names = {"row_stationary"};
+  static const std::vector<std::string> names = {"row_stationary", "weight_stationary", "output_stationary"};
   return names;
 }
 
@@ -22,16 +25,39 @@ void check_dataflow_name(const std::string& name) {
 
 Mapping template_mapping(const std::string& dataflow, const ArchSpec& arch, const Layer& layer) {
   check_dataflow_name(dataflow);
+  if (dataflow != "row_stationary") {
+    // Fewer output rows, then fewer channels, per buffer tile until the tiles fit.
+    auto make = dataflow == "weight_stationary" ? weight_stationary_mapping : output_stationary_mapping;
+    TileBounds fit{layer.size(Dim::P) * layer.size(Dim::N), layer.size(Dim::C)};
+    Mapping mapping = make(arch, layer, fit);
+    while ((fit.rows > 1 || fit.channels > 1) && !evaluate(arch, layer, mapping).ok) {
+      if (fit.rows > 1) {
+        fit.rows /= 2;
+      } else {
+        fit.channels /= 2;
+      }
+      mapping = make(arch, layer, fit);
+    }
+    return mapping;
+  }
   RowStationaryParams params = row_stationary_params(arch, layer);
   Mapping mapping = row_stationary_mapping(arch, layer, params);
   // Parameters the layer carries are the user's and are kept as given; the template's
-  // own choice gives up output rows per pass, then filters per buffer pass, to fit.
+  // own choice gives up output rows per pass, then channels and filters per PE, then
+  // filters per buffer pass, to fit.
   if (!layer.dataflow_params.empty()) return mapping;
-  while (!evaluate(arch, layer, mapping).ok && (params.e > 1 || params.m > params.p * params.t)) {
+  while (!evaluate(arch, layer, mapping).ok) {
     if (params.e > 1) {
       params.e = (params.e + 1) / 2;
-    } else {
+    } else if (params.q > 1) {
+      params.q = (params.q + 1) / 2;
+    } else if (params.p > 1) {
+      params.p = (params.p + 1) / 2;
+      params.m = std::min(params.m, params.p * params.t);
+    } else if (params.m > params.p * params.t) {
       params.m = params.p * params.t;
+    } else {
+      break;
     }
     mapping = row_stationary_mapping(arch, layer, params);
   }

@@ -18,7 +18,9 @@ int64_t pe_capacity_words(const ArchSpec& arch, DataSpace space) {
   for (int level = 0; level < arch.array_level(); ++level) {
     const MemoryLevel& spec = arch.levels[level];
     if (!spec.holds[s]) continue;
-    const int64_t bytes = spec.partition_bytes[s] > 0 ? spec.partition_bytes[s] : spec.size_bytes;
+    // Operands sharing an unpartitioned level share its capacity.
+    const int64_t sharing = spec.holds[0] + spec.holds[1] + spec.holds[2];
+    const int64_t bytes = spec.partition_bytes[s] > 0 ? spec.partition_bytes[s] : spec.size_bytes / sharing;
     return std::max<int64_t>(1, bytes * 8 / spec.word_bits);
   }
   return 1;
@@ -63,7 +65,8 @@ RowStationaryParams row_stationary_params(const ArchSpec& arch, const Layer& lay
   const int64_t rows_per_set = R * ceil_div(params.e, arch.pe_cols);
   const int64_t sets_on_rows = arch.pe_rows / std::max<int64_t>(1, rows_per_set);
   const int64_t sets_on_cols = params.e <= arch.pe_cols ? arch.pe_cols / params.e : 1;
-  params.t = std::min(layer.size(Dim::K), std::max<int64_t>(1, sets_on_rows >= 2 ? sets_on_rows : sets_on_cols));
+  // Sets beyond the array's columns fold onto further rows like a wide set does.
+  params.t = std::min(layer.size(Dim::K), std::max<int64_t>(1, sets_on_rows * sets_on_cols));
   params.q = std::clamp<int64_t>(pe_capacity_words(arch, DataSpace::Inputs) / S, 1, layer.size(Dim::C));
   params.p = std::min({ceil_div(layer.size(Dim::K), params.t), pe_capacity_words(arch, DataSpace::Outputs),
                        std::max<int64_t>(1, pe_capacity_words(arch, DataSpace::Weights) / (params.q * S))});

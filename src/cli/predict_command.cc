@@ -99,7 +99,7 @@ void add_predict_command(CLI::App& app) {
   command->add_option("workload", options->workload, "ONNX model, or a YAML list of layer shapes")->required();
   command->add_option("--arch", options->arch, "architecture spec (YAML), e.g. src/accel/specs/eyeriss.yaml")
       ->required();
-  command->add_option("--dataflow", options->dataflow, "dataflow template: row_stationary")
+  command->add_option("--dataflow", options->dataflow, "dataflow template: row_stationary, weight_stationary or output_stationary")
       ->capture_default_str();
   command->add_option("--batch", options->batch, "batch size for a model's symbolic dimensions")
       ->capture_default_str();

@@ -1,0 +1,93 @@
+// The weight- and output-stationary templates (stationary_templates.h). The weight
+// stationary template keeps R x S weights in the innermost per-PE level holding weights;
+// everything else streams from the first shared level, whose innermost loops are the
+// ones the stationary operand does not depend on; what does not fit there goes to DRAM.
+#include "accel/stationary_templates.h"
+
+#include <algorithm>
+
+namespace vigil::accel {
+
+namespace {
+
+int64_t ceil_div(int64_t a, int64_t b) { return (a + b - 1) / b; }
+
+void add_loop(std::vector<Loop>& loops, Dim dim, int64_t factor) {
+  if (factor > 1) loops.push_back({dim, factor});
+}
+
+// Levels: the innermost per-PE level holding weights (the first shared level when there
+// is none), the first shared level, and DRAM.
+struct Slots {
+  int pe, shared, dram;
+};
+
+Slots slots_of(const ArchSpec& arch) {
+  const int dram = static_cast<int>(arch.levels.size());
+  const int shared = arch.array_level();
+  int pe = 0;
+  while (pe < shared && !arch.levels[pe].holds[static_cast<int>(DataSpace::Weights)]) ++pe;
+  return {pe, shared, dram};
+}
+
+}  // namespace
+
+Mapping weight_stationary_mapping(const ArchSpec& arch, const Layer& layer, const TileBounds& fit) {
+  Mapping mapping;
+  mapping.dataflow = "weight_stationary";
+  mapping.temporal.resize(arch.levels.size() + 1);
+  const Slots at = slots_of(arch);
+  const int64_t k_cols = std::min(layer.size(Dim::K), arch.pe_cols);
+  const int64_t c_rows = std::min(layer.size(Dim::C), arch.pe_rows);
+  add_loop(mapping.spatial_cols, Dim::K, k_cols);
+  add_loop(mapping.spatial_rows, Dim::C, c_rows);
+  add_loop(mapping.temporal[at.pe], Dim::R, layer.size(Dim::R));
+  add_loop(mapping.temporal[at.pe], Dim::S, layer.size(Dim::S));
+  // The output plane streams innermost at the shared level so each weight stays put.
+  const int64_t rows = std::clamp<int64_t>(fit.rows, 1, layer.size(Dim::P));
+  const int64_t c_steps = ceil_div(layer.size(Dim::C), c_rows);
+  const int64_t c_tile = std::clamp<int64_t>(ceil_div(fit.channels, c_rows), 1, c_steps);
+  add_loop(mapping.temporal[at.shared], Dim::C, c_tile);
+  add_loop(mapping.temporal[at.shared], Dim::P, rows);
+  add_loop(mapping.temporal[at.shared], Dim::Q, layer.size(Dim::Q));
+  add_loop(mapping.temporal[at.dram], Dim::G, layer.size(Dim::G));
+  add_loop(mapping.temporal[at.dram], Dim::K, ceil_div(layer.size(Dim::K), k_cols));
+  add_loop(mapping.temporal[at.dram], Dim::N, layer.size(Dim::N));
+  add_loop(mapping.temporal[at.dram], Dim::P, ceil_div(layer.size(Dim::P), rows));
+  add_loop(mapping.temporal[at.dram], Dim::C, ceil_div(c_steps, c_tile));
+  return mapping;
+}
+
+Mapping output_stationary_mapping(const ArchSpec& arch, const Layer& layer, const TileBounds& fit) {
+  Mapping mapping;
+  mapping.dataflow = "output_stationary";
+  mapping.temporal.resize(arch.levels.size() + 1);
+  const Slots at = slots_of(arch);
+  // A layer with a small output plane (a matrix product) spreads its batch instead.
+  const bool plane = layer.size(Dim::P) * layer.size(Dim::Q) > 1;
+  const Dim row_dim = plane ? Dim::P : Dim::N;
+  const Dim col_dim = plane ? Dim::Q : Dim::K;
+  const int64_t pe_rows = std::min(layer.size(row_dim), arch.pe_rows);
+  const int64_t pe_cols = std::min(layer.size(col_dim), arch.pe_cols);
+  add_loop(mapping.spatial_rows, row_dim, pe_rows);
+  add_loop(mapping.spatial_cols, col_dim, pe_cols);
+  // The shared level holds a band of output rows of one filter and streams channels and
+  // the window innermost, past outputs that stay in the PEs. DRAM walks filters
+  // innermost, so the band's inputs serve every filter before the next band comes in.
+  const int64_t row_steps = ceil_div(layer.size(row_dim), pe_rows);
+  const int64_t band = std::clamp<int64_t>(fit.rows, 1, row_steps);
+  const int64_t c_tile = std::clamp<int64_t>(fit.channels, 1, layer.size(Dim::C));
+  add_loop(mapping.temporal[at.shared], row_dim, band);
+  add_loop(mapping.temporal[at.shared], Dim::C, c_tile);
+  add_loop(mapping.temporal[at.shared], Dim::R, layer.size(Dim::R));
+  add_loop(mapping.temporal[at.shared], Dim::S, layer.size(Dim::S));
+  add_loop(mapping.temporal[at.dram], Dim::G, layer.size(Dim::G));
+  if (plane) add_loop(mapping.temporal[at.dram], Dim::N, layer.size(Dim::N));
+  add_loop(mapping.temporal[at.dram], row_dim, ceil_div(row_steps, band));
+  add_loop(mapping.temporal[at.dram], col_dim, ceil_div(layer.size(col_dim), pe_cols));
+  if (plane) add_loop(mapping.temporal[at.dram], Dim::K, layer.size(Dim::K));
+  add_loop(mapping.temporal[at.dram], Dim::C, ceil_div(layer.size(Dim::C), c_tile));
+  return mapping;
+}
+
+}  // namespace vigil::accel
