@@ -114,7 +114,10 @@ void add_quantize_command(CLI::App& app) {
   command->add_option("--activation-type", options->activation_type, "activation type: uint8 (default) or int8")
       ->check(CLI::IsMember({"uint8", "int8"}))
       ->default_val("uint8");
-  command->add_option("--exclude", options->quantize.exclude, "keep this node in float (repeatable)");
+  command->add_option("--exclude", options->quantize.exclude, "keep this node in float (repeat for several)")
+      ->expected(1)
+      ->allow_extra_args(false)
+      ->multi_option_policy(CLI::MultiOptionPolicy::TakeAll);
   command->add_option("--weight-clip", options->quantize.weight_clip,
                       "clip each weight tensor (or channel) to this fraction of its largest |w| before scaling")
       ->default_val(1.0f);
