@@ -9,11 +9,16 @@
 // per (image, group) Y (M/g x pixels) = W (M/g x C/g*kh*kw) * patches on the int8 GEMM
 // (kernels/s8_gemm.h), the weights packed once at creation, the patches gathered straight
 // into its B panels (kernels/u8_conv_patches.h), and bias, zero points, requantization and
-// clamp in its epilogue. No float arithmetic runs per element. Otherwise the reference:
+// clamp in its epilogue. Depthwise layers (one filter per channel, stride 1 or 2) run the
+// direct kernel of kernels/s8_dwconv.h instead, channel by channel over the threads. No
+// float arithmetic runs per element. Otherwise the reference:
 // exact int32 sums (ops/integer_conv.h), then kernels::requantize, the scalar definition
 // the GEMM's epilogue is bit-exact with.
+#include <omp.h>
+
 #include <algorithm>
 
+#include "kernels/s8_dwconv.h"
 #include "kernels/s8_gemm.h"
 #include "kernels/u8_conv_patches.h"
 #include "ops/families.h"
@@ -63,23 +68,35 @@ class QConvOperator final : public Operator {
   }
 
   void run(const OpInputs& in, OpOutputs& out) override {
-    if (!packed_.empty()) return Operator::run(in, out);
-    run_reference(in, out);
+    std::vector<TensorSpec> specs;
+    if (!plan(in, specs)) return run_reference(in, out);
+    out[0] = Tensor(specs[0].dtype, specs[0].shape);
+    execute(in, out);
   }
 
   bool plan(const OpInputs& in, std::vector<TensorSpec>& outputs) override {
-    if (packed_.empty()) return false;
+    if (packed_.empty() && depthwise_weights_.empty()) return false;
     const Tensor& x = require_input(in, kX, what());
     const Tensor& w = require_input(in, kW, what());
     check_input(x.dtype() == x_type_, what(), ": x is ", dtype_name(x.dtype()), ", its zero point ",
                 dtype_name(x_type_));
     problem_ = resolve_conv(x, w, nullptr, window_, group_, what());
     check_input(problem_.plan.input.size() == 2, what(), ": the planned integer convolution is 2-D");
+    if (!depthwise_weights_.empty()) {
+      const WindowPlan& w = problem_.plan;
+      // The direct kernel's vector loads stay within its plane's slack up to stride 2.
+      if (w.dilations[0] != 1 || w.dilations[1] != 1 || w.strides[0] > 2 || w.strides[1] > 2) return false;
+      depthwise_shape_ = {w.input[0], w.input[1], w.output[0], w.output[1], w.kernel[0], w.kernel[1],
+                          w.strides[0], w.strides[1], w.pads_begin[0], w.pads_begin[1]};
+      depthwise_scratch_.assign(static_cast<size_t>(threads_),
+                                std::vector<uint8_t>(kernels::s8_dwconv_scratch_bytes(depthwise_shape_)));
+    }
     outputs.assign(1, TensorSpec{requantization_.y.type, conv_output_shape(problem_)});
     return true;
   }
 
   void execute(const OpInputs& in, OpOutputs& out) override {
+    if (!depthwise_weights_.empty()) return execute_depthwise(in, out);
     const ConvProblem& p = problem_;
     const int64_t rows = p.out_channels / p.group, channels = p.channels / p.group;
     const int64_t taps = p.plan.kernel[0] * p.plan.kernel[1];
@@ -126,6 +143,7 @@ class QConvOperator final : public Operator {
   }
 
   std::string algorithm() const override {
+    if (!depthwise_weights_.empty()) return std::string("depthwise ") + kernels::s8_dwconv_kernel_name();
     if (packed_.empty()) return {};
     return std::string("implicit_gemm ") + kernels::qs8_gemm_kernel_name();
   }
@@ -162,7 +180,34 @@ class QConvOperator final : public Operator {
                                           what());
     check_input(group_ >= 1 && w->dim(0) % group_ == 0, what(), ": W has ", w->dim(0), " filters for group ", group_);
     const int64_t rows = w->dim(0) / group_, depth = w->numel() / w->dim(0);
+    if (group_ > 1 && rows == 1 && w->dim(1) == 1) {  // depthwise: the direct kernel
+      depthwise_weights_.assign(w->data<int8_t>(), w->data<int8_t>() + w->numel());
+      return;
+    }
     for (int64_t g = 0; g < group_; ++g) packed_.emplace_back(rows, depth, w->data<int8_t>() + g * rows * depth, depth);
+  }
+
+  void execute_depthwise(const OpInputs& in, OpOutputs& out) {
+    const ConvProblem& p = problem_;
+    const LayerRequantization& r = requantization_;
+    const int64_t in_plane = p.plan.input[0] * p.plan.input[1], out_plane = p.plan.output[0] * p.plan.output[1];
+    const int64_t taps = p.plan.kernel[0] * p.plan.kernel[1], units = p.batch * p.channels;
+    const auto* x = static_cast<const uint8_t*>(in[kX]->raw());
+    auto* y = static_cast<uint8_t*>(out[0].raw());
+#pragma omp parallel for num_threads(threads_) schedule(static) if (threads_ > 1 && units > 1)
+    for (int64_t unit = 0; unit < units; ++unit) {
+      const int64_t c = unit % p.channels;
+      kernels::S8DepthwiseChannel channel;
+      channel.weights = depthwise_weights_.data() + c * taps;
+      channel.bias = r.bias.empty() ? 0 : r.bias[c];
+      channel.multiplier = r.multipliers[r.multipliers.size() == 1 ? 0 : c];
+      channel.x_zero_point = x_zero_point_;
+      channel.y_zero_point = r.y.zero_point;
+      channel.y_min = r.y.min;
+      channel.y_max = r.y.max;
+      kernels::s8_dwconv_channel(depthwise_shape_, x + unit * in_plane, x_type_ == DType::Int8, channel,
+                                 y + unit * out_plane, depthwise_scratch_[omp_get_thread_num()].data());
+    }
   }
 
   void run_reference(const OpInputs& in, OpOutputs& out) const {
@@ -198,10 +243,13 @@ class QConvOperator final : public Operator {
   int threads_;
   // The fast path, prepared at creation.
   std::vector<kernels::S8PackedWeights> packed_;
+  std::vector<int8_t> depthwise_weights_;  // channels x kh x kw, for the direct kernel
   LayerRequantization requantization_;
   DType x_type_ = DType::UInt8;
   int32_t x_zero_point_ = 0;
   ConvProblem problem_{};  // planned
+  kernels::S8DepthwiseShape depthwise_shape_;
+  std::vector<std::vector<uint8_t>> depthwise_scratch_;  // one padded plane per thread
 };
 
 std::unique_ptr<Operator> create_q_conv(const OpCreateInfo& info) { return std::make_unique<QConvOperator>(info); }

@@ -87,6 +87,12 @@ const ConvCase kConvCases[] = {
     {{1, 3, 23, 23}, {16, 3, 7, 7}, {3, 3}, {2, 2}, 1, false, "Relu"},
     {{1, 12, 6, 6}, {18, 6, 3, 3}, {0, 0}, {1, 1}, 2, true, ""},
     {{1, 5, 1, 1}, {3, 5, 1, 1}, {0, 0}, {1, 1}, 1, false, ""},
+    // Depthwise: the direct kernel, stride 1 and 2, rows longer than a vector, 5x5.
+    {{1, 12, 9, 9}, {12, 1, 3, 3}, {1, 1}, {1, 1}, 12, false, "Relu"},
+    {{1, 16, 13, 14}, {16, 1, 3, 3}, {1, 1}, {2, 2}, 16, true, "Clip"},
+    {{2, 8, 20, 37}, {8, 1, 3, 3}, {1, 1}, {1, 1}, 8, false, ""},
+    {{1, 6, 17, 19}, {6, 1, 5, 5}, {2, 2}, {2, 2}, 6, false, "Relu"},
+    {{1, 4, 11, 11}, {4, 1, 3, 3}, {1, 1}, {3, 3}, 4, false, ""},  // stride 3: the GEMM per group
 };
 
 TEST(QConv, FastPathBitExactWithTheReferenceOnEveryPath) {

@@ -1,0 +1,64 @@
+// The rows of the depthwise int8 convolution (kernels/s8_dwconv.h) on AVX-512: sixteen
+// output pixels per step. Each tap loads the sixteen window bytes it meets, widened so
+// that every 32-bit lane holds the byte in its low 16 bits (stride 1: one byte per lane;
+// stride 2: two bytes per lane, the even one low), and one vpmaddwd with (w, 0) in every
+// lane adds byte x w exactly. The sums are requantized in registers
+// (x86/avx512/requantize_avx512.h) and stored, masked at the row's end. Other strides
+// take the scalar loop's arithmetic through a gather of sixteen bytes.
+#include <immintrin.h>
+
+#include <algorithm>
+
+#include "kernels/s8_dwconv.h"
+#include "kernels/x86/avx512/requantize_avx512.h"
+
+// GCC 12's 64-bit shift, min and max intrinsics pass an undefined vector as the unused
+// merge source, which -Wmaybe-uninitialized reports at every use.
+#pragma GCC diagnostic ignored "-Wmaybe-uninitialized"
+
+namespace vigil::kernels {
+
+namespace {
+
+// Sixteen window bytes of one tap, one per 32-bit lane (low 16 bits; the high 16 bits are
+// zero or a byte the (w, 0) weight pair multiplies by 0).
+inline __m512i tap_bytes(const uint8_t* p, int64_t stride) {
+  if (stride == 1) return _mm512_cvtepu8_epi32(_mm_loadu_si128(reinterpret_cast<const __m128i*>(p)));
+  if (stride == 2) return _mm512_cvtepu8_epi16(_mm256_loadu_si256(reinterpret_cast<const __m256i*>(p)));
+  alignas(16) uint8_t gathered[16];
+  for (int i = 0; i < 16; ++i) gathered[i] = p[i * stride];
+  return _mm512_cvtepu8_epi32(_mm_load_si128(reinterpret_cast<const __m128i*>(gathered)));
+}
+
+}  // namespace
+
+void s8_dwconv_rows__avx512(const S8DepthwiseShape& s, const uint8_t* plane, const S8DepthwiseChannel& c,
+                            int32_t offset, uint8_t* y) {
+  const int64_t width = s.padded_w(), taps = s.kernel_h * s.kernel_w;
+  __m512i weights[16];
+  const bool few_taps = taps <= 16;
+  if (few_taps) {
+    for (int64_t t = 0; t < taps; ++t) weights[t] = _mm512_set1_epi32(static_cast<uint16_t>(int16_t{c.weights[t]}));
+  }
+  const avx512::RequantizeVector q(c.multiplier, c.y_zero_point, c.y_min, c.y_max);
+  const __m512i bias = _mm512_set1_epi32(offset);
+  for (int64_t oy = 0; oy < s.out_h; ++oy) {
+    const uint8_t* row = plane + oy * s.stride_h * width;
+    for (int64_t ox = 0; ox < s.out_w; ox += 16) {
+      __m512i sum = bias;
+      const uint8_t* window = row + ox * s.stride_w;
+      for (int64_t ky = 0, t = 0; ky < s.kernel_h; ++ky) {
+        for (int64_t kx = 0; kx < s.kernel_w; ++kx, ++t) {
+          const __m512i w =
+              few_taps ? weights[t] : _mm512_set1_epi32(static_cast<uint16_t>(int16_t{c.weights[t]}));
+          sum = _mm512_add_epi32(sum, _mm512_madd_epi16(tap_bytes(window + ky * width + kx, s.stride_w), w));
+        }
+      }
+      const __m128i bytes = _mm512_cvtepi32_epi8(avx512::requantize_epi32(sum, q));
+      const int64_t live = std::min<int64_t>(16, s.out_w - ox);
+      _mm_mask_storeu_epi8(y + oy * s.out_w + ox, static_cast<__mmask16>((1u << live) - 1), bytes);
+    }
+  }
+}
+
+}  // namespace vigil::kernels
