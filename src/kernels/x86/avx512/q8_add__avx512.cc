@@ -1,31 +1,25 @@
 // The int8 Add of kernels/q8_add.h, sixteen elements per step on AVX-512: bytes widened to
 // int32 and centred, the two products per element formed exactly in 64 bits (even and
 // odd lanes apart, vpmuldq), summed, shifted with ties to even, and packed back with the
-// clamp; bit-exact with the scalar loop of q8_add.cc, which also takes the tail.
+// clamp (x86/avx512/requantize_avx512.h); bit-exact with the scalar loop of q8_add.cc, which
+// also takes the tail.
 #include <immintrin.h>
 
 #include "kernels/q8_add.h"
+#include "kernels/x86/avx512/requantize_avx512.h"
+
+// GCC 12's 64-bit shift intrinsics pass an undefined vector as the unused merge source,
+// which -Wmaybe-uninitialized reports at every use.
+#pragma GCC diagnostic ignored "-Wmaybe-uninitialized"
 
 namespace vigil::kernels {
 
-namespace {
-
-// round_half_even(sum / 2^total) for the eight int64 lanes.
-inline __m512i round_shift(__m512i sum, __m512i total, __m512i half, __m512i one) {
-  const __m512i floor = _mm512_srav_epi64(sum, total);
-  const __m512i remainder = _mm512_sub_epi64(sum, _mm512_sllv_epi64(floor, total));
-  const __mmask8 above = _mm512_cmpgt_epi64_mask(remainder, half);
-  const __mmask8 tie = _mm512_cmpeq_epi64_mask(remainder, half) & _mm512_test_epi64_mask(floor, one);
-  return _mm512_mask_add_epi64(floor, above | tie, floor, one);
-}
-
-}  // namespace
 
 int64_t q8_add__avx512(const Q8AddParameters& p, int64_t count, const uint8_t* a, const uint8_t* b, uint8_t* y) {
   const __m512i a_zero = _mm512_set1_epi32(p.a_zero_point), b_zero = _mm512_set1_epi32(p.b_zero_point);
   const __m512i a_mantissa = _mm512_set1_epi64(p.a_mantissa), b_mantissa = _mm512_set1_epi64(p.b_mantissa);
   const __m512i total = _mm512_set1_epi64(31 + p.shift);
-  const __m512i half = _mm512_set1_epi64(int64_t{1} << (30 + p.shift)), one = _mm512_set1_epi64(1);
+  const __m512i rounding = _mm512_set1_epi64((int64_t{1} << (30 + p.shift)) - 1);
   const __m512i y_zero = _mm512_set1_epi32(p.y_zero_point);
   const __m512i y_min = _mm512_set1_epi32(p.y_min), y_max = _mm512_set1_epi32(p.y_max);
   int64_t i = 0;
@@ -41,8 +35,8 @@ int64_t q8_add__avx512(const Q8AddParameters& p, int64_t count, const uint8_t* a
     const __m512i even = _mm512_add_epi64(_mm512_mul_epi32(av, a_mantissa), _mm512_mul_epi32(bv, b_mantissa));
     const __m512i odd = _mm512_add_epi64(_mm512_mul_epi32(_mm512_srli_epi64(av, 32), a_mantissa),
                                          _mm512_mul_epi32(_mm512_srli_epi64(bv, 32), b_mantissa));
-    const __m512i even_rounded = round_shift(even, total, half, one);
-    const __m512i odd_rounded = round_shift(odd, total, half, one);
+    const __m512i even_rounded = avx512::round_shift_half_even_epi64(even, total, rounding);
+    const __m512i odd_rounded = avx512::round_shift_half_even_epi64(odd, total, rounding);
     // The rounded values fit in 32 bits: odd ones move to the upper halves.
     __m512i sum = _mm512_mask_blend_epi32(0xAAAA, even_rounded, _mm512_slli_epi64(odd_rounded, 32));
     sum = _mm512_min_epi32(_mm512_max_epi32(_mm512_add_epi32(sum, y_zero), y_min), y_max);
