@@ -118,9 +118,14 @@ Range mse_range(const TensorStatistics& statistics, const ActivationScheme& sche
   return best;
 }
 
-size_t entropy_threshold_bins(const std::vector<double>& histogram, size_t levels) {
-  const size_t bins = histogram.size();
+size_t entropy_threshold_bins(const std::vector<double>& counts, size_t levels) {
+  const size_t bins = counts.size();
   if (bins <= levels) return bins;
+  // The exact zeros a ReLU makes pile up in bin 0; left as they are, the cost of merging
+  // that spike with its neighbours decides the threshold (it jumps wherever i / levels
+  // does). NVIDIA's calibrator levels the spike to its neighbour the same way.
+  std::vector<double> histogram = counts;
+  histogram[0] = histogram[1];
   size_t best = bins;
   double best_divergence = std::numeric_limits<double>::infinity();
   for (size_t i = levels; i <= bins; ++i) {

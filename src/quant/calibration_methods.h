@@ -9,7 +9,8 @@
 //   entropy     TensorRT's choice: for each candidate threshold, the histogram below it
 //               (clipped values added to its last bin) against the same histogram merged
 //               into as many bins as there are quantization levels; the threshold with
-//               the least KL divergence wins, chosen per tail.
+//               the least KL divergence wins, chosen per tail (the spike of zeros in
+//               the first bin is levelled to its neighbour first).
 #pragma once
 
 #include <string>
@@ -42,7 +43,8 @@ Range percentile_range(const TensorStatistics& statistics, double percentile, bo
 Range mse_range(const TensorStatistics& statistics, const ActivationScheme& scheme);
 Range entropy_range(const TensorStatistics& statistics, bool symmetric);
 // TensorRT's threshold search on one histogram of |x| (bins of equal width): the number
-// of bins, in [levels, bins], below the threshold that minimises KL divergence.
+// of bins, in [levels, bins], below the threshold that minimises KL divergence. Bin 0
+// (the zeros) counts as much as bin 1.
 size_t entropy_threshold_bins(const std::vector<double>& histogram, size_t levels);
 
 }  // namespace vigil::quant
