@@ -94,7 +94,7 @@ Range percentile_range(const TensorStatistics& statistics, double percentile, bo
     return {-t, t};
   }
   const double hi = tail_threshold(statistics.positive(), width, budget);
-  const double lo = -tail_threshold(statistics.negative(), width, budget);
+  const double lo = 0.0 - tail_threshold(statistics.negative(), width, budget);  // +0, not -0, for an empty tail
   return {static_cast<float>(std::max<double>(lo, statistics.min())),
           static_cast<float>(std::min<double>(hi, statistics.max()))};
 }
