@@ -1,13 +1,15 @@
 // The int8 implicit-GEMM patch packer of kernels/u8_conv_patches.h. For each group of four
 // patch rows (the four consecutive k a vpdpbusd lane sums) it lays out a stretch of up to
 // kLine columns of each row contiguously (kernels/conv_patch_rows.h, padding = the zero
-// point), then interleaves the four lines into the panels' 4-byte groups. Rows beyond k
-// are written as the zero point (they meet zero weights).
+// point), then interleaves the four lines into the panels' 4-byte groups
+// (kernels/byte_interleave.h). Rows beyond k are written as the zero point (they meet
+// zero weights).
 #include "kernels/u8_conv_patches.h"
 
 #include <algorithm>
 #include <cstring>
 
+#include "kernels/byte_interleave.h"
 #include "kernels/conv_patch_rows.h"
 
 namespace vigil::kernels {
@@ -29,37 +31,29 @@ void u8_pack_conv_patches(const void* context, int64_t col0, int64_t cols, int n
     const int64_t oy = (col0 + c0) / g.out_w, ox = (col0 + c0) % g.out_w;
     uint8_t* panels = out + c0 / nr * groups * nr * 4;
     for (int64_t group = 0; group < groups; ++group) {
+      // Rows as the input's bytes; the interleave flips an int8 input's sign bits.
       const uint8_t* rows[4];
       for (int q = 0; q < 4; ++q) {
         const int64_t p = group * 4 + q;
         if (p >= depth) {
-          std::memset(lines[q], pad, static_cast<size_t>(count));
+          std::memset(lines[q], g.zero_point, static_cast<size_t>(count));
           rows[q] = lines[q];
           continue;
         }
         const int64_t channel = p / taps, ky = p % taps / g.kernel_w, kx = p % g.kernel_w;
         const uint8_t* source = g.image + channel * plane;
-        if (direct && !flip) {
+        if (direct) {
           rows[q] = source + col0 + c0;
           continue;
         }
-        if (direct) {
-          std::memcpy(lines[q], source + col0 + c0, static_cast<size_t>(count));
-        } else {
-          patch_rows::fill_line(g, source, ky, kx, oy, ox, count, g.zero_point, lines[q]);
-        }
-        for (int64_t t = 0; t < count; ++t) lines[q][t] ^= flip;
+        patch_rows::fill_line(g, source, ky, kx, oy, ox, count, g.zero_point, lines[q]);
         rows[q] = lines[q];
       }
       uint8_t* dst = panels + group * nr * 4;
       for (int64_t j0 = 0; j0 < count; j0 += nr, dst += groups * nr * 4) {
         const int64_t live = std::min<int64_t>(nr, count - j0);
-        for (int64_t t = 0; t < live; ++t) {
-          dst[4 * t + 0] = rows[0][j0 + t];
-          dst[4 * t + 1] = rows[1][j0 + t];
-          dst[4 * t + 2] = rows[2][j0 + t];
-          dst[4 * t + 3] = rows[3][j0 + t];
-        }
+        const uint8_t* const panel_rows[4] = {rows[0] + j0, rows[1] + j0, rows[2] + j0, rows[3] + j0};
+        interleave_four_rows(panel_rows, live, flip, dst);
         std::memset(dst + 4 * live, pad, static_cast<size_t>(4 * (nr - live)));
       }
     }
