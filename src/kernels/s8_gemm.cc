@@ -171,7 +171,8 @@ void gemm_rectangle(const Problem& p, int64_t m0, int64_t m1, int64_t n0, int64_
   tile.output = e.output;
   for (int64_t jc = n0; jc < n1; jc += column_block) {
     const int64_t nc = std::min(column_block, n1 - jc);
-    uint8_t* packed = reinterpret_cast<uint8_t*>(b_buffer.floats(static_cast<size_t>(qgemm_b_packed_bytes(p.k, nr, nc) / 4)));
+    const int64_t packed_bytes = qgemm_b_packed_bytes(p.k, nr, nc);  // a multiple of 4
+    uint8_t* packed = reinterpret_cast<uint8_t*>(b_buffer.floats(static_cast<size_t>(packed_bytes / 4)));
     if (p.b->packer.pack) {
       p.b->packer.pack(p.b->packer.context, jc, nc, nr, packed);
     } else {

@@ -1,11 +1,12 @@
 // The int8 GEMM (kernels/s8_gemm.h) on every path this CPU runs, bit-exact against a plain
 // triple loop and the scalar requantization (kernels/requantize.h): tails below and beyond
-// the micro-tile (m < MR, n % NR != 0, k = 1, k not a multiple of 4, primes, k = 4608),
+// the micro-tile (m < MR, n % NR != 0, k = 0 and 1, k not a multiple of 4, primes, k = 4608),
 // extreme values (B = 255 and 0, A = -128 and 127, where AVX2's vpmaddubsw would saturate),
 // zero points 0, 128 and 255, per-row and single multipliers, ties, clamps, u8, s8 and
 // int32 outputs, an int8 B, a transposed B, a packer callback and two threads.
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <cmath>
 #include <cstring>
 #include <random>
@@ -96,7 +97,9 @@ void check(Isa isa, const Case& c) {
   std::vector<int32_t> bias(static_cast<size_t>(c.m));
   for (int32_t& v : bias) v = byte(engine) * 97 - 12000;
   std::vector<FixedPointMultiplier> multipliers(static_cast<size_t>(c.m));
-  const double spread = c.scale > 0 ? c.scale : 40.0 / (74.0 * 74.0 * std::sqrt(static_cast<double>(c.k)));
+  // Random sums spread about 74 x 74 x sqrt(k): scaled so outputs cover the 8-bit range.
+  const double depth = static_cast<double>(std::max<int64_t>(c.k, 1));
+  const double spread = c.scale > 0 ? c.scale : 40.0 / (74.0 * 74.0 * std::sqrt(depth));
   for (size_t i = 0; i < multipliers.size(); ++i) {
     multipliers[i] = fixed_point_multiplier(c.scale > 0 ? c.scale : spread * (0.5 + byte(engine) / 255.0));
   }
@@ -180,6 +183,13 @@ TEST_P(S8GemmTest, TailsOfEveryTileAndDepth) {
       }
     }
   }
+}
+
+TEST_P(S8GemmTest, EmptyDepthGivesTheBiasAlone) {
+  check(isa_, {5, 40, 0});
+  Case c{9, 3, 0};
+  c.output = QGemmOutput::I32;
+  check(isa_, c);
 }
 
 TEST_P(S8GemmTest, PrimeSizesAndDeepProducts) {

@@ -68,7 +68,8 @@ __attribute__((always_inline)) inline void finish_row(const QS8TileEpilogue& e, 
   const __m256i y = _mm256_add_epi32(requantize(v, row_requant(e, r)), _mm256_set1_epi32(e.c_zero_point));
   // In range already, so the saturating packs only narrow: 8 int32 to 8 bytes.
   const __m256i words = _mm256_packs_epi32(y, y);
-  const __m256i bytes = e.output == QGemmOutput::U8 ? _mm256_packus_epi16(words, words) : _mm256_packs_epi16(words, words);
+  const __m256i bytes =
+      e.output == QGemmOutput::U8 ? _mm256_packus_epi16(words, words) : _mm256_packs_epi16(words, words);
   const __m128i eight = _mm_unpacklo_epi32(_mm256_castsi256_si128(bytes), _mm256_extracti128_si256(bytes, 1));
   if (cols == kColumns) {
     _mm_storel_epi64(reinterpret_cast<__m128i*>(out), eight);

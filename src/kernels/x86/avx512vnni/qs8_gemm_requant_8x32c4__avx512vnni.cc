@@ -1,12 +1,10 @@
 // The AVX-512 VNNI int8 GEMM micro-kernel: an 8 x 32 tile of C in 16 zmm accumulators.
 // Each group of 4 k is two loads of B (32 columns x 4 unsigned bytes) and, per row, one
-// vpdpbusd per B vector with the row's 4 weight bytes broadcast from memory (embedded): 16 independent
-// chains cover the instruction's latency on two pipes. The epilogue requantizes from the
-// accumulators in 64-bit lanes (vpmuldq, a rounding shift with ties to even, a clamp),
-// bit-exact with kernels/requantize.h. Compiled with the AVX-512 and VNNI flags only.
+// vpdpbusd per B vector with the row's 4 weight bytes broadcast by the instruction ({1to16}):
+// 16 independent chains cover its latency on two pipes. The epilogue requantizes the tile's
+// sums (still in L1) in 64-bit lanes (vpmuldq, a rounding shift with ties to even, a
+// clamp), bit-exact with kernels/requantize.h. Compiled with the AVX-512 and VNNI flags only.
 #include <immintrin.h>
-
-#include <cstring>
 
 // GCC 12's 64-bit shift, min and max intrinsics pass an undefined vector as the unused
 // merge source, which -Wmaybe-uninitialized reports at every use.
@@ -159,7 +157,8 @@ void run(int64_t groups, const void* a_panel, const uint8_t* b, void* c, int64_t
       "vmovdqa64 %%zmm15, 960(%[tile])\n\t"
       : [a] "+r"(a), [b] "+r"(b), [n] "+r"(groups)
       : [tile] "r"(&tile[0][0])
-      : "zmm0", "zmm1", "zmm2", "zmm3", "zmm4", "zmm5", "zmm6", "zmm7", "zmm8", "zmm9", "zmm10", "zmm11", "zmm12", "zmm13", "zmm14", "zmm15", "zmm16", "zmm17", "cc", "memory");
+      : "zmm0", "zmm1", "zmm2", "zmm3", "zmm4", "zmm5", "zmm6", "zmm7", "zmm8", "zmm9", "zmm10", "zmm11", "zmm12",
+        "zmm13", "zmm14", "zmm15", "zmm16", "zmm17", "cc", "memory");
   const int low = cols < 16 ? cols : 16, high = cols > 16 ? cols - 16 : 0;
   const __mmask16 masks[2] = {static_cast<__mmask16>((1u << low) - 1), static_cast<__mmask16>((1u << high) - 1)};
   const int64_t row_bytes = ldc * (epilogue.output == QGemmOutput::I32 ? 4 : 1);
