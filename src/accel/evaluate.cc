@@ -4,8 +4,9 @@
 #include "accel/evaluate.h"
 
 #include <algorithm>
+#include <charconv>
 #include <cmath>
-#include <sstream>
+#include <type_traits>
 
 namespace vigil::accel {
 
@@ -68,41 +69,65 @@ double refills(const Context& c, int level, DataSpace space) {
   return count;
 }
 
-std::string check_factors(const Context& c) {
+// Appends the pieces to `out` without temporaries, so that the mapper's millions of
+// refusals reuse the reason's storage.
+void put(std::string&) {}
+template <class T, class... Rest>
+void put(std::string& out, const T& first, const Rest&... rest) {
+  if constexpr (std::is_integral_v<T>) {
+    char digits[24];
+    out.append(digits, std::to_chars(digits, digits + sizeof digits, first).ptr);
+  } else {
+    out.append(first);
+  }
+  put(out, rest...);
+}
+
+template <class... Args>
+void refuse(EvalResult& result, const Args&... args) {
+  result.reason.clear();
+  put(result.reason, args...);
+}
+
+bool check_factors(const Context& c, EvalResult& result) {
   const size_t expected = c.arch.levels.size() + 1;
   if (c.mapping.temporal.size() != expected) {
-    return "the mapping has " + std::to_string(c.mapping.temporal.size()) + " levels of loops, the architecture " +
-           std::to_string(expected) + " (memory levels and DRAM)";
+    refuse(result, "the mapping has ", c.mapping.temporal.size(), " levels of loops, the architecture ", expected,
+           " (memory levels and DRAM)");
+    return false;
   }
   DimArray covered{};
   covered.fill(1);
-  auto add = [&](const std::vector<Loop>& loops) -> std::string {
+  auto add = [&](const std::vector<Loop>& loops) {
     for (const Loop& loop : loops) {
-      if (loop.factor < 1) return std::string("a loop over ") + dim_name(loop.dim) + " has factor below 1";
+      if (loop.factor < 1) {
+        refuse(result, "a loop over ", dim_name(loop.dim), " has factor below 1");
+        return false;
+      }
       covered[static_cast<int>(loop.dim)] *= loop.factor;
     }
-    return "";
+    return true;
   };
   for (const auto& loops : c.mapping.temporal) {
-    if (std::string problem = add(loops); !problem.empty()) return problem;
+    if (!add(loops)) return false;
   }
-  for (const auto* loops : {&c.mapping.spatial_rows, &c.mapping.spatial_cols}) {
-    if (std::string problem = add(*loops); !problem.empty()) return problem;
-  }
+  if (!add(c.mapping.spatial_rows) || !add(c.mapping.spatial_cols)) return false;
   for (Dim dim : kAllDims) {
     if (covered[static_cast<int>(dim)] < c.layer.size(dim)) {
-      return std::string("the factors of ") + dim_name(dim) + " multiply to " +
-             std::to_string(covered[static_cast<int>(dim)]) + ", below the layer's " + std::to_string(c.layer.size(dim));
+      refuse(result, "the factors of ", dim_name(dim), " multiply to ", covered[static_cast<int>(dim)],
+             ", below the layer's ", c.layer.size(dim));
+      return false;
     }
   }
   const int64_t rows = loops_product(c.mapping.spatial_rows), cols = loops_product(c.mapping.spatial_cols);
   // Columns beyond the array fold onto further rows (Eyeriss's CONV2 27-wide PE set).
   const int64_t folds = (cols + c.arch.pe_cols - 1) / c.arch.pe_cols;
   if (rows * folds > c.arch.pe_rows) {
-    return "the spatial loops need " + std::to_string(rows) + "x" + std::to_string(cols) + " PEs, the array is " +
-           std::to_string(c.arch.pe_rows) + "x" + std::to_string(c.arch.pe_cols);
+    refuse(result, "the spatial loops need ", rows, "x", cols, " PEs, the array is ", c.arch.pe_rows, "x",
+           c.arch.pe_cols);
+    return false;
   }
-  return "";
+  return true;
 }
 
 void compute_extents(Context& c) {
@@ -135,53 +160,71 @@ double compressed_fraction(const ArchSpec& arch, double zero_fraction) {
 
 EvalResult evaluate(const ArchSpec& arch, const Layer& layer, const Mapping& mapping) {
   EvalResult result;
+  evaluate_into(arch, layer, mapping, result);
+  return result;
+}
+
+void evaluate_into(const ArchSpec& arch, const Layer& layer, const Mapping& mapping, EvalResult& result) {
+  {
+    // A fresh result that keeps the storage of the old one.
+    std::string reason = std::move(result.reason);
+    std::vector<LevelStats> levels = std::move(result.levels);
+    reason.clear();
+    levels.clear();
+    result = EvalResult{};
+    result.reason = std::move(reason);
+    result.levels = std::move(levels);
+  }
   Context c{arch, layer, mapping};
   c.dram = static_cast<int>(arch.levels.size());
   c.array = arch.array_level();
   if (c.dram + 1 > kMaxLevels) {
-    result.reason = "more memory levels than the model supports";
-    return result;
+    refuse(result, "more memory levels than the model supports");
+    return;
   }
-  if (std::string problem = check_factors(c); !problem.empty()) {
-    result.reason = problem;
-    return result;
-  }
+  if (!check_factors(c, result)) return;
   compute_extents(c);
   result.macs = static_cast<double>(layer.macs());
   result.active_pes = loops_product(mapping.spatial_rows) * loops_product(mapping.spatial_cols);
   const double pes = static_cast<double>(result.active_pes);
   auto instances = [&](int level) { return level < c.array ? pes : 1.0; };
 
-  result.levels.resize(c.dram + 1);
-  for (int level = 0; level < c.dram; ++level) result.levels[level].name = arch.levels[level].name;
-  result.levels[c.dram].name = "dram";
-
-  // Occupancy of every on-chip level.
+  // Occupancy of every on-chip level, before anything is allocated: most candidates
+  // of a search stop here.
+  std::array<std::array<double, kDataSpaceCount>, kMaxLevels> tile_words{};
+  std::array<double, kMaxLevels> occupancy{};
   for (int level = 0; level < c.dram; ++level) {
     const MemoryLevel& spec = arch.levels[level];
-    LevelStats& stats = result.levels[level];
     const double word_bytes = spec.word_bits / 8.0;
-    std::ostringstream parts;
     for (DataSpace space : kAllDataSpaces) {
       if (!holds(c, level, space)) continue;
       const int s = static_cast<int>(space);
-      stats.tile_words[s] = tile(c, space, c.extent[level]);
-      const double bytes = stats.tile_words[s] * word_bytes;
-      stats.occupancy_bytes += bytes;
-      parts << (parts.tellp() > 0 ? ", " : "") << data_space_name(space) << " " << bytes;
+      tile_words[level][s] = tile(c, space, c.extent[level]);
+      const double bytes = tile_words[level][s] * word_bytes;
+      occupancy[level] += bytes;
       if (spec.partition_bytes[s] > 0 && bytes > static_cast<double>(spec.partition_bytes[s])) {
-        result.reason = "level '" + spec.name + "': the " + data_space_name(space) + " tile needs " +
-                        std::to_string(static_cast<int64_t>(bytes)) + " bytes, its buffer holds " +
-                        std::to_string(spec.partition_bytes[s]);
-        return result;
+        refuse(result, "level '", spec.name, "': the ", data_space_name(space), " tile needs ",
+               static_cast<int64_t>(bytes), " bytes, its buffer holds ", spec.partition_bytes[s]);
+        return;
       }
     }
-    if (stats.occupancy_bytes > static_cast<double>(spec.size_bytes)) {
-      result.reason = "level '" + spec.name + "': the tiles need " +
-                      std::to_string(static_cast<int64_t>(stats.occupancy_bytes)) + " bytes (" + parts.str() +
-                      "), it holds " + std::to_string(spec.size_bytes);
-      return result;
+    if (occupancy[level] > static_cast<double>(spec.size_bytes)) {
+      refuse(result, "level '", spec.name, "': the tiles need ", static_cast<int64_t>(occupancy[level]), " bytes (");
+      const char* separator = "";
+      for (DataSpace space : kAllDataSpaces) {
+        if (!holds(c, level, space)) continue;
+        put(result.reason, separator, data_space_name(space), " ",
+            static_cast<int64_t>(tile_words[level][static_cast<int>(space)] * word_bytes));
+        separator = ", ";
+      }
+      put(result.reason, "), it holds ", spec.size_bytes);
+      return;
     }
+  }
+  result.levels.resize(c.dram + 1);
+  for (int level = 0; level < c.dram; ++level) {
+    result.levels[level].tile_words = tile_words[level];
+    result.levels[level].occupancy_bytes = occupancy[level];
   }
 
   // Traffic between each holder and the next holder above it.
@@ -317,7 +360,11 @@ EvalResult evaluate(const ArchSpec& arch, const Layer& layer, const Mapping& map
   result.energy_pj = result.chip_energy_pj + result.dram_energy_pj;
   result.power_mw = dynamic * 1e-12 / (result.processing_latency_ms * 1e-3) * 1e3 + arch.static_power_mw;
   result.ok = true;
-  return result;
+}
+
+const std::string& level_name(const ArchSpec& arch, size_t level) {
+  static const std::string dram = "dram";
+  return level < arch.levels.size() ? arch.levels[level].name : dram;
 }
 
 }  // namespace vigil::accel

@@ -20,7 +20,6 @@
 namespace vigil::accel {
 
 struct LevelStats {
-  std::string name;
   std::array<double, kDataSpaceCount> reads = {0, 0, 0};   // words, all instances
   std::array<double, kDataSpaceCount> writes = {0, 0, 0};  // words, all instances
   std::array<double, kDataSpaceCount> tile_words = {0, 0, 0};  // per instance
@@ -42,7 +41,7 @@ struct EvalResult {
   double passes = 0;               // iterations of the loops above the array
   int64_t active_pes = 0;
   double utilization = 0;          // MACs / (processing cycles x PEs x MACs per PE)
-  std::vector<LevelStats> levels;  // on-chip levels, innermost first, then DRAM
+  std::vector<LevelStats> levels;  // on-chip levels, innermost first, then DRAM (level_name)
   double noc_words = 0;            // delivered to PEs (a multicast counts every destination)
   double noc_energy_pj = 0;
   double noc_cycles = 0;
@@ -62,5 +61,11 @@ struct EvalResult {
 };
 
 EvalResult evaluate(const ArchSpec& arch, const Layer& layer, const Mapping& mapping);
+// The same into an existing result, reusing its storage: the mapper's inner loop, which
+// then allocates nothing.
+void evaluate_into(const ArchSpec& arch, const Layer& layer, const Mapping& mapping, EvalResult& result);
+
+// The name of EvalResult::levels[level]: the memory level's, or "dram" for the last.
+const std::string& level_name(const ArchSpec& arch, size_t level);
 
 }  // namespace vigil::accel

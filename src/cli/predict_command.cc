@@ -28,7 +28,7 @@ nlohmann::json figures(double processing_ms, double total_ms, double energy_mj, 
           {"power_mw", power_mw},                   {"active_pes", active_pes},     {"dram_bytes", dram_bytes}};
 }
 
-nlohmann::json layer_json(const accel::LayerPrediction& row) {
+nlohmann::json layer_json(const accel::ArchSpec& arch, const accel::LayerPrediction& row) {
   const accel::EvalResult& r = row.result;
   nlohmann::json out = figures(r.processing_latency_ms, r.total_latency_ms, r.energy_mj(), r.power_mw,
                                static_cast<double>(r.active_pes), r.dram_bytes);
@@ -43,14 +43,16 @@ nlohmann::json layer_json(const accel::LayerPrediction& row) {
   energy["mac"] = r.mac_energy_pj;
   energy["noc"] = r.noc_energy_pj;
   energy["static"] = r.static_energy_pj;
-  for (const accel::LevelStats& level : r.levels) {
-    energy[level.name] = level.energy_pj;
-    nlohmann::json& accesses = out["accesses"][level.name];
+  for (size_t i = 0; i < r.levels.size(); ++i) {
+    const accel::LevelStats& level = r.levels[i];
+    const std::string& name = accel::level_name(arch, i);
+    energy[name] = level.energy_pj;
+    nlohmann::json& accesses = out["accesses"][name];
     for (accel::DataSpace space : accel::kAllDataSpaces) {
       const int s = static_cast<int>(space);
       accesses[accel::data_space_name(space)] = {{"reads", level.reads[s]}, {"writes", level.writes[s]}};
     }
-    out["stall_cycles"][level.name] = level.stall_cycles;
+    out["stall_cycles"][name] = level.stall_cycles;
   }
   return out;
 }
@@ -77,7 +79,7 @@ void predict(const PredictOptions& options) {
     std::printf("  %-20s %-12.12s %10.2f %5lld %6.1f %11.3f %11.3f %10.4f %9.1f %10.3f\n", name.c_str(),
                 row.layer.op.c_str(), r.macs * 1e-6, static_cast<long long>(r.active_pes), 100 * r.utilization,
                 r.processing_latency_ms, r.total_latency_ms, r.energy_mj(), r.power_mw, r.dram_bytes * 1e-6);
-    report["layers"].push_back(layer_json(row));
+    report["layers"].push_back(layer_json(arch, row));
   }
   const accel::PredictionTotals& t = prediction.total;
   std::printf("  %-20s %-12s %10.2f %5.0f %6s %11.3f %11.3f %10.4f %9.1f %10.3f\n", "total", "", t.macs * 1e-6,
