@@ -10,7 +10,8 @@
 namespace vigil::accel {
 
 const std::vector<std::string>& dataflow_names() {
-  static const std::vector<std::string> names = {"row_stationary", "weight_stationary", "output_stationary"};
+  static const std::vector<std::string> names = {"row_stationary", "weight_stationary", "output_stationary",
+                                                 "search"};
   return names;
 }
 
@@ -25,6 +26,7 @@ void check_dataflow_name(const std::string& name) {
 
 Mapping template_mapping(const std::string& dataflow, const ArchSpec& arch, const Layer& layer) {
   check_dataflow_name(dataflow);
+  check_input(dataflow != "search", "search is not a dataflow template");
   if (dataflow != "row_stationary") {
     // Fewer output rows, then fewer channels, per buffer tile until the tiles fit.
     auto make = dataflow == "weight_stationary" ? weight_stationary_mapping : output_stationary_mapping;
@@ -64,14 +66,24 @@ Mapping template_mapping(const std::string& dataflow, const ArchSpec& arch, cons
   return mapping;
 }
 
-Prediction predict(const ArchSpec& arch, const Workload& workload, const std::string& dataflow) {
+Prediction predict(const ArchSpec& arch, const Workload& workload, const std::string& dataflow,
+                   const MapperOptions& search) {
   Prediction prediction;
   prediction.dataflow = dataflow;
   PredictionTotals& total = prediction.total;
   double weighted_power = 0, weighted_pes = 0;
   for (const Layer& layer : workload.layers) {
-    LayerPrediction row{layer, template_mapping(dataflow, arch, layer), {}};
-    row.result = evaluate(arch, layer, row.mapping);
+    LayerPrediction row{layer, {}, {}};
+    if (dataflow == "search") {
+      MapperResult found = search_mapping(arch, layer, search);
+      check_input(found.found, workload.source, ": layer '", layer.name, "': no mapping among ", found.evaluations,
+                  " searched fits ", arch.path, " (try more --evaluations)");
+      row.mapping = std::move(found.mapping);
+      row.result = std::move(found.result);
+    } else {
+      row.mapping = template_mapping(dataflow, arch, layer);
+      row.result = evaluate(arch, layer, row.mapping);
+    }
     check_input(row.result.ok, workload.source, ": layer '", layer.name, "': the ", dataflow,
                 " mapping does not fit ", arch.path, ": ", row.result.reason);
     const EvalResult& r = row.result;

@@ -8,17 +8,19 @@
 
 #include "accel/arch_spec.h"
 #include "accel/evaluate.h"
+#include "accel/mapper.h"
 #include "accel/mapping.h"
 #include "accel/workload.h"
 
 namespace vigil::accel {
 
+// The templates, and "search": the mapper (mapper.h) picks each layer's mapping.
 const std::vector<std::string>& dataflow_names();  // "row_stationary", ...
 // A bad-input Error naming the known dataflows if `name` is not one.
 void check_dataflow_name(const std::string& name);
 
-// The template's mapping for the layer. When the template's first choice overflows a
-// buffer, fewer output rows per pass are tried before giving up.
+// The template's mapping for the layer ("search" is not a template). When the
+// template's first choice overflows a buffer, smaller tiles are tried before giving up.
 Mapping template_mapping(const std::string& dataflow, const ArchSpec& arch, const Layer& layer);
 
 struct LayerPrediction {
@@ -44,7 +46,8 @@ struct Prediction {
 };
 
 // A bad-input Error "LAYER: the DATAFLOW mapping does not fit ARCH: reason" if a layer
-// cannot be mapped.
-Prediction predict(const ArchSpec& arch, const Workload& workload, const std::string& dataflow);
+// cannot be mapped. `search` configures the mapper when the dataflow is "search".
+Prediction predict(const ArchSpec& arch, const Workload& workload, const std::string& dataflow,
+                   const MapperOptions& search = {});
 
 }  // namespace vigil::accel

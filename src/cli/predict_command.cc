@@ -1,8 +1,9 @@
 // `vigil predict`: what a model would cost on a DNN accelerator. Reads the layers (an
-// ONNX model or a YAML list), the architecture spec and a dataflow template name, maps
-// and evaluates every layer (accel/predict.h), and prints per layer the mapping's
-// active PEs and utilization, processing and total latency, energy, chip power and DRAM
-// traffic, then the totals. --json writes the same figures.
+// ONNX model or a YAML list) and the architecture spec, maps every layer by a dataflow
+// template or by the mapper's search (--dataflow search, --objective), evaluates it
+// (accel/predict.h), and prints per layer the active PEs and utilization, processing and
+// total latency, energy, chip power and DRAM traffic, then the totals. --json writes the
+// same figures with the mappings, accesses, stalls and energy per level.
 #include <cstdio>
 #include <memory>
 
@@ -19,6 +20,8 @@ struct PredictOptions {
   std::string arch;
   std::string dataflow = "row_stationary";
   int64_t batch = 1;
+  std::string objective = "edp";
+  accel::MapperOptions search;
   std::string json;
 };
 
@@ -59,10 +62,14 @@ nlohmann::json layer_json(const accel::ArchSpec& arch, const accel::LayerPredict
 
 void predict(const PredictOptions& options) {
   accel::check_dataflow_name(options.dataflow);
+  accel::MapperOptions search = options.search;
+  search.objective = accel::parse_objective(options.objective);
+  check_input(search.max_evaluations >= 1, "--evaluations: must be at least 1");
+  check_input(search.threads >= 1, "--threads: must be at least 1");
   check_output_folder("--json", options.json);
   const accel::ArchSpec arch = accel::load_arch_spec(options.arch);
   const accel::Workload workload = accel::load_workload(options.workload, options.batch);
-  const accel::Prediction prediction = accel::predict(arch, workload, options.dataflow);
+  const accel::Prediction prediction = accel::predict(arch, workload, options.dataflow, search);
 
   std::printf("%s on %s (%lldx%lld PEs, %.0f MHz), %s dataflow\n", workload.source.c_str(), arch.name.c_str(),
               static_cast<long long>(arch.pe_rows), static_cast<long long>(arch.pe_cols), arch.clock_mhz,
@@ -101,7 +108,16 @@ void add_predict_command(CLI::App& app) {
   command->add_option("workload", options->workload, "ONNX model, or a YAML list of layer shapes")->required();
   command->add_option("--arch", options->arch, "architecture spec (YAML), e.g. src/accel/specs/eyeriss.yaml")
       ->required();
-  command->add_option("--dataflow", options->dataflow, "dataflow template: row_stationary, weight_stationary or output_stationary")
+  command->add_option("--dataflow", options->dataflow,
+                      "row_stationary, weight_stationary or output_stationary (templates), or search (the mapper)")
+      ->capture_default_str();
+  command->add_option("--objective", options->objective, "what the mapper minimizes: energy, latency or edp")
+      ->capture_default_str();
+  command->add_option("--evaluations", options->search.max_evaluations, "mappings the mapper tries per layer")
+      ->capture_default_str();
+  command->add_option("--seed", options->search.seed, "the mapper's seed (same seed, same mappings)")
+      ->capture_default_str();
+  command->add_option("--threads", options->search.threads, "the mapper's threads (the result does not depend on it)")
       ->capture_default_str();
   command->add_option("--batch", options->batch, "batch size for a model's symbolic dimensions")
       ->capture_default_str();

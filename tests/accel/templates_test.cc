@@ -63,6 +63,7 @@ TEST(AccelTemplates, TemplatesShrinkTilesToFitTheBuffer) {
   arch.levels[1].size_bytes = 2048;
   const Layer layer = conv(16, 32, 3, 28);
   for (const std::string& dataflow : dataflow_names()) {
+    if (dataflow == "search") continue;
     const EvalResult r = evaluate(arch, layer, template_mapping(dataflow, arch, layer));
     EXPECT_TRUE(r.ok) << dataflow << ": " << r.reason;
     EXPECT_LE(r.levels[1].occupancy_bytes, 2048) << dataflow;

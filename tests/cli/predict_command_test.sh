@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # `vigil predict`: the Eyeriss AlexNet table and its JSON keys, an ONNX model through
-# the row-stationary template, and one line with exit code 2 and no JSON file for a bad
-# spec field, an unknown dataflow, a bad layer list or a missing file.
+# every template, the mapper's search giving the same result on 1 and 2 threads, and one
+# line with exit code 2 and no JSON file for a bad spec field, an unknown dataflow or
+# objective, a bad layer list, a mapping that cannot fit or a missing file.
 #   predict_command_test.sh VIGIL_BINARY
 set -u
 vigil="$1"
@@ -37,6 +38,15 @@ for key in processing_latency_ms total_latency_ms energy_mj power_mw active_pes 
 done
 if grep -q "CONV2 .* 135 " "$scratch/stdout"; then pass; else fail "CONV2 does not show 135 active PEs"; fi
 ok "$vigil" predict "$root/models/fashion_mnist_cnn.onnx" --arch "$specs/eyeriss.yaml" --batch 4
+for dataflow in weight_stationary output_stationary; do
+  ok "$vigil" predict "$root/models/fashion_mnist_cnn.onnx" --arch "$specs/eyeriss.yaml" --dataflow "$dataflow"
+done
+# The mapper gives the same mappings on 1 and 2 threads.
+ok "$vigil" predict "$specs/alexnet_eyeriss.yaml" --arch "$specs/eyeriss.yaml" --dataflow search --evaluations 20000 \
+  --threads 1 --json "$scratch/search1.json"
+ok "$vigil" predict "$specs/alexnet_eyeriss.yaml" --arch "$specs/eyeriss.yaml" --dataflow search --evaluations 20000 \
+  --threads 2 --json "$scratch/search2.json"
+if cmp -s "$scratch/search1.json" "$scratch/search2.json"; then pass; else fail "search differs between 1 and 2 threads"; fi
 
 sed 's/clock_mhz: 200/clock_mhz: fast/' "$specs/eyeriss.yaml" >"$scratch/bad_clock.yaml"
 bad "bad_clock.yaml: clock_mhz: must be a number, got 'fast'" \
@@ -44,6 +54,8 @@ bad "bad_clock.yaml: clock_mhz: must be a number, got 'fast'" \
 sed 's/holds: \[inputs, outputs\]/holds: [inputs, psums]/' "$specs/eyeriss.yaml" >"$scratch/bad_holds.yaml"
 bad "bad_holds.yaml: memory[3].holds: unknown operand 'psums'" \
   "$vigil" predict "$specs/alexnet_eyeriss.yaml" --arch "$scratch/bad_holds.yaml" --json "$scratch/out.json"
+bad "--objective: unknown objective 'speed'" \
+  "$vigil" predict "$specs/alexnet_eyeriss.yaml" --arch "$specs/eyeriss.yaml" --dataflow search --objective speed --json "$scratch/out.json"
 bad "--dataflow: unknown dataflow 'diagonal'" \
   "$vigil" predict "$specs/alexnet_eyeriss.yaml" --arch "$specs/eyeriss.yaml" --dataflow diagonal --json "$scratch/out.json"
 printf 'layers:\n  - {K: 4, C: 4, P: 1, Q: 1, W: 2}\n' >"$scratch/bad_layers.yaml"
