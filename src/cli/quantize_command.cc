@@ -1,5 +1,5 @@
 // `vigil quantize`: post-training quantization of a float ONNX model into a standard QDQ
-// model (static, calibrated) or a dynamically quantized one (--dynamic); the work is
+// (or QONNX) model (static, calibrated) or a dynamically quantized one (--dynamic); the work is
 // quant/quantize_model. Prints what calibration chose for each activation.
 #include <cstdio>
 
@@ -36,9 +36,10 @@ void print_report(const QuantizeCommandOptions& options, const quant::QuantizeRe
     std::printf("  %-44s %11.5g %11.5g %11.5g %11.5g %12.6g %5d%s\n", name.c_str(), a.min, a.max, a.range.lo,
                 a.range.hi, a.parameters.scale, a.parameters.zero_point, a.same_as.empty() ? "" : "  (as its input)");
   }
-  std::printf("%s -> %s: %d nodes quantized, %d activations (QuantizeLinear/DequantizeLinear pairs), %d int8 weights "
-              "(%s), %d int32 biases; %s calibration on %lld samples\n",
+  std::printf("%s -> %s: %d nodes quantized, %d activations (%s), %d int8 weights (%s), %d int32 biases; %s "
+              "calibration on %lld samples\n",
               options.model.c_str(), options.out.c_str(), report.qdq.quantized_nodes, report.qdq.activations,
+              options.format == "qonnx" ? "QONNX Quant nodes" : "QuantizeLinear/DequantizeLinear pairs",
               report.qdq.weights, options.per_tensor ? "per tensor" : "per channel", report.qdq.biases,
               options.method.c_str(), static_cast<long long>(report.calibration_samples));
 }
@@ -57,6 +58,7 @@ nlohmann::json report_json(const QuantizeCommandOptions& options, const quant::Q
   }
   json["method"] = options.method;
   if (q.calibration.method == quant::CalibrationMethod::Percentile) json["percentile"] = q.calibration.percentile;
+  json["format"] = options.format;
   json["activation_type"] = options.activation_type;
   json["symmetric_activations"] = q.calibration.scheme.symmetric;
   json["calibration_samples"] = report.calibration_samples;
@@ -74,14 +76,13 @@ nlohmann::json report_json(const QuantizeCommandOptions& options, const quant::Q
 }
 
 void quantize(QuantizeCommandOptions& options) {
-  check_input(options.format == "qdq", "--format ", options.format,
-              ": only qdq is written (QONNX export is not implemented)");
   check_output_folder("--out", options.out);
   check_output_folder("--json", options.json);
   quant::QuantizeOptions& q = options.quantize;
   q.calibration.method = quant::parse_calibration_method(options.method);
   q.calibration.scheme.type = options.activation_type == "int8" ? DType::Int8 : DType::UInt8;
   q.per_channel = !options.per_tensor;
+  q.format = options.format == "qonnx" ? quant::QuantFormat::Qonnx : quant::QuantFormat::Qdq;
   const quant::QuantizeReport report = quant::quantize_model_file(options.model, options.out, q);
   print_report(options, report);
   std::fflush(stdout);
@@ -123,7 +124,10 @@ void add_quantize_command(CLI::App& app) {
       ->default_val(1.0f);
   command->add_flag("--dynamic", options->quantize.dynamic,
                     "dynamic quantization of MatMul/Gemm weights, activations quantized at run time (no --calib)");
-  command->add_option("--format", options->format, "output format: qdq")->default_val("qdq");
+  command->add_option("--format", options->format,
+                      "output format: qdq (QuantizeLinear/DequantizeLinear, default) or qonnx (QONNX Quant nodes)")
+      ->check(CLI::IsMember({"qdq", "qonnx"}))
+      ->default_val("qdq");
   command->add_option("--threads", options->quantize.threads, "threads for calibration")
       ->default_val(1)
       ->check(CLI::Range(1, 256));

@@ -28,41 +28,116 @@ std::pair<Tensor, Tensor> scales_and_zeros(const std::vector<float>& scales, DTy
   return {Tensor::from_vector<float>({channels}, scales), zeros};
 }
 
-void set_axis(onnx::NodeProto& node, int64_t axis) {
+void set_int_attribute(onnx::NodeProto& node, const char* name, int64_t value) {
   onnx::AttributeProto* attribute = node.add_attribute();
-  attribute->set_name("axis");
+  attribute->set_name(name);
   attribute->set_type(onnx::AttributeProto::INT);
-  attribute->set_i(axis);
+  attribute->set_i(value);
 }
+
+// The nodes standing for one quantized tensor, in the chosen format; each call returns
+// the name of the float tensor its readers read instead.
+class Emitter {
+ public:
+  Emitter(GraphEditor& editor, std::vector<onnx::NodeProto>& nodes, QuantFormat format)
+      : editor_(editor), nodes_(nodes), format_(format) {}
+
+  // A constant: QDQ stores `integers` (of `type`) with zero points 0 read through a
+  // DequantizeLinear (per-axis along `axis` when there are several scales); QONNX keeps
+  // the float initializer and quantizes it with a Quant node whose scale broadcasts
+  // along `axis`.
+  std::string constant(const std::string& name, const Tensor& integers, const std::vector<float>& scales,
+                       int64_t axis, DType type, bool narrow) {
+    if (format_ == QuantFormat::Qonnx) {
+      Shape shape;  // a scalar, or [1, .., C, .., 1] with C along the axis
+      if (scales.size() > 1) {
+        shape.assign(static_cast<size_t>(integers.rank()), 1);
+        shape[static_cast<size_t>(axis)] = static_cast<int64_t>(scales.size());
+      }
+      const std::vector<float> zeros(scales.size(), 0.0f);
+      return quant(name, Tensor::from_vector<float>(shape, scales), Tensor::from_vector<float>(shape, zeros),
+                   type == DType::Int32 ? 32 : 8, true, narrow);
+    }
+    const auto [scale, zero] = scales_and_zeros(scales, type);
+    const std::string values = editor_.add_initializer(name + "_quantized", integers);
+    const std::string output = editor_.unique_name(name + "_DequantizeLinear_Output");
+    nodes_.push_back(editor_.make_node("DequantizeLinear",
+                                       {values, editor_.add_initializer(name + "_scale", scale),
+                                        editor_.add_initializer(name + "_zero_point", zero)},
+                                       {output}, name + "_DequantizeLinear"));
+    if (scales.size() > 1) set_int_attribute(nodes_.back(), "axis", axis);
+    return output;
+  }
+
+  // An activation: QuantizeLinear -> DequantizeLinear, or one QONNX Quant.
+  std::string activation(const std::string& tensor, const ScaleZeroPoint& p, const ActivationScheme& scheme) {
+    if (format_ == QuantFormat::Qonnx) {
+      return quant(tensor, Tensor::scalar(p.scale), Tensor::scalar(static_cast<float>(p.zero_point)), 8,
+                   scheme.type == DType::Int8, scheme.type == DType::Int8 && scheme.symmetric);
+    }
+    const std::string scale = editor_.add_initializer(tensor + "_scale", Tensor::scalar(p.scale));
+    const std::string zero = editor_.add_initializer(tensor + "_zero_point", scalar_of(scheme.type, p.zero_point));
+    const std::string quantized = editor_.unique_name(tensor + "_QuantizeLinear_Output");
+    const std::string output = editor_.unique_name(tensor + "_DequantizeLinear_Output");
+    nodes_.push_back(editor_.make_node("QuantizeLinear", {tensor, scale, zero}, {quantized}, tensor + "_QuantizeLinear"));
+    nodes_.push_back(editor_.make_node("DequantizeLinear", {quantized, scale, zero}, {output}, tensor + "_DequantizeLinear"));
+    return output;
+  }
+
+ private:
+  // QONNX's Quant(x, scale, zero point, bit width): round half to even, clamp to the
+  // (signed, narrow) integer range, dequantize.
+  std::string quant(const std::string& tensor, const Tensor& scale, const Tensor& zero, int bits, bool is_signed,
+                    bool narrow) {
+    const std::string output = editor_.unique_name(tensor + "_Quant_Output");
+    nodes_.push_back(editor_.make_node("Quant",
+                                       {tensor, editor_.add_initializer(tensor + "_scale", scale),
+                                        editor_.add_initializer(tensor + "_zero_point", zero),
+                                        editor_.add_initializer(tensor + "_bitwidth", Tensor::scalar(static_cast<float>(bits)))},
+                                       {output}, tensor + "_Quant"));
+    onnx::NodeProto& node = nodes_.back();
+    node.set_domain(kQonnxDomain);
+    set_int_attribute(node, "signed", is_signed);
+    set_int_attribute(node, "narrow", narrow);
+    onnx::AttributeProto* rounding = node.add_attribute();
+    rounding->set_name("rounding_mode");
+    rounding->set_type(onnx::AttributeProto::STRING);
+    rounding->set_s("ROUND");
+    return output;
+  }
+
+  GraphEditor& editor_;
+  std::vector<onnx::NodeProto>& nodes_;
+  QuantFormat format_;
+};
 
 }  // namespace
 
 QdqSummary write_qdq(onnx::ModelProto& model, const QdqPlan& plan,
-                     const std::map<std::string, ScaleZeroPoint>& activations, DType activation_type,
-                     float weight_clip, const std::string& base_dir) {
+                     const std::map<std::string, ScaleZeroPoint>& activations, const ActivationScheme& scheme,
+                     float weight_clip, const std::string& base_dir, QuantFormat format) {
   GraphEditor editor(model, base_dir);
-  editor.require_opset(plan.weights.empty() ? 10 : 13, "QuantizeLinear and per-axis DequantizeLinear");
+  if (format == QuantFormat::Qdq) {
+    editor.require_opset(plan.weights.empty() ? 10 : 13, "QuantizeLinear and per-axis DequantizeLinear");
+  } else {
+    onnx::OperatorSetIdProto* opset = model.add_opset_import();
+    opset->set_domain(kQonnxDomain);
+    opset->set_version(1);
+  }
   const onnx::GraphProto original = model.graph();
   QdqSummary summary;
   summary.quantized_nodes = static_cast<int>(plan.quantized_nodes.size());
   std::vector<onnx::NodeProto> nodes;
-  std::map<std::string, std::string> replacement;  // float tensor -> the DequantizeLinear output standing for it
-  std::set<std::string> replaced_initializers;
+  Emitter emit(editor, nodes, format);
+  std::map<std::string, std::string> replacement;  // float tensor -> the tensor standing for it
+  std::set<std::string> constants;                 // the weights and biases quantized
 
   // Constants first: weights, then biases (whose scales need their weight's scales).
   std::map<std::string, std::vector<float>> weight_scales;
   for (const auto& [name, axis] : plan.weights) {
     const QuantizedWeight q = quantize_weight(editor.initializer(name), axis, weight_clip);
-    const auto [scale, zero] = scales_and_zeros(q.scales, DType::Int8);
-    const std::string values = editor.add_initializer(name + "_quantized", q.values);
-    const std::string scale_name = editor.add_initializer(name + "_scale", scale);
-    const std::string zero_name = editor.add_initializer(name + "_zero_point", zero);
-    const std::string output = editor.unique_name(name + "_DequantizeLinear_Output");
-    nodes.push_back(editor.make_node("DequantizeLinear", {values, scale_name, zero_name}, {output},
-                                     name + "_DequantizeLinear"));
-    if (q.scales.size() > 1) set_axis(nodes.back(), axis);
-    replacement[name] = output;
-    replaced_initializers.insert(name);
+    replacement[name] = emit.constant(name, q.values, q.scales, axis, DType::Int8, true);
+    constants.insert(name);
     weight_scales[name] = q.scales;
     ++summary.weights;
   }
@@ -70,29 +145,15 @@ QdqSummary write_qdq(onnx::ModelProto& model, const QdqPlan& plan,
     const auto input = activations.find(bias.input);
     if (input == activations.end()) continue;  // its input stays float, so does it
     const QuantizedBias q = quantize_bias(editor.initializer(bias.name), input->second.scale, weight_scales.at(bias.weight));
-    const auto [scale, zero] = scales_and_zeros(q.scales, DType::Int32);
-    const std::string values = editor.add_initializer(bias.name + "_quantized", q.values);
-    const std::string scale_name = editor.add_initializer(bias.name + "_scale", scale);
-    const std::string zero_name = editor.add_initializer(bias.name + "_zero_point", zero);
-    const std::string output = editor.unique_name(bias.name + "_DequantizeLinear_Output");
-    nodes.push_back(editor.make_node("DequantizeLinear", {values, scale_name, zero_name}, {output},
-                                     bias.name + "_DequantizeLinear"));
-    if (q.scales.size() > 1) set_axis(nodes.back(), 0);
-    replacement[bias.name] = output;
-    replaced_initializers.insert(bias.name);
+    replacement[bias.name] = emit.constant(bias.name, q.values, q.scales, 0, DType::Int32, false);
+    constants.insert(bias.name);
     ++summary.biases;
   }
 
   const auto add_pair = [&](const std::string& tensor) {
     const auto p = activations.find(tensor);
     if (p == activations.end()) return;
-    const std::string scale = editor.add_initializer(tensor + "_scale", Tensor::scalar(p->second.scale));
-    const std::string zero = editor.add_initializer(tensor + "_zero_point", scalar_of(activation_type, p->second.zero_point));
-    const std::string quantized = editor.unique_name(tensor + "_QuantizeLinear_Output");
-    const std::string output = editor.unique_name(tensor + "_DequantizeLinear_Output");
-    nodes.push_back(editor.make_node("QuantizeLinear", {tensor, scale, zero}, {quantized}, tensor + "_QuantizeLinear"));
-    nodes.push_back(editor.make_node("DequantizeLinear", {quantized, scale, zero}, {output}, tensor + "_DequantizeLinear"));
-    replacement[tensor] = output;
+    replacement[tensor] = emit.activation(tensor, p->second, scheme);
     ++summary.activations;
   };
   for (const auto& input : original.input()) add_pair(input.name());
@@ -107,7 +168,7 @@ QdqSummary write_qdq(onnx::ModelProto& model, const QdqPlan& plan,
       // Quantized nodes read the DQ outputs planned for them; other nodes, unless excluded,
       // read quantized activations through their DQ too, as ONNX Runtime writes it.
       const bool rewire = is_quantized ? planned != plan.quantized_inputs.end() && planned->second.count(j)
-                                       : !plan.excluded.count(node.name()) && !replaced_initializers.count(node.input(j));
+                                       : !plan.excluded.count(node.name()) && !constants.count(node.input(j));
       if (rewire) node.set_input(j, r->second);
     }
     nodes.push_back(node);
@@ -118,7 +179,7 @@ QdqSummary write_qdq(onnx::ModelProto& model, const QdqPlan& plan,
 
   editor.graph().clear_node();
   for (onnx::NodeProto& node : nodes) *editor.graph().add_node() = std::move(node);
-  editor.drop_unread_initializers(replaced_initializers);
+  if (format == QuantFormat::Qdq) editor.drop_unread_initializers(constants);
   return summary;
 }
 

@@ -21,6 +21,14 @@ class ModelProto;
 
 namespace vigil::quant {
 
+// QDQ (the default): the standard operators above. QONNX: each quantized tensor instead
+// gets one Quant node of the QONNX dialect (domain qonnx.custom_op.general: scale, zero
+// point and bit width as inputs, attributes signed, narrow, rounding_mode), weights and
+// biases stay float initializers quantized by their Quant, as QONNX tools (FINN, Brevitas
+// export) read them; vigil itself does not run the Quant operator.
+enum class QuantFormat { Qdq, Qonnx };
+inline constexpr const char* kQonnxDomain = "qonnx.custom_op.general";
+
 struct QdqSummary {
   int quantized_nodes = 0;
   int activations = 0;  // QuantizeLinear -> DequantizeLinear pairs
@@ -31,7 +39,7 @@ struct QdqSummary {
 // `activations` maps each activation of the plan that is quantized to its parameters
 // (an activation left out stays float). `base_dir` locates external initializer data.
 QdqSummary write_qdq(onnx::ModelProto& model, const QdqPlan& plan,
-                     const std::map<std::string, ScaleZeroPoint>& activations, DType activation_type,
-                     float weight_clip, const std::string& base_dir);
+                     const std::map<std::string, ScaleZeroPoint>& activations, const ActivationScheme& scheme,
+                     float weight_clip, const std::string& base_dir, QuantFormat format = QuantFormat::Qdq);
 
 }  // namespace vigil::quant

@@ -54,6 +54,8 @@ void check_quantize_options(const QuantizeOptions& options) {
   check_input(options.dynamic || !options.calibration_data.empty(),
               "--calib: static quantization needs calibration data (an IDX image set, .npy files or 'random')");
   check_input(options.calibration_limit >= 0, "--calib-limit: ", options.calibration_limit, " is negative");
+  check_input(!options.dynamic || options.format == QuantFormat::Qdq,
+              "--format qonnx: dynamic quantization is written with standard operators only");
   const DType type = options.calibration.scheme.type;
   check_input(type == DType::UInt8 || type == DType::Int8, "--activation-type: ", dtype_name(type),
               " is not uint8 or int8");
@@ -83,7 +85,8 @@ QuantizeReport quantize_model_file(const std::string& model_path, const std::str
     report.activations = activation_parameters_for(plan, statistics, options.calibration);
     std::map<std::string, ScaleZeroPoint> parameters;
     for (const ActivationReport& a : report.activations) parameters[a.name] = a.parameters;
-    report.qdq = write_qdq(proto, plan, parameters, options.calibration.scheme.type, options.weight_clip, base_dir);
+    report.qdq = write_qdq(proto, plan, parameters, options.calibration.scheme, options.weight_clip, base_dir,
+                           options.format);
   }
   proto.set_producer_name("vigil quantize");
   try {

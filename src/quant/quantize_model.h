@@ -23,6 +23,7 @@ struct QuantizeOptions {
   float weight_clip = 1.0f;  // in (0, 1]
   std::vector<std::string> exclude;
   bool dynamic = false;
+  QuantFormat format = QuantFormat::Qdq;  // static quantization only
   int threads = 1;
 };
 

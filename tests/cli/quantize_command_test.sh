@@ -52,6 +52,10 @@ if ok "$scratch/q.onnx" "$vigil" quantize "$model" --calib "$data" --calib-limit
   [[ ! -s $scratch/stderr ]] || fail "stderr not empty when it is not a terminal"
   ok "$scratch/q.onnx" "$vigil" run "$scratch/q.onnx" --random-inputs
 fi
+if ok "$scratch/qonnx.onnx" "$vigil" quantize "$model" --calib "$data" --calib-limit 20 --format qonnx \
+     --out "$scratch/qonnx.onnx"; then
+  grep -q "qonnx.custom_op.general" "$scratch/qonnx.onnx" || fail "--format qonnx wrote no QONNX Quant node"
+fi
 ok "$scratch/d.onnx" "$vigil" quantize "$model" --dynamic --out "$scratch/d.onnx" &&
   grep -q "dynamic quantization of 2 MatMul/Gemm nodes" "$scratch/stdout" || fail "dynamic summary"
 if ok "$scratch/r.onnx" "$vigil" quantize "$model" --calib random --calib-limit 2 --out "$scratch/r.onnx"; then
@@ -66,6 +70,7 @@ bad "--calib" "$model"
 bad "--calib $scratch/none: no such file" "$model" --calib "$scratch/none"
 bad "--calib: $model: not an IDX file" "$model" --calib "$model"
 bad "--activation-type" "$model" --calib "$data" --activation-type int4
-bad "--format qonnx" "$model" --calib "$data" --format qonnx
+bad "--format" "$model" --calib "$data" --format qnn
+bad "--format qonnx" "$model" --dynamic --format qonnx
 bad "no_model.onnx" "$scratch/no_model.onnx" --calib "$data"
 finish quantize_command

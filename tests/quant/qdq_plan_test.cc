@@ -83,7 +83,7 @@ TEST(QdqPlan, WriterRewiresAndPassesTheChecker) {
   const QdqPlan plan = plan_qdq(model.graph(), true, {});
   const std::map<std::string, ScaleZeroPoint> parameters = {
       {"x", {0.5f, 3}}, {"y", {0.25f, 100}}, {"r", {0.125f, 0}}, {"t", {0.125f, 0}}};
-  const QdqSummary summary = write_qdq(model, plan, parameters, DType::UInt8, 1.0f, "");
+  const QdqSummary summary = write_qdq(model, plan, parameters, ActivationScheme{}, 1.0f, "");
   EXPECT_EQ(summary.activations, 4);
   EXPECT_EQ(summary.weights, 2);
   EXPECT_NO_THROW(onnx::checker::check_model(model));
@@ -108,6 +108,41 @@ TEST(QdqPlan, WriterRewiresAndPassesTheChecker) {
       EXPECT_EQ(tensor_from_proto(init, "", "zp").data<uint8_t>()[0], 3);
     }
   }
+}
+
+TEST(QdqPlan, QonnxWritesQuantNodes) {
+  onnx::ModelProto model = small_model();
+  const QdqPlan plan = plan_qdq(model.graph(), true, {});
+  const std::map<std::string, ScaleZeroPoint> parameters = {
+      {"x", {0.5f, 3}}, {"y", {0.25f, 100}}, {"r", {0.125f, 0}}, {"t", {0.125f, 0}}};
+  write_qdq(model, plan, parameters, ActivationScheme{}, 1.0f, "", QuantFormat::Qonnx);
+  EXPECT_NO_THROW(onnx::checker::check_model(model));
+  const onnx::GraphProto& graph = model.graph();
+  int quants = 0;
+  for (const auto& node : graph.node()) {
+    EXPECT_NE(node.op_type(), "QuantizeLinear");
+    EXPECT_NE(node.op_type(), "DequantizeLinear");
+    if (node.op_type() != "Quant") continue;
+    ++quants;
+    EXPECT_EQ(node.domain(), kQonnxDomain);
+    EXPECT_EQ(node.input_size(), 4);  // x, scale, zero point, bit width
+  }
+  EXPECT_EQ(quants, 6);  // four activations, two weights
+  EXPECT_EQ(node_named(graph, "MatMul").input(1), "W_Quant_Output");
+  EXPECT_EQ(node_named(graph, "Sigmoid").input(0), "t_Quant_Output");
+  const onnx::NodeProto& w = node_named(graph, "W_Quant");
+  EXPECT_EQ(w.input(0), "W");  // the float weight stays, quantized by the node
+  for (const auto& init : graph.initializer()) {
+    if (init.name() == "W_scale") {
+      EXPECT_EQ(std::vector<int64_t>(init.dims().begin(), init.dims().end()), (std::vector<int64_t>{1, 3}));
+    }
+    if (init.name() == "x_zero_point") {
+      EXPECT_EQ(tensor_from_proto(init, "", "zp").data<float>()[0], 3.0f);
+    }
+  }
+  bool imports_qonnx = false;
+  for (const auto& opset : model.opset_import()) imports_qonnx = imports_qonnx || opset.domain() == kQonnxDomain;
+  EXPECT_TRUE(imports_qonnx);
 }
 
 TEST(QdqPlan, RefusesAQuantizedModel) {
