@@ -10,6 +10,8 @@
 //   float:     y = sum x a_scale x b_scale[c] + bias (dequantized), as the float group does
 // where sum = sum_k (a - a_zero_point)(b - b_zero_point[c]).
 //
+// a's scale and zero point may be run-time values when the output is float (dynamic
+// quantization, graph/passes/fuse_dynamic_matmul.cc); everything else must be constant.
 // Fast path, for int8 weights of zero point 0: the int8 GEMM (kernels/s8_gemm.h) with the
 // weights as its packed A (N x K) and a's rows as the columns of its B, so it computes
 // y^T (N x rows); one row is written in place, more go through scratch and a transpose.
@@ -55,13 +57,23 @@ class QGemmOperator final : public Operator {
         threads_(std::max(1, info.threads)) {
     const Node& node = info.node;
     OpInputs constants(node.inputs.size(), nullptr);
+    // a's scale and zero point may come at run time (dynamic quantization) when the output
+    // is float: they only scale the sums then.
+    const bool float_output = node.inputs.size() <= kYScale || node.inputs[kYScale].empty();
     bool all_constant = true;
     for (size_t i = 0; i < node.inputs.size(); ++i) {
       if (i == kA || node.inputs[i].empty()) continue;
       constants[i] = info.find_constant(node.inputs[i]);
-      all_constant = all_constant && constants[i] != nullptr;
+      const bool of_a = i == kAScale || i == kAZeroPoint;
+      if (!constants[i] && of_a && float_output) dynamic_a_ = true;
+      all_constant = all_constant && (constants[i] != nullptr || (of_a && float_output));
     }
     if (!all_constant) return;
+    const Tensor unit_scale = Tensor::scalar<float>(1.0f), uint8_zero = Tensor::scalar<uint8_t>(0);
+    if (dynamic_a_) {  // placeholders until run time
+      constants[kAScale] = &unit_scale;
+      if (kAZeroPoint < constants.size() && !node.inputs[kAZeroPoint].empty()) constants[kAZeroPoint] = &uint8_zero;
+    }
     parameters_ = read(constants, nullptr);
     const bool symmetric = std::all_of(parameters_.weight_zero_points.begin(), parameters_.weight_zero_points.end(),
                                        [](int32_t z) { return z == 0; });
@@ -92,6 +104,7 @@ class QGemmOperator final : public Operator {
 
   bool plan(const OpInputs& in, std::vector<TensorSpec>& outputs) override {
     if (packed_.empty()) return false;
+    if (dynamic_a_) read_a(parameters_, in);
     const Tensor& a = require_input(in, kA, what_);
     check_input(a.dtype() == parameters_.a_type, what_, ": a is ", dtype_name(a.dtype()), ", its zero point ",
                 dtype_name(parameters_.a_type));
@@ -106,6 +119,7 @@ class QGemmOperator final : public Operator {
   }
 
   void execute(const OpInputs& in, OpOutputs& out) override {
+    if (dynamic_a_) read_a(parameters_, in);
     const GemmParameters& p = parameters_;
     kernels::QGemmB b;
     b.data = in[kA]->raw();
@@ -169,6 +183,14 @@ class QGemmOperator final : public Operator {
     static_cast<uint8_t*>(y.raw())[r * p.columns + c] = static_cast<uint8_t>(value);
   }
 
+  // a's scale, zero point and type (allocates nothing: execute() calls it for dynamic a).
+  void read_a(GemmParameters& p, const OpInputs& in) const {
+    p.a_scale = scalar_scale(require_input(in, kAScale, what_), what_, "a_scale");
+    const Tensor* a_zero_point = optional_input(in, kAZeroPoint);
+    p.a_zero_point = scalar_zero_point(a_zero_point, what_, "a_zero_point");
+    p.a_type = a_zero_point ? a_zero_point->dtype() : DType::UInt8;
+  }
+
   // The parameters from `in` (constants at creation); `a` is checked when given.
   GemmParameters read(const OpInputs& in, const Tensor* a) const {
     GemmParameters p;
@@ -176,10 +198,7 @@ class QGemmOperator final : public Operator {
     check_input(b.rank() == 2 && is_8_bit(b.dtype()), what_, ": b must be 2-D uint8 or int8");
     p.columns = transposed_ ? b.dim(0) : b.dim(1);
     p.depth = transposed_ ? b.dim(1) : b.dim(0);
-    p.a_scale = scalar_scale(require_input(in, kAScale, what_), what_, "a_scale");
-    const Tensor* a_zero_point = optional_input(in, kAZeroPoint);
-    p.a_zero_point = scalar_zero_point(a_zero_point, what_, "a_zero_point");
-    p.a_type = a_zero_point ? a_zero_point->dtype() : DType::UInt8;
+    read_a(p, in);
     if (a) {
       check_input(a->dtype() == p.a_type && a->rank() >= 1 && a->shape().back() == p.depth, what_, ": a ",
                   shape_to_string(a->shape()), " ", dtype_name(a->dtype()), " must be ", dtype_name(p.a_type),
@@ -227,6 +246,7 @@ class QGemmOperator final : public Operator {
   bool transposed_;
   kernels::ActivationSpec activation_;
   int threads_;
+  bool dynamic_a_ = false;     // a_scale and a_zero_point are read at run time
   GemmParameters parameters_;  // constants known at creation
   kernels::S8PackedWeights packed_;
   int64_t rows_ = 0;              // planned

@@ -3,7 +3,8 @@
 // int32 back to float: (x - zero point) x scale), per tensor or per axis, and
 // DynamicQuantizeLinear (uint8 with a scale and zero point computed from the data's range,
 // which always includes 0). Reference operators, except that per-tensor QuantizeLinear of
-// float32 runs the vector loop of kernels/f32_quantize.h (a QDQ model's input); the
+// float32 and DynamicQuantizeLinear run the vector loop of kernels/f32_quantize.h (a QDQ
+// model's input, a dynamically quantized model's activations); the
 // integer pipeline's import (QDQ) replaces pairs of them around an operator by integer
 // arithmetic.
 #include <algorithm>
@@ -83,10 +84,15 @@ std::unique_ptr<Operator> create_dynamic_quantize_linear(const OpCreateInfo& inf
     check_input(x.dtype() == DType::Float32, what, ": x must be float32, not ", dtype_name(x.dtype()));
     const float* data = x.data<float>();
     float low = 0.0f, high = 0.0f;
-    for (int64_t i = 0; i < x.numel(); ++i) {
-      check_input(std::isfinite(data[i]), what, ": x holds ", data[i], " at element ", i);
+    bool finite = true;
+    for (int64_t i = 0; i < x.numel(); ++i) {  // branch-free: the compiler vectorises it
       low = std::min(low, data[i]);
       high = std::max(high, data[i]);
+      finite &= std::isfinite(data[i]);
+    }
+    if (!finite) {
+      const float* bad = std::find_if(data, data + x.numel(), [](float v) { return !std::isfinite(v); });
+      fail_bad_input(what, ": x holds ", *bad, " at element ", bad - data);
     }
     const float scale = (high - low) / 255.0f;
     const uint8_t zero_point = scale > 0.0f ? saturate_round<uint8_t>(0.0f - low / scale, 0) : 0;
@@ -96,8 +102,10 @@ std::unique_ptr<Operator> create_dynamic_quantize_linear(const OpCreateInfo& inf
     out[1].data<float>()[0] = scale;
     out[2].data<uint8_t>()[0] = zero_point;
     uint8_t* y = out[0].data<uint8_t>();
-    for (int64_t i = 0; i < x.numel(); ++i) {
-      y[i] = scale > 0.0f ? saturate_round<uint8_t>(data[i] / scale, zero_point) : 0;
+    if (scale > 0.0f) {
+      kernels::f32_quantize(x.numel(), data, scale, zero_point, false, y);
+    } else {
+      std::fill(y, y + x.numel(), uint8_t{0});
     }
   });
 }

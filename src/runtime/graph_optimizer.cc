@@ -31,6 +31,7 @@ constexpr PipelineStep kPipeline[] = {
     {"remove_identity", graph_only<passes::remove_identity>, ""},
     {"constant_folding", fold_constants_but_dequantize, ""},
     {"fuse_qdq", graph_only<passes::fuse_qdq>, "QConv"},
+    {"fuse_dynamic_matmul", graph_only<passes::fuse_dynamic_matmul>, "QGemm"},
     {"fold_dequantized_weights", fold_constants, ""},
     {"fold_batch_norm", graph_only<passes::fold_batch_norm>, ""},
     {"fuse_layer_norm", graph_only<passes::fuse_layer_norm>, ""},

@@ -15,5 +15,6 @@ int fuse_conv_activation(Graph& graph);   // fuse_conv_activation.cc: Conv [+ Ad
 int fuse_matmul(Graph& graph);            // fuse_matmul.cc: MatMul scale, bias, residual, activation -> vigil.FusedMatMul
 int fuse_gemm_activation(Graph& graph);   // fuse_matmul.cc: Gemm + activation -> vigil.FusedGemm
 int fuse_qdq(Graph& graph);               // fuse_qdq.cc: DequantizeLinear -> op -> QuantizeLinear -> integer operators
+int fuse_dynamic_matmul(Graph& graph);    // fuse_dynamic_matmul.cc: MatMulInteger -> Cast -> scale [-> bias] -> vigil.QGemm
 
 }  // namespace vigil::passes
