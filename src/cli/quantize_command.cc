@@ -36,22 +36,20 @@ void print_report(const QuantizeCommandOptions& options, const quant::QuantizeRe
     std::printf("  %-44s %11.5g %11.5g %11.5g %11.5g %12.6g %5d%s\n", name.c_str(), a.min, a.max, a.range.lo,
                 a.range.hi, a.parameters.scale, a.parameters.zero_point, a.same_as.empty() ? "" : "  (as its input)");
   }
-  std::printf("%s -> %s: %d nodes quantized, %d activations (%s), %d int8 weights (%s), %d int32 biases; %s "
-              "calibration on %lld samples\n",
-              options.model.c_str(), options.out.c_str(), report.qdq.quantized_nodes, report.qdq.activations,
-              options.format == "qonnx" ? "QONNX Quant nodes" : "QuantizeLinear/DequantizeLinear pairs",
-              report.qdq.weights, options.per_tensor ? "per tensor" : "per channel", report.qdq.biases,
-              options.method.c_str(), static_cast<long long>(report.calibration_samples));
+  std::printf(
+      "%s -> %s: %d nodes quantized, %d activations (%s), %d int8 weights (%s), %d int32 biases; %s "
+      "calibration on %lld samples\n",
+      options.model.c_str(), options.out.c_str(), report.qdq.quantized_nodes, report.qdq.activations,
+      options.format == "qonnx" ? "QONNX Quant nodes" : "QuantizeLinear/DequantizeLinear pairs", report.qdq.weights,
+      options.per_tensor ? "per tensor" : "per channel", report.qdq.biases, options.method.c_str(),
+      static_cast<long long>(report.calibration_samples));
 }
 
 nlohmann::json report_json(const QuantizeCommandOptions& options, const quant::QuantizeReport& report) {
   const quant::QuantizeOptions& q = options.quantize;
-  nlohmann::json json = {{"model", options.model},
-                         {"output", options.out},
-                         {"mode", q.dynamic ? "dynamic" : "static"},
-                         {"per_channel", q.per_channel},
-                         {"weight_clip", q.weight_clip},
-                         {"exclude", q.exclude}};
+  nlohmann::json json = {
+      {"model", options.model},       {"output", options.out},        {"mode", q.dynamic ? "dynamic" : "static"},
+      {"per_channel", q.per_channel}, {"weight_clip", q.weight_clip}, {"exclude", q.exclude}};
   if (q.dynamic) {
     json["products"] = report.dynamic.products;
     return json;
@@ -67,8 +65,12 @@ nlohmann::json report_json(const QuantizeCommandOptions& options, const quant::Q
   json["biases"] = report.qdq.biases;
   nlohmann::json activations = nlohmann::json::array();
   for (const quant::ActivationReport& a : report.activations) {
-    activations.push_back({{"name", a.name}, {"min", a.min}, {"max", a.max}, {"range", {a.range.lo, a.range.hi}},
-                           {"scale", a.parameters.scale}, {"zero_point", a.parameters.zero_point},
+    activations.push_back({{"name", a.name},
+                           {"min", a.min},
+                           {"max", a.max},
+                           {"range", {a.range.lo, a.range.hi}},
+                           {"scale", a.parameters.scale},
+                           {"zero_point", a.parameters.zero_point},
                            {"same_as", a.same_as}});
   }
   json["activations"] = activations;
@@ -93,9 +95,10 @@ void quantize(QuantizeCommandOptions& options) {
 
 void add_quantize_command(CLI::App& app) {
   auto options = std::make_shared<QuantizeCommandOptions>();
-  CLI::App* command = app.add_subcommand(
-      "quantize", "Post-training quantization: write a QDQ int8 ONNX model calibrated on sample data, or a "
-                  "dynamically quantized one (--dynamic)");
+  CLI::App* command =
+      app.add_subcommand("quantize",
+                         "Post-training quantization: write a QDQ int8 ONNX model calibrated on sample data, or a "
+                         "dynamically quantized one (--dynamic)");
   command->add_option("model", options->model, "float ONNX model")->required();
   command->add_option("--out", options->out, "the quantized ONNX model to write")->required();
   command->add_option("--calib", options->quantize.calibration_data,
@@ -106,8 +109,9 @@ void add_quantize_command(CLI::App& app) {
                       "calibrate on the first N samples only (0: all)");
   command->add_option("--method", options->method, "calibration method: minmax, percentile, mse or entropy")
       ->default_val("minmax");
-  command->add_option("--percentile", options->quantize.calibration.percentile,
-                      "percentile method: the share of values kept inside the range, in percent")
+  command
+      ->add_option("--percentile", options->quantize.calibration.percentile,
+                   "percentile method: the share of values kept inside the range, in percent")
       ->default_val(99.99);
   command->add_flag("--per-tensor", options->per_tensor, "one scale per weight tensor instead of per output channel");
   command->add_flag("--symmetric-activations", options->quantize.calibration.scheme.symmetric,
@@ -119,13 +123,15 @@ void add_quantize_command(CLI::App& app) {
       ->expected(1)
       ->allow_extra_args(false)
       ->multi_option_policy(CLI::MultiOptionPolicy::TakeAll);
-  command->add_option("--weight-clip", options->quantize.weight_clip,
-                      "clip each weight tensor (or channel) to this fraction of its largest |w| before scaling")
+  command
+      ->add_option("--weight-clip", options->quantize.weight_clip,
+                   "clip each weight tensor (or channel) to this fraction of its largest |w| before scaling")
       ->default_val(1.0f);
   command->add_flag("--dynamic", options->quantize.dynamic,
                     "dynamic quantization of MatMul/Gemm weights, activations quantized at run time (no --calib)");
-  command->add_option("--format", options->format,
-                      "output format: qdq (QuantizeLinear/DequantizeLinear, default) or qonnx (QONNX Quant nodes)")
+  command
+      ->add_option("--format", options->format,
+                   "output format: qdq (QuantizeLinear/DequantizeLinear, default) or qonnx (QONNX Quant nodes)")
       ->check(CLI::IsMember({"qdq", "qonnx"}))
       ->default_val("qdq");
   command->add_option("--threads", options->quantize.threads, "threads for calibration")

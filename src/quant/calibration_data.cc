@@ -130,8 +130,9 @@ void CalibrationData::open_npy(const std::vector<std::string>& paths, int64_t li
 }
 
 void CalibrationData::open_random(int64_t limit) {
-  log_warning("--calib random: calibrating on random numbers; the ranges will not be those of real inputs and "
-              "the quantized model's accuracy says nothing. Use real samples for a model you deploy.");
+  log_warning(
+      "--calib random: calibrating on random numbers; the ranges will not be those of real inputs and "
+      "the quantized model's accuracy says nothing. Use real samples for a model you deploy.");
   check_input(input_.dtype == DType::Float32, "--calib random: model input '", input_.name, "' is ",
               dtype_name(input_.dtype), "; random calibration feeds float32");
   check_input(input_.has_shape, "--calib random: model input '", input_.name, "' has no declared shape");
@@ -161,7 +162,9 @@ Tensor CalibrationData::batch(int64_t index) const {
   const int64_t start = index * batch_size_;
   const int64_t count = fixed_batch ? batch_size_ : std::min(batch_size_, samples_ - start);
   const size_t rank = input_.has_shape ? input_.dims.size() : 4;
-  const Shape shape = rank == 4 ? Shape{count, 1, rows, cols} : rank == 3 ? Shape{count, rows, cols} : Shape{count, pixels};
+  const Shape shape = rank == 4   ? Shape{count, 1, rows, cols}
+                      : rank == 3 ? Shape{count, rows, cols}
+                                  : Shape{count, pixels};
   Tensor tensor(DType::Float32, shape);
   float* data = tensor.data<float>();
   const uint8_t* source = images_.data<uint8_t>();

@@ -38,7 +38,7 @@ class CalibrationData {
   int64_t batch_size_ = 0;  // Idx and Random
   Tensor images_;           // Idx: uint8 [N, rows, cols]
   std::vector<Tensor> npy_batches_;
-  Shape sample_shape_;      // Random: one sample's shape (batch dimension 1)
+  Shape sample_shape_;  // Random: one sample's shape (batch dimension 1)
 };
 
 }  // namespace vigil::quant

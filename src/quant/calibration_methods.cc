@@ -89,8 +89,8 @@ Range percentile_range(const TensorStatistics& statistics, double percentile, bo
   const double budget = (1 - percentile / 100) * static_cast<double>(statistics.count());
   const double width = statistics.bin_width();
   if (symmetric) {
-    const auto t = static_cast<float>(std::min<double>(tail_threshold(folded(statistics), width, budget),
-                                                       statistics.abs_max()));
+    const auto t =
+        static_cast<float>(std::min<double>(tail_threshold(folded(statistics), width, budget), statistics.abs_max()));
     return {-t, t};
   }
   const double hi = tail_threshold(statistics.positive(), width, budget);

@@ -7,8 +7,8 @@
 namespace vigil::quant {
 
 std::map<std::string, TensorStatistics> calibrate(std::shared_ptr<const Model> model,
-                                                  const std::vector<std::string>& tensors,
-                                                  const CalibrationData& data, bool histograms, int threads) {
+                                                  const std::vector<std::string>& tensors, const CalibrationData& data,
+                                                  bool histograms, int threads) {
   std::map<std::string, TensorStatistics> statistics;
   for (const std::string& name : tensors) statistics[name];
   Session session(model, SessionOptions{threads, false});

@@ -19,7 +19,7 @@ namespace vigil::quant {
 // Statistics of the float32 tensors among `tensors` (graph inputs or node outputs); a
 // tensor that is never a float32 tensor is absent from the result.
 std::map<std::string, TensorStatistics> calibrate(std::shared_ptr<const Model> model,
-                                                  const std::vector<std::string>& tensors,
-                                                  const CalibrationData& data, bool histograms, int threads = 1);
+                                                  const std::vector<std::string>& tensors, const CalibrationData& data,
+                                                  bool histograms, int threads = 1);
 
 }  // namespace vigil::quant

@@ -32,7 +32,7 @@ Tensor transposed(const Tensor& matrix) {
 
 // The rewrite of one product, or nothing if it stays float.
 struct Product {
-  Tensor weight;      // [K, N] float
+  Tensor weight;  // [K, N] float
   float alpha = 1.0f;
   std::string bias;   // a float tensor to add, or empty
   Tensor bias_value;  // set when the bias is an initializer scaled by beta
@@ -108,12 +108,14 @@ DynamicSummary write_dynamic(onnx::ModelProto& model, bool per_channel, float we
     std::memset(zeros.raw(), 0, zeros.nbytes());
     const std::string& b = node.input(1);
     const std::string b_q = editor.add_initializer(b + "_quantized", q.values);
-    const std::string b_scale = editor.add_initializer(b + "_scale", Tensor::from_vector<float>(parameter_shape, q.scales));
+    const std::string b_scale =
+        editor.add_initializer(b + "_scale", Tensor::from_vector<float>(parameter_shape, q.scales));
     const std::string b_zero = editor.add_initializer(b + "_zero_point", zeros);
     replaced.insert(b);
 
     const std::string integer = editor.unique_name(y + "_MatMulInteger_Output");
-    nodes.push_back(editor.make_node("MatMulInteger", {aq[0], b_q, aq[2], b_zero}, {integer}, node.name() + "_MatMulInteger"));
+    nodes.push_back(
+        editor.make_node("MatMulInteger", {aq[0], b_q, aq[2], b_zero}, {integer}, node.name() + "_MatMulInteger"));
     const std::string as_float = editor.unique_name(y + "_Cast_Output");
     nodes.push_back(editor.make_node("Cast", {integer}, {as_float}, node.name() + "_Cast"));
     onnx::AttributeProto* to = nodes.back().add_attribute();
@@ -122,7 +124,8 @@ DynamicSummary write_dynamic(onnx::ModelProto& model, bool per_channel, float we
     to->set_i(onnx::TensorProto::FLOAT);
     const std::string scale = editor.unique_name(y + "_scale_product");
     nodes.push_back(editor.make_node("Mul", {aq[1], b_scale}, {scale}, node.name() + "_scales_Mul"));
-    if (!product.bias_value.empty()) product.bias = editor.add_initializer(node.input(2) + "_scaled", product.bias_value);
+    if (!product.bias_value.empty())
+      product.bias = editor.add_initializer(node.input(2) + "_scaled", product.bias_value);
     const std::string scaled = product.bias.empty() ? y : editor.unique_name(y + "_Mul_Output");
     nodes.push_back(editor.make_node("Mul", {as_float, scale}, {scaled}, node.name() + "_output_Mul"));
     if (!product.bias.empty()) {

@@ -10,9 +10,9 @@ namespace vigil::quant {
 
 namespace {
 
-const std::set<std::string> kQuantizedOps = {"Conv",        "Gemm",    "MatMul",  "Add",     "Mul",
-                                             "MaxPool",     "AveragePool", "GlobalAveragePool", "Concat",
-                                             "Relu",        "Clip",    "Reshape", "Flatten", "Transpose"};
+const std::set<std::string> kQuantizedOps = {
+    "Conv",   "Gemm", "MatMul", "Add",     "Mul",     "MaxPool",  "AveragePool", "GlobalAveragePool",
+    "Concat", "Relu", "Clip",   "Reshape", "Flatten", "Transpose"};
 const std::set<std::string> kPassThroughOps = {"MaxPool", "Reshape", "Flatten", "Transpose"};
 const std::set<std::string> kFusableProducers = {"Conv", "Gemm", "MatMul", "Add", "Mul"};
 const std::set<std::string> kActivationOps = {"Relu", "Clip"};
@@ -83,7 +83,8 @@ QdqPlan plan_qdq(const onnx::GraphProto& graph, bool per_channel, const std::vec
     const std::string& output = node.output(0);
     const auto readers = index.readers.find(output);
     return !index.outputs.count(output) && readers != index.readers.end() && readers->second.size() == 1 &&
-           quantized(readers->second[0]) && kActivationOps.count(graph.node(static_cast<int>(readers->second[0])).op_type());
+           quantized(readers->second[0]) &&
+           kActivationOps.count(graph.node(static_cast<int>(readers->second[0])).op_type());
   };
   std::map<std::string, size_t> producer;
   for (int i = 0; i < graph.node_size(); ++i) {
@@ -130,9 +131,11 @@ QdqPlan plan_qdq(const onnx::GraphProto& graph, bool per_channel, const std::vec
       // The bias: one per output channel, read by this node alone.
       if (weighted && op != "MatMul" && inputs >= 3 && node.input(0) != "" && activations.count(node.input(0))) {
         const onnx::TensorProto* bias = index.float_initializer(node.input(2));
-        const int64_t channels = weight->dims_size() >= 2 ? weight->dims(op == "Gemm" ? static_cast<int>(axis) : 0) : -1;
-        if (bias && bias->dims_size() == 1 && bias->dims(0) == channels && index.readers.at(node.input(2)).size() == 1 &&
-            !plan.weights.count(node.input(2)) && (op == "Conv" || float_attribute(node, "beta", 1.0f) == 1.0f)) {
+        const int64_t channels =
+            weight->dims_size() >= 2 ? weight->dims(op == "Gemm" ? static_cast<int>(axis) : 0) : -1;
+        if (bias && bias->dims_size() == 1 && bias->dims(0) == channels &&
+            index.readers.at(node.input(2)).size() == 1 && !plan.weights.count(node.input(2)) &&
+            (op == "Conv" || float_attribute(node, "beta", 1.0f) == 1.0f)) {
           plan.biases.push_back({node.input(2), node.input(0), node.input(1)});
           plan.quantized_inputs[i][2] = node.input(2);
         }

@@ -31,11 +31,11 @@ struct QdqPlan {
     std::string input;   // the activation whose scale it takes
     std::string weight;  // the quantized weight whose scales it takes
   };
-  std::set<size_t> quantized_nodes;               // indices into graph.node()
-  std::set<std::string> excluded;                 // node names kept in float
-  std::vector<std::string> activations;           // in the order they are produced
-  std::map<std::string, std::string> same_as;     // pass-through output -> its input
-  std::map<std::string, int64_t> weights;         // initializer -> axis (-1: per tensor)
+  std::set<size_t> quantized_nodes;            // indices into graph.node()
+  std::set<std::string> excluded;              // node names kept in float
+  std::vector<std::string> activations;        // in the order they are produced
+  std::map<std::string, std::string> same_as;  // pass-through output -> its input
+  std::map<std::string, int64_t> weights;      // initializer -> axis (-1: per tensor)
   std::vector<Bias> biases;
   // The quantized inputs of each quantized node: index -> tensor name.
   std::map<size_t, std::map<int, std::string>> quantized_inputs;

@@ -46,8 +46,8 @@ class Emitter {
   // DequantizeLinear (per-axis along `axis` when there are several scales); QONNX keeps
   // the float initializer and quantizes it with a Quant node whose scale broadcasts
   // along `axis`.
-  std::string constant(const std::string& name, const Tensor& integers, const std::vector<float>& scales,
-                       int64_t axis, DType type, bool narrow) {
+  std::string constant(const std::string& name, const Tensor& integers, const std::vector<float>& scales, int64_t axis,
+                       DType type, bool narrow) {
     if (format_ == QuantFormat::Qonnx) {
       Shape shape;  // a scalar, or [1, .., C, .., 1] with C along the axis
       if (scales.size() > 1) {
@@ -61,10 +61,10 @@ class Emitter {
     const auto [scale, zero] = scales_and_zeros(scales, type);
     const std::string values = editor_.add_initializer(name + "_quantized", integers);
     const std::string output = editor_.unique_name(name + "_DequantizeLinear_Output");
-    nodes_.push_back(editor_.make_node("DequantizeLinear",
-                                       {values, editor_.add_initializer(name + "_scale", scale),
-                                        editor_.add_initializer(name + "_zero_point", zero)},
-                                       {output}, name + "_DequantizeLinear"));
+    nodes_.push_back(editor_.make_node(
+        "DequantizeLinear",
+        {values, editor_.add_initializer(name + "_scale", scale), editor_.add_initializer(name + "_zero_point", zero)},
+        {output}, name + "_DequantizeLinear"));
     if (scales.size() > 1) set_int_attribute(nodes_.back(), "axis", axis);
     return output;
   }
@@ -79,8 +79,10 @@ class Emitter {
     const std::string zero = editor_.add_initializer(tensor + "_zero_point", scalar_of(scheme.type, p.zero_point));
     const std::string quantized = editor_.unique_name(tensor + "_QuantizeLinear_Output");
     const std::string output = editor_.unique_name(tensor + "_DequantizeLinear_Output");
-    nodes_.push_back(editor_.make_node("QuantizeLinear", {tensor, scale, zero}, {quantized}, tensor + "_QuantizeLinear"));
-    nodes_.push_back(editor_.make_node("DequantizeLinear", {quantized, scale, zero}, {output}, tensor + "_DequantizeLinear"));
+    nodes_.push_back(
+        editor_.make_node("QuantizeLinear", {tensor, scale, zero}, {quantized}, tensor + "_QuantizeLinear"));
+    nodes_.push_back(
+        editor_.make_node("DequantizeLinear", {quantized, scale, zero}, {output}, tensor + "_DequantizeLinear"));
     return output;
   }
 
@@ -90,11 +92,12 @@ class Emitter {
   std::string quant(const std::string& tensor, const Tensor& scale, const Tensor& zero, int bits, bool is_signed,
                     bool narrow) {
     const std::string output = editor_.unique_name(tensor + "_Quant_Output");
-    nodes_.push_back(editor_.make_node("Quant",
-                                       {tensor, editor_.add_initializer(tensor + "_scale", scale),
-                                        editor_.add_initializer(tensor + "_zero_point", zero),
-                                        editor_.add_initializer(tensor + "_bitwidth", Tensor::scalar(static_cast<float>(bits)))},
-                                       {output}, tensor + "_Quant"));
+    nodes_.push_back(
+        editor_.make_node("Quant",
+                          {tensor, editor_.add_initializer(tensor + "_scale", scale),
+                           editor_.add_initializer(tensor + "_zero_point", zero),
+                           editor_.add_initializer(tensor + "_bitwidth", Tensor::scalar(static_cast<float>(bits)))},
+                          {output}, tensor + "_Quant"));
     onnx::NodeProto& node = nodes_.back();
     node.set_domain(kQonnxDomain);
     set_int_attribute(node, "signed", is_signed);
@@ -144,7 +147,8 @@ QdqSummary write_qdq(onnx::ModelProto& model, const QdqPlan& plan,
   for (const QdqPlan::Bias& bias : plan.biases) {
     const auto input = activations.find(bias.input);
     if (input == activations.end()) continue;  // its input stays float, so does it
-    const QuantizedBias q = quantize_bias(editor.initializer(bias.name), input->second.scale, weight_scales.at(bias.weight));
+    const QuantizedBias q =
+        quantize_bias(editor.initializer(bias.name), input->second.scale, weight_scales.at(bias.weight));
     replacement[bias.name] = emit.constant(bias.name, q.values, q.scales, 0, DType::Int32, false);
     constants.insert(bias.name);
     ++summary.biases;
@@ -173,7 +177,8 @@ QdqSummary write_qdq(onnx::ModelProto& model, const QdqPlan& plan,
     }
     nodes.push_back(node);
     for (const std::string& output : original.node(i).output()) {
-      if (std::find(plan.activations.begin(), plan.activations.end(), output) != plan.activations.end()) add_pair(output);
+      if (std::find(plan.activations.begin(), plan.activations.end(), output) != plan.activations.end())
+        add_pair(output);
     }
   }
 

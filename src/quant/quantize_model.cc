@@ -85,8 +85,8 @@ QuantizeReport quantize_model_file(const std::string& model_path, const std::str
     report.activations = activation_parameters_for(plan, statistics, options.calibration);
     std::map<std::string, ScaleZeroPoint> parameters;
     for (const ActivationReport& a : report.activations) parameters[a.name] = a.parameters;
-    report.qdq = write_qdq(proto, plan, parameters, options.calibration.scheme, options.weight_clip, base_dir,
-                           options.format);
+    report.qdq =
+        write_qdq(proto, plan, parameters, options.calibration.scheme, options.weight_clip, base_dir, options.format);
   }
   proto.set_producer_name("vigil quantize");
   try {

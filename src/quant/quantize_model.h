@@ -33,7 +33,7 @@ struct ActivationReport {
   float min = 0, max = 0;  // observed
   Range range;             // chosen
   ScaleZeroPoint parameters;
-  std::string same_as;     // a pass-through output: the tensor whose parameters it takes
+  std::string same_as;  // a pass-through output: the tensor whose parameters it takes
 };
 
 struct QuantizeReport {

@@ -54,7 +54,7 @@ TEST(AffineQuantization, PerChannelWeights) {
   // Axis 1 (Gemm without transB, MatMul): one scale per column.
   const QuantizedWeight columns = quantize_weight(w, 1, 1.0f);
   EXPECT_EQ(columns.scales, (std::vector<float>{static_cast<float>(2.54 / 127), static_cast<float>(1.0 / 127),
-                                                 static_cast<float>(0.4 / 127)}));
+                                                static_cast<float>(0.4 / 127)}));
   const QuantizedWeight whole = quantize_weight(w, -1, 1.0f);
   ASSERT_EQ(whole.scales.size(), 1u);
   const int8_t* t = whole.values.data<int8_t>();
