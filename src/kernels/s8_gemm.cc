@@ -13,11 +13,8 @@
 
 #include "core/error.h"
 #include "kernels/aligned_buffer.h"
+#include "kernels/byte_interleave.h"
 #include "kernels/s8_gemm_microkernel.h"
-
-#if defined(__SSE2__)
-#include <emmintrin.h>
-#endif
 
 namespace vigil::kernels {
 
@@ -109,27 +106,12 @@ void qgemm_pack_b_panels(const QGemmB& b, int64_t k, int64_t col0, int64_t cols,
       const int64_t live = std::min<int64_t>(nr, cols - j0);
       uint8_t* dst = out + (j0 / nr) * groups * nr * 4 + g * nr * 4;
       int64_t j = 0;
-#if defined(__SSE2__)
-      // Four rows of 16 columns interleaved in registers: the byte-by-byte loop below costs
-      // a tenth of a large product's time.
-      if (!b.transposed && p0 + 4 <= k) {
-        const __m128i sign = _mm_set1_epi8(static_cast<char>(flip));
-        for (; j + 16 <= live; j += 16) {
-          const uint8_t* src = data + p0 * b.ld + col0 + j0 + j;
-          auto row = [&](int q) {
-            return _mm_xor_si128(_mm_loadu_si128(reinterpret_cast<const __m128i*>(src + q * b.ld)), sign);
-          };
-          const __m128i r0 = row(0), r1 = row(1), r2 = row(2), r3 = row(3);
-          const __m128i lo01 = _mm_unpacklo_epi8(r0, r1), lo23 = _mm_unpacklo_epi8(r2, r3);
-          const __m128i hi01 = _mm_unpackhi_epi8(r0, r1), hi23 = _mm_unpackhi_epi8(r2, r3);
-          __m128i* d = reinterpret_cast<__m128i*>(dst + j * 4);
-          _mm_storeu_si128(d, _mm_unpacklo_epi16(lo01, lo23));
-          _mm_storeu_si128(d + 1, _mm_unpackhi_epi16(lo01, lo23));
-          _mm_storeu_si128(d + 2, _mm_unpacklo_epi16(hi01, hi23));
-          _mm_storeu_si128(d + 3, _mm_unpackhi_epi16(hi01, hi23));
-        }
+      if (!b.transposed && p0 + 4 <= k) {  // four rows of B, sixteen columns at a time
+        const uint8_t* src = data + p0 * b.ld + col0 + j0;
+        const uint8_t* const rows[4] = {src, src + b.ld, src + 2 * b.ld, src + 3 * b.ld};
+        interleave_four_rows(rows, live, flip, dst);
+        j = live;
       }
-#endif
       for (; j < live; ++j) {
         const int64_t column = col0 + j0 + j;
         for (int q = 0; q < 4; ++q) {
