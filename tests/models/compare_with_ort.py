@@ -7,6 +7,11 @@ seeded random input, runs it through `vigil run` and through ONNX Runtime
 
     max |vigil - ort| <= 1e-4 * max |ort|
 
+With --precision int8 both engines run the same int8 model instead (MODEL_int8.onnx,
+written as bench/speed_table.py writes it: static QDQ for the CNNs, dynamic for the
+transformer); integer arithmetic that rounds differently at one place moves a result by a
+quantization step, so the bound is 2e-2 * max |ort| there.
+
 Run with Debian's interpreter (export needs its torch and onnx):
     /usr/bin/python3 tests/models/compare_with_ort.py --vigil build/vigil \\
         --models-dir bench/models --bench-dir bench [--model NAME]... [--threads N]
@@ -29,7 +34,7 @@ import zlib
 import numpy as np
 import onnx
 
-RELATIVE_TOLERANCE = 1e-4
+RELATIVE_TOLERANCE = {"fp32": 1e-4, "int8": 2e-2}
 RUN_TIMEOUT_S = 900
 
 ONNX_TO_NUMPY = {
@@ -44,9 +49,9 @@ ONNX_TO_NUMPY = {
 }
 
 
-def load_exporter(bench_dir):
-    path = os.path.join(bench_dir, "export_models.py")
-    spec = importlib.util.spec_from_file_location("export_models", path)
+def load_bench_module(bench_dir, module):
+    path = os.path.join(bench_dir, module + ".py")
+    spec = importlib.util.spec_from_file_location(module, path)
     module = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(module)
     return module
@@ -97,7 +102,7 @@ def run_command(command):
     return None, seconds
 
 
-def compare_outputs(output_names, candidate_dir, reference_dir):
+def compare_outputs(output_names, candidate_dir, reference_dir, tolerance):
     """Returns (max abs diff, bound, problem or None) over all outputs."""
     worst_diff, bound = 0.0, 0.0
     for name in output_names:
@@ -119,7 +124,7 @@ def compare_outputs(output_names, candidate_dir, reference_dir):
             continue
         diff = float(np.max(np.abs(candidate[finite] - reference[finite])))
         worst_diff = max(worst_diff, diff)
-        output_bound = RELATIVE_TOLERANCE * float(np.max(np.abs(reference[finite])))
+        output_bound = tolerance * float(np.max(np.abs(reference[finite])))
         bound = max(bound, output_bound)
         if diff > output_bound:
             return worst_diff, bound, f"output {name}: max abs diff {diff:.3g} > bound {output_bound:.3g}"
@@ -132,6 +137,8 @@ def check_model(name, args, exporter, work_dir):
     if not os.path.exists(model_path):
         print(f"{name}: exporting to {model_path}", flush=True)
         exporter.export_model(name, model_path)
+    if args.precision == "int8":
+        model_path = load_bench_module(args.bench_dir, "speed_table").model_file(args, name, "int8")
     model = onnx.load(model_path, load_external_data=False)
     output_names = [value.name for value in model.graph.output]
 
@@ -160,9 +167,10 @@ def check_model(name, args, exporter, work_dir):
     if error:
         return False, f"{name}: FAIL (ONNX Runtime {error})"
 
-    diff, bound, problem = compare_outputs(output_names, candidate_dir, reference_dir)
+    diff, bound, problem = compare_outputs(output_names, candidate_dir, reference_dir,
+                                           RELATIVE_TOLERANCE[args.precision])
     verdict = "FAIL" if problem else "PASS"
-    line = (f"{name}: max abs diff {diff:.3g}, bound {bound:.3g}, {verdict} "
+    line = (f"{name} {args.precision}: max abs diff {diff:.3g}, bound {bound:.3g}, {verdict} "
             f"({candidate_label} {candidate_s:.1f} s, ort {reference_s:.1f} s)")
     if problem:
         line += f": {problem}"
@@ -176,6 +184,8 @@ def main():
     parser.add_argument("--bench-dir", default="bench", help="the bench/ folder (export_models.py, ort_run.js)")
     parser.add_argument("--model", action="append", help="check only this model (repeatable)")
     parser.add_argument("--threads", type=int, default=0, help="threads for both runners")
+    parser.add_argument("--precision", choices=["fp32", "int8"], default="fp32",
+                        help="int8: both engines run the model's int8 form")
     parser.add_argument("--self-check", action="store_true",
                         help="compare ONNX Runtime unoptimised in place of vigil")
     args = parser.parse_args()
@@ -185,7 +195,9 @@ def main():
         parser.error(f"onnxruntime-node is not installed in {args.bench_dir} "
                      "(cd bench && ONNXRUNTIME_NODE_INSTALL=skip npm install)")
 
-    exporter = load_exporter(args.bench_dir)
+    if args.precision == "int8" and not args.vigil:
+        parser.error("--precision int8 needs --vigil (it writes the int8 models)")
+    exporter = load_bench_module(args.bench_dir, "export_models")
     names = args.model or list(exporter.MODELS)
     unknown = [n for n in names if n not in exporter.MODELS]
     if unknown:
