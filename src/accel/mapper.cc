@@ -26,7 +26,10 @@ struct Random {
     z = (z ^ (z >> 27)) * 0x94d049bb133111ebull;
     return z ^ (z >> 31);
   }
-  int below(int n) { return static_cast<int>(next() % static_cast<uint64_t>(n)); }
+  // In [0, n) by a multiply instead of a division (Lemire), a third of a candidate's time.
+  int below(int n) {
+    return static_cast<int>((static_cast<unsigned __int128>(next()) * static_cast<uint64_t>(n)) >> 64);
+  }
 };
 
 constexpr int kMaxPrimes = 64;
@@ -88,14 +91,28 @@ LayerPrimes layer_primes(const Layer& layer) {
   return primes;
 }
 
-void fill_candidate(const ArchSpec& arch, const LayerPrimes& layer_primes, uint64_t seed, int64_t index,
-                    Mapping& mapping) {
+using SlotFactors = std::array<DimArray, 8 + 2>;  // [memory level, DRAM, array rows, array columns][dim]
+
+// Whether a level's tiles, of the given extent, fit its capacity.
+bool level_fits(const Layer& layer, const MemoryLevel& spec, const DimArray& extent) {
+  double bytes = 0;
+  for (DataSpace space : kAllDataSpaces) {
+    const int s = static_cast<int>(space);
+    if (!spec.holds[s]) continue;
+    const double operand = static_cast<double>(tile_elements(layer, space, extent)) * spec.word_bits / 8;
+    if (spec.partition_bytes[s] > 0 && operand > static_cast<double>(spec.partition_bytes[s])) return false;
+    bytes += operand;
+  }
+  return bytes <= static_cast<double>(spec.size_bytes);
+}
+
+void fill_candidate(const ArchSpec& arch, const Layer& layer, const LayerPrimes& layer_primes, uint64_t seed,
+                    int64_t index, Mapping& mapping) {
   Random random{seed * 0x2545f4914f6cdd1dull + static_cast<uint64_t>(index)};
   random.next();
   const int levels = static_cast<int>(arch.levels.size()) + 1;  // DRAM last
   const int rows_slot = levels, cols_slot = levels + 1;
-  // factor[slot][dim]
-  std::array<DimArray, 8 + 2> factor;
+  SlotFactors factor;
   for (int slot = 0; slot < levels + 2; ++slot) factor[slot].fill(1);
   int64_t rows = 1, cols = 1;
   for (Dim dim : kAllDims) {
@@ -111,6 +128,30 @@ void fill_candidate(const ArchSpec& arch, const LayerPrimes& layer_primes, uint6
       if (slot == cols_slot) cols *= p;
       factor[slot][d] *= p;
     }
+  }
+  // A level that overflows passes a factor up to the next one, so that most candidates
+  // fit; only the array's own factors can still overflow a shared level.
+  DimArray below;  // iterations of each dimension under the level being checked
+  below.fill(1);
+  for (int level = 0; level + 1 < levels; ++level) {
+    if (level == arch.array_level()) {
+      for (int d = 0; d < kDimCount; ++d) below[d] *= factor[rows_slot][d] * factor[cols_slot][d];
+    }
+    for (;;) {
+      DimArray extent;
+      for (int d = 0; d < kDimCount; ++d) extent[d] = below[d] * factor[level][d];
+      if (level_fits(layer, arch.levels[level], extent)) break;
+      std::array<int, kDimCount> movable;
+      int count = 0;
+      for (int d = 0; d < kDimCount; ++d) {
+        if (factor[level][d] > 1) movable[count++] = d;
+      }
+      if (count == 0) break;
+      const int d = movable[random.below(count)];
+      factor[level + 1][d] *= factor[level][d];
+      factor[level][d] = 1;
+    }
+    for (int d = 0; d < kDimCount; ++d) below[d] *= factor[level][d];
   }
   mapping.temporal.resize(levels);
   for (int level = 0; level < levels; ++level) {
@@ -133,7 +174,7 @@ void fill_candidate(const ArchSpec& arch, const LayerPrimes& layer_primes, uint6
 }  // namespace
 
 void candidate_mapping(const ArchSpec& arch, const Layer& layer, uint64_t seed, int64_t index, Mapping& mapping) {
-  fill_candidate(arch, layer_primes(layer), seed, index, mapping);
+  fill_candidate(arch, layer, layer_primes(layer), seed, index, mapping);
 }
 
 MapperResult search_mapping(const ArchSpec& arch, const Layer& layer, const MapperOptions& options) {
@@ -155,7 +196,7 @@ MapperResult search_mapping(const ArchSpec& arch, const Layer& layer, const Mapp
     for (int64_t chunk; !out_of_time.load(std::memory_order_relaxed) && (chunk = next_chunk++) < chunks;) {
       const int64_t end = std::min(options.max_evaluations, (chunk + 1) * kChunk);
       for (int64_t index = chunk * kChunk; index < end; ++index) {
-        fill_candidate(arch, primes, options.seed, index, candidate);
+        fill_candidate(arch, layer, primes, options.seed, index, candidate);
         evaluate_into(arch, layer, candidate, result);
         ++best.evaluations;
         if (!result.ok) continue;
