@@ -36,5 +36,6 @@ void register_integer_matmul_contrib_operators(OpRegistry& registry);  // intege
 void register_q_conv_operator(OpRegistry& registry);   // q_conv.cc: vigil.QConv (QDQ Conv groups)
 void register_q_gemm_operator(OpRegistry& registry);   // q_gemm.cc: vigil.QGemm (QDQ Gemm and MatMul groups)
 void register_q_add_operator(OpRegistry& registry);    // q_add.cc: vigil.QAdd (QDQ Add groups)
+void register_qonnx_operators(OpRegistry& registry);   // qonnx_ops.cc: QONNX Quant, BipolarQuant, Trunc
 
 }  // namespace vigil

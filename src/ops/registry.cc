@@ -38,6 +38,7 @@ const OpRegistry& OpRegistry::instance() {
     register_q_conv_operator(r);
     register_q_gemm_operator(r);
     register_q_add_operator(r);
+    register_qonnx_operators(r);
     return r;
   }();
   return registry;
