@@ -3,13 +3,16 @@
 // template or by the mapper's search (--dataflow search, --objective), evaluates it
 // (accel/predict.h), and prints per layer the active PEs and utilization, processing and
 // total latency, energy, chip power and DRAM traffic, then the totals. --json writes the
-// same figures with the mappings, accesses, stalls and energy per level.
+// same figures with the mappings, accesses, stalls and energy per level; --html a page
+// with the energy by layer and by level (predict_html.h).
 #include <cstdio>
 #include <memory>
 
 #include "accel/predict.h"
 #include "cli/commands.h"
 #include "cli/json_output.h"
+#include "cli/predict_html.h"
+#include "core/file_io.h"
 
 namespace vigil::cli {
 
@@ -23,6 +26,7 @@ struct PredictOptions {
   std::string objective = "edp";
   accel::MapperOptions search;
   std::string json;
+  std::string html;
 };
 
 nlohmann::json figures(double processing_ms, double total_ms, double energy_mj, double power_mw, double active_pes,
@@ -67,6 +71,7 @@ void predict(const PredictOptions& options) {
   check_input(search.max_evaluations >= 1, "--evaluations: must be at least 1");
   check_input(search.threads >= 1, "--threads: must be at least 1");
   check_output_folder("--json", options.json);
+  check_output_folder("--html", options.html);
   const accel::ArchSpec arch = accel::load_arch_spec(options.arch);
   const accel::Workload workload = accel::load_workload(options.workload, options.batch);
   const accel::Prediction prediction = accel::predict(arch, workload, options.dataflow, search);
@@ -97,6 +102,7 @@ void predict(const PredictOptions& options) {
                             t.dram_bytes);
   report["total"]["macs"] = t.macs;
   write_json_file(options.json, report);
+  if (!options.html.empty()) write_file_atomically(options.html, predict_html(arch, workload.source, prediction));
 }
 
 }  // namespace
@@ -122,6 +128,7 @@ void add_predict_command(CLI::App& app) {
   command->add_option("--batch", options->batch, "batch size for a model's symbolic dimensions")
       ->capture_default_str();
   command->add_option("--json", options->json, "write the per-layer figures and totals as JSON to this file");
+  command->add_option("--html", options->html, "write a report with the energy by layer and by level to this file");
   command->callback([options] { predict(*options); });
 }
 

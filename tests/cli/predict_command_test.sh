@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# `vigil predict`: the Eyeriss AlexNet table and its JSON keys, an ONNX model through
+# `vigil predict`: the Eyeriss AlexNet table, its JSON keys and HTML report, an ONNX model through
 # every template, the mapper's search giving the same result on 1 and 2 threads, and one
 # line with exit code 2 and no JSON file for a bad spec field, an unknown dataflow or
 # objective, a bad layer list, a mapping that cannot fit or a missing file.
@@ -37,6 +37,11 @@ for key in processing_latency_ms total_latency_ms energy_mj power_mw active_pes 
   if [[ $(grep -c "\"$key\"" "$scratch/alexnet.json") -eq 6 ]]; then pass; else fail "alexnet.json: $key not 6 times"; fi
 done
 if grep -q "CONV2 .* 135 " "$scratch/stdout"; then pass; else fail "CONV2 does not show 135 active PEs"; fi
+ok "$vigil" predict "$specs/alexnet_eyeriss.yaml" --arch "$specs/eyeriss.yaml" --html "$scratch/alexnet.html"
+if [[ $(grep -c '<g class="layer">' "$scratch/alexnet.html") -eq 5 ]]; then pass; else fail "alexnet.html: not 5 layer bars"; fi
+for part in MACs ifmap_spad psum_spad weights_spad glb dram network static; do
+  if grep -q "<td>$part</td>" "$scratch/alexnet.html"; then pass; else fail "alexnet.html: no energy row for $part"; fi
+done
 ok "$vigil" predict "$root/models/fashion_mnist_cnn.onnx" --arch "$specs/eyeriss.yaml" --batch 4
 for dataflow in weight_stationary output_stationary; do
   ok "$vigil" predict "$root/models/fashion_mnist_cnn.onnx" --arch "$specs/eyeriss.yaml" --dataflow "$dataflow"
@@ -65,6 +70,8 @@ bad "bad_layers.yaml: layers[0].W: unknown field" \
 printf 'layers:\n  - {name: tall, K: 4, C: 4, R: 14, S: 3, P: 8, Q: 8}\n' >"$scratch/tall.yaml"
 bad "layer 'tall': the row_stationary mapping does not fit" \
   "$vigil" predict "$scratch/tall.yaml" --arch "$specs/eyeriss.yaml" --json "$scratch/out.json"
+bad "--html $scratch/no/such/folder/r.html: no folder" \
+  "$vigil" predict "$specs/alexnet_eyeriss.yaml" --arch "$specs/eyeriss.yaml" --html "$scratch/no/such/folder/r.html"
 bad "missing.yaml" "$vigil" predict "$scratch/missing.yaml" --arch "$specs/eyeriss.yaml" --json "$scratch/out.json"
 
 finish predict_command_test
