@@ -26,7 +26,7 @@ void check_dataflow_name(const std::string& name) {
 
 Mapping template_mapping(const std::string& dataflow, const ArchSpec& arch, const Layer& layer) {
   check_dataflow_name(dataflow);
-  check_input(dataflow != "search", "search is not a dataflow template");
+  if (dataflow == "search") fail_internal("template_mapping: search is not a dataflow template");
   if (dataflow != "row_stationary") {
     // Fewer output rows, then fewer channels, per buffer tile until the tiles fit.
     auto make = dataflow == "weight_stationary" ? weight_stationary_mapping : output_stationary_mapping;
