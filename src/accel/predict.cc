@@ -3,6 +3,7 @@
 
 #include <algorithm>
 
+#include "accel/mapping_yaml.h"
 #include "accel/row_stationary.h"
 #include "accel/stationary_templates.h"
 #include "core/error.h"
@@ -15,18 +16,26 @@ const std::vector<std::string>& dataflow_names() {
   return names;
 }
 
+bool is_dataflow_file(const std::string& name) {
+  const size_t dot = name.rfind('.');
+  return dot != std::string::npos && (name.substr(dot) == ".yaml" || name.substr(dot) == ".yml");
+}
+
 void check_dataflow_name(const std::string& name) {
+  if (is_dataflow_file(name)) return;
   std::string known;
   for (const std::string& candidate : dataflow_names()) {
     if (candidate == name) return;
     known += (known.empty() ? "" : ", ") + candidate;
   }
-  fail_bad_input("--dataflow: unknown dataflow '", name, "' (", known, ")");
+  fail_bad_input("--dataflow: unknown dataflow '", name, "' (", known, ", or a mapping file FILE.yaml)");
 }
 
 Mapping template_mapping(const std::string& dataflow, const ArchSpec& arch, const Layer& layer) {
   check_dataflow_name(dataflow);
-  if (dataflow == "search") fail_internal("template_mapping: search is not a dataflow template");
+  if (dataflow == "search" || is_dataflow_file(dataflow)) {
+    fail_internal("template_mapping: '", dataflow, "' is not a dataflow template");
+  }
   if (dataflow != "row_stationary") {
     // Fewer output rows, then fewer channels, per buffer tile until the tiles fit.
     auto make = dataflow == "weight_stationary" ? weight_stationary_mapping : output_stationary_mapping;
@@ -72,9 +81,19 @@ Prediction predict(const ArchSpec& arch, const Workload& workload, const std::st
   prediction.dataflow = dataflow;
   PredictionTotals& total = prediction.total;
   double weighted_power = 0, weighted_pes = 0;
+  const MappingFile file = is_dataflow_file(dataflow) ? load_mapping_file(dataflow, arch) : MappingFile{};
   for (const Layer& layer : workload.layers) {
     LayerPrediction row{layer, {}, {}};
-    if (dataflow == "search") {
+    if (!file.path.empty()) {
+      auto given = file.by_layer.find(layer.name);
+      if (given == file.by_layer.end()) given = file.by_layer.find("default");
+      check_input(given != file.by_layer.end(), file.path, ": mappings: nothing for layer '", layer.name,
+                  "' and no default");
+      row.mapping = given->second;
+      row.result = evaluate(arch, layer, row.mapping);
+      check_input(row.result.ok, file.path, ": mappings.", given->first, ": does not fit layer '", layer.name,
+                  "' on ", arch.path, ": ", row.result.reason);
+    } else if (dataflow == "search") {
       MapperResult found = search_mapping(arch, layer, search);
       check_input(found.found, workload.source, ": layer '", layer.name, "': no mapping among ", found.evaluations,
                   " searched fits ", arch.path, " (try more --evaluations)");

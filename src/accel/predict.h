@@ -16,7 +16,9 @@ namespace vigil::accel {
 
 // The templates, and "search": the mapper (mapper.h) picks each layer's mapping.
 const std::vector<std::string>& dataflow_names();  // "row_stationary", ...
-// A bad-input Error naming the known dataflows if `name` is not one.
+// A name ending in .yaml or .yml is a mapping file (mapping_yaml.h).
+bool is_dataflow_file(const std::string& name);
+// A bad-input Error naming the known dataflows if `name` is neither one nor a file.
 void check_dataflow_name(const std::string& name);
 
 // The template's mapping for the layer ("search" is not a template). When the
@@ -46,7 +48,8 @@ struct Prediction {
 };
 
 // A bad-input Error "LAYER: the DATAFLOW mapping does not fit ARCH: reason" if a layer
-// cannot be mapped. `search` configures the mapper when the dataflow is "search".
+// cannot be mapped (for a mapping file, the file and the mapping's field are named).
+// `search` configures the mapper when the dataflow is "search".
 Prediction predict(const ArchSpec& arch, const Workload& workload, const std::string& dataflow,
                    const MapperOptions& search = {});
 

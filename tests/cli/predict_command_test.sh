@@ -2,7 +2,8 @@
 # `vigil predict`: the Eyeriss AlexNet table, its JSON keys and HTML report, an ONNX model through
 # every template, the mapper's search giving the same result on 1 and 2 threads, and one
 # line with exit code 2 and no JSON file for a bad spec field, an unknown dataflow or
-# objective, a bad layer list, a mapping that cannot fit or a missing file.
+# objective, a bad layer list, a mapping file naming an unknown dimension, a mapping
+# that cannot fit or a missing file; a mapping file with Table III's CONV1 loops.
 #   predict_command_test.sh VIGIL_BINARY
 set -u
 vigil="$1"
@@ -72,6 +73,17 @@ bad "layer 'tall': the row_stationary mapping does not fit" \
   "$vigil" predict "$scratch/tall.yaml" --arch "$specs/eyeriss.yaml" --json "$scratch/out.json"
 bad "--html $scratch/no/such/folder/r.html: no folder" \
   "$vigil" predict "$specs/alexnet_eyeriss.yaml" --arch "$specs/eyeriss.yaml" --html "$scratch/no/such/folder/r.html"
+printf 'mappings:\n  CONV1: {dram: [N4, P8, C3], glb: [K3], weights_spad: [Q55], psum_spad: [K16], ifmap_spad: [S11], rows: [R11], cols: [P7, K2]}\n' \
+  >"$scratch/conv1_map.yaml"
+printf 'layers:\n  - {name: CONV1, N: 4, K: 96, C: 3, R: 11, S: 11, P: 55, Q: 55, stride: 4}\n' >"$scratch/conv1.yaml"
+ok "$vigil" predict "$scratch/conv1.yaml" --arch "$specs/eyeriss.yaml" --dataflow "$scratch/conv1_map.yaml"
+if grep -q "CONV1 .* 154 " "$scratch/stdout"; then pass; else fail "the CONV1 mapping file does not give 154 PEs"; fi
+sed 's/glb: \[K3\]/glb: [X3]/' "$scratch/conv1_map.yaml" >"$scratch/bad_map.yaml"
+bad "bad_map.yaml: mappings.CONV1.glb[0]: unknown dimension 'X'" \
+  "$vigil" predict "$scratch/conv1.yaml" --arch "$specs/eyeriss.yaml" --dataflow "$scratch/bad_map.yaml" --json "$scratch/out.json"
+sed 's/glb: \[K3\]/glb: [K3, P8]/; s/P8, C3/C3/' "$scratch/conv1_map.yaml" >"$scratch/full_map.yaml"
+bad "full_map.yaml: mappings.CONV1: does not fit layer 'CONV1'" \
+  "$vigil" predict "$scratch/conv1.yaml" --arch "$specs/eyeriss.yaml" --dataflow "$scratch/full_map.yaml" --json "$scratch/out.json"
 bad "missing.yaml" "$vigil" predict "$scratch/missing.yaml" --arch "$specs/eyeriss.yaml" --json "$scratch/out.json"
 
 finish predict_command_test
