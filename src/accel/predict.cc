@@ -12,7 +12,7 @@ namespace vigil::accel {
 
 const std::vector<std::string>& dataflow_names() {
   static const std::vector<std::string> names = {"row_stationary", "weight_stationary", "output_stationary",
-                                                 "search"};
+                                                 "input_stationary", "search"};
   return names;
 }
 
@@ -37,12 +37,17 @@ Mapping template_mapping(const std::string& dataflow, const ArchSpec& arch, cons
     fail_internal("template_mapping: '", dataflow, "' is not a dataflow template");
   }
   if (dataflow != "row_stationary") {
-    // Fewer output rows, then fewer channels, per buffer tile until the tiles fit.
-    auto make = dataflow == "weight_stationary" ? weight_stationary_mapping : output_stationary_mapping;
-    TileBounds fit{layer.size(Dim::P) * layer.size(Dim::N), layer.size(Dim::C)};
+    // Less of the window inside a PE, then fewer output rows, then fewer channels per
+    // buffer tile, until the tiles fit.
+    auto make = dataflow == "weight_stationary"  ? weight_stationary_mapping
+                : dataflow == "output_stationary" ? output_stationary_mapping
+                                                  : input_stationary_mapping;
+    TileBounds fit{2, layer.size(Dim::P) * layer.size(Dim::N), layer.size(Dim::C)};
     Mapping mapping = make(arch, layer, fit);
-    while ((fit.rows > 1 || fit.channels > 1) && !evaluate(arch, layer, mapping).ok) {
-      if (fit.rows > 1) {
+    while ((fit.window_dims_in_pe > 0 || fit.rows > 1 || fit.channels > 1) && !evaluate(arch, layer, mapping).ok) {
+      if (fit.window_dims_in_pe > 0) {
+        --fit.window_dims_in_pe;
+      } else if (fit.rows > 1) {
         fit.rows /= 2;
       } else {
         fit.channels /= 2;

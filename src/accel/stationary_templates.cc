@@ -16,17 +16,24 @@ void add_loop(std::vector<Loop>& loops, Dim dim, int64_t factor) {
   if (factor > 1) loops.push_back({dim, factor});
 }
 
-// Levels: the innermost per-PE level holding weights (the first shared level when there
-// is none), the first shared level, and DRAM.
+// The filter window's loops: S, then R, inside the PE as far as `fit` allows; the rest
+// go to `outside`.
+void add_window(std::vector<Loop>& inside, std::vector<Loop>& outside, const Layer& layer, const TileBounds& fit) {
+  add_loop(fit.window_dims_in_pe >= 2 ? inside : outside, Dim::R, layer.size(Dim::R));
+  add_loop(fit.window_dims_in_pe >= 1 ? inside : outside, Dim::S, layer.size(Dim::S));
+}
+
+// Levels: the innermost per-PE level holding the stationary operand (the first shared
+// level when there is none), the first shared level, and DRAM.
 struct Slots {
   int pe, shared, dram;
 };
 
-Slots slots_of(const ArchSpec& arch) {
+Slots slots_of(const ArchSpec& arch, DataSpace stationary) {
   const int dram = static_cast<int>(arch.levels.size());
   const int shared = arch.array_level();
   int pe = 0;
-  while (pe < shared && !arch.levels[pe].holds[static_cast<int>(DataSpace::Weights)]) ++pe;
+  while (pe < shared && !arch.levels[pe].holds[static_cast<int>(stationary)]) ++pe;
   return {pe, shared, dram};
 }
 
@@ -36,18 +43,17 @@ Mapping weight_stationary_mapping(const ArchSpec& arch, const Layer& layer, cons
   Mapping mapping;
   mapping.dataflow = "weight_stationary";
   mapping.temporal.resize(arch.levels.size() + 1);
-  const Slots at = slots_of(arch);
+  const Slots at = slots_of(arch, DataSpace::Weights);
   const int64_t k_cols = std::min(layer.size(Dim::K), arch.pe_cols);
   const int64_t c_rows = std::min(layer.size(Dim::C), arch.pe_rows);
   add_loop(mapping.spatial_cols, Dim::K, k_cols);
   add_loop(mapping.spatial_rows, Dim::C, c_rows);
-  add_loop(mapping.temporal[at.pe], Dim::R, layer.size(Dim::R));
-  add_loop(mapping.temporal[at.pe], Dim::S, layer.size(Dim::S));
   // The output plane streams innermost at the shared level so each weight stays put.
   const int64_t rows = std::clamp<int64_t>(fit.rows, 1, layer.size(Dim::P));
   const int64_t c_steps = ceil_div(layer.size(Dim::C), c_rows);
   const int64_t c_tile = std::clamp<int64_t>(ceil_div(fit.channels, c_rows), 1, c_steps);
   add_loop(mapping.temporal[at.shared], Dim::C, c_tile);
+  add_window(mapping.temporal[at.pe], mapping.temporal[at.shared], layer, fit);
   add_loop(mapping.temporal[at.shared], Dim::P, rows);
   add_loop(mapping.temporal[at.shared], Dim::Q, layer.size(Dim::Q));
   add_loop(mapping.temporal[at.dram], Dim::G, layer.size(Dim::G));
@@ -62,7 +68,7 @@ Mapping output_stationary_mapping(const ArchSpec& arch, const Layer& layer, cons
   Mapping mapping;
   mapping.dataflow = "output_stationary";
   mapping.temporal.resize(arch.levels.size() + 1);
-  const Slots at = slots_of(arch);
+  const Slots at = slots_of(arch, DataSpace::Outputs);
   // A layer with a small output plane (a matrix product) spreads its batch instead.
   const bool plane = layer.size(Dim::P) * layer.size(Dim::Q) > 1;
   const Dim row_dim = plane ? Dim::P : Dim::N;
@@ -87,6 +93,33 @@ Mapping output_stationary_mapping(const ArchSpec& arch, const Layer& layer, cons
   add_loop(mapping.temporal[at.dram], col_dim, ceil_div(layer.size(col_dim), pe_cols));
   if (plane) add_loop(mapping.temporal[at.dram], Dim::K, layer.size(Dim::K));
   add_loop(mapping.temporal[at.dram], Dim::C, ceil_div(layer.size(Dim::C), c_tile));
+  return mapping;
+}
+
+Mapping input_stationary_mapping(const ArchSpec& arch, const Layer& layer, const TileBounds& fit) {
+  Mapping mapping;
+  mapping.dataflow = "input_stationary";
+  mapping.temporal.resize(arch.levels.size() + 1);
+  const Slots at = slots_of(arch, DataSpace::Inputs);
+  // A matrix product (no output plane) spreads its rows over the columns instead.
+  const Dim col_dim = layer.size(Dim::Q) > 1 ? Dim::Q : Dim::N;
+  const int64_t c_rows = std::min(layer.size(Dim::C), arch.pe_rows);
+  const int64_t cols = std::min(layer.size(col_dim), arch.pe_cols);
+  add_loop(mapping.spatial_rows, Dim::C, c_rows);
+  add_loop(mapping.spatial_cols, col_dim, cols);
+  // Filters stream innermost at the shared level, past windows that stay in the PEs.
+  const int64_t rows = std::clamp<int64_t>(fit.rows, 1, layer.size(Dim::P));
+  const int64_t c_steps = ceil_div(layer.size(Dim::C), c_rows);
+  const int64_t c_tile = std::clamp<int64_t>(ceil_div(fit.channels, c_rows), 1, c_steps);
+  add_loop(mapping.temporal[at.shared], Dim::C, c_tile);
+  add_loop(mapping.temporal[at.shared], Dim::P, rows);
+  add_window(mapping.temporal[at.pe], mapping.temporal[at.shared], layer, fit);
+  add_loop(mapping.temporal[at.shared], Dim::K, layer.size(Dim::K));
+  add_loop(mapping.temporal[at.dram], Dim::G, layer.size(Dim::G));
+  if (col_dim != Dim::N) add_loop(mapping.temporal[at.dram], Dim::N, layer.size(Dim::N));
+  add_loop(mapping.temporal[at.dram], Dim::P, ceil_div(layer.size(Dim::P), rows));
+  add_loop(mapping.temporal[at.dram], col_dim, ceil_div(layer.size(col_dim), cols));
+  add_loop(mapping.temporal[at.dram], Dim::C, ceil_div(c_steps, c_tile));
   return mapping;
 }
 

@@ -115,7 +115,8 @@ void add_predict_command(CLI::App& app) {
   command->add_option("--arch", options->arch, "architecture spec (YAML), e.g. src/accel/specs/eyeriss.yaml")
       ->required();
   command->add_option("--dataflow", options->dataflow,
-                      "row_stationary, weight_stationary or output_stationary (templates), search (the mapper), "
+                      "row_stationary, weight_stationary, output_stationary, input_stationary (templates), "
+                      "search (the mapper), "
                       "or a mapping file FILE.yaml (docs/predict.md)")
       ->capture_default_str();
   command->add_option("--objective", options->objective, "what the mapper minimizes: energy, latency or edp")

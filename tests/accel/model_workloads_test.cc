@@ -30,7 +30,7 @@ TEST(AccelModels, EveryTemplateMapsResNet18AndMobileNetV2) {
       }
     }
     EXPECT_EQ(depthwise, std::string(name) == "mobilenet_v2" ? 17 : 0) << name;
-    for (const char* dataflow : {"row_stationary", "weight_stationary", "output_stationary"}) {
+    for (const char* dataflow : {"row_stationary", "weight_stationary", "output_stationary", "input_stationary"}) {
       const Prediction prediction = predict(eyeriss(), workload, dataflow);  // throws if a layer does not fit
       EXPECT_EQ(prediction.layers.size(), workload.layers.size());
       EXPECT_GT(prediction.total.energy_mj, 0) << name << " " << dataflow;

@@ -56,6 +56,18 @@ TEST(AccelTemplates, OutputStationaryWritesEachOutputOnce) {
   EXPECT_EQ(r.levels.back().reads[kO], 0);
 }
 
+// A 1 x 1 convolution has no halo: under input stationary each input crosses from DRAM
+// once, and each PE's input stays while all 8 filters pass.
+TEST(AccelTemplates, InputStationaryReadsEachInputOnce) {
+  const ArchSpec arch = array_arch();
+  const Layer layer = conv(8, 4, 1, 6);
+  const EvalResult r = evaluate(arch, layer, template_mapping("input_stationary", arch, layer));
+  ASSERT_TRUE(r.ok) << r.reason;
+  EXPECT_EQ(r.active_pes, 4 * 6);  // C = 4 on rows, Q = 6 on columns
+  EXPECT_EQ(r.levels.back().reads[static_cast<int>(DataSpace::Inputs)], 2 * 4 * 36);
+  EXPECT_EQ(r.levels[0].writes[static_cast<int>(DataSpace::Inputs)], 2 * 4 * 36);
+}
+
 // A buffer too small for the whole layer: the stationary templates shrink their tiles
 // until they fit, row-stationary its strips of output rows.
 TEST(AccelTemplates, TemplatesShrinkTilesToFitTheBuffer) {

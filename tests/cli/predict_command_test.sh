@@ -44,7 +44,7 @@ for part in MACs ifmap_spad psum_spad weights_spad glb dram network static; do
   if grep -q "<td>$part</td>" "$scratch/alexnet.html"; then pass; else fail "alexnet.html: no energy row for $part"; fi
 done
 ok "$vigil" predict "$root/models/fashion_mnist_cnn.onnx" --arch "$specs/eyeriss.yaml" --batch 4
-for dataflow in weight_stationary output_stationary; do
+for dataflow in weight_stationary output_stationary input_stationary; do
   ok "$vigil" predict "$root/models/fashion_mnist_cnn.onnx" --arch "$specs/eyeriss.yaml" --dataflow "$dataflow"
 done
 # The mapper gives the same mappings on 1 and 2 threads.
