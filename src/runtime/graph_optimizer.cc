@@ -29,6 +29,7 @@ int graph_only(Graph& graph, const Model&) {
 
 constexpr PipelineStep kPipeline[] = {
     {"remove_identity", graph_only<passes::remove_identity>, ""},
+    {"lower_qonnx", graph_only<passes::lower_qonnx>, ""},
     {"constant_folding", fold_constants_but_dequantize, ""},
     {"fuse_qdq", graph_only<passes::fuse_qdq>, "QConv"},
     {"fuse_dynamic_matmul", graph_only<passes::fuse_dynamic_matmul>, "QGemm"},

@@ -14,6 +14,7 @@ int fuse_gelu(Graph& graph);              // fuse_gelu.cc: x * 0.5 * (1 + erf(x 
 int fuse_conv_activation(Graph& graph);   // fuse_conv_activation.cc: Conv [+ Add] [+ activation] -> vigil.FusedConv
 int fuse_matmul(Graph& graph);            // fuse_matmul.cc: MatMul scale, bias, residual, activation -> vigil.FusedMatMul
 int fuse_gemm_activation(Graph& graph);   // fuse_matmul.cc: Gemm + activation -> vigil.FusedGemm
+int lower_qonnx(Graph& graph);            // lower_qonnx.cc: QONNX Quant -> [Clip] QuantizeLinear DequantizeLinear
 int fuse_qdq(Graph& graph);               // fuse_qdq.cc: DequantizeLinear -> op -> QuantizeLinear -> integer operators
 int fuse_dynamic_matmul(Graph& graph);    // fuse_dynamic_matmul.cc: MatMulInteger -> Cast -> scale [-> bias] -> vigil.QGemm
 

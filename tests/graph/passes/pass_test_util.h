@@ -55,6 +55,8 @@ class ModelBuilder {
     model_->graph.nodes.push_back(std::move(node));
     return model_->graph.nodes.back();
   }
+  // The model being built (opset imports, ...).
+  Model& model() { return *model_; }
   std::shared_ptr<Model> build() {
     model_->graph.validate_and_sort();
     return model_;
