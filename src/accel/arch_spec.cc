@@ -97,8 +97,8 @@ ArchSpec parse_arch_spec(const std::string& yaml_text, const std::string& path) 
   arch.pe_cols = required_int(array, "cols", array_where);
   arch.macs_per_pe = optional_int(array, "macs_per_pe", 1, array_where);
   arch.mac_energy_pj = required_number(array, "mac_energy_pj", array_where);
-  check_positive(static_cast<double>(arch.pe_rows), array_where, "rows");
-  check_positive(static_cast<double>(arch.pe_cols), array_where, "cols");
+  check_input(arch.pe_rows >= 1 && arch.pe_rows <= 65536, array_where, ".rows: must be in 1..65536, got ", arch.pe_rows);
+  check_input(arch.pe_cols >= 1 && arch.pe_cols <= 65536, array_where, ".cols: must be in 1..65536, got ", arch.pe_cols);
   check_positive(static_cast<double>(arch.macs_per_pe), array_where, "macs_per_pe");
   check_not_negative(arch.mac_energy_pj, array_where, "mac_energy_pj");
 

@@ -100,11 +100,11 @@ bool check_factors(const Context& c, EvalResult& result) {
   covered.fill(1);
   auto add = [&](const std::vector<Loop>& loops) {
     for (const Loop& loop : loops) {
-      if (loop.factor < 1) {
-        refuse(result, "a loop over ", dim_name(loop.dim), " has factor below 1");
+      int64_t& product = covered[static_cast<int>(loop.dim)];
+      if (loop.factor < 1 || __builtin_mul_overflow(product, loop.factor, &product) || product > (int64_t{1} << 40)) {
+        refuse(result, "the factors of ", dim_name(loop.dim), " are below 1 or multiply beyond 2^40");
         return false;
       }
-      covered[static_cast<int>(loop.dim)] *= loop.factor;
     }
     return true;
   };
@@ -122,7 +122,7 @@ bool check_factors(const Context& c, EvalResult& result) {
   const int64_t rows = loops_product(c.mapping.spatial_rows), cols = loops_product(c.mapping.spatial_cols);
   // Columns beyond the array fold onto further rows (Eyeriss's CONV2 27-wide PE set).
   const int64_t folds = (cols + c.arch.pe_cols - 1) / c.arch.pe_cols;
-  if (rows * folds > c.arch.pe_rows) {
+  if (rows > c.arch.pe_rows || rows * folds > c.arch.pe_rows) {
     refuse(result, "the spatial loops need ", rows, "x", cols, " PEs, the array is ", c.arch.pe_rows, "x",
            c.arch.pe_cols);
     return false;

@@ -72,6 +72,13 @@ void check_layer(const Layer& layer, const std::string& where) {
     check_input(layer.size(dim) >= 1, where, ": ", dim_name(dim), " must be at least 1, got ", layer.size(dim));
   }
   check_input(layer.stride_h >= 1 && layer.stride_w >= 1, where, ": strides must be at least 1");
+  // Every count the model takes (MACs, padded inputs) must stay far from overflow.
+  int64_t macs = 1;
+  for (int64_t size : layer.dims) {
+    check_input(!__builtin_mul_overflow(macs, size, &macs) && macs <= (int64_t{1} << 53), where,
+                ": the layer is too large to model (more than 2^53 MACs)");
+  }
+  check_input(layer.stride_h <= 65536 && layer.stride_w <= 65536, where, ": strides must be at most 65536");
   check_input(layer.input_zero_fraction >= 0 && layer.input_zero_fraction < 1, where,
               ": input_zeros must be in [0, 1), got ", layer.input_zero_fraction);
   check_input(layer.output_zero_fraction >= 0 && layer.output_zero_fraction < 1, where,

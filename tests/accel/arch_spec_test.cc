@@ -65,7 +65,7 @@ TEST(AccelArchSpec, ShippedEyerissSpecIsThePublishedChip) {
 
 TEST(AccelArchSpec, BadFieldsNameTheFileAndTheField) {
   EXPECT_EQ(spec_error(replaced(kMinimal, "clock_mhz: 500\n", "")), "arch.yaml: clock_mhz: missing");
-  EXPECT_EQ(spec_error(replaced(kMinimal, "rows: 4", "rows: -4")), "arch.yaml: pe_array.rows: must be positive, got -4");
+  EXPECT_EQ(spec_error(replaced(kMinimal, "rows: 4", "rows: -4")), "arch.yaml: pe_array.rows: must be in 1..65536, got -4");
   EXPECT_EQ(spec_error(replaced(kMinimal, "size_bytes: 64", "size_bytes: lots")),
             "arch.yaml: memory[0].size_bytes: must be a number, got 'lots'");
   EXPECT_EQ(spec_error(replaced(kMinimal, "holds: [inputs, outputs]", "holds: [inputs, psums]")),
@@ -107,6 +107,8 @@ layers:
   EXPECT_EQ(error_of("layers:\n  - {K: 4, C: 4, Q: 1}\n"), "net.yaml: layers[0].P: missing");
   EXPECT_EQ(error_of("layers:\n  - {K: 4, C: 4, P: 1, Q: 1, X: 3}\n"), "net.yaml: layers[0].X: unknown field");
   EXPECT_EQ(error_of("layers: []\n"), "net.yaml: layers: missing (a list of layer shapes)");
+  EXPECT_EQ(error_of("layers:\n  - {K: 99999999999, C: 99999999999, P: 99999, Q: 99999}\n"),
+            "net.yaml: layers[0]: the layer is too large to model (more than 2^53 MACs)");
 }
 
 // The Fashion-MNIST model's three convolutions, two max-pools and two matrix products,
