@@ -42,6 +42,7 @@ nlohmann::json layer_json(const accel::ArchSpec& arch, const accel::LayerPredict
   out["name"] = row.layer.name;
   out["op"] = row.layer.op;
   out["macs"] = r.macs;
+  for (accel::Dim dim : accel::kAllDims) out["dims"][accel::dim_name(dim)] = row.layer.size(dim);
   out["utilization"] = r.utilization;
   out["mapping"] = accel::mapping_to_string(row.mapping);
   out["cycles"] = {{"compute", r.compute_cycles}, {"ramp", r.ramp_cycles}, {"processing", r.processing_cycles},
