@@ -1,6 +1,6 @@
-// `vigil kernels --list`: the f32 GEMM micro-kernels (the list in
-// kernels/f32_gemm_kernels.inc), each with its instruction-set path, tile shape, and
-// whether this CPU runs it; the active one is marked.
+// `vigil kernels --list`: the f32 and int8 GEMM micro-kernels (the lists in
+// kernels/f32_gemm_kernels.inc and kernels/s8_gemm_kernels.inc), each with its
+// instruction-set path, tile shape, and whether this CPU runs it; the active ones are marked.
 #include <iomanip>
 #include <iostream>
 
@@ -8,6 +8,7 @@
 #include "cli/json_output.h"
 #include "core/cpu_features.h"
 #include "kernels/f32_gemm_microkernel.h"
+#include "kernels/s8_gemm_microkernel.h"
 
 namespace vigil::cli {
 
@@ -19,19 +20,49 @@ const kernels::F32MicroKernel* const kF32GemmKernels[] = {
 };
 #undef VIGIL_F32_GEMM_KERNEL
 
+#define VIGIL_QS8_GEMM_KERNEL(name) &kernels::name,
+const kernels::QS8MicroKernel* const kQS8GemmKernels[] = {
+#include "kernels/s8_gemm_kernels.inc"
+};
+#undef VIGIL_QS8_GEMM_KERNEL
+
+const char* path_name(kernels::QGemmPath path) {
+  switch (path) {
+    case kernels::QGemmPath::Scalar: return "scalar";
+    case kernels::QGemmPath::Avx2: return "avx2";
+    case kernels::QGemmPath::Avx512Vnni: return "avx512vnni";
+  }
+  return "?";
+}
+
+void print_kernel(const char* name, const char* path, int mr, int nr, bool runs, bool active) {
+  const std::string tile = std::to_string(mr) + "x" + std::to_string(nr);
+  std::cout << "  " << std::left << std::setw(38) << name << std::setw(11) << path << std::setw(7) << tile
+            << (runs ? "runs here" : "not on this CPU") << (active ? " (active)" : "") << "\n";
+}
+
 void list_kernels(const std::string& json_path) {
   nlohmann::json report = nlohmann::json::array();
   std::cout << "detected " << isa_name(detected_isa()) << ", active " << isa_name(active_isa()) << "\n";
   for (const kernels::F32MicroKernel* kernel : kF32GemmKernels) {
     const bool runs = kernel->isa <= detected_isa();
     const bool active = kernel->isa == active_isa();
-    const std::string tile = std::to_string(kernel->mr) + "x" + std::to_string(kernel->nr);
-    std::cout << "  " << std::left << std::setw(26) << kernel->name << std::setw(8) << isa_name(kernel->isa)
-              << std::setw(7) << tile << (runs ? "runs here" : "not on this CPU") << (active ? " (active)" : "")
-              << "\n";
+    print_kernel(kernel->name, isa_name(kernel->isa), kernel->mr, kernel->nr, runs, active);
     report.push_back({{"name", kernel->name},
                       {"op", "f32_gemm"},
                       {"isa", isa_name(kernel->isa)},
+                      {"mr", kernel->mr},
+                      {"nr", kernel->nr},
+                      {"runs_here", runs},
+                      {"active", active}});
+  }
+  for (const kernels::QS8MicroKernel* kernel : kQS8GemmKernels) {
+    const bool runs = kernel->path <= kernels::qgemm_path(detected_isa());
+    const bool active = kernel->path == kernels::qgemm_path(active_isa());
+    print_kernel(kernel->name, path_name(kernel->path), kernel->mr, kernel->nr, runs, active);
+    report.push_back({{"name", kernel->name},
+                      {"op", "qs8_gemm"},
+                      {"isa", path_name(kernel->path)},
                       {"mr", kernel->mr},
                       {"nr", kernel->nr},
                       {"runs_here", runs},
@@ -49,7 +80,7 @@ void add_kernels_command(CLI::App& app) {
   };
   auto options = std::make_shared<Options>();
   CLI::App* command = app.add_subcommand("kernels", "List the micro-kernels and which of them this CPU runs");
-  command->add_flag("--list", options->list, "list the f32 GEMM micro-kernels (the default)");
+  command->add_flag("--list", options->list, "list the f32 and int8 GEMM micro-kernels (the default)");
   command->add_option("--json", options->json, "write the list as JSON to this file");
   command->callback([options] { list_kernels(options->json); });
 }
