@@ -60,4 +60,29 @@ void u8_pack_conv_patches(const void* context, int64_t col0, int64_t cols, int n
   }
 }
 
+void u8_pack_shifted_rows(const void* context, int64_t col0, int64_t cols, int nr, uint8_t* out) {
+  const U8ShiftedRows& g = *static_cast<const U8ShiftedRows*>(context);
+  const int64_t taps = g.kernel_h * g.kernel_w, plane = g.padded_h * g.padded_w;
+  const int64_t depth = g.channels * taps, groups = (depth + 3) / 4;
+  const uint8_t flip = g.is_signed ? 0x80 : 0x00;
+  alignas(64) uint8_t filler[kLine];  // rows beyond k
+  std::memset(filler, g.zero_point, sizeof filler);
+  for (int64_t group = 0; group < groups; ++group) {
+    const uint8_t* rows[4];
+    for (int q = 0; q < 4; ++q) {
+      const int64_t p = group * 4 + q;
+      const int64_t channel = p / taps, ky = p % taps / g.kernel_w, kx = p % g.kernel_w;
+      rows[q] = p < depth ? g.padded + channel * plane + ky * g.padded_w + kx + col0 : nullptr;
+    }
+    uint8_t* dst = out + group * nr * 4;
+    for (int64_t j0 = 0; j0 < cols; j0 += nr, dst += groups * nr * 4) {
+      const int64_t live = std::min<int64_t>(nr, cols - j0);
+      const uint8_t* panel_rows[4];
+      for (int q = 0; q < 4; ++q) panel_rows[q] = rows[q] ? rows[q] + j0 : filler;
+      interleave_four_rows(panel_rows, live, flip, dst);
+      std::memset(dst + 4 * live, static_cast<uint8_t>(g.zero_point ^ flip), static_cast<size_t>(4 * (nr - live)));
+    }
+  }
+}
+
 }  // namespace vigil::kernels

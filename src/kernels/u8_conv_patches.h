@@ -29,4 +29,23 @@ void u8_pack_conv_patches(const void* context, int64_t col0, int64_t cols, int n
 
 inline QGemmBPacker u8_conv_patch_packer(const U8ConvPatches& patches) { return {u8_pack_conv_patches, &patches}; }
 
+// The stride-1 form: with the image already padded (channels x padded_h x padded_w, the
+// border holding the zero point), patch row (channel, ky, kx) over output positions
+// counted on the padded width, j = oy x padded_w + ox, is the padded plane read from
+// offset ky x padded_w + kx: every row of B is a contiguous run of the input, and packing
+// is only the interleave. The product then has padded_w - out_w unused columns per output
+// row, which the caller drops. Reads run up to kernel_w - 1 bytes past a plane (the
+// buffer needs that much slack after the last one).
+struct U8ShiftedRows {
+  const uint8_t* padded = nullptr;
+  int64_t channels = 0, padded_h = 0, padded_w = 0, kernel_h = 1, kernel_w = 1;
+  uint8_t zero_point = 0;  // rows beyond k
+  bool is_signed = false;  // int8 input: the interleave flips the sign bits
+};
+
+// The QGemmBPacker function; `context` is a U8ShiftedRows.
+void u8_pack_shifted_rows(const void* context, int64_t col0, int64_t cols, int nr, uint8_t* out);
+
+inline QGemmBPacker u8_shifted_row_packer(const U8ShiftedRows& rows) { return {u8_pack_shifted_rows, &rows}; }
+
 }  // namespace vigil::kernels

@@ -8,7 +8,8 @@
 // of zero point 0 (symmetric, as ONNX Runtime's quantizer and `vigil quantize` write them):
 // per (image, group) Y (M/g x pixels) = W (M/g x C/g*kh*kw) * patches on the int8 GEMM
 // (kernels/s8_gemm.h), the weights packed once at creation, the patches gathered straight
-// into its B panels (kernels/u8_conv_patches.h), and bias, zero points, requantization and
+// into its B panels (kernels/u8_conv_patches.h; at stride 1 the patch rows are shifted runs
+// of the image padded once, so packing is only an interleave), and bias, zero points, requantization and
 // clamp in its epilogue. Depthwise layers (one filter per channel, stride 1 or 2) run the
 // direct kernel of kernels/s8_dwconv.h instead, channel by channel over the threads. No
 // float arithmetic runs per element. Otherwise the reference:
@@ -17,6 +18,7 @@
 #include <omp.h>
 
 #include <algorithm>
+#include <cstring>
 
 #include "kernels/s8_dwconv.h"
 #include "kernels/s8_gemm.h"
@@ -91,6 +93,7 @@ class QConvOperator final : public Operator {
       depthwise_scratch_.assign(static_cast<size_t>(threads_),
                                 std::vector<uint8_t>(kernels::s8_dwconv_scratch_bytes(depthwise_shape_)));
     }
+    plan_shifted_rows();
     outputs.assign(1, TensorSpec{requantization_.y.type, conv_output_shape(problem_)});
     return true;
   }
@@ -106,9 +109,40 @@ class QConvOperator final : public Operator {
     auto* y = static_cast<uint8_t*>(out[0].raw());  // one byte per element, uint8 or int8
     const LayerRequantization& r = requantization_;
     for (int64_t n = 0; n < p.batch; ++n) {
+      const uint8_t* image = x + n * p.channels * in_plane;
+      if (!padded_.empty()) pad_image(image);
       for (int64_t g = 0; g < p.group; ++g) {
+        kernels::QGemmEpilogue e;
+        e.bias = r.bias.empty() ? nullptr : r.bias.data() + g * rows;
+        e.per_row_multiplier = r.multipliers.size() > 1;
+        e.multiplier = r.multipliers.data() + (e.per_row_multiplier ? g * rows : 0);
+        e.b_zero_point = x_zero_point_;
+        e.c_zero_point = r.y.zero_point;
+        e.c_min = r.y.min;
+        e.c_max = r.y.max;
+        e.output = r.y.type == DType::UInt8 ? kernels::QGemmOutput::U8 : kernels::QGemmOutput::S8;
+        kernels::QGemmB b;
+        b.is_signed = x_type_ == DType::Int8;
+        uint8_t* target = y + (n * p.out_channels + g * rows) * pixels;
+        if (!padded_.empty()) {  // stride 1: rows of the padded image, then the valid columns
+          kernels::U8ShiftedRows shifted;
+          shifted.padded = padded_.data() + g * channels * padded_h_ * padded_w_;
+          shifted.channels = channels;
+          shifted.padded_h = padded_h_;
+          shifted.padded_w = padded_w_;
+          shifted.kernel_h = p.plan.kernel[0];
+          shifted.kernel_w = p.plan.kernel[1];
+          shifted.zero_point = static_cast<uint8_t>(x_zero_point_);
+          shifted.is_signed = b.is_signed;
+          b.packer = kernels::u8_shifted_row_packer(shifted);
+          const int64_t wide = p.plan.output[0] * padded_w_;
+          kernels::qs8_gemm(rows, wide, depth, packed_[static_cast<size_t>(g)], b, wide_output_.data(), wide, e,
+                            threads_);
+          drop_padding_columns(rows, target);
+          continue;
+        }
         kernels::U8ConvPatches patches;
-        patches.image = x + (n * p.channels + g * channels) * in_plane;
+        patches.image = image + g * channels * in_plane;
         patches.channels = channels;
         patches.in_h = p.plan.input[0];
         patches.in_w = p.plan.input[1];
@@ -123,21 +157,9 @@ class QConvOperator final : public Operator {
         patches.pad_top = p.plan.pads_begin[0];
         patches.pad_left = p.plan.pads_begin[1];
         patches.zero_point = static_cast<uint8_t>(x_zero_point_);
-        patches.is_signed = x_type_ == DType::Int8;
-        kernels::QGemmB b;
-        b.is_signed = patches.is_signed;
+        patches.is_signed = b.is_signed;
         b.packer = kernels::u8_conv_patch_packer(patches);
-        kernels::QGemmEpilogue e;
-        e.bias = r.bias.empty() ? nullptr : r.bias.data() + g * rows;
-        e.per_row_multiplier = r.multipliers.size() > 1;
-        e.multiplier = r.multipliers.data() + (e.per_row_multiplier ? g * rows : 0);
-        e.b_zero_point = x_zero_point_;
-        e.c_zero_point = r.y.zero_point;
-        e.c_min = r.y.min;
-        e.c_max = r.y.max;
-        e.output = r.y.type == DType::UInt8 ? kernels::QGemmOutput::U8 : kernels::QGemmOutput::S8;
-        kernels::qs8_gemm(rows, pixels, depth, packed_[static_cast<size_t>(g)], b,
-                          y + (n * p.out_channels + g * rows) * pixels, pixels, e, threads_);
+        kernels::qs8_gemm(rows, pixels, depth, packed_[static_cast<size_t>(g)], b, target, pixels, e, threads_);
       }
     }
   }
@@ -150,6 +172,51 @@ class QConvOperator final : public Operator {
 
  private:
   const std::string& what() const { return conv_.what(); }
+
+  // Stride 1 without dilation, other than a plain 1x1 (which reads its input in place):
+  // the image padded once per inference, and the product over the padded width.
+  void plan_shifted_rows() {
+    const WindowPlan& w = problem_.plan;
+    padded_.clear();
+    if (!depthwise_weights_.empty() || w.strides[0] != 1 || w.strides[1] != 1 || w.dilations[0] != 1 ||
+        w.dilations[1] != 1) {
+      return;
+    }
+    const bool plain = w.kernel[0] == 1 && w.kernel[1] == 1 && w.pads_begin[0] == 0 && w.pads_begin[1] == 0 &&
+                       w.output[0] == w.input[0] && w.output[1] == w.input[1];
+    if (plain) return;
+    padded_h_ = w.output[0] + w.kernel[0] - 1;
+    padded_w_ = w.output[1] + w.kernel[1] - 1;
+    const int64_t rows = problem_.out_channels / problem_.group;
+    padded_.assign(static_cast<size_t>(problem_.channels * padded_h_ * padded_w_ + 64), 0);  // slack: reads past
+    wide_output_.assign(static_cast<size_t>(rows * w.output[0] * padded_w_), 0);
+  }
+
+  // The image (all channels) into padded_, the border holding x's zero point.
+  void pad_image(const uint8_t* image) {
+    const WindowPlan& w = problem_.plan;
+    std::memset(padded_.data(), static_cast<uint8_t>(x_zero_point_), padded_.size());
+    const int64_t in_h = w.input[0], in_w = w.input[1], top = w.pads_begin[0], left = w.pads_begin[1];
+    for (int64_t c = 0; c < problem_.channels; ++c) {
+      for (int64_t iy = std::max<int64_t>(0, -top); iy < in_h && iy + top < padded_h_; ++iy) {
+        const int64_t first = std::max<int64_t>(0, -left), last = std::min(in_w, padded_w_ - left);
+        if (last <= first) continue;
+        std::memcpy(padded_.data() + (c * padded_h_ + iy + top) * padded_w_ + left + first,
+                    image + (c * in_h + iy) * in_w + first, static_cast<size_t>(last - first));
+      }
+    }
+  }
+
+  // The product's valid columns (out_w of every padded_w) into the output rows.
+  void drop_padding_columns(int64_t rows, uint8_t* y) const {
+    const int64_t out_h = problem_.plan.output[0], out_w = problem_.plan.output[1];
+    for (int64_t m = 0; m < rows; ++m) {
+      for (int64_t oy = 0; oy < out_h; ++oy) {
+        std::memcpy(y + (m * out_h + oy) * out_w, wide_output_.data() + (m * out_h + oy) * padded_w_,
+                    static_cast<size_t>(out_w));
+      }
+    }
+  }
 
   // Packs the weights when everything but x is constant and the layer suits the GEMM.
   void prepare_fast_path(const OpCreateInfo& info) {
@@ -249,6 +316,9 @@ class QConvOperator final : public Operator {
   int32_t x_zero_point_ = 0;
   ConvProblem problem_{};  // planned
   kernels::S8DepthwiseShape depthwise_shape_;
+  std::vector<uint8_t> padded_;       // stride 1: the padded image; empty otherwise
+  std::vector<uint8_t> wide_output_;  // stride 1: the product over the padded width
+  int64_t padded_h_ = 0, padded_w_ = 0;
   std::vector<std::vector<uint8_t>> depthwise_scratch_;  // one padded plane per thread
 };
 
