@@ -317,19 +317,42 @@ class Pool2dOperator final : public F32FastOperator {
   std::string algorithm() const override { return max_ ? "max_pool_2d_rows" : "average_pool_2d_rows"; }
 
  private:
-  // The maximum of the window's cells inside the input, one kernel offset at a time over
-  // a whole output row (plain loops the compiler vectorises).
+  // The maximum of the window's cells inside the input: per output row, first the maximum
+  // down the window's rows into one line, then across the windows of that line, each
+  // kernel column gathered at the stride first. Every maximum runs on restrict-qualified
+  // contiguous runs, which the compiler vectorises (a byte-wise read-modify-write loop
+  // ran at 8 cycles per byte). Lines wider than kMaxLine take the cells one by one.
+  template <class T>
+  static void max_into(T* __restrict target, const T* __restrict source, int64_t count) {
+    for (int64_t i = 0; i < count; ++i) target[i] = target[i] < source[i] ? source[i] : target[i];
+  }
+
   template <class T>
   void max_pool_plane(const T* x, T* y) const {
+    constexpr int64_t kMaxLine = 4096;
     const int64_t height = plan_.input[0], width = plan_.input[1];
     const int64_t out_h = plan_.output[0], out_w = plan_.output[1];
     const int64_t kh = plan_.kernel[0], kw = plan_.kernel[1], sh = plan_.strides[0], sw = plan_.strides[1];
     const int64_t top = plan_.pads_begin[0], left = plan_.pads_begin[1];
+    alignas(64) T line[kMaxLine];
+    alignas(64) T gathered[kMaxLine];
     for (int64_t oy = 0; oy < out_h; ++oy) {
       T* row = y + oy * out_w;
       std::fill(row, row + out_w, std::numeric_limits<T>::lowest());
       const int64_t iy0 = oy * sh - top;
-      for (int64_t ky = std::max<int64_t>(0, -iy0); ky < std::min(kh, height - iy0); ++ky) {
+      const int64_t ky0 = std::max<int64_t>(0, -iy0), ky1 = std::min(kh, height - iy0);
+      if (width <= kMaxLine && out_w <= kMaxLine && ky1 > ky0) {
+        std::copy(x + (iy0 + ky0) * width, x + (iy0 + ky0 + 1) * width, line);
+        for (int64_t ky = ky0 + 1; ky < ky1; ++ky) max_into(line, x + (iy0 + ky) * width, width);
+        for (int64_t kx = 0; kx < kw; ++kx) {
+          const auto [o0, o1] = inside_range(kx - left, sw, width, out_w);
+          const T* src = line + kx - left;
+          for (int64_t ox = o0; ox < o1; ++ox) gathered[ox] = src[ox * sw];
+          max_into(row + o0, gathered + o0, o1 - o0);
+        }
+        continue;
+      }
+      for (int64_t ky = ky0; ky < ky1; ++ky) {
         for (int64_t kx = 0; kx < kw; ++kx) {
           const auto [o0, o1] = inside_range(kx - left, sw, width, out_w);
           const T* src = x + (iy0 + ky) * width + kx - left;

@@ -1,6 +1,8 @@
 // Pooling operators against hand-computed results: MaxPool indices in both storage
-// orders, AveragePool's count_include_pad, ceil_mode, LpPool, global pools, MaxUnpool.
+// orders, AveragePool's count_include_pad, ceil_mode, MaxPool on the bytes of quantized
+// models, LpPool, global pools, MaxUnpool.
 #include <cmath>
+#include <tuple>
 
 #include "ops/op_test_util.h"
 
@@ -21,6 +23,46 @@ TEST(MaxPool, CeilModeAndIntegers) {
   const Tensor x = make<uint8_t>({1, 1, 5}, {1, 2, 3, 4, 5});
   const Tensor y = OpRunner("MaxPool").attr("kernel_shape", {2}).attr("strides", {2}).attr("ceil_mode", 1).run1({x});
   EXPECT_EQ(values<uint8_t>(y), (std::vector<uint8_t>{2, 4, 5}));
+}
+
+TEST(MaxPool, BytesOfQuantizedModelsIn2d) {
+  // The planned byte path against the maxima computed here: 3x3 windows at stride 2 with
+  // padding 1 over a 7x9 plane (padding never wins), and a 2x2 window at stride 1; int8 too.
+  std::vector<int> input(2 * 7 * 9);
+  for (size_t i = 0; i < input.size(); ++i) input[i] = static_cast<int>((i * 97 + 13) % 256);
+  auto expected = [&](int64_t k, int64_t stride, int64_t pad, int offset) {
+    const int64_t out_h = (7 + 2 * pad - k) / stride + 1, out_w = (9 + 2 * pad - k) / stride + 1;
+    std::vector<int> y;
+    for (int64_t c = 0; c < 2; ++c) {
+      for (int64_t oy = 0; oy < out_h; ++oy) {
+        for (int64_t ox = 0; ox < out_w; ++ox) {
+          int best = -1000;
+          for (int64_t ky = 0; ky < k; ++ky) {
+            for (int64_t kx = 0; kx < k; ++kx) {
+              const int64_t iy = oy * stride - pad + ky, ix = ox * stride - pad + kx;
+              if (iy >= 0 && iy < 7 && ix >= 0 && ix < 9) best = std::max(best, input[(c * 7 + iy) * 9 + ix] - offset);
+            }
+          }
+          y.push_back(best);
+        }
+      }
+    }
+    return y;
+  };
+  std::vector<uint8_t> u8(input.begin(), input.end());
+  std::vector<int8_t> s8;
+  for (int v : input) s8.push_back(static_cast<int8_t>(v - 128));
+  for (auto [k, stride, pad] : {std::tuple<int64_t, int64_t, int64_t>{3, 2, 1}, {2, 1, 0}}) {
+    OpRunner pool("MaxPool", 12);
+    pool.attr("kernel_shape", {k, k}).attr("strides", {stride, stride}).attr("pads", {pad, pad, pad, pad});
+    const std::vector<int> want_u8 = expected(k, stride, pad, 0), want_s8 = expected(k, stride, pad, 128);
+    const Tensor y_u8 = pool.run1({make<uint8_t>({1, 2, 7, 9}, u8)});
+    const Tensor y_s8 = pool.run1({make<int8_t>({1, 2, 7, 9}, s8)});
+    const std::vector<uint8_t> got_u8 = values<uint8_t>(y_u8);
+    const std::vector<int8_t> got_s8 = values<int8_t>(y_s8);
+    EXPECT_EQ(std::vector<int>(got_u8.begin(), got_u8.end()), want_u8);
+    EXPECT_EQ(std::vector<int>(got_s8.begin(), got_s8.end()), want_s8);
+  }
 }
 
 TEST(AveragePool, CountIncludePad) {
