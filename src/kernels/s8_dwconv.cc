@@ -42,7 +42,10 @@ void s8_dwconv_channel(const S8DepthwiseShape& s, const uint8_t* x, bool is_sign
     if (py < 0 || py >= height) continue;
     const int64_t first = std::max<int64_t>(0, -s.pad_left), last = std::min(s.in_w, width - s.pad_left);
     uint8_t* row = scratch + py * width + s.pad_left;
-    for (int64_t ix = first; ix < last; ++ix) row[ix] = x[iy * s.in_w + ix] ^ flip;
+    std::memcpy(row + first, x + iy * s.in_w + first, static_cast<size_t>(std::max<int64_t>(0, last - first)));
+    if (flip) {
+      for (int64_t ix = first; ix < last; ++ix) row[ix] ^= flip;
+    }
   }
   // The bias less the padded sum's excess, added to every sum.
   const int32_t offset = c.bias - zero_point_correction(s, c, zero_point);

@@ -3,8 +3,9 @@
 // that every 32-bit lane holds the byte in its low 16 bits (stride 1: one byte per lane;
 // stride 2: two bytes per lane, the even one low), and one vpmaddwd with (w, 0) in every
 // lane adds byte x w exactly. The sums are requantized in registers
-// (x86/avx512/requantize_avx512.h) and stored, masked at the row's end. Other strides
-// take the scalar loop's arithmetic through a gather of sixteen bytes.
+// (x86/avx512/requantize_avx512.h) and stored, masked at the row's end. 3x3 kernels at
+// stride 1 and 2 are unrolled at compile time. Other strides take the scalar loop's
+// arithmetic through a gather of sixteen bytes.
 #include <immintrin.h>
 
 #include <algorithm>
@@ -32,12 +33,17 @@ inline __m512i tap_bytes(const uint8_t* p, int64_t stride) {
 
 }  // namespace
 
-void s8_dwconv_rows__avx512(const S8DepthwiseShape& s, const uint8_t* plane, const S8DepthwiseChannel& c,
-                            int32_t offset, uint8_t* y) {
-  const int64_t width = s.padded_w(), taps = s.kernel_h * s.kernel_w;
-  __m512i weights[16];
-  const bool few_taps = taps <= 16;
-  if (few_taps) {
+namespace {
+
+// The rows for a kernel of KH x KW at stride S, known at compile time so that the taps
+// unroll (0: read from the shape).
+template <int KH, int KW, int S>
+void rows(const S8DepthwiseShape& s, const uint8_t* plane, const S8DepthwiseChannel& c, int32_t offset, uint8_t* y) {
+  const int64_t kh = KH ? KH : s.kernel_h, kw = KW ? KW : s.kernel_w, stride = S ? S : s.stride_w;
+  const int64_t width = s.padded_w(), taps = kh * kw;
+  __m512i weights[25];
+  const bool held = taps <= 25;
+  if (held) {
     for (int64_t t = 0; t < taps; ++t) weights[t] = _mm512_set1_epi32(static_cast<uint16_t>(int16_t{c.weights[t]}));
   }
   const avx512::RequantizeVector q(c.multiplier, c.y_zero_point, c.y_min, c.y_max);
@@ -46,12 +52,12 @@ void s8_dwconv_rows__avx512(const S8DepthwiseShape& s, const uint8_t* plane, con
     const uint8_t* row = plane + oy * s.stride_h * width;
     for (int64_t ox = 0; ox < s.out_w; ox += 16) {
       __m512i sum = bias;
-      const uint8_t* window = row + ox * s.stride_w;
-      for (int64_t ky = 0, t = 0; ky < s.kernel_h; ++ky) {
-        for (int64_t kx = 0; kx < s.kernel_w; ++kx, ++t) {
-          const __m512i w =
-              few_taps ? weights[t] : _mm512_set1_epi32(static_cast<uint16_t>(int16_t{c.weights[t]}));
-          sum = _mm512_add_epi32(sum, _mm512_madd_epi16(tap_bytes(window + ky * width + kx, s.stride_w), w));
+      const uint8_t* window = row + ox * stride;
+      for (int64_t ky = 0; ky < kh; ++ky) {
+        for (int64_t kx = 0; kx < kw; ++kx) {
+          const int64_t t = ky * kw + kx;
+          const __m512i w = held ? weights[t] : _mm512_set1_epi32(static_cast<uint16_t>(int16_t{c.weights[t]}));
+          sum = _mm512_add_epi32(sum, _mm512_madd_epi16(tap_bytes(window + ky * width + kx, stride), w));
         }
       }
       const __m128i bytes = _mm512_cvtepi32_epi8(avx512::requantize_epi32(sum, q));
@@ -59,6 +65,15 @@ void s8_dwconv_rows__avx512(const S8DepthwiseShape& s, const uint8_t* plane, con
       _mm_mask_storeu_epi8(y + oy * s.out_w + ox, static_cast<__mmask16>((1u << live) - 1), bytes);
     }
   }
+}
+
+}  // namespace
+
+void s8_dwconv_rows__avx512(const S8DepthwiseShape& s, const uint8_t* plane, const S8DepthwiseChannel& c,
+                            int32_t offset, uint8_t* y) {
+  if (s.kernel_h == 3 && s.kernel_w == 3 && s.stride_w == 1) return rows<3, 3, 1>(s, plane, c, offset, y);
+  if (s.kernel_h == 3 && s.kernel_w == 3 && s.stride_w == 2) return rows<3, 3, 2>(s, plane, c, offset, y);
+  rows<0, 0, 0>(s, plane, c, offset, y);
 }
 
 }  // namespace vigil::kernels
