@@ -1,8 +1,9 @@
-// The per-tensor quantization of kernels/f32_quantize.h: the scalar loop (the reference and
-// the vector loop's tail) and the AVX-512 loop when the active path has it
+// The per-tensor quantization and range of kernels/f32_quantize.h: the scalar loops (the
+// reference and the vector loops' tails) and the AVX-512 loops when the active path has them
 // (kernels/x86/avx512/f32_quantize__avx512.cc).
 #include "kernels/f32_quantize.h"
 
+#include <algorithm>
 #include <cmath>
 
 #include "core/cpu_features.h"
@@ -12,6 +13,20 @@ namespace vigil::kernels {
 // The vector loop: the count of elements it did (a multiple of 16).
 int64_t f32_quantize__avx512(int64_t count, const float* x, float scale, int32_t zero_point, bool is_signed,
                              uint8_t* y);
+
+// The vector loop of the range: the count of elements it did (a multiple of 16).
+int64_t f32_finite_range__avx512(int64_t count, const float* x, float& low, float& high, bool& finite);
+
+bool f32_finite_range(int64_t count, const float* x, float& low, float& high) {
+  bool finite = true;
+  const int64_t done = active_isa() == Isa::Avx512 ? f32_finite_range__avx512(count, x, low, high, finite) : 0;
+  for (int64_t i = done; i < count; ++i) {
+    low = std::min(low, x[i]);
+    high = std::max(high, x[i]);
+    finite = finite && std::isfinite(x[i]);
+  }
+  return finite;
+}
 
 void f32_quantize(int64_t count, const float* x, float scale, int32_t zero_point, bool is_signed, uint8_t* y) {
   const int64_t done = active_isa() == Isa::Avx512 ? f32_quantize__avx512(count, x, scale, zero_point, is_signed, y) : 0;

@@ -111,6 +111,14 @@ void qgemm_pack_b_panels(const QGemmB& b, int64_t k, int64_t col0, int64_t cols,
         const uint8_t* const rows[4] = {src, src + b.ld, src + 2 * b.ld, src + 3 * b.ld};
         interleave_four_rows(rows, live, flip, dst);
         j = live;
+      } else if (b.transposed && p0 + 4 <= k) {  // a column's four k are four adjacent bytes
+        const uint32_t flip4 = 0x01010101u * flip;
+        for (; j < live; ++j) {
+          uint32_t group;
+          std::memcpy(&group, data + (col0 + j0 + j) * b.ld + p0, 4);
+          group ^= flip4;
+          std::memcpy(dst + j * 4, &group, 4);
+        }
       }
       for (; j < live; ++j) {
         const int64_t column = col0 + j0 + j;

@@ -113,6 +113,7 @@ class QGemmOperator final : public Operator {
     rows_ = a.numel() / parameters_.depth;
     const bool in_place = rows_ == 1 && parameters_.quantized_output;
     scratch_.resize(in_place ? 0 : static_cast<size_t>(rows_ * parameters_.columns));
+    column_scales_.resize(static_cast<size_t>(parameters_.columns));
     outputs.assign(1, TensorSpec{parameters_.quantized_output ? parameters_.y.type : DType::Float32,
                                  output_shape(a.shape(), parameters_.columns)});
     return true;
@@ -143,15 +144,30 @@ class QGemmOperator final : public Operator {
       kernels::qs8_gemm(p.columns, 1, p.depth, packed_, b, out[0].raw(), 1, e, threads_);
       return;
     }
-    // y^T into scratch (int32 sums, or bytes packed at the front), then y.
+    // y^T into scratch (int32 sums, or bytes packed at the front), then y, in tiles of
+    // 16 x 16 so that both sides stay in cache lines.
     kernels::qs8_gemm(p.columns, rows_, p.depth, packed_, b, scratch_.data(), rows_, e, threads_);
     const auto* bytes = reinterpret_cast<const uint8_t*>(scratch_.data());
-    for (int64_t r = 0; r < rows_; ++r) {
+    auto* y_bytes = static_cast<uint8_t*>(out[0].raw());
+    float* y_floats = p.quantized_output ? nullptr : out[0].data<float>();
+    if (!p.quantized_output) {
       for (int64_t c = 0; c < p.columns; ++c) {
-        if (p.quantized_output) {
-          static_cast<uint8_t*>(out[0].raw())[r * p.columns + c] = bytes[c * rows_ + r];
-        } else {
-          out[0].data<float>()[r * p.columns + c] = dequantized(p, scratch_[c * rows_ + r], c);
+        column_scales_[c] = p.a_scale * p.weight_scales[p.weight_scales.size() == 1 ? 0 : c];
+      }
+    }
+    constexpr int64_t kTile = 16;
+    for (int64_t r0 = 0; r0 < rows_; r0 += kTile) {
+      for (int64_t c0 = 0; c0 < p.columns; c0 += kTile) {
+        const int64_t r1 = std::min(rows_, r0 + kTile), c1 = std::min(p.columns, c0 + kTile);
+        for (int64_t r = r0; r < r1; ++r) {
+          for (int64_t c = c0; c < c1; ++c) {
+            if (y_floats) {
+              const float bias = p.float_bias.empty() ? 0.0f : p.float_bias[c];
+              y_floats[r * p.columns + c] = static_cast<float>(scratch_[c * rows_ + r]) * column_scales_[c] + bias;
+            } else {
+              y_bytes[r * p.columns + c] = bytes[c * rows_ + r];
+            }
+          }
         }
       }
     }
@@ -251,6 +267,7 @@ class QGemmOperator final : public Operator {
   kernels::S8PackedWeights packed_;
   int64_t rows_ = 0;              // planned
   std::vector<int32_t> scratch_;  // planned: y^T
+  std::vector<float> column_scales_;  // planned: a_scale x b_scale[c], set per inference
 };
 
 std::unique_ptr<Operator> create_q_gemm(const OpCreateInfo& info) { return std::make_unique<QGemmOperator>(info); }

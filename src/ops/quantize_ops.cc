@@ -84,13 +84,7 @@ std::unique_ptr<Operator> create_dynamic_quantize_linear(const OpCreateInfo& inf
     check_input(x.dtype() == DType::Float32, what, ": x must be float32, not ", dtype_name(x.dtype()));
     const float* data = x.data<float>();
     float low = 0.0f, high = 0.0f;
-    bool finite = true;
-    for (int64_t i = 0; i < x.numel(); ++i) {  // branch-free: the compiler vectorises it
-      low = std::min(low, data[i]);
-      high = std::max(high, data[i]);
-      finite &= std::isfinite(data[i]);
-    }
-    if (!finite) {
+    if (!kernels::f32_finite_range(x.numel(), data, low, high)) {
       const float* bad = std::find_if(data, data + x.numel(), [](float v) { return !std::isfinite(v); });
       fail_bad_input(what, ": x holds ", *bad, " at element ", bad - data);
     }

@@ -2,6 +2,7 @@
 // bound (so that the conversion cannot overflow, and NaN goes to the lower bound as in
 // the scalar loop), convert with the default rounding (to nearest, ties to even), add the
 // zero point, clamp to the type and store the low bytes. Bit-exact with the scalar loop.
+// Also the range of a tensor (min, max, and whether all values are finite).
 #include <immintrin.h>
 
 #include <cstdint>
@@ -22,6 +23,22 @@ int64_t f32_quantize__avx512(int64_t count, const float* x, float scale, int32_t
     value = _mm512_min_epi32(_mm512_max_epi32(value, low), high);
     _mm_storeu_si128(reinterpret_cast<__m128i*>(y + i), _mm512_cvtepi32_epi8(value));
   }
+  return i;
+}
+
+int64_t f32_finite_range__avx512(int64_t count, const float* x, float& low, float& high, bool& finite) {
+  __m512 lows = _mm512_set1_ps(low), highs = _mm512_set1_ps(high);
+  __mmask16 not_finite = 0;
+  int64_t i = 0;
+  for (; i + 16 <= count; i += 16) {
+    const __m512 v = _mm512_loadu_ps(x + i);
+    lows = _mm512_min_ps(lows, v);
+    highs = _mm512_max_ps(highs, v);
+    not_finite |= _mm512_fpclass_ps_mask(v, 0x99);  // quiet NaN, signalling NaN, +inf, -inf
+  }
+  low = _mm512_reduce_min_ps(lows);
+  high = _mm512_reduce_max_ps(highs);
+  finite = not_finite == 0;
   return i;
 }
 
