@@ -1,6 +1,7 @@
 // Per-tensor quantization (kernels/f32_quantize.h): the AVX-512 loop bit-exact with the
 // scalar loop over random values, exact ties, NaN, infinities and values far outside the
-// range; the scalar loop against hand-computed bytes.
+// range; the scalar loop against hand-computed bytes; the range (min, max, finite) on
+// every path.
 #include <gtest/gtest.h>
 
 #include <cmath>
@@ -49,6 +50,26 @@ TEST(F32Quantize, VectorLoopMatchesTheScalarLoop) {
           << "signed " << is_signed << " scale " << scale;
     }
   }
+}
+
+TEST(F32Quantize, RangeOnEveryPath) {
+  std::vector<float> x(1003);
+  for (size_t i = 0; i < x.size(); ++i) x[i] = std::sin(static_cast<float>(i)) * 3.0f + 0.5f;
+  x[777] = -7.25f;
+  x[1001] = 9.5f;  // in the scalar tail
+  for (Isa isa : {Isa::Scalar, detected_isa()}) {
+    set_active_isa(isa);
+    float low = 0.0f, high = 0.0f;
+    EXPECT_TRUE(kernels::f32_finite_range(static_cast<int64_t>(x.size()), x.data(), low, high));
+    EXPECT_EQ(low, -7.25f);
+    EXPECT_EQ(high, 9.5f);
+    for (float bad : {std::nanf(""), std::numeric_limits<float>::infinity()}) {
+      std::vector<float> y = x;
+      y[500] = bad;
+      EXPECT_FALSE(kernels::f32_finite_range(static_cast<int64_t>(y.size()), y.data(), low, high)) << isa_name(isa);
+    }
+  }
+  set_active_isa(detected_isa());
 }
 
 }  // namespace
