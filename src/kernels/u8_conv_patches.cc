@@ -62,7 +62,7 @@ void u8_pack_conv_patches(const void* context, int64_t col0, int64_t cols, int n
 
 void u8_pack_shifted_rows(const void* context, int64_t col0, int64_t cols, int nr, uint8_t* out) {
   const U8ShiftedRows& g = *static_cast<const U8ShiftedRows*>(context);
-  const int64_t taps = g.kernel_h * g.kernel_w, plane = g.padded_h * g.padded_w;
+  const int64_t taps = g.kernel_h * g.kernel_w, plane = g.phase_h * g.phase_w, s = g.stride;
   const int64_t depth = g.channels * taps, groups = (depth + 3) / 4;
   const uint8_t flip = g.is_signed ? 0x80 : 0x00;
   alignas(64) uint8_t filler[kLine];  // rows beyond k
@@ -72,7 +72,8 @@ void u8_pack_shifted_rows(const void* context, int64_t col0, int64_t cols, int n
     for (int q = 0; q < 4; ++q) {
       const int64_t p = group * 4 + q;
       const int64_t channel = p / taps, ky = p % taps / g.kernel_w, kx = p % g.kernel_w;
-      rows[q] = p < depth ? g.padded + channel * plane + ky * g.padded_w + kx + col0 : nullptr;
+      const int64_t phase = channel * s * s + (ky % s) * s + kx % s;
+      rows[q] = p < depth ? g.phases + phase * plane + (ky / s) * g.phase_w + kx / s + col0 : nullptr;
     }
     uint8_t* dst = out + group * nr * 4;
     for (int64_t j0 = 0; j0 < cols; j0 += nr, dst += groups * nr * 4) {

@@ -29,16 +29,17 @@ void u8_pack_conv_patches(const void* context, int64_t col0, int64_t cols, int n
 
 inline QGemmBPacker u8_conv_patch_packer(const U8ConvPatches& patches) { return {u8_pack_conv_patches, &patches}; }
 
-// The stride-1 form: with the image already padded (channels x padded_h x padded_w, the
-// border holding the zero point), patch row (channel, ky, kx) over output positions
-// counted on the padded width, j = oy x padded_w + ox, is the padded plane read from
-// offset ky x padded_w + kx: every row of B is a contiguous run of the input, and packing
-// is only the interleave. The product then has padded_w - out_w unused columns per output
-// row, which the caller drops. Reads run up to kernel_w - 1 bytes past a plane (the
-// buffer needs that much slack after the last one).
+// The form for strides 1 and 2 without dilation: the image is padded once (the border
+// holding the zero point) and, at stride s, split into s x s phase planes (rows and
+// columns of one residue mod s), each phase_h x phase_w. Patch row (channel, ky, kx) over
+// output positions counted on the phase width, j = oy x phase_w + ox, is then the phase
+// plane (ky mod s, kx mod s) of the channel read from offset (ky / s) x phase_w + kx / s:
+// every row of B is a contiguous run of the input and packing is only the interleave. The
+// product has phase_w - out_w unused columns per output row, which the caller drops.
+// Reads run up to kernel_w / s bytes past a plane (the buffer needs that much slack).
 struct U8ShiftedRows {
-  const uint8_t* padded = nullptr;
-  int64_t channels = 0, padded_h = 0, padded_w = 0, kernel_h = 1, kernel_w = 1;
+  const uint8_t* phases = nullptr;  // channels x stride^2 x phase_h x phase_w
+  int64_t channels = 0, phase_h = 0, phase_w = 0, kernel_h = 1, kernel_w = 1, stride = 1;
   uint8_t zero_point = 0;  // rows beyond k
   bool is_signed = false;  // int8 input: the interleave flips the sign bits
 };

@@ -8,8 +8,9 @@
 // of zero point 0 (symmetric, as ONNX Runtime's quantizer and `vigil quantize` write them):
 // per (image, group) Y (M/g x pixels) = W (M/g x C/g*kh*kw) * patches on the int8 GEMM
 // (kernels/s8_gemm.h), the weights packed once at creation, the patches gathered straight
-// into its B panels (kernels/u8_conv_patches.h; at stride 1 the patch rows are shifted runs
-// of the image padded once, so packing is only an interleave), and bias, zero points, requantization and
+// into its B panels (kernels/u8_conv_patches.h; at strides 1 and 2 the patch rows are
+// shifted runs of the image padded and split into phase planes once, so packing is only an
+// interleave), and bias, zero points, requantization and
 // clamp in its epilogue. Depthwise layers (one filter per channel, stride 1 or 2) run the
 // direct kernel of kernels/s8_dwconv.h instead, channel by channel over the threads. No
 // float arithmetic runs per element. Otherwise the reference:
@@ -110,7 +111,7 @@ class QConvOperator final : public Operator {
     const LayerRequantization& r = requantization_;
     for (int64_t n = 0; n < p.batch; ++n) {
       const uint8_t* image = x + n * p.channels * in_plane;
-      if (!padded_.empty()) pad_image(image);
+      if (!phases_.empty()) split_image(image);
       for (int64_t g = 0; g < p.group; ++g) {
         kernels::QGemmEpilogue e;
         e.bias = r.bias.empty() ? nullptr : r.bias.data() + g * rows;
@@ -124,18 +125,19 @@ class QConvOperator final : public Operator {
         kernels::QGemmB b;
         b.is_signed = x_type_ == DType::Int8;
         uint8_t* target = y + (n * p.out_channels + g * rows) * pixels;
-        if (!padded_.empty()) {  // stride 1: rows of the padded image, then the valid columns
+        if (!phases_.empty()) {  // rows of the image's phase planes, then the valid columns
           kernels::U8ShiftedRows shifted;
-          shifted.padded = padded_.data() + g * channels * padded_h_ * padded_w_;
+          shifted.phases = phases_.data() + g * channels * stride_ * stride_ * phase_h_ * phase_w_;
           shifted.channels = channels;
-          shifted.padded_h = padded_h_;
-          shifted.padded_w = padded_w_;
+          shifted.phase_h = phase_h_;
+          shifted.phase_w = phase_w_;
           shifted.kernel_h = p.plan.kernel[0];
           shifted.kernel_w = p.plan.kernel[1];
+          shifted.stride = stride_;
           shifted.zero_point = static_cast<uint8_t>(x_zero_point_);
           shifted.is_signed = b.is_signed;
           b.packer = kernels::u8_shifted_row_packer(shifted);
-          const int64_t wide = p.plan.output[0] * padded_w_;
+          const int64_t wide = p.plan.output[0] * phase_w_;
           kernels::qs8_gemm(rows, wide, depth, packed_[static_cast<size_t>(g)], b, wide_output_.data(), wide, e,
                             threads_);
           drop_padding_columns(rows, target);
@@ -173,46 +175,63 @@ class QConvOperator final : public Operator {
  private:
   const std::string& what() const { return conv_.what(); }
 
-  // Stride 1 without dilation, other than a plain 1x1 (which reads its input in place):
-  // the image padded once per inference, and the product over the padded width.
+  // Strides 1 and 2 (the same in both dimensions) without dilation, other than a plain 1x1
+  // (which reads its input in place): the image padded and split into phase planes once
+  // per inference (kernels/u8_conv_patches.h), and the product over the phase width.
   void plan_shifted_rows() {
     const WindowPlan& w = problem_.plan;
-    padded_.clear();
-    if (!depthwise_weights_.empty() || w.strides[0] != 1 || w.strides[1] != 1 || w.dilations[0] != 1 ||
+    phases_.clear();
+    const int64_t s = w.strides[0];
+    if (!depthwise_weights_.empty() || s != w.strides[1] || s < 1 || s > 2 || w.dilations[0] != 1 ||
         w.dilations[1] != 1) {
       return;
     }
-    const bool plain = w.kernel[0] == 1 && w.kernel[1] == 1 && w.pads_begin[0] == 0 && w.pads_begin[1] == 0 &&
-                       w.output[0] == w.input[0] && w.output[1] == w.input[1];
+    const bool plain = w.kernel[0] == 1 && w.kernel[1] == 1 && s == 1 && w.pads_begin[0] == 0 &&
+                       w.pads_begin[1] == 0 && w.output[0] == w.input[0] && w.output[1] == w.input[1];
     if (plain) return;
-    padded_h_ = w.output[0] + w.kernel[0] - 1;
-    padded_w_ = w.output[1] + w.kernel[1] - 1;
+    stride_ = s;
+    padded_h_ = (w.output[0] - 1) * s + w.kernel[0];
+    padded_w_ = (w.output[1] - 1) * s + w.kernel[1];
+    phase_h_ = (padded_h_ + s - 1) / s;
+    phase_w_ = (padded_w_ + s - 1) / s;
     const int64_t rows = problem_.out_channels / problem_.group;
-    padded_.assign(static_cast<size_t>(problem_.channels * padded_h_ * padded_w_ + 64), 0);  // slack: reads past
-    wide_output_.assign(static_cast<size_t>(rows * w.output[0] * padded_w_), 0);
+    phases_.assign(static_cast<size_t>(problem_.channels * s * s * phase_h_ * phase_w_ + 64), 0);  // slack: reads past
+    wide_output_.assign(static_cast<size_t>(rows * w.output[0] * phase_w_), 0);
   }
 
-  // The image (all channels) into padded_, the border holding x's zero point.
-  void pad_image(const uint8_t* image) {
+  // The image (all channels) into its phase planes, the border holding x's zero point.
+  void split_image(const uint8_t* image) {
     const WindowPlan& w = problem_.plan;
-    std::memset(padded_.data(), static_cast<uint8_t>(x_zero_point_), padded_.size());
+    std::memset(phases_.data(), static_cast<uint8_t>(x_zero_point_), phases_.size());
     const int64_t in_h = w.input[0], in_w = w.input[1], top = w.pads_begin[0], left = w.pads_begin[1];
+    const int64_t s = stride_, plane = phase_h_ * phase_w_;
+    const int64_t first = std::max<int64_t>(0, -left), last = std::min(in_w, padded_w_ - left);
     for (int64_t c = 0; c < problem_.channels; ++c) {
       for (int64_t iy = std::max<int64_t>(0, -top); iy < in_h && iy + top < padded_h_; ++iy) {
-        const int64_t first = std::max<int64_t>(0, -left), last = std::min(in_w, padded_w_ - left);
-        if (last <= first) continue;
-        std::memcpy(padded_.data() + (c * padded_h_ + iy + top) * padded_w_ + left + first,
-                    image + (c * in_h + iy) * in_w + first, static_cast<size_t>(last - first));
+        const int64_t py = iy + top;
+        const uint8_t* source = image + (c * in_h + iy) * in_w;
+        if (s == 1) {
+          if (last > first) {
+            std::memcpy(phases_.data() + (c * phase_h_ + py) * phase_w_ + left + first, source + first,
+                        static_cast<size_t>(last - first));
+          }
+          continue;
+        }
+        for (int64_t ix = first; ix < last; ++ix) {
+          const int64_t px = ix + left;
+          const int64_t phase = c * s * s + (py % s) * s + px % s;
+          phases_[static_cast<size_t>(phase * plane + (py / s) * phase_w_ + px / s)] = source[ix];
+        }
       }
     }
   }
 
-  // The product's valid columns (out_w of every padded_w) into the output rows.
+  // The product's valid columns (out_w of every phase_w) into the output rows.
   void drop_padding_columns(int64_t rows, uint8_t* y) const {
     const int64_t out_h = problem_.plan.output[0], out_w = problem_.plan.output[1];
     for (int64_t m = 0; m < rows; ++m) {
       for (int64_t oy = 0; oy < out_h; ++oy) {
-        std::memcpy(y + (m * out_h + oy) * out_w, wide_output_.data() + (m * out_h + oy) * padded_w_,
+        std::memcpy(y + (m * out_h + oy) * out_w, wide_output_.data() + (m * out_h + oy) * phase_w_,
                     static_cast<size_t>(out_w));
       }
     }
@@ -316,9 +335,9 @@ class QConvOperator final : public Operator {
   int32_t x_zero_point_ = 0;
   ConvProblem problem_{};  // planned
   kernels::S8DepthwiseShape depthwise_shape_;
-  std::vector<uint8_t> padded_;       // stride 1: the padded image; empty otherwise
-  std::vector<uint8_t> wide_output_;  // stride 1: the product over the padded width
-  int64_t padded_h_ = 0, padded_w_ = 0;
+  std::vector<uint8_t> phases_;       // strides 1, 2: the padded image's phase planes; or empty
+  std::vector<uint8_t> wide_output_;  // the product over the phase width
+  int64_t stride_ = 1, padded_h_ = 0, padded_w_ = 0, phase_h_ = 0, phase_w_ = 0;
   std::vector<std::vector<uint8_t>> depthwise_scratch_;  // one padded plane per thread
 };
 
