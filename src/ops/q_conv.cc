@@ -217,10 +217,14 @@ class QConvOperator final : public Operator {
           }
           continue;
         }
-        for (int64_t ix = first; ix < last; ++ix) {
-          const int64_t px = ix + left;
-          const int64_t phase = c * s * s + (py % s) * s + px % s;
-          phases_[static_cast<size_t>(phase * plane + (py / s) * phase_w_ + px / s)] = source[ix];
+        // Stride 2: the row's even and odd padded columns go to their two phase planes,
+        // each by a plain strided copy; phases no tap reads (a 1-wide kernel's odd ones) skipped.
+        if (py % 2 >= w.kernel[0]) continue;
+        for (int64_t rx = 0; rx < std::min<int64_t>(2, w.kernel[1]); ++rx) {
+          uint8_t* target = phases_.data() + (c * 4 + (py % 2) * 2 + rx) * plane + (py / 2) * phase_w_;
+          // Input columns ix with (ix + left) % 2 == rx, from the first inside the row.
+          int64_t ix = first + ((first + left) % 2 != rx ? 1 : 0);
+          for (; ix < last; ix += 2) target[(ix + left) / 2] = source[ix];
         }
       }
     }
