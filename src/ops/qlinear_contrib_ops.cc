@@ -114,7 +114,16 @@ std::unique_ptr<Operator> create_qlinear_global_average_pool(const OpCreateInfo&
     const Tensor& x = integer_input(in, 0, DType::Undefined, what);
     check_input(x.rank() >= 3, what, ": X must be N x C x spatial (rank 3 or more), not ",
                 shape_to_string(x.shape()));
-    const std::vector<float> values = dequantized(in, 0, x.dtype(), what, "x");
+    // The dequantized value of each of the 256 bytes, looked up per element. Each is a
+    // float32 with 24 significant bits within 8 binary orders of the others, so their sum
+    // in double is exact in any order (up to 2^21 elements per plane).
+    const TensorQuantization xq = TensorQuantization::read(require_input(in, 1, what),
+                                                           has_input(in, 2) ? in[2] : nullptr, what, "x");
+    double table[256];
+    for (int b = 0; b < 256; ++b) {
+      table[b] = xq.dequantize(x.dtype() == DType::Int8 ? static_cast<int8_t>(b) : b);
+    }
+    const auto* bytes = static_cast<const uint8_t*>(x.raw());
     const int64_t batch = x.dim(0), channels = channels_last ? x.dim(x.rank() - 1) : x.dim(1);
     const int64_t plane = x.numel() / std::max<int64_t>(1, batch * channels);
     Shape y_shape(x.shape().size(), 1);
@@ -124,8 +133,11 @@ std::unique_ptr<Operator> create_qlinear_global_average_pool(const OpCreateInfo&
     for (int64_t n = 0; n < batch; ++n) {
       for (int64_t c = 0; c < channels; ++c) {
         double sum = 0.0;
-        for (int64_t p = 0; p < plane; ++p) {
-          sum += values[channels_last ? (n * plane + p) * channels + c : (n * channels + c) * plane + p];
+        if (channels_last) {
+          for (int64_t p = 0; p < plane; ++p) sum += table[bytes[(n * plane + p) * channels + c]];
+        } else {
+          const uint8_t* row = bytes + (n * channels + c) * plane;
+          for (int64_t p = 0; p < plane; ++p) sum += table[row[p]];
         }
         means[n * channels + c] = static_cast<float>(sum / static_cast<double>(std::max<int64_t>(1, plane)));
       }
