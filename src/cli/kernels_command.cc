@@ -35,38 +35,26 @@ const char* path_name(kernels::QGemmPath path) {
   return "?";
 }
 
-void print_kernel(const char* name, const char* path, int mr, int nr, bool runs, bool active) {
+// Prints one kernel's line and returns its JSON entry.
+nlohmann::json describe_kernel(const char* name, const char* op, const char* path, int mr, int nr, bool runs,
+                               bool active) {
   const std::string tile = std::to_string(mr) + "x" + std::to_string(nr);
   std::cout << "  " << std::left << std::setw(38) << name << std::setw(11) << path << std::setw(7) << tile
             << (runs ? "runs here" : "not on this CPU") << (active ? " (active)" : "") << "\n";
+  return {{"name", name}, {"op", op}, {"isa", path}, {"mr", mr}, {"nr", nr}, {"runs_here", runs}, {"active", active}};
 }
 
 void list_kernels(const std::string& json_path) {
   nlohmann::json report = nlohmann::json::array();
   std::cout << "detected " << isa_name(detected_isa()) << ", active " << isa_name(active_isa()) << "\n";
   for (const kernels::F32MicroKernel* kernel : kF32GemmKernels) {
-    const bool runs = kernel->isa <= detected_isa();
-    const bool active = kernel->isa == active_isa();
-    print_kernel(kernel->name, isa_name(kernel->isa), kernel->mr, kernel->nr, runs, active);
-    report.push_back({{"name", kernel->name},
-                      {"op", "f32_gemm"},
-                      {"isa", isa_name(kernel->isa)},
-                      {"mr", kernel->mr},
-                      {"nr", kernel->nr},
-                      {"runs_here", runs},
-                      {"active", active}});
+    report.push_back(describe_kernel(kernel->name, "f32_gemm", isa_name(kernel->isa), kernel->mr, kernel->nr,
+                                     kernel->isa <= detected_isa(), kernel->isa == active_isa()));
   }
   for (const kernels::QS8MicroKernel* kernel : kQS8GemmKernels) {
-    const bool runs = kernel->path <= kernels::qgemm_path(detected_isa());
-    const bool active = kernel->path == kernels::qgemm_path(active_isa());
-    print_kernel(kernel->name, path_name(kernel->path), kernel->mr, kernel->nr, runs, active);
-    report.push_back({{"name", kernel->name},
-                      {"op", "qs8_gemm"},
-                      {"isa", path_name(kernel->path)},
-                      {"mr", kernel->mr},
-                      {"nr", kernel->nr},
-                      {"runs_here", runs},
-                      {"active", active}});
+    report.push_back(describe_kernel(kernel->name, "qs8_gemm", path_name(kernel->path), kernel->mr, kernel->nr,
+                                     kernel->path <= kernels::qgemm_path(detected_isa()),
+                                     kernel->path == kernels::qgemm_path(active_isa())));
   }
   write_json_file(json_path, {{"detected_isa", isa_name(detected_isa())}, {"kernels", report}});
 }

@@ -89,12 +89,6 @@ std::shared_ptr<Model> qdq_block() {
   return builder.build();
 }
 
-std::vector<std::string> op_types(const Graph& graph) {
-  std::vector<std::string> ops;
-  for (const Node& node : graph.nodes) ops.push_back(node.op_type);
-  return ops;
-}
-
 }  // namespace
 
 TEST(FuseQdq, ResNetBlockBecomesIntegerOperators) {

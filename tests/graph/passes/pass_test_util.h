@@ -93,6 +93,13 @@ inline Attribute int_attribute(int64_t value) {
   return a;
 }
 
+// The op_type of every node, in graph order.
+inline std::vector<std::string> op_types(const Graph& graph) {
+  std::vector<std::string> ops;
+  for (const Node& node : graph.nodes) ops.push_back(node.op_type);
+  return ops;
+}
+
 inline int count_ops(const Graph& graph, const std::string& op_type) {
   return static_cast<int>(std::count_if(graph.nodes.begin(), graph.nodes.end(),
                                         [&](const Node& node) { return node.op_type == op_type; }));
