@@ -19,36 +19,13 @@
 #include "core/cpu_features.h"
 #include "kernels/f32_gemm.h"
 #include "kernels/f32_gemm_microkernel.h"
+#include "gemm_shapes.h"
 #include "peak_cache.h"
 #include "perf/cpu_clock.h"
 
 namespace vigil::bench {
 
 namespace {
-
-struct GemmShape {
-  const char* name;
-  int64_t m, n, k;
-};
-
-constexpr GemmShape kShapes[] = {
-    {"square_1024", 1024, 1024, 1024},
-    {"resnet_conv1_7x7", 64, 12544, 147},
-    {"resnet_layer1_3x3", 64, 3136, 576},
-    {"resnet_layer2_3x3", 128, 784, 1152},
-    {"resnet_layer3_3x3", 256, 196, 2304},
-    {"resnet_layer4_3x3", 512, 49, 4608},
-    {"resnet50_layer1_1x1_reduce", 64, 3136, 256},
-    {"resnet50_layer1_1x1_expand", 256, 3136, 64},
-    {"resnet50_layer2_1x1_reduce", 128, 784, 512},
-    {"resnet50_layer3_1x1_reduce", 256, 196, 1024},
-    {"resnet50_layer4_1x1_expand", 2048, 49, 512},
-    {"mobilenet_1x1_expand", 144, 3136, 24},
-    {"mobilenet_1x1_project", 24, 3136, 144},
-    {"transformer_qkv_out", 128, 256, 256},
-    {"transformer_ffn_up", 128, 1024, 256},
-    {"transformer_ffn_down", 128, 256, 1024},
-};
 
 #define VIGIL_F32_GEMM_KERNEL(name) &kernels::name,
 const kernels::F32MicroKernel* const kKernels[] = {
@@ -95,7 +72,7 @@ void run_gemm(benchmark::State& state, const kernels::F32MicroKernel* kernel, Ge
 [[maybe_unused]] const bool registered = [] {
   for (const kernels::F32MicroKernel* kernel : kKernels) {
     if (kernel->isa > detected_isa()) continue;
-    for (const GemmShape& shape : kShapes) {
+    for (const GemmShape& shape : kGemmShapes) {
       for (const bool packed_a : {true, false}) {
         for (const int threads : {1, 2}) {
           const std::string name = std::string(kernel->name) + "/" + shape.name + "/M" + std::to_string(shape.m) +
