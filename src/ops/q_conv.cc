@@ -7,15 +7,14 @@
 // Fast path, for 2-D layers whose weights and parameters are constants, with int8 weights
 // of zero point 0 (symmetric, as ONNX Runtime's quantizer and `vigil quantize` write them):
 // per (image, group) Y (M/g x pixels) = W (M/g x C/g*kh*kw) * patches on the int8 GEMM
-// (kernels/s8_gemm.h), the weights packed once at creation, the patches gathered straight
-// into its B panels (kernels/u8_conv_patches.h; at strides 1 and 2 the patch rows are
-// shifted runs of the image padded and split into phase planes once, so packing is only an
-// interleave), and bias, zero points, requantization and
-// clamp in its epilogue. Depthwise layers (one filter per channel, stride 1 or 2) run the
-// direct kernel of kernels/s8_dwconv.h instead, channel by channel over the threads. No
-// float arithmetic runs per element. Otherwise the reference:
-// exact int32 sums (ops/integer_conv.h), then kernels::requantize, the scalar definition
-// the GEMM's epilogue is bit-exact with.
+// (kernels/s8_gemm.h), the weights packed once at creation and bias, zero points,
+// requantization and clamp in its epilogue. The patches go straight into its B panels
+// (kernels/u8_conv_patches.h): at strides 1 and 2 as shifted runs of the image, padded and
+// split into phase planes once per inference, so packing is only an interleave; otherwise
+// gathered. Depthwise layers (one filter per channel, stride 1 or 2) run the direct kernel
+// of kernels/s8_dwconv.h instead, channel by channel over the threads. No float arithmetic
+// runs per element. Otherwise the reference: exact int32 sums (ops/integer_conv.h), then
+// kernels::requantize, the scalar definition the GEMM's epilogue is bit-exact with.
 #include <omp.h>
 
 #include <algorithm>
