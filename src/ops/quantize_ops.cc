@@ -3,10 +3,9 @@
 // int32 back to float: (x - zero point) x scale), per tensor or per axis, and
 // DynamicQuantizeLinear (uint8 with a scale and zero point computed from the data's range,
 // which always includes 0). Reference operators, except that per-tensor QuantizeLinear of
-// float32 and DynamicQuantizeLinear run the vector loop of kernels/f32_quantize.h (a QDQ
-// model's input, a dynamically quantized model's activations); the
-// integer pipeline's import (QDQ) replaces pairs of them around an operator by integer
-// arithmetic.
+// float32 and DynamicQuantizeLinear run the vector loops of kernels/f32_quantize.h (a QDQ
+// model's input, a dynamically quantized model's activations). The QDQ pass
+// (graph/passes/fuse_qdq.cc) replaces the pairs around an operator by integer arithmetic.
 #include <algorithm>
 
 #include "core/error.h"
