@@ -3,11 +3,13 @@
 // y_scale, y_zero_point (the layout of com.microsoft QLinearAdd), all scales and zero
 // points per tensor; a and b of one shape (the pass fuses only such Adds); an absorbed
 // Relu or Clip (`activation`) is the clamp. The sum runs in fixed point (kernels/q8_add.h);
-// the parameters are prepared once when they are constants.
+// the parameters are prepared once when they are constants; large tensors are split over
+// the threads.
 #include <algorithm>
 #include <optional>
 
 #include "kernels/q8_add.h"
+#include "ops/f32_fast_path.h"
 #include "ops/families.h"
 #include "ops/fused_activation.h"
 #include "ops/output_requantization.h"
@@ -22,7 +24,9 @@ enum Input { kA, kAScale, kAZeroPoint, kB, kBScale, kBZeroPoint, kYScale, kYZero
 class QAddOperator final : public Operator {
  public:
   explicit QAddOperator(const OpCreateInfo& info)
-      : what_(info.describe()), activation_(read_fused_activation(info.attributes(), what_)) {
+      : what_(info.describe()),
+        activation_(read_fused_activation(info.attributes(), what_)),
+        threads_(std::max(1, info.threads)) {
     const Node& node = info.node;
     OpInputs constants(kYZeroPoint + 1, nullptr);
     for (size_t i = 0; i < constants.size() && i < node.inputs.size(); ++i) {
@@ -46,8 +50,13 @@ class QAddOperator final : public Operator {
   }
 
   void execute(const OpInputs& in, OpOutputs& out) override {
-    kernels::q8_add(parameters(in), in[kA]->numel(), static_cast<const uint8_t*>(in[kA]->raw()),
-                    static_cast<const uint8_t*>(in[kB]->raw()), static_cast<uint8_t*>(out[0].raw()));
+    const kernels::Q8AddParameters p = parameters(in);
+    const auto* a = static_cast<const uint8_t*>(in[kA]->raw());
+    const auto* b = static_cast<const uint8_t*>(in[kB]->raw());
+    auto* y = static_cast<uint8_t*>(out[0].raw());
+    parallel_ranges(in[kA]->numel(), 1, threads_, [&](int64_t begin, int64_t end) {
+      kernels::q8_add(p, end - begin, a + begin, b + begin, y + begin);
+    });
   }
 
   int in_place_input() const override { return kA; }
@@ -71,6 +80,7 @@ class QAddOperator final : public Operator {
 
   std::string what_;
   kernels::ActivationSpec activation_;
+  int threads_;
   std::optional<kernels::Q8AddParameters> parameters_;  // when the parameters are constants
 };
 

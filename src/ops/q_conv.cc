@@ -205,6 +205,7 @@ class QConvOperator final : public Operator {
     const int64_t in_h = w.input[0], in_w = w.input[1], top = w.pads_begin[0], left = w.pads_begin[1];
     const int64_t s = stride_, plane = phase_h_ * phase_w_;
     const int64_t first = std::max<int64_t>(0, -left), last = std::min(in_w, padded_w_ - left);
+#pragma omp parallel for num_threads(threads_) schedule(static) if (threads_ > 1)
     for (int64_t c = 0; c < problem_.channels; ++c) {
       for (int64_t iy = std::max<int64_t>(0, -top); iy < in_h && iy + top < padded_h_; ++iy) {
         const int64_t py = iy + top;
@@ -232,6 +233,7 @@ class QConvOperator final : public Operator {
   // The product's valid columns (out_w of every phase_w) into the output rows.
   void drop_padding_columns(int64_t rows, uint8_t* y) const {
     const int64_t out_h = problem_.plan.output[0], out_w = problem_.plan.output[1];
+#pragma omp parallel for num_threads(threads_) schedule(static) if (threads_ > 1)
     for (int64_t m = 0; m < rows; ++m) {
       for (int64_t oy = 0; oy < out_h; ++oy) {
         std::memcpy(y + (m * out_h + oy) * out_w, wide_output_.data() + (m * out_h + oy) * phase_w_,

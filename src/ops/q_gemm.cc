@@ -156,6 +156,7 @@ class QGemmOperator final : public Operator {
       }
     }
     constexpr int64_t kTile = 16;
+#pragma omp parallel for num_threads(threads_) schedule(static) if (threads_ > 1 && rows_ * p.columns >= 32768)
     for (int64_t r0 = 0; r0 < rows_; r0 += kTile) {
       for (int64_t c0 = 0; c0 < p.columns; c0 += kTile) {
         const int64_t r1 = std::min(rows_, r0 + kTile), c1 = std::min(p.columns, c0 + kTile);
