@@ -119,7 +119,9 @@ bool fuse_conv(Graph& graph, const GraphIndex& index, size_t n) {
   if (conv.inputs.size() < 2 || conv.outputs.size() != 1) return false;
   const auto x = dequantized(graph, index, conv.inputs[0], true);
   const auto w = dequantized(graph, index, conv.inputs[1], false);
-  if (!x || !w || !index.constant(w->quantized) || w->axis != 0) return false;
+  if (!x || !w || !index.constant(w->quantized)) return false;
+  // Per-channel weights along the output channels; a per-tensor scale may carry any axis.
+  if (index.constant(w->scale)->numel() != 1 && w->axis != 0) return false;
   std::string bias, bias_scale;
   if (conv.inputs.size() > 2 && !conv.inputs[2].empty()) {
     if (const auto b = dequantized(graph, index, conv.inputs[2], false)) {

@@ -126,6 +126,21 @@ TEST(FuseQdq, IntegerGraphAgreesWithTheFloatGroups) {
                                                                    "QLinearGlobalAveragePool", "Flatten", "QGemm"}));
 }
 
+TEST(FuseQdq, PerTensorWeightsWhateverTheAxis) {
+  // A per-tensor weight DequantizeLinear without an axis attribute (default 1), as
+  // quantizers write it: the Conv still fuses.
+  auto model = qdq_block();
+  Graph graph = model->graph;
+  for (Node& node : graph.nodes) {
+    if (node.op_type == "DequantizeLinear" && node.inputs[0] == "conv1_w") {
+      graph.initializers["conv1_ws"] = Tensor::scalar<float>(0.002f);
+      node.attributes = Attributes{};
+    }
+  }
+  passes::fuse_qdq(graph);
+  EXPECT_EQ(count_ops(graph, "QConv"), 2);
+}
+
 TEST(FuseQdq, GroupsThatDoNotMatchStayFloat) {
   // A Q whose parameters differ from its DQ around MaxPool: the pool cannot move onto bytes.
   ModelBuilder builder;
