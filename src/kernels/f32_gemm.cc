@@ -14,6 +14,7 @@
 
 #include "kernels/aligned_buffer.h"
 #include "kernels/f32_gemm_microkernel.h"
+#include "kernels/gemm_thread_grid.h"
 #include "kernels/unary.h"
 
 namespace vigil::kernels {
@@ -201,26 +202,6 @@ void gemm_rectangle(const Problem& p, int64_t m0, int64_t m1, int64_t n0, int64_
   }
 }
 
-// A grid of threads_m x threads_n rectangles for `threads`, balancing MR x NR tiles plus,
-// when B is packed on the fly, the packing of the B panels each thread needs (a thread
-// that shares columns with another packs them too).
-void choose_grid(int64_t tiles_m, int64_t tiles_n, int64_t pack_cost, int threads, int& threads_m, int& threads_n) {
-  int64_t best = std::numeric_limits<int64_t>::max();
-  threads_m = 1;
-  threads_n = threads;
-  for (int tm = 1; tm <= threads; ++tm) {
-    if (threads % tm) continue;
-    const int tn = threads / tm;
-    const int64_t columns = (tiles_n + tn - 1) / tn;
-    const int64_t per_thread = ((tiles_m + tm - 1) / tm) * columns + pack_cost * columns;
-    if (per_thread < best) {
-      best = per_thread;
-      threads_m = tm;
-      threads_n = tn;
-    }
-  }
-}
-
 void fill_epilogue_only(int64_t m, int64_t n, float* c, int64_t ldc, const Epilogue& e) {
   F32TileEpilogue t = tile_epilogue_template(e);
   t.last = true;
@@ -297,19 +278,10 @@ void f32_gemm(int64_t m, int64_t n, int64_t k, const F32GemmA& a, const F32GemmB
   const int64_t tiles_m = (m + kernel.mr - 1) / kernel.mr, tiles_n = (n + kernel.nr - 1) / kernel.nr;
   // Below about a million multiply-adds the fork costs more than it saves.
   const int team = m * n * k < (1 << 20) ? 1 : static_cast<int>(std::min<int64_t>(threads, tiles_m * tiles_n));
-  if (team <= 1) {
-    gemm_rectangle(problem, 0, m, 0, n);
-    return;
-  }
-  int threads_m = 1, threads_n = 1;
-  choose_grid(tiles_m, tiles_n, b.packed ? 0 : kPanelPackCost, team, threads_m, threads_n);
-  const int64_t rows_per = (tiles_m + threads_m - 1) / threads_m * kernel.mr;
-  const int64_t cols_per = (tiles_n + threads_n - 1) / threads_n * kernel.nr;
-#pragma omp parallel for num_threads(team) schedule(static)
-  for (int t = 0; t < team; ++t) {
-    const int64_t m0 = (t / threads_n) * rows_per, n0 = (t % threads_n) * cols_per;
-    if (m0 < m && n0 < n) gemm_rectangle(problem, m0, std::min(m, m0 + rows_per), n0, std::min(n, n0 + cols_per));
-  }
+  split_gemm_over_threads(m, n, kernel.mr, kernel.nr, b.packed ? 0 : kPanelPackCost, team,
+                          [&](int64_t m0, int64_t m1, int64_t n0, int64_t n1) {
+                            gemm_rectangle(problem, m0, m1, n0, n1);
+                          });
 }
 
 }  // namespace vigil::kernels

@@ -9,11 +9,11 @@
 #include <algorithm>
 #include <cassert>
 #include <cstring>
-#include <limits>
 
 #include "core/error.h"
 #include "kernels/aligned_buffer.h"
 #include "kernels/byte_interleave.h"
+#include "kernels/gemm_thread_grid.h"
 #include "kernels/s8_gemm_microkernel.h"
 
 namespace vigil::kernels {
@@ -187,22 +187,6 @@ void gemm_rectangle(const Problem& p, int64_t m0, int64_t m1, int64_t n0, int64_
   }
 }
 
-// A grid of threads_m x threads_n rectangles: the fewest tiles plus B panels to pack on the
-// busiest thread (threads sharing columns each pack them).
-void choose_grid(int64_t tiles_m, int64_t tiles_n, int threads, int& threads_m, int& threads_n) {
-  int64_t best = std::numeric_limits<int64_t>::max();
-  for (int tm = 1; tm <= threads; ++tm) {
-    if (threads % tm) continue;
-    const int64_t columns = (tiles_n + threads / tm - 1) / (threads / tm);
-    const int64_t work = ((tiles_m + tm - 1) / tm + kPanelPackCost) * columns;
-    if (work < best) {
-      best = work;
-      threads_m = tm;
-      threads_n = threads / tm;
-    }
-  }
-}
-
 }  // namespace
 
 void qs8_gemm(int64_t m, int64_t n, int64_t k, const S8PackedWeights& a, const QGemmB& b, void* c, int64_t ldc,
@@ -215,19 +199,10 @@ void qs8_gemm(int64_t m, int64_t n, int64_t k, const S8PackedWeights& a, const Q
   const int64_t tiles_m = (m + kernel.mr - 1) / kernel.mr, tiles_n = (n + kernel.nr - 1) / kernel.nr;
   // Below about two million multiply-adds the fork costs more than it saves.
   const int team = m * n * k < (1 << 21) ? 1 : static_cast<int>(std::min<int64_t>(threads, tiles_m * tiles_n));
-  if (team <= 1) {
-    gemm_rectangle(problem, 0, m, 0, n);
-    return;
-  }
-  int threads_m = 1, threads_n = team;
-  choose_grid(tiles_m, tiles_n, team, threads_m, threads_n);
-  const int64_t rows_per = (tiles_m + threads_m - 1) / threads_m * kernel.mr;
-  const int64_t cols_per = (tiles_n + threads_n - 1) / threads_n * kernel.nr;
-#pragma omp parallel for num_threads(team) schedule(static)
-  for (int t = 0; t < team; ++t) {
-    const int64_t m0 = (t / threads_n) * rows_per, n0 = (t % threads_n) * cols_per;
-    if (m0 < m && n0 < n) gemm_rectangle(problem, m0, std::min(m, m0 + rows_per), n0, std::min(n, n0 + cols_per));
-  }
+  split_gemm_over_threads(m, n, kernel.mr, kernel.nr, kPanelPackCost, team,
+                          [&](int64_t m0, int64_t m1, int64_t n0, int64_t n1) {
+                            gemm_rectangle(problem, m0, m1, n0, n1);
+                          });
 }
 
 }  // namespace vigil::kernels
