@@ -92,11 +92,12 @@ ArchSpec parse_arch_spec(const std::string& yaml_text, const std::string& path) 
   check_input(root["pe_array"].IsDefined(), top, "pe_array: missing");
   const std::string array_where = top + "pe_array";
   const YAML::Node array = root["pe_array"];
-  check_keys(array, array_where, {"rows", "cols", "macs_per_pe", "mac_energy_pj"});
+  check_keys(array, array_where, {"rows", "cols", "macs_per_pe", "mac_energy_pj", "systolic"});
   arch.pe_rows = required_int(array, "rows", array_where);
   arch.pe_cols = required_int(array, "cols", array_where);
   arch.macs_per_pe = optional_int(array, "macs_per_pe", 1, array_where);
   arch.mac_energy_pj = required_number(array, "mac_energy_pj", array_where);
+  arch.systolic = optional_bool(array, "systolic", false, array_where);
   check_input(arch.pe_rows >= 1 && arch.pe_rows <= 65536, array_where, ".rows: must be in 1..65536, got ", arch.pe_rows);
   check_input(arch.pe_cols >= 1 && arch.pe_cols <= 65536, array_where, ".cols: must be in 1..65536, got ", arch.pe_cols);
   check_positive(static_cast<double>(arch.macs_per_pe), array_where, "macs_per_pe");

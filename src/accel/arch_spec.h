@@ -63,6 +63,10 @@ struct ArchSpec {
   double static_power_mw = 0;  // leakage and clock tree, paid for the whole run
   // Zero gating: a zero input skips the MAC and the reads of its weight and partial sum.
   bool zero_gating = false;
+  // Operands hop from PE to PE (a systolic array): each time the operand the PEs keep
+  // changes, loading it and the wavefront's fill and drain cost 2 x rows + cols - 2
+  // cycles (SCALE-Sim's per-fold term).
+  bool systolic = false;
   std::vector<MemoryLevel> levels;  // innermost first, DRAM excluded
   NocSpec noc;
   DramSpec dram;

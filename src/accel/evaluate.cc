@@ -69,6 +69,19 @@ double refills(const Context& c, int level, DataSpace space) {
   return count;
 }
 
+// How often a systolic array restarts its wavefront: whenever the operand its PEs keep
+// changes, i.e. the least refilled operand of the levels private to a PE (every pass
+// when there are none).
+double systolic_restarts(const Context& c, double passes) {
+  double restarts = passes;
+  for (int level = 0; level < c.array; ++level) {
+    for (DataSpace space : kAllDataSpaces) {
+      if (holds(c, level, space)) restarts = std::min(restarts, refills(c, level, space));
+    }
+  }
+  return restarts;
+}
+
 // Appends the pieces to `out` without temporaries, so that the mapper's millions of
 // refusals reuse the reason's storage.
 void put(std::string&) {}
@@ -266,16 +279,23 @@ void evaluate_into(const ArchSpec& arch, const Layer& layer, const Mapping& mapp
       up.reads[s] += back;
       here.writes[s] += back;
     }
-    // The operands of every MAC come from the innermost level holding them.
+    // The operands of every MAC come from the innermost level holding them. From a
+    // shared level, one read serves the PEs that need the same word (a systolic row
+    // passes its input along), and the partial sums of PEs reducing into one output
+    // arrive as one.
     int innermost = 0;
     while (!holds(c, innermost, space)) ++innermost;
     const double per_mac = result.macs * (space == DataSpace::Inputs ? 1 : gate);
-    result.levels[innermost].reads[s] += per_mac;
-    if (space == DataSpace::Outputs) result.levels[innermost].writes[s] += per_mac;
+    double sharing = 1;
     if (innermost >= c.array) {
+      for (Dim dim : kAllDims) {
+        if (!is_relevant(space, dim)) sharing *= static_cast<double>(c.spatial[static_cast<int>(dim)]);
+      }
       result.noc_words += per_mac;
-      unicast_words += per_mac;
+      (sharing > 1 ? multicast_words : unicast_words) += per_mac / sharing;
     }
+    result.levels[innermost].reads[s] += per_mac / sharing;
+    if (space == DataSpace::Outputs) result.levels[innermost].writes[s] += per_mac / sharing;
   }
 
   // Energy.
@@ -338,6 +358,10 @@ void evaluate_into(const ArchSpec& arch, const Layer& layer, const Mapping& mapp
     for (int s = 0; s < kDataSpaceCount; ++s) fill += result.levels[level].tile_words[s] / spec.write_bandwidth;
   }
   result.ramp_cycles = result.passes * fill;
+  if (arch.systolic) {
+    const double skew = static_cast<double>(2 * arch.pe_rows + arch.pe_cols - 2);
+    result.ramp_cycles += systolic_restarts(c, result.passes) * skew;
+  }
   result.processing_cycles = busiest + result.ramp_cycles;
 
   const double clock_hz = arch.clock_mhz * 1e6;
@@ -365,6 +389,19 @@ void evaluate_into(const ArchSpec& arch, const Layer& layer, const Mapping& mapp
 const std::string& level_name(const ArchSpec& arch, size_t level) {
   static const std::string dram = "dram";
   return level < arch.levels.size() ? arch.levels[level].name : dram;
+}
+
+int level_index(const ArchSpec& arch, const std::string& name) {
+  for (size_t level = 0; level <= arch.levels.size(); ++level) {
+    if (level_name(arch, level) == name) return static_cast<int>(level);
+  }
+  return -1;
+}
+
+std::string level_names(const ArchSpec& arch) {
+  std::string names;
+  for (size_t level = 0; level <= arch.levels.size(); ++level) names += (level ? ", " : "") + level_name(arch, level);
+  return names;
 }
 
 }  // namespace vigil::accel

@@ -4,8 +4,9 @@
 // operand (stationarity); a sliding-window input refills only its new rows or columns;
 // data the array shares is read once and multicast, and partial sums the array reduces
 // are written once. Time is the larger of the compute cycles and every level's
-// bandwidth-limited cycles, plus the fill of tiles loaded before each processing pass;
-// DRAM is hidden in the processing latency and counted in the total latency.
+// bandwidth-limited cycles, plus the fill of tiles loaded before each processing pass
+// and, on a systolic array, the wavefront's fill and drain each time the operand its PEs
+// keep changes; DRAM is hidden in the processing latency and counted in the total latency.
 // evaluate() never throws: a mapping that cannot run gives ok = false and a reason.
 #pragma once
 
@@ -35,7 +36,7 @@ struct EvalResult {
 
   double macs = 0;                 // of the layer
   double compute_cycles = 0;       // per PE, padded iterations included
-  double ramp_cycles = 0;          // filling tiles before each pass
+  double ramp_cycles = 0;          // filling tiles before each pass, systolic fill and drain
   double processing_cycles = 0;    // DRAM hidden
   double total_cycles = 0;         // DRAM included
   double passes = 0;               // iterations of the loops above the array
@@ -67,5 +68,9 @@ void evaluate_into(const ArchSpec& arch, const Layer& layer, const Mapping& mapp
 
 // The name of EvalResult::levels[level]: the memory level's, or "dram" for the last.
 const std::string& level_name(const ArchSpec& arch, size_t level);
+// The index of the level called `name` (the memory levels', then "dram"), or -1.
+int level_index(const ArchSpec& arch, const std::string& name);
+// "ifmap_spad, psum_spad, weights_spad, glb, dram", for messages.
+std::string level_names(const ArchSpec& arch);
 
 }  // namespace vigil::accel

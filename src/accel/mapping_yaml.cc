@@ -49,14 +49,26 @@ Mapping parse_mapping(const YAML::Node& node, const std::string& where, const Ar
       mapping.spatial_cols = parse_loops(entry.second, field);
       continue;
     }
-    size_t level = 0;
-    while (level <= arch.levels.size() && level_name(arch, level) != key) ++level;
-    std::string known;
-    for (size_t i = 0; i <= arch.levels.size(); ++i) known += level_name(arch, i) + ", ";
-    check_input(level <= arch.levels.size(), field, ": unknown level (", known, "rows, cols)");
+    const int level = level_index(arch, key);
+    check_input(level >= 0, field, ": unknown level (", level_names(arch), ", rows, cols)");
     mapping.temporal[level] = parse_loops(entry.second, field);
   }
   return mapping;
+}
+
+MappingEntry parse_entry(const YAML::Node& node, const std::string& where, const ArchSpec& arch) {
+  MappingEntry entry;
+  if (!node.IsSequence()) {
+    entry.loops = parse_mapping(node, where, arch);
+    return entry;
+  }
+  check_input(node.size() > 0, where, ": no directives");
+  for (size_t i = 0; i < node.size(); ++i) {
+    const std::string field = str_cat(where, "[", i, "]");
+    check_input(node[i].IsScalar(), field, ": must be a directive, such as TemporalMap(4,4) K");
+    entry.directives.push_back(parse_directive(node[i].Scalar(), field, arch));
+  }
+  return entry;
 }
 
 }  // namespace
@@ -72,13 +84,27 @@ MappingFile parse_mapping_file(const std::string& yaml_text, const std::string& 
   file.path = path;
   for (const auto& entry : mappings) {
     const std::string layer = entry.first.as<std::string>();
-    file.by_layer[layer] = parse_mapping(entry.second, path + ": mappings." + layer, arch);
+    file.by_layer[layer] = parse_entry(entry.second, path + ": mappings." + layer, arch);
   }
   return file;
 }
 
 MappingFile load_mapping_file(const std::string& path, const ArchSpec& arch) {
   return parse_mapping_file(read_file(path), path, arch);
+}
+
+const std::string& mapping_key(const MappingFile& file, const Layer& layer) {
+  auto given = file.by_layer.find(layer.name);
+  if (given == file.by_layer.end()) given = file.by_layer.find("default");
+  check_input(given != file.by_layer.end(), file.path, ": mappings: nothing for layer '", layer.name,
+              "' and no default");
+  return given->first;
+}
+
+Mapping file_mapping(const MappingFile& file, const std::string& key, const ArchSpec& arch, const Layer& layer) {
+  const MappingEntry& entry = file.by_layer.at(key);
+  if (entry.directives.empty()) return entry.loops;
+  return directives_mapping(entry.directives, file.path + ": mappings." + key, arch, layer);
 }
 
 }  // namespace vigil::accel

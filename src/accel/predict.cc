@@ -11,8 +11,8 @@
 namespace vigil::accel {
 
 const std::vector<std::string>& dataflow_names() {
-  static const std::vector<std::string> names = {"row_stationary", "weight_stationary", "output_stationary",
-                                                 "input_stationary", "search"};
+  static const std::vector<std::string> names = {"row_stationary",   "weight_stationary", "output_stationary",
+                                                 "input_stationary", "systolic",          "search"};
   return names;
 }
 
@@ -41,7 +41,8 @@ Mapping template_mapping(const std::string& dataflow, const ArchSpec& arch, cons
     // buffer tile, until the tiles fit.
     auto make = dataflow == "weight_stationary"  ? weight_stationary_mapping
                 : dataflow == "output_stationary" ? output_stationary_mapping
-                                                  : input_stationary_mapping;
+                : dataflow == "input_stationary"  ? input_stationary_mapping
+                                                  : systolic_mapping;
     TileBounds fit{2, layer.size(Dim::P) * layer.size(Dim::N), layer.size(Dim::C)};
     Mapping mapping = make(arch, layer, fit);
     while ((fit.window_dims_in_pe > 0 || fit.rows > 1 || fit.channels > 1) && !evaluate(arch, layer, mapping).ok) {
@@ -90,14 +91,11 @@ Prediction predict(const ArchSpec& arch, const Workload& workload, const std::st
   for (const Layer& layer : workload.layers) {
     LayerPrediction row{layer, {}, {}};
     if (!file.path.empty()) {
-      auto given = file.by_layer.find(layer.name);
-      if (given == file.by_layer.end()) given = file.by_layer.find("default");
-      check_input(given != file.by_layer.end(), file.path, ": mappings: nothing for layer '", layer.name,
-                  "' and no default");
-      row.mapping = given->second;
+      const std::string& key = mapping_key(file, layer);
+      row.mapping = file_mapping(file, key, arch, layer);
       row.result = evaluate(arch, layer, row.mapping);
-      check_input(row.result.ok, file.path, ": mappings.", given->first, ": does not fit layer '", layer.name,
-                  "' on ", arch.path, ": ", row.result.reason);
+      check_input(row.result.ok, file.path, ": mappings.", key, ": does not fit layer '", layer.name, "' on ",
+                  arch.path, ": ", row.result.reason);
     } else if (dataflow == "search") {
       MapperResult found = search_mapping(arch, layer, search);
       check_input(found.found, workload.source, ": layer '", layer.name, "': no mapping among ", found.evaluations,

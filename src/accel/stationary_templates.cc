@@ -1,4 +1,4 @@
-// The weight- and output-stationary templates (stationary_templates.h). The weight
+// The stationary and systolic templates (stationary_templates.h). The weight
 // stationary template keeps R x S weights in the innermost per-PE level holding weights;
 // everything else streams from the first shared level, whose innermost loops are the
 // ones the stationary operand does not depend on; what does not fit there goes to DRAM.
@@ -35,6 +35,29 @@ Slots slots_of(const ArchSpec& arch, DataSpace stationary) {
   int pe = 0;
   while (pe < shared && !arch.levels[pe].holds[static_cast<int>(stationary)]) ++pe;
   return {pe, shared, dram};
+}
+
+// The im2col rows: the split of C, R and S over the array's rows with the fewest folds,
+// the most channels first among equals.
+struct RowSplit {
+  int64_t c = 1, r = 1, s = 1;
+};
+
+RowSplit im2col_rows(const ArchSpec& arch, const Layer& layer) {
+  const int64_t C = layer.size(Dim::C), R = layer.size(Dim::R), S = layer.size(Dim::S);
+  RowSplit best;
+  int64_t fewest = INT64_MAX;
+  for (int64_t r = 1; r <= std::min(R, arch.pe_rows); ++r) {
+    for (int64_t s = 1; s <= S && r * s <= arch.pe_rows; ++s) {
+      const int64_t c = std::min(C, arch.pe_rows / (r * s));
+      const int64_t folds = ceil_div(C, c) * ceil_div(R, r) * ceil_div(S, s);
+      if (folds < fewest) {
+        fewest = folds;
+        best = {c, r, s};
+      }
+    }
+  }
+  return best;
 }
 
 }  // namespace
@@ -119,6 +142,38 @@ Mapping input_stationary_mapping(const ArchSpec& arch, const Layer& layer, const
   if (col_dim != Dim::N) add_loop(mapping.temporal[at.dram], Dim::N, layer.size(Dim::N));
   add_loop(mapping.temporal[at.dram], Dim::P, ceil_div(layer.size(Dim::P), rows));
   add_loop(mapping.temporal[at.dram], col_dim, ceil_div(layer.size(col_dim), cols));
+  add_loop(mapping.temporal[at.dram], Dim::C, ceil_div(c_steps, c_tile));
+  return mapping;
+}
+
+Mapping systolic_mapping(const ArchSpec& arch, const Layer& layer, const TileBounds& fit) {
+  Mapping mapping;
+  mapping.dataflow = "systolic";
+  mapping.temporal.resize(arch.levels.size() + 1);
+  const Slots at = slots_of(arch, DataSpace::Weights);
+  const RowSplit split = im2col_rows(arch, layer);
+  const int64_t k_cols = std::min(layer.size(Dim::K), arch.pe_cols);
+  add_loop(mapping.spatial_rows, Dim::C, split.c);
+  add_loop(mapping.spatial_rows, Dim::R, split.r);
+  add_loop(mapping.spatial_rows, Dim::S, split.s);
+  add_loop(mapping.spatial_cols, Dim::K, k_cols);
+  // Folds: the reduction at the first shared level, where the partial sums stay, the
+  // filters in DRAM, past inputs that stay on chip unless channels are left out too.
+  const int64_t c_steps = ceil_div(layer.size(Dim::C), split.c);
+  const int64_t c_tile = std::clamp<int64_t>(ceil_div(fit.channels, split.c), 1, c_steps);
+  add_loop(mapping.temporal[at.shared], Dim::C, c_tile);
+  add_loop(mapping.temporal[at.shared], Dim::R, ceil_div(layer.size(Dim::R), split.r));
+  add_loop(mapping.temporal[at.shared], Dim::S, ceil_div(layer.size(Dim::S), split.s));
+  // The stream: output rows of as many images as `fit` allows, past the weights.
+  const int64_t rows = std::clamp<int64_t>(fit.rows, 1, layer.size(Dim::P));
+  const int64_t images = std::clamp<int64_t>(fit.rows / layer.size(Dim::P), 1, layer.size(Dim::N));
+  add_loop(mapping.temporal[at.pe], Dim::N, images);
+  add_loop(mapping.temporal[at.pe], Dim::P, rows);
+  add_loop(mapping.temporal[at.pe], Dim::Q, layer.size(Dim::Q));
+  add_loop(mapping.temporal[at.dram], Dim::G, layer.size(Dim::G));
+  add_loop(mapping.temporal[at.dram], Dim::N, ceil_div(layer.size(Dim::N), images));
+  add_loop(mapping.temporal[at.dram], Dim::P, ceil_div(layer.size(Dim::P), rows));
+  add_loop(mapping.temporal[at.dram], Dim::K, ceil_div(layer.size(Dim::K), k_cols));
   add_loop(mapping.temporal[at.dram], Dim::C, ceil_div(c_steps, c_tile));
   return mapping;
 }

@@ -66,6 +66,8 @@ TEST(AccelArchSpec, ShippedEyerissSpecIsThePublishedChip) {
 TEST(AccelArchSpec, BadFieldsNameTheFileAndTheField) {
   EXPECT_EQ(spec_error(replaced(kMinimal, "clock_mhz: 500\n", "")), "arch.yaml: clock_mhz: missing");
   EXPECT_EQ(spec_error(replaced(kMinimal, "rows: 4", "rows: -4")), "arch.yaml: pe_array.rows: must be in 1..65536, got -4");
+  EXPECT_EQ(spec_error(replaced(kMinimal, "mac_energy_pj: 0.5}", "mac_energy_pj: 0.5, systolic: maybe}")),
+            "arch.yaml: pe_array.systolic: must be true or false, got 'maybe'");
   EXPECT_EQ(spec_error(replaced(kMinimal, "size_bytes: 64", "size_bytes: lots")),
             "arch.yaml: memory[0].size_bytes: must be a number, got 'lots'");
   EXPECT_EQ(spec_error(replaced(kMinimal, "holds: [inputs, outputs]", "holds: [inputs, psums]")),

@@ -1,5 +1,6 @@
 // Real models through vigil predict's library path: every template maps every layer of
-// ResNet-18 and MobileNetV2 onto Eyeriss, MobileNetV2's depthwise convolutions arrive as
+// ResNet-18 and MobileNetV2 onto Eyeriss (and the systolic template onto the TPU-like
+// spec), MobileNetV2's depthwise convolutions arrive as
 // one channel per group, the five AlexNet layers' totals match Eyeriss's published
 // totals, and the near-memory spec gains on memory-bound layers only. The models are generated (bench/export_models.py); without them the model
 // part is skipped.
@@ -30,11 +31,14 @@ TEST(AccelModels, EveryTemplateMapsResNet18AndMobileNetV2) {
       }
     }
     EXPECT_EQ(depthwise, std::string(name) == "mobilenet_v2" ? 17 : 0) << name;
-    for (const char* dataflow : {"row_stationary", "weight_stationary", "output_stationary", "input_stationary"}) {
+    for (const std::string& dataflow : dataflow_names()) {
+      if (dataflow == "search") continue;
       const Prediction prediction = predict(eyeriss(), workload, dataflow);  // throws if a layer does not fit
       EXPECT_EQ(prediction.layers.size(), workload.layers.size());
       EXPECT_GT(prediction.total.energy_mj, 0) << name << " " << dataflow;
     }
+    const ArchSpec systolic = load_arch_spec(VIGIL_SOURCE_DIR "/src/accel/specs/systolic.yaml");
+    EXPECT_EQ(predict(systolic, workload, "systolic").layers.size(), workload.layers.size()) << name;
   }
 }
 

@@ -3,34 +3,14 @@
 # every template, the mapper's search giving the same result on 1 and 2 threads, and one
 # line with exit code 2 and no JSON file for a bad spec field, an unknown dataflow or
 # objective, a bad layer list, a mapping file naming an unknown dimension, a mapping
-# that cannot fit or a missing file; a mapping file with Table III's CONV1 loops.
+# that cannot fit or a missing file; a mapping file with Table III's CONV1 loops, and the
+# same as MAESTRO-style directives; the systolic template on the TPU-like spec.
 #   predict_command_test.sh VIGIL_BINARY
 set -u
 vigil="$1"
 root="$(cd "$(dirname "$0")/../.." && pwd)"
 specs="$root/src/accel/specs"
 source "$(dirname "$0")/cli_test_lib.sh"
-
-# ok COMMAND...: exit 0.
-ok() {
-  if "$@" >"$scratch/stdout" 2>"$scratch/stderr"; then pass; else fail "$* -> exit $?"; fi
-}
-
-# bad EXPECTED_TEXT COMMAND...: exit 2, one line on stderr containing the text, no JSON.
-bad() {
-  local expected="$1"
-  shift
-  rm -f "$scratch/out.json"
-  "$@" >"$scratch/stdout" 2>"$scratch/stderr"
-  local code=$?
-  if [[ $code -ne 2 ]]; then fail "$* -> exit $code, expected 2"; return; fi
-  if [[ $(wc -l <"$scratch/stderr") -ne 1 ]] || ! grep -qF -- "$expected" "$scratch/stderr"; then
-    fail "$* -> stderr is not one line with '$expected'"
-    return
-  fi
-  if [[ -e "$scratch/out.json" ]]; then fail "$* -> left a JSON file"; return; fi
-  pass
-}
 
 ok "$vigil" predict "$specs/alexnet_eyeriss.yaml" --arch "$specs/eyeriss.yaml" --json "$scratch/alexnet.json"
 for key in processing_latency_ms total_latency_ms energy_mj power_mw active_pes dram_bytes; do
@@ -47,6 +27,9 @@ ok "$vigil" predict "$root/models/fashion_mnist_cnn.onnx" --arch "$specs/eyeriss
 for dataflow in weight_stationary output_stationary input_stationary; do
   ok "$vigil" predict "$root/models/fashion_mnist_cnn.onnx" --arch "$specs/eyeriss.yaml" --dataflow "$dataflow"
 done
+ok "$vigil" predict "$root/models/fashion_mnist_cnn.onnx" --arch "$specs/systolic.yaml" --dataflow systolic \
+  --json "$scratch/systolic.json"
+if grep -q '"dataflow": "systolic"' "$scratch/systolic.json"; then pass; else fail "systolic.json: not the systolic dataflow"; fi
 # The mapper gives the same mappings on 1 and 2 threads.
 ok "$vigil" predict "$specs/alexnet_eyeriss.yaml" --arch "$specs/eyeriss.yaml" --dataflow search --evaluations 20000 \
   --threads 1 --json "$scratch/search1.json"
@@ -84,6 +67,18 @@ bad "bad_map.yaml: mappings.CONV1.glb[0]: unknown dimension 'X'" \
 sed 's/glb: \[K3\]/glb: [K3, P8]/; s/P8, C3/C3/' "$scratch/conv1_map.yaml" >"$scratch/full_map.yaml"
 bad "full_map.yaml: mappings.CONV1: does not fit layer 'CONV1'" \
   "$vigil" predict "$scratch/conv1.yaml" --arch "$specs/eyeriss.yaml" --dataflow "$scratch/full_map.yaml" --json "$scratch/out.json"
+printf 'mappings:\n  CONV1:\n%s\n' "$(printf '    - %s\n' 'TemporalMap(1,1) N' 'TemporalMap(7,7) P' \
+  'TemporalMap(1,1) C' 'Level(glb)' 'TemporalMap(32,32) K' 'SpatialMap(1,1) R' 'Cluster(14)' 'SpatialMap(1,1) P' \
+  'Cluster(2)' 'SpatialMap(16,16) K' 'Level(weights_spad)' 'TemporalMap(1,1) Q' 'Level(psum_spad)' \
+  'TemporalMap(1,1) K' 'Level(ifmap_spad)' 'TemporalMap(1,1) S')" >"$scratch/conv1_directives.yaml"
+ok "$vigil" predict "$scratch/conv1.yaml" --arch "$specs/eyeriss.yaml" --dataflow "$scratch/conv1_directives.yaml"
+if grep -q "CONV1 .* 154 " "$scratch/stdout"; then pass; else fail "the CONV1 directives do not give 154 PEs"; fi
+sed 's/TemporalMap(1,1) N/TemporalMap(1,1) Z/' "$scratch/conv1_directives.yaml" >"$scratch/bad_directives.yaml"
+bad "bad_directives.yaml: mappings.CONV1[0]: unknown dimension 'Z'" \
+  "$vigil" predict "$scratch/conv1.yaml" --arch "$specs/eyeriss.yaml" --dataflow "$scratch/bad_directives.yaml" --json "$scratch/out.json"
+sed '/TemporalMap(1,1) N/d' "$scratch/conv1_directives.yaml" >"$scratch/partial_directives.yaml"
+bad "partial_directives.yaml: mappings.CONV1: the directives do not map N" \
+  "$vigil" predict "$scratch/conv1.yaml" --arch "$specs/eyeriss.yaml" --dataflow "$scratch/partial_directives.yaml" --json "$scratch/out.json"
 bad "missing.yaml" "$vigil" predict "$scratch/missing.yaml" --arch "$specs/eyeriss.yaml" --json "$scratch/out.json"
 
 finish predict_command_test
