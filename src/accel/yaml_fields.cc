@@ -16,7 +16,9 @@ std::string field(const std::string& where, const char* key) {
 
 const YAML::Node child(const YAML::Node& map, const char* key) { return map[key]; }
 
-double as_number(const YAML::Node& node, const std::string& name) {
+}  // namespace
+
+double number_value(const YAML::Node& node, const std::string& name) {
   check_input(node.IsScalar(), name, ": must be a number");
   try {
     const double value = node.as<double>();
@@ -27,8 +29,10 @@ double as_number(const YAML::Node& node, const std::string& name) {
   }
 }
 
+namespace {
+
 int64_t as_int(const YAML::Node& node, const std::string& name) {
-  const double value = as_number(node, name);
+  const double value = number_value(node, name);
   check_input(value == std::floor(value) && std::fabs(value) < 9e15, name, ": must be an integer, got '",
               node.Scalar(), "'");
   return static_cast<int64_t>(value);
@@ -63,12 +67,12 @@ void check_keys(const YAML::Node& node, const std::string& where, std::initializ
 double required_number(const YAML::Node& map, const char* key, const std::string& where) {
   const YAML::Node node = child(map, key);
   check_input(node.IsDefined() && !node.IsNull(), field(where, key), ": missing");
-  return as_number(node, field(where, key));
+  return number_value(node, field(where, key));
 }
 
 double optional_number(const YAML::Node& map, const char* key, double fallback, const std::string& where) {
   const YAML::Node node = child(map, key);
-  return node.IsDefined() && !node.IsNull() ? as_number(node, field(where, key)) : fallback;
+  return node.IsDefined() && !node.IsNull() ? number_value(node, field(where, key)) : fallback;
 }
 
 int64_t required_int(const YAML::Node& map, const char* key, const std::string& where) {

@@ -20,6 +20,8 @@ YAML::Node load_yaml_file(const std::string& path);
 void check_map(const YAML::Node& node, const std::string& where);
 void check_keys(const YAML::Node& node, const std::string& where, std::initializer_list<const char*> allowed);
 
+// A scalar node as a finite number; `name` is its full field path ("FILE: values[2]").
+double number_value(const YAML::Node& node, const std::string& name);
 double required_number(const YAML::Node& map, const char* key, const std::string& where);
 double optional_number(const YAML::Node& map, const char* key, double fallback, const std::string& where);
 int64_t required_int(const YAML::Node& map, const char* key, const std::string& where);

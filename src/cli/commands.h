@@ -15,6 +15,7 @@ void add_kernels_command(CLI::App& app);
 void add_profile_command(CLI::App& app);
 void add_peaks_command(CLI::App& app);
 void add_predict_command(CLI::App& app);
+void add_dse_command(CLI::App& app);
 void add_quantize_command(CLI::App& app);
 
 }  // namespace vigil::cli

@@ -33,6 +33,7 @@ int main(int argc, char** argv) {
   vigil::cli::add_profile_command(app);
   vigil::cli::add_peaks_command(app);
   vigil::cli::add_predict_command(app);
+  vigil::cli::add_dse_command(app);
   vigil::cli::add_quantize_command(app);
   try {
     vigil::active_isa();  // a bad VIGIL_ISA fails here, before any model is read
