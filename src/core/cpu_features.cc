@@ -21,6 +21,7 @@ struct CpuFlags {
   bool avx2_fma = false;
   bool avx512 = false;
   bool avx512_vnni = false;
+  bool avx512_vbmi = false;
 };
 
 CpuFlags probe_cpu() {
@@ -38,10 +39,11 @@ CpuFlags probe_cpu() {
   __cpuid_count(7, 0, eax, ebx, ecx, edx);
   const bool avx2 = ebx & (1u << 5);
   const bool avx512f = ebx & (1u << 16), avx512dq = ebx & (1u << 17), avx512bw = ebx & (1u << 30),
-             avx512vl = ebx & (1u << 31), avx512vnni = ecx & (1u << 11);
+             avx512vl = ebx & (1u << 31), avx512vnni = ecx & (1u << 11), avx512vbmi = ecx & (1u << 1);
   flags.avx2_fma = avx2 && fma && f16c;
   flags.avx512 = flags.avx2_fma && os_avx512 && avx512f && avx512dq && avx512bw && avx512vl;
   flags.avx512_vnni = flags.avx512 && avx512vnni;
+  flags.avx512_vbmi = flags.avx512 && avx512vbmi;
 #endif
   return flags;
 }
@@ -83,6 +85,7 @@ Isa detected_isa() {
 }
 
 bool cpu_has_avx512_vnni() { return cpu_flags().avx512_vnni; }
+bool cpu_has_avx512_vbmi() { return cpu_flags().avx512_vbmi; }
 
 std::string cpu_model_name() {
   std::string name;

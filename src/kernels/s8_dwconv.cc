@@ -1,5 +1,5 @@
-// The depthwise int8 convolution of kernels/s8_dwconv.h: the padded plane, the scalar
-// loop, and the dispatch to the AVX-512 rows.
+// The depthwise int8 convolution of kernels/s8_dwconv.h: the choice of path, the padded
+// plane, the scalar loop, and the dispatch to the vector rows.
 #include "kernels/s8_dwconv.h"
 
 #include <algorithm>
@@ -23,16 +23,59 @@ int32_t zero_point_correction(const S8DepthwiseShape& s, const S8DepthwiseChanne
 
 }  // namespace
 
-// The rows of the AVX-512 path (x86/avx512/s8_dwconv__avx512.cc).
+// The rows of the vector paths (x86/avx512/s8_dwconv__avx512.cc,
+// x86/avx512vbmi/s8_dwconv__avx512vbmi.cc).
 void s8_dwconv_rows__avx512(const S8DepthwiseShape& s, const uint8_t* plane, const S8DepthwiseChannel& c,
                             int32_t offset, uint8_t* y);
+void s8_dwconv_rows__avx512vbmi(const S8DepthwiseShape& s, const uint8_t* plane, const S8DepthwiseChannel& c,
+                                int32_t offset, uint8_t* y);
+
+int64_t s8_dwconv_vbmi_rows_per_step(const S8DepthwiseShape& s) {
+  if (s.kernel_w > 4 || s.kernel_h > 8 || s.out_w < 1) return 0;
+  const int64_t width = s.padded_w();
+  // Lane l holds output (row l / out_w, column l % out_w) of the step; its window row
+  // starts (row x stride_h x width + column x stride_w) bytes into the step's 64.
+  for (int64_t rows = s.out_w >= 16 ? 1 : 16 / s.out_w; rows >= 1; --rows) {
+    const int64_t columns = std::min<int64_t>(16, s.out_w);
+    const int64_t last = (rows - 1) * s.stride_h * width + (columns - 1) * s.stride_w + s.kernel_w - 1;
+    if (last < 64) return rows;
+  }
+  return 0;
+}
+
+bool s8_dwconv_path_runs(S8DepthwisePath path, const S8DepthwiseShape& s) {
+  switch (path) {
+    case S8DepthwisePath::Scalar: return true;
+    case S8DepthwisePath::Avx512: return active_isa() >= Isa::Avx512;
+    case S8DepthwisePath::Avx512Vbmi:
+      return active_isa() >= Isa::Avx512 && cpu_has_avx512_vnni() && cpu_has_avx512_vbmi() &&
+             s8_dwconv_vbmi_rows_per_step(s) > 0;
+  }
+  return false;
+}
+
+S8DepthwisePath s8_dwconv_path(const S8DepthwiseShape& s) {
+  for (S8DepthwisePath path : {S8DepthwisePath::Avx512Vbmi, S8DepthwisePath::Avx512}) {
+    if (s8_dwconv_path_runs(path, s)) return path;
+  }
+  return S8DepthwisePath::Scalar;
+}
+
+const char* s8_dwconv_kernel_name(S8DepthwisePath path) {
+  switch (path) {
+    case S8DepthwisePath::Scalar: return "qs8_dwconv_requant__scalar";
+    case S8DepthwisePath::Avx512: return "qs8_dwconv_requant__avx512";
+    case S8DepthwisePath::Avx512Vbmi: return "qs8_dwconv_requant__avx512vbmi";
+  }
+  return "?";
+}
 
 size_t s8_dwconv_scratch_bytes(const S8DepthwiseShape& s) {
   return static_cast<size_t>(s.padded_h() * s.padded_w() + kSlack);
 }
 
-void s8_dwconv_channel(const S8DepthwiseShape& s, const uint8_t* x, bool is_signed, const S8DepthwiseChannel& c,
-                       uint8_t* y, uint8_t* scratch) {
+void s8_dwconv_channel(const S8DepthwiseShape& s, S8DepthwisePath path, const uint8_t* x, bool is_signed,
+                       const S8DepthwiseChannel& c, uint8_t* y, uint8_t* scratch) {
   const uint8_t flip = is_signed ? 0x80 : 0x00;
   const int32_t zero_point = c.x_zero_point + (is_signed ? 128 : 0);  // in the u8 form
   const int64_t width = s.padded_w(), height = s.padded_h();
@@ -49,7 +92,8 @@ void s8_dwconv_channel(const S8DepthwiseShape& s, const uint8_t* x, bool is_sign
   }
   // The bias less the padded sum's excess, added to every sum.
   const int32_t offset = c.bias - zero_point_correction(s, c, zero_point);
-  if (active_isa() == Isa::Avx512) return s8_dwconv_rows__avx512(s, scratch, c, offset, y);
+  if (path == S8DepthwisePath::Avx512Vbmi) return s8_dwconv_rows__avx512vbmi(s, scratch, c, offset, y);
+  if (path == S8DepthwisePath::Avx512) return s8_dwconv_rows__avx512(s, scratch, c, offset, y);
   for (int64_t oy = 0; oy < s.out_h; ++oy) {
     for (int64_t ox = 0; ox < s.out_w; ++ox) {
       int32_t sum = offset;
@@ -61,10 +105,6 @@ void s8_dwconv_channel(const S8DepthwiseShape& s, const uint8_t* x, bool is_sign
           static_cast<uint8_t>(requantize(sum, c.multiplier, c.y_zero_point, c.y_min, c.y_max));
     }
   }
-}
-
-const char* s8_dwconv_kernel_name() {
-  return active_isa() == Isa::Avx512 ? "qs8_dwconv_requant__avx512" : "qs8_dwconv_requant__scalar";
 }
 
 }  // namespace vigil::kernels

@@ -4,9 +4,15 @@
 // A channel's plane is first copied into a padded plane whose border holds the input's
 // zero point, so every window is whole: sum (x - zx) w = sum x w - zx sum w, with the
 // correction fixed per channel. int8 input is stored x + 128 with its zero point moved
-// the same (the u8 form of the int8 GEMM). The AVX-512 path (x86/avx512/s8_dwconv__avx512.cc)
-// takes 16 output pixels per step, one vpmaddwd per tap (stride 1 or 2); the scalar loop
-// is the reference and the path of other CPUs. vigil.QConv (ops/q_conv.cc) calls it.
+// the same (the u8 form of the int8 GEMM). Three paths:
+//   - AVX-512 VNNI + VBMI (x86/avx512vbmi/s8_dwconv__avx512vbmi.cc), for filters up to 4
+//     wide: 16 output pixels per step, one byte permute gathering each pixel's window row
+//     into a 32-bit lane and one vpdpbusd per filter row; planes narrower than 16 pack
+//     several output rows into the 16 lanes;
+//   - AVX-512 (x86/avx512/s8_dwconv__avx512.cc): 16 output pixels per step, one vpmaddwd
+//     per tap;
+//   - scalar: the reference and the path of other CPUs.
+// vigil.QConv (ops/q_conv.cc) chooses the path once per layer and calls it per channel.
 #pragma once
 
 #include <cstddef>
@@ -34,15 +40,25 @@ struct S8DepthwiseChannel {
   int32_t y_zero_point = 0, y_min = 0, y_max = 255;
 };
 
+enum class S8DepthwisePath { Scalar, Avx512, Avx512Vbmi };
+
+// The fastest path for the shape that the CPU and active_isa() allow.
+S8DepthwisePath s8_dwconv_path(const S8DepthwiseShape& shape);
+// Whether `path` can run the shape on this CPU (the VBMI path takes filters up to 4 wide
+// whose 16 lanes' window rows span at most 64 bytes).
+bool s8_dwconv_path_runs(S8DepthwisePath path, const S8DepthwiseShape& shape);
+// The output rows the VBMI path packs into one step of 16 lanes (1 for planes 16 or more
+// wide), or 0 if the shape does not suit it.
+int64_t s8_dwconv_vbmi_rows_per_step(const S8DepthwiseShape& shape);
+// "qs8_dwconv_requant__avx512vbmi", ...
+const char* s8_dwconv_kernel_name(S8DepthwisePath path);
+
 // Bytes of scratch s8_dwconv_channel needs (the padded plane and vector slack).
 size_t s8_dwconv_scratch_bytes(const S8DepthwiseShape& shape);
 
 // y (out_h x out_w bytes, uint8 or int8 alike) from x (in_h x in_w bytes; int8 when
-// `is_signed`).
-void s8_dwconv_channel(const S8DepthwiseShape& shape, const uint8_t* x, bool is_signed,
+// `is_signed`), on a path that runs the shape.
+void s8_dwconv_channel(const S8DepthwiseShape& shape, S8DepthwisePath path, const uint8_t* x, bool is_signed,
                        const S8DepthwiseChannel& channel, uint8_t* y, uint8_t* scratch);
-
-// The name of the path `isa` selects, e.g. "qs8_dwconv_requant__avx512".
-const char* s8_dwconv_kernel_name();
 
 }  // namespace vigil::kernels

@@ -90,6 +90,7 @@ class QConvOperator final : public Operator {
       if (w.dilations[0] != 1 || w.dilations[1] != 1 || w.strides[0] > 2 || w.strides[1] > 2) return false;
       depthwise_shape_ = {w.input[0], w.input[1], w.output[0], w.output[1], w.kernel[0], w.kernel[1],
                           w.strides[0], w.strides[1], w.pads_begin[0], w.pads_begin[1]};
+      depthwise_path_ = kernels::s8_dwconv_path(depthwise_shape_);
       depthwise_scratch_.assign(static_cast<size_t>(threads_),
                                 std::vector<uint8_t>(kernels::s8_dwconv_scratch_bytes(depthwise_shape_)));
     }
@@ -166,7 +167,7 @@ class QConvOperator final : public Operator {
   }
 
   std::string algorithm() const override {
-    if (!depthwise_weights_.empty()) return std::string("depthwise ") + kernels::s8_dwconv_kernel_name();
+    if (!depthwise_weights_.empty()) return std::string("depthwise ") + kernels::s8_dwconv_kernel_name(depthwise_path_);
     if (packed_.empty()) return {};
     return std::string("implicit_gemm ") + kernels::qs8_gemm_kernel_name();
   }
@@ -296,8 +297,8 @@ class QConvOperator final : public Operator {
       channel.y_zero_point = r.y.zero_point;
       channel.y_min = r.y.min;
       channel.y_max = r.y.max;
-      kernels::s8_dwconv_channel(depthwise_shape_, x + unit * in_plane, x_type_ == DType::Int8, channel,
-                                 y + unit * out_plane, depthwise_scratch_[omp_get_thread_num()].data());
+      kernels::s8_dwconv_channel(depthwise_shape_, depthwise_path_, x + unit * in_plane, x_type_ == DType::Int8,
+                                 channel, y + unit * out_plane, depthwise_scratch_[omp_get_thread_num()].data());
     }
   }
 
@@ -340,6 +341,7 @@ class QConvOperator final : public Operator {
   int32_t x_zero_point_ = 0;
   ConvProblem problem_{};  // planned
   kernels::S8DepthwiseShape depthwise_shape_;
+  kernels::S8DepthwisePath depthwise_path_ = kernels::S8DepthwisePath::Scalar;
   std::vector<uint8_t> phases_;       // strides 1, 2: the padded image's phase planes; or empty
   std::vector<uint8_t> wide_output_;  // the product over the phase width
   int64_t stride_ = 1, padded_h_ = 0, padded_w_ = 0, phase_h_ = 0, phase_w_ = 0;

@@ -20,16 +20,13 @@ std::vector<TensorShapeAndType> shapes_of(const OpOutputs& tensors) {
 }  // namespace
 
 std::vector<StepCost> measure_step_costs(Session& session, const std::map<std::string, Tensor>& feeds) {
-  const std::vector<Session::StepSummary> steps = session.step_summaries();
   std::vector<StepCost> costs;
-  costs.reserve(steps.size());
   session.set_node_observer([&](const Node& node, const OpInputs& inputs, const OpOutputs& outputs) {
     StepCost cost;
     cost.node = &node;
     cost.name = node.name.empty() ? node.outputs[0] : node.name;
     cost.op_type = node.domain.empty() ? node.op_type : node.domain + "." + node.op_type;
     if (!outputs.empty() && !outputs[0].empty()) cost.output_shape = shape_to_string(outputs[0].shape());
-    if (costs.size() < steps.size()) cost.algorithm = steps[costs.size()].algorithm;
     cost.integer = !inputs.empty() && inputs[0] && dtype_is_integer(inputs[0]->dtype());
     cost.cost = layer_cost(node, shapes_of(inputs), shapes_of(outputs));
     costs.push_back(std::move(cost));
@@ -41,6 +38,9 @@ std::vector<StepCost> measure_step_costs(Session& session, const std::map<std::s
     throw;
   }
   session.set_node_observer({});
+  // Read after the run: operators choose their kernels when they first see the shapes.
+  const std::vector<Session::StepSummary> steps = session.step_summaries();
+  for (size_t i = 0; i < costs.size() && i < steps.size(); ++i) costs[i].algorithm = steps[i].algorithm;
   return costs;
 }
 
