@@ -18,6 +18,7 @@
 // Otherwise the reference: exact int32 sums, then kernels::requantize.
 #include <algorithm>
 
+#include "kernels/i32_dequantize_transpose.h"
 #include "kernels/s8_gemm.h"
 #include "ops/families.h"
 #include "ops/fused_activation.h"
@@ -144,31 +145,33 @@ class QGemmOperator final : public Operator {
       kernels::qs8_gemm(p.columns, 1, p.depth, packed_, b, out[0].raw(), 1, e, threads_);
       return;
     }
-    // y^T into scratch (int32 sums, or bytes packed at the front), then y, in tiles of
-    // 16 x 16 so that both sides stay in cache lines.
+    // y^T into scratch (int32 sums, or bytes packed at the front), then y in blocks of 16
+    // rows: floats by kernels/i32_dequantize_transpose.h, bytes in tiles of 16 x 16 so
+    // that both sides stay in cache lines.
     kernels::qs8_gemm(p.columns, rows_, p.depth, packed_, b, scratch_.data(), rows_, e, threads_);
-    const auto* bytes = reinterpret_cast<const uint8_t*>(scratch_.data());
-    auto* y_bytes = static_cast<uint8_t*>(out[0].raw());
-    float* y_floats = p.quantized_output ? nullptr : out[0].data<float>();
+    constexpr int64_t kTile = 16;
+    const bool parallel = threads_ > 1 && rows_ * p.columns >= 32768;
     if (!p.quantized_output) {
       for (int64_t c = 0; c < p.columns; ++c) {
         column_scales_[c] = p.a_scale * p.weight_scales[p.weight_scales.size() == 1 ? 0 : c];
       }
+      const float* bias = p.float_bias.empty() ? nullptr : p.float_bias.data();
+#pragma omp parallel for num_threads(threads_) schedule(static) if (parallel)
+      for (int64_t r0 = 0; r0 < rows_; r0 += kTile) {
+        kernels::i32_dequantize_transpose(std::min(kTile, rows_ - r0), p.columns, scratch_.data() + r0, rows_,
+                                          column_scales_.data(), bias, out[0].data<float>() + r0 * p.columns,
+                                          p.columns);
+      }
+      return;
     }
-    constexpr int64_t kTile = 16;
-#pragma omp parallel for num_threads(threads_) schedule(static) if (threads_ > 1 && rows_ * p.columns >= 32768)
+    const auto* bytes = reinterpret_cast<const uint8_t*>(scratch_.data());
+    auto* y = static_cast<uint8_t*>(out[0].raw());
+#pragma omp parallel for num_threads(threads_) schedule(static) if (parallel)
     for (int64_t r0 = 0; r0 < rows_; r0 += kTile) {
       for (int64_t c0 = 0; c0 < p.columns; c0 += kTile) {
         const int64_t r1 = std::min(rows_, r0 + kTile), c1 = std::min(p.columns, c0 + kTile);
         for (int64_t r = r0; r < r1; ++r) {
-          for (int64_t c = c0; c < c1; ++c) {
-            if (y_floats) {
-              const float bias = p.float_bias.empty() ? 0.0f : p.float_bias[c];
-              y_floats[r * p.columns + c] = static_cast<float>(scratch_[c * rows_ + r]) * column_scales_[c] + bias;
-            } else {
-              y_bytes[r * p.columns + c] = bytes[c * rows_ + r];
-            }
-          }
+          for (int64_t c = c0; c < c1; ++c) y[r * p.columns + c] = bytes[c * rows_ + r];
         }
       }
     }

@@ -1,0 +1,20 @@
+// The last step of an integer matrix product computed transposed: ops/q_gemm.cc keeps the
+// weights as the GEMM's left operand (vpdpbusd multiplies unsigned activations by signed
+// weights), so a float-output QGemm yields int32 sums y^T, one row per output column.
+// This turns them into the float rows of y:
+//   y[i][c] = float(sums[c][i]) x scale[c] + bias[c]
+// a multiply and an add, each rounded (no fused multiply-add), on every path. The AVX-512
+// path (x86/avx512/i32_dequantize_transpose__avx512.cc) converts 16 x 16 blocks through an
+// L1 tile; the scalar loop is the reference and takes the edges.
+#pragma once
+
+#include <cstdint>
+
+namespace vigil::kernels {
+
+// y (rows x columns, rows y_ld apart) from sums (columns x rows, rows sums_ld apart);
+// bias may be null (zero).
+void i32_dequantize_transpose(int64_t rows, int64_t columns, const int32_t* sums, int64_t sums_ld, const float* scale,
+                              const float* bias, float* y, int64_t y_ld);
+
+}  // namespace vigil::kernels
