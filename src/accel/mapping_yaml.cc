@@ -39,7 +39,7 @@ Mapping parse_mapping(const YAML::Node& node, const std::string& where, const Ar
   mapping.dataflow = "file";
   mapping.temporal.resize(arch.levels.size() + 1);
   for (const auto& entry : node) {
-    const std::string key = entry.first.as<std::string>();
+    const std::string key = key_name(entry.first, where);
     const std::string field = where + "." + key;
     if (key == "rows") {
       mapping.spatial_rows = parse_loops(entry.second, field);
@@ -83,7 +83,7 @@ MappingFile parse_mapping_file(const std::string& yaml_text, const std::string& 
   MappingFile file;
   file.path = path;
   for (const auto& entry : mappings) {
-    const std::string layer = entry.first.as<std::string>();
+    const std::string layer = key_name(entry.first, path + ": mappings");
     file.by_layer[layer] = parse_entry(entry.second, path + ": mappings." + layer, arch);
   }
   return file;

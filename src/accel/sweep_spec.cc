@@ -143,7 +143,7 @@ SweepSpec parse_sweep_spec(const std::string& yaml_text, const std::string& path
   double points = 1;
   for (const auto& entry : parameters) {
     SweepParameter parameter;
-    parameter.name = entry.first.as<std::string>();
+    parameter.name = key_name(entry.first, where);
     const std::string field = where + "." + parameter.name;
     for (const SweepParameter& earlier : sweep.parameters) {
       check_input(earlier.name != parameter.name, field, ": given twice");

@@ -37,7 +37,7 @@ Layer parse_layer(const YAML::Node& node, const std::string& where) {
     const std::string sub = where + ".row_stationary";
     check_keys(node["row_stationary"], sub, {"m", "n", "e", "p", "q", "r", "t"});
     for (const auto& entry : node["row_stationary"]) {
-      const std::string key = entry.first.as<std::string>();
+      const std::string key = key_name(entry.first, sub);
       const int64_t value = required_int(node["row_stationary"], key.c_str(), sub);
       check_input(value >= 1, sub, ".", key, ": must be at least 1, got ", value);
       layer.dataflow_params[key] = value;

@@ -29,6 +29,11 @@ double number_value(const YAML::Node& node, const std::string& name) {
   }
 }
 
+std::string key_name(const YAML::Node& key, const std::string& where) {
+  check_input(key.IsScalar(), where, ": a key must be a name");
+  return key.Scalar();
+}
+
 namespace {
 
 int64_t as_int(const YAML::Node& node, const std::string& name) {
@@ -57,7 +62,7 @@ void check_map(const YAML::Node& node, const std::string& where) {
 void check_keys(const YAML::Node& node, const std::string& where, std::initializer_list<const char*> allowed) {
   check_map(node, where);
   for (const auto& entry : node) {
-    const std::string key = entry.first.as<std::string>();
+    const std::string key = key_name(entry.first, where);
     bool known = false;
     for (const char* name : allowed) known = known || key == name;
     check_input(known, field(where, key.c_str()), ": unknown field");

@@ -20,6 +20,9 @@ YAML::Node load_yaml_file(const std::string& path);
 void check_map(const YAML::Node& node, const std::string& where);
 void check_keys(const YAML::Node& node, const std::string& where, std::initializer_list<const char*> allowed);
 
+// A mapping's key as a name: a bad-input Error naming `where` if it is not a plain
+// scalar (a null key, a list or a map as a key).
+std::string key_name(const YAML::Node& key, const std::string& where);
 // A scalar node as a finite number; `name` is its full field path ("FILE: values[2]").
 double number_value(const YAML::Node& node, const std::string& name);
 double required_number(const YAML::Node& map, const char* key, const std::string& where);

@@ -64,6 +64,10 @@ if grep -q "CONV1 .* 154 " "$scratch/stdout"; then pass; else fail "the CONV1 ma
 sed 's/glb: \[K3\]/glb: [X3]/' "$scratch/conv1_map.yaml" >"$scratch/bad_map.yaml"
 bad "bad_map.yaml: mappings.CONV1.glb[0]: unknown dimension 'X'" \
   "$vigil" predict "$scratch/conv1.yaml" --arch "$specs/eyeriss.yaml" --dataflow "$scratch/bad_map.yaml" --json "$scratch/out.json"
+# A key that is not a name (a tagged null, found by the YAML fuzzer) is bad input, not a crash.
+sed 's/glb: \[K3\]/!glb: [K3]/' "$scratch/conv1_map.yaml" >"$scratch/null_key_map.yaml"
+bad "null_key_map.yaml: mappings.CONV1: a key must be a name" \
+  "$vigil" predict "$scratch/conv1.yaml" --arch "$specs/eyeriss.yaml" --dataflow "$scratch/null_key_map.yaml" --json "$scratch/out.json"
 sed 's/glb: \[K3\]/glb: [K3, P8]/; s/P8, C3/C3/' "$scratch/conv1_map.yaml" >"$scratch/full_map.yaml"
 bad "full_map.yaml: mappings.CONV1: does not fit layer 'CONV1'" \
   "$vigil" predict "$scratch/conv1.yaml" --arch "$specs/eyeriss.yaml" --dataflow "$scratch/full_map.yaml" --json "$scratch/out.json"
