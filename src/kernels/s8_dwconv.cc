@@ -13,6 +13,9 @@ namespace {
 
 constexpr int64_t kSlack = 64;  // vector loads may run this far past the plane
 
+// int8 input is stored x + 128, its zero point moved the same.
+int32_t u8_form_zero_point(int32_t x_zero_point, bool is_signed) { return x_zero_point + (is_signed ? 128 : 0); }
+
 // The sum over the filter's taps, times the input's (u8-form) zero point: what the padded
 // sum x w holds beyond sum (x - zx) w.
 int32_t zero_point_correction(const S8DepthwiseShape& s, const S8DepthwiseChannel& c, int32_t zero_point) {
@@ -23,12 +26,18 @@ int32_t zero_point_correction(const S8DepthwiseShape& s, const S8DepthwiseChanne
 
 }  // namespace
 
-// The rows of the vector paths (x86/avx512/s8_dwconv__avx512.cc,
-// x86/avx512vbmi/s8_dwconv__avx512vbmi.cc).
-void s8_dwconv_rows__avx512(const S8DepthwiseShape& s, const uint8_t* plane, const S8DepthwiseChannel& c,
-                            int32_t offset, uint8_t* y);
-void s8_dwconv_rows__avx512vbmi(const S8DepthwiseShape& s, const uint8_t* plane, const S8DepthwiseChannel& c,
-                                int32_t offset, uint8_t* y);
+// The vector paths (x86/avx512/s8_dwconv__avx512.cc, x86/avx512vbmi/s8_dwconv__avx512vbmi.cc):
+// each copies the input into the plane's interior (bytes XOR flip), then computes.
+void s8_dwconv_channel__avx512(const S8DepthwiseShape& s, const uint8_t* x, uint8_t flip, uint8_t* plane,
+                               const S8DepthwiseChannel& c, int32_t offset, uint8_t* y);
+void s8_dwconv_channel__avx512vbmi(const S8DepthwiseShape& s, const uint8_t* x, uint8_t flip, uint8_t* plane,
+                                   const S8DepthwiseChannel& c, int32_t offset, uint8_t* y);
+
+S8PlaneInterior s8_dwconv_interior(const S8DepthwiseShape& s) {
+  const int64_t row0 = std::max<int64_t>(0, -s.pad_top), row1 = std::min(s.in_h, s.padded_h() - s.pad_top);
+  const int64_t col0 = std::max<int64_t>(0, -s.pad_left), col1 = std::min(s.in_w, s.padded_w() - s.pad_left);
+  return {row0, std::max<int64_t>(0, row1 - row0), col0, std::max<int64_t>(0, col1 - col0)};
+}
 
 int64_t s8_dwconv_vbmi_rows_per_step(const S8DepthwiseShape& s) {
   if (s.kernel_w > 4 || s.kernel_h > 8 || s.out_w < 1) return 0;
@@ -74,26 +83,23 @@ size_t s8_dwconv_scratch_bytes(const S8DepthwiseShape& s) {
   return static_cast<size_t>(s.padded_h() * s.padded_w() + kSlack);
 }
 
+void s8_dwconv_fill_scratch(const S8DepthwiseShape& s, int32_t x_zero_point, bool is_signed, uint8_t* scratch) {
+  std::memset(scratch, static_cast<uint8_t>(u8_form_zero_point(x_zero_point, is_signed)), s8_dwconv_scratch_bytes(s));
+}
+
 void s8_dwconv_channel(const S8DepthwiseShape& s, S8DepthwisePath path, const uint8_t* x, bool is_signed,
                        const S8DepthwiseChannel& c, uint8_t* y, uint8_t* scratch) {
   const uint8_t flip = is_signed ? 0x80 : 0x00;
-  const int32_t zero_point = c.x_zero_point + (is_signed ? 128 : 0);  // in the u8 form
-  const int64_t width = s.padded_w(), height = s.padded_h();
-  std::memset(scratch, static_cast<uint8_t>(zero_point), static_cast<size_t>(width * height + kSlack));
-  for (int64_t iy = 0; iy < s.in_h; ++iy) {
-    const int64_t py = iy + s.pad_top;
-    if (py < 0 || py >= height) continue;
-    const int64_t first = std::max<int64_t>(0, -s.pad_left), last = std::min(s.in_w, width - s.pad_left);
-    uint8_t* row = scratch + py * width + s.pad_left;
-    std::memcpy(row + first, x + iy * s.in_w + first, static_cast<size_t>(std::max<int64_t>(0, last - first)));
-    if (flip) {
-      for (int64_t ix = first; ix < last; ++ix) row[ix] ^= flip;
-    }
-  }
   // The bias less the padded sum's excess, added to every sum.
-  const int32_t offset = c.bias - zero_point_correction(s, c, zero_point);
-  if (path == S8DepthwisePath::Avx512Vbmi) return s8_dwconv_rows__avx512vbmi(s, scratch, c, offset, y);
-  if (path == S8DepthwisePath::Avx512) return s8_dwconv_rows__avx512(s, scratch, c, offset, y);
+  const int32_t offset = c.bias - zero_point_correction(s, c, u8_form_zero_point(c.x_zero_point, is_signed));
+  if (path == S8DepthwisePath::Avx512Vbmi) return s8_dwconv_channel__avx512vbmi(s, x, flip, scratch, c, offset, y);
+  if (path == S8DepthwisePath::Avx512) return s8_dwconv_channel__avx512(s, x, flip, scratch, c, offset, y);
+  const int64_t width = s.padded_w();
+  const S8PlaneInterior in = s8_dwconv_interior(s);
+  for (int64_t iy = in.row0; iy < in.row0 + in.rows; ++iy) {
+    uint8_t* row = scratch + (iy + s.pad_top) * width + s.pad_left;
+    for (int64_t ix = in.col0; ix < in.col0 + in.cols; ++ix) row[ix] = x[iy * s.in_w + ix] ^ flip;
+  }
   for (int64_t oy = 0; oy < s.out_h; ++oy) {
     for (int64_t ox = 0; ox < s.out_w; ++ox) {
       int32_t sum = offset;

@@ -3,7 +3,8 @@
 //   y = clamp(y_zero_point + round_half_even((sum_taps (x - x_zero_point) w + bias) x M))
 // A channel's plane is first copied into a padded plane whose border holds the input's
 // zero point, so every window is whole: sum (x - zx) w = sum x w - zx sum w, with the
-// correction fixed per channel. int8 input is stored x + 128 with its zero point moved
+// correction fixed per channel. The border is written once per layer
+// (s8_dwconv_fill_scratch); each channel then writes only the plane's interior. int8 input is stored x + 128 with its zero point moved
 // the same (the u8 form of the int8 GEMM). Three paths:
 //   - AVX-512 VNNI + VBMI (x86/avx512vbmi/s8_dwconv__avx512vbmi.cc), for filters up to 4
 //     wide: 16 output pixels per step, one byte permute gathering each pixel's window row
@@ -55,9 +56,21 @@ const char* s8_dwconv_kernel_name(S8DepthwisePath path);
 
 // Bytes of scratch s8_dwconv_channel needs (the padded plane and vector slack).
 size_t s8_dwconv_scratch_bytes(const S8DepthwiseShape& shape);
+// Fills the scratch with the input's zero point (in the u8 form), the border of every
+// channel's plane; once per layer and scratch, before the channels.
+void s8_dwconv_fill_scratch(const S8DepthwiseShape& shape, int32_t x_zero_point, bool is_signed, uint8_t* scratch);
+
+// Where the input lands in the padded plane: rows [row0, row0 + rows) and columns
+// [col0, col0 + cols) of x (all of it, unless a negative pad crops it), at (row0 +
+// pad_top, col0 + pad_left).
+struct S8PlaneInterior {
+  int64_t row0 = 0, rows = 0, col0 = 0, cols = 0;
+};
+S8PlaneInterior s8_dwconv_interior(const S8DepthwiseShape& shape);
 
 // y (out_h x out_w bytes, uint8 or int8 alike) from x (in_h x in_w bytes; int8 when
-// `is_signed`), on a path that runs the shape.
+// `is_signed`), on a path that runs the shape, with a scratch s8_dwconv_fill_scratch has
+// filled for the same shape and zero point.
 void s8_dwconv_channel(const S8DepthwiseShape& shape, S8DepthwisePath path, const uint8_t* x, bool is_signed,
                        const S8DepthwiseChannel& channel, uint8_t* y, uint8_t* scratch);
 

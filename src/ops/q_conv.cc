@@ -93,6 +93,9 @@ class QConvOperator final : public Operator {
       depthwise_path_ = kernels::s8_dwconv_path(depthwise_shape_);
       depthwise_scratch_.assign(static_cast<size_t>(threads_),
                                 std::vector<uint8_t>(kernels::s8_dwconv_scratch_bytes(depthwise_shape_)));
+      for (std::vector<uint8_t>& scratch : depthwise_scratch_) {
+        kernels::s8_dwconv_fill_scratch(depthwise_shape_, x_zero_point_, x_type_ == DType::Int8, scratch.data());
+      }
     }
     plan_shifted_rows();
     outputs.assign(1, TensorSpec{requantization_.y.type, conv_output_shape(problem_)});

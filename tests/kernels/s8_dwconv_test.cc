@@ -36,6 +36,11 @@ std::vector<uint8_t> run(const S8DepthwiseShape& s, S8DepthwisePath path, const 
                          bool is_signed, const kernels::S8DepthwiseChannel& c) {
   std::vector<uint8_t> y(static_cast<size_t>(s.out_h * s.out_w) + 64, 0xA5);
   std::vector<uint8_t> scratch(kernels::s8_dwconv_scratch_bytes(s));
+  kernels::s8_dwconv_fill_scratch(s, c.x_zero_point, is_signed, scratch.data());
+  // Two channels through one scratch: the second must not see the first's interior.
+  std::vector<uint8_t> other(x.size());
+  for (size_t i = 0; i < x.size(); ++i) other[i] = static_cast<uint8_t>(x[i] * 7 + 3);
+  kernels::s8_dwconv_channel(s, path, other.data(), is_signed, c, y.data(), scratch.data());
   kernels::s8_dwconv_channel(s, path, x.data(), is_signed, c, y.data(), scratch.data());
   return y;
 }

@@ -1,5 +1,5 @@
-// The rows of the depthwise int8 convolution (kernels/s8_dwconv.h) on AVX-512: sixteen
-// output pixels per step. Each tap loads the sixteen window bytes it meets, widened so
+// The depthwise int8 convolution (kernels/s8_dwconv.h) on AVX-512, one channel: the
+// plane's interior (x86/avx512/dwconv_plane_avx512.h), then sixteen output pixels per step. Each tap loads the sixteen window bytes it meets, widened so
 // that every 32-bit lane holds the byte in its low 16 bits (stride 1: one byte per lane;
 // stride 2: two bytes per lane, the even one low), and one vpmaddwd with (w, 0) in every
 // lane adds byte x w exactly. The sums are requantized in registers
@@ -11,6 +11,7 @@
 #include <algorithm>
 
 #include "kernels/s8_dwconv.h"
+#include "kernels/x86/avx512/dwconv_plane_avx512.h"
 #include "kernels/x86/avx512/requantize_avx512.h"
 
 // GCC 12's 64-bit shift, min and max intrinsics pass an undefined vector as the unused
@@ -69,8 +70,9 @@ void rows(const S8DepthwiseShape& s, const uint8_t* plane, const S8DepthwiseChan
 
 }  // namespace
 
-void s8_dwconv_rows__avx512(const S8DepthwiseShape& s, const uint8_t* plane, const S8DepthwiseChannel& c,
-                            int32_t offset, uint8_t* y) {
+void s8_dwconv_channel__avx512(const S8DepthwiseShape& s, const uint8_t* x, uint8_t flip, uint8_t* plane,
+                               const S8DepthwiseChannel& c, int32_t offset, uint8_t* y) {
+  avx512::fill_plane_interior(s, x, flip, plane);
   if (s.kernel_h == 3 && s.kernel_w == 3 && s.stride_w == 1) return rows<3, 3, 1>(s, plane, c, offset, y);
   if (s.kernel_h == 3 && s.kernel_w == 3 && s.stride_w == 2) return rows<3, 3, 2>(s, plane, c, offset, y);
   rows<0, 0, 0>(s, plane, c, offset, y);

@@ -1,5 +1,6 @@
-// The rows of the depthwise int8 convolution (kernels/s8_dwconv.h) with AVX-512 VNNI and
-// VBMI, for filters up to 4 wide: sixteen output pixels per step. For each filter row,
+// The depthwise int8 convolution (kernels/s8_dwconv.h) with AVX-512 VNNI and VBMI, one
+// channel, for filters up to 4 wide: the plane's interior (x86/avx512/dwconv_plane_avx512.h),
+// then sixteen output pixels per step. For each filter row,
 // one 64-byte load and one vpermb put every pixel's window bytes (up to 4) into its own
 // 32-bit lane, and one vpdpbusd adds them times the row's weights (0 past the filter's
 // width), exactly: three instructions per filter row where a tap at a time takes nine.
@@ -12,6 +13,7 @@
 #include <algorithm>
 
 #include "kernels/s8_dwconv.h"
+#include "kernels/x86/avx512/dwconv_plane_avx512.h"
 #include "kernels/x86/avx512/requantize_avx512.h"
 
 // GCC 12's 64-bit shift, min and max intrinsics pass an undefined vector as the unused
@@ -74,8 +76,9 @@ void steps(const S8DepthwiseShape& s, int64_t rows_per_step, const uint8_t* plan
 
 }  // namespace
 
-void s8_dwconv_rows__avx512vbmi(const S8DepthwiseShape& s, const uint8_t* plane, const S8DepthwiseChannel& c,
-                                int32_t offset, uint8_t* y) {
+void s8_dwconv_channel__avx512vbmi(const S8DepthwiseShape& s, const uint8_t* x, uint8_t flip, uint8_t* plane,
+                                   const S8DepthwiseChannel& c, int32_t offset, uint8_t* y) {
+  avx512::fill_plane_interior(s, x, flip, plane);
   const int64_t rows_per_step = s8_dwconv_vbmi_rows_per_step(s);
   if (s.kernel_h == 3) return steps<3>(s, rows_per_step, plane, c, offset, y);
   steps<0>(s, rows_per_step, plane, c, offset, y);
