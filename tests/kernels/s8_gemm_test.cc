@@ -195,6 +195,7 @@ TEST_P(S8GemmTest, EmptyDepthGivesTheBiasAlone) {
 TEST_P(S8GemmTest, PrimeSizesAndDeepProducts) {
   check(isa_, {97, 101, 103});
   check(isa_, {20, 40, 4608});
+  check(isa_, {1000, 1, 1280});  // a classifier: one column, the one-column loop
   Case deep{3, 70, 4611};
   deep.output = QGemmOutput::I32;
   check(isa_, deep);

@@ -1,10 +1,13 @@
 // The AVX-512 VNNI int8 GEMM micro-kernel: an 8 x 32 tile of C in 16 zmm accumulators.
 // Each group of 4 k is two loads of B (32 columns x 4 unsigned bytes) and, per row, one
 // vpdpbusd per B vector with the row's 4 weight bytes broadcast by the instruction ({1to16}):
-// 16 independent chains cover its latency on two pipes. The epilogue requantizes the tile's
+// 16 independent chains cover its latency on two pipes. A single column takes a loop of its
+// own (one 256-bit vpdpbusd a group). The epilogue requantizes the tile's
 // sums (still in L1) in 64-bit lanes (vpmuldq, a rounding shift with ties to even, a
 // clamp), bit-exact with kernels/requantize.h. Compiled with the AVX-512 and VNNI flags only.
 #include <immintrin.h>
+
+#include <cstring>
 
 // GCC 12's 64-bit shift, min and max intrinsics pass an undefined vector as the unused
 // merge source, which -Wmaybe-uninitialized reports at every use.
@@ -87,15 +90,13 @@ __attribute__((always_inline)) inline void finish_tile(const QS8TileEpilogue& e,
   }
 }
 
-void run(int64_t groups, const void* a_panel, const uint8_t* b, void* c, int64_t ldc, int rows, int cols,
-         const QS8TileEpilogue& epilogue) {
-  const int8_t* a = static_cast<const int8_t*>(a_panel);
+// The tile's sums over the whole depth, into an L1-resident tile.
+void tile_sums(int64_t groups, const int8_t* a, const uint8_t* b, int32_t (*tile)[kColumns]) {
   // The loop in assembly, accumulators in zmm0-15 (row r, half h in zmm 2r+h): GCC 12
   // routes some accumulators of the vpdpbusd intrinsic through a second register every
   // step (extra vector moves on the two busy ports, read in the disassembly), and an asm
   // statement cannot take 16 accumulators as operands. Each row's 4 weight bytes are
   // broadcast by the instruction itself. The sums land in an L1-resident tile.
-  alignas(64) int32_t tile[kRows][kColumns];
   asm volatile(
       "vpxord %%zmm0, %%zmm0, %%zmm0\n\t"
       "vpxord %%zmm1, %%zmm1, %%zmm1\n\t"
@@ -159,6 +160,42 @@ void run(int64_t groups, const void* a_panel, const uint8_t* b, void* c, int64_t
       : [tile] "r"(&tile[0][0])
       : "zmm0", "zmm1", "zmm2", "zmm3", "zmm4", "zmm5", "zmm6", "zmm7", "zmm8", "zmm9", "zmm10", "zmm11", "zmm12",
         "zmm13", "zmm14", "zmm15", "zmm16", "zmm17", "cc", "memory");
+}
+
+// One column (a matrix-vector product, a classifier's single row): each group's 8 rows x
+// 4 weight bytes are one ymm and the column's 4 bytes are broadcast, so one 256-bit
+// vpdpbusd does the group, where the tile loop would spend 16 on 31 empty columns. Four
+// accumulators cover its latency. The sums land in column 0 of the tile.
+void one_column(int64_t groups, const int8_t* a, const uint8_t* b, int32_t (*tile)[kColumns]) {
+  __m256i sums[4] = {_mm256_setzero_si256(), _mm256_setzero_si256(), _mm256_setzero_si256(),
+                     _mm256_setzero_si256()};
+  auto step = [&](int64_t g, __m256i& sum) {
+    int32_t column;
+    std::memcpy(&column, b + g * kColumns * 4, sizeof column);
+    sum = _mm256_dpbusd_epi32(sum, _mm256_set1_epi32(column),
+                              _mm256_loadu_si256(reinterpret_cast<const __m256i*>(a + g * kRows * 4)));
+  };
+  int64_t g = 0;
+  for (; g + 4 <= groups; g += 4) {
+    for (int u = 0; u < 4; ++u) step(g + u, sums[u]);
+  }
+  for (; g < groups; ++g) step(g, sums[0]);
+  alignas(32) int32_t rows[kRows];
+  _mm256_store_si256(reinterpret_cast<__m256i*>(rows),
+                     _mm256_add_epi32(_mm256_add_epi32(sums[0], sums[1]), _mm256_add_epi32(sums[2], sums[3])));
+  for (int r = 0; r < kRows; ++r) tile[r][0] = rows[r];
+}
+
+void run(int64_t groups, const void* a_panel, const uint8_t* b, void* c, int64_t ldc, int rows, int cols,
+         const QS8TileEpilogue& epilogue) {
+  const int8_t* a = static_cast<const int8_t*>(a_panel);
+  alignas(64) int32_t tile[kRows][kColumns];
+  if (cols == 1) {
+    std::memset(tile, 0, sizeof tile);  // the epilogue reads whole vectors, masked to column 0
+    one_column(groups, a, b, tile);
+  } else {
+    tile_sums(groups, a, b, tile);
+  }
   const int low = cols < 16 ? cols : 16, high = cols > 16 ? cols - 16 : 0;
   const __mmask16 masks[2] = {static_cast<__mmask16>((1u << low) - 1), static_cast<__mmask16>((1u << high) - 1)};
   const int64_t row_bytes = ldc * (epilogue.output == QGemmOutput::I32 ? 4 : 1);
