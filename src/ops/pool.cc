@@ -11,7 +11,9 @@
 #include <algorithm>
 #include <cmath>
 #include <limits>
+#include <type_traits>
 
+#include "kernels/byte_window_max.h"
 #include "kernels/reduce.h"
 #include "ops/conv_geometry.h"
 #include "ops/f32_fast_path.h"
@@ -318,10 +320,11 @@ class Pool2dOperator final : public F32FastOperator {
 
  private:
   // The maximum of the window's cells inside the input: per output row, first the maximum
-  // down the window's rows into one line, then across the windows of that line, each
-  // kernel column gathered at the stride first. Every maximum runs on restrict-qualified
-  // contiguous runs, which the compiler vectorises (a byte-wise read-modify-write loop
-  // ran at 8 cycles per byte). Lines wider than kMaxLine take the cells one by one.
+  // down the window's rows into one line padded with the type's lowest value (the padding
+  // never wins), then the windows across that line (kernels/byte_window_max.h). The
+  // maximum down the rows runs on restrict-qualified contiguous runs, which the compiler
+  // vectorises (a byte-wise read-modify-write loop ran at 8 cycles per byte). Lines wider
+  // than kMaxLine take the cells one by one.
   template <class T>
   static void max_into(T* __restrict target, const T* __restrict source, int64_t count) {
     for (int64_t i = 0; i < count; ++i) target[i] = target[i] < source[i] ? source[i] : target[i];
@@ -329,29 +332,34 @@ class Pool2dOperator final : public F32FastOperator {
 
   template <class T>
   void max_pool_plane(const T* x, T* y) const {
-    constexpr int64_t kMaxLine = 4096;
+    constexpr int64_t kMaxLine = 8192;
+    constexpr T kLowest = std::numeric_limits<T>::lowest();
     const int64_t height = plan_.input[0], width = plan_.input[1];
     const int64_t out_h = plan_.output[0], out_w = plan_.output[1];
     const int64_t kh = plan_.kernel[0], kw = plan_.kernel[1], sh = plan_.strides[0], sw = plan_.strides[1];
     const int64_t top = plan_.pads_begin[0], left = plan_.pads_begin[1];
+    // The padded line: the padding, the input row, the windows past its end, and the 64
+    // bytes a vector load may read beyond the last window.
+    const int64_t span = std::max((out_w - 1) * sw + kw, left + width) + 64;
     alignas(64) T line[kMaxLine];
-    alignas(64) T gathered[kMaxLine];
+    if (span <= kMaxLine) std::fill(line, line + span, kLowest);
     for (int64_t oy = 0; oy < out_h; ++oy) {
       T* row = y + oy * out_w;
-      std::fill(row, row + out_w, std::numeric_limits<T>::lowest());
       const int64_t iy0 = oy * sh - top;
       const int64_t ky0 = std::max<int64_t>(0, -iy0), ky1 = std::min(kh, height - iy0);
-      if (width <= kMaxLine && out_w <= kMaxLine && ky1 > ky0) {
-        std::copy(x + (iy0 + ky0) * width, x + (iy0 + ky0 + 1) * width, line);
-        for (int64_t ky = ky0 + 1; ky < ky1; ++ky) max_into(line, x + (iy0 + ky) * width, width);
-        for (int64_t kx = 0; kx < kw; ++kx) {
-          const auto [o0, o1] = inside_range(kx - left, sw, width, out_w);
-          const T* src = line + kx - left;
-          for (int64_t ox = o0; ox < o1; ++ox) gathered[ox] = src[ox * sw];
-          max_into(row + o0, gathered + o0, o1 - o0);
+      if (span <= kMaxLine) {
+        T* inside = line + left;
+        if (ky1 > ky0) {
+          std::copy(x + (iy0 + ky0) * width, x + (iy0 + ky0 + 1) * width, inside);
+          for (int64_t ky = ky0 + 1; ky < ky1; ++ky) max_into(inside, x + (iy0 + ky) * width, width);
+        } else {
+          std::fill(inside, inside + width, kLowest);
         }
+        kernels::byte_window_max(reinterpret_cast<const uint8_t*>(line), out_w, kw, sw, std::is_signed_v<T>,
+                                 reinterpret_cast<uint8_t*>(row));
         continue;
       }
+      std::fill(row, row + out_w, kLowest);
       for (int64_t ky = ky0; ky < ky1; ++ky) {
         for (int64_t kx = 0; kx < kw; ++kx) {
           const auto [o0, o1] = inside_range(kx - left, sw, width, out_w);

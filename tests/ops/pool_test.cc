@@ -4,6 +4,7 @@
 #include <cmath>
 #include <tuple>
 
+#include "core/cpu_features.h"
 #include "ops/op_test_util.h"
 
 namespace vigil::testing {
@@ -26,42 +27,52 @@ TEST(MaxPool, CeilModeAndIntegers) {
 }
 
 TEST(MaxPool, BytesOfQuantizedModelsIn2d) {
-  // The planned byte path against the maxima computed here: 3x3 windows at stride 2 with
-  // padding 1 over a 7x9 plane (padding never wins), and a 2x2 window at stride 1; int8 too.
-  std::vector<int> input(2 * 7 * 9);
-  for (size_t i = 0; i < input.size(); ++i) input[i] = static_cast<int>((i * 97 + 13) % 256);
-  auto expected = [&](int64_t k, int64_t stride, int64_t pad, int offset) {
-    const int64_t out_h = (7 + 2 * pad - k) / stride + 1, out_w = (9 + 2 * pad - k) / stride + 1;
-    std::vector<int> y;
-    for (int64_t c = 0; c < 2; ++c) {
-      for (int64_t oy = 0; oy < out_h; ++oy) {
-        for (int64_t ox = 0; ox < out_w; ++ox) {
-          int best = -1000;
-          for (int64_t ky = 0; ky < k; ++ky) {
-            for (int64_t kx = 0; kx < k; ++kx) {
-              const int64_t iy = oy * stride - pad + ky, ix = ox * stride - pad + kx;
-              if (iy >= 0 && iy < 7 && ix >= 0 && ix < 9) best = std::max(best, input[(c * 7 + iy) * 9 + ix] - offset);
+  // The planned byte path against the maxima computed here, on every instruction-set path:
+  // 3x3 windows at stride 2 with padding 1 (padding never wins), a 2x2 window at stride
+  // 1, and a 3x3 window at stride 3 (the scalar window loop on every path), over a 7x9
+  // plane and a 7x150 plane (whole vector steps of 64 and 32 outputs and a tail); int8 too.
+  for (const int64_t width : {9, 150}) {
+    std::vector<int> input(2 * 7 * width);
+    for (size_t i = 0; i < input.size(); ++i) input[i] = static_cast<int>((i * 97 + 13) % 256);
+    auto expected = [&](int64_t k, int64_t stride, int64_t pad, int offset) {
+      const int64_t out_h = (7 + 2 * pad - k) / stride + 1, out_w = (width + 2 * pad - k) / stride + 1;
+      std::vector<int> y;
+      for (int64_t c = 0; c < 2; ++c) {
+        for (int64_t oy = 0; oy < out_h; ++oy) {
+          for (int64_t ox = 0; ox < out_w; ++ox) {
+            int best = -1000;
+            for (int64_t ky = 0; ky < k; ++ky) {
+              for (int64_t kx = 0; kx < k; ++kx) {
+                const int64_t iy = oy * stride - pad + ky, ix = ox * stride - pad + kx;
+                if (iy >= 0 && iy < 7 && ix >= 0 && ix < width) {
+                  best = std::max(best, input[(c * 7 + iy) * width + ix] - offset);
+                }
+              }
             }
+            y.push_back(best);
           }
-          y.push_back(best);
         }
       }
+      return y;
+    };
+    std::vector<uint8_t> u8(input.begin(), input.end());
+    std::vector<int8_t> s8;
+    for (int v : input) s8.push_back(static_cast<int8_t>(v - 128));
+    for (auto [k, stride, pad] : {std::tuple<int64_t, int64_t, int64_t>{3, 2, 1}, {2, 1, 0}, {3, 3, 1}}) {
+      const std::vector<int> want_u8 = expected(k, stride, pad, 0), want_s8 = expected(k, stride, pad, 128);
+      for (Isa isa : {Isa::Scalar, detected_isa()}) {
+        set_active_isa(isa);
+        OpRunner pool("MaxPool", 12);
+        pool.attr("kernel_shape", {k, k}).attr("strides", {stride, stride}).attr("pads", {pad, pad, pad, pad});
+        const Tensor y_u8 = pool.run1({make<uint8_t>({1, 2, 7, width}, u8)});
+        const Tensor y_s8 = pool.run1({make<int8_t>({1, 2, 7, width}, s8)});
+        const std::vector<uint8_t> got_u8 = values<uint8_t>(y_u8);
+        const std::vector<int8_t> got_s8 = values<int8_t>(y_s8);
+        EXPECT_EQ(std::vector<int>(got_u8.begin(), got_u8.end()), want_u8) << isa_name(isa) << " width " << width;
+        EXPECT_EQ(std::vector<int>(got_s8.begin(), got_s8.end()), want_s8) << isa_name(isa) << " width " << width;
+      }
+      set_active_isa(detected_isa());
     }
-    return y;
-  };
-  std::vector<uint8_t> u8(input.begin(), input.end());
-  std::vector<int8_t> s8;
-  for (int v : input) s8.push_back(static_cast<int8_t>(v - 128));
-  for (auto [k, stride, pad] : {std::tuple<int64_t, int64_t, int64_t>{3, 2, 1}, {2, 1, 0}}) {
-    OpRunner pool("MaxPool", 12);
-    pool.attr("kernel_shape", {k, k}).attr("strides", {stride, stride}).attr("pads", {pad, pad, pad, pad});
-    const std::vector<int> want_u8 = expected(k, stride, pad, 0), want_s8 = expected(k, stride, pad, 128);
-    const Tensor y_u8 = pool.run1({make<uint8_t>({1, 2, 7, 9}, u8)});
-    const Tensor y_s8 = pool.run1({make<int8_t>({1, 2, 7, 9}, s8)});
-    const std::vector<uint8_t> got_u8 = values<uint8_t>(y_u8);
-    const std::vector<int8_t> got_s8 = values<int8_t>(y_s8);
-    EXPECT_EQ(std::vector<int>(got_u8.begin(), got_u8.end()), want_u8);
-    EXPECT_EQ(std::vector<int>(got_s8.begin(), got_s8.end()), want_s8);
   }
 }
 
