@@ -13,6 +13,7 @@
 #include "cli/commands.h"
 #include "cli/dse_html.h"
 #include "cli/json_output.h"
+#include "cli/mapper_flags.h"
 #include "perf/svg_chart.h"
 
 namespace vigil::cli {
@@ -125,9 +126,7 @@ void print_table(const accel::SweepSpec& sweep, const accel::Exploration& explor
 void dse(const DseCommandOptions& options) {
   accel::check_dataflow_name(options.dse.dataflow);
   accel::DseOptions dse = options.dse;
-  dse.search.objective = accel::parse_objective(options.objective);
-  check_input(dse.search.max_evaluations >= 1, "--evaluations: must be at least 1");
-  check_input(dse.search.threads >= 1, "--threads: must be at least 1");
+  dse.search = checked_mapper_options(options.objective, dse.search);
   check_output_folder("--csv", options.csv);
   check_output_folder("--json", options.json);
   check_output_folder("--html", options.html);
@@ -164,13 +163,8 @@ void add_dse_command(CLI::App& app) {
       ->add_option("--dataflow", options->dse.dataflow,
                    "a template (as for predict), search (the mapper), or a mapping file FILE.yaml")
       ->capture_default_str();
-  command->add_option("--objective", options->objective, "what the mapper minimizes per layer: energy, latency or edp")
-      ->capture_default_str();
   options->dse.search.max_evaluations = 10000;
-  command->add_option("--evaluations", options->dse.search.max_evaluations, "mappings the mapper tries per layer")
-      ->capture_default_str();
-  command->add_option("--seed", options->dse.search.seed, "the mapper's seed (same seed, same result)")
-      ->capture_default_str();
+  add_mapper_flags(command, options->objective, options->dse.search);
   command
       ->add_option("--threads", options->dse.search.threads,
                    "design points evaluated at once (the result does not depend on it)")

@@ -11,6 +11,7 @@
 #include "accel/predict.h"
 #include "cli/commands.h"
 #include "cli/json_output.h"
+#include "cli/mapper_flags.h"
 #include "cli/predict_html.h"
 #include "core/file_io.h"
 
@@ -67,10 +68,7 @@ nlohmann::json layer_json(const accel::ArchSpec& arch, const accel::LayerPredict
 
 void predict(const PredictOptions& options) {
   accel::check_dataflow_name(options.dataflow);
-  accel::MapperOptions search = options.search;
-  search.objective = accel::parse_objective(options.objective);
-  check_input(search.max_evaluations >= 1, "--evaluations: must be at least 1");
-  check_input(search.threads >= 1, "--threads: must be at least 1");
+  const accel::MapperOptions search = checked_mapper_options(options.objective, options.search);
   check_output_folder("--json", options.json);
   check_output_folder("--html", options.html);
   const accel::ArchSpec arch = accel::load_arch_spec(options.arch);
@@ -120,12 +118,7 @@ void add_predict_command(CLI::App& app) {
                       "search (the mapper), "
                       "or a mapping file FILE.yaml (docs/predict.md)")
       ->capture_default_str();
-  command->add_option("--objective", options->objective, "what the mapper minimizes: energy, latency or edp")
-      ->capture_default_str();
-  command->add_option("--evaluations", options->search.max_evaluations, "mappings the mapper tries per layer")
-      ->capture_default_str();
-  command->add_option("--seed", options->search.seed, "the mapper's seed (same seed, same mappings)")
-      ->capture_default_str();
+  add_mapper_flags(command, options->objective, options->search);
   command->add_option("--threads", options->search.threads, "the mapper's threads (the result does not depend on it)")
       ->capture_default_str();
   command->add_option("--batch", options->batch, "batch size for a model's symbolic dimensions")

@@ -1,0 +1,23 @@
+// The mapper's shared flags (mapper_flags.h).
+#include "cli/mapper_flags.h"
+
+#include "core/error.h"
+
+namespace vigil::cli {
+
+void add_mapper_flags(CLI::App* command, std::string& objective, accel::MapperOptions& search) {
+  command->add_option("--objective", objective, "what the mapper minimizes per layer: energy, latency or edp")
+      ->capture_default_str();
+  command->add_option("--evaluations", search.max_evaluations, "mappings the mapper tries per layer")
+      ->capture_default_str();
+  command->add_option("--seed", search.seed, "the mapper's seed (same seed, same mappings)")->capture_default_str();
+}
+
+accel::MapperOptions checked_mapper_options(const std::string& objective, accel::MapperOptions search) {
+  search.objective = accel::parse_objective(objective);
+  check_input(search.max_evaluations >= 1, "--evaluations: must be at least 1");
+  check_input(search.threads >= 1, "--threads: must be at least 1");
+  return search;
+}
+
+}  // namespace vigil::cli
