@@ -1,6 +1,6 @@
 // The int8 Add of kernels/q8_add.h: the parameters, the scalar element loop (the
-// reference, and the tail of the vector loop), and the AVX-512 loop when the active path
-// has it (kernels/x86/avx512/q8_add__avx512.cc).
+// reference), and the AVX-512 loop when the active path has it
+// (kernels/x86/avx512/q8_add__avx512.cc).
 #include "kernels/q8_add.h"
 
 #include <algorithm>
@@ -27,24 +27,40 @@ Q8AddParameters Q8AddParameters::make(float a_scale, int32_t a_zero_point, float
   p.y_min = y_min;
   p.y_max = y_max;
   p.is_signed = is_signed;
+  // The 16-bit split of both mantissas (kernels/q8_add.h).
+  auto low_half = [](int64_t mantissa) { return ((mantissa & 0xFFFF) ^ 0x8000) - 0x8000; };
+  const int64_t a_low = low_half(p.a_mantissa), b_low = low_half(p.b_mantissa);
+  const int64_t a_high = (p.a_mantissa - a_low) >> 16, b_high = (p.b_mantissa - b_low) >> 16;
+  p.split_shift = 15 + p.shift;
+  p.split = a_high <= INT16_MAX && b_high <= INT16_MAX && p.split_shift >= 1 && p.split_shift <= 30;
+  auto pair = [](int64_t a, int64_t b) {
+    return static_cast<int32_t>((static_cast<uint32_t>(a) & 0xFFFFu) | (static_cast<uint32_t>(b) << 16));
+  };
+  p.high_pair = pair(a_high, b_high);
+  p.low_pair = pair(a_low, b_low);
   return p;
 }
 
-// The vector loop: the count of elements it did (a multiple of 16).
-int64_t q8_add__avx512(const Q8AddParameters& p, int64_t count, const uint8_t* a, const uint8_t* b, uint8_t* y);
+// The vector loop over a block of rows, tails masked (AVX-512), for split parameters.
+void q8_add_rows__avx512(const Q8AddParameters& p, int64_t rows, int64_t count, const uint8_t* a, int64_t a_ld,
+                         const uint8_t* b, int64_t b_ld, uint8_t* y, int64_t y_ld);
+
+void q8_add_rows(const Q8AddParameters& p, int64_t rows, int64_t count, const uint8_t* a, int64_t a_ld,
+                 const uint8_t* b, int64_t b_ld, uint8_t* y, int64_t y_ld) {
+  if (p.split && active_isa() == Isa::Avx512) return q8_add_rows__avx512(p, rows, count, a, a_ld, b, b_ld, y, y_ld);
+  auto value = [&](uint8_t byte) { return p.is_signed ? int32_t{static_cast<int8_t>(byte)} : int32_t{byte}; };
+  for (int64_t r = 0; r < rows; ++r, a += a_ld, b += b_ld, y += y_ld) {
+    for (int64_t i = 0; i < count; ++i) {
+      const int64_t sum =
+          (value(a[i]) - p.a_zero_point) * p.a_mantissa + (value(b[i]) - p.b_zero_point) * p.b_mantissa;
+      const int64_t q = round_shift_half_even(sum, 31 + p.shift) + p.y_zero_point;
+      y[i] = static_cast<uint8_t>(std::clamp<int64_t>(q, p.y_min, p.y_max));
+    }
+  }
+}
 
 void q8_add(const Q8AddParameters& p, int64_t count, const uint8_t* a, const uint8_t* b, uint8_t* y) {
-  const int64_t done = active_isa() == Isa::Avx512 ? q8_add__avx512(p, count, a, b, y) : 0;
-  a += done;
-  b += done;
-  y += done;
-  count -= done;
-  auto value = [&](uint8_t byte) { return p.is_signed ? int32_t{static_cast<int8_t>(byte)} : int32_t{byte}; };
-  for (int64_t i = 0; i < count; ++i) {
-    const int64_t sum = (value(a[i]) - p.a_zero_point) * p.a_mantissa + (value(b[i]) - p.b_zero_point) * p.b_mantissa;
-    const int64_t q = round_shift_half_even(sum, 31 + p.shift) + p.y_zero_point;
-    y[i] = static_cast<uint8_t>(std::clamp<int64_t>(q, p.y_min, p.y_max));
-  }
+  q8_add_rows(p, 1, count, a, count, b, count, y, count);
 }
 
 }  // namespace vigil::kernels

@@ -6,6 +6,7 @@
 // reference every vector epilogue is bit-exact with.
 #pragma once
 
+#include <bit>
 #include <cstdint>
 
 namespace vigil::kernels {
@@ -32,6 +33,24 @@ inline int64_t round_shift_half_even(int64_t value, int total) {
 // accumulator x mantissa / 2^(31 + shift), ties to even.
 inline int64_t fixed_point_multiply(int32_t accumulator, FixedPointMultiplier m) {
   return round_shift_half_even(static_cast<int64_t>(accumulator) * m.mantissa, 31 + m.shift);
+}
+
+// The accumulators whose product is a tie in fixed_point_multiply: with the mantissa's z
+// trailing zero bits moved into the shift, t = 31 + shift - z, a tie needs the product's
+// lowest set bit at t - 1, and the mantissa being odd then, the accumulator's own: exactly
+// those with (accumulator & low_bits) == pattern, low_bits = 2^t - 1, pattern = 2^(t - 1).
+// For t above 32 (typical layers: small multipliers) no int32 accumulator is one, and
+// low_bits = 0, pattern = 1 match none. Vector epilogues round half up and clear the
+// result's low bit at the ties, which is the half-to-even rounding: three instructions a
+// vector where finding the quotient's low bit in 64-bit lanes costs six.
+struct RoundingTies {
+  uint32_t low_bits = 0, pattern = 1;
+};
+inline RoundingTies rounding_ties(FixedPointMultiplier m) {
+  if (m.mantissa <= 0) return {};
+  const int t = 31 + m.shift - std::countr_zero(static_cast<uint32_t>(m.mantissa));
+  if (t < 1 || t > 32) return {};
+  return {static_cast<uint32_t>((uint64_t{1} << t) - 1), uint32_t{1} << (t - 1)};
 }
 
 // clamp(zero_point + round_half_to_even(accumulator x real), min, max), exactly.

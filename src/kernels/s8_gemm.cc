@@ -2,13 +2,14 @@
 // Geijn (BLIS) without blocks of k (see kernels/s8_gemm_microkernel.h): for each block of
 // NC columns, B is packed into NR-wide c4 panels (the block kept in L2); for each block of
 // MC rows of the packed weights, the micro-kernel sweeps MR x NR tiles, one B panel reused
-// by all the block's rows. Threads each take a rectangle of C, splitting columns first so
-// that every thread packs only its own part of B.
+// by all the block's rows; a fused residual Add follows each tile. Threads each take a
+// rectangle of C, splitting columns first so that every thread packs only its own part of B.
 #include "kernels/s8_gemm.h"
 
 #include <algorithm>
 #include <cassert>
 #include <cstring>
+#include <vector>
 
 #include "core/error.h"
 #include "kernels/aligned_buffer.h"
@@ -30,6 +31,7 @@ constexpr int64_t kPanelPackCost = 2;
 int64_t round_up(int64_t value, int64_t multiple) { return (value + multiple - 1) / multiple * multiple; }
 
 thread_local AlignedBuffer b_buffer;
+thread_local std::vector<QS8RowEpilogue> row_epilogues;
 
 int output_bytes(QGemmOutput output) { return output == QGemmOutput::I32 ? 4 : 1; }
 
@@ -152,9 +154,17 @@ void gemm_rectangle(const Problem& p, int64_t m0, int64_t m1, int64_t n0, int64_
   const int64_t row_block = std::max<int64_t>(mr, kABlockBytes / (group_bytes * p.kernel->a_bytes) / mr * mr);
   const QGemmEpilogue& e = *p.epilogue;
   const int element = output_bytes(e.output);
+  // Each row's offset (bias - b_zero_point x rowsum, modulo 2^32) and multiplier, once.
+  const uint32_t b_zero_point = static_cast<uint32_t>(e.b_zero_point + (p.b->is_signed ? 128 : 0));
+  row_epilogues.resize(static_cast<size_t>(m1 - m0));
+  for (int64_t i = m0; i < m1; ++i) {
+    const uint32_t bias = e.bias ? static_cast<uint32_t>(e.bias[i]) : 0u;
+    const int32_t offset = static_cast<int32_t>(bias - b_zero_point * static_cast<uint32_t>(p.a->row_sums()[i]));
+    const FixedPointMultiplier multiplier =
+        e.output == QGemmOutput::I32 ? FixedPointMultiplier{} : e.multiplier[e.per_row_multiplier ? i : 0];
+    row_epilogues[static_cast<size_t>(i - m0)] = qs8_row_epilogue(offset, multiplier);
+  }
   QS8TileEpilogue tile;
-  tile.b_zero_point = e.b_zero_point + (p.b->is_signed ? 128 : 0);
-  tile.per_row_multiplier = e.per_row_multiplier;
   tile.c_zero_point = e.c_zero_point;
   tile.c_min = e.c_min;
   tile.c_max = e.c_max;
@@ -176,11 +186,13 @@ void gemm_rectangle(const Problem& p, int64_t m0, int64_t m1, int64_t n0, int64_
         for (int64_t ir = 0; ir < mc; ir += mr) {
           const int rows = static_cast<int>(std::min<int64_t>(mr, mc - ir));
           const int64_t i = ic + ir, j = jc + jr;
-          tile.bias = e.bias ? e.bias + i : nullptr;
-          tile.row_sums = p.a->row_sums() + i;
-          tile.multiplier = e.multiplier ? (e.per_row_multiplier ? e.multiplier + i : e.multiplier) : nullptr;
+          tile.rows = row_epilogues.data() + (i - m0);
           void* c = static_cast<char*>(p.c) + (i * p.ldc + j) * element;
           p.kernel->run(groups, p.a->panel(i), b_panel, c, p.ldc, rows, cols, tile);
+          if (const QGemmResidual* r = e.residual) {
+            uint8_t* c8 = static_cast<uint8_t*>(c);
+            q8_add_rows(r->add, rows, cols, c8, p.ldc, r->data + i * r->ld + j, r->ld, c8, p.ldc);
+          }
         }
       }
     }
@@ -194,6 +206,7 @@ void qs8_gemm(int64_t m, int64_t n, int64_t k, const S8PackedWeights& a, const Q
   if (m <= 0 || n <= 0) return;
   assert(a.rows() == m && a.depth() == k && a.path() == qgemm_path());
   assert(epilogue.output == QGemmOutput::I32 || epilogue.multiplier != nullptr);
+  assert(epilogue.output != QGemmOutput::I32 || epilogue.residual == nullptr);
   const QS8MicroKernel& kernel = qs8_micro_kernel(a.path());
   const Problem problem{m, n, k, &a, &b, c, ldc, &epilogue, &kernel};
   const int64_t tiles_m = (m + kernel.mr - 1) / kernel.mr, tiles_n = (n + kernel.nr - 1) / kernel.nr;

@@ -15,6 +15,7 @@
 #include <memory>
 
 #include "core/cpu_features.h"
+#include "kernels/q8_add.h"
 #include "kernels/requantize.h"
 
 namespace vigil::kernels {
@@ -91,11 +92,22 @@ void qgemm_pack_b_panels(const QGemmB& b, int64_t k, int64_t col0, int64_t cols,
 
 enum class QGemmOutput { U8, S8, I32 };
 
+// A residual Add fused after the requantization (U8 and S8 outputs): C = q8_add(C, R), C's
+// requantized value as the Add's `a` operand and R (C's shape, leading dimension ld, bytes
+// of C's type) as `b` (kernels/q8_add.h), applied tile by tile while the tile is in L1:
+// the sum that ends a ResNet block, without a pass of its own over memory.
+struct QGemmResidual {
+  const uint8_t* data = nullptr;
+  int64_t ld = 0;
+  Q8AddParameters add;
+};
+
 // What happens to each sum S = sum_p A(i, p) x (B(p, j) - b_zero_point):
 //   U8, S8: C = clamp(c_zero_point + round_half_even((S + bias[i]) x multiplier_i), c_min, c_max),
 //           the multiplier per row (per output channel) or one for all; a fused Relu or Clip
 //           is the clamp bounds.
 //   I32:    C = S + bias[i] (MatMulInteger, ConvInteger); the multiplier and bounds are unused.
+// then, with a residual (U8, S8): C = q8_add(C, R) (QGemmResidual above).
 // The zero point is folded out of the inner loop: S = sum A x B - b_zero_point x rowsum(A).
 struct QGemmEpilogue {
   const int32_t* bias = nullptr;                      // m values, or none
@@ -105,6 +117,7 @@ struct QGemmEpilogue {
   int32_t c_zero_point = 0;
   int32_t c_min = 0, c_max = 255;  // within the output type's range
   QGemmOutput output = QGemmOutput::U8;
+  const QGemmResidual* residual = nullptr;  // none, or U8 / S8 outputs
 };
 
 // C (m x n, leading dimension ldc in elements of the output type) = epilogue(A * B); C is

@@ -12,13 +12,31 @@
 
 namespace vigil::kernels {
 
-// The epilogue as a micro-kernel sees it, with pointers moved to the tile's first row.
+// One row's epilogue, prepared by the driver once per product rather than in every tile:
+// the folded offset, and the multiplier with what its rounding needs.
+struct QS8RowEpilogue {
+  int32_t offset = 0;  // bias - b_zero_point x rowsum(A), added to every sum modulo 2^32
+  int32_t total = 31;  // the right shift, 31 + shift
+  int64_t mantissa = 0;
+  int64_t half = 0;  // 2^(total - 1)
+  RoundingTies ties;  // the sums whose product is a tie (kernels/requantize.h)
+  bool wide = false;  // a multiplier of 1 or more: a shifted product may pass 32 bits
+};
+
+inline QS8RowEpilogue qs8_row_epilogue(int32_t offset, FixedPointMultiplier m) {
+  QS8RowEpilogue row;
+  row.offset = offset;
+  row.total = 31 + m.shift;
+  row.mantissa = m.mantissa;
+  row.half = int64_t{1} << (row.total - 1);
+  row.ties = rounding_ties(m);
+  row.wide = m.shift < 0;
+  return row;
+}
+
+// The epilogue as a micro-kernel sees it: the tile's rows, and the output's bounds.
 struct QS8TileEpilogue {
-  const int32_t* bias = nullptr;      // per row, or none
-  const int32_t* row_sums = nullptr;  // per row: sum over k of A
-  int32_t b_zero_point = 0;           // in the packed (unsigned) domain
-  const FixedPointMultiplier* multiplier = nullptr;
-  bool per_row_multiplier = false;
+  const QS8RowEpilogue* rows = nullptr;  // the tile's first row's, one per row
   int32_t c_zero_point = 0, c_min = 0, c_max = 0;
   QGemmOutput output = QGemmOutput::U8;
 };
@@ -44,20 +62,15 @@ extern const QS8MicroKernel qs8_gemm_requant_8x32c4__avx512vnni;
 
 const QS8MicroKernel& qs8_micro_kernel(QGemmPath path);
 
-// The folded offset of row r: bias - b_zero_point x rowsum, added to every sum of the row.
-// Both this and the sum may pass 2^31 where their total does not: they are added modulo
-// 2^32, as the vector lanes do.
-inline int32_t qs8_row_offset(const QS8TileEpilogue& e, int r) {
-  const uint32_t bias = e.bias ? static_cast<uint32_t>(e.bias[r]) : 0u;
-  return static_cast<int32_t>(bias - static_cast<uint32_t>(e.b_zero_point) * static_cast<uint32_t>(e.row_sums[r]));
-}
-
 // The epilogue of one output element (row r of the tile): the scalar kernel uses it and
-// the vector kernels are bit-exact with it.
+// the vector kernels are bit-exact with it. The offset and the sum may pass 2^31 where
+// their total does not: they are added modulo 2^32, as the vector lanes do.
 inline int32_t qs8_tile_epilogue_value(const QS8TileEpilogue& e, int32_t sum, int r) {
-  const int32_t s = static_cast<int32_t>(static_cast<uint32_t>(sum) + static_cast<uint32_t>(qs8_row_offset(e, r)));
+  const QS8RowEpilogue& row = e.rows[r];
+  const int32_t s = static_cast<int32_t>(static_cast<uint32_t>(sum) + static_cast<uint32_t>(row.offset));
   if (e.output == QGemmOutput::I32) return s;
-  return requantize(s, e.per_row_multiplier ? e.multiplier[r] : e.multiplier[0], e.c_zero_point, e.c_min, e.c_max);
+  const int64_t value = round_shift_half_even(int64_t{s} * row.mantissa, row.total) + e.c_zero_point;
+  return static_cast<int32_t>(value < e.c_min ? e.c_min : (value > e.c_max ? e.c_max : value));
 }
 
 }  // namespace vigil::kernels

@@ -1,6 +1,7 @@
 // The int8 Add (kernels/q8_add.h): the AVX-512 loop bit-exact with the scalar loop over
 // random bytes, signed and unsigned, scale ratios on either side of one, ties and clamps;
-// and the parameters against hand-computed mantissas.
+// blocks of rows with their own strides and every tail length, written in place (as the
+// GEMM's fused residual Add does); and the parameters against hand-computed mantissas.
 #include <gtest/gtest.h>
 
 #include <random>
@@ -47,6 +48,32 @@ TEST(Q8Add, VectorLoopMatchesTheScalarLoop) {
   for (int i = 0; i < 32; ++i) a[i] = static_cast<uint8_t>(i);
   kernels::q8_add(p, 32, a.data(), b.data(), y.data());
   for (int i = 0; i < 32; ++i) EXPECT_EQ(y[i], static_cast<uint8_t>(std::nearbyint(i * 0.5))) << i;
+  set_active_isa(detected_isa());
+}
+
+TEST(Q8Add, RowBlocksInPlaceMatchOneRowAtATime) {
+  std::mt19937 generator(9);
+  std::uniform_int_distribution<int> byte(0, 255);
+  const kernels::Q8AddParameters p = kernels::Q8AddParameters::make(0.07f, 128, 0.03f, 119, 0.05f, 3, 3, 255, false);
+  std::vector<Isa> paths = {Isa::Scalar};
+  if (detected_isa() == Isa::Avx512) paths.push_back(Isa::Avx512);
+  const int64_t rows = 5, a_ld = 47, b_ld = 53;
+  for (const Isa isa : paths) {
+    set_active_isa(isa);
+    for (int64_t count = 1; count <= a_ld; ++count) {
+      std::vector<uint8_t> a(rows * a_ld), b(rows * b_ld);
+      for (uint8_t& v : a) v = static_cast<uint8_t>(byte(generator));
+      for (uint8_t& v : b) v = static_cast<uint8_t>(byte(generator));
+      std::vector<uint8_t> expected = a;  // the bytes beyond `count` stay as they are
+      set_active_isa(Isa::Scalar);
+      for (int64_t r = 0; r < rows; ++r) {
+        kernels::q8_add(p, count, a.data() + r * a_ld, b.data() + r * b_ld, expected.data() + r * a_ld);
+      }
+      set_active_isa(isa);
+      kernels::q8_add_rows(p, rows, count, a.data(), a_ld, b.data(), b_ld, a.data(), a_ld);
+      ASSERT_EQ(a, expected) << isa_name(isa) << " count " << count;
+    }
+  }
   set_active_isa(detected_isa());
 }
 

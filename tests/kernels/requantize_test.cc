@@ -1,12 +1,14 @@
 // Fixed-point requantization (kernels/requantize.h) against hand-computed values: ties to
 // even on both sides of zero, saturation, tiny multipliers, bad multipliers, and the
-// rounding of random products against long double arithmetic (exact for |x| < 2^64).
+// rounding of random products against long double arithmetic (exact for |x| < 2^64); and
+// rounding half up with the ties' low bit cleared, as vector epilogues do, against it.
 #include <gtest/gtest.h>
 
 #include <cmath>
 #include <cstdint>
 #include <limits>
 #include <random>
+#include <vector>
 
 #include "core/error.h"
 #include "kernels/requantize.h"
@@ -112,6 +114,41 @@ TEST(RequantizeTest, RandomProductsMatchLongDoubleRounding) {
     EXPECT_EQ(fixed_point_multiply(acc, m), static_cast<int64_t>(std::nearbyintl(exact))) << acc << " " << m.mantissa
                                                                                           << " " << m.shift;
   }
+}
+
+TEST(RequantizeTest, HalfUpWithTheTiesClearedIsHalfToEven) {
+  // 0.5 = 2^30 x 2^-31: t = 1, every odd accumulator is a tie; 0.001 (total 40, two
+  // trailing zeros) admits none; a float32 real (24 significant bits) at 2^-3 admits some.
+  EXPECT_EQ(rounding_ties(fixed_point_multiplier(0.5)).low_bits, 1u);
+  EXPECT_EQ(rounding_ties(fixed_point_multiplier(0.001)).low_bits, 0u);
+  EXPECT_NE(rounding_ties(fixed_point_multiplier(static_cast<double>(0.1f))).low_bits, 0u);
+  std::mt19937_64 engine(11);
+  std::uniform_real_distribution<double> log_real(-30.0, -0.5);
+  std::uniform_int_distribution<int32_t> any(std::numeric_limits<int32_t>::min(), std::numeric_limits<int32_t>::max());
+  int ties = 0;
+  for (int trial = 0; trial < 3000; ++trial) {
+    // Half the reals rounded to float32 first, as the integer operators form them.
+    double real = std::exp2(log_real(engine));
+    if (trial % 2) real = static_cast<double>(static_cast<float>(real));
+    const FixedPointMultiplier m = fixed_point_multiplier(real);
+    const RoundingTies t = rounding_ties(m);
+    std::vector<int32_t> xs = {0, 1, -1, std::numeric_limits<int32_t>::min(), std::numeric_limits<int32_t>::max(),
+                               any(engine), any(engine), any(engine)};
+    if (t.low_bits) {  // accumulators on ties, on both sides of zero
+      for (int k = 0; k < 4; ++k) {
+        xs.push_back(static_cast<int32_t>((static_cast<uint32_t>(any(engine)) & ~t.low_bits) | t.pattern));
+      }
+    }
+    const int total = 31 + m.shift;
+    for (const int32_t x : xs) {
+      int64_t q = (int64_t{x} * m.mantissa + (int64_t{1} << (total - 1))) >> total;
+      const bool tie = (static_cast<uint32_t>(x) & t.low_bits) == t.pattern;
+      ties += tie;
+      if (tie) q &= ~int64_t{1};
+      ASSERT_EQ(q, fixed_point_multiply(x, m)) << x << " x " << m.mantissa << " >> " << total;
+    }
+  }
+  EXPECT_GT(ties, 1000);  // the tie cases were exercised
 }
 
 }  // namespace

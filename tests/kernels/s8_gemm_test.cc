@@ -3,7 +3,8 @@
 // the micro-tile (m < MR, n % NR != 0, k = 0 and 1, k not a multiple of 4, primes, k = 4608),
 // extreme values (B = 255 and 0, A = -128 and 127, where AVX2's vpmaddubsw would saturate),
 // zero points 0, 128 and 255, per-row and single multipliers, ties, clamps, u8, s8 and
-// int32 outputs, an int8 B, a transposed B, a packer callback and two threads.
+// int32 outputs, a fused residual Add, an int8 B, a transposed B, a packer callback and two
+// threads.
 #include <gtest/gtest.h>
 
 #include <algorithm>
@@ -51,6 +52,7 @@ struct Case {
   int32_t c_zero_point = 100, c_min = 0, c_max = 255;
   double scale = 0.0;  // 0: chosen so outputs spread over the range
   bool transposed = false, packer = false;
+  bool residual = false;  // a fused residual Add after the requantization
   int threads = 1;
 };
 
@@ -58,7 +60,7 @@ std::string describe(const Case& c) {
   return "m=" + std::to_string(c.m) + " n=" + std::to_string(c.n) + " k=" + std::to_string(c.k) +
          " zb=" + std::to_string(c.b_zero_point) + (c.b_signed ? " s8 B" : " u8 B") +
          " out=" + std::to_string(static_cast<int>(c.output)) + (c.per_row ? " per-row" : " single") +
-         (c.transposed ? " transposed" : "") + (c.packer ? " packer" : "") + " threads=" + std::to_string(c.threads);
+         (c.transposed ? " transposed" : "") + (c.packer ? " packer" : "") + (c.residual ? " residual" : "") + " threads=" + std::to_string(c.threads);
 }
 
 // A packer that forwards to the plain packing, as a convolution's would gather patches.
@@ -113,6 +115,26 @@ void check(Isa isa, const Case& c) {
   e.c_min = c.c_min;
   e.c_max = c.c_max;
   e.output = c.output;
+  // The residual: C's shape with a wider leading dimension, and an Add whose scales put
+  // both operands near one step of the output.
+  const int64_t ldr = c.n + 5;
+  std::vector<uint8_t> residual_bytes(static_cast<size_t>(c.m * ldr));
+  for (uint8_t& v : residual_bytes) v = static_cast<uint8_t>(byte(engine));
+  QGemmResidual residual;
+  residual.data = residual_bytes.data();
+  residual.ld = ldr;
+  const bool signed_c = c.output == QGemmOutput::S8;
+  residual.add = Q8AddParameters::make(0.031f, c.c_zero_point, 0.027f, signed_c ? -7 : 121, 0.043f, signed_c ? 3 : 9,
+                                       signed_c ? -128 : 0, signed_c ? 127 : 255, signed_c);
+  if (c.residual) e.residual = &residual;
+  auto add_residual = [&](int32_t value, int64_t i, int64_t j) {
+    const Q8AddParameters& q = residual.add;
+    const uint8_t r = residual_bytes[static_cast<size_t>(i * ldr + j)];
+    const int32_t rv = signed_c ? int32_t{static_cast<int8_t>(r)} : int32_t{r};
+    const int64_t sum = (value - q.a_zero_point) * q.a_mantissa + (rv - q.b_zero_point) * q.b_mantissa;
+    return static_cast<int32_t>(
+        std::clamp<int64_t>(round_shift_half_even(sum, 31 + q.shift) + q.y_zero_point, q.y_min, q.y_max));
+  };
 
   std::vector<int32_t> expected(static_cast<size_t>(c.m * c.n));
   for (int64_t i = 0; i < c.m; ++i) {
@@ -124,6 +146,7 @@ void check(Isa isa, const Case& c) {
           c.output == QGemmOutput::I32
               ? static_cast<int32_t>(sum)
               : requantize(static_cast<int32_t>(sum), multipliers[c.per_row ? i : 0], c.c_zero_point, c.c_min, c.c_max);
+      if (c.residual) expected[i * c.n + j] = add_residual(expected[i * c.n + j], i, j);
     }
   }
 
@@ -245,6 +268,26 @@ TEST_P(S8GemmTest, TiesAndLargeMultipliers) {
     c.fill = Fill::Random;
     check(isa_, c);
   }
+}
+
+TEST_P(S8GemmTest, FusedResidualAddOnEveryTileShape) {
+  for (const int64_t m : {1, 7, 8, 19}) {
+    for (const int64_t n : {1, 17, 32, 45}) {
+      for (const QGemmOutput output : {QGemmOutput::U8, QGemmOutput::S8}) {
+        Case c{m, n, 37};
+        c.output = output;
+        c.c_zero_point = output == QGemmOutput::S8 ? -4 : 100;
+        c.c_min = output == QGemmOutput::S8 ? -128 : 0;
+        c.c_max = output == QGemmOutput::S8 ? 127 : 255;
+        c.residual = true;
+        check(isa_, c);
+      }
+    }
+  }
+  Case threaded{64, 300, 150};
+  threaded.residual = true;
+  threaded.threads = 2;
+  check(isa_, threaded);
 }
 
 TEST_P(S8GemmTest, SignedB) {

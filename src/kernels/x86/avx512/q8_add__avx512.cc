@@ -1,48 +1,32 @@
 // The int8 Add of kernels/q8_add.h, sixteen elements per step on AVX-512: bytes widened to
-// int32 and centred, the two products per element formed exactly in 64 bits (even and
-// odd lanes apart, vpmuldq), summed, shifted with ties to even, and packed back with the
-// clamp (x86/avx512/requantize_avx512.h); bit-exact with the scalar loop of q8_add.cc, which
-// also takes the tail.
+// int32 and centred, summed in the 16-bit split form (x86/avx512/q8_add_avx512.h) and
+// narrowed back; a row's tail under a mask. Bit-exact with the scalar loop of q8_add.cc.
 #include <immintrin.h>
 
 #include "kernels/q8_add.h"
-#include "kernels/x86/avx512/requantize_avx512.h"
+#include "kernels/x86/avx512/q8_add_avx512.h"
 
-// GCC 12's 64-bit shift intrinsics pass an undefined vector as the unused merge source,
+// GCC 12's masked-move intrinsics pass an undefined vector as the unused merge source,
 // which -Wmaybe-uninitialized reports at every use.
 #pragma GCC diagnostic ignored "-Wmaybe-uninitialized"
 
 namespace vigil::kernels {
 
-
-int64_t q8_add__avx512(const Q8AddParameters& p, int64_t count, const uint8_t* a, const uint8_t* b, uint8_t* y) {
-  const __m512i a_zero = _mm512_set1_epi32(p.a_zero_point), b_zero = _mm512_set1_epi32(p.b_zero_point);
-  const __m512i a_mantissa = _mm512_set1_epi64(p.a_mantissa), b_mantissa = _mm512_set1_epi64(p.b_mantissa);
-  const __m512i total = _mm512_set1_epi64(31 + p.shift);
-  const __m512i rounding = _mm512_set1_epi64((int64_t{1} << (30 + p.shift)) - 1);
-  const __m512i y_zero = _mm512_set1_epi32(p.y_zero_point);
-  const __m512i y_min = _mm512_set1_epi32(p.y_min), y_max = _mm512_set1_epi32(p.y_max);
-  int64_t i = 0;
-  for (; i + 16 <= count; i += 16) {
-    const __m128i a_bytes = _mm_loadu_si128(reinterpret_cast<const __m128i*>(a + i));
-    const __m128i b_bytes = _mm_loadu_si128(reinterpret_cast<const __m128i*>(b + i));
-    const __m512i av = _mm512_sub_epi32(p.is_signed ? _mm512_cvtepi8_epi32(a_bytes) : _mm512_cvtepu8_epi32(a_bytes),
-                                        a_zero);
-    const __m512i bv = _mm512_sub_epi32(p.is_signed ? _mm512_cvtepi8_epi32(b_bytes) : _mm512_cvtepu8_epi32(b_bytes),
-                                        b_zero);
-    // vpmuldq reads the low (signed) half of each 64-bit lane: even elements as they are,
-    // odd ones after a 32-bit shift.
-    const __m512i even = _mm512_add_epi64(_mm512_mul_epi32(av, a_mantissa), _mm512_mul_epi32(bv, b_mantissa));
-    const __m512i odd = _mm512_add_epi64(_mm512_mul_epi32(_mm512_srli_epi64(av, 32), a_mantissa),
-                                         _mm512_mul_epi32(_mm512_srli_epi64(bv, 32), b_mantissa));
-    const __m512i even_rounded = avx512::round_shift_half_even_epi64(even, total, rounding);
-    const __m512i odd_rounded = avx512::round_shift_half_even_epi64(odd, total, rounding);
-    // The rounded values fit in 32 bits: odd ones move to the upper halves.
-    __m512i sum = _mm512_mask_blend_epi32(0xAAAA, even_rounded, _mm512_slli_epi64(odd_rounded, 32));
-    sum = _mm512_min_epi32(_mm512_max_epi32(_mm512_add_epi32(sum, y_zero), y_min), y_max);
-    _mm_storeu_si128(reinterpret_cast<__m128i*>(y + i), _mm512_cvtepi32_epi8(sum));  // in range: truncation is exact
+void q8_add_rows__avx512(const Q8AddParameters& p, int64_t rows, int64_t count, const uint8_t* a, int64_t a_ld,
+                         const uint8_t* b, int64_t b_ld, uint8_t* y, int64_t y_ld) {
+  const avx512::Q8AddVector add(p);
+  // Sixteen elements under `mask` (the bytes beyond it are neither read nor written).
+  auto step = [&](const uint8_t* a_at, const uint8_t* b_at, uint8_t* y_at, __mmask16 mask) {
+    const __m512i sum = add.add(add.centred(_mm_maskz_loadu_epi8(mask, a_at), add.a_zero),
+                                add.centred(_mm_maskz_loadu_epi8(mask, b_at), add.b_zero));
+    _mm_mask_storeu_epi8(y_at, mask, _mm512_cvtepi32_epi8(sum));  // in range: truncation is exact
+  };
+  const __mmask16 tail = static_cast<__mmask16>((1u << (count % 16)) - 1);
+  for (int64_t r = 0; r < rows; ++r, a += a_ld, b += b_ld, y += y_ld) {
+    int64_t i = 0;
+    for (; i + 16 <= count; i += 16) step(a + i, b + i, y + i, 0xFFFF);
+    if (tail) step(a + i, b + i, y + i, tail);
   }
-  return i;
 }
 
 }  // namespace vigil::kernels

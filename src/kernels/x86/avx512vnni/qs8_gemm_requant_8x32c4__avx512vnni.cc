@@ -3,8 +3,10 @@
 // vpdpbusd per B vector with the row's 4 weight bytes broadcast by the instruction ({1to16}):
 // 16 independent chains cover its latency on two pipes. A single column takes a loop of its
 // own (one 256-bit vpdpbusd a group). The epilogue requantizes the tile's
-// sums (still in L1) in 64-bit lanes (vpmuldq, a rounding shift with ties to even, a
-// clamp), bit-exact with kernels/requantize.h. Compiled with the AVX-512 and VNNI flags only.
+// sums (still in L1) from the rows' prepared constants: products in 64-bit lanes
+// (vpmuldq), rounded half up, the ties found from the sums' low bits and rounded to even,
+// a clamp; bit-exact with kernels/requantize.h. Compiled with the AVX-512 and VNNI flags
+// only.
 #include <immintrin.h>
 
 #include <cstring>
@@ -21,61 +23,64 @@ namespace {
 
 constexpr int kRows = 8, kColumns = 32;
 
-// One row's requantization constants.
-struct RowRequant {
-  __m512i mantissa, rounding, shift;  // 64-bit lanes
-  __m512i lower, upper, zero_point;   // 32-bit lanes: the output bounds less the zero point
-  int64_t lower64, upper64;
-  // A multiplier of 1 or more: a shifted product may pass 32 bits and is clamped in 64
-  // first. Below 1, |sum x multiplier| < 2^31 and the clamp waits for the 32-bit lanes.
-  bool wide;
+// The tile's output bounds less the zero point, and the zero point (32-bit lanes), with
+// the bounds in 64-bit lanes for rows of wide multipliers.
+struct TileBounds {
+  __m512i lower, upper, zero_point;
+  __m512i lower64, upper64;
 };
 
-RowRequant row_requant(const QS8TileEpilogue& e, int r) {
-  const FixedPointMultiplier m = e.per_row_multiplier ? e.multiplier[r] : e.multiplier[0];
-  const int total = 31 + m.shift;
+TileBounds tile_bounds(const QS8TileEpilogue& e) {
   const int64_t lower = int64_t{e.c_min} - e.c_zero_point, upper = int64_t{e.c_max} - e.c_zero_point;
-  return {_mm512_set1_epi64(m.mantissa),
-          _mm512_set1_epi64((int64_t{1} << (total - 1)) - 1),
-          _mm512_set1_epi64(total),
-          _mm512_set1_epi32(static_cast<int32_t>(lower)),
-          _mm512_set1_epi32(static_cast<int32_t>(upper)),
-          _mm512_set1_epi32(e.c_zero_point),
-          lower,
-          upper,
-          m.shift < 0};
+  return {_mm512_set1_epi32(static_cast<int32_t>(lower)), _mm512_set1_epi32(static_cast<int32_t>(upper)),
+          _mm512_set1_epi32(e.c_zero_point), _mm512_set1_epi64(lower), _mm512_set1_epi64(upper)};
 }
 
-// round_half_even(x / 2^shift) = floor((x + half - 1 + bit `shift` of x) / 2^shift).
-// Per-lane shift counts: one instruction each, where a count in an xmm register is two.
-inline __m512i round_shift(__m512i x, const RowRequant& q) {
-  const __m512i odd = _mm512_and_si512(_mm512_srlv_epi64(x, q.shift), _mm512_set1_epi64(1));
-  return _mm512_srav_epi64(_mm512_add_epi64(_mm512_add_epi64(x, q.rounding), odd), q.shift);
-}
+// One row's constants, broadcast from the prepared row: 64-bit lanes for the product and
+// its shift, 32-bit lanes for the ties.
+struct RowConstants {
+  __m512i mantissa, half, shift;
+  __m512i tie_bits, tie_pattern;
+};
 
-// 16 sums (offset already added) to 16 outputs, clamped, as int32.
-inline __m512i requantize(__m512i v, const RowRequant& q) {
-  __m512i even = round_shift(_mm512_mul_epi32(v, q.mantissa), q);
-  __m512i odd = round_shift(_mm512_mul_epi32(_mm512_srli_epi64(v, 32), q.mantissa), q);
-  if (q.wide) {
-    const __m512i lower = _mm512_set1_epi64(q.lower64), upper = _mm512_set1_epi64(q.upper64);
-    even = _mm512_min_epi64(_mm512_max_epi64(even, lower), upper);
-    odd = _mm512_min_epi64(_mm512_max_epi64(odd, lower), upper);
+// 16 sums (offset already added) to 16 outputs, clamped, zero point added, as int32.
+// Rounded half up, then at the ties (kernels/requantize.h: found from the sums' low bits,
+// in 32-bit lanes) the low bit cleared: round half to even.
+inline __m512i requantize(__m512i v, const QS8RowEpilogue& row, const RowConstants& k, const TileBounds& b) {
+  auto product_rounded = [&](__m512i lanes) {
+    return _mm512_srav_epi64(_mm512_add_epi64(_mm512_mul_epi32(lanes, k.mantissa), k.half), k.shift);
+  };
+  const __m512i odd_lanes = _mm512_srli_epi64(v, 32);
+  __m512i even = product_rounded(v), odd = product_rounded(odd_lanes);
+  if (row.wide) {
+    // A multiplier of 1 or more: a shifted product may pass 32 bits, so the ties are
+    // settled and the clamp applied in 64-bit lanes, each sum's low 32 bits tested there.
+    const __m512i bits = _mm512_set1_epi64(row.ties.low_bits), pattern = _mm512_set1_epi64(row.ties.pattern);
+    const __m512i one = _mm512_set1_epi64(1);
+    auto settle_ties = [&](__m512i rounded, __m512i lanes) {
+      const __mmask8 ties = _mm512_cmpeq_epi64_mask(_mm512_and_si512(lanes, bits), pattern);
+      return _mm512_min_epi64(_mm512_max_epi64(_mm512_mask_andnot_epi64(rounded, ties, one, rounded), b.lower64),
+                              b.upper64);
+    };
+    even = settle_ties(even, v);
+    odd = settle_ties(odd, odd_lanes);
+    const __m512i y = _mm512_mask_blend_epi32(0xAAAA, even, _mm512_slli_epi64(odd, 32));
+    return _mm512_add_epi32(_mm512_min_epi32(_mm512_max_epi32(y, b.lower), b.upper), b.zero_point);
   }
-  const __m512i y = _mm512_mask_blend_epi32(0xAAAA, even, _mm512_slli_epi64(odd, 32));
-  return _mm512_add_epi32(_mm512_min_epi32(_mm512_max_epi32(y, q.lower), q.upper), q.zero_point);
+  // Below 1, |sum x multiplier| < 2^31: the rounded values fit the 32-bit lanes.
+  const __mmask16 ties = _mm512_cmpeq_epi32_mask(_mm512_and_si512(v, k.tie_bits), k.tie_pattern);
+  __m512i y = _mm512_mask_blend_epi32(0xAAAA, even, _mm512_slli_epi64(odd, 32));
+  y = _mm512_mask_andnot_epi32(y, ties, _mm512_set1_epi32(1), y);
+  return _mm512_add_epi32(_mm512_min_epi32(_mm512_max_epi32(y, b.lower), b.upper), b.zero_point);
 }
 
 // Rows of the stored tile, offset, converted and stored under the column masks.
-// `constants(r)` gives row r's requantization constants: made per row, or one set for all
-// rows when the multiplier is shared (not zero-initialised: a value-initialised set of
-// constants compiled to a `rep stos` per row, which cost more than the whole tile at small k).
-template <class Constants>
-__attribute__((always_inline)) inline void finish_tile(const QS8TileEpilogue& e, const int32_t (*tile)[kColumns],
-                                                       int rows, const __mmask16 masks[2], char* out,
-                                                       int64_t row_bytes, Constants constants) {
+void finish_tile(const QS8TileEpilogue& e, const int32_t (*tile)[kColumns], int rows, const __mmask16 masks[2],
+                 char* out, int64_t row_bytes) {
+  const TileBounds bounds = tile_bounds(e);
   for (int r = 0; r < rows; ++r, out += row_bytes) {
-    const __m512i offset = _mm512_set1_epi32(qs8_row_offset(e, r));
+    const QS8RowEpilogue& row = e.rows[r];
+    const __m512i offset = _mm512_set1_epi32(row.offset);
     const __m512i low = _mm512_add_epi32(_mm512_load_si512(tile[r]), offset);
     const __m512i high = _mm512_add_epi32(_mm512_load_si512(tile[r] + 16), offset);
     if (e.output == QGemmOutput::I32) {
@@ -83,10 +88,12 @@ __attribute__((always_inline)) inline void finish_tile(const QS8TileEpilogue& e,
       if (masks[1]) _mm512_mask_storeu_epi32(out + 64, masks[1], high);
       continue;
     }
-    const RowRequant& q = constants(r);
+    const RowConstants k{_mm512_set1_epi64(row.mantissa), _mm512_set1_epi64(row.half), _mm512_set1_epi64(row.total),
+                         _mm512_set1_epi32(static_cast<int32_t>(row.ties.low_bits)),
+                         _mm512_set1_epi32(static_cast<int32_t>(row.ties.pattern))};
     // In range after the clamp: the truncating narrow is exact.
-    _mm_mask_storeu_epi8(out, masks[0], _mm512_cvtepi32_epi8(requantize(low, q)));
-    if (masks[1]) _mm_mask_storeu_epi8(out + 16, masks[1], _mm512_cvtepi32_epi8(requantize(high, q)));
+    _mm_mask_storeu_epi8(out, masks[0], _mm512_cvtepi32_epi8(requantize(low, row, k, bounds)));
+    if (masks[1]) _mm_mask_storeu_epi8(out + 16, masks[1], _mm512_cvtepi32_epi8(requantize(high, row, k, bounds)));
   }
 }
 
@@ -199,13 +206,7 @@ void run(int64_t groups, const void* a_panel, const uint8_t* b, void* c, int64_t
   const int low = cols < 16 ? cols : 16, high = cols > 16 ? cols - 16 : 0;
   const __mmask16 masks[2] = {static_cast<__mmask16>((1u << low) - 1), static_cast<__mmask16>((1u << high) - 1)};
   const int64_t row_bytes = ldc * (epilogue.output == QGemmOutput::I32 ? 4 : 1);
-  char* out = static_cast<char*>(c);
-  if (epilogue.output == QGemmOutput::I32 || epilogue.per_row_multiplier) {
-    finish_tile(epilogue, tile, rows, masks, out, row_bytes, [&](int r) { return row_requant(epilogue, r); });
-  } else {
-    const RowRequant shared = row_requant(epilogue, 0);
-    finish_tile(epilogue, tile, rows, masks, out, row_bytes, [&](int) -> const RowRequant& { return shared; });
-  }
+  finish_tile(epilogue, tile, rows, masks, static_cast<char*>(c), row_bytes);
 }
 
 }  // namespace
