@@ -25,20 +25,21 @@ constexpr NamedActivation kActivations[] = {
 
 }  // namespace
 
-kernels::ActivationSpec read_fused_activation(const Attributes& attributes, const std::string& what) {
-  const std::string name = attributes.get_string("activation", "");
+kernels::ActivationSpec read_fused_activation(const Attributes& attributes, const std::string& what,
+                                              const std::string& attribute) {
+  const std::string name = attributes.get_string(attribute, "");
   if (name.empty()) return {};
-  const std::vector<float> params = attributes.get_floats("activation_params");
+  const std::vector<float> params = attributes.get_floats(attribute + "_params");
   for (const NamedActivation& known : kActivations) {
     if (name != known.name) continue;
-    check_input(params.size() == known.parameters, what, ": activation ", name, " takes ", known.parameters,
-                " activation_params, got ", params.size());
+    check_input(params.size() == known.parameters, what, ": ", attribute, " ", name, " takes ", known.parameters,
+                " ", attribute, "_params, got ", params.size());
     kernels::ActivationSpec spec{known.kind};
     if (!params.empty()) spec.alpha = params[0];
     if (params.size() > 1) spec.beta = params[1];
     return spec;
   }
-  fail_bad_input(what, ": unknown fused activation '", name, "'");
+  fail_bad_input(what, ": unknown fused ", attribute, " '", name, "'");
 }
 
 std::string fused_activation_name(kernels::Activation activation) {

@@ -14,8 +14,10 @@
 namespace vigil {
 
 // The activation the attributes describe; a bad-input Error naming `what` for an unknown
-// name or a wrong number of parameters.
-kernels::ActivationSpec read_fused_activation(const Attributes& attributes, const std::string& what);
+// name or a wrong number of parameters. `attribute` names the pair: vigil.QConv with a
+// fused residual Add also carries the Add's own as `sum_activation`, `sum_activation_params`.
+kernels::ActivationSpec read_fused_activation(const Attributes& attributes, const std::string& what,
+                                              const std::string& attribute = "activation");
 
 // The attribute values that describe `activation` (the inverse, for the passes).
 std::string fused_activation_name(kernels::Activation activation);

@@ -76,4 +76,19 @@ std::vector<int32_t> integer_bias(const Tensor* bias, const Tensor* bias_scale, 
   return result;
 }
 
+kernels::Q8AddParameters read_q8_add_parameters(const Tensor& a_scale, const Tensor* a_zero_point,
+                                                const Tensor& b_scale, const Tensor* b_zero_point,
+                                                const Tensor& y_scale, const Tensor* y_zero_point,
+                                                const kernels::ActivationSpec& activation, const std::string& what) {
+  auto operand = [&](const Tensor& scale, const Tensor* zero_point, const char* name) {
+    check_input(!zero_point || is_8_bit(zero_point->dtype()), what, ": ", name, "_zero_point must be uint8 or int8");
+    return TensorQuantization::read(scale, zero_point, what, name);
+  };
+  const TensorQuantization a = operand(a_scale, a_zero_point, "a");
+  const TensorQuantization b = operand(b_scale, b_zero_point, "b");
+  const OutputRequantization y = OutputRequantization::read(y_scale, y_zero_point, activation, what);
+  return kernels::Q8AddParameters::make(a.scale, a.zero_point, b.scale, b.zero_point, y.scale, y.zero_point, y.min,
+                                        y.max, y.type == DType::Int8);
+}
+
 }  // namespace vigil

@@ -15,6 +15,7 @@
 
 #include "core/tensor.h"
 #include "kernels/epilogue.h"
+#include "kernels/q8_add.h"
 #include "kernels/requantize.h"
 #include "ops/quantization.h"
 
@@ -42,5 +43,15 @@ std::vector<kernels::FixedPointMultiplier> channel_multipliers(float x_scale, co
 // `channels` values; empty when there is no bias.
 std::vector<int32_t> integer_bias(const Tensor* bias, const Tensor* bias_scale, float x_scale,
                                   const QuantizationParameters& weights, int64_t channels, const std::string& what);
+
+// The fixed-point parameters of an int8 Add (kernels/q8_add.h) from the scales and zero
+// points of its operands a and b and its output y (zero points optional: uint8 zero), with
+// an absorbed Relu or Clip as the clamp: vigil.QAdd's, and those of the residual Add that
+// vigil.QConv may carry. A bad-input Error naming `what` for a non-8-bit zero point or a
+// bad scale.
+kernels::Q8AddParameters read_q8_add_parameters(const Tensor& a_scale, const Tensor* a_zero_point,
+                                                const Tensor& b_scale, const Tensor* b_zero_point,
+                                                const Tensor& y_scale, const Tensor* y_zero_point,
+                                                const kernels::ActivationSpec& activation, const std::string& what);
 
 }  // namespace vigil

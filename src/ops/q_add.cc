@@ -65,17 +65,10 @@ class QAddOperator final : public Operator {
   kernels::Q8AddParameters parameters(const OpInputs& in) const { return parameters_ ? *parameters_ : read(in); }
 
   kernels::Q8AddParameters read(const OpInputs& in) const {
-    auto operand = [&](size_t zero_point_index, const char* name) {
-      const Tensor* zero_point = has_input(in, zero_point_index) ? in[zero_point_index] : nullptr;
-      check_input(!zero_point || is_8_bit(zero_point->dtype()), what_, ": ", name, "_zero_point must be uint8 or int8");
-      return TensorQuantization::read(require_input(in, zero_point_index - 1, what_), zero_point, what_, name);
-    };
-    const TensorQuantization a = operand(kAZeroPoint, "a");
-    const TensorQuantization b = operand(kBZeroPoint, "b");
-    const OutputRequantization y = OutputRequantization::read(
-        require_input(in, kYScale, what_), has_input(in, kYZeroPoint) ? in[kYZeroPoint] : nullptr, activation_, what_);
-    return kernels::Q8AddParameters::make(a.scale, a.zero_point, b.scale, b.zero_point, y.scale, y.zero_point, y.min,
-                                          y.max, y.type == DType::Int8);
+    auto optional = [&](size_t index) { return has_input(in, index) ? in[index] : nullptr; };
+    return read_q8_add_parameters(require_input(in, kAScale, what_), optional(kAZeroPoint),
+                                  require_input(in, kBScale, what_), optional(kBZeroPoint),
+                                  require_input(in, kYScale, what_), optional(kYZeroPoint), activation_, what_);
   }
 
   std::string what_;

@@ -15,11 +15,19 @@
 // of kernels/s8_dwconv.h instead, channel by channel over the threads. No float arithmetic
 // runs per element. Otherwise the reference: exact int32 sums (ops/integer_conv.h), then
 // kernels::requantize, the scalar definition the GEMM's epilogue is bit-exact with.
+//
+// A residual Add fused after it (graph/passes/fuse_q_conv_residual.cc) comes as five more
+// inputs: the residual, its scale and zero point, the sum's scale and zero point, and the
+// Add's absorbed activation as `sum_activation`. The convolution's requantized output is
+// the Add's first operand, read on y's own grid, so the fused operator computes exactly
+// what QConv then QAdd computed (kernels/q8_add.h), tile by tile in the GEMM's epilogue.
 #include <omp.h>
 
 #include <algorithm>
 #include <cstring>
+#include <optional>
 
+#include "kernels/q8_add.h"
 #include "kernels/s8_dwconv.h"
 #include "kernels/s8_gemm.h"
 #include "kernels/u8_conv_patches.h"
@@ -33,7 +41,10 @@ namespace vigil {
 
 namespace {
 
-enum Input { kX, kXScale, kXZeroPoint, kW, kWScale, kWZeroPoint, kYScale, kYZeroPoint, kBias, kBiasScale };
+enum Input {
+  kX, kXScale, kXZeroPoint, kW, kWScale, kWZeroPoint, kYScale, kYZeroPoint, kBias, kBiasScale,
+  kResidual, kResidualScale, kResidualZeroPoint, kSumScale, kSumZeroPoint  // a fused residual Add
+};
 
 // The requantization of one layer: multipliers per output channel (or one), the int32 bias
 // on the sum's grid, the output's parameters.
@@ -63,6 +74,8 @@ class QConvOperator final : public Operator {
   explicit QConvOperator(const OpCreateInfo& info)
       : conv_(info),
         activation_(read_fused_activation(info.attributes(), info.describe())),
+        sum_activation_(read_fused_activation(info.attributes(), info.describe(), "sum_activation")),
+        has_residual_(kResidual < info.node.inputs.size() && !info.node.inputs[kResidual].empty()),
         window_(WindowAttributes::read(info.attributes(), info.describe())),
         group_(info.attributes().get_int("group", 1)),
         threads_(std::max(1, info.threads)) {
@@ -98,7 +111,9 @@ class QConvOperator final : public Operator {
       }
     }
     plan_shifted_rows();
-    outputs.assign(1, TensorSpec{requantization_.y.type, conv_output_shape(problem_)});
+    const Shape y_shape = conv_output_shape(problem_);
+    if (has_residual_) check_residual(require_input(in, kResidual, what()), y_shape, requantization_.y.type);
+    outputs.assign(1, TensorSpec{requantization_.y.type, y_shape});
     return true;
   }
 
@@ -111,6 +126,7 @@ class QConvOperator final : public Operator {
     const int64_t in_plane = p.plan.input[0] * p.plan.input[1];
     const auto* x = static_cast<const uint8_t*>(in[kX]->raw());
     auto* y = static_cast<uint8_t*>(out[0].raw());  // one byte per element, uint8 or int8
+    const uint8_t* residual = has_residual_ ? static_cast<const uint8_t*>(in[kResidual]->raw()) : nullptr;
     const LayerRequantization& r = requantization_;
     for (int64_t n = 0; n < p.batch; ++n) {
       const uint8_t* image = x + n * p.channels * in_plane;
@@ -127,7 +143,10 @@ class QConvOperator final : public Operator {
         e.output = r.y.type == DType::UInt8 ? kernels::QGemmOutput::U8 : kernels::QGemmOutput::S8;
         kernels::QGemmB b;
         b.is_signed = x_type_ == DType::Int8;
-        uint8_t* target = y + (n * p.out_channels + g * rows) * pixels;
+        const int64_t first = (n * p.out_channels + g * rows) * pixels;  // the group's output rows
+        uint8_t* target = y + first;
+        kernels::QGemmResidual sum;
+        if (residual) sum = {residual + first, pixels, *residual_add_};
         if (!phases_.empty()) {  // rows of the image's phase planes, then the valid columns
           kernels::U8ShiftedRows shifted;
           shifted.phases = phases_.data() + g * channels * stride_ * stride_ * phase_h_ * phase_w_;
@@ -143,7 +162,7 @@ class QConvOperator final : public Operator {
           const int64_t wide = p.plan.output[0] * phase_w_;
           kernels::qs8_gemm(rows, wide, depth, packed_[static_cast<size_t>(g)], b, wide_output_.data(), wide, e,
                             threads_);
-          drop_padding_columns(rows, target);
+          drop_padding_columns(rows, target, residual ? &sum : nullptr);
           continue;
         }
         kernels::U8ConvPatches patches;
@@ -164,6 +183,7 @@ class QConvOperator final : public Operator {
         patches.zero_point = static_cast<uint8_t>(x_zero_point_);
         patches.is_signed = b.is_signed;
         b.packer = kernels::u8_conv_patch_packer(patches);
+        if (residual) e.residual = &sum;
         kernels::qs8_gemm(rows, pixels, depth, packed_[static_cast<size_t>(g)], b, target, pixels, e, threads_);
       }
     }
@@ -234,14 +254,21 @@ class QConvOperator final : public Operator {
     }
   }
 
-  // The product's valid columns (out_w of every phase_w) into the output rows.
-  void drop_padding_columns(int64_t rows, uint8_t* y) const {
+  // The product's valid columns (out_w of every phase_w) into the output rows, each with
+  // the residual added on the way when there is one.
+  void drop_padding_columns(int64_t rows, uint8_t* y, const kernels::QGemmResidual* residual) const {
     const int64_t out_h = problem_.plan.output[0], out_w = problem_.plan.output[1];
 #pragma omp parallel for num_threads(threads_) schedule(static) if (threads_ > 1)
     for (int64_t m = 0; m < rows; ++m) {
+      const uint8_t* wide = wide_output_.data() + m * out_h * phase_w_;
+      uint8_t* target = y + m * out_h * out_w;
+      if (residual) {
+        kernels::q8_add_rows(residual->add, out_h, out_w, wide, phase_w_, residual->data + m * out_h * out_w, out_w,
+                             target, out_w);
+        continue;
+      }
       for (int64_t oy = 0; oy < out_h; ++oy) {
-        std::memcpy(y + (m * out_h + oy) * out_w, wide_output_.data() + (m * out_h + oy) * phase_w_,
-                    static_cast<size_t>(out_w));
+        std::memcpy(target + oy * out_w, wide + oy * phase_w_, static_cast<size_t>(out_w));
       }
     }
   }
@@ -259,7 +286,9 @@ class QConvOperator final : public Operator {
     const Tensor* w = constant(kW);
     if (!w || w->dtype() != DType::Int8 || w->rank() != 4 || !constant(kXScale) || !constant(kWScale) ||
         !constant(kYScale) || !absent_or_constant(kXZeroPoint) || !absent_or_constant(kWZeroPoint) ||
-        !absent_or_constant(kYZeroPoint) || !absent_or_constant(kBias) || !absent_or_constant(kBiasScale)) {
+        !absent_or_constant(kYZeroPoint) || !absent_or_constant(kBias) || !absent_or_constant(kBiasScale) ||
+        (has_residual_ && (!constant(kResidualScale) || !absent_or_constant(kResidualZeroPoint) ||
+                           !constant(kSumScale) || !absent_or_constant(kSumZeroPoint)))) {
       return;
     }
     if (const Tensor* w_zero_point = constant(kWZeroPoint)) {
@@ -273,6 +302,11 @@ class QConvOperator final : public Operator {
     requantization_ = read_requantization(*constant(kXScale), *w, *constant(kWScale), *constant(kYScale),
                                           constant(kYZeroPoint), constant(kBias), constant(kBiasScale), activation_,
                                           what());
+    if (has_residual_) {
+      residual_add_ = residual_add(*constant(kYScale), constant(kYZeroPoint), *constant(kResidualScale),
+                                   constant(kResidualZeroPoint), *constant(kSumScale), constant(kSumZeroPoint),
+                                   requantization_.y.type);
+    }
     check_input(group_ >= 1 && w->dim(0) % group_ == 0, what(), ": W has ", w->dim(0), " filters for group ", group_);
     const int64_t rows = w->dim(0) / group_, depth = w->numel() / w->dim(0);
     if (group_ > 1 && rows == 1 && w->dim(1) == 1) {  // depthwise: the direct kernel
@@ -289,6 +323,7 @@ class QConvOperator final : public Operator {
     const int64_t taps = p.plan.kernel[0] * p.plan.kernel[1], units = p.batch * p.channels;
     const auto* x = static_cast<const uint8_t*>(in[kX]->raw());
     auto* y = static_cast<uint8_t*>(out[0].raw());
+    const uint8_t* residual = has_residual_ ? static_cast<const uint8_t*>(in[kResidual]->raw()) : nullptr;
 #pragma omp parallel for num_threads(threads_) schedule(static) if (threads_ > 1 && units > 1)
     for (int64_t unit = 0; unit < units; ++unit) {
       const int64_t c = unit % p.channels;
@@ -302,6 +337,10 @@ class QConvOperator final : public Operator {
       channel.y_max = r.y.max;
       kernels::s8_dwconv_channel(depthwise_shape_, depthwise_path_, x + unit * in_plane, x_type_ == DType::Int8,
                                  channel, y + unit * out_plane, depthwise_scratch_[omp_get_thread_num()].data());
+      if (residual) {
+        uint8_t* plane = y + unit * out_plane;
+        kernels::q8_add(*residual_add_, out_plane, plane, residual + unit * out_plane, plane);
+      }
     }
   }
 
@@ -329,10 +368,38 @@ class QConvOperator final : public Operator {
       const int32_t value = kernels::requantize(sums[i], r.multipliers[channel], r.y.zero_point, r.y.min, r.y.max);
       y[i] = static_cast<uint8_t>(value);  // the byte of the uint8 or int8 value
     }
+    if (!has_residual_) return;
+    const Tensor& residual = require_input(in, kResidual, what());
+    check_residual(residual, y_shape, r.y.type);
+    const kernels::Q8AddParameters add =
+        residual_add(require_input(in, kYScale, what()), optional_input(in, kYZeroPoint),
+                     require_input(in, kResidualScale, what()), optional_input(in, kResidualZeroPoint),
+                     require_input(in, kSumScale, what()), optional_input(in, kSumZeroPoint), r.y.type);
+    kernels::q8_add(add, out[0].numel(), y, static_cast<const uint8_t*>(residual.raw()), y);
+  }
+
+  // The fused Add's parameters: the convolution's output (on y's grid) plus the residual,
+  // onto the sum's grid, all three of y's type.
+  kernels::Q8AddParameters residual_add(const Tensor& y_scale, const Tensor* y_zero_point, const Tensor& r_scale,
+                                        const Tensor* r_zero_point, const Tensor& sum_scale,
+                                        const Tensor* sum_zero_point, DType y_type) const {
+    const DType sum_type = sum_zero_point ? sum_zero_point->dtype() : DType::UInt8;
+    const DType r_type = r_zero_point ? r_zero_point->dtype() : DType::UInt8;
+    check_input(sum_type == y_type && r_type == y_type, what(), ": the residual (", dtype_name(r_type),
+                ") and the sum (", dtype_name(sum_type), ") must be of y's type, ", dtype_name(y_type));
+    return read_q8_add_parameters(y_scale, y_zero_point, r_scale, r_zero_point, sum_scale, sum_zero_point,
+                                  sum_activation_, what());
+  }
+
+  void check_residual(const Tensor& residual, const Shape& y_shape, DType y_type) const {
+    check_input(residual.shape() == y_shape && residual.dtype() == y_type, what(), ": the residual is ",
+                dtype_name(residual.dtype()), " ", shape_to_string(residual.shape()), ", the output ",
+                dtype_name(y_type), " ", shape_to_string(y_shape));
   }
 
   IntegerConv conv_;
-  kernels::ActivationSpec activation_;
+  kernels::ActivationSpec activation_, sum_activation_;
+  bool has_residual_;
   WindowAttributes window_;
   int64_t group_;
   int threads_;
@@ -340,6 +407,7 @@ class QConvOperator final : public Operator {
   std::vector<kernels::S8PackedWeights> packed_;
   std::vector<int8_t> depthwise_weights_;  // channels x kh x kw, for the direct kernel
   LayerRequantization requantization_;
+  std::optional<kernels::Q8AddParameters> residual_add_;  // of the fused Add, with the fast path
   DType x_type_ = DType::UInt8;
   int32_t x_zero_point_ = 0;
   ConvProblem problem_{};  // planned

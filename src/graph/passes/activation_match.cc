@@ -28,9 +28,9 @@ std::optional<FusedActivation> match_activation(const Node& node, const GraphInd
   return FusedActivation{op, {bounds[0], bounds[1]}};
 }
 
-void set_activation(Node& node, const FusedActivation& activation) {
-  node.attributes.set("activation", string_attribute(activation.name));
-  if (!activation.params.empty()) node.attributes.set("activation_params", floats_attribute(activation.params));
+void set_activation(Node& node, const FusedActivation& activation, const std::string& attribute) {
+  node.attributes.set(attribute, string_attribute(activation.name));
+  if (!activation.params.empty()) node.attributes.set(attribute + "_params", floats_attribute(activation.params));
 }
 
 }  // namespace vigil::passes

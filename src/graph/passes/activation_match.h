@@ -21,7 +21,7 @@ struct FusedActivation {
 // apply (Clip only with constant or absent bounds).
 std::optional<FusedActivation> match_activation(const Node& node, const GraphIndex& index);
 
-// Sets the activation attributes on a fused node.
-void set_activation(Node& node, const FusedActivation& activation);
+// Sets the activation attributes on a fused node: `attribute` and `attribute`_params.
+void set_activation(Node& node, const FusedActivation& activation, const std::string& attribute = "activation");
 
 }  // namespace vigil::passes

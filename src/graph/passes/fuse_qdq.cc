@@ -17,7 +17,6 @@
 // monotone). DequantizeLinear nodes left without readers are removed. The pass runs first,
 // before constant folding would turn DQ(W_q) into float weights.
 #include <algorithm>
-#include <cstring>
 
 #include "graph/passes/activation_match.h"
 #include "graph/passes/pass.h"
@@ -84,14 +83,6 @@ std::optional<Requantized> requantized(const Graph& graph, const GraphIndex& ind
   result.output = next->outputs[0];
   result.scale = next->inputs[1];
   return result;
-}
-
-// The same constant tensor values (names may differ).
-bool same_constant(const GraphIndex& index, const std::string& a, const std::string& b) {
-  const Tensor* x = index.constant(a);
-  const Tensor* y = index.constant(b);
-  return x && y && x->dtype() == y->dtype() && x->shape() == y->shape() &&
-         std::memcmp(x->raw(), y->raw(), x->nbytes()) == 0;
 }
 
 // The node's first input is the only operand; ends the match at the Q and rewires.

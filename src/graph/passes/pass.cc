@@ -2,6 +2,7 @@
 #include "graph/passes/pass.h"
 
 #include <algorithm>
+#include <cstring>
 
 namespace vigil::passes {
 
@@ -121,6 +122,13 @@ std::string unique_value_name(const Graph& graph, const std::string& base) {
     std::string name = base + "_" + std::to_string(suffix);
     if (!used.count(name)) return name;
   }
+}
+
+bool same_constant(const GraphIndex& index, const std::string& a, const std::string& b) {
+  const Tensor* x = index.constant(a);
+  const Tensor* y = index.constant(b);
+  return x && y && x->dtype() == y->dtype() && x->shape() == y->shape() &&
+         std::memcmp(x->raw(), y->raw(), x->nbytes()) == 0;
 }
 
 std::optional<double> scalar_constant(const GraphIndex& index, const std::string& value) {

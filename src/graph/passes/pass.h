@@ -73,6 +73,9 @@ void replace_uses(Graph& graph, const std::string& from, const std::string& to);
 // A value name that no node, input or initializer of `graph` uses yet, built from `base`.
 std::string unique_value_name(const Graph& graph, const std::string& base);
 
+// Both values are constants holding the same tensor (names may differ).
+bool same_constant(const GraphIndex& index, const std::string& a, const std::string& b);
+
 // The number a constant holds when it has exactly one element of a numeric type.
 std::optional<double> scalar_constant(const GraphIndex& index, const std::string& value);
 
