@@ -4,6 +4,7 @@
 #pragma once
 
 #include "core/cpu_features.h"
+#include "kernels/s8_gemm.h"
 
 namespace vigil::bench {
 
@@ -12,8 +13,8 @@ namespace vigil::bench {
 double peak_gflops(Isa isa, int threads);
 
 // The peak int8 GOP/s (a multiply and its add are two) of the dot-product loop of the int8
-// GEMM's path for `isa` (kernels/s8_dot_peak.h: VNNI, or AVX2 for the AVX2 path) on
-// `threads` threads; 0 on the scalar path.
-double peak_int8_gops(Isa isa, int threads);
+// GEMM's `path` (kernels/s8_dot_peak.h: AVX-512 VNNI, AVX-VNNI or AVX2) on `threads`
+// threads; 0 on the scalar path.
+double peak_int8_gops(kernels::QGemmPath path, int threads);
 
 }  // namespace vigil::bench

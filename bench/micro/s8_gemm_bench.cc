@@ -12,7 +12,6 @@
 #include <string>
 #include <vector>
 
-#include "core/cpu_features.h"
 #include "kernels/s8_gemm.h"
 #include "kernels/s8_gemm_microkernel.h"
 #include "gemm_shapes.h"
@@ -29,19 +28,7 @@ const kernels::QS8MicroKernel* const kKernels[] = {
 };
 #undef VIGIL_QS8_GEMM_KERNEL
 
-// The instruction-set path that selects the kernel's, if this CPU has it.
-bool isa_for(kernels::QGemmPath path, Isa& isa) {
-  for (const Isa candidate : {Isa::Scalar, Isa::Avx2, Isa::Avx512}) {
-    if (candidate <= detected_isa() && kernels::qgemm_path(candidate) == path) {
-      isa = candidate;
-      return true;
-    }
-  }
-  return false;
-}
-
-void run_gemm(benchmark::State& state, Isa isa, GemmShape shape, int threads) {
-  set_active_isa(isa);
+void run_gemm(benchmark::State& state, kernels::QGemmPath path, GemmShape shape, int threads) {
   std::mt19937 generator(1);
   std::uniform_int_distribution<int> byte(0, 255);
   std::vector<int8_t> a(static_cast<size_t>(shape.m * shape.k));
@@ -52,7 +39,7 @@ void run_gemm(benchmark::State& state, Isa isa, GemmShape shape, int threads) {
   std::vector<int32_t> bias(static_cast<size_t>(shape.m), 1000);
   std::vector<kernels::FixedPointMultiplier> multipliers(static_cast<size_t>(shape.m),
                                                          kernels::fixed_point_multiplier(1e-4));
-  const kernels::S8PackedWeights packed(shape.m, shape.k, a.data(), shape.k, isa);
+  const kernels::S8PackedWeights packed(shape.m, shape.k, a.data(), shape.k, path);
   kernels::QGemmB b_operand;
   b_operand.data = b.data();
   b_operand.ld = shape.n;
@@ -62,7 +49,7 @@ void run_gemm(benchmark::State& state, Isa isa, GemmShape shape, int threads) {
   epilogue.per_row_multiplier = true;
   epilogue.b_zero_point = 128;
   epilogue.c_zero_point = 128;
-  const double peak = peak_int8_gops(isa, threads);
+  const double peak = peak_int8_gops(path, threads);
 
   const double start = perf::thread_cpu_seconds();
   for (auto _ : state) {
@@ -75,20 +62,19 @@ void run_gemm(benchmark::State& state, Isa isa, GemmShape shape, int threads) {
                       static_cast<double>(state.iterations()) / seconds;
   state.counters["GOP/s"] = gops;
   if (peak > 0) state.counters["%peak"] = 100.0 * gops / peak;
-  set_active_isa(detected_isa());
 }
 
 // One benchmark per kernel the CPU runs x shape x threads.
 [[maybe_unused]] const bool registered = [] {
   for (const kernels::QS8MicroKernel* kernel : kKernels) {
-    Isa isa = Isa::Scalar;
-    if (!isa_for(kernel->path, isa)) continue;
+    if (!kernels::qgemm_path_runs(kernel->path)) continue;
     for (const GemmShape& shape : kGemmShapes) {
       for (const int threads : {1, 2}) {
         const std::string name = std::string(kernel->name) + "/" + shape.name + "/M" + std::to_string(shape.m) +
                                  "_N" + std::to_string(shape.n) + "_K" + std::to_string(shape.k) + "/threads_" +
                                  std::to_string(threads);
-        benchmark::RegisterBenchmark(name.c_str(), run_gemm, isa, shape, threads)->Unit(benchmark::kMillisecond);
+        benchmark::RegisterBenchmark(name.c_str(), run_gemm, kernel->path, shape, threads)
+            ->Unit(benchmark::kMillisecond);
       }
     }
   }

@@ -30,6 +30,7 @@ const char* path_name(kernels::QGemmPath path) {
   switch (path) {
     case kernels::QGemmPath::Scalar: return "scalar";
     case kernels::QGemmPath::Avx2: return "avx2";
+    case kernels::QGemmPath::AvxVnni: return "avxvnni";
     case kernels::QGemmPath::Avx512Vnni: return "avx512vnni";
   }
   return "?";
@@ -53,7 +54,7 @@ void list_kernels(const std::string& json_path) {
   }
   for (const kernels::QS8MicroKernel* kernel : kQS8GemmKernels) {
     report.push_back(describe_kernel(kernel->name, "qs8_gemm", path_name(kernel->path), kernel->mr, kernel->nr,
-                                     kernel->path <= kernels::qgemm_path(detected_isa()),
+                                     kernels::qgemm_path_runs(kernel->path),
                                      kernel->path == kernels::qgemm_path(active_isa())));
   }
   write_json_file(json_path, {{"detected_isa", isa_name(detected_isa())}, {"kernels", report}});

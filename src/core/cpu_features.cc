@@ -22,6 +22,7 @@ struct CpuFlags {
   bool avx512 = false;
   bool avx512_vnni = false;
   bool avx512_vbmi = false;
+  bool avx_vnni = false;
 };
 
 CpuFlags probe_cpu() {
@@ -37,6 +38,7 @@ CpuFlags probe_cpu() {
   const bool os_avx512 = os_avx && (xcr0_low & 0xe0) == 0xe0;  // opmask, ZMM0-15 upper, ZMM16-31
   if (!os_avx || __get_cpuid_max(0, nullptr) < 7) return flags;
   __cpuid_count(7, 0, eax, ebx, ecx, edx);
+  const unsigned subleaves = eax;
   const bool avx2 = ebx & (1u << 5);
   const bool avx512f = ebx & (1u << 16), avx512dq = ebx & (1u << 17), avx512bw = ebx & (1u << 30),
              avx512vl = ebx & (1u << 31), avx512vnni = ecx & (1u << 11), avx512vbmi = ecx & (1u << 1);
@@ -44,6 +46,10 @@ CpuFlags probe_cpu() {
   flags.avx512 = flags.avx2_fma && os_avx512 && avx512f && avx512dq && avx512bw && avx512vl;
   flags.avx512_vnni = flags.avx512 && avx512vnni;
   flags.avx512_vbmi = flags.avx512 && avx512vbmi;
+  if (subleaves >= 1) {
+    __cpuid_count(7, 1, eax, ebx, ecx, edx);
+    flags.avx_vnni = flags.avx2_fma && (eax & (1u << 4));
+  }
 #endif
   return flags;
 }
@@ -86,6 +92,7 @@ Isa detected_isa() {
 
 bool cpu_has_avx512_vnni() { return cpu_flags().avx512_vnni; }
 bool cpu_has_avx512_vbmi() { return cpu_flags().avx512_vbmi; }
+bool cpu_has_avx_vnni() { return cpu_flags().avx_vnni; }
 
 std::string cpu_model_name() {
   std::string name;

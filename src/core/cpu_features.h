@@ -22,6 +22,7 @@ const char* isa_name(Isa isa);                              // "scalar", "avx2",
 std::optional<Isa> parse_isa(std::string_view name);        // the inverse; nullopt if unknown
 Isa detected_isa();                                         // the best path the CPU and OS allow
 bool cpu_has_avx512_vnni();                                 // for the int8 kernels
+bool cpu_has_avx_vnni();                                    // VEX vpdpbusd on ymm (AVX-VNNI), with AVX2
 bool cpu_has_avx512_vbmi();                                 // byte permutes (int8 depthwise)
 std::string cpu_model_name();  // the processor's brand string (cpuid), trimmed; "unknown x86-64" if none
 

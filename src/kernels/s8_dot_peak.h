@@ -26,6 +26,8 @@ struct S8DotPeakLoop {
 // AVX2: vpmaddubsw (u8 x s8 pairs to int16), vpmaddwd by ones (pairs of int16 to int32),
 // vpaddd. The two multiplies share the two vector-multiply pipes.
 extern const S8DotPeakLoop s8_dot_peak__avx2;
+// AVX-VNNI: one VEX vpdpbusd per 32 byte products (ymm), on CPUs with or without AVX-512.
+extern const S8DotPeakLoop s8_dot_peak__avxvnni;
 // AVX-512 VNNI: one vpdpbusd per 64 byte products, fused into the accumulator.
 extern const S8DotPeakLoop s8_dot_peak__avx512vnni;
 

@@ -39,14 +39,26 @@ int output_bytes(QGemmOutput output) { return output == QGemmOutput::I32 ? 4 : 1
 
 QGemmPath qgemm_path(Isa isa) {
   if (isa == Isa::Avx512 && cpu_has_avx512_vnni()) return QGemmPath::Avx512Vnni;
+  if (isa >= Isa::Avx2 && cpu_has_avx_vnni()) return QGemmPath::AvxVnni;
   if (isa >= Isa::Avx2) return QGemmPath::Avx2;
   return QGemmPath::Scalar;
+}
+
+bool qgemm_path_runs(QGemmPath path) {
+  switch (path) {
+    case QGemmPath::Avx512Vnni: return cpu_has_avx512_vnni();
+    case QGemmPath::AvxVnni: return cpu_has_avx_vnni();
+    case QGemmPath::Avx2: return detected_isa() >= Isa::Avx2;
+    case QGemmPath::Scalar: return true;
+  }
+  return false;
 }
 
 const QS8MicroKernel& qs8_micro_kernel(QGemmPath path) {
   switch (path) {
 #if defined(__x86_64__)
     case QGemmPath::Avx512Vnni: return qs8_gemm_requant_8x32c4__avx512vnni;
+    case QGemmPath::AvxVnni: return qs8_gemm_requant_6x16c4__avxvnni;
     case QGemmPath::Avx2: return qs8_gemm_requant_6x8c4__avx2;
 #endif
     default: return qs8_gemm_requant_4x16c4__scalar;
@@ -55,8 +67,8 @@ const QS8MicroKernel& qs8_micro_kernel(QGemmPath path) {
 
 const char* qs8_gemm_kernel_name(Isa isa) { return qs8_micro_kernel(qgemm_path(isa)).name; }
 
-S8PackedWeights::S8PackedWeights(int64_t m, int64_t k, const int8_t* a, int64_t lda, Isa isa)
-    : rows_(m), depth_(k), path_(qgemm_path(isa)) {
+S8PackedWeights::S8PackedWeights(int64_t m, int64_t k, const int8_t* a, int64_t lda, QGemmPath path)
+    : rows_(m), depth_(k), path_(path) {
   check_input(k <= kQGemmMaxDepth, "int8 GEMM: depth ", k, " exceeds ", kQGemmMaxDepth,
               " (the int32 sums could overflow)");
   const QS8MicroKernel& kernel = qs8_micro_kernel(path_);
@@ -204,7 +216,7 @@ void gemm_rectangle(const Problem& p, int64_t m0, int64_t m1, int64_t n0, int64_
 void qs8_gemm(int64_t m, int64_t n, int64_t k, const S8PackedWeights& a, const QGemmB& b, void* c, int64_t ldc,
               const QGemmEpilogue& epilogue, int threads) {
   if (m <= 0 || n <= 0) return;
-  assert(a.rows() == m && a.depth() == k && a.path() == qgemm_path());
+  assert(a.rows() == m && a.depth() == k && qgemm_path_runs(a.path()));
   assert(epilogue.output == QGemmOutput::I32 || epilogue.multiplier != nullptr);
   assert(epilogue.output != QGemmOutput::I32 || epilogue.residual == nullptr);
   const QS8MicroKernel& kernel = qs8_micro_kernel(a.path());

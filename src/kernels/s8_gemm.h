@@ -2,13 +2,13 @@
 // on raw pointers with leading dimensions. The integer convolution (A = weights, M output
 // channels x K = input channels x kernel area; B = activation patches, K x N output pixels;
 // C = M x N, NCHW) and the integer MatMul/Gemm reach their products through here. A is
-// constant: packed once per instruction-set path (S8PackedWeights, at session creation) with
+// constant: packed once for one micro-kernel path (S8PackedWeights, at session creation) with
 // its row sums; B is packed on the fly, panel by panel, into per-thread buffers that only
 // grow, from a plain matrix or by the operator's own packer (the convolution's patch
 // gather). Sums are exact in int32; the epilogue folds B's zero point, adds the bias and
 // requantizes in fixed point (kernels/requantize.h) to u8 or s8, or stores the int32 sums.
-// Micro-kernels: AVX-512 VNNI (vpdpbusd), AVX2 (bytes widened to int16, vpmaddwd: exact),
-// or the scalar reference, chosen from core/cpu_features.h.
+// Micro-kernels: AVX-512 VNNI (vpdpbusd), AVX-VNNI (the VEX vpdpbusd on ymm), AVX2 (bytes
+// widened to int16, vpmaddwd: exact), or the scalar reference, chosen from core/cpu_features.h.
 #pragma once
 
 #include <cstdint>
@@ -20,22 +20,27 @@
 
 namespace vigil::kernels {
 
-// The int8 GEMM's path for `isa`: AVX-512 with VNNI, AVX2 (also AVX-512 without VNNI), or
-// scalar. Packed weights and micro-kernels are chosen by it.
-enum class QGemmPath { Scalar, Avx2, Avx512Vnni };
+// The int8 GEMM's path for `isa`: AVX-512 with VNNI; AVX-VNNI from AVX2 up on a CPU that has
+// it (and not AVX-512 VNNI at `isa`); AVX2; or scalar. Weights are packed for a path, and the
+// micro-kernel is the path's.
+enum class QGemmPath { Scalar, Avx2, AvxVnni, Avx512Vnni };
 QGemmPath qgemm_path(Isa isa = active_isa());
+// Whether this CPU runs `path`: the tests and micro-benchmarks run every such path, including
+// those no Isa selects here (the AVX2 one on a CPU with AVX-VNNI).
+bool qgemm_path_runs(QGemmPath path);
 
 // The largest k: |sum| <= 128 x 255 x k must stay below 2^31.
 constexpr int64_t kQGemmMaxDepth = 65536;
 
-// A (m x k, row-major int8, element (i, p) at a[i * lda + p]) packed for one path: panels of
-// MR rows, each ceil(k / 4) groups of MR x 4 consecutive k (the "c4" layout vpdpbusd reads;
-// int16 on the AVX2 path), zero beyond k, plus the sum over k of each row. A bad-input
-// Error if k > kQGemmMaxDepth.
+// A (m x k, row-major int8, element (i, p) at a[i * lda + p]) packed for `path` (the active
+// one by default; the tests pick each path this CPU runs): panels of MR rows, each
+// ceil(k / 4) groups of MR x 4 consecutive k (the "c4" layout vpdpbusd reads; int16 on the
+// AVX2 path), zero beyond k, plus the sum over k of each row. A bad-input Error if
+// k > kQGemmMaxDepth.
 class S8PackedWeights {
  public:
   S8PackedWeights() = default;
-  S8PackedWeights(int64_t m, int64_t k, const int8_t* a, int64_t lda, Isa isa = active_isa());
+  S8PackedWeights(int64_t m, int64_t k, const int8_t* a, int64_t lda, QGemmPath path = qgemm_path());
   int64_t rows() const { return rows_; }
   int64_t depth() const { return depth_; }
   QGemmPath path() const { return path_; }
@@ -52,7 +57,7 @@ class S8PackedWeights {
 };
 
 // B's packed layout, which a packer writes. Columns are cut into NR-wide panels (NR = the
-// `nr` the driver passes: 32, 8 or 16 by path), stored one after the other; a panel holds
+// `nr` the driver passes: the micro-kernel's NR), stored one after the other; a panel holds
 // K4 = ceil(k / 4) groups of NR columns x 4 consecutive k, so that element (p, j) of B lies
 // at byte qgemm_b_packed_offset(k, nr, p, j) from the start of the panels. Bytes are
 // unsigned: an int8 B is stored x + 128 (sign bit flipped). Bytes beyond k and right of the
@@ -122,8 +127,7 @@ struct QGemmEpilogue {
 
 // C (m x n, leading dimension ldc in elements of the output type) = epilogue(A * B); C is
 // written, never read. `threads` splits C over OpenMP threads; call with 1 from inside a
-// parallel region. `a` must have been packed for the path active now, with m rows and
-// depth k.
+// parallel region. `a` must have m rows and depth k; its path's micro-kernel does the work.
 void qs8_gemm(int64_t m, int64_t n, int64_t k, const S8PackedWeights& a, const QGemmB& b, void* c, int64_t ldc,
               const QGemmEpilogue& epilogue, int threads = 1);
 

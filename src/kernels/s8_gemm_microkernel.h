@@ -1,8 +1,9 @@
 // The contract between the int8 GEMM driver (s8_gemm.cc: blocking, B packing, threads) and
-// its micro-kernels, one per path (kernels/ref, kernels/x86/avx2, kernels/x86/avx512vnni).
-// A micro-kernel computes one MR x NR tile of C over the whole depth (there is no blocking
-// of k: an int8 output cannot hold a partial sum, and a panel of K4 x NR x 4 bytes is
-// small enough to stream from L2), then applies the epilogue from its registers.
+// its micro-kernels, one per path (kernels/ref, kernels/x86/avx2, kernels/x86/avxvnni,
+// kernels/x86/avx512vnni). A micro-kernel computes one MR x NR tile of C over the whole
+// depth (there is no blocking of k: an int8 output cannot hold a partial sum, and a panel
+// of K4 x NR x 4 bytes is small enough to stream from L2), then applies the epilogue from
+// its registers.
 #pragma once
 
 #include <cstdint>
@@ -58,6 +59,7 @@ struct QS8MicroKernel {
 // The micro-kernel of each path (defined in its own translation unit).
 extern const QS8MicroKernel qs8_gemm_requant_4x16c4__scalar;
 extern const QS8MicroKernel qs8_gemm_requant_6x8c4__avx2;
+extern const QS8MicroKernel qs8_gemm_requant_6x16c4__avxvnni;
 extern const QS8MicroKernel qs8_gemm_requant_8x32c4__avx512vnni;
 
 const QS8MicroKernel& qs8_micro_kernel(QGemmPath path);

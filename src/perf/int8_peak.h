@@ -1,7 +1,7 @@
 // The measured int8 arithmetic peak: how many GOP/s the int8 dot-product loops of
 // kernels/s8_dot_peak.h give on one core and on N threads (a multiply and its add count
 // as two operations, as in the int8 GEMM's figures). The best loop the CPU runs is
-// timed: AVX-512 VNNI where the CPU has it, AVX2 otherwise.
+// timed: AVX-512 VNNI where the CPU has it, else AVX-VNNI, else AVX2.
 #pragma once
 
 #include "kernels/s8_dot_peak.h"

@@ -53,7 +53,10 @@ TheoreticalPeaks theoretical_peaks(const MachinePeaks& measured) {
   if (measured.fp32_avx2.one_core > 0.0) theory.fp32_avx2_gflops = 32.0 * cycles;
   if (measured.fp32_avx512.one_core > 0.0) theory.fp32_avx512_gflops = 64.0 * cycles;
   if (measured.int8.one_core > 0.0) {
-    theory.int8_gops = (measured.int8_loop == kernels::s8_dot_peak__avx512vnni.name ? 256.0 : 64.0) * cycles;
+    const double per_cycle = measured.int8_loop == kernels::s8_dot_peak__avx512vnni.name ? 256.0
+                             : measured.int8_loop == kernels::s8_dot_peak__avxvnni.name  ? 128.0
+                                                                                        : 64.0;
+    theory.int8_gops = per_cycle * cycles;
   }
   return theory;
 }

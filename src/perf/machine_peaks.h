@@ -50,10 +50,11 @@ struct MachinePeaks {
 
 // What one core could give at the measured clock: fp32 two FMA pipes x lanes x 2 per
 // cycle (32 flop/cycle with AVX2, 64 with AVX-512); int8 256 op/cycle with AVX-512 VNNI
-// (two vpdpbusd of 64 byte products per cycle) and 64 without (32 byte products a cycle:
-// each needs a vpmaddubsw and a vpmaddwd, and both share the two multiply pipes). Zero
-// where the CPU lacks the path. The per-cycle figures are those of AMD Zen 4/5 and Intel
-// cores with two FMA units; `vigil peaks` prints measured over theory.
+// (two vpdpbusd of 64 byte products per cycle), 128 with AVX-VNNI (the same on ymm) and 64
+// without (32 byte products a cycle: each needs a vpmaddubsw and a vpmaddwd, and both
+// share the two multiply pipes). Zero where the CPU lacks the path. The per-cycle figures
+// are those of AMD Zen 4/5 and Intel cores with two FMA units; `vigil peaks` prints
+// measured over theory.
 struct TheoreticalPeaks {
   double fp32_avx2_gflops = 0.0;
   double fp32_avx512_gflops = 0.0;

@@ -35,6 +35,11 @@ TEST(S8DotPeak, Avx2LoopAddsFourProductsPerLaneAndStep) {
   expect_dot_chains(s8_dot_peak__avx2);
 }
 
+TEST(S8DotPeak, AvxVnniLoopAddsFourProductsPerLaneAndStep) {
+  if (!cpu_has_avx_vnni()) GTEST_SKIP() << "this CPU has no AVX-VNNI";
+  expect_dot_chains(s8_dot_peak__avxvnni);
+}
+
 TEST(S8DotPeak, Avx512VnniLoopAddsFourProductsPerLaneAndStep) {
   if (!cpu_has_avx512_vnni()) GTEST_SKIP() << "this CPU has no AVX-512 VNNI";
   expect_dot_chains(s8_dot_peak__avx512vnni);

@@ -28,17 +28,6 @@ const QS8MicroKernel* const kKernels[] = {
 };
 #undef VIGIL_QS8_GEMM_KERNEL
 
-// The instruction-set path that selects `path`, if this CPU has it.
-bool isa_for(QGemmPath path, Isa& isa) {
-  for (const Isa candidate : {Isa::Scalar, Isa::Avx2, Isa::Avx512}) {
-    if (candidate <= detected_isa() && qgemm_path(candidate) == path) {
-      isa = candidate;
-      return true;
-    }
-  }
-  return false;
-}
-
 enum class Fill { Random, Extreme, Ones };
 
 struct Case {
@@ -73,7 +62,7 @@ void pack_through(const void* context, int64_t col0, int64_t cols, int nr, uint8
   qgemm_pack_b_panels(p->b, p->k, col0, cols, nr, out);
 }
 
-void check(Isa isa, const Case& c) {
+void check(QGemmPath path, const Case& c) {
   SCOPED_TRACE(describe(c));
   std::mt19937 engine(static_cast<uint32_t>(c.m * 7919 + c.n * 31 + c.k));
   std::uniform_int_distribution<int> byte(0, 255);
@@ -150,7 +139,7 @@ void check(Isa isa, const Case& c) {
     }
   }
 
-  const S8PackedWeights packed(c.m, c.k, a.data(), c.k, isa);
+  const S8PackedWeights packed(c.m, c.k, a.data(), c.k, path);
   QGemmB b;
   b.data = b_bytes.data();
   b.ld = c.transposed ? c.k : c.n;
@@ -186,15 +175,14 @@ void check(Isa isa, const Case& c) {
   EXPECT_EQ(mismatches, 0);
 }
 
+// Each micro-kernel through weights packed for its path, whichever path the Isa selects.
 class S8GemmTest : public ::testing::TestWithParam<const QS8MicroKernel*> {
  protected:
   void SetUp() override {
-    if (!isa_for(GetParam()->path, isa_)) GTEST_SKIP() << "this CPU lacks " << GetParam()->name;
-    set_active_isa(isa_);
-    ASSERT_STREQ(qs8_gemm_kernel_name(isa_), GetParam()->name);
+    if (!qgemm_path_runs(GetParam()->path)) GTEST_SKIP() << "this CPU lacks " << GetParam()->name;
+    ASSERT_EQ(&qs8_micro_kernel(GetParam()->path), GetParam());
   }
-  void TearDown() override { set_active_isa(detected_isa()); }
-  Isa isa_ = Isa::Scalar;
+  QGemmPath path_ = GetParam()->path;
 };
 
 TEST_P(S8GemmTest, TailsOfEveryTileAndDepth) {
@@ -202,26 +190,26 @@ TEST_P(S8GemmTest, TailsOfEveryTileAndDepth) {
     for (const int64_t n : {1, 5, 8, 16, 31, 32, 33, 67}) {
       for (const int64_t k : {1, 3, 4, 5, 17, 64, 67}) {
         Case c{m, n, k};
-        check(isa_, c);
+        check(path_, c);
       }
     }
   }
 }
 
 TEST_P(S8GemmTest, EmptyDepthGivesTheBiasAlone) {
-  check(isa_, {5, 40, 0});
+  check(path_, {5, 40, 0});
   Case c{9, 3, 0};
   c.output = QGemmOutput::I32;
-  check(isa_, c);
+  check(path_, c);
 }
 
 TEST_P(S8GemmTest, PrimeSizesAndDeepProducts) {
-  check(isa_, {97, 101, 103});
-  check(isa_, {20, 40, 4608});
-  check(isa_, {1000, 1, 1280});  // a classifier: one column, the one-column loop
+  check(path_, {97, 101, 103});
+  check(path_, {20, 40, 4608});
+  check(path_, {1000, 1, 1280});  // a classifier: one column, the one-column loop
   Case deep{3, 70, 4611};
   deep.output = QGemmOutput::I32;
-  check(isa_, deep);
+  check(path_, deep);
 }
 
 TEST_P(S8GemmTest, ExtremeValuesAreExact) {
@@ -232,7 +220,7 @@ TEST_P(S8GemmTest, ExtremeValuesAreExact) {
         c.fill = Fill::Extreme;
         c.b_zero_point = zero_point;
         c.output = output;
-        check(isa_, c);
+        check(path_, c);
       }
     }
   }
@@ -245,28 +233,28 @@ TEST_P(S8GemmTest, SignedOutputSingleMultiplierAndClamp) {
   c.c_zero_point = -5;
   c.c_min = -128;
   c.c_max = 127;
-  check(isa_, c);
+  check(path_, c);
   c.c_min = -5;  // a fused Relu: the clamp starts at the zero point
   c.c_max = 60;  // and a Clip's upper bound
-  check(isa_, c);
+  check(path_, c);
   c.output = QGemmOutput::U8;
   c.c_zero_point = 0;
   c.c_min = 0;
   c.c_max = 6;
-  check(isa_, c);
+  check(path_, c);
 }
 
 TEST_P(S8GemmTest, TiesAndLargeMultipliers) {
-  for (const double scale : {0.5, 0.125, 3.0, 0x1p-20, 1e-12}) {
+  for (const double scale : {0.5, 0.125, 3.0, 0x1p20, 0x1p-20, 1e-12}) {  // 2^20: products past 32 bits
     Case c{11, 37, 9};
     c.fill = Fill::Ones;  // sums are small integers: x 0.5 and x 0.125 land on ties
     c.b_zero_point = 0;
     c.scale = scale;
     c.bias = true;
     c.c_zero_point = 128;
-    check(isa_, c);
+    check(path_, c);
     c.fill = Fill::Random;
-    check(isa_, c);
+    check(path_, c);
   }
 }
 
@@ -280,14 +268,14 @@ TEST_P(S8GemmTest, FusedResidualAddOnEveryTileShape) {
         c.c_min = output == QGemmOutput::S8 ? -128 : 0;
         c.c_max = output == QGemmOutput::S8 ? 127 : 255;
         c.residual = true;
-        check(isa_, c);
+        check(path_, c);
       }
     }
   }
   Case threaded{64, 300, 150};
   threaded.residual = true;
   threaded.threads = 2;
-  check(isa_, threaded);
+  check(path_, threaded);
 }
 
 TEST_P(S8GemmTest, SignedB) {
@@ -297,9 +285,9 @@ TEST_P(S8GemmTest, SignedB) {
       c.b_signed = true;
       c.b_zero_point = zero_point;
       c.fill = fill;
-      check(isa_, c);
+      check(path_, c);
       c.output = QGemmOutput::I32;
-      check(isa_, c);
+      check(path_, c);
     }
   }
 }
@@ -310,36 +298,51 @@ TEST_P(S8GemmTest, Int32OutputWithAndWithoutBias) {
     c.output = QGemmOutput::I32;
     c.bias = bias;
     c.b_zero_point = 3;
-    check(isa_, c);
+    check(path_, c);
   }
 }
 
 TEST_P(S8GemmTest, TransposedBAndPackerCallback) {
   Case c{13, 75, 39};
   c.transposed = true;
-  check(isa_, c);
+  check(path_, c);
   c.transposed = false;
   c.packer = true;
-  check(isa_, c);
+  check(path_, c);
   c.b_signed = true;
   c.b_zero_point = -3;
-  check(isa_, c);
+  check(path_, c);
 }
 
 TEST_P(S8GemmTest, TwoThreadsAndManyColumnBlocks) {
   Case wide{40, 3000, 200};
   wide.threads = 2;
-  check(isa_, wide);
+  check(path_, wide);
   Case tall{130, 20, 1000};
   tall.threads = 2;
   tall.packer = true;
-  check(isa_, tall);
+  check(path_, tall);
 }
 
 INSTANTIATE_TEST_SUITE_P(Paths, S8GemmTest, ::testing::ValuesIn(kKernels),
                          [](const ::testing::TestParamInfo<const QS8MicroKernel*>& info) {
                            return std::string(info.param->name);
                          });
+
+TEST(S8GemmPathTest, EachIsaSelectsTheBestPathItRuns) {
+  EXPECT_EQ(qgemm_path(Isa::Scalar), QGemmPath::Scalar);
+  if (detected_isa() >= Isa::Avx2) {
+    EXPECT_EQ(qgemm_path(Isa::Avx2), cpu_has_avx_vnni() ? QGemmPath::AvxVnni : QGemmPath::Avx2);
+  }
+  if (detected_isa() >= Isa::Avx512 && cpu_has_avx512_vnni()) {
+    EXPECT_EQ(qgemm_path(Isa::Avx512), QGemmPath::Avx512Vnni);
+  }
+  for (const Isa isa : {Isa::Scalar, Isa::Avx2, Isa::Avx512}) {
+    if (isa <= detected_isa()) {
+      EXPECT_TRUE(qgemm_path_runs(qgemm_path(isa))) << isa_name(isa);
+    }
+  }
+}
 
 TEST(S8GemmPackingTest, PlainPackingFollowsTheDocumentedLayout) {
   const int64_t k = 6, n = 19;

@@ -59,6 +59,8 @@ TEST(MachinePeaks, TheoryFollowsTheClockAndThePathsMeasured) {
   peaks.fp32_avx512 = {};
   theory = theoretical_peaks(peaks);
   EXPECT_DOUBLE_EQ(theory.int8_gops, 768.0);
+  peaks.int8_loop = "s8_dot_peak__avxvnni";
+  EXPECT_DOUBLE_EQ(theoretical_peaks(peaks).int8_gops, 384.0);
   EXPECT_DOUBLE_EQ(theory.fp32_avx512_gflops, 0.0) << "no theory for a path the CPU lacks";
 }
 

@@ -3,15 +3,14 @@
 // widened to int16 (vpmovzxbw) and A is packed as int16: vpmaddwd then sums each pair of
 // products exactly into int32. A ymm of 4 columns x 4 k gives, per column, two partial sums
 // (k 0-1 and k 2-3), added once at the end (vphaddd). 12 accumulators, 2 B vectors and one
-// broadcast fill 15 of the 16 registers. The epilogue requantizes in 64-bit lanes, rounding
-// half up and the ties to even, bit-exact with kernels/requantize.h (AVX2 has no 64-bit
-// arithmetic shift: the sign bit is flipped, the value shifted logically, and the flipped
-// bit's share subtracted).
+// broadcast fill 15 of the 16 registers. The epilogue, shared with the AVX-VNNI kernel
+// (kernels/x86/avx2/qs8_gemm_epilogue_avx2.h), requantizes in 64-bit lanes, bit-exact with
+// kernels/requantize.h.
 #include <immintrin.h>
 
 #include <cstring>
 
-#include "kernels/s8_gemm_microkernel.h"
+#include "kernels/x86/avx2/qs8_gemm_epilogue_avx2.h"
 
 namespace vigil::kernels {
 
@@ -19,68 +18,15 @@ namespace {
 
 constexpr int kRows = 6, kColumns = 8;
 
-struct RowRequant {
-  __m256i mantissa, half, lower, upper, sign, sign_share, tie_bits, tie_pattern;
-  __m128i shift;
-};
-
-RowRequant row_requant(const QS8TileEpilogue& e, const QS8RowEpilogue& row) {
-  return {_mm256_set1_epi64x(row.mantissa),
-          _mm256_set1_epi64x(row.half),
-          _mm256_set1_epi64x(int64_t{e.c_min} - e.c_zero_point),
-          _mm256_set1_epi64x(int64_t{e.c_max} - e.c_zero_point),
-          _mm256_set1_epi64x(INT64_MIN),
-          _mm256_set1_epi64x(int64_t{1} << (63 - row.total)),
-          _mm256_set1_epi64x(row.ties.low_bits),
-          _mm256_set1_epi64x(row.ties.pattern),
-          _mm_cvtsi32_si128(row.total)};
-}
-
-// round_half_even(product / 2^shift), clamped: rounded half up, then the low bit cleared
-// where the sum in the lane's low 32 bits is a tie (kernels/requantize.h).
-inline __m256i round_shift_clamp(__m256i product, __m256i lanes, const RowRequant& q) {
-  __m256i x = _mm256_add_epi64(product, q.half);
-  // (x + 2^63) >> s, logically, is floor(x / 2^s) + 2^(63 - s).
-  x = _mm256_sub_epi64(_mm256_srl_epi64(_mm256_xor_si256(x, q.sign), q.shift), q.sign_share);
-  const __m256i tie = _mm256_cmpeq_epi64(_mm256_and_si256(lanes, q.tie_bits), q.tie_pattern);
-  x = _mm256_andnot_si256(_mm256_and_si256(tie, _mm256_set1_epi64x(1)), x);
-  x = _mm256_blendv_epi8(x, q.upper, _mm256_cmpgt_epi64(x, q.upper));
-  return _mm256_blendv_epi8(x, q.lower, _mm256_cmpgt_epi64(q.lower, x));
-}
-
-inline __m256i requantize(__m256i v, const RowRequant& q) {
-  const __m256i odd_lanes = _mm256_srli_epi64(v, 32);
-  const __m256i even = round_shift_clamp(_mm256_mul_epi32(v, q.mantissa), v, q);
-  const __m256i odd = round_shift_clamp(_mm256_mul_epi32(odd_lanes, q.mantissa), odd_lanes, q);
-  return _mm256_blend_epi32(even, _mm256_slli_epi64(odd, 32), 0xAA);
-}
-
 __attribute__((always_inline)) inline void finish_row(const QS8TileEpilogue& e, int r, __m256i low, __m256i high,
                                                       int cols, char* out) {
   // Pairs of partial sums: hadd gives columns 0 1 4 5 | 2 3 6 7, the permute restores order.
   __m256i v = _mm256_permute4x64_epi64(_mm256_hadd_epi32(low, high), 0xD8);
   v = _mm256_add_epi32(v, _mm256_set1_epi32(e.rows[r].offset));
   if (e.output == QGemmOutput::I32) {
-    if (cols == kColumns) {
-      _mm256_storeu_si256(reinterpret_cast<__m256i*>(out), v);
-    } else {
-      const __m256i lanes = _mm256_setr_epi32(0, 1, 2, 3, 4, 5, 6, 7);
-      _mm256_maskstore_epi32(reinterpret_cast<int*>(out), _mm256_cmpgt_epi32(_mm256_set1_epi32(cols), lanes), v);
-    }
-    return;
-  }
-  const __m256i y = _mm256_add_epi32(requantize(v, row_requant(e, e.rows[r])), _mm256_set1_epi32(e.c_zero_point));
-  // In range already, so the saturating packs only narrow: 8 int32 to 8 bytes.
-  const __m256i words = _mm256_packs_epi32(y, y);
-  const __m256i bytes =
-      e.output == QGemmOutput::U8 ? _mm256_packus_epi16(words, words) : _mm256_packs_epi16(words, words);
-  const __m128i eight = _mm_unpacklo_epi32(_mm256_castsi256_si128(bytes), _mm256_extracti128_si256(bytes, 1));
-  if (cols == kColumns) {
-    _mm_storel_epi64(reinterpret_cast<__m128i*>(out), eight);
+    avx2::store_int32(v, cols, out);
   } else {
-    alignas(16) char tail[16];
-    _mm_store_si128(reinterpret_cast<__m128i*>(tail), eight);
-    std::memcpy(out, tail, static_cast<size_t>(cols));
+    avx2::store_bytes(e.output, avx2::requantize(v, avx2::row_requant(e, r)), cols, out);
   }
 }
 
