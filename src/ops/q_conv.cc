@@ -27,6 +27,7 @@
 #include <cstring>
 #include <optional>
 
+#include "kernels/byte_deinterleave.h"
 #include "kernels/q8_add.h"
 #include "kernels/s8_dwconv.h"
 #include "kernels/s8_gemm.h"
@@ -218,14 +219,16 @@ class QConvOperator final : public Operator {
     phase_h_ = (padded_h_ + s - 1) / s;
     phase_w_ = (padded_w_ + s - 1) / s;
     const int64_t rows = problem_.out_channels / problem_.group;
-    phases_.assign(static_cast<size_t>(problem_.channels * s * s * phase_h_ * phase_w_ + 64), 0);  // slack: reads past
+    // The border (and the slack the packer's reads pass into) holds x's zero point for
+    // good: every inference writes the same interior positions.
+    phases_.assign(static_cast<size_t>(problem_.channels * s * s * phase_h_ * phase_w_ + 64),
+                   static_cast<uint8_t>(x_zero_point_));
     wide_output_.assign(static_cast<size_t>(rows * w.output[0] * phase_w_), 0);
   }
 
-  // The image (all channels) into its phase planes, the border holding x's zero point.
+  // The image (all channels) into its phase planes' interiors.
   void split_image(const uint8_t* image) {
     const WindowPlan& w = problem_.plan;
-    std::memset(phases_.data(), static_cast<uint8_t>(x_zero_point_), phases_.size());
     const int64_t in_h = w.input[0], in_w = w.input[1], top = w.pads_begin[0], left = w.pads_begin[1];
     const int64_t s = stride_, plane = phase_h_ * phase_w_;
     const int64_t first = std::max<int64_t>(0, -left), last = std::min(in_w, padded_w_ - left);
@@ -241,15 +244,14 @@ class QConvOperator final : public Operator {
           }
           continue;
         }
-        // Stride 2: the row's even and odd padded columns go to their two phase planes,
-        // each by a plain strided copy; phases no tap reads (a 1-wide kernel's odd ones) skipped.
-        if (py % 2 >= w.kernel[0]) continue;
-        for (int64_t rx = 0; rx < std::min<int64_t>(2, w.kernel[1]); ++rx) {
-          uint8_t* target = phases_.data() + (c * 4 + (py % 2) * 2 + rx) * plane + (py / 2) * phase_w_;
-          // Input columns ix with (ix + left) % 2 == rx, from the first inside the row.
-          int64_t ix = first + ((first + left) % 2 != rx ? 1 : 0);
-          for (; ix < last; ix += 2) target[(ix + left) / 2] = source[ix];
-        }
+        // Stride 2: the row's even and odd padded columns go to their two phase planes
+        // (kernels/byte_deinterleave.h); rows of phases no tap reads (a 1-high kernel's
+        // odd ones) are skipped.
+        if (py % 2 >= w.kernel[0] || last <= first) continue;
+        uint8_t* row = phases_.data() + (c * 4 + (py % 2) * 2) * plane + (py / 2) * phase_w_;
+        const int64_t p0 = first + left;  // the padded column of the first pixel copied
+        kernels::byte_deinterleave(source + first, last - first, row + (p0 % 2) * plane + p0 / 2,
+                                   row + ((p0 + 1) % 2) * plane + (p0 + 1) / 2);
       }
     }
   }
