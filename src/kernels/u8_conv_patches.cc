@@ -1,13 +1,14 @@
-// The int8 implicit-GEMM patch packer of kernels/u8_conv_patches.h. For each group of four
-// patch rows (the four consecutive k a vpdpbusd lane sums) it lays out a stretch of up to
-// kLine columns of each row contiguously (kernels/conv_patch_rows.h, padding = the zero
-// point), then interleaves the four lines into the panels' 4-byte groups
-// (kernels/byte_interleave.h). Rows beyond k are written as the zero point (they meet
-// zero weights).
+// The int8 implicit-GEMM patch packers of kernels/u8_conv_patches.h. The general one: for
+// each group of four patch rows (the four consecutive k a vpdpbusd lane sums) it lays out
+// a stretch of up to kLine columns of each row contiguously (kernels/conv_patch_rows.h,
+// padding = the zero point), then interleaves the four lines into the panels' 4-byte groups
+// (kernels/byte_interleave.h); rows beyond k are written as the zero point (they meet zero
+// weights). The shifted-quads one copies each group's run of 4-byte pixels as it is.
 #include "kernels/u8_conv_patches.h"
 
 #include <algorithm>
 #include <cstring>
+#include <vector>
 
 #include "kernels/byte_interleave.h"
 #include "kernels/conv_patch_rows.h"
@@ -60,28 +61,27 @@ void u8_pack_conv_patches(const void* context, int64_t col0, int64_t cols, int n
   }
 }
 
-void u8_pack_shifted_rows(const void* context, int64_t col0, int64_t cols, int nr, uint8_t* out) {
-  const U8ShiftedRows& g = *static_cast<const U8ShiftedRows*>(context);
-  const int64_t taps = g.kernel_h * g.kernel_w, plane = g.phase_h * g.phase_w, s = g.stride;
-  const int64_t depth = g.channels * taps, groups = (depth + 3) / 4;
-  const uint8_t flip = g.is_signed ? 0x80 : 0x00;
-  alignas(64) uint8_t filler[kLine];  // rows beyond k
-  std::memset(filler, g.zero_point, sizeof filler);
+void u8_pack_shifted_quads(const void* context, int64_t col0, int64_t cols, int nr, uint8_t* out) {
+  const U8ShiftedQuads& g = *static_cast<const U8ShiftedQuads*>(context);
+  const int64_t s = g.stride, plane = g.phase_h * g.phase_w;
+  const int64_t groups = g.kernel_h * g.kernel_w * g.quad_count;
+  // Each group's first source byte (column col0): its quad's phase plane at the tap's offset.
+  thread_local std::vector<const uint8_t*> sources;  // only grows
+  sources.resize(static_cast<size_t>(groups));
   for (int64_t group = 0; group < groups; ++group) {
-    const uint8_t* rows[4];
-    for (int q = 0; q < 4; ++q) {
-      const int64_t p = group * 4 + q;
-      const int64_t channel = p / taps, ky = p % taps / g.kernel_w, kx = p % g.kernel_w;
-      const int64_t phase = channel * s * s + (ky % s) * s + kx % s;
-      rows[q] = p < depth ? g.phases + phase * plane + (ky / s) * g.phase_w + kx / s + col0 : nullptr;
-    }
-    uint8_t* dst = out + group * nr * 4;
-    for (int64_t j0 = 0; j0 < cols; j0 += nr, dst += groups * nr * 4) {
-      const int64_t live = std::min<int64_t>(nr, cols - j0);
-      const uint8_t* panel_rows[4];
-      for (int q = 0; q < 4; ++q) panel_rows[q] = rows[q] ? rows[q] + j0 : filler;
-      interleave_four_rows(panel_rows, live, flip, dst);
-      std::memset(dst + 4 * live, static_cast<uint8_t>(g.zero_point ^ flip), static_cast<size_t>(4 * (nr - live)));
+    const int64_t tap = group / g.quad_count, quad = group % g.quad_count;
+    const int64_t ky = tap / g.kernel_w, kx = tap % g.kernel_w;
+    const int64_t phase = (ky % s) * s + kx % s;
+    sources[static_cast<size_t>(group)] =
+        g.quads + ((quad * s * s + phase) * plane + (ky / s) * g.phase_w + kx / s + col0) * 4;
+  }
+  for (int64_t j0 = 0; j0 < cols; j0 += nr) {
+    const int64_t live = std::min<int64_t>(nr, cols - j0);
+    uint8_t* dst = out + j0 / nr * groups * nr * 4;
+    for (int64_t group = 0; group < groups; ++group, dst += nr * 4) {
+      std::memcpy(dst, sources[static_cast<size_t>(group)] + j0 * 4, static_cast<size_t>(4 * live));
+      // Columns past the last: never stored, but written all the same.
+      if (live < nr) std::memset(dst + 4 * live, 0, static_cast<size_t>(4 * (nr - live)));
     }
   }
 }

@@ -31,22 +31,29 @@ inline QGemmBPacker u8_conv_patch_packer(const U8ConvPatches& patches) { return 
 
 // The form for strides 1 and 2 without dilation: the image is padded once (the border
 // holding the zero point) and, at stride s, split into s x s phase planes (rows and
-// columns of one residue mod s), each phase_h x phase_w. Patch row (channel, ky, kx) over
-// output positions counted on the phase width, j = oy x phase_w + ox, is then the phase
-// plane (ky mod s, kx mod s) of the channel read from offset (ky / s) x phase_w + kx / s:
-// every row of B is a contiguous run of the input and packing is only the interleave. The
-// product has phase_w - out_w unused columns per output row, which the caller drops.
-// Reads run up to kernel_w / s bytes past a plane (the buffer needs that much slack).
-struct U8ShiftedRows {
-  const uint8_t* phases = nullptr;  // channels x stride^2 x phase_h x phase_w
-  int64_t channels = 0, phase_h = 0, phase_w = 0, kernel_h = 1, kernel_w = 1, stride = 1;
-  uint8_t zero_point = 0;  // rows beyond k
-  bool is_signed = false;  // int8 input: the interleave flips the sign bits
+// columns of one residue mod s), each phase_h x phase_w, with the channels interleaved by
+// fours: quad q's plane holds, per pixel, the 4 bytes of channels 4q..4q+3 (a channel
+// count not a multiple of 4 is padded with the zero point). Patch rows are ordered tap by
+// tap, (ky, kx, channel), so a group of 4 consecutive k (what a vpdpbusd lane sums) is one
+// quad at one tap; over output positions counted on the phase width, j = oy x phase_w + ox,
+// it is quad q's phase plane (ky mod s, kx mod s) read from offset (ky / s) x phase_w +
+// kx / s, as 4-byte pixels: already the c4 layout of the B panels, so packing is a copy.
+// The weights must be packed in the same tap-major order, with zero weights for the
+// padding channels (ops/q_conv.cc). The product has phase_w - out_w unused columns per
+// output row, which the caller drops. Reads run up to kernel_w / s pixels past a plane
+// (the buffer needs that much slack).
+struct U8ShiftedQuads {
+  const uint8_t* quads = nullptr;  // quads x stride^2 x phase_h x phase_w x 4 bytes
+  int64_t quad_count = 0, phase_h = 0, phase_w = 0, kernel_h = 1, kernel_w = 1, stride = 1;
 };
 
-// The QGemmBPacker function; `context` is a U8ShiftedRows.
-void u8_pack_shifted_rows(const void* context, int64_t col0, int64_t cols, int nr, uint8_t* out);
+// The depth of the product: taps x quads x 4.
+inline int64_t u8_shifted_quads_depth(const U8ShiftedQuads& q) { return q.kernel_h * q.kernel_w * q.quad_count * 4; }
 
-inline QGemmBPacker u8_shifted_row_packer(const U8ShiftedRows& rows) { return {u8_pack_shifted_rows, &rows}; }
+// The QGemmBPacker function; `context` is a U8ShiftedQuads. Bytes are copied as they are:
+// an int8 image's sign bits are flipped when its quads are made.
+void u8_pack_shifted_quads(const void* context, int64_t col0, int64_t cols, int nr, uint8_t* out);
+
+inline QGemmBPacker u8_shifted_quad_packer(const U8ShiftedQuads& quads) { return {u8_pack_shifted_quads, &quads}; }
 
 }  // namespace vigil::kernels

@@ -9,9 +9,9 @@
 // per (image, group) Y (M/g x pixels) = W (M/g x C/g*kh*kw) * patches on the int8 GEMM
 // (kernels/s8_gemm.h), the weights packed once at creation and bias, zero points,
 // requantization and clamp in its epilogue. The patches go straight into its B panels
-// (kernels/u8_conv_patches.h): at strides 1 and 2 as shifted runs of the image, padded and
-// split into phase planes once per inference, so packing is only an interleave; otherwise
-// gathered. Depthwise layers (one filter per channel, stride 1 or 2) run the direct kernel
+// (kernels/u8_conv_patches.h): at strides 1 and 2 as shifted runs of the image, padded,
+// split into phase planes and interleaved by channel quads once per inference, with the
+// weights packed tap by tap to match, so packing is a copy; otherwise gathered. Depthwise layers (one filter per channel, stride 1 or 2) run the direct kernel
 // of kernels/s8_dwconv.h instead, channel by channel over the threads. No float arithmetic
 // runs per element. Otherwise the reference: exact int32 sums (ops/integer_conv.h), then
 // kernels::requantize, the scalar definition the GEMM's epilogue is bit-exact with.
@@ -26,8 +26,10 @@
 #include <algorithm>
 #include <cstring>
 #include <optional>
+#include <vector>
 
 #include "kernels/byte_deinterleave.h"
+#include "kernels/byte_interleave.h"
 #include "kernels/q8_add.h"
 #include "kernels/s8_dwconv.h"
 #include "kernels/s8_gemm.h"
@@ -111,7 +113,7 @@ class QConvOperator final : public Operator {
         kernels::s8_dwconv_fill_scratch(depthwise_shape_, x_zero_point_, x_type_ == DType::Int8, scratch.data());
       }
     }
-    plan_shifted_rows();
+    plan_shifted_quads();
     const Shape y_shape = conv_output_shape(problem_);
     if (has_residual_) check_residual(require_input(in, kResidual, what()), y_shape, requantization_.y.type);
     outputs.assign(1, TensorSpec{requantization_.y.type, y_shape});
@@ -148,21 +150,19 @@ class QConvOperator final : public Operator {
         uint8_t* target = y + first;
         kernels::QGemmResidual sum;
         if (residual) sum = {residual + first, pixels, *residual_add_};
-        if (!phases_.empty()) {  // rows of the image's phase planes, then the valid columns
-          kernels::U8ShiftedRows shifted;
-          shifted.phases = phases_.data() + g * channels * stride_ * stride_ * phase_h_ * phase_w_;
-          shifted.channels = channels;
+        if (!phases_.empty()) {  // the quads' phase planes, then the valid columns
+          kernels::U8ShiftedQuads shifted;
+          shifted.quads = phases_.data() + g * quads_per_group_ * stride_ * stride_ * phase_h_ * phase_w_ * 4;
+          shifted.quad_count = quads_per_group_;
           shifted.phase_h = phase_h_;
           shifted.phase_w = phase_w_;
           shifted.kernel_h = p.plan.kernel[0];
           shifted.kernel_w = p.plan.kernel[1];
           shifted.stride = stride_;
-          shifted.zero_point = static_cast<uint8_t>(x_zero_point_);
-          shifted.is_signed = b.is_signed;
-          b.packer = kernels::u8_shifted_row_packer(shifted);
+          b.packer = kernels::u8_shifted_quad_packer(shifted);
           const int64_t wide = p.plan.output[0] * phase_w_;
-          kernels::qs8_gemm(rows, wide, depth, packed_[static_cast<size_t>(g)], b, wide_output_.data(), wide, e,
-                            threads_);
+          kernels::qs8_gemm(rows, wide, kernels::u8_shifted_quads_depth(shifted), packed_[static_cast<size_t>(g)], b,
+                            wide_output_.data(), wide, e, threads_);
           drop_padding_columns(rows, target, residual ? &sum : nullptr);
           continue;
         }
@@ -200,58 +200,90 @@ class QConvOperator final : public Operator {
   const std::string& what() const { return conv_.what(); }
 
   // Strides 1 and 2 (the same in both dimensions) without dilation, other than a plain 1x1
-  // (which reads its input in place): the image padded and split into phase planes once
-  // per inference (kernels/u8_conv_patches.h), and the product over the phase width.
-  void plan_shifted_rows() {
+  // (which reads its input in place): the image padded and split into phase planes of
+  // channel quads once per inference (kernels/u8_conv_patches.h), the weights packed tap by
+  // tap to match, and the product over the phase width. Decided from the attributes alone.
+  static bool uses_shifted_quads(const WindowAttributes& window, int64_t kernel_h, int64_t kernel_w) {
+    auto all = [](const Shape& values, int64_t value) {
+      return std::all_of(values.begin(), values.end(), [&](int64_t v) { return v == value; });
+    };
+    const Shape& strides = window.strides;
+    const int64_t s = strides.empty() ? 1 : strides[0];
+    if (!all(strides, s) || s > 2 || !all(window.dilations, 1)) return false;
+    const bool padded = window.auto_pad == "NOTSET" ? !all(window.pads, 0) : false;
+    return !(kernel_h == 1 && kernel_w == 1 && s == 1 && !padded);
+  }
+
+  void plan_shifted_quads() {
     const WindowPlan& w = problem_.plan;
     phases_.clear();
+    if (!shifted_quads_) return;
     const int64_t s = w.strides[0];
-    if (!depthwise_weights_.empty() || s != w.strides[1] || s < 1 || s > 2 || w.dilations[0] != 1 ||
-        w.dilations[1] != 1) {
-      return;
-    }
-    const bool plain = w.kernel[0] == 1 && w.kernel[1] == 1 && s == 1 && w.pads_begin[0] == 0 &&
-                       w.pads_begin[1] == 0 && w.output[0] == w.input[0] && w.output[1] == w.input[1];
-    if (plain) return;
     stride_ = s;
     padded_h_ = (w.output[0] - 1) * s + w.kernel[0];
     padded_w_ = (w.output[1] - 1) * s + w.kernel[1];
     phase_h_ = (padded_h_ + s - 1) / s;
     phase_w_ = (padded_w_ + s - 1) / s;
     const int64_t rows = problem_.out_channels / problem_.group;
-    // The border (and the slack the packer's reads pass into) holds x's zero point for
-    // good: every inference writes the same interior positions.
-    phases_.assign(static_cast<size_t>(problem_.channels * s * s * phase_h_ * phase_w_ + 64),
-                   static_cast<uint8_t>(x_zero_point_));
+    // The border, the padding channels and the slack the packer's reads pass into hold x's
+    // zero point (its sign bit flipped for int8) for good: every inference writes the same
+    // interior positions.
+    const int64_t bytes = problem_.group * quads_per_group_ * s * s * phase_h_ * phase_w_ * 4;
+    phases_.assign(static_cast<size_t>(bytes + 4 * (w.kernel[1] + 64)), x_pad_byte());
     wide_output_.assign(static_cast<size_t>(rows * w.output[0] * phase_w_), 0);
   }
 
-  // The image (all channels) into its phase planes' interiors.
+  uint8_t x_pad_byte() const {
+    return static_cast<uint8_t>(x_zero_point_ ^ (x_type_ == DType::Int8 ? 0x80 : 0x00));
+  }
+
+  // The image (all channels) into the interiors of its quads' phase planes: four channel
+  // rows interleaved at a time (kernels/byte_interleave.h), at stride 2 each row first
+  // split into its even and odd columns (kernels/byte_deinterleave.h).
   void split_image(const uint8_t* image) {
     const WindowPlan& w = problem_.plan;
     const int64_t in_h = w.input[0], in_w = w.input[1], top = w.pads_begin[0], left = w.pads_begin[1];
     const int64_t s = stride_, plane = phase_h_ * phase_w_;
     const int64_t first = std::max<int64_t>(0, -left), last = std::min(in_w, padded_w_ - left);
+    const int64_t channels = problem_.channels / problem_.group, quads = problem_.group * quads_per_group_;
+    const uint8_t flip = x_type_ == DType::Int8 ? 0x80 : 0x00;
+    if (last <= first) return;
+    const int64_t count = last - first, p0 = first + left;  // p0: the padded column of the first pixel copied
 #pragma omp parallel for num_threads(threads_) schedule(static) if (threads_ > 1)
-    for (int64_t c = 0; c < problem_.channels; ++c) {
+    for (int64_t quad = 0; quad < quads; ++quad) {
+      const int64_t group = quad / quads_per_group_, channel0 = quad % quads_per_group_ * 4;
+      // Per channel of the quad: its even and odd columns (stride 2), or its row; a padding
+      // channel reads the zero point.
+      std::vector<uint8_t> split(static_cast<size_t>(8 * (count / 2 + 1)));
+      const std::vector<uint8_t> filler(static_cast<size_t>(count), static_cast<uint8_t>(x_zero_point_));
       for (int64_t iy = std::max<int64_t>(0, -top); iy < in_h && iy + top < padded_h_; ++iy) {
         const int64_t py = iy + top;
-        const uint8_t* source = image + (c * in_h + iy) * in_w;
+        if (s == 2 && py % 2 >= w.kernel[0]) continue;  // rows of phases no tap reads (a 1-high kernel's odd ones)
+        const uint8_t* rows[4];
+        for (int q = 0; q < 4; ++q) {
+          const int64_t channel = channel0 + q;
+          rows[q] = channel < channels ? image + ((group * channels + channel) * in_h + iy) * in_w + first
+                                       : filler.data();
+        }
+        uint8_t* quad_planes = phases_.data() + quad * s * s * plane * 4;
         if (s == 1) {
-          if (last > first) {
-            std::memcpy(phases_.data() + (c * phase_h_ + py) * phase_w_ + left + first, source + first,
-                        static_cast<size_t>(last - first));
-          }
+          kernels::interleave_four_rows(rows, count, flip, quad_planes + (py * phase_w_ + p0) * 4);
           continue;
         }
-        // Stride 2: the row's even and odd padded columns go to their two phase planes
-        // (kernels/byte_deinterleave.h); rows of phases no tap reads (a 1-high kernel's
-        // odd ones) are skipped.
-        if (py % 2 >= w.kernel[0] || last <= first) continue;
-        uint8_t* row = phases_.data() + (c * 4 + (py % 2) * 2) * plane + (py / 2) * phase_w_;
-        const int64_t p0 = first + left;  // the padded column of the first pixel copied
-        kernels::byte_deinterleave(source + first, last - first, row + (p0 % 2) * plane + p0 / 2,
-                                   row + ((p0 + 1) % 2) * plane + (p0 + 1) / 2);
+        const int64_t half = count / 2 + 1;
+        const uint8_t* evens[4];
+        const uint8_t* odds[4];
+        for (int q = 0; q < 4; ++q) {
+          uint8_t* even = split.data() + 2 * q * half;
+          kernels::byte_deinterleave(rows[q], count, even, even + half);
+          evens[q] = even;
+          odds[q] = even + half;
+        }
+        // Source columns first, first + 2, ... land in phase column p0 % 2 from p0 / 2; the
+        // others in the other phase from (p0 + 1) / 2.
+        uint8_t* row = quad_planes + ((py % 2) * 2 * plane + (py / 2) * phase_w_) * 4;
+        kernels::interleave_four_rows(evens, (count + 1) / 2, flip, row + ((p0 % 2) * plane + p0 / 2) * 4);
+        kernels::interleave_four_rows(odds, count / 2, flip, row + (((p0 + 1) % 2) * plane + (p0 + 1) / 2) * 4);
       }
     }
   }
@@ -315,7 +347,30 @@ class QConvOperator final : public Operator {
       depthwise_weights_.assign(w->data<int8_t>(), w->data<int8_t>() + w->numel());
       return;
     }
-    for (int64_t g = 0; g < group_; ++g) packed_.emplace_back(rows, depth, w->data<int8_t>() + g * rows * depth, depth);
+    const int64_t taps = w->dim(2) * w->dim(3), channels = w->dim(1);
+    shifted_quads_ = uses_shifted_quads(window_, w->dim(2), w->dim(3));
+    if (!shifted_quads_) {
+      for (int64_t g = 0; g < group_; ++g) packed_.emplace_back(rows, depth, w->data<int8_t>() + g * rows * depth, depth);
+      return;
+    }
+    // Tap by tap, channels in quads (kernels/u8_conv_patches.h): column (tap x quads + q) x 4
+    // + i holds channel 4q + i at that tap, zero for a padding channel.
+    quads_per_group_ = (channels + 3) / 4;
+    const int64_t tap_depth = taps * quads_per_group_ * 4;
+    std::vector<int8_t> tap_major(static_cast<size_t>(rows * tap_depth));
+    for (int64_t g = 0; g < group_; ++g) {
+      const int8_t* weights = w->data<int8_t>() + g * rows * depth;
+      std::fill(tap_major.begin(), tap_major.end(), int8_t{0});
+      for (int64_t m = 0; m < rows; ++m) {
+        for (int64_t c = 0; c < channels; ++c) {
+          for (int64_t t = 0; t < taps; ++t) {
+            tap_major[static_cast<size_t>(m * tap_depth + t * quads_per_group_ * 4 + c)] =
+                weights[(m * channels + c) * taps + t];
+          }
+        }
+      }
+      packed_.emplace_back(rows, tap_depth, tap_major.data(), tap_depth);
+    }
   }
 
   void execute_depthwise(const OpInputs& in, OpOutputs& out) {
@@ -415,7 +470,9 @@ class QConvOperator final : public Operator {
   ConvProblem problem_{};  // planned
   kernels::S8DepthwiseShape depthwise_shape_;
   kernels::S8DepthwisePath depthwise_path_ = kernels::S8DepthwisePath::Scalar;
-  std::vector<uint8_t> phases_;       // strides 1, 2: the padded image's phase planes; or empty
+  bool shifted_quads_ = false;        // the weights packed tap by tap for the phase planes of quads
+  int64_t quads_per_group_ = 0;       // channel quads per group
+  std::vector<uint8_t> phases_;       // strides 1, 2: the padded image's quads' phase planes; or empty
   std::vector<uint8_t> wide_output_;  // the product over the phase width
   int64_t stride_ = 1, padded_h_ = 0, padded_w_ = 0, phase_h_ = 0, phase_w_ = 0;
   std::vector<std::vector<uint8_t>> depthwise_scratch_;  // one padded plane per thread

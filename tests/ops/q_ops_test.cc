@@ -89,6 +89,7 @@ const ConvCase kConvCases[] = {
     {{1, 5, 1, 1}, {3, 5, 1, 1}, {0, 0}, {1, 1}, 1, false, ""},
     {{1, 16, 14, 14}, {24, 16, 1, 1}, {0, 0}, {2, 2}, 1, true, ""},  // a stride-2 1x1 (ResNet's downsample)
     {{1, 8, 10, 10}, {16, 8, 3, 3}, {0, 0}, {3, 3}, 1, false, "Relu"},  // stride 3: the patch gather
+    {{1, 5, 9, 8}, {7, 5, 3, 3}, {1, 1}, {2, 2}, 1, true, ""},  // int8, a channel quad part padding, stride 2
     // Depthwise: the direct kernel, stride 1 and 2, rows longer than a vector, 5x5.
     {{1, 12, 9, 9}, {12, 1, 3, 3}, {1, 1}, {1, 1}, 12, false, "Relu"},
     {{1, 16, 13, 14}, {16, 1, 3, 3}, {1, 1}, {2, 2}, 16, true, "Clip"},
