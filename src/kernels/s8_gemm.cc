@@ -2,7 +2,7 @@
 // Geijn (BLIS) without blocks of k (see kernels/s8_gemm_microkernel.h): for each block of
 // NC columns, B is packed into NR-wide c4 panels (the block kept in L2); for each block of
 // MC rows of the packed weights, the micro-kernel sweeps MR x NR tiles, one B panel reused
-// by all the block's rows; a fused residual Add follows each tile. Threads each take a
+// by all the block's rows; a fused residual Add follows each column block. Threads each take a
 // rectangle of C, splitting columns first so that every thread packs only its own part of B.
 #include "kernels/s8_gemm.h"
 
@@ -23,6 +23,7 @@ namespace {
 
 constexpr int64_t kBBlockBytes = 512 * 1024;  // NC: a packed B block stays in L2 next to A's block
 constexpr int64_t kABlockBytes = 256 * 1024;  // MC: the packed rows swept over each B panel
+constexpr int64_t kResidualBlockBytes = 256 * 1024;  // the block of C a fused residual Add follows
 // Packing one B panel costs about as much as this many tiles of products (a convolution's
 // patch gather included); it weighs splitting rows (every thread packs all of B) against
 // splitting columns.
@@ -162,7 +163,10 @@ struct Problem {
 void gemm_rectangle(const Problem& p, int64_t m0, int64_t m1, int64_t n0, int64_t n1) {
   const int mr = p.kernel->mr, nr = p.kernel->nr;
   const int64_t groups = (p.k + 3) / 4, group_bytes = std::max<int64_t>(groups, 1) * 4;
-  const int64_t column_block = std::max<int64_t>(nr, kBBlockBytes / group_bytes / nr * nr);
+  int64_t column_block = std::max<int64_t>(nr, kBBlockBytes / group_bytes / nr * nr);
+  // With a residual, the block of C a column block completes stays within L2, so that
+  // adding the residual after it reads C back from there, row by row.
+  if (p.epilogue->residual) column_block = std::min(column_block, std::max<int64_t>(nr, kResidualBlockBytes / (m1 - m0) / nr * nr));
   const int64_t row_block = std::max<int64_t>(mr, kABlockBytes / (group_bytes * p.kernel->a_bytes) / mr * mr);
   const QGemmEpilogue& e = *p.epilogue;
   const int element = output_bytes(e.output);
@@ -201,12 +205,12 @@ void gemm_rectangle(const Problem& p, int64_t m0, int64_t m1, int64_t n0, int64_
           tile.rows = row_epilogues.data() + (i - m0);
           void* c = static_cast<char*>(p.c) + (i * p.ldc + j) * element;
           p.kernel->run(groups, p.a->panel(i), b_panel, c, p.ldc, rows, cols, tile);
-          if (const QGemmResidual* r = e.residual) {
-            uint8_t* c8 = static_cast<uint8_t*>(c);
-            q8_add_rows(r->add, rows, cols, c8, p.ldc, r->data + i * r->ld + j, r->ld, c8, p.ldc);
-          }
         }
       }
+    }
+    if (const QGemmResidual* r = e.residual) {
+      uint8_t* block = static_cast<uint8_t*>(p.c) + m0 * p.ldc + jc;
+      q8_add_rows(r->add, m1 - m0, nc, block, p.ldc, r->data + m0 * r->ld + jc, r->ld, block, p.ldc);
     }
   }
 }
