@@ -10,7 +10,10 @@ void byte_deinterleave__avx512(const uint8_t* source, int64_t count, uint8_t* ev
 
 void byte_deinterleave(const uint8_t* source, int64_t count, uint8_t* even, uint8_t* odd) {
   if (active_isa() == Isa::Avx512) return byte_deinterleave__avx512(source, count, even, odd);
-  for (int64_t i = 0; i < count; ++i) (i % 2 == 0 ? even : odd)[i / 2] = source[i];
+  for (int64_t j = 0; 2 * j < count; ++j) {
+    even[j] = source[2 * j];
+    if (2 * j + 1 < count) odd[j] = source[2 * j + 1];
+  }
 }
 
 }  // namespace vigil::kernels

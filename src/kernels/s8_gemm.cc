@@ -166,7 +166,9 @@ void gemm_rectangle(const Problem& p, int64_t m0, int64_t m1, int64_t n0, int64_
   int64_t column_block = std::max<int64_t>(nr, kBBlockBytes / group_bytes / nr * nr);
   // With a residual, the block of C a column block completes stays within L2, so that
   // adding the residual after it reads C back from there, row by row.
-  if (p.epilogue->residual) column_block = std::min(column_block, std::max<int64_t>(nr, kResidualBlockBytes / (m1 - m0) / nr * nr));
+  if (p.epilogue->residual) {
+    column_block = std::min(column_block, std::max<int64_t>(nr, kResidualBlockBytes / (m1 - m0) / nr * nr));
+  }
   const int64_t row_block = std::max<int64_t>(mr, kABlockBytes / (group_bytes * p.kernel->a_bytes) / mr * mr);
   const QGemmEpilogue& e = *p.epilogue;
   const int element = output_bytes(e.output);

@@ -11,8 +11,9 @@
 // requantization and clamp in its epilogue. The patches go straight into its B panels
 // (kernels/u8_conv_patches.h): at strides 1 and 2 as shifted runs of the image, padded,
 // split into phase planes and interleaved by channel quads once per inference, with the
-// weights packed tap by tap to match, so packing is a copy; otherwise gathered. Depthwise layers (one filter per channel, stride 1 or 2) run the direct kernel
-// of kernels/s8_dwconv.h instead, channel by channel over the threads. No float arithmetic
+// weights packed tap by tap to match, so packing is a copy; otherwise gathered. Depthwise
+// layers (one filter per channel, stride 1 or 2) run the direct kernel of
+// kernels/s8_dwconv.h instead, channel by channel over the threads. No float arithmetic
 // runs per element. Otherwise the reference: exact int32 sums (ops/integer_conv.h), then
 // kernels::requantize, the scalar definition the GEMM's epilogue is bit-exact with.
 //
@@ -20,7 +21,7 @@
 // inputs: the residual, its scale and zero point, the sum's scale and zero point, and the
 // Add's absorbed activation as `sum_activation`. The convolution's requantized output is
 // the Add's first operand, read on y's own grid, so the fused operator computes exactly
-// what QConv then QAdd computed (kernels/q8_add.h), tile by tile in the GEMM's epilogue.
+// what QConv then QAdd computed (kernels/q8_add.h), block by block in the GEMM's epilogue.
 #include <omp.h>
 
 #include <algorithm>
@@ -350,7 +351,9 @@ class QConvOperator final : public Operator {
     const int64_t taps = w->dim(2) * w->dim(3), channels = w->dim(1);
     shifted_quads_ = uses_shifted_quads(window_, w->dim(2), w->dim(3));
     if (!shifted_quads_) {
-      for (int64_t g = 0; g < group_; ++g) packed_.emplace_back(rows, depth, w->data<int8_t>() + g * rows * depth, depth);
+      for (int64_t g = 0; g < group_; ++g) {
+        packed_.emplace_back(rows, depth, w->data<int8_t>() + g * rows * depth, depth);
+      }
       return;
     }
     // Tap by tap, channels in quads (kernels/u8_conv_patches.h): column (tap x quads + q) x 4

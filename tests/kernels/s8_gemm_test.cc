@@ -49,7 +49,8 @@ std::string describe(const Case& c) {
   return "m=" + std::to_string(c.m) + " n=" + std::to_string(c.n) + " k=" + std::to_string(c.k) +
          " zb=" + std::to_string(c.b_zero_point) + (c.b_signed ? " s8 B" : " u8 B") +
          " out=" + std::to_string(static_cast<int>(c.output)) + (c.per_row ? " per-row" : " single") +
-         (c.transposed ? " transposed" : "") + (c.packer ? " packer" : "") + (c.residual ? " residual" : "") + " threads=" + std::to_string(c.threads);
+         (c.transposed ? " transposed" : "") + (c.packer ? " packer" : "") + (c.residual ? " residual" : "") +
+         " threads=" + std::to_string(c.threads);
 }
 
 // A packer that forwards to the plain packing, as a convolution's would gather patches.

@@ -16,7 +16,7 @@ int fuse_matmul(Graph& graph);            // fuse_matmul.cc: MatMul scale, bias,
 int fuse_gemm_activation(Graph& graph);   // fuse_matmul.cc: Gemm + activation -> vigil.FusedGemm
 int lower_qonnx(Graph& graph);            // lower_qonnx.cc: QONNX Quant -> [Clip] QuantizeLinear DequantizeLinear
 int fuse_qdq(Graph& graph);               // fuse_qdq.cc: DequantizeLinear -> op -> QuantizeLinear -> integer operators
-int fuse_q_conv_residual(Graph& graph);   // fuse_q_conv_residual.cc: vigil.QConv -> vigil.QAdd -> vigil.QConv + residual
+int fuse_q_conv_residual(Graph& graph);   // fuse_q_conv_residual.cc: QConv -> QAdd -> QConv with a residual
 int fuse_dynamic_matmul(Graph& graph);    // fuse_dynamic_matmul.cc: MatMulInteger -> Cast -> scale [-> bias] -> vigil.QGemm
 
 }  // namespace vigil::passes

@@ -76,7 +76,9 @@ __attribute__((always_inline)) inline __m256i requantize(__m256i v, const RowReq
   __m256i odd = round_shift_half_up(_mm256_mul_epi32(odd_lanes, q.mantissa), q);
   if (q.wide) {
     const __m256i one = _mm256_set1_epi64x(1);
-    auto ties = [&](__m256i lanes) { return _mm256_cmpeq_epi64(_mm256_and_si256(lanes, q.tie_bits64), q.tie_pattern64); };
+    auto ties = [&](__m256i lanes) {
+      return _mm256_cmpeq_epi64(_mm256_and_si256(lanes, q.tie_bits64), q.tie_pattern64);
+    };
     even = clamp64(clear_ties(even, ties(v), one), q);
     odd = clamp64(clear_ties(odd, ties(odd_lanes), one), q);
   }
