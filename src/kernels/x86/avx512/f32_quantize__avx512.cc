@@ -7,6 +7,11 @@
 
 #include <cstdint>
 
+// GCC 12's min, max and conversion intrinsics pass an undefined vector as the unused merge
+// source, which -Wmaybe-uninitialized and -Wuninitialized report at every use.
+#pragma GCC diagnostic ignored "-Wmaybe-uninitialized"
+#pragma GCC diagnostic ignored "-Wuninitialized"
+
 namespace vigil::kernels {
 
 int64_t f32_quantize__avx512(int64_t count, const float* x, float scale, int32_t zero_point, bool is_signed,
