@@ -67,13 +67,9 @@ void run(int64_t groups, const void* a_panel, const uint8_t* b, void* c, int64_t
     b += kColumns * 4;
   }
   const int64_t row_bytes = ldc * (epilogue.output == QGemmOutput::I32 ? 4 : 1);
-  char* out = static_cast<char*>(c);
-  finish_row(epilogue, 0, c00, c01, cols, out);
-  if (rows > 1) finish_row(epilogue, 1, c10, c11, cols, out + row_bytes);
-  if (rows > 2) finish_row(epilogue, 2, c20, c21, cols, out + 2 * row_bytes);
-  if (rows > 3) finish_row(epilogue, 3, c30, c31, cols, out + 3 * row_bytes);
-  if (rows > 4) finish_row(epilogue, 4, c40, c41, cols, out + 4 * row_bytes);
-  if (rows > 5) finish_row(epilogue, 5, c50, c51, cols, out + 5 * row_bytes);
+  auto finish = [&](int r, __m256i low, __m256i high, char* row) { finish_row(epilogue, r, low, high, cols, row); };
+  avx2::finish_six_rows(rows, static_cast<char*>(c), row_bytes, finish, c00, c01, c10, c11, c20, c21, c30, c31, c40,
+                        c41, c50, c51);
 }
 
 }  // namespace
