@@ -10,6 +10,7 @@
 #include "core/error.h"
 #include "runtime/session.h"
 #include "runtime/step_costs.h"
+#include "runtime/step_timer.h"
 
 namespace vigil::perf {
 
@@ -64,15 +65,16 @@ ModelProfile profile_model(const std::shared_ptr<const Model>& model, const std:
 
   std::vector<double> latencies;
   std::vector<std::vector<double>> step_runs(costs.size());
-  std::vector<double> step_seconds;
+  StepTimer timer(session);
   for (int run = 0; run < options.runs; ++run) {
     const double start = wall_seconds();
     session.run_into(inputs, outputs);
     latencies.push_back(wall_seconds() - start);
-    session.time_steps(&step_seconds);
-    session.run_into(inputs, outputs);
-    session.time_steps(nullptr);
-    for (size_t s = 0; s < costs.size() && s < step_seconds.size(); ++s) step_runs[s].push_back(step_seconds[s]);
+    {
+      const ScopedStepHook timing(session, timer);
+      session.run_into(inputs, outputs);
+    }
+    for (size_t s = 0; s < costs.size() && s < timer.seconds().size(); ++s) step_runs[s].push_back(timer.seconds()[s]);
   }
 
   ModelProfile profile;

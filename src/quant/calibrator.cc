@@ -23,9 +23,11 @@ std::map<std::string, TensorStatistics> calibrate(std::shared_ptr<const Model> m
       it->second.add_range(tensor.data<float>(), tensor.numel());
     }
   };
-  session.set_node_observer([&](const Node& node, const OpInputs&, const OpOutputs& outputs) {
-    for (size_t i = 0; i < outputs.size() && i < node.outputs.size(); ++i) observe(node.outputs[i], outputs[i]);
+  StepWatcher watcher([&](const StepEvent& event) {
+    const std::vector<std::string>& names = event.node.outputs;
+    for (size_t i = 0; i < event.outputs.size() && i < names.size(); ++i) observe(names[i], event.outputs[i]);
   });
+  const ScopedStepHook watching(session, watcher);
   const auto run_pass = [&](const char* label) {
     ProgressBar progress(label, data.batch_count());
     for (int64_t b = 0; b < data.batch_count(); ++b) {

@@ -1,6 +1,6 @@
 // Calibration: runs the float model (vigil's Session, graph as written, no optimisation
 // passes, so every tensor the QDQ writer names exists) over the calibration data and
-// watches the chosen tensors through the session's node observer. A first pass records
+// watches the chosen tensors through a step hook (a StepWatcher). A first pass records
 // each tensor's min and max; when the method clips (calibration_methods.h), a second pass
 // fills histograms over the ranges the first found. A progress bar shows on a terminal.
 #pragma once

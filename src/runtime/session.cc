@@ -1,4 +1,5 @@
-// Session compilation and the general execution path (any values, allocating as it goes).
+// Session compilation, hooks, and the general execution path (any values, allocating as
+// it goes).
 #include "runtime/session.h"
 
 #include <algorithm>
@@ -180,6 +181,76 @@ std::vector<Tensor> Session::run(const std::map<std::string, Tensor>& feeds) {
   return results;
 }
 
+// The general path: any values, outputs allocated by the operators, every intermediate
+// value released after its last reader.
+struct Session::GeneralPath {
+  Session& session;
+  std::vector<Value>& values;
+  ValueInputs value_inputs{};
+  OpInputs tensor_inputs{};  // the tensors inside value_inputs
+  ValueOutputs value_outputs{};
+  OpOutputs tensor_outputs{};  // the tensors of value_outputs, or a tensor operator's outputs
+
+  bool prepare(size_t s) {
+    const Step& step = session.steps_[s];
+    value_inputs.assign(step.inputs.size(), nullptr);
+    tensor_inputs.assign(step.inputs.size(), nullptr);
+    for (size_t i = 0; i < step.inputs.size(); ++i) {
+      const int slot = step.inputs[i];
+      if (slot < 0) continue;
+      check_input(!values[slot].empty(), "input #", i, " has no value");
+      const Value& value = values[slot];
+      value_inputs[i] = &value;
+      // An empty optional is an omitted input; a sequence reaches only value operators.
+      if (value.is_none()) continue;
+      if (value.is_sequence()) {
+        if (!step.value_op) fail_bad_input("input #", i, " is a sequence; ", step.node->op_type, " takes tensors");
+        continue;
+      }
+      tensor_inputs[i] = &value.tensor();
+    }
+    return true;
+  }
+
+  void run(size_t s) {
+    const Step& step = session.steps_[s];
+    tensor_outputs.assign(step.outputs.size(), Tensor());
+    if (!step.value_op) {
+      step.op->run(tensor_inputs, tensor_outputs);
+      return;
+    }
+    value_outputs.assign(step.outputs.size(), Value());
+    step.value_op->run(value_inputs, value_outputs);
+    for (size_t o = 0; o < value_outputs.size(); ++o) {
+      if (value_outputs[o].is_tensor()) tensor_outputs[o] = value_outputs[o].tensor();
+    }
+  }
+
+  void accept(size_t) {}
+
+  void finish(size_t s) {
+    const Step& step = session.steps_[s];
+    for (size_t o = 0; o < step.outputs.size(); ++o) {
+      const int slot = step.outputs[o];
+      if (slot < 0) continue;
+      // A hook may have replaced a tensor output: the tensor is what goes on, in an optional
+      // where the operator made one.
+      if (!step.value_op) {
+        values[slot] = std::move(tensor_outputs[o]);
+      } else if (!value_outputs[o].is_tensor()) {
+        values[slot] = std::move(value_outputs[o]);
+      } else {
+        const bool optional = value_outputs[o].is_optional();
+        values[slot] = optional ? Value::some(std::move(tensor_outputs[o])) : Value(std::move(tensor_outputs[o]));
+      }
+    }
+    for (int slot : step.release) values[slot] = Value();
+  }
+
+  const OpInputs& inputs(size_t) const { return tensor_inputs; }
+  OpOutputs& outputs(size_t) { return tensor_outputs; }
+};
+
 std::vector<Value> Session::run_values(const std::map<std::string, Value>& feeds) {
   std::vector<Value> values = constants_;
   std::map<std::string, int64_t> symbols;
@@ -198,17 +269,8 @@ std::vector<Value> Session::run_values(const std::map<std::string, Value>& feeds
     if (graph_->initializers.count(name)) values[slot_of_.at(name)] = value;
   }
 
-  for (size_t s = 0; s < steps_.size(); ++s) {
-    Step& step = steps_[s];
-    const double start = step_seconds_ ? step_clock_seconds() : 0.0;
-    try {
-      run_step(step, values);
-    } catch (const Error& e) {
-      rethrow_naming_node(e, *step.node);
-    }
-    if (step_seconds_) (*step_seconds_)[s] = step_clock_seconds() - start;
-    for (int slot : step.release) values[slot] = Value();
-  }
+  GeneralPath path{*this, values};
+  run_steps(path);
 
   std::vector<Value> results;
   for (size_t o = 0; o < output_slots_.size(); ++o) {
@@ -218,56 +280,19 @@ std::vector<Value> Session::run_values(const std::map<std::string, Value>& feeds
   return results;
 }
 
-void Session::time_steps(std::vector<double>* seconds) {
-  step_seconds_ = seconds;
-  if (seconds) seconds->assign(steps_.size(), 0.0);
+size_t Session::step_count() const { return steps_.size(); }
+
+void Session::add_hook(StepHook& hook) {
+  if (hooks_.empty() && plan_ && plan_->summary.in_place_steps > 0) plan_.reset();
+  hooks_.push_back(&hook);
 }
+
+void Session::remove_hook(StepHook& hook) { hooks_.erase(std::remove(hooks_.begin(), hooks_.end(), &hook), hooks_.end()); }
 
 std::vector<Session::StepSummary> Session::step_summaries() const {
   std::vector<StepSummary> summaries;
   for (const Step& step : steps_) summaries.push_back({step.node, step.op ? step.op->algorithm() : std::string()});
   return summaries;
-}
-
-void Session::run_step(Step& step, std::vector<Value>& values) {
-  ValueInputs value_inputs(step.inputs.size(), nullptr);
-  for (size_t i = 0; i < step.inputs.size(); ++i) {
-    const int slot = step.inputs[i];
-    if (slot < 0) continue;
-    check_input(!values[slot].empty(), "input #", i, " has no value");
-    value_inputs[i] = &values[slot];
-  }
-  // The tensors inside: an empty optional is an omitted input; a sequence reaches only
-  // value operators.
-  OpInputs inputs(step.inputs.size(), nullptr);
-  for (size_t i = 0; i < value_inputs.size(); ++i) {
-    const Value* value = value_inputs[i];
-    if (!value || value->is_none()) continue;
-    if (value->is_sequence()) {
-      if (!step.value_op) {
-        fail_bad_input("input #", i, " is a sequence; ", step.node->op_type, " takes tensors");
-      }
-      continue;
-    }
-    inputs[i] = &value->tensor();
-  }
-
-  OpOutputs outputs(step.outputs.size());
-  if (step.value_op) {
-    ValueOutputs value_outputs(step.outputs.size());
-    step.value_op->run(value_inputs, value_outputs);
-    for (size_t o = 0; o < step.outputs.size(); ++o) {
-      if (observer_ && value_outputs[o].is_tensor()) outputs[o] = value_outputs[o].tensor();
-      if (step.outputs[o] >= 0) values[step.outputs[o]] = std::move(value_outputs[o]);
-    }
-    if (observer_) observer_(*step.node, inputs, outputs);
-    return;
-  }
-  step.op->run(inputs, outputs);
-  if (observer_) observer_(*step.node, inputs, outputs);
-  for (size_t o = 0; o < step.outputs.size(); ++o) {
-    if (step.outputs[o] >= 0) values[step.outputs[o]] = std::move(outputs[o]);
-  }
 }
 
 }  // namespace vigil

@@ -12,7 +12,6 @@
 // execute() (session_plan.cc).
 #pragma once
 
-#include <functional>
 #include <map>
 #include <memory>
 #include <string>
@@ -21,6 +20,7 @@
 #include "core/value.h"
 #include "graph/graph.h"
 #include "ops/operator.h"
+#include "runtime/step_hook.h"
 
 namespace vigil {
 
@@ -30,11 +30,6 @@ struct SessionOptions {
   // graph before compiling it; subgraph sessions never optimise.
   bool optimize = true;
 };
-
-// Called after each node runs, with its inputs and outputs: the hook that `vigil info`
-// uses to measure layers, and that profiling and fault injection build on. Values that
-// are not tensors appear as nullptr inputs and empty outputs.
-using NodeObserver = std::function<void(const Node& node, const OpInputs& inputs, const OpOutputs& outputs)>;
 
 class Session {
  public:
@@ -78,20 +73,31 @@ class Session {
   };
   std::vector<StepSummary> step_summaries() const;
 
-  // Installs (or, with an empty function, removes) the per-node observer.
-  void set_node_observer(NodeObserver observer) { observer_ = std::move(observer); }
+  size_t step_count() const;
 
-  // The profiler's step timer: while `seconds` is set, every inference writes each step's
-  // wall-clock time into it, indexed like step_summaries() (it is resized to the step
-  // count). nullptr turns it off; off, it costs one untaken branch per step.
-  void time_steps(std::vector<double>* seconds);
+  // Installs a hook around every step of this session (runtime/step_hook.h; not owned:
+  // it must stay alive while installed). The hooks' before_step run in installation
+  // order and their after_step in reverse, so a hook installed later sits closer to the
+  // operator. While any hook is installed no step writes over its input's buffer, so
+  // that every step can run again: installing the first hook drops a plan that did.
+  // Hooks see the steps of this session, not those of the subgraphs of If, Loop or Scan.
+  void add_hook(StepHook& hook);
+  void remove_hook(StepHook& hook);
 
  private:
   struct Step;
   void compile(const std::vector<std::string>& outer_values);
   void check_feed(const ValueInfo& declared, const Value& value, std::map<std::string, int64_t>& symbols) const;
   void check_tensor_feed(const ValueInfo& declared, const Tensor& tensor, std::map<std::string, int64_t>& symbols) const;
-  void run_step(Step& step, std::vector<Value>& values);
+  // The one step loop and the three paths it drives (session_internal.h, session.cc,
+  // session_plan.cc).
+  template <typename Path>
+  bool run_steps(Path& path);
+  template <typename Path>
+  void run_hooked_step(size_t index, Path& path);
+  struct GeneralPath;
+  struct PlanningPath;
+  struct PlannedPath;
   // Planned execution (session_plan.cc).
   struct ExecutionPlan;
   bool plan_matches(const std::vector<const Tensor*>& inputs) const;
@@ -109,10 +115,22 @@ class Session {
   std::vector<std::string> input_names_;
   std::vector<int> output_slots_;
   std::vector<Step> steps_;
-  NodeObserver observer_;
-  std::vector<double>* step_seconds_ = nullptr;
+  std::vector<StepHook*> hooks_;
   bool plannable_ = false;  // tensor operators only, and not a subgraph
   std::unique_ptr<ExecutionPlan> plan_;
+};
+
+// Installs a hook on a session for the lifetime of this object.
+class ScopedStepHook {
+ public:
+  ScopedStepHook(Session& session, StepHook& hook) : session_(session), hook_(hook) { session.add_hook(hook); }
+  ~ScopedStepHook() { session_.remove_hook(hook_); }
+  ScopedStepHook(const ScopedStepHook&) = delete;
+  ScopedStepHook& operator=(const ScopedStepHook&) = delete;
+
+ private:
+  Session& session_;
+  StepHook& hook_;
 };
 
 }  // namespace vigil

@@ -1,9 +1,9 @@
 // What the two halves of the session share: the compiled step (session.cc builds it and
-// runs the general path), the execution plan (session_plan.cc makes and runs it) and the
-// rule that errors from inside an operator name its node.
+// runs the general path), the execution plan (session_plan.cc makes and runs it), the
+// one step loop that every path runs through, with its hooks, and the rule that errors
+// from inside an operator name its node.
 #pragma once
 
-#include <chrono>
 #include <memory>
 #include <string>
 #include <vector>
@@ -31,6 +31,7 @@ struct Session::ExecutionPlan {
     std::vector<Shape> input_shapes;  // as planned; empty for omitted inputs
     OpInputs inputs;                  // pointed at the inputs before each run
     OpOutputs outputs;                // planned: made once over the arena; else filled by run()
+    OpOutputs buffers;                // planned: the tensors made over the arena, kept
   };
   std::vector<DType> input_dtypes;
   std::vector<Shape> input_shapes;  // the graph inputs this plan is for
@@ -40,16 +41,54 @@ struct Session::ExecutionPlan {
   PlanSummary summary;
 };
 
-// The step timer's clock (Session::time_steps): wall time, since a step's threads run at once.
-inline double step_clock_seconds() {
-  return std::chrono::duration<double>(std::chrono::steady_clock::now().time_since_epoch()).count();
-}
-
 // Errors raised inside an operator get the node's name in front, once.
 [[noreturn]] inline void rethrow_naming_node(const Error& error, const Node& node) {
   const std::string message = error.what();
   if (message.rfind("node '", 0) == 0) throw error;
   throw Error(error.kind(), node.describe() + ": " + message);
+}
+
+// The one step loop. A path (general, planning, planned) says how one step runs:
+//   bool prepare(size_t s)       sets the step's inputs and outputs; false abandons the
+//                                inference (the planned path, when shapes changed);
+//   void run(size_t s)           runs the step's operator once (again, on a re-run);
+//   void accept(size_t s)        after hooks accepted the outputs (they may have replaced them);
+//   void finish(size_t s)        stores the outputs and releases what dies here;
+//   inputs(s), outputs(s)        what the hooks see.
+// Without hooks a step costs the untaken `hooked` branch and nothing else.
+template <typename Path>
+bool Session::run_steps(Path& path) {
+  const bool hooked = !hooks_.empty();
+  for (size_t s = 0; s < steps_.size(); ++s) {
+    try {
+      if (!path.prepare(s)) return false;
+      if (hooked) {
+        run_hooked_step(s, path);
+      } else {
+        path.run(s);
+      }
+    } catch (const Error& e) {
+      rethrow_naming_node(e, *steps_[s].node);
+    }
+    path.finish(s);
+  }
+  return true;
+}
+
+template <typename Path>
+void Session::run_hooked_step(size_t index, Path& path) {
+  for (int attempt = 0;; ++attempt) {
+    StepEvent event{index, *steps_[index].node, path.inputs(index), path.outputs(index), attempt};
+    for (StepHook* hook : hooks_) hook->before_step(event);
+    path.run(index);
+    bool rerun = false;
+    for (auto hook = hooks_.rbegin(); hook != hooks_.rend(); ++hook) {
+      rerun = (*hook)->after_step(event) == StepVerdict::Rerun || rerun;
+    }
+    if (!rerun) break;
+    check_input(attempt + 1 < kMaxStepRuns, "ran ", kMaxStepRuns, " times and a hook still asks to run it again");
+  }
+  path.accept(index);
 }
 
 }  // namespace vigil

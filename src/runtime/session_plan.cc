@@ -24,35 +24,62 @@ bool Session::plan_matches(const std::vector<const Tensor*>& inputs) const {
   return true;
 }
 
-bool Session::run_planned(const std::vector<const Tensor*>& inputs) {
-  ExecutionPlan& plan = *plan_;
-  for (size_t i = 0; i < inputs.size(); ++i) plan.slot_tensors[input_slots_[i]] = inputs[i];
-  for (size_t s = 0; s < steps_.size(); ++s) {
-    Step& step = steps_[s];
+// Later inferences with the planned shapes: steps execute into the plan's buffers.
+struct Session::PlannedPath {
+  Session& session;
+  ExecutionPlan& plan;
+
+  bool prepare(size_t s) {
+    const Step& step = session.steps_[s];
     ExecutionPlan::StepPlan& sp = plan.steps[s];
     for (size_t i = 0; i < step.inputs.size(); ++i) {
       const int slot = step.inputs[i];
       sp.inputs[i] = slot < 0 ? nullptr : plan.slot_tensors[slot];
       if (sp.inputs[i] && sp.inputs[i]->empty()) sp.inputs[i] = nullptr;  // an omitted optional output upstream
+      if (sp.planned && sp.inputs[i] && sp.inputs[i]->shape() != sp.input_shapes[i]) return false;
     }
-    const double start = step_seconds_ ? step_clock_seconds() : 0.0;
-    try {
-      if (sp.planned) {
-        for (size_t i = 0; i < sp.inputs.size(); ++i) {
-          if (sp.inputs[i] && sp.inputs[i]->shape() != sp.input_shapes[i]) return false;
-        }
-        step.op->execute(sp.inputs, sp.outputs);
-      } else {
-        for (Tensor& output : sp.outputs) output = Tensor();
-        step.op->run(sp.inputs, sp.outputs);
-      }
-    } catch (const Error& e) {
-      rethrow_naming_node(e, *step.node);
-    }
-    if (step_seconds_) (*step_seconds_)[s] = step_clock_seconds() - start;
-    if (observer_) observer_(*step.node, sp.inputs, sp.outputs);
+    return true;
   }
-  return true;
+
+  void run(size_t s) {
+    const Step& step = session.steps_[s];
+    ExecutionPlan::StepPlan& sp = plan.steps[s];
+    if (sp.planned) {
+      step.op->execute(sp.inputs, sp.outputs);
+    } else {
+      for (Tensor& output : sp.outputs) output = Tensor();
+      step.op->run(sp.inputs, sp.outputs);
+    }
+  }
+
+  // A hook may have replaced a planned output: its values go into the plan's buffer,
+  // where the next steps (and the next inference) find them.
+  void accept(size_t s) {
+    ExecutionPlan::StepPlan& sp = plan.steps[s];
+    if (!sp.planned) return;
+    for (size_t o = 0; o < sp.outputs.size(); ++o) {
+      Tensor& output = sp.outputs[o];
+      Tensor& buffer = sp.buffers[o];
+      if (output.empty() || buffer.empty() || output.dtype() == DType::String || output.raw() == buffer.raw()) continue;
+      check_input(output.dtype() == buffer.dtype() && output.shape() == buffer.shape(), "a hook replaced output #", o,
+                  " by a ", dtype_name(output.dtype()), shape_to_string(output.shape()), " tensor; the step writes ",
+                  dtype_name(buffer.dtype()), shape_to_string(buffer.shape()));
+      std::memcpy(buffer.raw(), output.raw(), buffer.nbytes());
+      output = buffer;
+    }
+  }
+
+  void finish(size_t) {}
+
+  const OpInputs& inputs(size_t s) const { return plan.steps[s].inputs; }
+  OpOutputs& outputs(size_t s) { return plan.steps[s].outputs; }
+};
+
+bool Session::run_planned(const std::vector<const Tensor*>& inputs) {
+  ExecutionPlan& plan = *plan_;
+  for (size_t i = 0; i < inputs.size(); ++i) plan.slot_tensors[input_slots_[i]] = inputs[i];
+  PlannedPath path{*this, plan};
+  return run_steps(path);
 }
 
 namespace {
@@ -82,6 +109,56 @@ int viewed_buffer(const Tensor& output, const OpInputs& inputs, const std::vecto
 
 }  // namespace
 
+// The planning run: each step asked for its output specs, run on fresh outputs, and its
+// input shapes recorded.
+struct Session::PlanningPath {
+  Session& session;
+  ExecutionPlan& plan;
+  std::vector<Tensor>& values;  // slot-indexed
+
+  bool prepare(size_t s) {
+    const Step& step = session.steps_[s];
+    ExecutionPlan::StepPlan& sp = plan.steps[s];
+    sp.inputs.assign(step.inputs.size(), nullptr);
+    sp.input_shapes.clear();
+    for (size_t i = 0; i < step.inputs.size(); ++i) {
+      const int slot = step.inputs[i];
+      if (slot >= 0 && !values[slot].empty()) sp.inputs[i] = &values[slot];
+      sp.input_shapes.push_back(sp.inputs[i] ? sp.inputs[i]->shape() : Shape{});
+    }
+    std::vector<TensorSpec> specs;
+    sp.planned = step.op->plan(sp.inputs, specs);
+    sp.outputs.assign(step.outputs.size(), Tensor());
+    for (size_t o = 0; sp.planned && o < specs.size() && o < sp.outputs.size(); ++o) {
+      if (specs[o].dtype != DType::Undefined) sp.outputs[o] = Tensor(specs[o].dtype, specs[o].shape);
+    }
+    return true;
+  }
+
+  void run(size_t s) {
+    const Step& step = session.steps_[s];
+    ExecutionPlan::StepPlan& sp = plan.steps[s];
+    if (sp.planned) {
+      step.op->execute(sp.inputs, sp.outputs);
+    } else {
+      for (Tensor& output : sp.outputs) output = Tensor();
+      step.op->run(sp.inputs, sp.outputs);
+    }
+  }
+
+  void accept(size_t) {}
+
+  void finish(size_t s) {
+    const Step& step = session.steps_[s];
+    for (size_t o = 0; o < step.outputs.size(); ++o) {
+      if (step.outputs[o] >= 0) values[step.outputs[o]] = plan.steps[s].outputs[o];
+    }
+  }
+
+  const OpInputs& inputs(size_t s) const { return plan.steps[s].inputs; }
+  OpOutputs& outputs(size_t s) { return plan.steps[s].outputs; }
+};
+
 std::vector<Tensor> Session::plan_and_run(const std::vector<const Tensor*>& inputs) {
   plan_.reset();
   auto plan = std::make_unique<ExecutionPlan>();
@@ -98,38 +175,8 @@ std::vector<Tensor> Session::plan_and_run(const std::vector<const Tensor*>& inpu
 
   // The planning run: every step on freshly allocated outputs, recording shapes.
   plan->steps.resize(steps_.size());
-  for (size_t s = 0; s < steps_.size(); ++s) {
-    Step& step = steps_[s];
-    ExecutionPlan::StepPlan& sp = plan->steps[s];
-    sp.inputs.assign(step.inputs.size(), nullptr);
-    for (size_t i = 0; i < step.inputs.size(); ++i) {
-      const int slot = step.inputs[i];
-      if (slot >= 0 && !values[slot].empty()) sp.inputs[i] = &values[slot];
-      sp.input_shapes.push_back(sp.inputs[i] ? sp.inputs[i]->shape() : Shape{});
-    }
-    OpOutputs outputs(step.outputs.size());
-    const double start = step_seconds_ ? step_clock_seconds() : 0.0;
-    try {
-      std::vector<TensorSpec> specs;
-      sp.planned = step.op->plan(sp.inputs, specs);
-      if (sp.planned) {
-        for (size_t o = 0; o < specs.size() && o < outputs.size(); ++o) {
-          if (specs[o].dtype != DType::Undefined) outputs[o] = Tensor(specs[o].dtype, specs[o].shape);
-        }
-        step.op->execute(sp.inputs, outputs);
-      } else {
-        step.op->run(sp.inputs, outputs);
-      }
-    } catch (const Error& e) {
-      rethrow_naming_node(e, *step.node);
-    }
-    if (step_seconds_) (*step_seconds_)[s] = step_clock_seconds() - start;
-    if (observer_) observer_(*step.node, sp.inputs, outputs);
-    for (size_t o = 0; o < step.outputs.size(); ++o) {
-      if (step.outputs[o] >= 0) values[step.outputs[o]] = outputs[o];
-    }
-    sp.outputs = std::move(outputs);
-  }
+  PlanningPath path{*this, *plan, values};
+  run_steps(path);
   std::vector<Tensor> results;
   for (size_t o = 0; o < output_slots_.size(); ++o) {
     check_input(!values[output_slots_[o]].empty(), "graph output '", graph_->outputs[o].name, "' was not computed");
@@ -181,7 +228,8 @@ std::vector<Tensor> Session::plan_and_run(const std::vector<const Tensor*>& inpu
       }
       if (is_graph_output[slot]) continue;
       int buffer = -1;
-      const int in_place = o == 0 ? steps_[s].op->in_place_input() : -1;
+      // With hooks installed every step may run again: none writes over its input.
+      const int in_place = o == 0 && hooks_.empty() ? steps_[s].op->in_place_input() : -1;
       if (in_place >= 0 && static_cast<size_t>(in_place) < steps_[s].inputs.size()) {
         const int source = steps_[s].inputs[in_place];
         if (source >= 0 && buffer_of_slot[source] >= 0 && last_reader[source] == step &&
@@ -221,6 +269,9 @@ std::vector<Tensor> Session::plan_and_run(const std::vector<const Tensor*>& inpu
     }
   }
   plan->summary.steps = steps_.size();
+  for (ExecutionPlan::StepPlan& sp : plan->steps) {
+    if (sp.planned) sp.buffers = sp.outputs;
+  }
 
   plan->slot_tensors.assign(slot_count, nullptr);
   for (size_t slot = 0; slot < slot_count; ++slot) {

@@ -21,7 +21,11 @@ std::vector<TensorShapeAndType> shapes_of(const OpOutputs& tensors) {
 
 std::vector<StepCost> measure_step_costs(Session& session, const std::map<std::string, Tensor>& feeds) {
   std::vector<StepCost> costs;
-  session.set_node_observer([&](const Node& node, const OpInputs& inputs, const OpOutputs& outputs) {
+  StepWatcher watcher([&](const StepEvent& event) {
+    if (event.attempt > 0) return;
+    const Node& node = event.node;
+    const OpInputs& inputs = event.inputs;
+    const OpOutputs& outputs = event.outputs;
     StepCost cost;
     cost.node = &node;
     cost.name = node.name.empty() ? node.outputs[0] : node.name;
@@ -31,13 +35,10 @@ std::vector<StepCost> measure_step_costs(Session& session, const std::map<std::s
     cost.cost = layer_cost(node, shapes_of(inputs), shapes_of(outputs));
     costs.push_back(std::move(cost));
   });
-  try {
+  {
+    const ScopedStepHook watching(session, watcher);
     session.run(feeds);
-  } catch (...) {
-    session.set_node_observer({});
-    throw;
   }
-  session.set_node_observer({});
   // Read after the run: operators choose their kernels when they first see the shapes.
   const std::vector<Session::StepSummary> steps = session.step_summaries();
   for (size_t i = 0; i < costs.size() && i < steps.size(); ++i) costs[i].algorithm = steps[i].algorithm;

@@ -24,8 +24,8 @@ struct StepCost {
 };
 
 // Runs `session` once on `feeds` (every graph input) and returns the cost of each step in
-// execution order, indexed like Session::step_summaries(). The session's node observer is
-// borrowed for the run and removed after it.
+// execution order, indexed like Session::step_summaries(), through a step hook installed for
+// that run alone.
 std::vector<StepCost> measure_step_costs(Session& session, const std::map<std::string, Tensor>& feeds);
 
 }  // namespace vigil

@@ -1,7 +1,8 @@
 // Steady-state inference allocates nothing: after the first inference with given input
 // shapes, Session::run_into with the same shapes makes no heap allocation at all (counted
 // by the replaced allocator), on the shipped Fashion-MNIST model and on a small MLP, with
-// one and two threads. Every step must be planned for that, which the test also checks.
+// one and two threads, and with a step hook installed. Every step must be planned for
+// that, which the test also checks.
 #include <gtest/gtest.h>
 
 #include <random>
@@ -21,9 +22,21 @@ Tensor random_images(int64_t batch, uint32_t seed) {
   return t;
 }
 
-void expect_steady_state_allocates_nothing(int threads, int64_t batch) {
+// A hook that only counts the steps it sees.
+class StepCounter final : public StepHook {
+ public:
+  StepVerdict after_step(StepEvent&) override {
+    ++steps;
+    return StepVerdict::Accept;
+  }
+  long steps = 0;
+};
+
+void expect_steady_state_allocates_nothing(int threads, int64_t batch, bool hooked = false) {
   const std::shared_ptr<Model> model = load_model(VIGIL_SOURCE_DIR "/models/fashion_mnist_cnn.onnx");
   Session session(model, {threads});
+  StepCounter counter;
+  if (hooked) session.add_hook(counter);
   const Tensor first = random_images(batch, 1), second = random_images(batch, 2);
   std::vector<Tensor> outputs;
   const std::vector<const Tensor*> first_inputs{&first}, inputs{&second};
@@ -34,6 +47,9 @@ void expect_steady_state_allocates_nothing(int threads, int64_t batch) {
   for (int run = 0; run < 3; ++run) session.run_into(inputs, outputs);
   const long allocations = testing::stop_counting_allocations();
   EXPECT_EQ(allocations, 0) << threads << " threads, batch " << batch;
+  if (hooked) {
+    EXPECT_EQ(counter.steps, 5 * static_cast<long>(session.step_count()));
+  }
   const Session::PlanSummary plan = session.plan_summary();
   EXPECT_EQ(plan.planned_steps, plan.steps);
   for (int64_t i = 0; i < expected.numel(); ++i) ASSERT_EQ(outputs[0].data<float>()[i], expected.data<float>()[i]);
@@ -41,6 +57,8 @@ void expect_steady_state_allocates_nothing(int threads, int64_t batch) {
 
 TEST(SteadyState, FashionMnistOneThreadAllocatesNothing) { expect_steady_state_allocates_nothing(1, 1); }
 TEST(SteadyState, FashionMnistTwoThreadsBatch8AllocatesNothing) { expect_steady_state_allocates_nothing(2, 8); }
+
+TEST(SteadyState, AStepHookAllocatesNothingEither) { expect_steady_state_allocates_nothing(2, 8, true); }
 
 TEST(SteadyState, TheCounterSeesAllocations) {
   testing::start_counting_allocations();

@@ -7,6 +7,7 @@
 #include <chrono>
 
 #include "random_data.h"
+#include "runtime/step_timer.h"
 
 namespace vigil {
 namespace {
@@ -59,33 +60,34 @@ double seconds_now() {
   return std::chrono::duration<double>(std::chrono::steady_clock::now().time_since_epoch()).count();
 }
 
-TEST(StepTimer, TimesEveryStepOnBothPathsAndStopsWhenOff) {
+TEST(StepTimer, TimesEveryStepOnEveryPathAndStopsWhenRemoved) {
   Session session(mlp_model(), {1, false});
   const Tensor x = random_tensor({64, 32}, 4);
-  std::vector<double> seconds;
-  session.time_steps(&seconds);
-  ASSERT_EQ(seconds.size(), 3u);
+  StepTimer timer(session);
+  ASSERT_EQ(timer.seconds().size(), 3u);
   std::vector<Tensor> outputs;
-  // The planning run, then planned runs, then the general path.
-  for (int run = 0; run < 3; ++run) {
-    const double start = seconds_now();
-    if (run < 2) {
-      session.run_into({&x}, outputs);
-    } else {
-      session.run_values({{"x", x}});
+  {
+    const ScopedStepHook timing(session, timer);
+    // The planning run, then planned runs, then the general path.
+    for (int run = 0; run < 3; ++run) {
+      const double start = seconds_now();
+      if (run < 2) {
+        session.run_into({&x}, outputs);
+      } else {
+        session.run_values({{"x", x}});
+      }
+      const double elapsed = seconds_now() - start;
+      double sum = 0.0;
+      for (double s : timer.seconds()) {
+        EXPECT_GT(s, 0.0) << "run " << run;
+        sum += s;
+      }
+      EXPECT_LE(sum, elapsed) << "run " << run;
     }
-    const double elapsed = seconds_now() - start;
-    double sum = 0.0;
-    for (double s : seconds) {
-      EXPECT_GT(s, 0.0) << "run " << run;
-      sum += s;
-    }
-    EXPECT_LE(sum, elapsed) << "run " << run;
-    seconds.assign(3, -1.0);
   }
-  session.time_steps(nullptr);
+  const std::vector<double> last = timer.seconds();
   session.run_into({&x}, outputs);
-  for (double s : seconds) EXPECT_EQ(s, -1.0);
+  EXPECT_EQ(timer.seconds(), last);
 }
 
 }  // namespace
