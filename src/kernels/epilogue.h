@@ -2,11 +2,14 @@
 // it is stored, while it is still in registers or cache. Order: scale the sum, add the
 // bias (per row or per column), add the residual (a tensor of the output's shape), then
 // apply the activation. Fusion passes (graph/) turn Conv/Gemm/MatMul followed by Add and
-// an activation into one node whose operator hands this to the kernel; a checksum
-// reduction (fault tolerance) joins here later. Plain values only.
+// an activation into one node whose operator hands this to the kernel. A tile hook
+// (kernels/gemm_tile_hook.h) sees each tile's sums before the epilogue: fused checksums
+// and faults in accumulators attach there. Plain values only.
 #pragma once
 
 #include <cstdint>
+
+#include "kernels/gemm_tile_hook.h"
 
 namespace vigil::kernels {
 
@@ -37,6 +40,7 @@ struct Epilogue {
   const float* residual = nullptr;  // residual[i * residual_ld + j] added to output (i, j)
   int64_t residual_ld = 0;
   ActivationSpec activation;
+  const F32TileHook* tile_hook = nullptr;  // none: the plain micro-kernel runs
 };
 
 }  // namespace vigil::kernels

@@ -84,6 +84,7 @@ F32TileEpilogue tile_epilogue_template(const Epilogue& e) {
   t.scale = e.scale;
   t.bias_per_column = e.bias_per_column;
   t.residual_ld = e.residual_ld;
+  t.tile_hook = e.tile_hook;
   switch (e.activation.kind) {
     case Activation::Relu:
       t.clamp = true;
@@ -125,6 +126,7 @@ void gemm_rectangle(const Problem& p, int64_t m0, int64_t m1, int64_t n0, int64_
   const int mr = p.kernel->mr, nr = p.kernel->nr;
   const F32TileEpilogue base = tile_epilogue_template(*p.epilogue);
   const Epilogue& e = *p.epilogue;
+  const F32MicroKernelFunction micro_kernel = e.tile_hook ? p.kernel->run_hooked : p.kernel->run;
   // Packing B pays off when many rows of A reuse each panel; for a few rows it costs more
   // than the products, and a plain B is read where it lies.
   const bool b_in_place = !p.b->packed && !p.b->packer.pack && !p.b->matrix.transposed && m1 - m0 <= kInPlaceRows;
@@ -191,7 +193,7 @@ void gemm_rectangle(const Problem& p, int64_t m0, int64_t m1, int64_t n0, int64_
               if (e.bias) tile.bias = e.bias_per_column ? e.bias + j : e.bias + i;
               if (e.residual) tile.residual = e.residual + i * e.residual_ld + j;
             }
-            p.kernel->run(kc, a_block + (ir / mr) * a_panel_stride, b_panel, b_stride, c, p.ldc, rows, cols, tile);
+            micro_kernel(kc, a_block + (ir / mr) * a_panel_stride, b_panel, b_stride, c, p.ldc, rows, cols, tile);
             if (tile.last && activation_after_store(e.activation.kind)) {
               for (int r = 0; r < rows; ++r) f32_activation(e.activation, cols, c + r * p.ldc, c + r * p.ldc);
             }

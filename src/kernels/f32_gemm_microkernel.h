@@ -26,6 +26,7 @@ struct F32TileEpilogue {
   bool clamp = false;
   float leaky_alpha = 0.0f;  // when `leaky`
   bool leaky = false;
+  const F32TileHook* tile_hook = nullptr;  // read by the hooked variant only
 };
 
 // rows <= MR and cols <= NR for edge tiles; the panels are always full (zero-padded). Row p
@@ -35,11 +36,14 @@ using F32MicroKernelFunction = void (*)(int64_t kc, const float* a_panel, const 
                                         float* c, int64_t ldc, int rows, int cols,
                                         const F32TileEpilogue& epilogue);
 
+// Each micro-kernel comes in two variants from one template: `run`, and `run_hooked`, which
+// hands each tile's sums to the epilogue's tile hook before the epilogue.
 struct F32MicroKernel {
   const char* name;
   Isa isa;
   int mr, nr;
   F32MicroKernelFunction run;
+  F32MicroKernelFunction run_hooked;
 };
 
 // The micro-kernel of each path (defined in its own translation unit).
@@ -49,6 +53,11 @@ extern const F32MicroKernel f32_gemm_8x32__avx512;
 
 // The micro-kernel for a path.
 const F32MicroKernel& f32_micro_kernel(Isa isa);
+
+// The hooked variants' call: the tile's sums (row stride `ld`) before the epilogue.
+inline void call_tile_hook(const F32TileEpilogue& e, float* sums, int64_t ld, int rows, int cols, const float* c) {
+  e.tile_hook->on_tile(e.tile_hook->context, F32Tile{sums, ld, rows, cols, c, !e.accumulate, e.last});
+}
 
 // The epilogue of one output element, in the order the micro-kernels apply it: the
 // scalar kernel uses it, vector kernels are tested against it.

@@ -187,6 +187,8 @@ void gemm_rectangle(const Problem& p, int64_t m0, int64_t m1, int64_t n0, int64_
   tile.c_min = e.c_min;
   tile.c_max = e.c_max;
   tile.output = e.output;
+  tile.tile_hook = e.tile_hook;
+  const QS8MicroKernelFunction micro_kernel = e.tile_hook ? p.kernel->run_hooked : p.kernel->run;
   for (int64_t jc = n0; jc < n1; jc += column_block) {
     const int64_t nc = std::min(column_block, n1 - jc);
     const int64_t packed_bytes = qgemm_b_packed_bytes(p.k, nr, nc);  // a multiple of 4
@@ -206,7 +208,7 @@ void gemm_rectangle(const Problem& p, int64_t m0, int64_t m1, int64_t n0, int64_
           const int64_t i = ic + ir, j = jc + jr;
           tile.rows = row_epilogues.data() + (i - m0);
           void* c = static_cast<char*>(p.c) + (i * p.ldc + j) * element;
-          p.kernel->run(groups, p.a->panel(i), b_panel, c, p.ldc, rows, cols, tile);
+          micro_kernel(groups, p.a->panel(i), b_panel, c, p.ldc, rows, cols, tile);
         }
       }
     }

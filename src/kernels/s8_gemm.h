@@ -15,6 +15,7 @@
 #include <memory>
 
 #include "core/cpu_features.h"
+#include "kernels/gemm_tile_hook.h"
 #include "kernels/q8_add.h"
 #include "kernels/requantize.h"
 
@@ -125,6 +126,9 @@ struct QGemmEpilogue {
   int32_t c_min = 0, c_max = 255;  // within the output type's range
   QGemmOutput output = QGemmOutput::U8;
   const QGemmResidual* residual = nullptr;  // none, or U8 / S8 outputs
+  // None: the plain micro-kernel runs. Else each tile's sums (sum A x B, before the row
+  // offset) pass through it before the epilogue (kernels/gemm_tile_hook.h).
+  const S32TileHook* tile_hook = nullptr;
 };
 
 // C (m x n, leading dimension ldc in elements of the output type) = epilogue(A * B); C is

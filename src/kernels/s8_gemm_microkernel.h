@@ -40,6 +40,7 @@ struct QS8TileEpilogue {
   const QS8RowEpilogue* rows = nullptr;  // the tile's first row's, one per row
   int32_t c_zero_point = 0, c_min = 0, c_max = 0;
   QGemmOutput output = QGemmOutput::U8;
+  const S32TileHook* tile_hook = nullptr;  // read by the hooked variant only
 };
 
 // groups = ceil(k / 4). The panels are full (A zero-padded below its last row and beyond
@@ -53,7 +54,10 @@ struct QS8MicroKernel {
   QGemmPath path;
   int mr, nr;
   int a_bytes;  // bytes per packed A element: 1 (int8) or 2 (int16, the AVX2 path)
+  // Two variants from one template: `run`, and `run_hooked`, which hands each tile's sums
+  // to the epilogue's tile hook before the epilogue.
   QS8MicroKernelFunction run;
+  QS8MicroKernelFunction run_hooked;
 };
 
 // The micro-kernel of each path (defined in its own translation unit).
@@ -63,6 +67,11 @@ extern const QS8MicroKernel qs8_gemm_requant_6x16c4__avxvnni;
 extern const QS8MicroKernel qs8_gemm_requant_8x32c4__avx512vnni;
 
 const QS8MicroKernel& qs8_micro_kernel(QGemmPath path);
+
+// The hooked variants' call: the tile's sums (row stride `ld`) before the epilogue.
+inline void call_tile_hook(const QS8TileEpilogue& e, int32_t* sums, int64_t ld, int rows, int cols, const void* c) {
+  e.tile_hook->on_tile(e.tile_hook->context, S32Tile{sums, ld, rows, cols, c, true, true});
+}
 
 // The epilogue of one output element (row r of the tile): the scalar kernel uses it and
 // the vector kernels are bit-exact with it. The offset and the sum may pass 2^31 where

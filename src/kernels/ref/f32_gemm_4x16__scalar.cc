@@ -9,6 +9,7 @@ namespace {
 
 constexpr int kRows = 4, kColumns = 16;
 
+template <bool kHooked>
 void run(int64_t kc, const float* a, const float* b, int64_t b_stride, float* c, int64_t ldc, int rows, int cols,
          const F32TileEpilogue& epilogue) {
   float acc[kRows][kColumns] = {};
@@ -18,6 +19,7 @@ void run(int64_t kc, const float* a, const float* b, int64_t b_stride, float* c,
       for (int j = 0; j < kColumns; ++j) acc[r][j] += factor * b[p * b_stride + j];
     }
   }
+  if constexpr (kHooked) call_tile_hook(epilogue, &acc[0][0], kColumns, rows, cols, c);
   for (int r = 0; r < rows; ++r) {
     float* out = c + r * ldc;
     for (int j = 0; j < cols; ++j) {
@@ -29,6 +31,7 @@ void run(int64_t kc, const float* a, const float* b, int64_t b_stride, float* c,
 
 }  // namespace
 
-const F32MicroKernel f32_gemm_4x16__scalar{"f32_gemm_4x16__scalar", Isa::Scalar, kRows, kColumns, run};
+const F32MicroKernel f32_gemm_4x16__scalar{"f32_gemm_4x16__scalar", Isa::Scalar, kRows, kColumns, run<false>,
+                                         run<true>};
 
 }  // namespace vigil::kernels

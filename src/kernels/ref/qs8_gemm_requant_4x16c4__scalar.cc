@@ -9,6 +9,7 @@ namespace {
 
 constexpr int kRows = 4, kColumns = 16;
 
+template <bool kHooked>
 void run(int64_t groups, const void* a_panel, const uint8_t* b, void* c, int64_t ldc, int rows, int cols,
          const QS8TileEpilogue& epilogue) {
   const int8_t* a = static_cast<const int8_t*>(a_panel);
@@ -22,6 +23,7 @@ void run(int64_t groups, const void* a_panel, const uint8_t* b, void* c, int64_t
     a += kRows * 4;
     b += kColumns * 4;
   }
+  if constexpr (kHooked) call_tile_hook(epilogue, &acc[0][0], kColumns, rows, cols, c);
   for (int r = 0; r < rows; ++r) {
     for (int j = 0; j < cols; ++j) {
       const int32_t value = qs8_tile_epilogue_value(epilogue, acc[r][j], r);
@@ -37,6 +39,6 @@ void run(int64_t groups, const void* a_panel, const uint8_t* b, void* c, int64_t
 }  // namespace
 
 const QS8MicroKernel qs8_gemm_requant_4x16c4__scalar{"qs8_gemm_requant_4x16c4__scalar", QGemmPath::Scalar, kRows,
-                                                     kColumns, 1, run};
+                                                     kColumns, 1, run<false>, run<true>};
 
 }  // namespace vigil::kernels

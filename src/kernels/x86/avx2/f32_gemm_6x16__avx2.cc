@@ -99,9 +99,10 @@ void multiply_left_half(int64_t kc, const float* a, const float* b, int64_t b_st
   for (int r = 0; r < kRows; ++r) _mm256_store_ps(tile[r], rows_of_tile[r]);
 }
 
+template <bool kHooked>
 void run(int64_t kc, const float* a, const float* b, int64_t b_stride, float* c, int64_t ldc, int rows, int cols,
          const F32TileEpilogue& epilogue) {
-  if (rows == kRows && cols == kColumns) {  // the common case: epilogue straight from registers
+  if (!kHooked && rows == kRows && cols == kColumns) {  // the common case: epilogue straight from registers
     const __m256i unused = _mm256_setzero_si256();
     multiply_full(kc, a, b, b_stride, [&](int r, __m256 left, __m256 right) {
       float* out = c + r * ldc;
@@ -119,6 +120,7 @@ void run(int64_t kc, const float* a, const float* b, int64_t b_stride, float* c,
       _mm256_store_ps(tile[r] + 8, right);
     });
   }
+  if constexpr (kHooked) call_tile_hook(epilogue, &tile[0][0], kColumns, rows, cols, c);
   const __m256i masks[2] = {column_mask(cols), column_mask(cols - 8)};
   for (int r = 0; r < rows; ++r) {
     float* out = c + r * ldc;
@@ -135,6 +137,6 @@ void run(int64_t kc, const float* a, const float* b, int64_t b_stride, float* c,
 
 }  // namespace
 
-const F32MicroKernel f32_gemm_6x16__avx2{"f32_gemm_6x16__avx2", Isa::Avx2, kRows, kColumns, run};
+const F32MicroKernel f32_gemm_6x16__avx2{"f32_gemm_6x16__avx2", Isa::Avx2, kRows, kColumns, run<false>, run<true>};
 
 }  // namespace vigil::kernels

@@ -18,10 +18,15 @@ namespace {
 
 constexpr int kRows = 6, kColumns = 8;
 
-__attribute__((always_inline)) inline void finish_row(const QS8TileEpilogue& e, int r, __m256i low, __m256i high,
-                                                      int cols, char* out) {
-  // Pairs of partial sums: hadd gives columns 0 1 4 5 | 2 3 6 7, the permute restores order.
-  __m256i v = _mm256_permute4x64_epi64(_mm256_hadd_epi32(low, high), 0xD8);
+// A row's 8 sums from its two registers of pairs of partial sums: hadd gives columns
+// 0 1 4 5 | 2 3 6 7, the permute restores order.
+__attribute__((always_inline)) inline __m256i row_sums(__m256i low, __m256i high) {
+  return _mm256_permute4x64_epi64(_mm256_hadd_epi32(low, high), 0xD8);
+}
+
+// Row r's 8 sums, offset and stored, the first `cols` columns.
+__attribute__((always_inline)) inline void finish_row(const QS8TileEpilogue& e, int r, __m256i v, int cols,
+                                                      char* out) {
   v = _mm256_add_epi32(v, _mm256_set1_epi32(e.rows[r].offset));
   if (e.output == QGemmOutput::I32) {
     avx2::store_int32(v, cols, out);
@@ -36,6 +41,7 @@ inline __m256i broadcast_weights(const int16_t* a) {
   return _mm256_set1_epi64x(four);
 }
 
+template <bool kHooked>
 void run(int64_t groups, const void* a_panel, const uint8_t* b, void* c, int64_t ldc, int rows, int cols,
          const QS8TileEpilogue& epilogue) {
   const int16_t* a = static_cast<const int16_t*>(a_panel);
@@ -67,14 +73,28 @@ void run(int64_t groups, const void* a_panel, const uint8_t* b, void* c, int64_t
     b += kColumns * 4;
   }
   const int64_t row_bytes = ldc * (epilogue.output == QGemmOutput::I32 ? 4 : 1);
-  auto finish = [&](int r, __m256i low, __m256i high, char* row) { finish_row(epilogue, r, low, high, cols, row); };
-  avx2::finish_six_rows(rows, static_cast<char*>(c), row_bytes, finish, c00, c01, c10, c11, c20, c21, c30, c31, c40,
-                        c41, c50, c51);
+  char* out = static_cast<char*>(c);
+  if constexpr (kHooked) {  // the sums through an L1 tile and the hook
+    alignas(32) int32_t tile[kRows][kColumns];
+    auto keep = [&](int r, __m256i low, __m256i high, char*) {
+      _mm256_store_si256(reinterpret_cast<__m256i*>(tile[r]), row_sums(low, high));
+    };
+    avx2::finish_six_rows(rows, out, row_bytes, keep, c00, c01, c10, c11, c20, c21, c30, c31, c40, c41, c50, c51);
+    call_tile_hook(epilogue, &tile[0][0], kColumns, rows, cols, c);
+    for (int r = 0; r < rows; ++r) {
+      finish_row(epilogue, r, _mm256_load_si256(reinterpret_cast<const __m256i*>(tile[r])), cols, out + r * row_bytes);
+    }
+    return;
+  }
+  auto finish = [&](int r, __m256i low, __m256i high, char* row) {
+    finish_row(epilogue, r, row_sums(low, high), cols, row);
+  };
+  avx2::finish_six_rows(rows, out, row_bytes, finish, c00, c01, c10, c11, c20, c21, c30, c31, c40, c41, c50, c51);
 }
 
 }  // namespace
 
 const QS8MicroKernel qs8_gemm_requant_6x8c4__avx2{"qs8_gemm_requant_6x8c4__avx2", QGemmPath::Avx2, kRows, kColumns,
-                                                  2, run};
+                                                  2, run<false>, run<true>};
 
 }  // namespace vigil::kernels

@@ -34,6 +34,7 @@ inline __m512 finish(const F32TileEpilogue& e, __m512 v, int row, int half, __mm
   return v;
 }
 
+template <bool kHooked>
 void run(int64_t kc, const float* a, const float* b, int64_t b_stride, float* c, int64_t ldc, int rows, int cols,
          const F32TileEpilogue& epilogue) {
   // Named accumulators: GCC keeps an array of vectors in memory, and the loop would then
@@ -77,6 +78,7 @@ void run(int64_t kc, const float* a, const float* b, int64_t b_stride, float* c,
     _mm512_store_ps(tile[r], rows_of_tile[r][0]);
     _mm512_store_ps(tile[r] + 16, rows_of_tile[r][1]);
   }
+  if constexpr (kHooked) call_tile_hook(epilogue, &tile[0][0], kColumns, rows, cols, c);
   const int low = cols < 16 ? cols : 16, high = cols > 16 ? cols - 16 : 0;
   const __mmask16 masks[2] = {static_cast<__mmask16>((1u << low) - 1), static_cast<__mmask16>((1u << high) - 1)};
   for (int r = 0; r < rows; ++r) {
@@ -91,6 +93,7 @@ void run(int64_t kc, const float* a, const float* b, int64_t b_stride, float* c,
 
 }  // namespace
 
-const F32MicroKernel f32_gemm_8x32__avx512{"f32_gemm_8x32__avx512", Isa::Avx512, kRows, kColumns, run};
+const F32MicroKernel f32_gemm_8x32__avx512{"f32_gemm_8x32__avx512", Isa::Avx512, kRows, kColumns, run<false>,
+                                         run<true>};
 
 }  // namespace vigil::kernels

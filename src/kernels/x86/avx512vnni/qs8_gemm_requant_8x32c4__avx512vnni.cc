@@ -193,6 +193,7 @@ void one_column(int64_t groups, const int8_t* a, const uint8_t* b, int32_t (*til
   for (int r = 0; r < kRows; ++r) tile[r][0] = rows[r];
 }
 
+template <bool kHooked>
 void run(int64_t groups, const void* a_panel, const uint8_t* b, void* c, int64_t ldc, int rows, int cols,
          const QS8TileEpilogue& epilogue) {
   const int8_t* a = static_cast<const int8_t*>(a_panel);
@@ -203,6 +204,7 @@ void run(int64_t groups, const void* a_panel, const uint8_t* b, void* c, int64_t
   } else {
     tile_sums(groups, a, b, tile);
   }
+  if constexpr (kHooked) call_tile_hook(epilogue, &tile[0][0], kColumns, rows, cols, c);
   const int low = cols < 16 ? cols : 16, high = cols > 16 ? cols - 16 : 0;
   const __mmask16 masks[2] = {static_cast<__mmask16>((1u << low) - 1), static_cast<__mmask16>((1u << high) - 1)};
   const int64_t row_bytes = ldc * (epilogue.output == QGemmOutput::I32 ? 4 : 1);
@@ -212,6 +214,7 @@ void run(int64_t groups, const void* a_panel, const uint8_t* b, void* c, int64_t
 }  // namespace
 
 const QS8MicroKernel qs8_gemm_requant_8x32c4__avx512vnni{"qs8_gemm_requant_8x32c4__avx512vnni",
-                                                         QGemmPath::Avx512Vnni, kRows, kColumns, 1, run};
+                                                         QGemmPath::Avx512Vnni, kRows, kColumns, 1, run<false>,
+                                                         run<true>};
 
 }  // namespace vigil::kernels

@@ -40,6 +40,7 @@ __attribute__((always_inline)) inline void finish_row(const QS8TileEpilogue& e, 
 // weight bytes are an xmm (rows 0-3) and the low half of another (rows 4-5), and the
 // column's 4 bytes are broadcast, so two 128-bit vpdpbusd do the group where the tile loop
 // would spend 12 on 15 empty columns. Two groups at a time cover the latency.
+template <bool kHooked>
 void one_column(int64_t groups, const int8_t* a, const uint8_t* b, int rows, const QS8TileEpilogue& e, char* out,
                 int64_t row_bytes) {
   __m128i low[2] = {_mm_setzero_si128(), _mm_setzero_si128()}, high[2] = {_mm_setzero_si128(), _mm_setzero_si128()};
@@ -61,17 +62,19 @@ void one_column(int64_t groups, const int8_t* a, const uint8_t* b, int rows, con
   alignas(16) int32_t sums[8];
   _mm_store_si128(reinterpret_cast<__m128i*>(sums), _mm_add_epi32(low[0], low[1]));
   _mm_store_si128(reinterpret_cast<__m128i*>(sums + 4), _mm_add_epi32(high[0], high[1]));
+  if constexpr (kHooked) call_tile_hook(e, sums, 1, rows, 1, out);
   for (int r = 0; r < rows; ++r) {
     finish_row(e, r, _mm256_set1_epi32(sums[r]), _mm256_setzero_si256(), 1, out + r * row_bytes);
   }
 }
 
+template <bool kHooked>
 void run(int64_t groups, const void* a_panel, const uint8_t* b, void* c, int64_t ldc, int rows, int cols,
          const QS8TileEpilogue& epilogue) {
   const int8_t* a = static_cast<const int8_t*>(a_panel);
   const int64_t row_bytes = ldc * (epilogue.output == QGemmOutput::I32 ? 4 : 1);
   char* out = static_cast<char*>(c);
-  if (cols == 1) return one_column(groups, a, b, rows, epilogue, out, row_bytes);
+  if (cols == 1) return one_column<kHooked>(groups, a, b, rows, epilogue, out, row_bytes);
   __m256i c00 = _mm256_setzero_si256(), c01 = c00, c10 = c00, c11 = c00, c20 = c00, c21 = c00;
   __m256i c30 = c00, c31 = c00, c40 = c00, c41 = c00, c50 = c00, c51 = c00;
   // The loop in assembly, B in ymm14-15 and the broadcast in ymm13, the accumulators where
@@ -105,6 +108,20 @@ void run(int64_t groups, const void* a_panel, const uint8_t* b, void* c, int64_t
       :
       : "xmm13", "xmm14", "xmm15", "cc", "memory");
 #undef VIGIL_AVX_VNNI_ROW
+  if constexpr (kHooked) {  // the sums through an L1 tile and the hook
+    alignas(32) int32_t tile[kRows][kColumns];
+    auto keep = [&](int r, __m256i low, __m256i high, char*) {
+      _mm256_store_si256(reinterpret_cast<__m256i*>(tile[r]), low);
+      _mm256_store_si256(reinterpret_cast<__m256i*>(tile[r] + 8), high);
+    };
+    avx2::finish_six_rows(rows, out, row_bytes, keep, c00, c01, c10, c11, c20, c21, c30, c31, c40, c41, c50, c51);
+    call_tile_hook(epilogue, &tile[0][0], kColumns, rows, cols, c);
+    for (int r = 0; r < rows; ++r) {
+      const __m256i* sums = reinterpret_cast<const __m256i*>(tile[r]);
+      finish_row(epilogue, r, _mm256_load_si256(sums), _mm256_load_si256(sums + 1), cols, out + r * row_bytes);
+    }
+    return;
+  }
   auto finish = [&](int r, __m256i low, __m256i high, char* row) { finish_row(epilogue, r, low, high, cols, row); };
   avx2::finish_six_rows(rows, out, row_bytes, finish, c00, c01, c10, c11, c20, c21, c30, c31, c40, c41, c50, c51);
 }
@@ -112,6 +129,6 @@ void run(int64_t groups, const void* a_panel, const uint8_t* b, void* c, int64_t
 }  // namespace
 
 const QS8MicroKernel qs8_gemm_requant_6x16c4__avxvnni{"qs8_gemm_requant_6x16c4__avxvnni", QGemmPath::AvxVnni,
-                                                      kRows, kColumns, 1, run};
+                                                      kRows, kColumns, 1, run<false>, run<true>};
 
 }  // namespace vigil::kernels
