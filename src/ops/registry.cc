@@ -1,6 +1,7 @@
 // The registry instance, filled once from every operator family.
 #include "ops/registry.h"
 
+#include "core/error.h"
 #include "ops/families.h"
 
 namespace vigil {
@@ -45,7 +46,8 @@ const OpRegistry& OpRegistry::instance() {
 }
 
 void OpRegistry::add(const std::string& domain, const std::string& op_type, OpFactory factory) {
-  factories_[{domain, op_type}] = factory;
+  const bool added = factories_.try_emplace({domain, op_type}, factory).second;
+  if (!added) fail_internal("operator '", op_type, "' of domain '", domain, "' is registered twice");
 }
 
 OpFactory OpRegistry::find(const std::string& domain, const std::string& op_type) const {

@@ -17,7 +17,8 @@ class OpRegistry {
  public:
   static const OpRegistry& instance();
 
-  // `domain` "" is the default ONNX domain.
+  // `domain` "" is the default ONNX domain. A name registered twice is a bug of ours: an
+  // internal Error, never a silent replacement.
   void add(const std::string& domain, const std::string& op_type, OpFactory factory);
   // nullptr if no operator of that name is registered.
   OpFactory find(const std::string& domain, const std::string& op_type) const;
