@@ -43,16 +43,16 @@ std::vector<float> random_values(int64_t count, unsigned seed) {
 
 void run_gemm(benchmark::State& state, const kernels::F32MicroKernel* kernel, GemmShape shape, bool packed_a,
               int threads) {
-  set_active_isa(kernel->isa);
+  set_active_isa(kernel->isa());
   const std::vector<float> a = random_values(shape.m * shape.k, 1), b = random_values(shape.k * shape.n, 2);
   std::vector<float> c(static_cast<size_t>(shape.m * shape.n));
   const kernels::F32Matrix a_matrix{a.data(), shape.k}, b_matrix{b.data(), shape.n};
   kernels::F32PackedA packed;
-  if (packed_a) packed = kernels::F32PackedA(shape.m, shape.k, a_matrix, kernel->isa);
+  if (packed_a) packed = kernels::F32PackedA(shape.m, shape.k, a_matrix, kernel->isa());
   const kernels::F32GemmA a_operand{a_matrix, packed_a ? &packed : nullptr};
   kernels::F32GemmB b_operand;
   b_operand.matrix = b_matrix;
-  const double peak = peak_gflops(kernel->isa, threads);
+  const double peak = peak_gflops(kernel->isa(), threads);
 
   const double start = perf::thread_cpu_seconds();
   for (auto _ : state) {
@@ -71,7 +71,7 @@ void run_gemm(benchmark::State& state, const kernels::F32MicroKernel* kernel, Ge
 // One benchmark per kernel the CPU runs x shape x packing x threads.
 [[maybe_unused]] const bool registered = [] {
   for (const kernels::F32MicroKernel* kernel : kKernels) {
-    if (kernel->isa > detected_isa()) continue;
+    if (kernel->isa() > detected_isa()) continue;
     for (const GemmShape& shape : kGemmShapes) {
       for (const bool packed_a : {true, false}) {
         for (const int threads : {1, 2}) {

@@ -5,6 +5,8 @@
 #include <mutex>
 #include <utility>
 
+#include "kernels/s8_dot_peak.h"
+#include "kernels/s8_gemm_microkernel.h"
 #include "perf/fp32_peak.h"
 #include "perf/int8_peak.h"
 
@@ -31,14 +33,9 @@ double peak_gflops(Isa isa, int threads) {
   return cached(loop, threads, [&] { return perf::measure_fp32_peak(loop->isa, threads, 0.05, 10).gflops; });
 }
 
-double peak_int8_gops(kernels::QGemmPath path, int threads) {
-  const kernels::S8DotPeakLoop* loop = nullptr;
-  switch (path) {
-    case kernels::QGemmPath::Avx512Vnni: loop = &kernels::s8_dot_peak__avx512vnni; break;
-    case kernels::QGemmPath::AvxVnni: loop = &kernels::s8_dot_peak__avxvnni; break;
-    case kernels::QGemmPath::Avx2: loop = &kernels::s8_dot_peak__avx2; break;
-    case kernels::QGemmPath::Scalar: return 0.0;
-  }
+double peak_int8_gops(const kernels::QS8MicroKernel& kernel, int threads) {
+  const kernels::S8DotPeakLoop* loop = kernels::s8_dot_peak_loop(kernel.needs);
+  if (loop == nullptr) return 0.0;
   return cached(loop, threads, [&] { return perf::measure_int8_peak(*loop, threads, 0.05, 10).gops; });
 }
 

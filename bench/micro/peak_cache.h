@@ -15,6 +15,6 @@ double peak_gflops(Isa isa, int threads);
 // The peak int8 GOP/s (a multiply and its add are two) of the dot-product loop of the int8
 // GEMM's `path` (kernels/s8_dot_peak.h: AVX-512 VNNI, AVX-VNNI or AVX2) on `threads`
 // threads; 0 on the scalar path.
-double peak_int8_gops(kernels::QGemmPath path, int threads);
+double peak_int8_gops(const kernels::QS8MicroKernel& kernel, int threads);
 
 }  // namespace vigil::bench

@@ -28,7 +28,7 @@ const kernels::QS8MicroKernel* const kKernels[] = {
 };
 #undef VIGIL_QS8_GEMM_KERNEL
 
-void run_gemm(benchmark::State& state, kernels::QGemmPath path, GemmShape shape, int threads) {
+void run_gemm(benchmark::State& state, const kernels::QS8MicroKernel* kernel, GemmShape shape, int threads) {
   std::mt19937 generator(1);
   std::uniform_int_distribution<int> byte(0, 255);
   std::vector<int8_t> a(static_cast<size_t>(shape.m * shape.k));
@@ -39,7 +39,7 @@ void run_gemm(benchmark::State& state, kernels::QGemmPath path, GemmShape shape,
   std::vector<int32_t> bias(static_cast<size_t>(shape.m), 1000);
   std::vector<kernels::FixedPointMultiplier> multipliers(static_cast<size_t>(shape.m),
                                                          kernels::fixed_point_multiplier(1e-4));
-  const kernels::S8PackedWeights packed(shape.m, shape.k, a.data(), shape.k, path);
+  const kernels::S8PackedWeights packed(shape.m, shape.k, a.data(), shape.k, kernel);
   kernels::QGemmB b_operand;
   b_operand.data = b.data();
   b_operand.ld = shape.n;
@@ -49,7 +49,7 @@ void run_gemm(benchmark::State& state, kernels::QGemmPath path, GemmShape shape,
   epilogue.per_row_multiplier = true;
   epilogue.b_zero_point = 128;
   epilogue.c_zero_point = 128;
-  const double peak = peak_int8_gops(path, threads);
+  const double peak = peak_int8_gops(*kernel, threads);
 
   const double start = perf::thread_cpu_seconds();
   for (auto _ : state) {
@@ -67,13 +67,13 @@ void run_gemm(benchmark::State& state, kernels::QGemmPath path, GemmShape shape,
 // One benchmark per kernel the CPU runs x shape x threads.
 [[maybe_unused]] const bool registered = [] {
   for (const kernels::QS8MicroKernel* kernel : kKernels) {
-    if (!kernels::qgemm_path_runs(kernel->path)) continue;
+    if (!kernels::KernelRegistry<kernels::QS8MicroKernel>::runs_here(*kernel)) continue;
     for (const GemmShape& shape : kGemmShapes) {
       for (const int threads : {1, 2}) {
         const std::string name = std::string(kernel->name) + "/" + shape.name + "/M" + std::to_string(shape.m) +
                                  "_N" + std::to_string(shape.n) + "_K" + std::to_string(shape.k) + "/threads_" +
                                  std::to_string(threads);
-        benchmark::RegisterBenchmark(name.c_str(), run_gemm, kernel->path, shape, threads)
+        benchmark::RegisterBenchmark(name.c_str(), run_gemm, kernel, shape, threads)
             ->Unit(benchmark::kMillisecond);
       }
     }

@@ -126,6 +126,7 @@ void bench(const BenchOptions& options) {
   report["threads"] = options.threads;
   report["warmup"] = options.warmup;
   report["isa"] = isa;
+  report["cpu_features"] = active_features().to_string();
   report["f32_gemm_kernel"] = kernels::f32_gemm_kernel_name();
   std::map<std::string, int> algorithms;  // what the operators chose, with how many nodes chose it
   for (const Session::StepSummary& step : session.step_summaries()) {

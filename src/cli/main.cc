@@ -20,10 +20,11 @@ int main(int argc, char** argv) {
   // option callbacks run before subcommand callbacks.
   app.fallthrough();
   app.add_option_function<std::string>(
-         "--isa",
-         [](const std::string& name) { vigil::set_active_isa(*vigil::parse_isa(name)); },
-         "Force the kernels' instruction-set path (as VIGIL_ISA does): scalar, avx2 or avx512")
-      ->check(CLI::IsMember({"scalar", "avx2", "avx512"}));
+      "--isa",
+      [](const std::string& mask) { vigil::set_active_features(vigil::parse_feature_mask(mask, "--isa")); },
+      "Limit the CPU features kernels use (as VIGIL_ISA does): a level (scalar, avx2, avx512, native) and/or\n"
+      "features to turn off, comma-separated, e.g. 'avx2', '-avx512vnni' or 'avx512,-avx512vbmi,-avxvnni'.\n"
+      "'vigil kernels' lists the features and which kernels they select");
   vigil::cli::add_info_command(app);
   vigil::cli::add_run_command(app);
   vigil::cli::add_eval_command(app);

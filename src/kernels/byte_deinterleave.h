@@ -9,7 +9,19 @@
 
 #include <cstdint>
 
+#include "kernels/kernel_registry.h"
+
 namespace vigil::kernels {
+
+struct ByteDeinterleaveKernel {
+  const char* name;
+  CpuFeatures needs;
+  void (*run)(const uint8_t* source, int64_t count, uint8_t* even, uint8_t* odd);
+};
+// byte_deinterleave__scalar, byte_deinterleave__avx512.
+const KernelRegistry<ByteDeinterleaveKernel>& byte_deinterleave_kernels();
+
+// Through the active kernel.
 
 void byte_deinterleave(const uint8_t* source, int64_t count, uint8_t* even, uint8_t* odd);
 

@@ -3,7 +3,6 @@
 
 #include <algorithm>
 
-#include "core/cpu_features.h"
 
 namespace vigil::kernels {
 
@@ -21,15 +20,31 @@ void window_max(const T* line, int64_t count, int64_t window, int64_t stride, T*
   }
 }
 
-}  // namespace
-
-void byte_window_max(const uint8_t* line, int64_t count, int64_t window, int64_t stride, bool is_signed,
-                     uint8_t* y) {
-  if (active_isa() == Isa::Avx512 && byte_window_max__avx512(line, count, window, stride, is_signed, y)) return;
+bool byte_window_max__scalar(const uint8_t* line, int64_t count, int64_t window, int64_t stride, bool is_signed,
+                             uint8_t* y) {
   if (is_signed) {
     window_max(reinterpret_cast<const int8_t*>(line), count, window, stride, reinterpret_cast<int8_t*>(y));
   } else {
     window_max(line, count, window, stride, y);
+  }
+  return true;
+}
+
+constexpr ByteWindowMaxKernel kScalar{"byte_window_max__scalar", CpuFeatures{}, byte_window_max__scalar};
+constexpr ByteWindowMaxKernel kAvx512{"byte_window_max__avx512", kAvx512Features, byte_window_max__avx512};
+constexpr const ByteWindowMaxKernel* kKernels[] = {&kScalar, &kAvx512};
+
+}  // namespace
+
+const KernelRegistry<ByteWindowMaxKernel>& byte_window_max_kernels() {
+  static const KernelRegistry<ByteWindowMaxKernel> registry("byte_window_max", kKernels);
+  return registry;
+}
+
+void byte_window_max(const uint8_t* line, int64_t count, int64_t window, int64_t stride, bool is_signed,
+                     uint8_t* y) {
+  if (!byte_window_max_kernels().active().run(line, count, window, stride, is_signed, y)) {
+    byte_window_max__scalar(line, count, window, stride, is_signed, y);
   }
 }
 

@@ -8,7 +8,20 @@
 
 #include <cstdint>
 
+#include "kernels/kernel_registry.h"
+
 namespace vigil::kernels {
+
+struct ByteWindowMaxKernel {
+  const char* name;
+  CpuFeatures needs;
+  // Whether it took the row: the AVX-512 kernel serves strides 1 and 2, the scalar one every row.
+  bool (*run)(const uint8_t* line, int64_t count, int64_t window, int64_t stride, bool is_signed, uint8_t* y);
+};
+// byte_window_max__scalar, byte_window_max__avx512.
+const KernelRegistry<ByteWindowMaxKernel>& byte_window_max_kernels();
+
+// The active kernel, or the scalar one where it declines the row.
 
 void byte_window_max(const uint8_t* line, int64_t count, int64_t window, int64_t stride, bool is_signed,
                      uint8_t* y);

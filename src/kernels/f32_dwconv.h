@@ -11,6 +11,7 @@
 #include <cstdint>
 
 #include "core/cpu_features.h"
+#include "kernels/kernel_registry.h"
 
 namespace vigil::kernels {
 
@@ -42,6 +43,16 @@ void f32_dwconv__scalar(const F32DwConvGeometry& g, const float* x, const float*
 // The specialised kernel of one path for `g`, or an empty kernel.
 F32DwConvKernel f32_dwconv_select__avx2(const F32DwConvGeometry& g);
 F32DwConvKernel f32_dwconv_select__avx512(const F32DwConvGeometry& g);
+
+// One instruction-set path of depthwise kernels: `select` gives its kernel for a
+// geometry, or an empty one where it has none (the scalar path has the reference for all).
+struct F32DwConvPath {
+  const char* name;
+  CpuFeatures needs;
+  F32DwConvKernel (*select)(const F32DwConvGeometry& g);
+};
+// f32_dwconv__scalar, f32_dwconv__avx2, f32_dwconv__avx512.
+const KernelRegistry<F32DwConvPath>& f32_dwconv_paths();
 
 // The best kernel of path `isa` for `g` (the reference when no vector kernel fits).
 F32DwConvKernel f32_dwconv_kernel(const F32DwConvGeometry& g, Isa isa = active_isa());

@@ -219,14 +219,15 @@ void fill_epilogue_only(int64_t m, int64_t n, float* c, int64_t ldc, const Epilo
 
 }  // namespace
 
-const F32MicroKernel& f32_micro_kernel(Isa isa) {
-  switch (isa) {
-#if defined(__x86_64__)
-    case Isa::Avx512: return f32_gemm_8x32__avx512;
-    case Isa::Avx2: return f32_gemm_6x16__avx2;
-#endif
-    default: return f32_gemm_4x16__scalar;
-  }
+#define VIGIL_F32_GEMM_KERNEL(name) &name,
+constexpr const F32MicroKernel* kF32GemmKernels[] = {
+#include "kernels/f32_gemm_kernels.inc"
+};
+#undef VIGIL_F32_GEMM_KERNEL
+
+const KernelRegistry<F32MicroKernel>& f32_gemm_kernels() {
+  static const KernelRegistry<F32MicroKernel> registry("f32_gemm", kF32GemmKernels);
+  return registry;
 }
 
 const char* f32_gemm_kernel_name(Isa isa) { return f32_micro_kernel(isa).name; }
@@ -275,7 +276,9 @@ void f32_gemm(int64_t m, int64_t n, int64_t k, const F32GemmA& a, const F32GemmB
   const Isa isa = a.packed ? a.packed->isa() : b.packed ? b.packed->isa() : active_isa();
   assert(!a.packed || (a.packed->isa() == isa && a.packed->rows() == m && a.packed->depth() == k));
   assert(!b.packed || (b.packed->isa() == isa && b.packed->columns() == n && b.packed->depth() == k));
-  const F32MicroKernel& kernel = f32_micro_kernel(isa);
+  // The active kernel where the operands allow it (its choice is logged once).
+  const F32MicroKernel& active = f32_gemm_kernels().active();
+  const F32MicroKernel& kernel = active.isa() == isa ? active : f32_micro_kernel(isa);
   const Problem problem{m, n, k, &a, &b, c, ldc, &epilogue, &kernel};
   const int64_t tiles_m = (m + kernel.mr - 1) / kernel.mr, tiles_n = (n + kernel.nr - 1) / kernel.nr;
   // Below about a million multiply-adds the fork costs more than it saves.

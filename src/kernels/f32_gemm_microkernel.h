@@ -10,6 +10,7 @@
 
 #include "core/cpu_features.h"
 #include "kernels/epilogue.h"
+#include "kernels/kernel_registry.h"
 
 namespace vigil::kernels {
 
@@ -40,19 +41,21 @@ using F32MicroKernelFunction = void (*)(int64_t kc, const float* a_panel, const 
 // hands each tile's sums to the epilogue's tile hook before the epilogue.
 struct F32MicroKernel {
   const char* name;
-  Isa isa;
+  CpuFeatures needs;
   int mr, nr;
   F32MicroKernelFunction run;
   F32MicroKernelFunction run_hooked;
+  Isa isa() const { return isa_of(needs); }  // the level its packed panels are laid out for
 };
 
-// The micro-kernel of each path (defined in its own translation unit).
-extern const F32MicroKernel f32_gemm_4x16__scalar;
-extern const F32MicroKernel f32_gemm_6x16__avx2;
-extern const F32MicroKernel f32_gemm_8x32__avx512;
+// Each micro-kernel, defined in the translation unit of its instruction set.
+#define VIGIL_F32_GEMM_KERNEL(name) extern const F32MicroKernel name;
+#include "kernels/f32_gemm_kernels.inc"
+#undef VIGIL_F32_GEMM_KERNEL
 
-// The micro-kernel for a path.
-const F32MicroKernel& f32_micro_kernel(Isa isa);
+// The registry of kernels/f32_gemm_kernels.inc, and the micro-kernel for a level.
+const KernelRegistry<F32MicroKernel>& f32_gemm_kernels();
+inline const F32MicroKernel& f32_micro_kernel(Isa isa) { return f32_gemm_kernels().best(isa_features(isa)); }
 
 // The hooked variants' call: the tile's sums (row stride `ld`) before the epilogue.
 inline void call_tile_hook(const F32TileEpilogue& e, float* sums, int64_t ld, int rows, int cols, const float* c) {

@@ -6,7 +6,19 @@
 
 #include <cstdint>
 
+#include "kernels/kernel_registry.h"
+
 namespace vigil::kernels {
+
+// The vector loops; each returns the count of elements it did, the scalar loops the rest.
+struct F32QuantizeKernel {
+  const char* name;
+  CpuFeatures needs;
+  int64_t (*quantize)(int64_t count, const float* x, float scale, int32_t zero_point, bool is_signed, uint8_t* y);
+  int64_t (*finite_range)(int64_t count, const float* x, float& low, float& high, bool& finite);
+};
+// f32_quantize__scalar (no vector loop: the scalar loops do it all), f32_quantize__avx512.
+const KernelRegistry<F32QuantizeKernel>& f32_quantize_kernels();
 
 // The least and greatest of x[0, count) into low and high (left as they are for count 0);
 // false if a value is not finite (the range is then meaningless). DynamicQuantizeLinear's

@@ -15,6 +15,7 @@
 
 #include "core/cpu_features.h"
 #include "kernels/epilogue.h"
+#include "kernels/kernel_registry.h"
 
 namespace vigil::kernels {
 
@@ -68,6 +69,15 @@ inline int64_t f32_winograd_rows_floats(int m, int64_t out_h, int64_t out_w) {
 // The transforms of one path for tile m (2 or 4).
 F32WinogradKernels f32_winograd_kernels__scalar(int m);
 F32WinogradKernels f32_winograd_kernels__avx2(int m);
+
+struct F32WinogradPath {
+  const char* name;
+  CpuFeatures needs;
+  F32WinogradKernels (*kernels)(int m);
+};
+// f32_winograd__scalar, f32_winograd__avx2.
+const KernelRegistry<F32WinogradPath>& f32_winograd_paths();
+// The transforms of the best path of level `isa`.
 F32WinogradKernels f32_winograd_kernels(int m, Isa isa = active_isa());
 
 }  // namespace vigil::kernels

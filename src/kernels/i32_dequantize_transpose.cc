@@ -1,7 +1,6 @@
 // The scalar loop and the dispatch of kernels/i32_dequantize_transpose.h.
 #include "kernels/i32_dequantize_transpose.h"
 
-#include "core/cpu_features.h"
 
 namespace vigil::kernels {
 
@@ -22,15 +21,26 @@ void scalar_part(int64_t row0, int64_t row1, int64_t column0, int64_t column1, c
   }
 }
 
+constexpr I32DequantizeTransposeKernel kScalar{"i32_dequantize_transpose__scalar", CpuFeatures{}, nullptr};
+constexpr I32DequantizeTransposeKernel kAvx512{"i32_dequantize_transpose__avx512", kAvx512Features,
+                                               i32_dequantize_transpose_blocks__avx512};
+constexpr const I32DequantizeTransposeKernel* kKernels[] = {&kScalar, &kAvx512};
+
 }  // namespace
+
+const KernelRegistry<I32DequantizeTransposeKernel>& i32_dequantize_transpose_kernels() {
+  static const KernelRegistry<I32DequantizeTransposeKernel> registry("i32_dequantize_transpose", kKernels);
+  return registry;
+}
 
 void i32_dequantize_transpose(int64_t rows, int64_t columns, const int32_t* sums, int64_t sums_ld, const float* scale,
                               const float* bias, float* y, int64_t y_ld) {
   int64_t block_rows = 0, block_columns = 0;
-  if (active_isa() == Isa::Avx512 && rows >= 16 && columns >= 16) {
+  const I32DequantizeTransposeKernel& kernel = i32_dequantize_transpose_kernels().active();
+  if (kernel.blocks && rows >= 16 && columns >= 16) {
     block_rows = rows / 16 * 16;
     block_columns = columns / 16 * 16;
-    i32_dequantize_transpose_blocks__avx512(block_rows, block_columns, sums, sums_ld, scale, bias, y, y_ld);
+    kernel.blocks(block_rows, block_columns, sums, sums_ld, scale, bias, y, y_ld);
   }
   scalar_part(0, block_rows, block_columns, columns, sums, sums_ld, scale, bias, y, y_ld);
   scalar_part(block_rows, rows, 0, columns, sums, sums_ld, scale, bias, y, y_ld);

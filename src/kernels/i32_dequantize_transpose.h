@@ -10,7 +10,20 @@
 
 #include <cstdint>
 
+#include "kernels/kernel_registry.h"
+
 namespace vigil::kernels {
+
+struct I32DequantizeTransposeKernel {
+  const char* name;
+  CpuFeatures needs;
+  // The whole 16 x 16 blocks of a product whose rows and columns are multiples of 16;
+  // nullptr for the scalar kernel, whose loop does every element.
+  void (*blocks)(int64_t rows, int64_t columns, const int32_t* sums, int64_t sums_ld, const float* scale,
+                 const float* bias, float* y, int64_t y_ld);
+};
+// i32_dequantize_transpose__scalar, i32_dequantize_transpose__avx512.
+const KernelRegistry<I32DequantizeTransposeKernel>& i32_dequantize_transpose_kernels();
 
 // y (rows x columns, rows y_ld apart) from sums (columns x rows, rows sums_ld apart);
 // bias may be null (zero).

@@ -6,7 +6,6 @@
 #include <algorithm>
 #include <cmath>
 
-#include "core/cpu_features.h"
 #include "kernels/requantize.h"
 
 namespace vigil::kernels {
@@ -45,9 +44,23 @@ Q8AddParameters Q8AddParameters::make(float a_scale, int32_t a_zero_point, float
 void q8_add_rows__avx512(const Q8AddParameters& p, int64_t rows, int64_t count, const uint8_t* a, int64_t a_ld,
                          const uint8_t* b, int64_t b_ld, uint8_t* y, int64_t y_ld);
 
+namespace {
+
+constexpr Q8AddKernel kScalar{"q8_add__scalar", CpuFeatures{}, nullptr};
+constexpr Q8AddKernel kAvx512{"q8_add__avx512", kAvx512Features, q8_add_rows__avx512};
+constexpr const Q8AddKernel* kKernels[] = {&kScalar, &kAvx512};
+
+}  // namespace
+
+const KernelRegistry<Q8AddKernel>& q8_add_kernels() {
+  static const KernelRegistry<Q8AddKernel> registry("q8_add", kKernels);
+  return registry;
+}
+
 void q8_add_rows(const Q8AddParameters& p, int64_t rows, int64_t count, const uint8_t* a, int64_t a_ld,
                  const uint8_t* b, int64_t b_ld, uint8_t* y, int64_t y_ld) {
-  if (p.split && active_isa() == Isa::Avx512) return q8_add_rows__avx512(p, rows, count, a, a_ld, b, b_ld, y, y_ld);
+  const Q8AddKernel& kernel = q8_add_kernels().active();
+  if (p.split && kernel.split_rows) return kernel.split_rows(p, rows, count, a, a_ld, b, b_ld, y, y_ld);
   auto value = [&](uint8_t byte) { return p.is_signed ? int32_t{static_cast<int8_t>(byte)} : int32_t{byte}; };
   for (int64_t r = 0; r < rows; ++r, a += a_ld, b += b_ld, y += y_ld) {
     for (int64_t i = 0; i < count; ++i) {

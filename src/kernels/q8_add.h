@@ -9,6 +9,8 @@
 
 #include <cstdint>
 
+#include "kernels/kernel_registry.h"
+
 namespace vigil::kernels {
 
 struct Q8AddParameters {
@@ -33,6 +35,17 @@ struct Q8AddParameters {
   static Q8AddParameters make(float a_scale, int32_t a_zero_point, float b_scale, int32_t b_zero_point,
                               float y_scale, int32_t y_zero_point, int32_t y_min, int32_t y_max, bool is_signed);
 };
+
+struct Q8AddKernel {
+  const char* name;
+  CpuFeatures needs;
+  // The vector rows for split parameters (Q8AddParameters::split); nullptr for the scalar
+  // kernel, whose loop does every case.
+  void (*split_rows)(const Q8AddParameters& p, int64_t rows, int64_t count, const uint8_t* a, int64_t a_ld,
+                     const uint8_t* b, int64_t b_ld, uint8_t* y, int64_t y_ld);
+};
+// q8_add__scalar, q8_add__avx512.
+const KernelRegistry<Q8AddKernel>& q8_add_kernels();
 
 // y[i] for i < count; y may alias a or b.
 void q8_add(const Q8AddParameters& p, int64_t count, const uint8_t* a, const uint8_t* b, uint8_t* y);

@@ -8,6 +8,8 @@
 
 #include <cstdint>
 
+#include "core/cpu_features.h"
+
 namespace vigil::kernels {
 
 // state: chains x lanes int32 accumulators, chain-major. Every call adds
@@ -16,6 +18,7 @@ using S8DotPeakFunction = void (*)(int64_t iterations, uint8_t a, int8_t b, int3
 
 struct S8DotPeakLoop {
   const char* name;
+  CpuFeatures needs;
   int chains;  // independent accumulators
   int lanes;   // 32-bit lanes per vector register
   S8DotPeakFunction run;
@@ -30,5 +33,18 @@ extern const S8DotPeakLoop s8_dot_peak__avx2;
 extern const S8DotPeakLoop s8_dot_peak__avxvnni;
 // AVX-512 VNNI: one vpdpbusd per 64 byte products, fused into the accumulator.
 extern const S8DotPeakLoop s8_dot_peak__avx512vnni;
+
+// The loops above, from the least to the most capable.
+inline constexpr const S8DotPeakLoop* kS8DotPeakLoops[] = {&s8_dot_peak__avx2, &s8_dot_peak__avxvnni,
+                                                          &s8_dot_peak__avx512vnni};
+// The most capable loop whose needs `allowed` contains (nullptr: none, below AVX2): the
+// yardstick of a kernel that needs `allowed`.
+inline const S8DotPeakLoop* s8_dot_peak_loop(CpuFeatures allowed) {
+  const S8DotPeakLoop* best = nullptr;
+  for (const S8DotPeakLoop* loop : kS8DotPeakLoops) {
+    if (allowed.contains(loop->needs)) best = loop;
+  }
+  return best;
+}
 
 }  // namespace vigil::kernels

@@ -1,5 +1,5 @@
-// The depthwise int8 convolution of kernels/s8_dwconv.h: the choice of path, the padded
-// plane, the scalar loop, and the dispatch to the vector rows.
+// The depthwise int8 convolution of kernels/s8_dwconv.h: the kernel registry and choice,
+// the padded plane, the scalar kernel, and the dispatch to the vector kernels.
 #include "kernels/s8_dwconv.h"
 
 #include <algorithm>
@@ -52,33 +52,6 @@ int64_t s8_dwconv_vbmi_rows_per_step(const S8DepthwiseShape& s) {
   return 0;
 }
 
-bool s8_dwconv_path_runs(S8DepthwisePath path, const S8DepthwiseShape& s) {
-  switch (path) {
-    case S8DepthwisePath::Scalar: return true;
-    case S8DepthwisePath::Avx512: return active_isa() >= Isa::Avx512;
-    case S8DepthwisePath::Avx512Vbmi:
-      return active_isa() >= Isa::Avx512 && cpu_has_avx512_vnni() && cpu_has_avx512_vbmi() &&
-             s8_dwconv_vbmi_rows_per_step(s) > 0;
-  }
-  return false;
-}
-
-S8DepthwisePath s8_dwconv_path(const S8DepthwiseShape& s) {
-  for (S8DepthwisePath path : {S8DepthwisePath::Avx512Vbmi, S8DepthwisePath::Avx512}) {
-    if (s8_dwconv_path_runs(path, s)) return path;
-  }
-  return S8DepthwisePath::Scalar;
-}
-
-const char* s8_dwconv_kernel_name(S8DepthwisePath path) {
-  switch (path) {
-    case S8DepthwisePath::Scalar: return "qs8_dwconv_requant__scalar";
-    case S8DepthwisePath::Avx512: return "qs8_dwconv_requant__avx512";
-    case S8DepthwisePath::Avx512Vbmi: return "qs8_dwconv_requant__avx512vbmi";
-  }
-  return "?";
-}
-
 size_t s8_dwconv_scratch_bytes(const S8DepthwiseShape& s) {
   return static_cast<size_t>(s.padded_h() * s.padded_w() + kSlack);
 }
@@ -87,13 +60,11 @@ void s8_dwconv_fill_scratch(const S8DepthwiseShape& s, int32_t x_zero_point, boo
   std::memset(scratch, static_cast<uint8_t>(u8_form_zero_point(x_zero_point, is_signed)), s8_dwconv_scratch_bytes(s));
 }
 
-void s8_dwconv_channel(const S8DepthwiseShape& s, S8DepthwisePath path, const uint8_t* x, bool is_signed,
-                       const S8DepthwiseChannel& c, uint8_t* y, uint8_t* scratch) {
-  const uint8_t flip = is_signed ? 0x80 : 0x00;
-  // The bias less the padded sum's excess, added to every sum.
-  const int32_t offset = c.bias - zero_point_correction(s, c, u8_form_zero_point(c.x_zero_point, is_signed));
-  if (path == S8DepthwisePath::Avx512Vbmi) return s8_dwconv_channel__avx512vbmi(s, x, flip, scratch, c, offset, y);
-  if (path == S8DepthwisePath::Avx512) return s8_dwconv_channel__avx512(s, x, flip, scratch, c, offset, y);
+namespace {
+
+// The scalar kernel: the reference of the vector ones.
+void s8_dwconv_channel__scalar(const S8DepthwiseShape& s, const uint8_t* x, uint8_t flip, uint8_t* scratch,
+                               const S8DepthwiseChannel& c, int32_t offset, uint8_t* y) {
   const int64_t width = s.padded_w();
   const S8PlaneInterior in = s8_dwconv_interior(s);
   for (int64_t iy = in.row0; iy < in.row0 + in.rows; ++iy) {
@@ -111,6 +82,39 @@ void s8_dwconv_channel(const S8DepthwiseShape& s, S8DepthwisePath path, const ui
           static_cast<uint8_t>(requantize(sum, c.multiplier, c.y_zero_point, c.y_min, c.y_max));
     }
   }
+}
+
+bool suits_every_shape(const S8DepthwiseShape&) { return true; }
+bool suits_vbmi(const S8DepthwiseShape& s) { return s8_dwconv_vbmi_rows_per_step(s) > 0; }
+
+constexpr S8DwconvKernel qs8_dwconv_requant__scalar{"qs8_dwconv_requant__scalar", CpuFeatures{}, suits_every_shape,
+                                                    s8_dwconv_channel__scalar};
+constexpr S8DwconvKernel qs8_dwconv_requant__avx512{"qs8_dwconv_requant__avx512", kAvx512Features,
+                                                    suits_every_shape, s8_dwconv_channel__avx512};
+constexpr S8DwconvKernel qs8_dwconv_requant__avx512vbmi{
+    "qs8_dwconv_requant__avx512vbmi",
+    kAvx512Features | CpuFeatures{CpuFeature::Avx512Vnni, CpuFeature::Avx512Vbmi}, suits_vbmi,
+    s8_dwconv_channel__avx512vbmi};
+constexpr const S8DwconvKernel* kS8DwconvKernels[] = {&qs8_dwconv_requant__scalar, &qs8_dwconv_requant__avx512,
+                                                      &qs8_dwconv_requant__avx512vbmi};
+
+}  // namespace
+
+const KernelRegistry<S8DwconvKernel>& s8_dwconv_kernels() {
+  static const KernelRegistry<S8DwconvKernel> registry("qs8_dwconv", kS8DwconvKernels);
+  return registry;
+}
+
+const S8DwconvKernel& s8_dwconv_kernel(const S8DepthwiseShape& shape, CpuFeatures allowed) {
+  return s8_dwconv_kernels().best(allowed, [&](const S8DwconvKernel& kernel) { return kernel.suits(shape); });
+}
+
+void s8_dwconv_channel(const S8DepthwiseShape& s, const S8DwconvKernel& kernel, const uint8_t* x, bool is_signed,
+                       const S8DepthwiseChannel& c, uint8_t* y, uint8_t* scratch) {
+  const uint8_t flip = is_signed ? 0x80 : 0x00;
+  // The bias less the padded sum's excess, added to every sum.
+  const int32_t offset = c.bias - zero_point_correction(s, c, u8_form_zero_point(c.x_zero_point, is_signed));
+  kernel.channel(s, x, flip, scratch, c, offset, y);
 }
 
 }  // namespace vigil::kernels

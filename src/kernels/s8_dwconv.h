@@ -4,8 +4,9 @@
 // A channel's plane is first copied into a padded plane whose border holds the input's
 // zero point, so every window is whole: sum (x - zx) w = sum x w - zx sum w, with the
 // correction fixed per channel. The border is written once per layer
-// (s8_dwconv_fill_scratch); each channel then writes only the plane's interior. int8 input is stored x + 128 with its zero point moved
-// the same (the u8 form of the int8 GEMM). Three paths:
+// (s8_dwconv_fill_scratch); each channel then writes only the plane's interior. int8 input
+// is stored x + 128 with its zero point moved the same (the u8 form of the int8 GEMM).
+// Three kernels, a registry from the least to the most capable:
 //   - AVX-512 VNNI + VBMI (x86/avx512vbmi/s8_dwconv__avx512vbmi.cc), for filters up to 4
 //     wide: 16 output pixels per step, one byte permute gathering each pixel's window row
 //     into a 32-bit lane and one vpdpbusd per filter row; planes narrower than 16 pack
@@ -13,12 +14,13 @@
 //   - AVX-512 (x86/avx512/s8_dwconv__avx512.cc): 16 output pixels per step, one vpmaddwd
 //     per tap;
 //   - scalar: the reference and the path of other CPUs.
-// vigil.QConv (ops/q_conv.cc) chooses the path once per layer and calls it per channel.
+// vigil.QConv (ops/q_conv.cc) chooses the kernel once per layer and calls it per channel.
 #pragma once
 
 #include <cstddef>
 #include <cstdint>
 
+#include "kernels/kernel_registry.h"
 #include "kernels/requantize.h"
 
 namespace vigil::kernels {
@@ -41,18 +43,26 @@ struct S8DepthwiseChannel {
   int32_t y_zero_point = 0, y_min = 0, y_max = 255;
 };
 
-enum class S8DepthwisePath { Scalar, Avx512, Avx512Vbmi };
+// One channel: copies x into the plane's interior (bytes XOR flip), then computes y with
+// `offset` (the bias less the padded sum's excess) added to every sum.
+using S8DwconvChannelFunction = void (*)(const S8DepthwiseShape& s, const uint8_t* x, uint8_t flip, uint8_t* plane,
+                                         const S8DepthwiseChannel& c, int32_t offset, uint8_t* y);
 
-// The fastest path for the shape that the CPU and active_isa() allow.
-S8DepthwisePath s8_dwconv_path(const S8DepthwiseShape& shape);
-// Whether `path` can run the shape on this CPU (the VBMI path takes filters up to 4 wide
-// whose 16 lanes' window rows span at most 64 bytes).
-bool s8_dwconv_path_runs(S8DepthwisePath path, const S8DepthwiseShape& shape);
-// The output rows the VBMI path packs into one step of 16 lanes (1 for planes 16 or more
-// wide), or 0 if the shape does not suit it.
+struct S8DwconvKernel {
+  const char* name;
+  CpuFeatures needs;
+  bool (*suits)(const S8DepthwiseShape& shape);  // the shapes it serves
+  S8DwconvChannelFunction channel;
+};
+
+// qs8_dwconv_requant__scalar, __avx512, __avx512vbmi.
+const KernelRegistry<S8DwconvKernel>& s8_dwconv_kernels();
+// The most capable kernel that `allowed` permits and that suits the shape.
+const S8DwconvKernel& s8_dwconv_kernel(const S8DepthwiseShape& shape, CpuFeatures allowed = active_features());
+// The output rows the VBMI kernel packs into one step of 16 lanes (1 for planes 16 or more
+// wide), or 0 if the shape does not suit it (filters up to 4 wide whose 16 lanes' window
+// rows span at most 64 bytes).
 int64_t s8_dwconv_vbmi_rows_per_step(const S8DepthwiseShape& shape);
-// "qs8_dwconv_requant__avx512vbmi", ...
-const char* s8_dwconv_kernel_name(S8DepthwisePath path);
 
 // Bytes of scratch s8_dwconv_channel needs (the padded plane and vector slack).
 size_t s8_dwconv_scratch_bytes(const S8DepthwiseShape& shape);
@@ -69,9 +79,9 @@ struct S8PlaneInterior {
 S8PlaneInterior s8_dwconv_interior(const S8DepthwiseShape& shape);
 
 // y (out_h x out_w bytes, uint8 or int8 alike) from x (in_h x in_w bytes; int8 when
-// `is_signed`), on a path that runs the shape, with a scratch s8_dwconv_fill_scratch has
-// filled for the same shape and zero point.
-void s8_dwconv_channel(const S8DepthwiseShape& shape, S8DepthwisePath path, const uint8_t* x, bool is_signed,
+// `is_signed`), on a kernel that suits the shape and that the CPU runs, with a scratch
+// s8_dwconv_fill_scratch has filled for the same shape and zero point.
+void s8_dwconv_channel(const S8DepthwiseShape& shape, const S8DwconvKernel& kernel, const uint8_t* x, bool is_signed,
                        const S8DepthwiseChannel& channel, uint8_t* y, uint8_t* scratch);
 
 }  // namespace vigil::kernels

@@ -38,44 +38,24 @@ int output_bytes(QGemmOutput output) { return output == QGemmOutput::I32 ? 4 : 1
 
 }  // namespace
 
-QGemmPath qgemm_path(Isa isa) {
-  if (isa == Isa::Avx512 && cpu_has_avx512_vnni()) return QGemmPath::Avx512Vnni;
-  if (isa >= Isa::Avx2 && cpu_has_avx_vnni()) return QGemmPath::AvxVnni;
-  if (isa >= Isa::Avx2) return QGemmPath::Avx2;
-  return QGemmPath::Scalar;
+#define VIGIL_QS8_GEMM_KERNEL(name) &name,
+constexpr const QS8MicroKernel* kQS8GemmKernels[] = {
+#include "kernels/s8_gemm_kernels.inc"
+};
+#undef VIGIL_QS8_GEMM_KERNEL
+
+const KernelRegistry<QS8MicroKernel>& qs8_gemm_kernels() {
+  static const KernelRegistry<QS8MicroKernel> registry("qs8_gemm", kQS8GemmKernels);
+  return registry;
 }
 
-bool qgemm_path_runs(QGemmPath path) {
-  switch (path) {
-    case QGemmPath::Avx512Vnni: return cpu_has_avx512_vnni();
-    case QGemmPath::AvxVnni: return cpu_has_avx_vnni();
-    case QGemmPath::Avx2: return detected_isa() >= Isa::Avx2;
-    case QGemmPath::Scalar: return true;
-  }
-  return false;
-}
-
-const QS8MicroKernel& qs8_micro_kernel(QGemmPath path) {
-  switch (path) {
-#if defined(__x86_64__)
-    case QGemmPath::Avx512Vnni: return qs8_gemm_requant_8x32c4__avx512vnni;
-    case QGemmPath::AvxVnni: return qs8_gemm_requant_6x16c4__avxvnni;
-    case QGemmPath::Avx2: return qs8_gemm_requant_6x8c4__avx2;
-#endif
-    default: return qs8_gemm_requant_4x16c4__scalar;
-  }
-}
-
-const char* qs8_gemm_kernel_name(Isa isa) { return qs8_micro_kernel(qgemm_path(isa)).name; }
-
-S8PackedWeights::S8PackedWeights(int64_t m, int64_t k, const int8_t* a, int64_t lda, QGemmPath path)
-    : rows_(m), depth_(k), path_(path) {
+S8PackedWeights::S8PackedWeights(int64_t m, int64_t k, const int8_t* a, int64_t lda, const QS8MicroKernel* kernel)
+    : rows_(m), depth_(k), kernel_(kernel ? kernel : &qs8_gemm_kernels().active()) {
   check_input(k <= kQGemmMaxDepth, "int8 GEMM: depth ", k, " exceeds ", kQGemmMaxDepth,
               " (the int32 sums could overflow)");
-  const QS8MicroKernel& kernel = qs8_micro_kernel(path_);
-  panel_rows_ = kernel.mr;
+  panel_rows_ = kernel_->mr;
   const int64_t groups = (k + 3) / 4;
-  panel_bytes_ = panel_rows_ * groups * 4 * kernel.a_bytes;
+  panel_bytes_ = panel_rows_ * groups * 4 * kernel_->a_bytes;
   const int64_t panels = std::max<int64_t>(1, (m + panel_rows_ - 1) / panel_rows_);
   const size_t bytes = static_cast<size_t>(round_up(std::max<int64_t>(panels * panel_bytes_, 1), 64));
   data_ = std::shared_ptr<int8_t[]>(static_cast<int8_t*>(std::aligned_alloc(64, bytes)), std::free);
@@ -91,7 +71,7 @@ S8PackedWeights::S8PackedWeights(int64_t m, int64_t k, const int8_t* a, int64_t 
           const int64_t p = g * 4 + q;
           const int8_t value = i < m && p < k ? a[i * lda + p] : 0;
           const int64_t at = (g * panel_rows_ + r) * 4 + q;
-          if (kernel.a_bytes == 2) {
+          if (kernel_->a_bytes == 2) {
             out16[at] = value;
           } else {
             out8[at] = value;
@@ -102,6 +82,8 @@ S8PackedWeights::S8PackedWeights(int64_t m, int64_t k, const int8_t* a, int64_t 
     }
   }
 }
+
+const char* S8PackedWeights::kernel_name() const { return kernel_->name; }
 
 const void* S8PackedWeights::panel(int64_t row) const {
   assert(row % panel_rows_ == 0);
@@ -224,10 +206,10 @@ void gemm_rectangle(const Problem& p, int64_t m0, int64_t m1, int64_t n0, int64_
 void qs8_gemm(int64_t m, int64_t n, int64_t k, const S8PackedWeights& a, const QGemmB& b, void* c, int64_t ldc,
               const QGemmEpilogue& epilogue, int threads) {
   if (m <= 0 || n <= 0) return;
-  assert(a.rows() == m && a.depth() == k && qgemm_path_runs(a.path()));
+  assert(a.rows() == m && a.depth() == k && KernelRegistry<QS8MicroKernel>::runs_here(a.kernel()));
   assert(epilogue.output == QGemmOutput::I32 || epilogue.multiplier != nullptr);
   assert(epilogue.output != QGemmOutput::I32 || epilogue.residual == nullptr);
-  const QS8MicroKernel& kernel = qs8_micro_kernel(a.path());
+  const QS8MicroKernel& kernel = a.kernel();
   const Problem problem{m, n, k, &a, &b, c, ldc, &epilogue, &kernel};
   const int64_t tiles_m = (m + kernel.mr - 1) / kernel.mr, tiles_n = (n + kernel.nr - 1) / kernel.nr;
   // Below about two million multiply-adds the fork costs more than it saves.

@@ -16,35 +16,34 @@
 
 #include "core/cpu_features.h"
 #include "kernels/gemm_tile_hook.h"
+#include "kernels/kernel_registry.h"
 #include "kernels/q8_add.h"
 #include "kernels/requantize.h"
 
 namespace vigil::kernels {
 
-// The int8 GEMM's path for `isa`: AVX-512 with VNNI; AVX-VNNI from AVX2 up on a CPU that has
-// it (and not AVX-512 VNNI at `isa`); AVX2; or scalar. Weights are packed for a path, and the
-// micro-kernel is the path's.
-enum class QGemmPath { Scalar, Avx2, AvxVnni, Avx512Vnni };
-QGemmPath qgemm_path(Isa isa = active_isa());
-// Whether this CPU runs `path`: the tests and micro-benchmarks run every such path, including
-// those no Isa selects here (the AVX2 one on a CPU with AVX-VNNI).
-bool qgemm_path_runs(QGemmPath path);
+// The int8 GEMM micro-kernels (kernels/s8_gemm_kernels.inc: scalar, AVX2, AVX-VNNI,
+// AVX-512 VNNI) as a registry. Weights are packed for one micro-kernel, by default the
+// registry's active one; the tests and micro-benchmarks pack for each one the CPU runs.
+struct QS8MicroKernel;
+const KernelRegistry<QS8MicroKernel>& qs8_gemm_kernels();
 
 // The largest k: |sum| <= 128 x 255 x k must stay below 2^31.
 constexpr int64_t kQGemmMaxDepth = 65536;
 
-// A (m x k, row-major int8, element (i, p) at a[i * lda + p]) packed for `path` (the active
-// one by default; the tests pick each path this CPU runs): panels of MR rows, each
+// A (m x k, row-major int8, element (i, p) at a[i * lda + p]) packed for `kernel` (nullptr:
+// the active one): panels of MR rows, each
 // ceil(k / 4) groups of MR x 4 consecutive k (the "c4" layout vpdpbusd reads; int16 on the
 // AVX2 path), zero beyond k, plus the sum over k of each row. A bad-input Error if
 // k > kQGemmMaxDepth.
 class S8PackedWeights {
  public:
   S8PackedWeights() = default;
-  S8PackedWeights(int64_t m, int64_t k, const int8_t* a, int64_t lda, QGemmPath path = qgemm_path());
+  S8PackedWeights(int64_t m, int64_t k, const int8_t* a, int64_t lda, const QS8MicroKernel* kernel = nullptr);
   int64_t rows() const { return rows_; }
   int64_t depth() const { return depth_; }
-  QGemmPath path() const { return path_; }
+  const QS8MicroKernel& kernel() const { return *kernel_; }
+  const char* kernel_name() const;
   const void* panel(int64_t row) const;  // the panel holding `row` (a multiple of MR)
   const int32_t* row_sums() const { return row_sums_.get(); }
   bool empty() const { return data_ == nullptr; }
@@ -52,7 +51,7 @@ class S8PackedWeights {
  private:
   int64_t rows_ = 0, depth_ = 0, panel_bytes_ = 0;
   int panel_rows_ = 0;
-  QGemmPath path_ = QGemmPath::Scalar;
+  const QS8MicroKernel* kernel_ = nullptr;
   std::shared_ptr<int8_t[]> data_;
   std::shared_ptr<int32_t[]> row_sums_;
 };
@@ -137,8 +136,5 @@ struct QGemmEpilogue {
 void qs8_gemm(int64_t m, int64_t n, int64_t k, const S8PackedWeights& a, const QGemmB& b, void* c, int64_t ldc,
               const QGemmEpilogue& epilogue, int threads = 1);
 
-// The micro-kernel name (docs/kernels.md grammar) of the path `isa` selects, e.g.
-// "qs8_gemm_requant_8x32c4__avx512vnni".
-const char* qs8_gemm_kernel_name(Isa isa = active_isa());
 
 }  // namespace vigil::kernels

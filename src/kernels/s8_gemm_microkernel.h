@@ -51,7 +51,7 @@ using QS8MicroKernelFunction = void (*)(int64_t groups, const void* a_panel, con
 
 struct QS8MicroKernel {
   const char* name;
-  QGemmPath path;
+  CpuFeatures needs;
   int mr, nr;
   int a_bytes;  // bytes per packed A element: 1 (int8) or 2 (int16, the AVX2 path)
   // Two variants from one template: `run`, and `run_hooked`, which hands each tile's sums
@@ -60,13 +60,10 @@ struct QS8MicroKernel {
   QS8MicroKernelFunction run_hooked;
 };
 
-// The micro-kernel of each path (defined in its own translation unit).
-extern const QS8MicroKernel qs8_gemm_requant_4x16c4__scalar;
-extern const QS8MicroKernel qs8_gemm_requant_6x8c4__avx2;
-extern const QS8MicroKernel qs8_gemm_requant_6x16c4__avxvnni;
-extern const QS8MicroKernel qs8_gemm_requant_8x32c4__avx512vnni;
-
-const QS8MicroKernel& qs8_micro_kernel(QGemmPath path);
+// Each micro-kernel, defined in the translation unit of its instruction set.
+#define VIGIL_QS8_GEMM_KERNEL(name) extern const QS8MicroKernel name;
+#include "kernels/s8_gemm_kernels.inc"
+#undef VIGIL_QS8_GEMM_KERNEL
 
 // The hooked variants' call: the tile's sums (row stride `ld`) before the epilogue.
 inline void call_tile_hook(const QS8TileEpilogue& e, int32_t* sums, int64_t ld, int rows, int cols, const void* c) {

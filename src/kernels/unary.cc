@@ -1,5 +1,5 @@
-// The dispatch of the unary primitives (kernels/unary.h) to the active ISA's table, and
-// the choice of that table for the binary and reduce primitives too.
+// The dispatch of the unary primitives (kernels/unary.h) to the active table, and the
+// registry of the tables, which the binary and reduce primitives use too.
 #include "kernels/unary.h"
 
 #include "core/cpu_features.h"
@@ -7,13 +7,11 @@
 
 namespace vigil::kernels {
 
-const F32VectorPaths& active_f32_vector_paths() {
-  switch (active_isa()) {
-    case Isa::Scalar: return f32_vmath__scalar;
-    case Isa::Avx2: return f32_vmath__avx2;
-    case Isa::Avx512: return f32_vmath__avx512;
-  }
-  return f32_vmath__scalar;
+constexpr const F32VectorPaths* kF32VectorPaths[] = {&f32_vmath__scalar, &f32_vmath__avx2, &f32_vmath__avx512};
+
+const KernelRegistry<F32VectorPaths>& f32_vmath_kernels() {
+  static const KernelRegistry<F32VectorPaths> registry("f32_vmath", kF32VectorPaths);
+  return registry;
 }
 
 void f32_activation(const ActivationSpec& activation, int64_t n, const float* x, float* y) {

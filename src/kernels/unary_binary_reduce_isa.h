@@ -9,11 +9,14 @@
 
 #include "kernels/binary.h"
 #include "kernels/epilogue.h"
+#include "kernels/kernel_registry.h"
 #include "kernels/unary.h"
 
 namespace vigil::kernels {
 
 struct F32VectorPaths {
+  const char* name;
+  CpuFeatures needs;
   void (*activation)(const ActivationSpec& activation, int64_t n, const float* x, float* y);
   void (*unary)(UnaryFunction function, int64_t n, const float* x, float* y);
   void (*affine)(int64_t n, const float* x, float scale, float shift, float* y);
@@ -32,7 +35,8 @@ extern const F32VectorPaths f32_vmath__scalar;
 extern const F32VectorPaths f32_vmath__avx2;
 extern const F32VectorPaths f32_vmath__avx512;
 
-// The table of active_isa().
-const F32VectorPaths& active_f32_vector_paths();
+// The tables above as a registry (least to most capable), and its active table.
+const KernelRegistry<F32VectorPaths>& f32_vmath_kernels();
+inline const F32VectorPaths& active_f32_vector_paths() { return f32_vmath_kernels().active(); }
 
 }  // namespace vigil::kernels

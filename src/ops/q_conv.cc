@@ -107,7 +107,7 @@ class QConvOperator final : public Operator {
       if (w.dilations[0] != 1 || w.dilations[1] != 1 || w.strides[0] > 2 || w.strides[1] > 2) return false;
       depthwise_shape_ = {w.input[0], w.input[1], w.output[0], w.output[1], w.kernel[0], w.kernel[1],
                           w.strides[0], w.strides[1], w.pads_begin[0], w.pads_begin[1]};
-      depthwise_path_ = kernels::s8_dwconv_path(depthwise_shape_);
+      depthwise_kernel_ = &kernels::s8_dwconv_kernel(depthwise_shape_);
       depthwise_scratch_.assign(static_cast<size_t>(threads_),
                                 std::vector<uint8_t>(kernels::s8_dwconv_scratch_bytes(depthwise_shape_)));
       for (std::vector<uint8_t>& scratch : depthwise_scratch_) {
@@ -192,9 +192,9 @@ class QConvOperator final : public Operator {
   }
 
   std::string algorithm() const override {
-    if (!depthwise_weights_.empty()) return std::string("depthwise ") + kernels::s8_dwconv_kernel_name(depthwise_path_);
+    if (!depthwise_weights_.empty()) return std::string("depthwise ") + depthwise_kernel_->name;
     if (packed_.empty()) return {};
-    return std::string("implicit_gemm ") + kernels::qs8_gemm_kernel_name();
+    return std::string("implicit_gemm ") + packed_.front().kernel_name();
   }
 
  private:
@@ -395,7 +395,7 @@ class QConvOperator final : public Operator {
       channel.y_zero_point = r.y.zero_point;
       channel.y_min = r.y.min;
       channel.y_max = r.y.max;
-      kernels::s8_dwconv_channel(depthwise_shape_, depthwise_path_, x + unit * in_plane, x_type_ == DType::Int8,
+      kernels::s8_dwconv_channel(depthwise_shape_, *depthwise_kernel_, x + unit * in_plane, x_type_ == DType::Int8,
                                  channel, y + unit * out_plane, depthwise_scratch_[omp_get_thread_num()].data());
       if (residual) {
         uint8_t* plane = y + unit * out_plane;
@@ -472,7 +472,7 @@ class QConvOperator final : public Operator {
   int32_t x_zero_point_ = 0;
   ConvProblem problem_{};  // planned
   kernels::S8DepthwiseShape depthwise_shape_;
-  kernels::S8DepthwisePath depthwise_path_ = kernels::S8DepthwisePath::Scalar;
+  const kernels::S8DwconvKernel* depthwise_kernel_ = &kernels::s8_dwconv_kernels().best({});
   bool shifted_quads_ = false;        // the weights packed tap by tap for the phase planes of quads
   int64_t quads_per_group_ = 0;       // channel quads per group
   std::vector<uint8_t> phases_;       // strides 1, 2: the padded image's quads' phase planes; or empty

@@ -178,7 +178,7 @@ class QGemmOperator final : public Operator {
   }
 
   std::string algorithm() const override {
-    return packed_.empty() ? std::string() : std::string("gemm ") + kernels::qs8_gemm_kernel_name();
+    return packed_.empty() ? std::string() : std::string("gemm ") + packed_.kernel_name();
   }
 
  private:

@@ -16,12 +16,7 @@ constexpr int kMaxStateLanes = 16 * 16;
 
 }  // namespace
 
-const kernels::S8DotPeakLoop* int8_peak_loop() {
-  if (cpu_has_avx512_vnni()) return &kernels::s8_dot_peak__avx512vnni;
-  if (cpu_has_avx_vnni()) return &kernels::s8_dot_peak__avxvnni;
-  if (detected_isa() >= Isa::Avx2) return &kernels::s8_dot_peak__avx2;
-  return nullptr;
-}
+const kernels::S8DotPeakLoop* int8_peak_loop() { return kernels::s8_dot_peak_loop(detected_features()); }
 
 Int8Peak measure_int8_peak(int threads, double seconds, int repeats) {
   const kernels::S8DotPeakLoop* loop = int8_peak_loop();

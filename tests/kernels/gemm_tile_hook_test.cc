@@ -143,12 +143,12 @@ const QS8MicroKernel* const kQs8Kernels[] = {
 class S32TileHookOnPath : public ::testing::TestWithParam<const QS8MicroKernel*> {
  protected:
   void SetUp() override {
-    if (!qgemm_path_runs(GetParam()->path)) GTEST_SKIP() << "this CPU lacks " << GetParam()->name;
+    if (!KernelRegistry<QS8MicroKernel>::runs_here(*GetParam())) GTEST_SKIP() << "this CPU lacks " << GetParam()->name;
   }
 };
 
 TEST_P(S32TileHookOnPath, SeesEveryExactSumOnceAndReachesTheOutput) {
-  const QGemmPath path = GetParam()->path;
+  const QS8MicroKernel* kernel = GetParam();
   const int64_t sizes[][3] = {{1, 1, 1}, {5, 1, 67}, {7, 13, 5}, {8, 32, 17}, {13, 67, 300}, {64, 300, 64}};
   std::mt19937 engine(5);
   std::uniform_int_distribution<int> bytes(0, 255);
@@ -159,7 +159,7 @@ TEST_P(S32TileHookOnPath, SeesEveryExactSumOnceAndReachesTheOutput) {
       std::vector<uint8_t> b(k * n);
       for (int8_t& v : a) v = static_cast<int8_t>(bytes(engine) - 128);
       for (uint8_t& v : b) v = static_cast<uint8_t>(bytes(engine));
-      const S8PackedWeights packed(m, k, a.data(), k, path);
+      const S8PackedWeights packed(m, k, a.data(), k, kernel);
       QGemmB b_operand;
       b_operand.data = b.data();
       b_operand.ld = n;

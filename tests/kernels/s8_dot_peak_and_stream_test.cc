@@ -36,12 +36,12 @@ TEST(S8DotPeak, Avx2LoopAddsFourProductsPerLaneAndStep) {
 }
 
 TEST(S8DotPeak, AvxVnniLoopAddsFourProductsPerLaneAndStep) {
-  if (!cpu_has_avx_vnni()) GTEST_SKIP() << "this CPU has no AVX-VNNI";
+  if (!detected_features().has(CpuFeature::AvxVnni)) GTEST_SKIP() << "this CPU has no AVX-VNNI";
   expect_dot_chains(s8_dot_peak__avxvnni);
 }
 
 TEST(S8DotPeak, Avx512VnniLoopAddsFourProductsPerLaneAndStep) {
-  if (!cpu_has_avx512_vnni()) GTEST_SKIP() << "this CPU has no AVX-512 VNNI";
+  if (!detected_features().has(CpuFeature::Avx512Vnni)) GTEST_SKIP() << "this CPU has no AVX-512 VNNI";
   expect_dot_chains(s8_dot_peak__avx512vnni);
 }
 

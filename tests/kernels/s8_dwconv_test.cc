@@ -1,12 +1,13 @@
-// The depthwise int8 convolution (kernels/s8_dwconv.h): every path this CPU runs (AVX-512,
-// AVX-512 VNNI + VBMI) bit-exact with the scalar loop over random bytes and weights, on
+// The depthwise int8 convolution (kernels/s8_dwconv.h): every kernel this CPU runs (AVX-512,
+// AVX-512 VNNI + VBMI), whatever the active features, bit-exact with the scalar loop over random bytes and weights, on
 // the shapes MobileNet meets (3x3 at stride 1 and 2, planes of 112 down to 7, where the
 // VBMI path packs several output rows into one step) and the edges (planes of 1, 4 and
 // 15 columns, 17 columns, 2x2 and 1x4 filters, asymmetric padding, signed input, clamps);
-// and which path each shape gets.
+// and which kernel each shape gets under which features.
 #include <gtest/gtest.h>
 
 #include <random>
+#include <span>
 #include <string>
 #include <vector>
 
@@ -16,8 +17,8 @@
 namespace vigil::testing {
 namespace {
 
-using kernels::S8DepthwisePath;
 using kernels::S8DepthwiseShape;
+using kernels::S8DwconvKernel;
 
 S8DepthwiseShape conv_shape(int64_t in_h, int64_t in_w, int64_t k_h, int64_t k_w, int64_t stride, int64_t pad) {
   S8DepthwiseShape s;
@@ -32,7 +33,7 @@ S8DepthwiseShape conv_shape(int64_t in_h, int64_t in_w, int64_t k_h, int64_t k_w
   return s;
 }
 
-std::vector<uint8_t> run(const S8DepthwiseShape& s, S8DepthwisePath path, const std::vector<uint8_t>& x,
+std::vector<uint8_t> run(const S8DepthwiseShape& s, const S8DwconvKernel& kernel, const std::vector<uint8_t>& x,
                          bool is_signed, const kernels::S8DepthwiseChannel& c) {
   std::vector<uint8_t> y(static_cast<size_t>(s.out_h * s.out_w) + 64, 0xA5);
   std::vector<uint8_t> scratch(kernels::s8_dwconv_scratch_bytes(s));
@@ -40,12 +41,12 @@ std::vector<uint8_t> run(const S8DepthwiseShape& s, S8DepthwisePath path, const 
   // Two channels through one scratch: the second must not see the first's interior.
   std::vector<uint8_t> other(x.size());
   for (size_t i = 0; i < x.size(); ++i) other[i] = static_cast<uint8_t>(x[i] * 7 + 3);
-  kernels::s8_dwconv_channel(s, path, other.data(), is_signed, c, y.data(), scratch.data());
-  kernels::s8_dwconv_channel(s, path, x.data(), is_signed, c, y.data(), scratch.data());
+  kernels::s8_dwconv_channel(s, kernel, other.data(), is_signed, c, y.data(), scratch.data());
+  kernels::s8_dwconv_channel(s, kernel, x.data(), is_signed, c, y.data(), scratch.data());
   return y;
 }
 
-TEST(S8Dwconv, EveryPathBitExactWithTheScalarLoop) {
+TEST(S8Dwconv, EveryKernelBitExactWithTheScalarOne) {
   const std::vector<S8DepthwiseShape> shapes = {
       conv_shape(112, 112, 3, 3, 1, 1), conv_shape(112, 112, 3, 3, 2, 1), conv_shape(56, 56, 3, 3, 2, 1),
       conv_shape(28, 28, 3, 3, 1, 1),   conv_shape(14, 14, 3, 3, 1, 1),   conv_shape(14, 14, 3, 3, 2, 1),
@@ -70,23 +71,24 @@ TEST(S8Dwconv, EveryPathBitExactWithTheScalarLoop) {
       c.y_zero_point = is_signed ? 3 : 120;
       c.y_min = is_signed ? -100 : 10;  // a clamp inside the type's range, as a fused Relu6 gives
       c.y_max = is_signed ? 127 : 250;
-      const std::vector<uint8_t> expected = run(s, S8DepthwisePath::Scalar, x, is_signed, c);
-      for (S8DepthwisePath path : {S8DepthwisePath::Avx512, S8DepthwisePath::Avx512Vbmi}) {
-        if (!kernels::s8_dwconv_path_runs(path, s)) continue;
-        vbmi_shapes += path == S8DepthwisePath::Avx512Vbmi;
+      const std::span<const S8DwconvKernel* const> all = kernels::s8_dwconv_kernels().kernels();
+      const std::vector<uint8_t> expected = run(s, *all[0], x, is_signed, c);
+      for (const S8DwconvKernel* kernel : all.subspan(1)) {
+        if (!kernels::KernelRegistry<S8DwconvKernel>::runs_here(*kernel) || !kernel->suits(s)) continue;
+        vbmi_shapes += kernel == all.back();
         // The bytes past the output stay untouched too (masked stores).
-        EXPECT_EQ(run(s, path, x, is_signed, c), expected)
-            << kernels::s8_dwconv_kernel_name(path) << " " << s.in_h << "x" << s.in_w << " kernel " << s.kernel_h
+        EXPECT_EQ(run(s, *kernel, x, is_signed, c), expected)
+            << kernel->name << " " << s.in_h << "x" << s.in_w << " kernel " << s.kernel_h
             << "x" << s.kernel_w << " stride " << s.stride_w << (is_signed ? " signed" : "");
       }
     }
   }
-  if (cpu_has_avx512_vbmi() && cpu_has_avx512_vnni() && detected_isa() == Isa::Avx512) {
+  if (kernels::KernelRegistry<S8DwconvKernel>::runs_here(*kernels::s8_dwconv_kernels().kernels().back())) {
     EXPECT_EQ(vbmi_shapes, 2 * 14);  // every shape but the 5x5
   }
 }
 
-TEST(S8Dwconv, PathChoiceAndRowsPerStep) {
+TEST(S8Dwconv, KernelChoiceAndRowsPerStep) {
   // Planes narrower than 16 pack floor(16 / out_w) output rows into a step while their
   // windows span at most 64 bytes.
   EXPECT_EQ(kernels::s8_dwconv_vbmi_rows_per_step(conv_shape(112, 112, 3, 3, 1, 1)), 1);
@@ -98,14 +100,17 @@ TEST(S8Dwconv, PathChoiceAndRowsPerStep) {
   // Stride 4 over 16 columns spans 63 bytes, stride 5 78 bytes: too wide for one permute.
   EXPECT_EQ(kernels::s8_dwconv_vbmi_rows_per_step(conv_shape(64, 64, 3, 3, 4, 1)), 1);
   EXPECT_EQ(kernels::s8_dwconv_vbmi_rows_per_step(conv_shape(100, 100, 3, 3, 5, 1)), 0);
-  EXPECT_TRUE(kernels::s8_dwconv_path_runs(S8DepthwisePath::Scalar, conv_shape(9, 9, 5, 5, 1, 2)));
-  const Isa saved = active_isa();
-  set_active_isa(Isa::Scalar);
-  EXPECT_EQ(kernels::s8_dwconv_path(conv_shape(7, 7, 3, 3, 1, 1)), S8DepthwisePath::Scalar);
-  set_active_isa(saved);
-  if (detected_isa() == Isa::Avx512) {
-    EXPECT_EQ(kernels::s8_dwconv_path(conv_shape(9, 9, 5, 5, 1, 2)), S8DepthwisePath::Avx512);
-  }
+  // The choice under explicit feature sets, whatever this CPU has.
+  const CpuFeatures vbmi = kAvx512Features | CpuFeatures{CpuFeature::Avx512Vnni, CpuFeature::Avx512Vbmi};
+  auto chosen = [](const S8DepthwiseShape& s, CpuFeatures allowed) {
+    return std::string(kernels::s8_dwconv_kernel(s, allowed).name);
+  };
+  EXPECT_EQ(chosen(conv_shape(7, 7, 3, 3, 1, 1), {}), "qs8_dwconv_requant__scalar");
+  EXPECT_EQ(chosen(conv_shape(7, 7, 3, 3, 1, 1), kAvx2Features), "qs8_dwconv_requant__scalar");
+  EXPECT_EQ(chosen(conv_shape(7, 7, 3, 3, 1, 1), kAvx512Features), "qs8_dwconv_requant__avx512");
+  EXPECT_EQ(chosen(conv_shape(7, 7, 3, 3, 1, 1), vbmi), "qs8_dwconv_requant__avx512vbmi");
+  EXPECT_EQ(chosen(conv_shape(7, 7, 3, 3, 1, 1), vbmi.without(CpuFeature::Avx512Vbmi)), "qs8_dwconv_requant__avx512");
+  EXPECT_EQ(chosen(conv_shape(9, 9, 5, 5, 1, 2), vbmi), "qs8_dwconv_requant__avx512");  // 5 wide
 }
 
 }  // namespace

@@ -63,7 +63,7 @@ void pack_through(const void* context, int64_t col0, int64_t cols, int nr, uint8
   qgemm_pack_b_panels(p->b, p->k, col0, cols, nr, out);
 }
 
-void check(QGemmPath path, const Case& c) {
+void check(const QS8MicroKernel& kernel, const Case& c) {
   SCOPED_TRACE(describe(c));
   std::mt19937 engine(static_cast<uint32_t>(c.m * 7919 + c.n * 31 + c.k));
   std::uniform_int_distribution<int> byte(0, 255);
@@ -140,7 +140,7 @@ void check(QGemmPath path, const Case& c) {
     }
   }
 
-  const S8PackedWeights packed(c.m, c.k, a.data(), c.k, path);
+  const S8PackedWeights packed(c.m, c.k, a.data(), c.k, &kernel);
   QGemmB b;
   b.data = b_bytes.data();
   b.ld = c.transposed ? c.k : c.n;
@@ -180,10 +180,9 @@ void check(QGemmPath path, const Case& c) {
 class S8GemmTest : public ::testing::TestWithParam<const QS8MicroKernel*> {
  protected:
   void SetUp() override {
-    if (!qgemm_path_runs(GetParam()->path)) GTEST_SKIP() << "this CPU lacks " << GetParam()->name;
-    ASSERT_EQ(&qs8_micro_kernel(GetParam()->path), GetParam());
+    if (!KernelRegistry<QS8MicroKernel>::runs_here(*GetParam())) GTEST_SKIP() << "this CPU lacks " << GetParam()->name;
   }
-  QGemmPath path_ = GetParam()->path;
+  const QS8MicroKernel& kernel_ = *GetParam();
 };
 
 TEST_P(S8GemmTest, TailsOfEveryTileAndDepth) {
@@ -191,26 +190,26 @@ TEST_P(S8GemmTest, TailsOfEveryTileAndDepth) {
     for (const int64_t n : {1, 5, 8, 16, 31, 32, 33, 67}) {
       for (const int64_t k : {1, 3, 4, 5, 17, 64, 67}) {
         Case c{m, n, k};
-        check(path_, c);
+        check(kernel_, c);
       }
     }
   }
 }
 
 TEST_P(S8GemmTest, EmptyDepthGivesTheBiasAlone) {
-  check(path_, {5, 40, 0});
+  check(kernel_, {5, 40, 0});
   Case c{9, 3, 0};
   c.output = QGemmOutput::I32;
-  check(path_, c);
+  check(kernel_, c);
 }
 
 TEST_P(S8GemmTest, PrimeSizesAndDeepProducts) {
-  check(path_, {97, 101, 103});
-  check(path_, {20, 40, 4608});
-  check(path_, {1000, 1, 1280});  // a classifier: one column, the one-column loop
+  check(kernel_, {97, 101, 103});
+  check(kernel_, {20, 40, 4608});
+  check(kernel_, {1000, 1, 1280});  // a classifier: one column, the one-column loop
   Case deep{3, 70, 4611};
   deep.output = QGemmOutput::I32;
-  check(path_, deep);
+  check(kernel_, deep);
 }
 
 TEST_P(S8GemmTest, ExtremeValuesAreExact) {
@@ -221,7 +220,7 @@ TEST_P(S8GemmTest, ExtremeValuesAreExact) {
         c.fill = Fill::Extreme;
         c.b_zero_point = zero_point;
         c.output = output;
-        check(path_, c);
+        check(kernel_, c);
       }
     }
   }
@@ -234,15 +233,15 @@ TEST_P(S8GemmTest, SignedOutputSingleMultiplierAndClamp) {
   c.c_zero_point = -5;
   c.c_min = -128;
   c.c_max = 127;
-  check(path_, c);
+  check(kernel_, c);
   c.c_min = -5;  // a fused Relu: the clamp starts at the zero point
   c.c_max = 60;  // and a Clip's upper bound
-  check(path_, c);
+  check(kernel_, c);
   c.output = QGemmOutput::U8;
   c.c_zero_point = 0;
   c.c_min = 0;
   c.c_max = 6;
-  check(path_, c);
+  check(kernel_, c);
 }
 
 TEST_P(S8GemmTest, TiesAndLargeMultipliers) {
@@ -253,9 +252,9 @@ TEST_P(S8GemmTest, TiesAndLargeMultipliers) {
     c.scale = scale;
     c.bias = true;
     c.c_zero_point = 128;
-    check(path_, c);
+    check(kernel_, c);
     c.fill = Fill::Random;
-    check(path_, c);
+    check(kernel_, c);
   }
 }
 
@@ -269,14 +268,14 @@ TEST_P(S8GemmTest, FusedResidualAddOnEveryTileShape) {
         c.c_min = output == QGemmOutput::S8 ? -128 : 0;
         c.c_max = output == QGemmOutput::S8 ? 127 : 255;
         c.residual = true;
-        check(path_, c);
+        check(kernel_, c);
       }
     }
   }
   Case threaded{64, 300, 150};
   threaded.residual = true;
   threaded.threads = 2;
-  check(path_, threaded);
+  check(kernel_, threaded);
 }
 
 TEST_P(S8GemmTest, SignedB) {
@@ -286,9 +285,9 @@ TEST_P(S8GemmTest, SignedB) {
       c.b_signed = true;
       c.b_zero_point = zero_point;
       c.fill = fill;
-      check(path_, c);
+      check(kernel_, c);
       c.output = QGemmOutput::I32;
-      check(path_, c);
+      check(kernel_, c);
     }
   }
 }
@@ -299,30 +298,30 @@ TEST_P(S8GemmTest, Int32OutputWithAndWithoutBias) {
     c.output = QGemmOutput::I32;
     c.bias = bias;
     c.b_zero_point = 3;
-    check(path_, c);
+    check(kernel_, c);
   }
 }
 
 TEST_P(S8GemmTest, TransposedBAndPackerCallback) {
   Case c{13, 75, 39};
   c.transposed = true;
-  check(path_, c);
+  check(kernel_, c);
   c.transposed = false;
   c.packer = true;
-  check(path_, c);
+  check(kernel_, c);
   c.b_signed = true;
   c.b_zero_point = -3;
-  check(path_, c);
+  check(kernel_, c);
 }
 
 TEST_P(S8GemmTest, TwoThreadsAndManyColumnBlocks) {
   Case wide{40, 3000, 200};
   wide.threads = 2;
-  check(path_, wide);
+  check(kernel_, wide);
   Case tall{130, 20, 1000};
   tall.threads = 2;
   tall.packer = true;
-  check(path_, tall);
+  check(kernel_, tall);
 }
 
 INSTANTIATE_TEST_SUITE_P(Paths, S8GemmTest, ::testing::ValuesIn(kKernels),
@@ -330,19 +329,21 @@ INSTANTIATE_TEST_SUITE_P(Paths, S8GemmTest, ::testing::ValuesIn(kKernels),
                            return std::string(info.param->name);
                          });
 
-TEST(S8GemmPathTest, EachIsaSelectsTheBestPathItRuns) {
-  EXPECT_EQ(qgemm_path(Isa::Scalar), QGemmPath::Scalar);
-  if (detected_isa() >= Isa::Avx2) {
-    EXPECT_EQ(qgemm_path(Isa::Avx2), cpu_has_avx_vnni() ? QGemmPath::AvxVnni : QGemmPath::Avx2);
-  }
-  if (detected_isa() >= Isa::Avx512 && cpu_has_avx512_vnni()) {
-    EXPECT_EQ(qgemm_path(Isa::Avx512), QGemmPath::Avx512Vnni);
-  }
-  for (const Isa isa : {Isa::Scalar, Isa::Avx2, Isa::Avx512}) {
-    if (isa <= detected_isa()) {
-      EXPECT_TRUE(qgemm_path_runs(qgemm_path(isa))) << isa_name(isa);
-    }
-  }
+TEST(S8GemmKernelChoiceTest, EachFeatureSetSelectsTheBestKernelItAllows) {
+  auto chosen = [](CpuFeatures allowed) { return std::string(qs8_gemm_kernels().best(allowed).name); };
+  const CpuFeatures vnni512 = kAvx512Features | CpuFeatures{CpuFeature::Avx512Vnni};
+  const CpuFeatures vnni256 = kAvx2Features | CpuFeatures{CpuFeature::AvxVnni};
+  EXPECT_EQ(chosen({}), "qs8_gemm_requant_4x16c4__scalar");
+  EXPECT_EQ(chosen(kAvx2Features), "qs8_gemm_requant_6x8c4__avx2");
+  EXPECT_EQ(chosen(vnni256), "qs8_gemm_requant_6x16c4__avxvnni");
+  EXPECT_EQ(chosen(kAvx512Features), "qs8_gemm_requant_6x8c4__avx2");  // AVX-512 without VNNI
+  EXPECT_EQ(chosen(vnni512), "qs8_gemm_requant_8x32c4__avx512vnni");
+  EXPECT_EQ(chosen(vnni512 | vnni256), "qs8_gemm_requant_8x32c4__avx512vnni");
+  EXPECT_EQ(chosen((vnni512 | vnni256).without(CpuFeature::Avx512Vnni)), "qs8_gemm_requant_6x16c4__avxvnni");
+  // The active kernel is one this CPU runs, and weights pack for it by default.
+  EXPECT_TRUE(KernelRegistry<QS8MicroKernel>::runs_here(qs8_gemm_kernels().active()));
+  const int8_t a = 1;
+  EXPECT_EQ(&S8PackedWeights(1, 1, &a, 1).kernel(), &qs8_gemm_kernels().active());
 }
 
 TEST(S8GemmPackingTest, PlainPackingFollowsTheDocumentedLayout) {

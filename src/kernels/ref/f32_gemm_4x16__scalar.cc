@@ -31,7 +31,7 @@ void run(int64_t kc, const float* a, const float* b, int64_t b_stride, float* c,
 
 }  // namespace
 
-const F32MicroKernel f32_gemm_4x16__scalar{"f32_gemm_4x16__scalar", Isa::Scalar, kRows, kColumns, run<false>,
-                                         run<true>};
+const F32MicroKernel f32_gemm_4x16__scalar{
+    "f32_gemm_4x16__scalar", CpuFeatures{}, kRows, kColumns, run<false>, run<true>};
 
 }  // namespace vigil::kernels

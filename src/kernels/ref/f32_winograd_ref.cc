@@ -32,11 +32,19 @@ F32WinogradKernels f32_winograd_kernels__scalar(int m) {
   return winograd::kernels<winograd::Scalar>(m, "f32_winograd_f2x2_3x3__scalar", "f32_winograd_f4x4_3x3__scalar");
 }
 
-F32WinogradKernels f32_winograd_kernels(int m, Isa isa) {
-#if defined(__x86_64__)
-  if (isa >= Isa::Avx2) return f32_winograd_kernels__avx2(m);
-#endif
-  return f32_winograd_kernels__scalar(m);
+namespace {
+
+constexpr F32WinogradPath kScalar{"f32_winograd__scalar", CpuFeatures{}, f32_winograd_kernels__scalar};
+constexpr F32WinogradPath kAvx2{"f32_winograd__avx2", kAvx2Features, f32_winograd_kernels__avx2};
+constexpr const F32WinogradPath* kPaths[] = {&kScalar, &kAvx2};
+
+}  // namespace
+
+const KernelRegistry<F32WinogradPath>& f32_winograd_paths() {
+  static const KernelRegistry<F32WinogradPath> registry("f32_winograd", kPaths);
+  return registry;
 }
+
+F32WinogradKernels f32_winograd_kernels(int m, Isa isa) { return f32_winograd_paths().best(isa_features(isa)).kernels(m); }
 
 }  // namespace vigil::kernels

@@ -38,7 +38,7 @@ void run(int64_t groups, const void* a_panel, const uint8_t* b, void* c, int64_t
 
 }  // namespace
 
-const QS8MicroKernel qs8_gemm_requant_4x16c4__scalar{"qs8_gemm_requant_4x16c4__scalar", QGemmPath::Scalar, kRows,
-                                                     kColumns, 1, run<false>, run<true>};
+const QS8MicroKernel qs8_gemm_requant_4x16c4__scalar{
+    "qs8_gemm_requant_4x16c4__scalar", CpuFeatures{}, kRows, kColumns, 1, run<false>, run<true>};
 
 }  // namespace vigil::kernels

@@ -392,8 +392,8 @@ void window_row(int64_t count, int64_t window, int64_t stride, const float* x, f
 }
 
 template <class V>
-constexpr F32VectorPaths make_paths() {
-  return {&activation<V>, &unary<V>, &affine<V>, &binary<V>, &binary_scalar<V>, &multiply_add<V>,
+constexpr F32VectorPaths make_paths(const char* name, CpuFeatures needs) {
+  return {name, needs, &activation<V>, &unary<V>, &affine<V>, &binary<V>, &binary_scalar<V>, &multiply_add<V>,
           &sum<V>, &max<V>, &sum_squares<V>, &exp_sum<V>, &window_row<V, true>, &window_row<V, false>};
 }
 

@@ -137,6 +137,7 @@ void run(int64_t kc, const float* a, const float* b, int64_t b_stride, float* c,
 
 }  // namespace
 
-const F32MicroKernel f32_gemm_6x16__avx2{"f32_gemm_6x16__avx2", Isa::Avx2, kRows, kColumns, run<false>, run<true>};
+const F32MicroKernel f32_gemm_6x16__avx2{
+    "f32_gemm_6x16__avx2", kAvx2Features, kRows, kColumns, run<false>, run<true>};
 
 }  // namespace vigil::kernels

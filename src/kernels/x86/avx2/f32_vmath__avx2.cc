@@ -76,6 +76,6 @@ struct Avx2 {
 
 }  // namespace
 
-const F32VectorPaths f32_vmath__avx2 = vmath::make_paths<Avx2>();
+const F32VectorPaths f32_vmath__avx2 = vmath::make_paths<Avx2>("f32_vmath__avx2", kAvx2Features);
 
 }  // namespace vigil::kernels

@@ -94,7 +94,7 @@ void run(int64_t groups, const void* a_panel, const uint8_t* b, void* c, int64_t
 
 }  // namespace
 
-const QS8MicroKernel qs8_gemm_requant_6x8c4__avx2{"qs8_gemm_requant_6x8c4__avx2", QGemmPath::Avx2, kRows, kColumns,
-                                                  2, run<false>, run<true>};
+const QS8MicroKernel qs8_gemm_requant_6x8c4__avx2{
+    "qs8_gemm_requant_6x8c4__avx2", kAvx2Features, kRows, kColumns, 2, run<false>, run<true>};
 
 }  // namespace vigil::kernels

@@ -50,6 +50,6 @@ void run(int64_t iterations, uint8_t a_byte, int8_t b_byte, int32_t* state) {
 
 }  // namespace
 
-const S8DotPeakLoop s8_dot_peak__avx2 = {"s8_dot_peak__avx2", kChains, kLanes, run};
+const S8DotPeakLoop s8_dot_peak__avx2 = {"s8_dot_peak__avx2", kAvx2Features, kChains, kLanes, run};
 
 }  // namespace vigil::kernels

@@ -93,7 +93,7 @@ void run(int64_t kc, const float* a, const float* b, int64_t b_stride, float* c,
 
 }  // namespace
 
-const F32MicroKernel f32_gemm_8x32__avx512{"f32_gemm_8x32__avx512", Isa::Avx512, kRows, kColumns, run<false>,
-                                         run<true>};
+const F32MicroKernel f32_gemm_8x32__avx512{
+    "f32_gemm_8x32__avx512", kAvx512Features, kRows, kColumns, run<false>, run<true>};
 
 }  // namespace vigil::kernels

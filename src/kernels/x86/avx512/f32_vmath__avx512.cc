@@ -65,6 +65,6 @@ struct Avx512 {
 
 }  // namespace
 
-const F32VectorPaths f32_vmath__avx512 = vmath::make_paths<Avx512>();
+const F32VectorPaths f32_vmath__avx512 = vmath::make_paths<Avx512>("f32_vmath__avx512", kAvx512Features);
 
 }  // namespace vigil::kernels

@@ -213,8 +213,8 @@ void run(int64_t groups, const void* a_panel, const uint8_t* b, void* c, int64_t
 
 }  // namespace
 
-const QS8MicroKernel qs8_gemm_requant_8x32c4__avx512vnni{"qs8_gemm_requant_8x32c4__avx512vnni",
-                                                         QGemmPath::Avx512Vnni, kRows, kColumns, 1, run<false>,
-                                                         run<true>};
+const QS8MicroKernel qs8_gemm_requant_8x32c4__avx512vnni{
+    "qs8_gemm_requant_8x32c4__avx512vnni", kAvx512Features | CpuFeatures{CpuFeature::Avx512Vnni},
+    kRows, kColumns, 1, run<false>, run<true>};
 
 }  // namespace vigil::kernels

@@ -1,6 +1,6 @@
 // The AVX-512 VNNI int8 throughput loop (kernels/s8_dot_peak.h): 16 zmm accumulators,
 // each step one vpdpbusd, which covers a latency of up to 8 cycles on two pipes.
-// Compiled with the AVX-512 and VNNI flags; called only where cpu_has_avx512_vnni().
+// Compiled with the AVX-512 and VNNI flags; called only where the CPU has it.
 #include <immintrin.h>
 
 #include "kernels/s8_dot_peak.h"
@@ -41,6 +41,7 @@ void run(int64_t iterations, uint8_t a_byte, int8_t b_byte, int32_t* state) {
 
 }  // namespace
 
-const S8DotPeakLoop s8_dot_peak__avx512vnni = {"s8_dot_peak__avx512vnni", kChains, kLanes, run};
+const S8DotPeakLoop s8_dot_peak__avx512vnni = {"s8_dot_peak__avx512vnni",
+                                                kAvx512Features | CpuFeatures{CpuFeature::Avx512Vnni}, kChains, kLanes, run};
 
 }  // namespace vigil::kernels

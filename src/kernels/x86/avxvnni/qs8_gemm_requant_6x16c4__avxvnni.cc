@@ -128,7 +128,8 @@ void run(int64_t groups, const void* a_panel, const uint8_t* b, void* c, int64_t
 
 }  // namespace
 
-const QS8MicroKernel qs8_gemm_requant_6x16c4__avxvnni{"qs8_gemm_requant_6x16c4__avxvnni", QGemmPath::AvxVnni,
-                                                      kRows, kColumns, 1, run<false>, run<true>};
+const QS8MicroKernel qs8_gemm_requant_6x16c4__avxvnni{
+    "qs8_gemm_requant_6x16c4__avxvnni", kAvx2Features | CpuFeatures{CpuFeature::AvxVnni},
+    kRows, kColumns, 1, run<false>, run<true>};
 
 }  // namespace vigil::kernels

@@ -3,7 +3,7 @@
 // assembly, for the reason the AVX2 loop gives (GCC 12 keeps intrinsic accumulators on the
 // stack or moves them each step): the accumulators live in ymm0-11, the inputs in
 // registers GCC picks among the rest. Compiled with the AVX2 and AVX-VNNI flags; called
-// only where cpu_has_avx_vnni().
+// only where the CPU has AVX-VNNI.
 #include <immintrin.h>
 
 #include "kernels/s8_dot_peak.h"
@@ -50,6 +50,7 @@ void run(int64_t iterations, uint8_t a_byte, int8_t b_byte, int32_t* state) {
 
 }  // namespace
 
-const S8DotPeakLoop s8_dot_peak__avxvnni = {"s8_dot_peak__avxvnni", kChains, kLanes, run};
+const S8DotPeakLoop s8_dot_peak__avxvnni = {"s8_dot_peak__avxvnni", kAvx2Features | CpuFeatures{CpuFeature::AvxVnni},
+                                             kChains, kLanes, run};
 
 }  // namespace vigil::kernels
