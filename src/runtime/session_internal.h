@@ -32,6 +32,16 @@ struct Session::ExecutionPlan {
     OpInputs inputs;                  // pointed at the inputs before each run
     OpOutputs outputs;                // planned: made once over the arena; else filled by run()
     OpOutputs buffers;                // planned: the tensors made over the arena, kept
+
+    // One run of the step's operator: execute() into the planned outputs, or run() on fresh ones.
+    void run(Operator& op) {
+      if (planned) {
+        op.execute(inputs, outputs);
+        return;
+      }
+      for (Tensor& output : outputs) output = Tensor();
+      op.run(inputs, outputs);
+    }
   };
   std::vector<DType> input_dtypes;
   std::vector<Shape> input_shapes;  // the graph inputs this plan is for

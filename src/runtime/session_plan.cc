@@ -41,16 +41,7 @@ struct Session::PlannedPath {
     return true;
   }
 
-  void run(size_t s) {
-    const Step& step = session.steps_[s];
-    ExecutionPlan::StepPlan& sp = plan.steps[s];
-    if (sp.planned) {
-      step.op->execute(sp.inputs, sp.outputs);
-    } else {
-      for (Tensor& output : sp.outputs) output = Tensor();
-      step.op->run(sp.inputs, sp.outputs);
-    }
-  }
+  void run(size_t s) { plan.steps[s].run(*session.steps_[s].op); }
 
   // A hook may have replaced a planned output: its values go into the plan's buffer,
   // where the next steps (and the next inference) find them.
@@ -135,16 +126,7 @@ struct Session::PlanningPath {
     return true;
   }
 
-  void run(size_t s) {
-    const Step& step = session.steps_[s];
-    ExecutionPlan::StepPlan& sp = plan.steps[s];
-    if (sp.planned) {
-      step.op->execute(sp.inputs, sp.outputs);
-    } else {
-      for (Tensor& output : sp.outputs) output = Tensor();
-      step.op->run(sp.inputs, sp.outputs);
-    }
-  }
+  void run(size_t s) { plan.steps[s].run(*session.steps_[s].op); }
 
   void accept(size_t) {}
 
