@@ -4,7 +4,7 @@
 #pragma once
 
 #include "core/cpu_features.h"
-#include "kernels/s8_gemm.h"
+#include "kernels/qs8_gemm.h"
 
 namespace vigil::bench {
 

@@ -14,7 +14,7 @@
 #include <string>
 #include <vector>
 
-#include "onnx/model_import.h"
+#include "onnx_io/model_import.h"
 #include "runtime/session.h"
 
 namespace vigil {

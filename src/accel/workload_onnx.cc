@@ -10,7 +10,7 @@
 #include "accel/workload.h"
 #include "core/error.h"
 #include "core/file_io.h"
-#include "onnx/model_import.h"
+#include "onnx_io/model_import.h"
 
 namespace vigil::accel {
 

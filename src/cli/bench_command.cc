@@ -17,7 +17,7 @@
 #include "cli/ort_peer.h"
 #include "core/cpu_features.h"
 #include "kernels/f32_gemm.h"
-#include "onnx/model_import.h"
+#include "onnx_io/model_import.h"
 #include "runtime/session.h"
 
 namespace vigil::cli {

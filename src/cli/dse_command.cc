@@ -4,17 +4,17 @@
 // (accel/design_space.h), and prints one row per point with its summed energy, total
 // latency and area proxy, marking the Pareto front. --csv and --json write the same
 // points (the JSON adds the front points' mappings); --html a page with the front drawn
-// (dse_html.h).
+// (report/dse_html.h).
 #include <algorithm>
 #include <cstdio>
 #include <memory>
 
 #include "accel/design_space.h"
 #include "cli/commands.h"
-#include "cli/dse_html.h"
+#include "report/dse_html.h"
 #include "cli/json_output.h"
 #include "cli/mapper_flags.h"
-#include "perf/svg_chart.h"
+#include "report/svg_chart.h"
 
 namespace vigil::cli {
 
@@ -45,12 +45,12 @@ std::string dse_csv(const accel::SweepSpec& sweep, const accel::Exploration& exp
   csv += ",fits,energy_mj,total_latency_ms,processing_latency_ms,area_mm2,pareto,reason\n";
   for (const accel::DesignPoint& point : exploration.points) {
     csv += std::to_string(point.index);
-    for (const double value : point.values) csv += perf::string_printf(",%.10g", value);
+    for (const double value : point.values) csv += report::string_printf(",%.10g", value);
     const accel::PredictionTotals& t = point.prediction.total;
-    csv += point.ok ? perf::string_printf(",true,%.10g,%.10g,%.10g", t.energy_mj, t.total_latency_ms,
+    csv += point.ok ? report::string_printf(",true,%.10g,%.10g,%.10g", t.energy_mj, t.total_latency_ms,
                                           t.processing_latency_ms)
                     : std::string(",false,,,");
-    csv += perf::string_printf(",%.10g,%s,", point.area_mm2, point.pareto ? "true" : "false") +
+    csv += report::string_printf(",%.10g,%s,", point.area_mm2, point.pareto ? "true" : "false") +
            csv_field(point.reason) + "\n";
   }
   return csv;
@@ -146,7 +146,7 @@ void dse(const DseCommandOptions& options) {
   if (!options.csv.empty()) write_file_atomically(options.csv, dse_csv(sweep, exploration));
   write_json_file(options.json, dse_json(options, sweep, workload, exploration));
   if (!options.html.empty()) {
-    write_file_atomically(options.html, dse_html(sweep, workload.source, dse.dataflow, exploration));
+    write_file_atomically(options.html, report::dse_html(sweep, workload.source, dse.dataflow, exploration));
   }
 }
 

@@ -1,11 +1,11 @@
 // `vigil eval`: top-1 accuracy and throughput of an image classifier on an IDX image set
-// (MNIST, Fashion-MNIST); the work is runtime/classifier_eval.
+// (MNIST, Fashion-MNIST); the work is eval/classifier_eval.
 #include <cstdio>
 
 #include "cli/commands.h"
 #include "cli/json_output.h"
-#include "onnx/model_import.h"
-#include "runtime/classifier_eval.h"
+#include "onnx_io/model_import.h"
+#include "eval/classifier_eval.h"
 
 namespace vigil::cli {
 

@@ -10,7 +10,7 @@
 #include "cli/json_output.h"
 #include "cli/model_inputs.h"
 #include "core/log.h"
-#include "onnx/model_import.h"
+#include "onnx_io/model_import.h"
 #include "runtime/graph_optimizer.h"
 #include "runtime/session.h"
 #include "runtime/step_costs.h"

@@ -4,7 +4,7 @@
 #include <random>
 
 #include "io/npy.h"
-#include "onnx/tensor_proto.h"
+#include "onnx_io/tensor_proto.h"
 
 namespace vigil::cli {
 

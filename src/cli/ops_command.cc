@@ -6,7 +6,7 @@
 #include "cli/commands.h"
 #include "cli/json_output.h"
 #include "ops/registry.h"
-#include "runtime/value_operator.h"
+#include "runtime/value_ops/value_operator.h"
 
 namespace vigil::cli {
 

@@ -4,7 +4,7 @@
 // (accel/predict.h), and prints per layer the active PEs and utilization, processing and
 // total latency, energy, chip power and DRAM traffic, then the totals. --json writes the
 // same figures with the mappings, accesses, stalls and energy per level; --html a page
-// with the energy by layer and by level (predict_html.h).
+// with the energy by layer and by level (report/predict_html.h).
 #include <cstdio>
 #include <memory>
 
@@ -12,7 +12,7 @@
 #include "cli/commands.h"
 #include "cli/json_output.h"
 #include "cli/mapper_flags.h"
-#include "cli/predict_html.h"
+#include "report/predict_html.h"
 #include "core/file_io.h"
 
 namespace vigil::cli {
@@ -101,7 +101,7 @@ void predict(const PredictOptions& options) {
                             t.dram_bytes);
   report["total"]["macs"] = t.macs;
   write_json_file(options.json, report);
-  if (!options.html.empty()) write_file_atomically(options.html, predict_html(arch, workload.source, prediction));
+  if (!options.html.empty()) write_file_atomically(options.html, report::predict_html(arch, workload.source, prediction));
 }
 
 }  // namespace

@@ -3,7 +3,7 @@
 // intensity, achieved rate, share of peak and of the roof above it, and whether it is
 // memory- or compute-bound; the time by operator type; and the model-level metrics of
 // Sze et al. (MACs, parameters, peak activation memory, latency, throughput,
-// utilization). --json writes all of it, --html the roofline report (perf/profile_html.h).
+// utilization). --json writes all of it, --html the roofline report (report/profile_html.h).
 #include <cstdio>
 #include <map>
 #include <memory>
@@ -11,12 +11,12 @@
 #include "cli/commands.h"
 #include "cli/json_output.h"
 #include "cli/model_inputs.h"
-#include "onnx/model_import.h"
+#include "onnx_io/model_import.h"
 #include "perf/model_profile.h"
 #include "perf/peaks_cache.h"
-#include "perf/profile_html.h"
+#include "report/profile_html.h"
 #include "perf/report_layers.h"
-#include "perf/svg_chart.h"
+#include "report/svg_chart.h"
 
 namespace vigil::cli {
 
@@ -36,7 +36,7 @@ void print_layers(const perf::ModelProfile& profile) {
               "GOP/s", "GB/s", "op/byte", "%peak", "%roof", "bound");
   for (const perf::LayerProfile* layer : perf::layers_by_time(profile)) {
     std::printf("  %-28s %-18.18s %-24.24s %8.3f %6.1f %8.2f %8.2f %8.2f %6.1f %6.1f %s\n",
-                perf::clip_front(layer->name, 28).c_str(), layer->op_type.c_str(),
+                report::clip_front(layer->name, 28).c_str(), layer->op_type.c_str(),
                 perf::algorithm_name(*layer).c_str(), layer->seconds * 1e3,
                 100.0 * perf::time_share(layer->seconds, profile), layer->achieved_gops, layer->achieved_gbs,
                 layer->intensity, layer->percent_of_peak, layer->percent_of_roof, perf::bound_name(layer->bound));
@@ -138,7 +138,7 @@ void profile(const ProfileCommandOptions& options) {
   print_operator_types(profile);
   print_model_metrics(profile);
   std::fflush(stdout);
-  const std::string html = options.html.empty() ? std::string() : perf::profile_html(profile);
+  const std::string html = options.html.empty() ? std::string() : report::profile_html(profile);
   write_json_file(options.json, to_json(profile));
   if (!options.html.empty()) write_file_atomically(options.html, html);
 }

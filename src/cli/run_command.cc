@@ -8,7 +8,7 @@
 #include "cli/model_inputs.h"
 #include "cli/tensor_summary.h"
 #include "io/npy.h"
-#include "onnx/model_import.h"
+#include "onnx_io/model_import.h"
 #include "runtime/session.h"
 
 namespace vigil::cli {

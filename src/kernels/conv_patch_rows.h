@@ -2,7 +2,7 @@
 // (channel, ky, kx) and a stretch of output pixels, the input values each pixel's window
 // reads at that offset, and the padding value where the window lies outside the image.
 // The implicit-GEMM packers of the f32 GEMM (f32_conv_patches.cc) and of the int8 GEMM
-// (u8_conv_patches.cc) fill such stretches, then cut them into their kernels' panels.
+// (x8_conv_patches.cc) fill such stretches, then cut them into their kernels' panels.
 // Per-row decoding and bounds work is paid once per stretch, not once per panel, and the
 // copies are plain loops the compiler vectorises.
 #pragma once

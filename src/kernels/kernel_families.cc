@@ -1,16 +1,16 @@
 // The listing of kernels/kernel_families.h, from each family's registry.
 #include "kernels/kernel_families.h"
 
-#include "kernels/byte_deinterleave.h"
-#include "kernels/byte_window_max.h"
+#include "kernels/x8_deinterleave.h"
+#include "kernels/x8_window_max.h"
 #include "kernels/f32_dwconv.h"
 #include "kernels/f32_gemm_microkernel.h"
-#include "kernels/f32_quantize.h"
+#include "kernels/f32_qs8_quantize.h"
 #include "kernels/f32_winograd.h"
-#include "kernels/i32_dequantize_transpose.h"
-#include "kernels/q8_add.h"
-#include "kernels/s8_dwconv.h"
-#include "kernels/s8_gemm_microkernel.h"
+#include "kernels/s32_dequantize_transpose.h"
+#include "kernels/qs8_add.h"
+#include "kernels/qs8_dwconv.h"
+#include "kernels/qs8_gemm_microkernel.h"
 #include "kernels/unary_binary_reduce_isa.h"
 
 namespace vigil::kernels {
@@ -43,13 +43,13 @@ std::vector<KernelListing> list_kernels() {
   add_family(qs8_gemm_kernels(), listing);
   add_family(f32_dwconv_paths(), listing);
   add_family(f32_winograd_paths(), listing);
-  add_family(s8_dwconv_kernels(), listing);
+  add_family(qs8_dwconv_kernels(), listing);
   add_family(f32_vmath_kernels(), listing);
-  add_family(f32_quantize_kernels(), listing);
-  add_family(q8_add_kernels(), listing);
-  add_family(i32_dequantize_transpose_kernels(), listing);
-  add_family(byte_window_max_kernels(), listing);
-  add_family(byte_deinterleave_kernels(), listing);
+  add_family(f32_qs8_quantize_kernels(), listing);
+  add_family(qs8_add_kernels(), listing);
+  add_family(s32_dequantize_transpose_kernels(), listing);
+  add_family(x8_window_max_kernels(), listing);
+  add_family(x8_deinterleave_kernels(), listing);
   return listing;
 }
 

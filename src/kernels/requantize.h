@@ -1,7 +1,7 @@
 // Fixed-point requantization: an int32 accumulator times a real multiplier (input scale x
 // weight scale / output scale), rounded and shifted onto an 8-bit output grid, without
 // floating point (Jacob et al. 2018, "Quantization and Training of Neural Networks for
-// Efficient Integer-Arithmetic-Only Inference"). The int8 GEMM's epilogue (kernels/s8_gemm.h)
+// Efficient Integer-Arithmetic-Only Inference"). The int8 GEMM's epilogue (kernels/qs8_gemm.h)
 // and the element-wise int8 operators share this definition; requantize() is the scalar
 // reference every vector epilogue is bit-exact with.
 #pragma once

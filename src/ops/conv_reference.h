@@ -1,7 +1,7 @@
 // The reference N-D convolution, for any element type: im2col and the reference GEMM
 // per (image, group), spread over threads. Conv runs it for what has no fast algorithm
 // (double, 1-D and 3-D, weights computed at run time); ConvInteger and QLinearConv run it
-// on int32 values with their zero points taken off (integer_conv_ops.cc).
+// on int32 values with their zero points taken off (qlinear_conv.cc).
 #pragma once
 
 #include <algorithm>

@@ -28,14 +28,15 @@ void register_recurrent_operators(OpRegistry& registry);    // recurrent_ops.cc:
 void register_signal_operators(OpRegistry& registry);       // signal_ops.cc: DFT, STFT, windows, MelWeightMatrix
 void register_linalg_operators(OpRegistry& registry);       // linalg_ops.cc: Det
 void register_text_operators(OpRegistry& registry);         // text_ops.cc: TfIdfVectorizer
-void register_quantize_operators(OpRegistry& registry);     // quantize_ops.cc: QuantizeLinear, DequantizeLinear, ...
-void register_integer_matmul_operators(OpRegistry& registry);  // integer_matmul_ops.cc: MatMulInteger, QLinearMatMul
-void register_integer_conv_operators(OpRegistry& registry);    // integer_conv_ops.cc: ConvInteger, QLinearConv
-void register_qlinear_contrib_operators(OpRegistry& registry);  // qlinear_contrib_ops.cc: com.microsoft QLinearAdd, ...
-void register_integer_matmul_contrib_operators(OpRegistry& registry);  // integer_matmul_contrib_ops.cc: QGemm, ...
-void register_q_conv_operator(OpRegistry& registry);   // q_conv.cc: vigil.QConv (QDQ Conv groups)
-void register_q_gemm_operator(OpRegistry& registry);   // q_gemm.cc: vigil.QGemm (QDQ Gemm and MatMul groups)
-void register_q_add_operator(OpRegistry& registry);    // q_add.cc: vigil.QAdd (QDQ Add groups)
-void register_qonnx_operators(OpRegistry& registry);   // qonnx_ops.cc: QONNX Quant, BipolarQuant, Trunc
+// The quantized operators (ops/quantized/), each file named for what it runs:
+void register_quantize_linear_operators(OpRegistry& registry);  // QuantizeLinear, DequantizeLinear, Dynamic...
+void register_qlinear_matmul_operators(OpRegistry& registry);   // MatMulInteger, QLinearMatMul
+void register_qlinear_conv_operators(OpRegistry& registry);     // ConvInteger, QLinearConv
+void register_qlinear_elementwise_operators(OpRegistry& registry);  // com.microsoft QLinearAdd, QLinearMul, ...
+void register_matmul_integer_to_float_operators(OpRegistry& registry);  // com.microsoft MatMulIntegerToFloat, QGemm
+void register_vigil_qconv_operator(OpRegistry& registry);  // vigil.QConv (QDQ Conv groups)
+void register_vigil_qgemm_operator(OpRegistry& registry);  // vigil.QGemm (QDQ Gemm and MatMul groups)
+void register_vigil_qadd_operator(OpRegistry& registry);   // vigil.QAdd (QDQ Add groups)
+void register_qonnx_quant_operators(OpRegistry& registry);  // QONNX Quant, BipolarQuant, Trunc
 
 }  // namespace vigil

@@ -1,7 +1,7 @@
 // Shared by the matrix-product family files: matmul.cc registers the family and defines
 // the reference MatMul and Gemm, f32_matmul.cc their fast float32 operators (which also
 // run the fused "vigil" FusedMatMul and FusedGemm), einsum.cc defines Einsum, and
-// integer_matmul_ops.cc MatMulInteger and QLinearMatMul.
+// qlinear_matmul.cc MatMulInteger and QLinearMatMul.
 #pragma once
 
 #include <memory>

@@ -13,7 +13,7 @@
 #include <limits>
 #include <type_traits>
 
-#include "kernels/byte_window_max.h"
+#include "kernels/x8_window_max.h"
 #include "kernels/reduce.h"
 #include "ops/conv_geometry.h"
 #include "ops/f32_fast_path.h"
@@ -321,7 +321,7 @@ class Pool2dOperator final : public F32FastOperator {
  private:
   // The maximum of the window's cells inside the input: per output row, first the maximum
   // down the window's rows into one line padded with the type's lowest value (the padding
-  // never wins), then the windows across that line (kernels/byte_window_max.h). The
+  // never wins), then the windows across that line (kernels/x8_window_max.h). The
   // maximum down the rows runs on restrict-qualified contiguous runs, which the compiler
   // vectorises (a byte-wise read-modify-write loop ran at 8 cycles per byte). Lines wider
   // than kMaxLine take the cells one by one.
@@ -355,7 +355,7 @@ class Pool2dOperator final : public F32FastOperator {
         } else {
           std::fill(inside, inside + width, kLowest);
         }
-        kernels::byte_window_max(reinterpret_cast<const uint8_t*>(line), out_w, kw, sw, std::is_signed_v<T>,
+        kernels::x8_window_max(reinterpret_cast<const uint8_t*>(line), out_w, kw, sw, std::is_signed_v<T>,
                                  reinterpret_cast<uint8_t*>(row));
         continue;
       }

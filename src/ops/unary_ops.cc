@@ -234,7 +234,7 @@ std::unique_ptr<Operator> create_clip(const OpCreateInfo& info) {
 }
 
 // Identity over a tensor. The session picks it where the input is known to be a tensor;
-// Identity over sequences and optionals is a value operator (runtime/sequence_ops.cc).
+// Identity over sequences and optionals is a value operator (runtime/value_ops/sequence_ops.cc).
 // Planned: the output may take the input's buffer and is copied only when the memory plan
 // gave it another.
 class TensorIdentity final : public Operator {

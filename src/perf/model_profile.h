@@ -5,7 +5,7 @@
 // the ridge point, and the kernel or algorithm that ran. Per model, the metrics of Sze et
 // al.: MACs, parameters, peak activation memory, latency, throughput and utilization
 // (achieved operations per second over the peak, as in the CNN GPU-utilization study).
-// `vigil profile` prints it, writes it as JSON and as an HTML roofline (perf/profile_html.h).
+// `vigil profile` prints it, writes it as JSON and as an HTML roofline (report/profile_html.h).
 //
 //   perf::ProfileOptions options;
 //   options.threads = 2;

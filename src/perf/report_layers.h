@@ -1,5 +1,5 @@
 // What the profile's reports (`vigil profile`'s table and the HTML report of
-// perf/profile_html.h) agree on about layers: a layer's share of the time, the order by
+// report/profile_html.h) agree on about layers: a layer's share of the time, the order by
 // time, the time by operator type, the names of what it ran and of its data type, and the
 // colour of its kind (memory- or compute-bound, fp32 or int8), which the roofline marks,
 // the time bars and the layer table all use.

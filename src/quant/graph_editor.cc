@@ -3,7 +3,7 @@
 
 #include "core/error.h"
 #include "onnx/onnx_pb.h"
-#include "onnx/tensor_proto.h"
+#include "onnx_io/tensor_proto.h"
 
 namespace vigil::quant {
 

@@ -6,7 +6,7 @@
 #include "core/file_io.h"
 #include "core/log.h"
 #include "onnx/checker.h"
-#include "onnx/model_import.h"
+#include "onnx_io/model_import.h"
 #include "onnx/onnx_pb.h"
 #include "quant/calibrator.h"
 

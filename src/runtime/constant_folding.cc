@@ -8,7 +8,7 @@
 #include "core/log.h"
 #include "graph/passes/pass.h"
 #include "ops/registry.h"
-#include "runtime/value_operator.h"
+#include "runtime/value_ops/value_operator.h"
 
 namespace vigil {
 

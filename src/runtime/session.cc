@@ -10,7 +10,7 @@
 #include "ops/registry.h"
 #include "runtime/graph_optimizer.h"
 #include "runtime/session_internal.h"
-#include "runtime/value_operator.h"
+#include "runtime/value_ops/value_operator.h"
 
 namespace vigil {
 

@@ -10,7 +10,7 @@
 
 #include "core/error.h"
 #include "runtime/session.h"
-#include "runtime/value_operator.h"
+#include "runtime/value_ops/value_operator.h"
 
 namespace vigil {
 

@@ -8,7 +8,7 @@
 #include <random>
 
 #include "counting_allocator.h"
-#include "onnx/model_import.h"
+#include "onnx_io/model_import.h"
 #include "runtime/session.h"
 
 namespace vigil {

@@ -8,9 +8,9 @@
 #include <map>
 
 #include "core/error.h"
-#include "onnx/model_import.h"
-#include "onnx/tensor_proto.h"
-#include "onnx/value_proto.h"
+#include "onnx_io/model_import.h"
+#include "onnx_io/tensor_proto.h"
+#include "onnx_io/value_proto.h"
 #include "runtime/session.h"
 
 namespace vigil::conformance {

@@ -15,8 +15,8 @@
 #include "core/cpu_features.h"
 #include "kernels/f32_gemm.h"
 #include "kernels/f32_gemm_microkernel.h"
-#include "kernels/s8_gemm.h"
-#include "kernels/s8_gemm_microkernel.h"
+#include "kernels/qs8_gemm.h"
+#include "kernels/qs8_gemm_microkernel.h"
 #include "random_data.h"
 
 namespace vigil::kernels {
@@ -136,7 +136,7 @@ INSTANTIATE_TEST_SUITE_P(Paths, F32TileHookOnPath, ::testing::ValuesIn(f32_paths
 
 #define VIGIL_QS8_GEMM_KERNEL(name) &name,
 const QS8MicroKernel* const kQs8Kernels[] = {
-#include "kernels/s8_gemm_kernels.inc"
+#include "kernels/qs8_gemm_kernels.inc"
 };
 #undef VIGIL_QS8_GEMM_KERNEL
 
@@ -159,18 +159,18 @@ TEST_P(S32TileHookOnPath, SeesEveryExactSumOnceAndReachesTheOutput) {
       std::vector<uint8_t> b(k * n);
       for (int8_t& v : a) v = static_cast<int8_t>(bytes(engine) - 128);
       for (uint8_t& v : b) v = static_cast<uint8_t>(bytes(engine));
-      const S8PackedWeights packed(m, k, a.data(), k, kernel);
-      QGemmB b_operand;
+      const QS8PackedWeights packed(m, k, a.data(), k, kernel);
+      QS8GemmB b_operand;
       b_operand.data = b.data();
       b_operand.ld = n;
       const std::vector<FixedPointMultiplier> multipliers(1, fixed_point_multiplier(0.0007));
-      for (const QGemmOutput output : {QGemmOutput::I32, QGemmOutput::U8}) {
-        QGemmEpilogue epilogue;
+      for (const QS8GemmOutput output : {QS8GemmOutput::I32, QS8GemmOutput::U8}) {
+        QS8GemmEpilogue epilogue;
         epilogue.b_zero_point = 3;
         epilogue.output = output;
         epilogue.multiplier = multipliers.data();
         epilogue.c_zero_point = 128;
-        const int element = output == QGemmOutput::I32 ? 4 : 1;
+        const int element = output == QS8GemmOutput::I32 ? 4 : 1;
         std::vector<uint8_t> plain(m * n * element), hooked(m * n * element);
         qs8_gemm(m, n, k, packed, b_operand, plain.data(), n, epilogue, threads);
 
@@ -190,7 +190,7 @@ TEST_P(S32TileHookOnPath, SeesEveryExactSumOnceAndReachesTheOutput) {
         }
         EXPECT_EQ(hooked, plain) << GetParam()->name;
 
-        if (output != QGemmOutput::I32) continue;
+        if (output != QS8GemmOutput::I32) continue;
         TileLog<int32_t> changer(m, n, n, hooked.data(), element);
         changer.target = (m - 1) * n + n / 2;
         changer.delta = 1 << 20;

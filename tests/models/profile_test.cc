@@ -3,7 +3,7 @@
 // parameters of the file, every layer timed.
 #include <gtest/gtest.h>
 
-#include "onnx/model_import.h"
+#include "onnx_io/model_import.h"
 #include "perf/model_profile.h"
 
 namespace vigil::perf {

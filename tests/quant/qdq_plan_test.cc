@@ -8,7 +8,7 @@
 
 #include "onnx/checker.h"
 #include "onnx/onnx_pb.h"
-#include "onnx/tensor_proto.h"
+#include "onnx_io/tensor_proto.h"
 #include "quant/qdq_writer.h"
 
 namespace vigil::quant {

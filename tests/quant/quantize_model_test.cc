@@ -12,7 +12,7 @@
 
 #include "io/idx.h"
 #include "io/npy.h"
-#include "onnx/model_import.h"
+#include "onnx_io/model_import.h"
 #include "runtime/session.h"
 
 namespace vigil::quant {

@@ -3,7 +3,7 @@
 //   DynamicQuantizeLinear(x) -> (x_q, x_scale, x_zero_point)
 //   MatMulInteger(x_q, W_q, x_zero_point, W_zero_point) -> Cast(float) -> Mul(., x_scale x W_scale)
 // [-> Add(constant bias)]. The pass replaces MatMulInteger, Cast, both Muls and the bias Add
-// by one vigil.QGemm with a float output (ops/q_gemm.cc), which runs the product on the
+// by one vigil.QGemm with a float output (ops/quantized/vigil_qgemm.cc), which runs the product on the
 // int8 GEMM with the weights packed once and applies scales and bias in its epilogue; the
 // DynamicQuantizeLinear stays and feeds it.
 #include "graph/passes/pass.h"

@@ -1,5 +1,5 @@
 // vigil.QConv -> vigil.QAdd  =>  vigil.QConv with a residual: the residual sum that ends a
-// ResNet block, fused into the convolution that feeds it (ops/q_conv.cc adds it tile by
+// ResNet block, fused into the convolution that feeds it (ops/quantized/vigil_qconv.cc adds it tile by
 // tile in the GEMM's epilogue, while the tile is in L1, instead of a pass of its own over
 // memory). Taken when the convolution's output is read by the Add alone, on the grid the
 // convolution wrote it (the Add's scale and zero point for it are the same constants as
@@ -14,7 +14,7 @@ namespace vigil::passes {
 
 namespace {
 
-// vigil.QConv's inputs up to the bias scale; the fused Add's five follow (ops/q_conv.cc).
+// vigil.QConv's inputs up to the bias scale; the fused Add's five follow (ops/quantized/vigil_qconv.cc).
 constexpr size_t kConvInputs = 10;
 // vigil.QAdd's inputs: a, a_scale, a_zero_point, b, b_scale, b_zero_point, y_scale, y_zero_point.
 constexpr size_t kAddInputs = 8;

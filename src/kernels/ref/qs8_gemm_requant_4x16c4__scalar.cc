@@ -1,7 +1,7 @@
 // The scalar int8 GEMM micro-kernel: the portable path and the specification the vector
 // micro-kernels are tested against. It reads the same c4 panels (int8 A, unsigned B) and
 // applies qs8_tile_epilogue_value to every element.
-#include "kernels/s8_gemm_microkernel.h"
+#include "kernels/qs8_gemm_microkernel.h"
 
 namespace vigil::kernels {
 
@@ -28,9 +28,9 @@ void run(int64_t groups, const void* a_panel, const uint8_t* b, void* c, int64_t
     for (int j = 0; j < cols; ++j) {
       const int32_t value = qs8_tile_epilogue_value(epilogue, acc[r][j], r);
       switch (epilogue.output) {
-        case QGemmOutput::U8: static_cast<uint8_t*>(c)[r * ldc + j] = static_cast<uint8_t>(value); break;
-        case QGemmOutput::S8: static_cast<int8_t*>(c)[r * ldc + j] = static_cast<int8_t>(value); break;
-        case QGemmOutput::I32: static_cast<int32_t*>(c)[r * ldc + j] = value; break;
+        case QS8GemmOutput::U8: static_cast<uint8_t*>(c)[r * ldc + j] = static_cast<uint8_t>(value); break;
+        case QS8GemmOutput::S8: static_cast<int8_t*>(c)[r * ldc + j] = static_cast<int8_t>(value); break;
+        case QS8GemmOutput::I32: static_cast<int32_t*>(c)[r * ldc + j] = value; break;
       }
     }
   }

@@ -4,13 +4,13 @@
 // products exactly into int32. A ymm of 4 columns x 4 k gives, per column, two partial sums
 // (k 0-1 and k 2-3), added once at the end (vphaddd). 12 accumulators, 2 B vectors and one
 // broadcast fill 15 of the 16 registers. The epilogue, shared with the AVX-VNNI kernel
-// (kernels/x86/avx2/qs8_gemm_epilogue_avx2.h), requantizes in 64-bit lanes, bit-exact with
+// (kernels/x86/avx2/qs8_gemm_epilogue__avx2.h), requantizes in 64-bit lanes, bit-exact with
 // kernels/requantize.h.
 #include <immintrin.h>
 
 #include <cstring>
 
-#include "kernels/x86/avx2/qs8_gemm_epilogue_avx2.h"
+#include "kernels/x86/avx2/qs8_gemm_epilogue__avx2.h"
 
 namespace vigil::kernels {
 
@@ -28,7 +28,7 @@ __attribute__((always_inline)) inline __m256i row_sums(__m256i low, __m256i high
 __attribute__((always_inline)) inline void finish_row(const QS8TileEpilogue& e, int r, __m256i v, int cols,
                                                       char* out) {
   v = _mm256_add_epi32(v, _mm256_set1_epi32(e.rows[r].offset));
-  if (e.output == QGemmOutput::I32) {
+  if (e.output == QS8GemmOutput::I32) {
     avx2::store_int32(v, cols, out);
   } else {
     avx2::store_bytes(e.output, avx2::requantize(v, avx2::row_requant(e, r)), cols, out);
@@ -72,7 +72,7 @@ void run(int64_t groups, const void* a_panel, const uint8_t* b, void* c, int64_t
     a += kRows * 4;
     b += kColumns * 4;
   }
-  const int64_t row_bytes = ldc * (epilogue.output == QGemmOutput::I32 ? 4 : 1);
+  const int64_t row_bytes = ldc * (epilogue.output == QS8GemmOutput::I32 ? 4 : 1);
   char* out = static_cast<char*>(c);
   if constexpr (kHooked) {  // the sums through an L1 tile and the hook
     alignas(32) int32_t tile[kRows][kColumns];

@@ -15,7 +15,7 @@
 // merge source, which -Wmaybe-uninitialized reports at every use.
 #pragma GCC diagnostic ignored "-Wmaybe-uninitialized"
 
-#include "kernels/s8_gemm_microkernel.h"
+#include "kernels/qs8_gemm_microkernel.h"
 
 namespace vigil::kernels {
 
@@ -83,7 +83,7 @@ void finish_tile(const QS8TileEpilogue& e, const int32_t (*tile)[kColumns], int 
     const __m512i offset = _mm512_set1_epi32(row.offset);
     const __m512i low = _mm512_add_epi32(_mm512_load_si512(tile[r]), offset);
     const __m512i high = _mm512_add_epi32(_mm512_load_si512(tile[r] + 16), offset);
-    if (e.output == QGemmOutput::I32) {
+    if (e.output == QS8GemmOutput::I32) {
       _mm512_mask_storeu_epi32(out, masks[0], low);
       if (masks[1]) _mm512_mask_storeu_epi32(out + 64, masks[1], high);
       continue;
@@ -207,7 +207,7 @@ void run(int64_t groups, const void* a_panel, const uint8_t* b, void* c, int64_t
   if constexpr (kHooked) call_tile_hook(epilogue, &tile[0][0], kColumns, rows, cols, c);
   const int low = cols < 16 ? cols : 16, high = cols > 16 ? cols - 16 : 0;
   const __mmask16 masks[2] = {static_cast<__mmask16>((1u << low) - 1), static_cast<__mmask16>((1u << high) - 1)};
-  const int64_t row_bytes = ldc * (epilogue.output == QGemmOutput::I32 ? 4 : 1);
+  const int64_t row_bytes = ldc * (epilogue.output == QS8GemmOutput::I32 ? 4 : 1);
   finish_tile(epilogue, tile, rows, masks, static_cast<char*>(c), row_bytes);
 }
 

@@ -5,14 +5,14 @@
 // no embedded broadcast; this one is a load-port op) and two vpdpbusd: 12 accumulators, 2 B
 // vectors and the broadcast take 15 of the 16 registers, and 12 independent chains cover
 // the latency on two pipes. A single column takes a loop of its own (two 128-bit vpdpbusd a
-// group). The epilogue, shared with the AVX2 kernel (kernels/x86/avx2/qs8_gemm_epilogue_avx2.h),
+// group). The epilogue, shared with the AVX2 kernel (kernels/x86/avx2/qs8_gemm_epilogue__avx2.h),
 // requantizes from the registers in 64-bit lanes, bit-exact with kernels/requantize.h.
 // Compiled with the AVX2, FMA and AVX-VNNI flags only: no AVX-512 (EVEX) instruction.
 #include <immintrin.h>
 
 #include <cstring>
 
-#include "kernels/x86/avx2/qs8_gemm_epilogue_avx2.h"
+#include "kernels/x86/avx2/qs8_gemm_epilogue__avx2.h"
 
 namespace vigil::kernels {
 
@@ -26,7 +26,7 @@ __attribute__((always_inline)) inline void finish_row(const QS8TileEpilogue& e, 
   const __m256i offset = _mm256_set1_epi32(e.rows[r].offset);
   low = _mm256_add_epi32(low, offset);
   high = _mm256_add_epi32(high, offset);
-  if (e.output == QGemmOutput::I32) {
+  if (e.output == QS8GemmOutput::I32) {
     avx2::store_int32(low, cols, out);
     if (cols > 8) avx2::store_int32(high, cols - 8, out + 32);
     return;
@@ -72,7 +72,7 @@ template <bool kHooked>
 void run(int64_t groups, const void* a_panel, const uint8_t* b, void* c, int64_t ldc, int rows, int cols,
          const QS8TileEpilogue& epilogue) {
   const int8_t* a = static_cast<const int8_t*>(a_panel);
-  const int64_t row_bytes = ldc * (epilogue.output == QGemmOutput::I32 ? 4 : 1);
+  const int64_t row_bytes = ldc * (epilogue.output == QS8GemmOutput::I32 ? 4 : 1);
   char* out = static_cast<char*>(c);
   if (cols == 1) return one_column<kHooked>(groups, a, b, rows, epilogue, out, row_bytes);
   __m256i c00 = _mm256_setzero_si256(), c01 = c00, c10 = c00, c11 = c00, c20 = c00, c21 = c00;

@@ -1,0 +1,120 @@
+// The depthwise int8 convolution of kernels/qs8_dwconv.h: the kernel registry and choice,
+// the padded plane, the scalar kernel, and the dispatch to the vector kernels.
+#include "kernels/qs8_dwconv.h"
+
+#include <algorithm>
+#include <cstring>
+
+#include "core/cpu_features.h"
+
+namespace vigil::kernels {
+
+namespace {
+
+constexpr int64_t kSlack = 64;  // vector loads may run this far past the plane
+
+// int8 input is stored x + 128, its zero point moved the same.
+int32_t u8_form_zero_point(int32_t x_zero_point, bool is_signed) { return x_zero_point + (is_signed ? 128 : 0); }
+
+// The sum over the filter's taps, times the input's (u8-form) zero point: what the padded
+// sum x w holds beyond sum (x - zx) w.
+int32_t zero_point_correction(const QS8DwconvShape& s, const QS8DwconvChannel& c, int32_t zero_point) {
+  int32_t sum = 0;
+  for (int64_t t = 0; t < s.kernel_h * s.kernel_w; ++t) sum += c.weights[t];
+  return zero_point * sum;
+}
+
+}  // namespace
+
+// The vector paths (x86/avx512/qs8_dwconv__avx512.cc, x86/avx512vbmi/qs8_dwconv__avx512vbmi.cc):
+// each copies the input into the plane's interior (bytes XOR flip), then computes.
+void qs8_dwconv_channel__avx512(const QS8DwconvShape& s, const uint8_t* x, uint8_t flip, uint8_t* plane,
+                               const QS8DwconvChannel& c, int32_t offset, uint8_t* y);
+void qs8_dwconv_channel__avx512vbmi(const QS8DwconvShape& s, const uint8_t* x, uint8_t flip, uint8_t* plane,
+                                   const QS8DwconvChannel& c, int32_t offset, uint8_t* y);
+
+QS8PlaneInterior qs8_dwconv_interior(const QS8DwconvShape& s) {
+  const int64_t row0 = std::max<int64_t>(0, -s.pad_top), row1 = std::min(s.in_h, s.padded_h() - s.pad_top);
+  const int64_t col0 = std::max<int64_t>(0, -s.pad_left), col1 = std::min(s.in_w, s.padded_w() - s.pad_left);
+  return {row0, std::max<int64_t>(0, row1 - row0), col0, std::max<int64_t>(0, col1 - col0)};
+}
+
+int64_t qs8_dwconv_vbmi_rows_per_step(const QS8DwconvShape& s) {
+  if (s.kernel_w > 4 || s.kernel_h > 8 || s.out_w < 1) return 0;
+  const int64_t width = s.padded_w();
+  // Lane l holds output (row l / out_w, column l % out_w) of the step; its window row
+  // starts (row x stride_h x width + column x stride_w) bytes into the step's 64.
+  for (int64_t rows = s.out_w >= 16 ? 1 : 16 / s.out_w; rows >= 1; --rows) {
+    const int64_t columns = std::min<int64_t>(16, s.out_w);
+    const int64_t last = (rows - 1) * s.stride_h * width + (columns - 1) * s.stride_w + s.kernel_w - 1;
+    if (last < 64) return rows;
+  }
+  return 0;
+}
+
+size_t qs8_dwconv_scratch_bytes(const QS8DwconvShape& s) {
+  return static_cast<size_t>(s.padded_h() * s.padded_w() + kSlack);
+}
+
+void qs8_dwconv_fill_scratch(const QS8DwconvShape& s, int32_t x_zero_point, bool is_signed, uint8_t* scratch) {
+  std::memset(scratch, static_cast<uint8_t>(u8_form_zero_point(x_zero_point, is_signed)), qs8_dwconv_scratch_bytes(s));
+}
+
+namespace {
+
+// The scalar kernel: the reference of the vector ones.
+void qs8_dwconv_channel__scalar(const QS8DwconvShape& s, const uint8_t* x, uint8_t flip, uint8_t* scratch,
+                               const QS8DwconvChannel& c, int32_t offset, uint8_t* y) {
+  const int64_t width = s.padded_w();
+  const QS8PlaneInterior in = qs8_dwconv_interior(s);
+  for (int64_t iy = in.row0; iy < in.row0 + in.rows; ++iy) {
+    uint8_t* row = scratch + (iy + s.pad_top) * width + s.pad_left;
+    for (int64_t ix = in.col0; ix < in.col0 + in.cols; ++ix) row[ix] = x[iy * s.in_w + ix] ^ flip;
+  }
+  for (int64_t oy = 0; oy < s.out_h; ++oy) {
+    for (int64_t ox = 0; ox < s.out_w; ++ox) {
+      int32_t sum = offset;
+      const uint8_t* window = scratch + oy * s.stride_h * width + ox * s.stride_w;
+      for (int64_t ky = 0; ky < s.kernel_h; ++ky) {
+        for (int64_t kx = 0; kx < s.kernel_w; ++kx) sum += window[ky * width + kx] * c.weights[ky * s.kernel_w + kx];
+      }
+      y[oy * s.out_w + ox] =
+          static_cast<uint8_t>(requantize(sum, c.multiplier, c.y_zero_point, c.y_min, c.y_max));
+    }
+  }
+}
+
+bool suits_every_shape(const QS8DwconvShape&) { return true; }
+bool suits_vbmi(const QS8DwconvShape& s) { return qs8_dwconv_vbmi_rows_per_step(s) > 0; }
+
+constexpr QS8DwconvKernel qs8_dwconv_requant__scalar{"qs8_dwconv_requant__scalar", CpuFeatures{}, suits_every_shape,
+                                                    qs8_dwconv_channel__scalar};
+constexpr QS8DwconvKernel qs8_dwconv_requant__avx512{"qs8_dwconv_requant__avx512", kAvx512Features,
+                                                    suits_every_shape, qs8_dwconv_channel__avx512};
+constexpr QS8DwconvKernel qs8_dwconv_requant__avx512vbmi{
+    "qs8_dwconv_requant__avx512vbmi",
+    kAvx512Features | CpuFeatures{CpuFeature::Avx512Vnni, CpuFeature::Avx512Vbmi}, suits_vbmi,
+    qs8_dwconv_channel__avx512vbmi};
+constexpr const QS8DwconvKernel* kQS8DwconvKernels[] = {&qs8_dwconv_requant__scalar, &qs8_dwconv_requant__avx512,
+                                                      &qs8_dwconv_requant__avx512vbmi};
+
+}  // namespace
+
+const KernelRegistry<QS8DwconvKernel>& qs8_dwconv_kernels() {
+  static const KernelRegistry<QS8DwconvKernel> registry("qs8_dwconv", kQS8DwconvKernels);
+  return registry;
+}
+
+const QS8DwconvKernel& qs8_dwconv_kernel(const QS8DwconvShape& shape, CpuFeatures allowed) {
+  return qs8_dwconv_kernels().best(allowed, [&](const QS8DwconvKernel& kernel) { return kernel.suits(shape); });
+}
+
+void qs8_dwconv_channel(const QS8DwconvShape& s, const QS8DwconvKernel& kernel, const uint8_t* x, bool is_signed,
+                       const QS8DwconvChannel& c, uint8_t* y, uint8_t* scratch) {
+  const uint8_t flip = is_signed ? 0x80 : 0x00;
+  // The bias less the padded sum's excess, added to every sum.
+  const int32_t offset = c.bias - zero_point_correction(s, c, u8_form_zero_point(c.x_zero_point, is_signed));
+  kernel.channel(s, x, flip, scratch, c, offset, y);
+}
+
+}  // namespace vigil::kernels

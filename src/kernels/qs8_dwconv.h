@@ -1,0 +1,87 @@
+// The depthwise int8 convolution (one filter per channel, MobileNet's 3x3 layers), channel
+// by channel, with the requantization of kernels/requantize.h:
+//   y = clamp(y_zero_point + round_half_even((sum_taps (x - x_zero_point) w + bias) x M))
+// A channel's plane is first copied into a padded plane whose border holds the input's
+// zero point, so every window is whole: sum (x - zx) w = sum x w - zx sum w, with the
+// correction fixed per channel. The border is written once per layer
+// (qs8_dwconv_fill_scratch); each channel then writes only the plane's interior. int8 input
+// is stored x + 128 with its zero point moved the same (the u8 form of the int8 GEMM).
+// Three kernels, a registry from the least to the most capable:
+//   - AVX-512 VNNI + VBMI (x86/avx512vbmi/qs8_dwconv__avx512vbmi.cc), for filters up to 4
+//     wide: 16 output pixels per step, one byte permute gathering each pixel's window row
+//     into a 32-bit lane and one vpdpbusd per filter row; planes narrower than 16 pack
+//     several output rows into the 16 lanes;
+//   - AVX-512 (x86/avx512/qs8_dwconv__avx512.cc): 16 output pixels per step, one vpmaddwd
+//     per tap;
+//   - scalar: the reference and the path of other CPUs.
+// vigil.QConv (ops/quantized/vigil_qconv.cc) chooses the kernel once per layer and calls it per channel.
+#pragma once
+
+#include <cstddef>
+#include <cstdint>
+
+#include "kernels/kernel_registry.h"
+#include "kernels/requantize.h"
+
+namespace vigil::kernels {
+
+struct QS8DwconvShape {
+  int64_t in_h = 0, in_w = 0, out_h = 0, out_w = 0;
+  int64_t kernel_h = 3, kernel_w = 3, stride_h = 1, stride_w = 1, pad_top = 0, pad_left = 0;
+
+  // The padded plane: the rows and columns the windows read.
+  int64_t padded_h() const { return (out_h - 1) * stride_h + kernel_h; }
+  int64_t padded_w() const { return (out_w - 1) * stride_w + kernel_w; }
+};
+
+// One channel's filter and output parameters.
+struct QS8DwconvChannel {
+  const int8_t* weights = nullptr;  // kernel_h x kernel_w
+  int32_t bias = 0;
+  FixedPointMultiplier multiplier;
+  int32_t x_zero_point = 0;  // in the input's own type
+  int32_t y_zero_point = 0, y_min = 0, y_max = 255;
+};
+
+// One channel: copies x into the plane's interior (bytes XOR flip), then computes y with
+// `offset` (the bias less the padded sum's excess) added to every sum.
+using QS8DwconvChannelFunction = void (*)(const QS8DwconvShape& s, const uint8_t* x, uint8_t flip, uint8_t* plane,
+                                         const QS8DwconvChannel& c, int32_t offset, uint8_t* y);
+
+struct QS8DwconvKernel {
+  const char* name;
+  CpuFeatures needs;
+  bool (*suits)(const QS8DwconvShape& shape);  // the shapes it serves
+  QS8DwconvChannelFunction channel;
+};
+
+// qs8_dwconv_requant__scalar, __avx512, __avx512vbmi.
+const KernelRegistry<QS8DwconvKernel>& qs8_dwconv_kernels();
+// The most capable kernel that `allowed` permits and that suits the shape.
+const QS8DwconvKernel& qs8_dwconv_kernel(const QS8DwconvShape& shape, CpuFeatures allowed = active_features());
+// The output rows the VBMI kernel packs into one step of 16 lanes (1 for planes 16 or more
+// wide), or 0 if the shape does not suit it (filters up to 4 wide whose 16 lanes' window
+// rows span at most 64 bytes).
+int64_t qs8_dwconv_vbmi_rows_per_step(const QS8DwconvShape& shape);
+
+// Bytes of scratch qs8_dwconv_channel needs (the padded plane and vector slack).
+size_t qs8_dwconv_scratch_bytes(const QS8DwconvShape& shape);
+// Fills the scratch with the input's zero point (in the u8 form), the border of every
+// channel's plane; once per layer and scratch, before the channels.
+void qs8_dwconv_fill_scratch(const QS8DwconvShape& shape, int32_t x_zero_point, bool is_signed, uint8_t* scratch);
+
+// Where the input lands in the padded plane: rows [row0, row0 + rows) and columns
+// [col0, col0 + cols) of x (all of it, unless a negative pad crops it), at (row0 +
+// pad_top, col0 + pad_left).
+struct QS8PlaneInterior {
+  int64_t row0 = 0, rows = 0, col0 = 0, cols = 0;
+};
+QS8PlaneInterior qs8_dwconv_interior(const QS8DwconvShape& shape);
+
+// y (out_h x out_w bytes, uint8 or int8 alike) from x (in_h x in_w bytes; int8 when
+// `is_signed`), on a kernel that suits the shape and that the CPU runs, with a scratch
+// qs8_dwconv_fill_scratch has filled for the same shape and zero point.
+void qs8_dwconv_channel(const QS8DwconvShape& shape, const QS8DwconvKernel& kernel, const uint8_t* x, bool is_signed,
+                       const QS8DwconvChannel& channel, uint8_t* y, uint8_t* scratch);
+
+}  // namespace vigil::kernels

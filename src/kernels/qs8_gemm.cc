@@ -1,0 +1,223 @@
+// The int8 GEMM driver behind kernels/qs8_gemm.h, in the blocking scheme of Goto and van de
+// Geijn (BLIS) without blocks of k (see kernels/qs8_gemm_microkernel.h): for each block of
+// NC columns, B is packed into NR-wide c4 panels (the block kept in L2); for each block of
+// MC rows of the packed weights, the micro-kernel sweeps MR x NR tiles, one B panel reused
+// by all the block's rows; a fused residual Add follows each column block. Threads each take a
+// rectangle of C, splitting columns first so that every thread packs only its own part of B.
+#include "kernels/qs8_gemm.h"
+
+#include <algorithm>
+#include <cassert>
+#include <cstring>
+#include <vector>
+
+#include "core/error.h"
+#include "kernels/aligned_buffer.h"
+#include "kernels/x8_interleave.h"
+#include "kernels/gemm_thread_grid.h"
+#include "kernels/qs8_gemm_microkernel.h"
+
+namespace vigil::kernels {
+
+namespace {
+
+constexpr int64_t kBBlockBytes = 512 * 1024;  // NC: a packed B block stays in L2 next to A's block
+constexpr int64_t kABlockBytes = 256 * 1024;  // MC: the packed rows swept over each B panel
+constexpr int64_t kResidualBlockBytes = 256 * 1024;  // the block of C a fused residual Add follows
+// Packing one B panel costs about as much as this many tiles of products (a convolution's
+// patch gather included); it weighs splitting rows (every thread packs all of B) against
+// splitting columns.
+constexpr int64_t kPanelPackCost = 2;
+
+int64_t round_up(int64_t value, int64_t multiple) { return (value + multiple - 1) / multiple * multiple; }
+
+thread_local AlignedBuffer b_buffer;
+thread_local std::vector<QS8RowEpilogue> row_epilogues;
+
+int output_bytes(QS8GemmOutput output) { return output == QS8GemmOutput::I32 ? 4 : 1; }
+
+}  // namespace
+
+#define VIGIL_QS8_GEMM_KERNEL(name) &name,
+constexpr const QS8MicroKernel* kQS8GemmKernels[] = {
+#include "kernels/qs8_gemm_kernels.inc"
+};
+#undef VIGIL_QS8_GEMM_KERNEL
+
+const KernelRegistry<QS8MicroKernel>& qs8_gemm_kernels() {
+  static const KernelRegistry<QS8MicroKernel> registry("qs8_gemm", kQS8GemmKernels);
+  return registry;
+}
+
+QS8PackedWeights::QS8PackedWeights(int64_t m, int64_t k, const int8_t* a, int64_t lda, const QS8MicroKernel* kernel)
+    : rows_(m), depth_(k), kernel_(kernel ? kernel : &qs8_gemm_kernels().active()) {
+  check_input(k <= kQS8GemmMaxDepth, "int8 GEMM: depth ", k, " exceeds ", kQS8GemmMaxDepth,
+              " (the int32 sums could overflow)");
+  panel_rows_ = kernel_->mr;
+  const int64_t groups = (k + 3) / 4;
+  panel_bytes_ = panel_rows_ * groups * 4 * kernel_->a_bytes;
+  const int64_t panels = std::max<int64_t>(1, (m + panel_rows_ - 1) / panel_rows_);
+  const size_t bytes = static_cast<size_t>(round_up(std::max<int64_t>(panels * panel_bytes_, 1), 64));
+  data_ = std::shared_ptr<int8_t[]>(static_cast<int8_t*>(std::aligned_alloc(64, bytes)), std::free);
+  if (!data_) throw std::bad_alloc();
+  row_sums_ = std::shared_ptr<int32_t[]>(new int32_t[static_cast<size_t>(panels * panel_rows_)]());
+  for (int64_t panel = 0; panel < panels; ++panel) {
+    int8_t* out8 = data_.get() + panel * panel_bytes_;
+    int16_t* out16 = reinterpret_cast<int16_t*>(out8);
+    for (int64_t g = 0; g < groups; ++g) {
+      for (int r = 0; r < panel_rows_; ++r) {
+        const int64_t i = panel * panel_rows_ + r;
+        for (int q = 0; q < 4; ++q) {
+          const int64_t p = g * 4 + q;
+          const int8_t value = i < m && p < k ? a[i * lda + p] : 0;
+          const int64_t at = (g * panel_rows_ + r) * 4 + q;
+          if (kernel_->a_bytes == 2) {
+            out16[at] = value;
+          } else {
+            out8[at] = value;
+          }
+          row_sums_[static_cast<size_t>(i)] += value;
+        }
+      }
+    }
+  }
+}
+
+const char* QS8PackedWeights::kernel_name() const { return kernel_->name; }
+
+const void* QS8PackedWeights::panel(int64_t row) const {
+  assert(row % panel_rows_ == 0);
+  return data_.get() + (row / panel_rows_) * panel_bytes_;
+}
+
+void qs8_gemm_pack_b_panels(const QS8GemmB& b, int64_t k, int64_t col0, int64_t cols, int nr, uint8_t* out) {
+  const uint8_t* data = static_cast<const uint8_t*>(b.data);
+  const uint8_t flip = b.is_signed ? 0x80 : 0x00;
+  const int64_t groups = (k + 3) / 4;
+  // Groups of four rows outside, panels inside: B is read row by row, in address order
+  // (panel by panel it was read in strided 32-byte pieces, and packing took a fifth of
+  // ResNet's 64 x 3136 x 576 product).
+  for (int64_t g = 0; g < groups; ++g) {
+    const int64_t p0 = g * 4;
+    for (int64_t j0 = 0; j0 < cols; j0 += nr) {
+      const int64_t live = std::min<int64_t>(nr, cols - j0);
+      uint8_t* dst = out + (j0 / nr) * groups * nr * 4 + g * nr * 4;
+      int64_t j = 0;
+      if (!b.transposed && p0 + 4 <= k) {  // four rows of B, sixteen columns at a time
+        const uint8_t* src = data + p0 * b.ld + col0 + j0;
+        const uint8_t* const rows[4] = {src, src + b.ld, src + 2 * b.ld, src + 3 * b.ld};
+        interleave_four_rows(rows, live, flip, dst);
+        j = live;
+      } else if (b.transposed && p0 + 4 <= k) {  // a column's four k are four adjacent bytes
+        const uint32_t flip4 = 0x01010101u * flip;
+        for (; j < live; ++j) {
+          uint32_t group;
+          std::memcpy(&group, data + (col0 + j0 + j) * b.ld + p0, 4);
+          group ^= flip4;
+          std::memcpy(dst + j * 4, &group, 4);
+        }
+      }
+      for (; j < live; ++j) {
+        const int64_t column = col0 + j0 + j;
+        for (int q = 0; q < 4; ++q) {
+          const int64_t p = p0 + q;
+          dst[j * 4 + q] = p < k ? (b.transposed ? data[column * b.ld + p] : data[p * b.ld + column]) ^ flip : 0;
+        }
+      }
+      std::memset(dst + live * 4, 0, static_cast<size_t>((nr - live) * 4));
+    }
+  }
+}
+
+namespace {
+
+struct Problem {
+  int64_t m, n, k;
+  const QS8PackedWeights* a;
+  const QS8GemmB* b;
+  void* c;
+  int64_t ldc;
+  const QS8GemmEpilogue* epilogue;
+  const QS8MicroKernel* kernel;
+};
+
+// C rows [m0, m1) x columns [n0, n1), on one thread.
+void gemm_rectangle(const Problem& p, int64_t m0, int64_t m1, int64_t n0, int64_t n1) {
+  const int mr = p.kernel->mr, nr = p.kernel->nr;
+  const int64_t groups = (p.k + 3) / 4, group_bytes = std::max<int64_t>(groups, 1) * 4;
+  int64_t column_block = std::max<int64_t>(nr, kBBlockBytes / group_bytes / nr * nr);
+  // With a residual, the block of C a column block completes stays within L2, so that
+  // adding the residual after it reads C back from there, row by row.
+  if (p.epilogue->residual) {
+    column_block = std::min(column_block, std::max<int64_t>(nr, kResidualBlockBytes / (m1 - m0) / nr * nr));
+  }
+  const int64_t row_block = std::max<int64_t>(mr, kABlockBytes / (group_bytes * p.kernel->a_bytes) / mr * mr);
+  const QS8GemmEpilogue& e = *p.epilogue;
+  const int element = output_bytes(e.output);
+  // Each row's offset (bias - b_zero_point x rowsum, modulo 2^32) and multiplier, once.
+  const uint32_t b_zero_point = static_cast<uint32_t>(e.b_zero_point + (p.b->is_signed ? 128 : 0));
+  row_epilogues.resize(static_cast<size_t>(m1 - m0));
+  for (int64_t i = m0; i < m1; ++i) {
+    const uint32_t bias = e.bias ? static_cast<uint32_t>(e.bias[i]) : 0u;
+    const int32_t offset = static_cast<int32_t>(bias - b_zero_point * static_cast<uint32_t>(p.a->row_sums()[i]));
+    const FixedPointMultiplier multiplier =
+        e.output == QS8GemmOutput::I32 ? FixedPointMultiplier{} : e.multiplier[e.per_row_multiplier ? i : 0];
+    row_epilogues[static_cast<size_t>(i - m0)] = qs8_row_epilogue(offset, multiplier);
+  }
+  QS8TileEpilogue tile;
+  tile.c_zero_point = e.c_zero_point;
+  tile.c_min = e.c_min;
+  tile.c_max = e.c_max;
+  tile.output = e.output;
+  tile.tile_hook = e.tile_hook;
+  const QS8MicroKernelFunction micro_kernel = e.tile_hook ? p.kernel->run_hooked : p.kernel->run;
+  for (int64_t jc = n0; jc < n1; jc += column_block) {
+    const int64_t nc = std::min(column_block, n1 - jc);
+    const int64_t packed_bytes = qs8_gemm_b_packed_bytes(p.k, nr, nc);  // a multiple of 4
+    uint8_t* packed = reinterpret_cast<uint8_t*>(b_buffer.floats(static_cast<size_t>(packed_bytes / 4)));
+    if (p.b->packer.pack) {
+      p.b->packer.pack(p.b->packer.context, jc, nc, nr, packed);
+    } else {
+      qs8_gemm_pack_b_panels(*p.b, p.k, jc, nc, nr, packed);
+    }
+    for (int64_t ic = m0; ic < m1; ic += row_block) {
+      const int64_t mc = std::min(row_block, m1 - ic);
+      for (int64_t jr = 0; jr < nc; jr += nr) {
+        const int cols = static_cast<int>(std::min<int64_t>(nr, nc - jr));
+        const uint8_t* b_panel = packed + (jr / nr) * groups * nr * 4;
+        for (int64_t ir = 0; ir < mc; ir += mr) {
+          const int rows = static_cast<int>(std::min<int64_t>(mr, mc - ir));
+          const int64_t i = ic + ir, j = jc + jr;
+          tile.rows = row_epilogues.data() + (i - m0);
+          void* c = static_cast<char*>(p.c) + (i * p.ldc + j) * element;
+          micro_kernel(groups, p.a->panel(i), b_panel, c, p.ldc, rows, cols, tile);
+        }
+      }
+    }
+    if (const QS8GemmResidual* r = e.residual) {
+      uint8_t* block = static_cast<uint8_t*>(p.c) + m0 * p.ldc + jc;
+      qs8_add_rows(r->add, m1 - m0, nc, block, p.ldc, r->data + m0 * r->ld + jc, r->ld, block, p.ldc);
+    }
+  }
+}
+
+}  // namespace
+
+void qs8_gemm(int64_t m, int64_t n, int64_t k, const QS8PackedWeights& a, const QS8GemmB& b, void* c, int64_t ldc,
+              const QS8GemmEpilogue& epilogue, int threads) {
+  if (m <= 0 || n <= 0) return;
+  assert(a.rows() == m && a.depth() == k && KernelRegistry<QS8MicroKernel>::runs_here(a.kernel()));
+  assert(epilogue.output == QS8GemmOutput::I32 || epilogue.multiplier != nullptr);
+  assert(epilogue.output != QS8GemmOutput::I32 || epilogue.residual == nullptr);
+  const QS8MicroKernel& kernel = a.kernel();
+  const Problem problem{m, n, k, &a, &b, c, ldc, &epilogue, &kernel};
+  const int64_t tiles_m = (m + kernel.mr - 1) / kernel.mr, tiles_n = (n + kernel.nr - 1) / kernel.nr;
+  // Below about two million multiply-adds the fork costs more than it saves.
+  const int team = m * n * k < (1 << 21) ? 1 : static_cast<int>(std::min<int64_t>(threads, tiles_m * tiles_n));
+  split_gemm_over_threads(m, n, kernel.mr, kernel.nr, kPanelPackCost, team,
+                          [&](int64_t m0, int64_t m1, int64_t n0, int64_t n1) {
+                            gemm_rectangle(problem, m0, m1, n0, n1);
+                          });
+}
+
+}  // namespace vigil::kernels

@@ -1,0 +1,117 @@
+// The depthwise int8 convolution (kernels/qs8_dwconv.h): every kernel this CPU runs (AVX-512,
+// AVX-512 VNNI + VBMI), whatever the active features, bit-exact with the scalar loop over random bytes and weights, on
+// the shapes MobileNet meets (3x3 at stride 1 and 2, planes of 112 down to 7, where the
+// VBMI path packs several output rows into one step) and the edges (planes of 1, 4 and
+// 15 columns, 17 columns, 2x2 and 1x4 filters, asymmetric padding, signed input, clamps);
+// and which kernel each shape gets under which features.
+#include <gtest/gtest.h>
+
+#include <random>
+#include <span>
+#include <string>
+#include <vector>
+
+#include "core/cpu_features.h"
+#include "kernels/qs8_dwconv.h"
+
+namespace vigil::testing {
+namespace {
+
+using kernels::QS8DwconvShape;
+using kernels::QS8DwconvKernel;
+
+QS8DwconvShape conv_shape(int64_t in_h, int64_t in_w, int64_t k_h, int64_t k_w, int64_t stride, int64_t pad) {
+  QS8DwconvShape s;
+  s.in_h = in_h;
+  s.in_w = in_w;
+  s.kernel_h = k_h;
+  s.kernel_w = k_w;
+  s.stride_h = s.stride_w = stride;
+  s.pad_top = s.pad_left = pad;
+  s.out_h = (in_h + 2 * pad - k_h) / stride + 1;
+  s.out_w = (in_w + 2 * pad - k_w) / stride + 1;
+  return s;
+}
+
+std::vector<uint8_t> run(const QS8DwconvShape& s, const QS8DwconvKernel& kernel, const std::vector<uint8_t>& x,
+                         bool is_signed, const kernels::QS8DwconvChannel& c) {
+  std::vector<uint8_t> y(static_cast<size_t>(s.out_h * s.out_w) + 64, 0xA5);
+  std::vector<uint8_t> scratch(kernels::qs8_dwconv_scratch_bytes(s));
+  kernels::qs8_dwconv_fill_scratch(s, c.x_zero_point, is_signed, scratch.data());
+  // Two channels through one scratch: the second must not see the first's interior.
+  std::vector<uint8_t> other(x.size());
+  for (size_t i = 0; i < x.size(); ++i) other[i] = static_cast<uint8_t>(x[i] * 7 + 3);
+  kernels::qs8_dwconv_channel(s, kernel, other.data(), is_signed, c, y.data(), scratch.data());
+  kernels::qs8_dwconv_channel(s, kernel, x.data(), is_signed, c, y.data(), scratch.data());
+  return y;
+}
+
+TEST(QS8Dwconv, EveryKernelBitExactWithTheScalarOne) {
+  const std::vector<QS8DwconvShape> shapes = {
+      conv_shape(112, 112, 3, 3, 1, 1), conv_shape(112, 112, 3, 3, 2, 1), conv_shape(56, 56, 3, 3, 2, 1),
+      conv_shape(28, 28, 3, 3, 1, 1),   conv_shape(14, 14, 3, 3, 1, 1),   conv_shape(14, 14, 3, 3, 2, 1),
+      conv_shape(7, 7, 3, 3, 1, 1),     conv_shape(1, 1, 3, 3, 1, 1),     conv_shape(9, 4, 3, 3, 1, 1),
+      conv_shape(5, 15, 3, 3, 1, 1),    conv_shape(6, 17, 3, 3, 2, 1),    conv_shape(8, 8, 2, 2, 1, 0),
+      conv_shape(5, 11, 1, 4, 1, 0),    conv_shape(13, 9, 3, 3, 2, 0),    conv_shape(9, 9, 5, 5, 1, 2),
+  };
+  std::mt19937 generator(11);
+  std::uniform_int_distribution<int> byte(0, 255);
+  int vbmi_shapes = 0;
+  for (const QS8DwconvShape& s : shapes) {
+    for (bool is_signed : {false, true}) {
+      std::vector<uint8_t> x(static_cast<size_t>(s.in_h * s.in_w));
+      for (uint8_t& v : x) v = static_cast<uint8_t>(byte(generator));
+      std::vector<int8_t> w(static_cast<size_t>(s.kernel_h * s.kernel_w));
+      for (int8_t& v : w) v = static_cast<int8_t>(byte(generator) - 128);
+      kernels::QS8DwconvChannel c;
+      c.weights = w.data();
+      c.bias = 1234 - byte(generator) * 20;
+      c.multiplier = kernels::fixed_point_multiplier(0.0021);
+      c.x_zero_point = is_signed ? -7 : 131;
+      c.y_zero_point = is_signed ? 3 : 120;
+      c.y_min = is_signed ? -100 : 10;  // a clamp inside the type's range, as a fused Relu6 gives
+      c.y_max = is_signed ? 127 : 250;
+      const std::span<const QS8DwconvKernel* const> all = kernels::qs8_dwconv_kernels().kernels();
+      const std::vector<uint8_t> expected = run(s, *all[0], x, is_signed, c);
+      for (const QS8DwconvKernel* kernel : all.subspan(1)) {
+        if (!kernels::KernelRegistry<QS8DwconvKernel>::runs_here(*kernel) || !kernel->suits(s)) continue;
+        vbmi_shapes += kernel == all.back();
+        // The bytes past the output stay untouched too (masked stores).
+        EXPECT_EQ(run(s, *kernel, x, is_signed, c), expected)
+            << kernel->name << " " << s.in_h << "x" << s.in_w << " kernel " << s.kernel_h
+            << "x" << s.kernel_w << " stride " << s.stride_w << (is_signed ? " signed" : "");
+      }
+    }
+  }
+  if (kernels::KernelRegistry<QS8DwconvKernel>::runs_here(*kernels::qs8_dwconv_kernels().kernels().back())) {
+    EXPECT_EQ(vbmi_shapes, 2 * 14);  // every shape but the 5x5
+  }
+}
+
+TEST(QS8Dwconv, KernelChoiceAndRowsPerStep) {
+  // Planes narrower than 16 pack floor(16 / out_w) output rows into a step while their
+  // windows span at most 64 bytes.
+  EXPECT_EQ(kernels::qs8_dwconv_vbmi_rows_per_step(conv_shape(112, 112, 3, 3, 1, 1)), 1);
+  EXPECT_EQ(kernels::qs8_dwconv_vbmi_rows_per_step(conv_shape(7, 7, 3, 3, 1, 1)), 2);
+  EXPECT_EQ(kernels::qs8_dwconv_vbmi_rows_per_step(conv_shape(14, 14, 3, 3, 2, 1)), 2);  // 7 wide, stride 2
+  EXPECT_EQ(kernels::qs8_dwconv_vbmi_rows_per_step(conv_shape(9, 4, 3, 3, 1, 1)), 4);
+  EXPECT_EQ(kernels::qs8_dwconv_vbmi_rows_per_step(conv_shape(1, 1, 3, 3, 1, 1)), 16);
+  EXPECT_EQ(kernels::qs8_dwconv_vbmi_rows_per_step(conv_shape(9, 9, 5, 5, 1, 2)), 0);  // 5 wide
+  // Stride 4 over 16 columns spans 63 bytes, stride 5 78 bytes: too wide for one permute.
+  EXPECT_EQ(kernels::qs8_dwconv_vbmi_rows_per_step(conv_shape(64, 64, 3, 3, 4, 1)), 1);
+  EXPECT_EQ(kernels::qs8_dwconv_vbmi_rows_per_step(conv_shape(100, 100, 3, 3, 5, 1)), 0);
+  // The choice under explicit feature sets, whatever this CPU has.
+  const CpuFeatures vbmi = kAvx512Features | CpuFeatures{CpuFeature::Avx512Vnni, CpuFeature::Avx512Vbmi};
+  auto chosen = [](const QS8DwconvShape& s, CpuFeatures allowed) {
+    return std::string(kernels::qs8_dwconv_kernel(s, allowed).name);
+  };
+  EXPECT_EQ(chosen(conv_shape(7, 7, 3, 3, 1, 1), {}), "qs8_dwconv_requant__scalar");
+  EXPECT_EQ(chosen(conv_shape(7, 7, 3, 3, 1, 1), kAvx2Features), "qs8_dwconv_requant__scalar");
+  EXPECT_EQ(chosen(conv_shape(7, 7, 3, 3, 1, 1), kAvx512Features), "qs8_dwconv_requant__avx512");
+  EXPECT_EQ(chosen(conv_shape(7, 7, 3, 3, 1, 1), vbmi), "qs8_dwconv_requant__avx512vbmi");
+  EXPECT_EQ(chosen(conv_shape(7, 7, 3, 3, 1, 1), vbmi.without(CpuFeature::Avx512Vbmi)), "qs8_dwconv_requant__avx512");
+  EXPECT_EQ(chosen(conv_shape(9, 9, 5, 5, 1, 2), vbmi), "qs8_dwconv_requant__avx512");  // 5 wide
+}
+
+}  // namespace
+}  // namespace vigil::testing
