@@ -17,9 +17,9 @@
 #include <vector>
 
 #include "core/cpu_features.h"
+#include "gemm_shapes.h"
 #include "kernels/f32_gemm.h"
 #include "kernels/f32_gemm_microkernel.h"
-#include "gemm_shapes.h"
 #include "peak_cache.h"
 #include "perf/cpu_clock.h"
 
@@ -61,8 +61,8 @@ void run_gemm(benchmark::State& state, const kernels::F32MicroKernel* kernel, Ge
     benchmark::ClobberMemory();
   }
   const double seconds = perf::thread_cpu_seconds() - start;
-  const double gflops = 2e-9 * static_cast<double>(shape.m * shape.n * shape.k) *
-                        static_cast<double>(state.iterations()) / seconds;
+  const double gflops =
+      2e-9 * static_cast<double>(shape.m * shape.n * shape.k) * static_cast<double>(state.iterations()) / seconds;
   state.counters["GFLOP/s"] = gflops;
   if (peak > 0) state.counters["%peak"] = 100.0 * gflops / peak;
   set_active_isa(detected_isa());
@@ -78,7 +78,8 @@ void run_gemm(benchmark::State& state, const kernels::F32MicroKernel* kernel, Ge
           const std::string name = std::string(kernel->name) + "/" + shape.name + "/M" + std::to_string(shape.m) +
                                    "_N" + std::to_string(shape.n) + "_K" + std::to_string(shape.k) +
                                    (packed_a ? "/packed_a" : "/unpacked") + "/threads_" + std::to_string(threads);
-          benchmark::RegisterBenchmark(name.c_str(), run_gemm, kernel, shape, packed_a, threads)->Unit(benchmark::kMillisecond);
+          benchmark::RegisterBenchmark(name.c_str(), run_gemm, kernel, shape, packed_a, threads)
+              ->Unit(benchmark::kMillisecond);
         }
       }
     }

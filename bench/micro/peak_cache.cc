@@ -5,8 +5,8 @@
 #include <mutex>
 #include <utility>
 
-#include "kernels/s8_dot_peak.h"
 #include "kernels/qs8_gemm_microkernel.h"
+#include "kernels/s8_dot_peak.h"
 #include "perf/fp32_peak.h"
 #include "perf/int8_peak.h"
 

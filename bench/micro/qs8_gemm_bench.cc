@@ -12,9 +12,9 @@
 #include <string>
 #include <vector>
 
+#include "gemm_shapes.h"
 #include "kernels/qs8_gemm.h"
 #include "kernels/qs8_gemm_microkernel.h"
-#include "gemm_shapes.h"
 #include "peak_cache.h"
 #include "perf/cpu_clock.h"
 
@@ -58,8 +58,8 @@ void run_gemm(benchmark::State& state, const kernels::QS8MicroKernel* kernel, Ge
     benchmark::ClobberMemory();
   }
   const double seconds = perf::thread_cpu_seconds() - start;
-  const double gops = 2e-9 * static_cast<double>(shape.m * shape.n * shape.k) *
-                      static_cast<double>(state.iterations()) / seconds;
+  const double gops =
+      2e-9 * static_cast<double>(shape.m * shape.n * shape.k) * static_cast<double>(state.iterations()) / seconds;
   state.counters["GOP/s"] = gops;
   if (peak > 0) state.counters["%peak"] = 100.0 * gops / peak;
 }
@@ -70,11 +70,10 @@ void run_gemm(benchmark::State& state, const kernels::QS8MicroKernel* kernel, Ge
     if (!kernels::KernelRegistry<kernels::QS8MicroKernel>::runs_here(*kernel)) continue;
     for (const GemmShape& shape : kGemmShapes) {
       for (const int threads : {1, 2}) {
-        const std::string name = std::string(kernel->name) + "/" + shape.name + "/M" + std::to_string(shape.m) +
-                                 "_N" + std::to_string(shape.n) + "_K" + std::to_string(shape.k) + "/threads_" +
+        const std::string name = std::string(kernel->name) + "/" + shape.name + "/M" + std::to_string(shape.m) + "_N" +
+                                 std::to_string(shape.n) + "_K" + std::to_string(shape.k) + "/threads_" +
                                  std::to_string(threads);
-        benchmark::RegisterBenchmark(name.c_str(), run_gemm, kernel, shape, threads)
-            ->Unit(benchmark::kMillisecond);
+        benchmark::RegisterBenchmark(name.c_str(), run_gemm, kernel, shape, threads)->Unit(benchmark::kMillisecond);
       }
     }
   }

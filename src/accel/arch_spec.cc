@@ -75,9 +75,9 @@ ArchSpec parse_arch_spec(const std::string& yaml_text, const std::string& path) 
   const YAML::Node root = parse_yaml(yaml_text, path);
   check_input(root.IsMap(), path, ": must be a mapping of fields (name, clock_mhz, pe_array, memory, noc, dram)");
   const std::string top = path + ": ";
-  check_keys(root, top,
-             {"name", "clock_mhz", "precision_bits", "pe_array", "static_power_mw", "zero_gating", "memory", "noc",
-              "dram"});
+  check_keys(
+      root, top,
+      {"name", "clock_mhz", "precision_bits", "pe_array", "static_power_mw", "zero_gating", "memory", "noc", "dram"});
   ArchSpec arch;
   arch.path = path;
   arch.name = optional_string(root, "name", path, top);
@@ -98,8 +98,10 @@ ArchSpec parse_arch_spec(const std::string& yaml_text, const std::string& path) 
   arch.macs_per_pe = optional_int(array, "macs_per_pe", 1, array_where);
   arch.mac_energy_pj = required_number(array, "mac_energy_pj", array_where);
   arch.systolic = optional_bool(array, "systolic", false, array_where);
-  check_input(arch.pe_rows >= 1 && arch.pe_rows <= 65536, array_where, ".rows: must be in 1..65536, got ", arch.pe_rows);
-  check_input(arch.pe_cols >= 1 && arch.pe_cols <= 65536, array_where, ".cols: must be in 1..65536, got ", arch.pe_cols);
+  check_input(arch.pe_rows >= 1 && arch.pe_rows <= 65536, array_where, ".rows: must be in 1..65536, got ",
+              arch.pe_rows);
+  check_input(arch.pe_cols >= 1 && arch.pe_cols <= 65536, array_where, ".cols: must be in 1..65536, got ",
+              arch.pe_cols);
   check_positive(static_cast<double>(arch.macs_per_pe), array_where, "macs_per_pe");
   check_not_negative(arch.mac_energy_pj, array_where, "mac_energy_pj");
 

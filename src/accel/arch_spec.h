@@ -17,16 +17,16 @@ namespace vigil::accel {
 
 struct MemoryLevel {
   std::string name;
-  bool per_pe = false;      // one instance in every PE, or one shared instance
-  int64_t size_bytes = 0;   // capacity of one instance, all operands together
+  bool per_pe = false;     // one instance in every PE, or one shared instance
+  int64_t size_bytes = 0;  // capacity of one instance, all operands together
   // Capacity per operand when the level is split into separate buffers (Eyeriss's
   // scratchpads); 0 = no separate limit.
   std::array<int64_t, kDataSpaceCount> partition_bytes = {0, 0, 0};
   int word_bits = 16;
-  double read_bandwidth = 0;   // words per cycle per instance; 0 = unlimited
-  double write_bandwidth = 0;  // words per cycle per instance; 0 = unlimited
-  double read_energy_pj = 0;   // per word
-  double write_energy_pj = 0;  // per word
+  double read_bandwidth = 0;                                     // words per cycle per instance; 0 = unlimited
+  double write_bandwidth = 0;                                    // words per cycle per instance; 0 = unlimited
+  double read_energy_pj = 0;                                     // per word
+  double write_energy_pj = 0;                                    // per word
   std::array<bool, kDataSpaceCount> holds = {true, true, true};  // false: the operand bypasses it
   // Tiles are loaded before a processing pass starts (no double buffering), so the
   // time to fill them is paid once per pass.

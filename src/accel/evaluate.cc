@@ -18,8 +18,8 @@ struct Context {
   const ArchSpec& arch;
   const Layer& layer;
   const Mapping& mapping;
-  int dram = 0;   // index of DRAM
-  int array = 0;  // A
+  int dram = 0;                               // index of DRAM
+  int array = 0;                              // A
   std::array<DimArray, kMaxLevels> extent{};  // iterations of each dimension at and below a level
   DimArray spatial{};                         // iterations of each dimension across the array
 };
@@ -272,9 +272,9 @@ void evaluate_into(const ArchSpec& arch, const Layer& layer, const Mapping& mapp
       up.writes[s] += shared;
       // Partial sums come back down for further accumulation, except the first time
       // each output reaches the parent.
-      const double first = parent == c.dram ? static_cast<double>(layer.elements(space))
-                                            : tile(c, space, c.extent[parent]) * refills(c, parent, space) *
-                                                  instances(parent);
+      const double first = parent == c.dram
+                               ? static_cast<double>(layer.elements(space))
+                               : tile(c, space, c.extent[parent]) * refills(c, parent, space) * instances(parent);
       const double back = std::max(0.0, shared - first);
       up.reads[s] += back;
       here.writes[s] += back;

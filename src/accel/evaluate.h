@@ -21,25 +21,25 @@
 namespace vigil::accel {
 
 struct LevelStats {
-  std::array<double, kDataSpaceCount> reads = {0, 0, 0};   // words, all instances
-  std::array<double, kDataSpaceCount> writes = {0, 0, 0};  // words, all instances
+  std::array<double, kDataSpaceCount> reads = {0, 0, 0};       // words, all instances
+  std::array<double, kDataSpaceCount> writes = {0, 0, 0};      // words, all instances
   std::array<double, kDataSpaceCount> tile_words = {0, 0, 0};  // per instance
-  double occupancy_bytes = 0;  // per instance
+  double occupancy_bytes = 0;                                  // per instance
   double energy_pj = 0;
-  double cycles = 0;          // bandwidth-limited cycles of this level
-  double stall_cycles = 0;    // beyond the compute cycles
+  double cycles = 0;        // bandwidth-limited cycles of this level
+  double stall_cycles = 0;  // beyond the compute cycles
 };
 
 struct EvalResult {
   bool ok = false;
   std::string reason;  // why the mapping cannot run, when !ok
 
-  double macs = 0;                 // of the layer
-  double compute_cycles = 0;       // per PE, padded iterations included
-  double ramp_cycles = 0;          // filling tiles before each pass, systolic fill and drain
-  double processing_cycles = 0;    // DRAM hidden
-  double total_cycles = 0;         // DRAM included
-  double passes = 0;               // iterations of the loops above the array
+  double macs = 0;               // of the layer
+  double compute_cycles = 0;     // per PE, padded iterations included
+  double ramp_cycles = 0;        // filling tiles before each pass, systolic fill and drain
+  double processing_cycles = 0;  // DRAM hidden
+  double total_cycles = 0;       // DRAM included
+  double passes = 0;             // iterations of the loops above the array
   int64_t active_pes = 0;
   double utilization = 0;          // MACs / (processing cycles x PEs x MACs per PE)
   std::vector<LevelStats> levels;  // on-chip levels, innermost first, then DRAM (level_name)
@@ -47,12 +47,12 @@ struct EvalResult {
   double noc_energy_pj = 0;
   double noc_cycles = 0;
   double mac_energy_pj = 0;
-  double static_energy_pj = 0;     // static power over the total latency
-  double dram_bytes = 0;           // after compression
+  double static_energy_pj = 0;  // static power over the total latency
+  double dram_bytes = 0;        // after compression
   double dram_energy_pj = 0;
   double dram_cycles = 0;
-  double energy_pj = 0;            // everything, DRAM included
-  double chip_energy_pj = 0;       // without DRAM
+  double energy_pj = 0;       // everything, DRAM included
+  double chip_energy_pj = 0;  // without DRAM
 
   double processing_latency_ms = 0;
   double total_latency_ms = 0;

@@ -162,7 +162,8 @@ void fill_candidate(const ArchSpec& arch, const Layer& layer, const LayerPrimes&
     }
     for (int i = static_cast<int>(loops.size()) - 1; i > 0; --i) std::swap(loops[i], loops[random.below(i + 1)]);
   }
-  for (auto [slot, loops] : {std::pair{rows_slot, &mapping.spatial_rows}, std::pair{cols_slot, &mapping.spatial_cols}}) {
+  for (auto [slot, loops] :
+       {std::pair{rows_slot, &mapping.spatial_rows}, std::pair{cols_slot, &mapping.spatial_cols}}) {
     loops->clear();
     for (Dim dim : kAllDims) {
       if (factor[slot][static_cast<int>(dim)] > 1) loops->push_back({dim, factor[slot][static_cast<int>(dim)]});
@@ -221,8 +222,8 @@ MapperResult search_mapping(const ArchSpec& arch, const Layer& layer, const Mapp
   for (MapperResult& best : bests) {
     merged.evaluations += best.evaluations;
     merged.valid += best.valid;
-    if (best.found && (!merged.found || best.cost < merged.cost ||
-                       (best.cost == merged.cost && best.index < merged.index))) {
+    if (best.found &&
+        (!merged.found || best.cost < merged.cost || (best.cost == merged.cost && best.index < merged.index))) {
       const int64_t evaluations = merged.evaluations, valid = merged.valid;
       merged = std::move(best);
       merged.evaluations = evaluations;

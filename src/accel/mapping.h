@@ -19,10 +19,10 @@ struct Loop {
 };
 
 struct Mapping {
-  std::string dataflow;                      // the template it came from, for reports
-  std::vector<std::vector<Loop>> temporal;   // per on-chip level (innermost first) and DRAM last
-  std::vector<Loop> spatial_rows;            // over the array's rows
-  std::vector<Loop> spatial_cols;            // over the array's columns; may fold onto more rows
+  std::string dataflow;                     // the template it came from, for reports
+  std::vector<std::vector<Loop>> temporal;  // per on-chip level (innermost first) and DRAM last
+  std::vector<Loop> spatial_rows;           // over the array's rows
+  std::vector<Loop> spatial_cols;           // over the array's columns; may fold onto more rows
 };
 
 int64_t loops_product(const std::vector<Loop>& loops);

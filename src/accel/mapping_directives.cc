@@ -73,9 +73,9 @@ Loop split(const Directive& d, const Layer& layer, DimArray& left, std::array<bo
     const int64_t stride = rows ? layer.stride_h : layer.stride_w;
     const int64_t window = layer.size(rows ? Dim::R : Dim::S);
     const int64_t outputs = offset / stride;
-    check_input(offset % stride == 0 && outputs >= 1 && size == (outputs - 1) * stride + window, d.where, ": '",
-                d.text, "': p output ", rows ? "rows" : "columns", " are a window of (p-1) x ", stride, " + ",
-                window, " moving by p x ", stride, " in layer '", layer.name, "'");
+    check_input(offset % stride == 0 && outputs >= 1 && size == (outputs - 1) * stride + window, d.where, ": '", d.text,
+                "': p output ", rows ? "rows" : "columns", " are a window of (p-1) x ", stride, " + ", window,
+                " moving by p x ", stride, " in layer '", layer.name, "'");
     size = outputs;
   } else {
     check_input(offset == size, d.where, ": '", d.text,
@@ -115,8 +115,8 @@ Directive parse_directive(const std::string& text, const std::string& where, con
     check_input(args.size() == 2, where, ": '", text, "': ", name, " takes a size and an offset");
     d.window = rest == "Y" || rest == "X";
     if (d.window) d.dim = rest == "Y" ? Dim::P : Dim::Q;
-    check_input(d.window || parse_dim(rest, &d.dim), where, ": unknown dimension '", rest, "' in '", text, "' (",
-                kDims, ")");
+    check_input(d.window || parse_dim(rest, &d.dim), where, ": unknown dimension '", rest, "' in '", text, "' (", kDims,
+                ")");
     d.size = parse_size(args[0], d);
     d.offset = parse_size(args[1], d);
   } else if (name == "Cluster") {

@@ -37,10 +37,10 @@ struct DirectiveSize {
 
 struct Directive {
   DirectiveKind kind = DirectiveKind::Temporal;
-  std::string text;   // as written, for messages
-  std::string where;  // "FILE: mappings.LAYER[i]"
-  Dim dim = Dim::N;   // Temporal, Spatial: the dimension (P or Q for Y or X)
-  bool window = false;  // Y or X: input rows or columns, sliding by the filter window
+  std::string text;            // as written, for messages
+  std::string where;           // "FILE: mappings.LAYER[i]"
+  Dim dim = Dim::N;            // Temporal, Spatial: the dimension (P or Q for Y or X)
+  bool window = false;         // Y or X: input rows or columns, sliding by the filter window
   DirectiveSize size, offset;  // Cluster: its size in size.value
   int level = 0;               // Level: the memory level's index (DRAM last)
 };

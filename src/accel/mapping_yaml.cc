@@ -17,8 +17,8 @@ Loop parse_loop(const YAML::Node& node, const std::string& where) {
   check_input(node.IsScalar() && !node.Scalar().empty(), where, ": must be a dimension and a factor, such as K16");
   const std::string& token = node.Scalar();
   Loop loop;
-  check_input(parse_dim(token.substr(0, 1), &loop.dim), where, ": unknown dimension '", token.substr(0, 1),
-              "' in '", token, "' (N, G, K, C, R, S, P, Q)");
+  check_input(parse_dim(token.substr(0, 1), &loop.dim), where, ": unknown dimension '", token.substr(0, 1), "' in '",
+              token, "' (N, G, K, C, R, S, P, Q)");
   const char* end = token.data() + token.size();
   const auto parsed = std::from_chars(token.data() + 1, end, loop.factor);
   check_input(parsed.ec == std::errc() && parsed.ptr == end && loop.factor >= 1, where, ": bad factor in '", token,

@@ -39,7 +39,7 @@ Mapping template_mapping(const std::string& dataflow, const ArchSpec& arch, cons
   if (dataflow != "row_stationary") {
     // Less of the window inside a PE, then fewer output rows, then fewer channels per
     // buffer tile, until the tiles fit.
-    auto make = dataflow == "weight_stationary"  ? weight_stationary_mapping
+    auto make = dataflow == "weight_stationary"   ? weight_stationary_mapping
                 : dataflow == "output_stationary" ? output_stationary_mapping
                 : dataflow == "input_stationary"  ? input_stationary_mapping
                                                   : systolic_mapping;
@@ -106,8 +106,8 @@ Prediction predict(const ArchSpec& arch, const Workload& workload, const std::st
       row.mapping = template_mapping(dataflow, arch, layer);
       row.result = evaluate(arch, layer, row.mapping);
     }
-    check_input(row.result.ok, workload.source, ": layer '", layer.name, "': the ", dataflow,
-                " mapping does not fit ", arch.path, ": ", row.result.reason);
+    check_input(row.result.ok, workload.source, ": layer '", layer.name, "': the ", dataflow, " mapping does not fit ",
+                arch.path, ": ", row.result.reason);
     const EvalResult& r = row.result;
     total.macs += r.macs;
     total.processing_latency_ms += r.processing_latency_ms;

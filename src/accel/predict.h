@@ -36,8 +36,8 @@ struct PredictionTotals {
   double processing_latency_ms = 0;
   double total_latency_ms = 0;
   double energy_mj = 0;
-  double power_mw = 0;     // chip power weighted by processing latency
-  double active_pes = 0;   // weighted by processing latency
+  double power_mw = 0;    // chip power weighted by processing latency
+  double active_pes = 0;  // weighted by processing latency
   double dram_bytes = 0;
 };
 

@@ -17,8 +17,7 @@ namespace vigil::accel {
 
 enum class Dim { N, G, K, C, R, S, P, Q };
 inline constexpr int kDimCount = 8;
-inline constexpr std::array<Dim, kDimCount> kAllDims = {Dim::N, Dim::G, Dim::K, Dim::C,
-                                                        Dim::R, Dim::S, Dim::P, Dim::Q};
+inline constexpr std::array<Dim, kDimCount> kAllDims = {Dim::N, Dim::G, Dim::K, Dim::C, Dim::R, Dim::S, Dim::P, Dim::Q};
 
 // The three operands of a multiply-accumulate.
 enum class DataSpace { Weights, Inputs, Outputs };
@@ -26,7 +25,7 @@ inline constexpr int kDataSpaceCount = 3;
 inline constexpr std::array<DataSpace, kDataSpaceCount> kAllDataSpaces = {DataSpace::Weights, DataSpace::Inputs,
                                                                           DataSpace::Outputs};
 
-const char* dim_name(Dim dim);                     // "N", "G", ...
+const char* dim_name(Dim dim);                      // "N", "G", ...
 bool parse_dim(const std::string& name, Dim* dim);  // false for an unknown name
 const char* data_space_name(DataSpace space);       // "weights", "inputs", "outputs"
 bool parse_data_space(const std::string& name, DataSpace* space);

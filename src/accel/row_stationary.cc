@@ -96,8 +96,8 @@ Mapping row_stationary_mapping(const ArchSpec& arch, const Layer& layer, const R
   mapping.spatial_rows.push_back({Dim::R, layer.size(Dim::R)});
   add_loop(mapping.spatial_cols, Dim::P, params.e);
   const int64_t folds = ceil_div(params.e, arch.pe_cols);
-  auto& sets = layer.size(Dim::R) * params.r * params.t * folds <= arch.pe_rows ? mapping.spatial_rows
-                                                                                : mapping.spatial_cols;
+  auto& sets =
+      layer.size(Dim::R) * params.r * params.t * folds <= arch.pe_rows ? mapping.spatial_rows : mapping.spatial_cols;
   add_loop(sets, Dim::C, params.r);
   add_loop(sets, Dim::K, params.t);
 

@@ -190,36 +190,16 @@ ArchSpec point_arch(const SweepSpec& sweep, const std::vector<double>& values) {
     const double value = values[i];
     const auto whole = static_cast<int64_t>(value);
     switch (parameter.field) {
-      case SweepField::PeRows:
-        arch.pe_rows = whole;
-        break;
-      case SweepField::PeCols:
-        arch.pe_cols = whole;
-        break;
-      case SweepField::MacsPerPe:
-        arch.macs_per_pe = whole;
-        break;
-      case SweepField::ClockMhz:
-        arch.clock_mhz = value;
-        break;
-      case SweepField::LevelSizeBytes:
-        arch.levels[parameter.level].size_bytes = whole;
-        break;
-      case SweepField::LevelReadBandwidth:
-        arch.levels[parameter.level].read_bandwidth = value;
-        break;
-      case SweepField::LevelWriteBandwidth:
-        arch.levels[parameter.level].write_bandwidth = value;
-        break;
-      case SweepField::NocUnicastBandwidth:
-        arch.noc.unicast_bandwidth = value;
-        break;
-      case SweepField::NocMulticastBandwidth:
-        arch.noc.multicast_bandwidth = value;
-        break;
-      case SweepField::DramBandwidth:
-        arch.dram.bandwidth_gb_per_s = value;
-        break;
+      case SweepField::PeRows: arch.pe_rows = whole; break;
+      case SweepField::PeCols: arch.pe_cols = whole; break;
+      case SweepField::MacsPerPe: arch.macs_per_pe = whole; break;
+      case SweepField::ClockMhz: arch.clock_mhz = value; break;
+      case SweepField::LevelSizeBytes: arch.levels[parameter.level].size_bytes = whole; break;
+      case SweepField::LevelReadBandwidth: arch.levels[parameter.level].read_bandwidth = value; break;
+      case SweepField::LevelWriteBandwidth: arch.levels[parameter.level].write_bandwidth = value; break;
+      case SweepField::NocUnicastBandwidth: arch.noc.unicast_bandwidth = value; break;
+      case SweepField::NocMulticastBandwidth: arch.noc.multicast_bandwidth = value; break;
+      case SweepField::DramBandwidth: arch.dram.bandwidth_gb_per_s = value; break;
     }
   }
   return arch;

@@ -22,11 +22,13 @@ Layer parse_layer(const YAML::Node& node, const std::string& where) {
   auto set = [&](Dim dim, const char* alias) {
     const char* key = dim_name(dim);
     check_input(!(node[key] && node[alias]), where, ": give ", key, " or ", alias, ", not both");
-    layer.dims[static_cast<int>(dim)] = node[alias] ? required_int(node, alias, where) : optional_int(node, key, 1, where);
+    layer.dims[static_cast<int>(dim)] =
+        node[alias] ? required_int(node, alias, where) : optional_int(node, key, 1, where);
   };
   set(Dim::N, "batch");
   set(Dim::G, "groups");
-  for (Dim dim : {Dim::K, Dim::C, Dim::P, Dim::Q}) layer.dims[static_cast<int>(dim)] = required_int(node, dim_name(dim), where);
+  for (Dim dim : {Dim::K, Dim::C, Dim::P, Dim::Q})
+    layer.dims[static_cast<int>(dim)] = required_int(node, dim_name(dim), where);
   for (Dim dim : {Dim::R, Dim::S}) layer.dims[static_cast<int>(dim)] = optional_int(node, dim_name(dim), 1, where);
   const int64_t stride = optional_int(node, "stride", 1, where);
   layer.stride_h = optional_int(node, "stride_h", stride, where);

@@ -38,8 +38,8 @@ namespace {
 
 int64_t as_int(const YAML::Node& node, const std::string& name) {
   const double value = number_value(node, name);
-  check_input(value == std::floor(value) && std::fabs(value) < 9e15, name, ": must be an integer, got '",
-              node.Scalar(), "'");
+  check_input(value == std::floor(value) && std::fabs(value) < 9e15, name, ": must be an integer, got '", node.Scalar(),
+              "'");
   return static_cast<int64_t>(value);
 }
 

@@ -62,12 +62,9 @@ Latency summarize_times(const std::vector<double>& times) {
 }
 
 nlohmann::json to_json(const Latency& latency) {
-  return {{"median_ms", latency.median_ms},
-          {"p90_ms", latency.p90_ms},
-          {"min_ms", latency.min_ms},
-          {"mean_ms", latency.mean_ms},
-          {"runs", latency.times_ms.size()},
-          {"inferences_per_s", 1000.0 / latency.median_ms},
+  return {{"median_ms", latency.median_ms},  {"p90_ms", latency.p90_ms},
+          {"min_ms", latency.min_ms},        {"mean_ms", latency.mean_ms},
+          {"runs", latency.times_ms.size()}, {"inferences_per_s", 1000.0 / latency.median_ms},
           {"times_ms", latency.times_ms}};
 }
 
@@ -157,9 +154,10 @@ void add_bench_command(CLI::App& app) {
   CLI::App* command = app.add_subcommand(
       "bench", "Time a model: median, p90 and min latency over timed runs, optionally against ONNX Runtime");
   command->add_option("model", options->model, "ONNX model file")->required();
-  command->add_option("--input", options->inputs,
-                      "NAME=FILE: the value of input NAME (.npy or TensorProto .pb); inputs not given get "
-                      "seeded random values, symbolic dimensions 1")
+  command
+      ->add_option("--input", options->inputs,
+                   "NAME=FILE: the value of input NAME (.npy or TensorProto .pb); inputs not given get "
+                   "seeded random values, symbolic dimensions 1")
       ->expected(1)
       ->multi_option_policy(CLI::MultiOptionPolicy::TakeAll)
       ->allow_extra_args(false);

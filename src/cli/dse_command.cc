@@ -11,9 +11,9 @@
 
 #include "accel/design_space.h"
 #include "cli/commands.h"
-#include "report/dse_html.h"
 #include "cli/json_output.h"
 #include "cli/mapper_flags.h"
+#include "report/dse_html.h"
 #include "report/svg_chart.h"
 
 namespace vigil::cli {
@@ -48,7 +48,7 @@ std::string dse_csv(const accel::SweepSpec& sweep, const accel::Exploration& exp
     for (const double value : point.values) csv += report::string_printf(",%.10g", value);
     const accel::PredictionTotals& t = point.prediction.total;
     csv += point.ok ? report::string_printf(",true,%.10g,%.10g,%.10g", t.energy_mj, t.total_latency_ms,
-                                          t.processing_latency_ms)
+                                            t.processing_latency_ms)
                     : std::string(",false,,,");
     csv += report::string_printf(",%.10g,%s,", point.area_mm2, point.pareto ? "true" : "false") +
            csv_field(point.reason) + "\n";

@@ -4,8 +4,8 @@
 
 #include "cli/commands.h"
 #include "cli/json_output.h"
-#include "onnx_io/model_import.h"
 #include "eval/classifier_eval.h"
+#include "onnx_io/model_import.h"
 
 namespace vigil::cli {
 
@@ -27,14 +27,18 @@ void evaluate(const EvalOptions& options) {
   const ClassifierEvalResult result = evaluate_classifier(session, dataset, options.eval);
   std::printf("%s on %s: top-1 accuracy %.2f%% (%lld of %lld images), %.0f images/s (batch %lld, %d thread%s)\n",
               options.model.c_str(), options.dataset.c_str(), 100 * result.accuracy(),
-              static_cast<long long>(result.correct), static_cast<long long>(result.images),
-              result.images_per_second(), static_cast<long long>(result.batch), options.threads,
-              options.threads == 1 ? "" : "s");
+              static_cast<long long>(result.correct), static_cast<long long>(result.images), result.images_per_second(),
+              static_cast<long long>(result.batch), options.threads, options.threads == 1 ? "" : "s");
   std::fflush(stdout);
-  write_json_file(options.json, {{"model", options.model}, {"dataset", options.dataset}, {"images", result.images},
-                                 {"correct", result.correct}, {"accuracy", result.accuracy()},
-                                 {"images_per_second", result.images_per_second()}, {"seconds", result.seconds},
-                                 {"batch", result.batch}, {"threads", options.threads}});
+  write_json_file(options.json, {{"model", options.model},
+                                 {"dataset", options.dataset},
+                                 {"images", result.images},
+                                 {"correct", result.correct},
+                                 {"accuracy", result.accuracy()},
+                                 {"images_per_second", result.images_per_second()},
+                                 {"seconds", result.seconds},
+                                 {"batch", result.batch},
+                                 {"threads", options.threads}});
 }
 
 }  // namespace
@@ -43,13 +47,15 @@ void add_eval_command(CLI::App& app) {
   auto options = std::make_shared<EvalOptions>();
   CLI::App* command = app.add_subcommand(
       "eval", "Top-1 accuracy and images per second of a classifier on an IDX image set (MNIST, Fashion-MNIST)");
-  command->add_option("model", options->model,
-                      "ONNX classifier: input [N,1,H,W], [N,H,W] or [N,H*W] of float32 pixels in [0, 1], "
-                      "first output [N, classes]")
+  command
+      ->add_option("model", options->model,
+                   "ONNX classifier: input [N,1,H,W], [N,H,W] or [N,H*W] of float32 pixels in [0, 1], "
+                   "first output [N, classes]")
       ->required();
-  command->add_option("--dataset", options->dataset,
-                      "a folder with t10k-images-idx3-ubyte[.gz] and t10k-labels-idx1-ubyte[.gz], or an images "
-                      "file whose labels file sits beside it")
+  command
+      ->add_option("--dataset", options->dataset,
+                   "a folder with t10k-images-idx3-ubyte[.gz] and t10k-labels-idx1-ubyte[.gz], or an images "
+                   "file whose labels file sits beside it")
       ->required();
   command->add_option("--limit", options->eval.limit, "evaluate only the first N images");
   command->add_option("--batch", options->eval.batch, "images per inference when the batch dimension is free")

@@ -100,9 +100,13 @@ void info(const InfoOptions& options) {
                   static_cast<long long>(row.cost.bytes_read), static_cast<long long>(row.cost.bytes_written));
       std::printf("%s%s\n", options.optimized ? "  " : "", options.optimized ? row.algorithm.c_str() : "");
       total_macs += row.cost.macs;
-      report["layers"].push_back({{"name", row.name}, {"op_type", row.op_type}, {"output_shape", row.output_shape},
-                                  {"algorithm", row.algorithm}, {"macs", row.cost.macs},
-                                  {"bytes_read", row.cost.bytes_read}, {"bytes_written", row.cost.bytes_written}});
+      report["layers"].push_back({{"name", row.name},
+                                  {"op_type", row.op_type},
+                                  {"output_shape", row.output_shape},
+                                  {"algorithm", row.algorithm},
+                                  {"macs", row.cost.macs},
+                                  {"bytes_read", row.cost.bytes_read},
+                                  {"bytes_written", row.cost.bytes_written}});
     }
     std::printf("  total: %lld MACs (symbolic dimensions set to 1)\n", static_cast<long long>(total_macs));
     report["total_macs"] = total_macs;
@@ -119,11 +123,12 @@ void add_info_command(CLI::App& app) {
       "info", "Describe a model: inputs, outputs, operators, parameters, and per layer the MACs and bytes");
   command->add_option("model", options->model, "ONNX model file")->required();
   command->add_option("--json", options->json, "write the description as JSON to this file");
-  CLI::Option* no_optimize = command->add_flag(
-      "--no-optimize", options->no_optimize, "measure the graph as written, without the optimisation passes");
-  command->add_flag("--optimized", options->optimized,
-                    "show what the optimisation passes did: node counts, rewrites per pass, and per layer the "
-                    "algorithm its operator runs")
+  CLI::Option* no_optimize = command->add_flag("--no-optimize", options->no_optimize,
+                                               "measure the graph as written, without the optimisation passes");
+  command
+      ->add_flag("--optimized", options->optimized,
+                 "show what the optimisation passes did: node counts, rewrites per pass, and per layer the "
+                 "algorithm its operator runs")
       ->excludes(no_optimize);
   command->callback([options] { info(*options); });
 }

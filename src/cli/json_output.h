@@ -16,7 +16,8 @@ namespace vigil::cli {
 inline void check_output_folder(const char* flag, const std::string& path) {
   if (path.empty()) return;
   const std::filesystem::path folder = std::filesystem::path(path).parent_path();
-  check_input(folder.empty() || std::filesystem::is_directory(folder), flag, " ", path, ": no folder ", folder.string());
+  check_input(folder.empty() || std::filesystem::is_directory(folder), flag, " ", path, ": no folder ",
+              folder.string());
 }
 
 inline void write_json_file(const std::string& path, const nlohmann::json& document) {

@@ -20,8 +20,7 @@ int main(int argc, char** argv) {
   // option callbacks run before subcommand callbacks.
   app.fallthrough();
   app.add_option_function<std::string>(
-      "--isa",
-      [](const std::string& mask) { vigil::set_active_features(vigil::parse_feature_mask(mask, "--isa")); },
+      "--isa", [](const std::string& mask) { vigil::set_active_features(vigil::parse_feature_mask(mask, "--isa")); },
       "Limit the CPU features kernels use (as VIGIL_ISA does): a level (scalar, avx2, avx512, native) and/or\n"
       "features to turn off, comma-separated, e.g. 'avx2', '-avx512vnni' or 'avx512,-avx512vbmi,-avxvnni'.\n"
       "'vigil kernels' lists the features and which kernels they select");

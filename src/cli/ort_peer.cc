@@ -55,8 +55,9 @@ fs::path find_bench_folder() {
     if (fs::is_regular_file(folder / "bench" / "ort_run.js")) return folder / "bench";
     if (folder == folder.root_path()) break;
   }
-  fail_bad_input("--peer ort: no bench/ort_run.js in a parent folder of the vigil executable (set VIGIL_BENCH_DIR "
-                 "to vigil's bench folder)");
+  fail_bad_input(
+      "--peer ort: no bench/ort_run.js in a parent folder of the vigil executable (set VIGIL_BENCH_DIR "
+      "to vigil's bench folder)");
 }
 
 // The first line of a file, or empty.
@@ -87,8 +88,9 @@ OrtPeer::OrtPeer(const std::string& model_path, const std::map<std::string, Tens
               fs::temp_directory_path().string());
   folder_ = pattern;
 
-  std::vector<std::string> arguments = {node, (bench / "ort_run.js").string(), fs::absolute(model_path).string(),
-                                        "--serve", "--threads", std::to_string(threads)};
+  std::vector<std::string> arguments = {
+      node,        (bench / "ort_run.js").string(), fs::absolute(model_path).string(), "--serve",
+      "--threads", std::to_string(threads)};
   try {
     int index = 0;
     for (const auto& [name, tensor] : feeds) {

@@ -42,7 +42,7 @@ class OrtPeer {
   std::string name_;
   std::string folder_;  // the temporary inputs and the peer's stderr
   pid_t pid_ = -1;
-  int request_fd_ = -1;  // the peer's stdin
+  int request_fd_ = -1;           // the peer's stdin
   std::FILE* replies_ = nullptr;  // the peer's stdout
 };
 

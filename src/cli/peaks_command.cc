@@ -62,8 +62,9 @@ void peaks(const PeaksCommandOptions& options) {
   report["theory_per_core"] = {{"fp32_avx2_gflops", theory.fp32_avx2_gflops},
                                {"fp32_avx512_gflops", theory.fp32_avx512_gflops},
                                {"int8_gops", theory.int8_gops}};
-  report["ridge_ops_per_byte"] = {{"fp32", {{"one_core", peaks.fp32_ridge(1)}, {"all_cores", peaks.fp32_ridge(peaks.cores)}}},
-                                  {"int8", {{"one_core", peaks.int8_ridge(1)}, {"all_cores", peaks.int8_ridge(peaks.cores)}}}};
+  report["ridge_ops_per_byte"] = {
+      {"fp32", {{"one_core", peaks.fp32_ridge(1)}, {"all_cores", peaks.fp32_ridge(peaks.cores)}}},
+      {"int8", {{"one_core", peaks.int8_ridge(1)}, {"all_cores", peaks.int8_ridge(peaks.cores)}}}};
   write_json_file(options.json, report);
 }
 

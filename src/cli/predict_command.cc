@@ -12,8 +12,8 @@
 #include "cli/commands.h"
 #include "cli/json_output.h"
 #include "cli/mapper_flags.h"
-#include "report/predict_html.h"
 #include "core/file_io.h"
+#include "report/predict_html.h"
 
 namespace vigil::cli {
 
@@ -32,8 +32,12 @@ struct PredictOptions {
 
 nlohmann::json figures(double processing_ms, double total_ms, double energy_mj, double power_mw, double active_pes,
                        double dram_bytes) {
-  return {{"processing_latency_ms", processing_ms}, {"total_latency_ms", total_ms}, {"energy_mj", energy_mj},
-          {"power_mw", power_mw},                   {"active_pes", active_pes},     {"dram_bytes", dram_bytes}};
+  return {{"processing_latency_ms", processing_ms},
+          {"total_latency_ms", total_ms},
+          {"energy_mj", energy_mj},
+          {"power_mw", power_mw},
+          {"active_pes", active_pes},
+          {"dram_bytes", dram_bytes}};
 }
 
 nlohmann::json layer_json(const accel::ArchSpec& arch, const accel::LayerPrediction& row) {
@@ -46,8 +50,11 @@ nlohmann::json layer_json(const accel::ArchSpec& arch, const accel::LayerPredict
   for (accel::Dim dim : accel::kAllDims) out["dims"][accel::dim_name(dim)] = row.layer.size(dim);
   out["utilization"] = r.utilization;
   out["mapping"] = accel::mapping_to_string(row.mapping);
-  out["cycles"] = {{"compute", r.compute_cycles}, {"ramp", r.ramp_cycles}, {"processing", r.processing_cycles},
-                   {"total", r.total_cycles},     {"dram", r.dram_cycles}};
+  out["cycles"] = {{"compute", r.compute_cycles},
+                   {"ramp", r.ramp_cycles},
+                   {"processing", r.processing_cycles},
+                   {"total", r.total_cycles},
+                   {"dram", r.dram_cycles}};
   nlohmann::json& energy = out["energy_pj"];
   energy["mac"] = r.mac_energy_pj;
   energy["noc"] = r.noc_energy_pj;
@@ -97,11 +104,12 @@ void predict(const PredictOptions& options) {
               t.active_pes, "", t.processing_latency_ms, t.total_latency_ms, t.energy_mj, t.power_mw,
               t.dram_bytes * 1e-6);
   std::fflush(stdout);
-  report["total"] = figures(t.processing_latency_ms, t.total_latency_ms, t.energy_mj, t.power_mw, t.active_pes,
-                            t.dram_bytes);
+  report["total"] =
+      figures(t.processing_latency_ms, t.total_latency_ms, t.energy_mj, t.power_mw, t.active_pes, t.dram_bytes);
   report["total"]["macs"] = t.macs;
   write_json_file(options.json, report);
-  if (!options.html.empty()) write_file_atomically(options.html, report::predict_html(arch, workload.source, prediction));
+  if (!options.html.empty())
+    write_file_atomically(options.html, report::predict_html(arch, workload.source, prediction));
 }
 
 }  // namespace
@@ -113,16 +121,16 @@ void add_predict_command(CLI::App& app) {
   command->add_option("workload", options->workload, "ONNX model, or a YAML list of layer shapes")->required();
   command->add_option("--arch", options->arch, "architecture spec (YAML), e.g. src/accel/specs/eyeriss.yaml")
       ->required();
-  command->add_option("--dataflow", options->dataflow,
-                      "row_stationary, weight_stationary, output_stationary, input_stationary (templates), "
-                      "search (the mapper), "
-                      "or a mapping file FILE.yaml (docs/predict.md)")
+  command
+      ->add_option("--dataflow", options->dataflow,
+                   "row_stationary, weight_stationary, output_stationary, input_stationary (templates), "
+                   "search (the mapper), "
+                   "or a mapping file FILE.yaml (docs/predict.md)")
       ->capture_default_str();
   add_mapper_flags(command, options->objective, options->search);
   command->add_option("--threads", options->search.threads, "the mapper's threads (the result does not depend on it)")
       ->capture_default_str();
-  command->add_option("--batch", options->batch, "batch size for a model's symbolic dimensions")
-      ->capture_default_str();
+  command->add_option("--batch", options->batch, "batch size for a model's symbolic dimensions")->capture_default_str();
   command->add_option("--json", options->json, "write the per-layer figures and totals as JSON to this file");
   command->add_option("--html", options->html, "write a report with the energy by layer and by level to this file");
   command->callback([options] { predict(*options); });

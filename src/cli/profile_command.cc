@@ -14,8 +14,8 @@
 #include "onnx_io/model_import.h"
 #include "perf/model_profile.h"
 #include "perf/peaks_cache.h"
-#include "report/profile_html.h"
 #include "perf/report_layers.h"
+#include "report/profile_html.h"
 #include "report/svg_chart.h"
 
 namespace vigil::cli {
@@ -41,9 +41,8 @@ void print_layers(const perf::ModelProfile& profile) {
                 100.0 * perf::time_share(layer->seconds, profile), layer->achieved_gops, layer->achieved_gbs,
                 layer->intensity, layer->percent_of_peak, layer->percent_of_roof, perf::bound_name(layer->bound));
   }
-  std::printf("  %-28s %-18s %-24s %8.3f %6.1f %8.2f\n", "total (sum of layers)", "", "",
-              profile.layer_seconds * 1e3, 100.0,
-              profile.layer_seconds > 0 ? profile.ops / profile.layer_seconds * 1e-9 : 0.0);
+  std::printf("  %-28s %-18s %-24s %8.3f %6.1f %8.2f\n", "total (sum of layers)", "", "", profile.layer_seconds * 1e3,
+              100.0, profile.layer_seconds > 0 ? profile.ops / profile.layer_seconds * 1e-9 : 0.0);
 }
 
 void print_operator_types(const perf::ModelProfile& profile) {
@@ -126,12 +125,12 @@ void profile(const ProfileCommandOptions& options) {
   profile_options.optimize = !options.no_optimize;
   const perf::ModelProfile profile = perf::profile_model(model, options.model, feeds, profile_options, peaks);
 
-  std::printf("%s: %d thread%s, median of %d runs; roofline: fp32 %.1f GFLOP/s, memory %.1f GB/s, ridge %.2f "
-              "flop/byte (%s, %.2f GHz)\n",
-              options.model.c_str(), profile.threads, profile.threads == 1 ? "" : "s", profile.runs,
-              profile.fp32_peak_gops, profile.memory_gbs,
-              profile.memory_gbs > 0 ? profile.fp32_peak_gops / profile.memory_gbs : 0.0, peaks.cpu_model.c_str(),
-              peaks.clock_ghz);
+  std::printf(
+      "%s: %d thread%s, median of %d runs; roofline: fp32 %.1f GFLOP/s, memory %.1f GB/s, ridge %.2f "
+      "flop/byte (%s, %.2f GHz)\n",
+      options.model.c_str(), profile.threads, profile.threads == 1 ? "" : "s", profile.runs, profile.fp32_peak_gops,
+      profile.memory_gbs, profile.memory_gbs > 0 ? profile.fp32_peak_gops / profile.memory_gbs : 0.0,
+      peaks.cpu_model.c_str(), peaks.clock_ghz);
   std::printf("(the roofline was %s; `vigil peaks --force` measures it again)\n\n",
               found.from_cache ? "cached" : "measured now");
   print_layers(profile);
@@ -152,9 +151,10 @@ void add_profile_command(CLI::App& app) {
       "Profile a model layer by layer against the machine's measured roofline: time, operations, intensity, "
       "share of peak, memory- or compute-bound; with model-level MACs, parameters, memory, latency and utilization");
   command->add_option("model", options->model, "ONNX model file")->required();
-  command->add_option("--input", options->inputs,
-                      "NAME=FILE: the value of input NAME (.npy or TensorProto .pb); inputs not given get "
-                      "seeded random values, symbolic dimensions 1")
+  command
+      ->add_option("--input", options->inputs,
+                   "NAME=FILE: the value of input NAME (.npy or TensorProto .pb); inputs not given get "
+                   "seeded random values, symbolic dimensions 1")
       ->expected(1)
       ->multi_option_policy(CLI::MultiOptionPolicy::TakeAll)
       ->allow_extra_args(false);

@@ -83,9 +83,10 @@ void add_run_command(CLI::App& app) {
   auto options = std::make_shared<RunOptions>();
   CLI::App* command = app.add_subcommand("run", "Run a model once on inputs from files or random inputs");
   command->add_option("model", options->model, "ONNX model file")->required();
-  command->add_option("--input", options->inputs,
-                      "NAME=FILE: the value of input NAME, from a .npy file or an ONNX TensorProto .pb file "
-                      "(repeat for several inputs)")
+  command
+      ->add_option("--input", options->inputs,
+                   "NAME=FILE: the value of input NAME, from a .npy file or an ONNX TensorProto .pb file "
+                   "(repeat for several inputs)")
       ->expected(1)
       ->multi_option_policy(CLI::MultiOptionPolicy::TakeAll)
       ->allow_extra_args(false);

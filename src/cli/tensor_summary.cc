@@ -25,7 +25,10 @@ std::string to_string(const TensorSummary& summary) {
 }
 
 nlohmann::json to_json(const TensorSummary& summary) {
-  return {{"dtype", summary.dtype}, {"shape", summary.shape}, {"min", summary.min}, {"max", summary.max},
+  return {{"dtype", summary.dtype},
+          {"shape", summary.shape},
+          {"min", summary.min},
+          {"max", summary.max},
           {"mean", summary.mean}};
 }
 

@@ -20,8 +20,9 @@ namespace vigil {
 namespace {
 
 constexpr const char* kFeatureNames[kCpuFeatureCount] = {
-    "avx2",       "fma",         "f16c",        "avx512f",         "avx512bw",   "avx512vl",  "avx512dq", "avx512vnni",
-    "avxvnni",    "avx512vbmi",  "avx512vpopcntdq", "avx512bf16", "amx-tile",   "amx-int8",  "amx-bf16"};
+    "avx2",     "fma",        "f16c",    "avx512f",    "avx512bw",        "avx512vl",
+    "avx512dq", "avx512vnni", "avxvnni", "avx512vbmi", "avx512vpopcntdq", "avx512bf16",
+    "amx-tile", "amx-int8",   "amx-bf16"};
 
 // What each feature needs besides itself: vigil compiles its AVX-512 kernels for the
 // whole AVX-512 level (on AVX2), and pairs AMX with AVX-512.
@@ -215,8 +216,8 @@ CpuFeatures parse_feature_mask(std::string_view mask, const std::string& source)
     if (item.empty()) continue;
     if (item[0] == '-') {
       const std::optional<CpuFeature> feature = parse_cpu_feature(item.substr(1));
-      check_input(feature.has_value(), source, ": ", item, " names no CPU feature (known: ",
-                  CpuFeatures::all().to_string(), ")");
+      check_input(feature.has_value(), source, ": ", item,
+                  " names no CPU feature (known: ", CpuFeatures::all().to_string(), ")");
       allowed = closed(allowed.without(*feature));
     } else {
       const std::optional<Isa> level = parse_isa(item);

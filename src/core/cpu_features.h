@@ -49,7 +49,7 @@ class CpuFeatures {
   constexpr CpuFeatures without(CpuFeature f) const { return from_bits(bits_ & ~bit(f)); }
   constexpr bool operator==(const CpuFeatures&) const = default;
   constexpr uint32_t bits() const { return bits_; }
-  std::string to_string() const;  // the names, space-separated, in CpuFeature order; "none" if empty
+  std::string to_string() const;        // the names, space-separated, in CpuFeature order; "none" if empty
   std::string to_level_string() const;  // the same with a level's features as its name: "avx512 avx512vnni"
 
   static constexpr CpuFeatures from_bits(uint32_t bits) {
@@ -75,12 +75,12 @@ enum class Isa {
   Avx512 = 2,  // AVX-512 F, BW, DQ, VL (and AVX2)
 };
 inline constexpr CpuFeatures kAvx2Features{CpuFeature::Avx2, CpuFeature::Fma, CpuFeature::F16c};
-inline constexpr CpuFeatures kAvx512Features = kAvx2Features | CpuFeatures{CpuFeature::Avx512F, CpuFeature::Avx512Bw,
-                                                                           CpuFeature::Avx512Vl, CpuFeature::Avx512Dq};
-CpuFeatures isa_features(Isa isa);                        // what a level needs
-const char* isa_name(Isa isa);                            // "scalar", "avx2", "avx512"
-std::optional<Isa> parse_isa(std::string_view name);      // the inverse; nullopt if unknown
-Isa isa_of(CpuFeatures features);                         // the best level a set holds
+inline constexpr CpuFeatures kAvx512Features =
+    kAvx2Features | CpuFeatures{CpuFeature::Avx512F, CpuFeature::Avx512Bw, CpuFeature::Avx512Vl, CpuFeature::Avx512Dq};
+CpuFeatures isa_features(Isa isa);                    // what a level needs
+const char* isa_name(Isa isa);                        // "scalar", "avx2", "avx512"
+std::optional<Isa> parse_isa(std::string_view name);  // the inverse; nullopt if unknown
+Isa isa_of(CpuFeatures features);                     // the best level a set holds
 
 // The features this CPU and its OS allow, read once. A feature whose prerequisites are
 // missing (AVX-512 VNNI without the AVX-512 level, AVX-VNNI without AVX2) is left out.

@@ -5,10 +5,19 @@ namespace vigil {
 
 size_t dtype_size(DType type) {
   switch (type) {
-    case DType::Float32: case DType::Int32: case DType::UInt32: return 4;
-    case DType::Float64: case DType::Int64: case DType::UInt64: return 8;
-    case DType::Float16: case DType::BFloat16: case DType::Int16: case DType::UInt16: return 2;
-    case DType::Int8: case DType::UInt8: case DType::Bool: return 1;
+    case DType::Float32:
+    case DType::Int32:
+    case DType::UInt32: return 4;
+    case DType::Float64:
+    case DType::Int64:
+    case DType::UInt64: return 8;
+    case DType::Float16:
+    case DType::BFloat16:
+    case DType::Int16:
+    case DType::UInt16: return 2;
+    case DType::Int8:
+    case DType::UInt8:
+    case DType::Bool: return 1;
     default: return 0;
   }
 }
@@ -35,21 +44,26 @@ std::string dtype_name(DType type) {
 }
 
 bool dtype_is_float(DType type) {
-  return type == DType::Float32 || type == DType::Float64 || type == DType::Float16 ||
-         type == DType::BFloat16;
+  return type == DType::Float32 || type == DType::Float64 || type == DType::Float16 || type == DType::BFloat16;
 }
 
 bool dtype_is_integer(DType type) {
   switch (type) {
-    case DType::UInt8: case DType::Int8: case DType::UInt16: case DType::Int16:
-    case DType::Int32: case DType::Int64: case DType::UInt32: case DType::UInt64: return true;
+    case DType::UInt8:
+    case DType::Int8:
+    case DType::UInt16:
+    case DType::Int16:
+    case DType::Int32:
+    case DType::Int64:
+    case DType::UInt32:
+    case DType::UInt64: return true;
     default: return false;
   }
 }
 
 bool dtype_is_signed(DType type) {
-  return dtype_is_float(type) || type == DType::Int8 || type == DType::Int16 ||
-         type == DType::Int32 || type == DType::Int64;
+  return dtype_is_float(type) || type == DType::Int8 || type == DType::Int16 || type == DType::Int32 ||
+         type == DType::Int64;
 }
 
 }  // namespace vigil

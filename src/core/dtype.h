@@ -38,6 +38,8 @@ bool dtype_is_integer(DType type);  // signed or unsigned integers, not bool
 bool dtype_is_signed(DType type);
 
 // The C++ type that stores one element of a DType.
+// (one line per type: they read as the tables they are)
+// clang-format off
 template <DType> struct CppType;
 template <> struct CppType<DType::Float32> { using type = float; };
 template <> struct CppType<DType::Float64> { using type = double; };
@@ -69,6 +71,7 @@ template <> constexpr DType dtype_of<uint32_t>() { return DType::UInt32; }
 template <> constexpr DType dtype_of<uint64_t>() { return DType::UInt64; }
 template <> constexpr DType dtype_of<bool>() { return DType::Bool; }
 template <> constexpr DType dtype_of<std::string>() { return DType::String; }
+// clang-format on
 
 // Converts one element between any two storage types (the 16-bit floats go through
 // float), as static_cast would for the built-in types.
@@ -88,7 +91,10 @@ To convert_element(From value) {
 }
 
 // Tag passed to the callables of the dispatchers: `[&](auto tag) { using T = decltype(tag)::type; }`.
-template <class T> struct TypeTag { using type = T; };
+template <class T>
+struct TypeTag {
+  using type = T;
+};
 
 // Calls f(TypeTag<T>{}) for the element type of `type`; `what` names the caller in the
 // error raised for a type outside the set. The sets: all numeric types plus bool; the

@@ -49,8 +49,8 @@ Shape broadcast_shapes(const Shape& a, const Shape& b, const std::string& what) 
   for (size_t i = 0; i < rank; ++i) {
     const int64_t da = i < rank - a.size() ? 1 : a[i - (rank - a.size())];
     const int64_t db = i < rank - b.size() ? 1 : b[i - (rank - b.size())];
-    check_input(da == db || da == 1 || db == 1, what, ": shapes ", shape_to_string(a), " and ",
-                shape_to_string(b), " cannot be broadcast");
+    check_input(da == db || da == 1 || db == 1, what, ": shapes ", shape_to_string(a), " and ", shape_to_string(b),
+                " cannot be broadcast");
     out[i] = da == 1 ? db : da;
   }
   return out;

@@ -14,7 +14,7 @@ int64_t shape_numel(const Shape& shape);  // 1 for a scalar (rank 0)
 // The same for a shape read from a file: a bad-input Error naming `what` if a dimension
 // is negative or the count overflows int64.
 int64_t checked_shape_numel(const Shape& shape, const std::string& what);
-Shape shape_strides(const Shape& shape);  // in elements, row-major
+Shape shape_strides(const Shape& shape);          // in elements, row-major
 std::string shape_to_string(const Shape& shape);  // "[1, 3, 224, 224]"
 
 // Maps axis in [-rank, rank) to [0, rank); a bad-input Error naming `what` otherwise.

@@ -37,7 +37,9 @@ class Tensor {
     return tensor;
   }
   template <class T>
-  static Tensor scalar(T value) { return from_vector<T>({}, {value}); }
+  static Tensor scalar(T value) {
+    return from_vector<T>({}, {value});
+  }
 
   bool empty() const { return dtype_ == DType::Undefined; }
   DType dtype() const { return dtype_; }

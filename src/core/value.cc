@@ -39,9 +39,7 @@ const std::vector<Tensor>& Value::elements(const std::string& what) const {
   return elements_;
 }
 
-DType Value::sequence_type() const {
-  return elements_.empty() ? element_type_ : elements_[0].dtype();
-}
+DType Value::sequence_type() const { return elements_.empty() ? element_type_ : elements_[0].dtype(); }
 
 std::string Value::describe() const {
   switch (kind_) {

@@ -26,8 +26,8 @@ ClassifierEvalResult evaluate_classifier(Session& session, const IdxDataset& dat
   const std::string& path = session.model().path;
   check_input(graph.inputs.size() == 1, path, ": a classifier has one input, this model has ", graph.inputs.size());
   const ValueInfo& input = graph.inputs[0];
-  check_input(input.dtype == DType::Float32, path, ": a classifier takes float32 images, input '", input.name,
-              "' is ", dtype_name(input.dtype));
+  check_input(input.dtype == DType::Float32, path, ": a classifier takes float32 images, input '", input.name, "' is ",
+              dtype_name(input.dtype));
   ClassifierEvalResult result;
   result.batch = options.batch;
   if (input.has_shape && !input.dims.empty() && input.dims[0].is_fixed()) result.batch = input.dims[0].value;

@@ -19,8 +19,8 @@ struct ClassifierEvalOptions {
 struct ClassifierEvalResult {
   int64_t images = 0;
   int64_t correct = 0;
-  int64_t batch = 0;     // the batch size used
-  double seconds = 0;    // time inside Session::run only
+  int64_t batch = 0;   // the batch size used
+  double seconds = 0;  // time inside Session::run only
   double accuracy() const { return images ? static_cast<double>(correct) / static_cast<double>(images) : 0; }
   double images_per_second() const { return seconds > 0 ? static_cast<double>(images) / seconds : 0; }
 };

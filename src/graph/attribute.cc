@@ -25,8 +25,8 @@ std::string attribute_type_name(AttributeType type) {
 const Attribute* Attributes::find(const std::string& name, AttributeType type) const {
   auto it = values_.find(name);
   if (it == values_.end()) return nullptr;
-  check_input(it->second.type == type, owner_, ": attribute '", name, "' is a ",
-              attribute_type_name(it->second.type), ", expected a ", attribute_type_name(type));
+  check_input(it->second.type == type, owner_, ": attribute '", name, "' is a ", attribute_type_name(it->second.type),
+              ", expected a ", attribute_type_name(type));
   return &it->second;
 }
 
@@ -61,8 +61,7 @@ std::vector<int64_t> Attributes::get_ints(const std::string& name, std::vector<i
   return value ? value->ints : fallback;
 }
 
-std::vector<std::string> Attributes::get_strings(const std::string& name,
-                                                 std::vector<std::string> fallback) const {
+std::vector<std::string> Attributes::get_strings(const std::string& name, std::vector<std::string> fallback) const {
   const Attribute* value = find(name, AttributeType::Strings);
   return value ? value->strings : fallback;
 }

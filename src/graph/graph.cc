@@ -101,8 +101,8 @@ void Graph::validate_and_sort(const std::vector<std::string>& outer_scope) {
   nodes = std::move(sorted);
 
   for (const ValueInfo& output : outputs) {
-    check_input(producer.count(output.name) || available.count(output.name), "graph output '",
-                output.name, "' is not produced by any node, graph input or initializer");
+    check_input(producer.count(output.name) || available.count(output.name), "graph output '", output.name,
+                "' is not produced by any node, graph input or initializer");
   }
 }
 

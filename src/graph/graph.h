@@ -39,7 +39,7 @@ std::string value_info_to_string(const ValueInfo& info);  // "float32[batch, 1, 
 struct Node {
   std::string name;
   std::string op_type;
-  std::string domain;  // "" for the default ONNX domain
+  std::string domain;                // "" for the default ONNX domain
   std::vector<std::string> inputs;   // "" marks an omitted optional input
   std::vector<std::string> outputs;  // "" marks an unused optional output
   Attributes attributes;
@@ -51,7 +51,7 @@ struct Node {
 struct Graph {
   std::string name;
   std::vector<Node> nodes;
-  std::vector<ValueInfo> inputs;   // excludes names that only hold initializers
+  std::vector<ValueInfo> inputs;  // excludes names that only hold initializers
   std::vector<ValueInfo> outputs;
   std::vector<ValueInfo> value_infos;  // shapes of intermediate values, when known
   std::map<std::string, Tensor> initializers;

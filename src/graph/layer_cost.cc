@@ -8,7 +8,9 @@
 namespace vigil {
 
 namespace {
-int64_t bytes_of(const TensorShapeAndType& t) { return shape_numel(t.shape) * static_cast<int64_t>(dtype_size(t.dtype)); }
+int64_t bytes_of(const TensorShapeAndType& t) {
+  return shape_numel(t.shape) * static_cast<int64_t>(dtype_size(t.dtype));
+}
 
 int64_t kernel_volume(const Shape& weight) {
   int64_t volume = 1;
@@ -18,12 +20,15 @@ int64_t kernel_volume(const Shape& weight) {
 
 // Operators that do one arithmetic operation per output element.
 bool is_elementwise_arithmetic(const std::string& op_type) {
+  // (the names wrapped as prose, not as columns)
+  // clang-format off
   static const std::set<std::string> kOps = {
       "Abs", "Acos", "Acosh", "Add", "And", "Asin", "Asinh", "Atan", "Atanh", "BitShift", "Ceil", "Celu", "Clip",
       "Cos", "Cosh", "Div", "Elu", "Equal", "Erf", "Exp", "Floor", "Gelu", "Greater", "GreaterOrEqual",
       "HardSigmoid", "HardSwish", "LeakyRelu", "Less", "LessOrEqual", "Log", "Max", "Mean", "Min", "Mish", "Mod",
       "Mul", "Neg", "Not", "Or", "PRelu", "Pow", "Reciprocal", "Relu", "Round", "Selu", "Sigmoid", "Sign", "Sin",
       "Sinh", "Softplus", "Softsign", "Sqrt", "Sub", "Sum", "Tan", "Tanh", "ThresholdedRelu", "Where", "Xor"};
+  // clang-format on
   return kOps.count(op_type) > 0;
 }
 
@@ -58,9 +63,9 @@ LayerCost layer_cost(const Node& node, const std::vector<TensorShapeAndType>& in
   // MatMulInteger, com.microsoft QGemm a MatMul; QAdd, com.microsoft QLinearAdd an Add),
   // with the weights at their own input.
   static const std::map<std::string, std::pair<std::string, size_t>> kIntegerForms = {
-      {"QConv", {"Conv", 3}},          {"QLinearConv", {"Conv", 3}},       {"ConvInteger", {"Conv", 1}},
-      {"QGemm", {"MatMul", 3}},        {"QLinearMatMul", {"MatMul", 3}},   {"MatMulInteger", {"MatMul", 1}},
-      {"QAdd", {"Add", 3}},            {"QLinearAdd", {"Add", 3}}};
+      {"QConv", {"Conv", 3}},   {"QLinearConv", {"Conv", 3}},     {"ConvInteger", {"Conv", 1}},
+      {"QGemm", {"MatMul", 3}}, {"QLinearMatMul", {"MatMul", 3}}, {"MatMulInteger", {"MatMul", 1}},
+      {"QAdd", {"Add", 3}},     {"QLinearAdd", {"Add", 3}}};
   const bool vigil_domain = node.domain == "vigil";
   const bool fused = vigil_domain && node.op_type.rfind("Fused", 0) == 0;
   const auto integer = kIntegerForms.find(node.op_type);

@@ -86,7 +86,8 @@ Tensor read_idx_file(const std::string& path) {
   unsigned char* out = static_cast<unsigned char*>(tensor.raw());
   for (int64_t i = 0; i < count; ++i) {
     // IDX stores multi-byte values big-endian.
-    for (size_t b = 0; b < size; ++b) out[i * size + b] = static_cast<unsigned char>(bytes[start + i * size + size - 1 - b]);
+    for (size_t b = 0; b < size; ++b)
+      out[i * size + b] = static_cast<unsigned char>(bytes[start + i * size + size - 1 - b]);
   }
   return tensor;
 }

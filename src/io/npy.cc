@@ -60,7 +60,8 @@ Tensor parse_npy(const std::string& bytes, const std::string& what) {
   const std::string descr = header_value(header, "descr", what);
   DType dtype = DType::Undefined;
   for (const NpyType& type : kNpyTypes) {
-    if (descr == type.descr || (descr.size() == 3 && descr[0] == '=' && descr.substr(1) == std::string(type.descr).substr(1))) {
+    if (descr == type.descr ||
+        (descr.size() == 3 && descr[0] == '=' && descr.substr(1) == std::string(type.descr).substr(1))) {
       dtype = type.dtype;
     }
   }

@@ -25,8 +25,7 @@ void f32_binary_row(BinaryOp op, int64_t m, int64_t n, const float* a, const flo
   }
 }
 
-void f32_binary_column(BinaryOp op, int64_t m, int64_t n, const float* a, const float* column, bool swapped,
-                       float* y) {
+void f32_binary_column(BinaryOp op, int64_t m, int64_t n, const float* a, const float* column, bool swapped, float* y) {
   const F32VectorPaths& paths = active_f32_vector_paths();
   for (int64_t i = 0; i < m; ++i) paths.binary_scalar(op, n, a + i * n, column[i], swapped, y + i * n);
 }

@@ -22,8 +22,7 @@ void f32_binary_scalar(BinaryOp op, int64_t n, const float* a, float b, bool swa
 // y[i][j] = a[i][j] op row[j] (or row[j] op a[i][j]); a and y have m rows of n
 void f32_binary_row(BinaryOp op, int64_t m, int64_t n, const float* a, const float* row, bool swapped, float* y);
 // y[i][j] = a[i][j] op column[i] (or column[i] op a[i][j])
-void f32_binary_column(BinaryOp op, int64_t m, int64_t n, const float* a, const float* column, bool swapped,
-                       float* y);
+void f32_binary_column(BinaryOp op, int64_t m, int64_t n, const float* a, const float* column, bool swapped, float* y);
 
 // y[i] = x[i] * scale[i] + shift[i] (the affine part of a layer normalisation).
 void f32_multiply_add(int64_t n, const float* x, const float* scale, const float* shift, float* y);

@@ -15,10 +15,10 @@ namespace vigil::kernels {
 
 enum class Activation {
   None,
-  Relu,         // max(x, 0)
-  Clip,         // min(max(x, lower), upper)
-  LeakyRelu,    // x >= 0 ? x : alpha * x
-  Sigmoid,      // 1 / (1 + exp(-x))
+  Relu,       // max(x, 0)
+  Clip,       // min(max(x, lower), upper)
+  LeakyRelu,  // x >= 0 ? x : alpha * x
+  Sigmoid,    // 1 / (1 + exp(-x))
   Tanh,
   Gelu,         // x * (1 + erf(x / sqrt 2)) / 2
   HardSigmoid,  // max(0, min(1, alpha * x + beta))
@@ -34,8 +34,8 @@ struct ActivationSpec {
 float apply_activation(const ActivationSpec& activation, float x);
 
 struct Epilogue {
-  float scale = 1.0f;              // multiplies the accumulated product (Gemm alpha)
-  const float* bias = nullptr;     // bias[i] for output row i, or bias[j] for column j
+  float scale = 1.0f;           // multiplies the accumulated product (Gemm alpha)
+  const float* bias = nullptr;  // bias[i] for output row i, or bias[j] for column j
   bool bias_per_column = false;
   const float* residual = nullptr;  // residual[i * residual_ld + j] added to output (i, j)
   int64_t residual_ld = 0;

@@ -13,8 +13,10 @@ namespace vigil::kernels {
 
 using patch_rows::kLine;
 
-__attribute__((optimize("no-tree-loop-distribute-patterns"))) void f32_pack_conv_patches(const void* context, int64_t p0, int64_t depth, int64_t col0, int64_t cols, int nr,
-                           float* out) {
+__attribute__((optimize("no-tree-loop-distribute-patterns"))) void f32_pack_conv_patches(const void* context,
+                                                                                         int64_t p0, int64_t depth,
+                                                                                         int64_t col0, int64_t cols,
+                                                                                         int nr, float* out) {
   const F32ConvPatches& g = *static_cast<const F32ConvPatches*>(context);
   const int64_t taps = g.kernel_h * g.kernel_w, plane = g.in_h * g.in_w;
   const int64_t stretch = std::max<int64_t>(nr, kLine / nr * nr);

@@ -23,8 +23,6 @@ struct F32ConvPatches {
 void f32_pack_conv_patches(const void* context, int64_t p0, int64_t depth, int64_t col0, int64_t cols, int nr,
                            float* out);
 
-inline F32BPacker f32_conv_patch_packer(const F32ConvPatches& patches) {
-  return {f32_pack_conv_patches, &patches};
-}
+inline F32BPacker f32_conv_patch_packer(const F32ConvPatches& patches) { return {f32_pack_conv_patches, &patches}; }
 
 }  // namespace vigil::kernels

@@ -23,7 +23,7 @@ struct F32DwConvGeometry {
 
 struct F32DwConvEpilogue {
   float bias = 0.0f;
-  const float* residual = nullptr;  // out_h x out_w, added after the bias
+  const float* residual = nullptr;                            // out_h x out_w, added after the bias
   float lower = -__builtin_inff(), upper = __builtin_inff();  // the clamp (Relu, Clip)
 };
 

@@ -24,7 +24,7 @@ namespace {
 constexpr int64_t kDepthBlock = 256;    // KC: a B panel (KC x NR) stays in L1
 constexpr int64_t kRowBlock = 144;      // MC: an A block (MC x KC) stays in L2
 constexpr int64_t kColumnBlock = 1024;  // NC: a B block (KC x NC) stays in L2/L3
-constexpr int64_t kInPlaceRows = 48;     // up to this many rows of C, an unpacked B is not packed
+constexpr int64_t kInPlaceRows = 48;    // up to this many rows of C, an unpacked B is not packed
 // Packing one B panel on the fly (patch gathers included) costs about as much as four
 // tiles of products: measured on ResNet-50's layers at 2 threads (2.6% faster than 0).
 constexpr int64_t kPanelPackCost = 4;
@@ -52,8 +52,7 @@ void pack_a_block(const F32Matrix& a, int64_t row0, int64_t rows, int64_t p0, in
 // each depth x NR, zero-padded right of the last column.
 }  // namespace
 
-void f32_pack_b_panels(const F32Matrix& b, int64_t p0, int64_t depth, int64_t col0, int64_t cols, int nr,
-                       float* out) {
+void f32_pack_b_panels(const F32Matrix& b, int64_t p0, int64_t depth, int64_t col0, int64_t cols, int nr, float* out) {
   for (int64_t j0 = 0; j0 < cols; j0 += nr) {
     const int64_t live = std::min<int64_t>(nr, cols - j0);
     for (int64_t p = 0; p < depth; ++p) {
@@ -100,8 +99,7 @@ F32TileEpilogue tile_epilogue_template(const Epilogue& e) {
       t.leaky = true;
       t.leaky_alpha = e.activation.alpha;
       break;
-    default:
-      break;
+    default: break;
   }
   return t;
 }
@@ -135,9 +133,9 @@ void gemm_rectangle(const Problem& p, int64_t m0, int64_t m1, int64_t n0, int64_
     for (int64_t pc = 0; pc < p.k; pc += kDepthBlock) {
       const int64_t kc = std::min(kDepthBlock, p.k - pc);
       const float* b_block = nullptr;
-      int64_t b_panel_stride = 0;  // floats from one NR panel to the next
-      int64_t b_row_stride = nr;   // floats from one row of a panel to the next
-      int64_t in_place_columns = 0;  // leading columns of the block read in place
+      int64_t b_panel_stride = 0;         // floats from one NR panel to the next
+      int64_t b_row_stride = nr;          // floats from one row of a panel to the next
+      int64_t in_place_columns = 0;       // leading columns of the block read in place
       const float* tail_panel = nullptr;  // the packed ragged panel after them
       if (p.b->packed) {
         b_block = p.b->packed->panel(jc) + pc * nr;
@@ -283,10 +281,9 @@ void f32_gemm(int64_t m, int64_t n, int64_t k, const F32GemmA& a, const F32GemmB
   const int64_t tiles_m = (m + kernel.mr - 1) / kernel.mr, tiles_n = (n + kernel.nr - 1) / kernel.nr;
   // Below about a million multiply-adds the fork costs more than it saves.
   const int team = m * n * k < (1 << 20) ? 1 : static_cast<int>(std::min<int64_t>(threads, tiles_m * tiles_n));
-  split_gemm_over_threads(m, n, kernel.mr, kernel.nr, b.packed ? 0 : kPanelPackCost, team,
-                          [&](int64_t m0, int64_t m1, int64_t n0, int64_t n1) {
-                            gemm_rectangle(problem, m0, m1, n0, n1);
-                          });
+  split_gemm_over_threads(
+      m, n, kernel.mr, kernel.nr, b.packed ? 0 : kPanelPackCost, team,
+      [&](int64_t m0, int64_t m1, int64_t n0, int64_t n1) { gemm_rectangle(problem, m0, m1, n0, n1); });
 }
 
 }  // namespace vigil::kernels

@@ -70,8 +70,8 @@ struct F32GemmA {
 // panels, each depth x NR and zero-padded right of column `cols`, one after the other at
 // `out`. Called from several threads at once for disjoint column ranges.
 struct F32BPacker {
-  void (*pack)(const void* context, int64_t p0, int64_t depth, int64_t col0, int64_t cols, int nr, float* out) =
-      nullptr;
+  void (*pack)(const void* context, int64_t p0, int64_t depth, int64_t col0, int64_t cols, int nr,
+               float* out) = nullptr;
   const void* context = nullptr;
 };
 struct F32GemmB {

@@ -34,8 +34,7 @@ struct F32TileEpilogue {
 // of the B panel starts at b_panel + p * b_stride: NR in a packed panel, or the leading
 // dimension of B when the driver reads an unpacked B in place.
 using F32MicroKernelFunction = void (*)(int64_t kc, const float* a_panel, const float* b_panel, int64_t b_stride,
-                                        float* c, int64_t ldc, int rows, int cols,
-                                        const F32TileEpilogue& epilogue);
+                                        float* c, int64_t ldc, int rows, int cols, const F32TileEpilogue& epilogue);
 
 // Each micro-kernel comes in two variants from one template: `run`, and `run_hooked`, which
 // hands each tile's sums to the epilogue's tile hook before the epilogue.

@@ -6,12 +6,11 @@
 #include <algorithm>
 #include <cmath>
 
-
 namespace vigil::kernels {
 
 // The vector loop: the count of elements it did (a multiple of 16).
 int64_t f32_qs8_quantize__avx512(int64_t count, const float* x, float scale, int32_t zero_point, bool is_signed,
-                             uint8_t* y);
+                                 uint8_t* y);
 
 // The vector loop of the range: the count of elements it did (a multiple of 16).
 int64_t f32_finite_range__avx512(int64_t count, const float* x, float& low, float& high, bool& finite);
@@ -23,7 +22,7 @@ int64_t none_ranged(int64_t, const float*, float&, float&, bool&) { return 0; }
 
 constexpr F32QS8QuantizeKernel kScalar{"f32_qs8_quantize__scalar", CpuFeatures{}, none_quantized, none_ranged};
 constexpr F32QS8QuantizeKernel kAvx512{"f32_qs8_quantize__avx512", kAvx512Features, f32_qs8_quantize__avx512,
-                                    f32_finite_range__avx512};
+                                       f32_finite_range__avx512};
 constexpr const F32QS8QuantizeKernel* kKernels[] = {&kScalar, &kAvx512};
 
 }  // namespace

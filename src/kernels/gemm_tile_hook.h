@@ -14,7 +14,7 @@ namespace vigil::kernels {
 // One tile as the hook sees it.
 template <typename Sum>
 struct GemmTile {
-  Sum* sums;      // rows x cols live sums, row r at sums + r * ld; writable
+  Sum* sums;  // rows x cols live sums, row r at sums + r * ld; writable
   int64_t ld;
   int rows, cols;
   const void* c;  // where the tile's (0, 0) goes in the output: the hook tells its place from it

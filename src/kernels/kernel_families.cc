@@ -1,17 +1,17 @@
 // The listing of kernels/kernel_families.h, from each family's registry.
 #include "kernels/kernel_families.h"
 
-#include "kernels/x8_deinterleave.h"
-#include "kernels/x8_window_max.h"
 #include "kernels/f32_dwconv.h"
 #include "kernels/f32_gemm_microkernel.h"
 #include "kernels/f32_qs8_quantize.h"
 #include "kernels/f32_winograd.h"
-#include "kernels/s32_dequantize_transpose.h"
 #include "kernels/qs8_add.h"
 #include "kernels/qs8_dwconv.h"
 #include "kernels/qs8_gemm_microkernel.h"
+#include "kernels/s32_dequantize_transpose.h"
 #include "kernels/unary_binary_reduce_isa.h"
+#include "kernels/x8_deinterleave.h"
+#include "kernels/x8_window_max.h"
 
 namespace vigil::kernels {
 

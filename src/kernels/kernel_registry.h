@@ -23,7 +23,8 @@ template <typename Kernel>
 class KernelRegistry {
  public:
   template <size_t N>
-  constexpr KernelRegistry(const char* family, const Kernel* const (&kernels)[N]) : family_(family), kernels_(kernels) {}
+  constexpr KernelRegistry(const char* family, const Kernel* const (&kernels)[N])
+      : family_(family), kernels_(kernels) {}
 
   const char* family() const { return family_; }
   std::span<const Kernel* const> kernels() const { return kernels_; }

@@ -11,8 +11,8 @@
 namespace vigil::kernels {
 
 QS8AddParameters QS8AddParameters::make(float a_scale, int32_t a_zero_point, float b_scale, int32_t b_zero_point,
-                                      float y_scale, int32_t y_zero_point, int32_t y_min, int32_t y_max,
-                                      bool is_signed) {
+                                        float y_scale, int32_t y_zero_point, int32_t y_min, int32_t y_max,
+                                        bool is_signed) {
   const double a_real = static_cast<double>(a_scale / y_scale), b_real = static_cast<double>(b_scale / y_scale);
   const FixedPointMultiplier larger = fixed_point_multiplier(std::max(a_real, b_real));
   const double grid = std::ldexp(1.0, 31 + larger.shift);
@@ -42,7 +42,7 @@ QS8AddParameters QS8AddParameters::make(float a_scale, int32_t a_zero_point, flo
 
 // The vector loop over a block of rows, tails masked (AVX-512), for split parameters.
 void qs8_add_rows__avx512(const QS8AddParameters& p, int64_t rows, int64_t count, const uint8_t* a, int64_t a_ld,
-                         const uint8_t* b, int64_t b_ld, uint8_t* y, int64_t y_ld);
+                          const uint8_t* b, int64_t b_ld, uint8_t* y, int64_t y_ld);
 
 namespace {
 
@@ -58,14 +58,13 @@ const KernelRegistry<QS8AddKernel>& qs8_add_kernels() {
 }
 
 void qs8_add_rows(const QS8AddParameters& p, int64_t rows, int64_t count, const uint8_t* a, int64_t a_ld,
-                 const uint8_t* b, int64_t b_ld, uint8_t* y, int64_t y_ld) {
+                  const uint8_t* b, int64_t b_ld, uint8_t* y, int64_t y_ld) {
   const QS8AddKernel& kernel = qs8_add_kernels().active();
   if (p.split && kernel.split_rows) return kernel.split_rows(p, rows, count, a, a_ld, b, b_ld, y, y_ld);
   auto value = [&](uint8_t byte) { return p.is_signed ? int32_t{static_cast<int8_t>(byte)} : int32_t{byte}; };
   for (int64_t r = 0; r < rows; ++r, a += a_ld, b += b_ld, y += y_ld) {
     for (int64_t i = 0; i < count; ++i) {
-      const int64_t sum =
-          (value(a[i]) - p.a_zero_point) * p.a_mantissa + (value(b[i]) - p.b_zero_point) * p.b_mantissa;
+      const int64_t sum = (value(a[i]) - p.a_zero_point) * p.a_mantissa + (value(b[i]) - p.b_zero_point) * p.b_mantissa;
       const int64_t q = round_shift_half_even(sum, 31 + p.shift) + p.y_zero_point;
       y[i] = static_cast<uint8_t>(std::clamp<int64_t>(q, p.y_min, p.y_max));
     }

@@ -32,8 +32,8 @@ struct QS8AddParameters {
   int split_shift = 0;                  // U
 
   // The parameters for these scales; a bad-input Error for a ratio outside (0, 2^30).
-  static QS8AddParameters make(float a_scale, int32_t a_zero_point, float b_scale, int32_t b_zero_point,
-                              float y_scale, int32_t y_zero_point, int32_t y_min, int32_t y_max, bool is_signed);
+  static QS8AddParameters make(float a_scale, int32_t a_zero_point, float b_scale, int32_t b_zero_point, float y_scale,
+                               int32_t y_zero_point, int32_t y_min, int32_t y_max, bool is_signed);
 };
 
 struct QS8AddKernel {
@@ -54,6 +54,6 @@ void qs8_add(const QS8AddParameters& p, int64_t count, const uint8_t* a, const u
 // stride (in elements): y[r * y_ld + i] from a[r * a_ld + i] and b[r * b_ld + i]. The int8
 // GEMM applies a fused residual Add through it, tile by tile (kernels/qs8_gemm.h).
 void qs8_add_rows(const QS8AddParameters& p, int64_t rows, int64_t count, const uint8_t* a, int64_t a_ld,
-                 const uint8_t* b, int64_t b_ld, uint8_t* y, int64_t y_ld);
+                  const uint8_t* b, int64_t b_ld, uint8_t* y, int64_t y_ld);
 
 }  // namespace vigil::kernels

@@ -29,9 +29,9 @@ int32_t zero_point_correction(const QS8DwconvShape& s, const QS8DwconvChannel& c
 // The vector paths (x86/avx512/qs8_dwconv__avx512.cc, x86/avx512vbmi/qs8_dwconv__avx512vbmi.cc):
 // each copies the input into the plane's interior (bytes XOR flip), then computes.
 void qs8_dwconv_channel__avx512(const QS8DwconvShape& s, const uint8_t* x, uint8_t flip, uint8_t* plane,
-                               const QS8DwconvChannel& c, int32_t offset, uint8_t* y);
+                                const QS8DwconvChannel& c, int32_t offset, uint8_t* y);
 void qs8_dwconv_channel__avx512vbmi(const QS8DwconvShape& s, const uint8_t* x, uint8_t flip, uint8_t* plane,
-                                   const QS8DwconvChannel& c, int32_t offset, uint8_t* y);
+                                    const QS8DwconvChannel& c, int32_t offset, uint8_t* y);
 
 QS8PlaneInterior qs8_dwconv_interior(const QS8DwconvShape& s) {
   const int64_t row0 = std::max<int64_t>(0, -s.pad_top), row1 = std::min(s.in_h, s.padded_h() - s.pad_top);
@@ -64,7 +64,7 @@ namespace {
 
 // The scalar kernel: the reference of the vector ones.
 void qs8_dwconv_channel__scalar(const QS8DwconvShape& s, const uint8_t* x, uint8_t flip, uint8_t* scratch,
-                               const QS8DwconvChannel& c, int32_t offset, uint8_t* y) {
+                                const QS8DwconvChannel& c, int32_t offset, uint8_t* y) {
   const int64_t width = s.padded_w();
   const QS8PlaneInterior in = qs8_dwconv_interior(s);
   for (int64_t iy = in.row0; iy < in.row0 + in.rows; ++iy) {
@@ -78,8 +78,7 @@ void qs8_dwconv_channel__scalar(const QS8DwconvShape& s, const uint8_t* x, uint8
       for (int64_t ky = 0; ky < s.kernel_h; ++ky) {
         for (int64_t kx = 0; kx < s.kernel_w; ++kx) sum += window[ky * width + kx] * c.weights[ky * s.kernel_w + kx];
       }
-      y[oy * s.out_w + ox] =
-          static_cast<uint8_t>(requantize(sum, c.multiplier, c.y_zero_point, c.y_min, c.y_max));
+      y[oy * s.out_w + ox] = static_cast<uint8_t>(requantize(sum, c.multiplier, c.y_zero_point, c.y_min, c.y_max));
     }
   }
 }
@@ -88,15 +87,14 @@ bool suits_every_shape(const QS8DwconvShape&) { return true; }
 bool suits_vbmi(const QS8DwconvShape& s) { return qs8_dwconv_vbmi_rows_per_step(s) > 0; }
 
 constexpr QS8DwconvKernel qs8_dwconv_requant__scalar{"qs8_dwconv_requant__scalar", CpuFeatures{}, suits_every_shape,
-                                                    qs8_dwconv_channel__scalar};
-constexpr QS8DwconvKernel qs8_dwconv_requant__avx512{"qs8_dwconv_requant__avx512", kAvx512Features,
-                                                    suits_every_shape, qs8_dwconv_channel__avx512};
+                                                     qs8_dwconv_channel__scalar};
+constexpr QS8DwconvKernel qs8_dwconv_requant__avx512{"qs8_dwconv_requant__avx512", kAvx512Features, suits_every_shape,
+                                                     qs8_dwconv_channel__avx512};
 constexpr QS8DwconvKernel qs8_dwconv_requant__avx512vbmi{
-    "qs8_dwconv_requant__avx512vbmi",
-    kAvx512Features | CpuFeatures{CpuFeature::Avx512Vnni, CpuFeature::Avx512Vbmi}, suits_vbmi,
-    qs8_dwconv_channel__avx512vbmi};
+    "qs8_dwconv_requant__avx512vbmi", kAvx512Features | CpuFeatures{CpuFeature::Avx512Vnni, CpuFeature::Avx512Vbmi},
+    suits_vbmi, qs8_dwconv_channel__avx512vbmi};
 constexpr const QS8DwconvKernel* kQS8DwconvKernels[] = {&qs8_dwconv_requant__scalar, &qs8_dwconv_requant__avx512,
-                                                      &qs8_dwconv_requant__avx512vbmi};
+                                                        &qs8_dwconv_requant__avx512vbmi};
 
 }  // namespace
 
@@ -110,7 +108,7 @@ const QS8DwconvKernel& qs8_dwconv_kernel(const QS8DwconvShape& shape, CpuFeature
 }
 
 void qs8_dwconv_channel(const QS8DwconvShape& s, const QS8DwconvKernel& kernel, const uint8_t* x, bool is_signed,
-                       const QS8DwconvChannel& c, uint8_t* y, uint8_t* scratch) {
+                        const QS8DwconvChannel& c, uint8_t* y, uint8_t* scratch) {
   const uint8_t flip = is_signed ? 0x80 : 0x00;
   // The bias less the padded sum's excess, added to every sum.
   const int32_t offset = c.bias - zero_point_correction(s, c, u8_form_zero_point(c.x_zero_point, is_signed));

@@ -46,7 +46,7 @@ struct QS8DwconvChannel {
 // One channel: copies x into the plane's interior (bytes XOR flip), then computes y with
 // `offset` (the bias less the padded sum's excess) added to every sum.
 using QS8DwconvChannelFunction = void (*)(const QS8DwconvShape& s, const uint8_t* x, uint8_t flip, uint8_t* plane,
-                                         const QS8DwconvChannel& c, int32_t offset, uint8_t* y);
+                                          const QS8DwconvChannel& c, int32_t offset, uint8_t* y);
 
 struct QS8DwconvKernel {
   const char* name;
@@ -82,6 +82,6 @@ QS8PlaneInterior qs8_dwconv_interior(const QS8DwconvShape& shape);
 // `is_signed`), on a kernel that suits the shape and that the CPU runs, with a scratch
 // qs8_dwconv_fill_scratch has filled for the same shape and zero point.
 void qs8_dwconv_channel(const QS8DwconvShape& shape, const QS8DwconvKernel& kernel, const uint8_t* x, bool is_signed,
-                       const QS8DwconvChannel& channel, uint8_t* y, uint8_t* scratch);
+                        const QS8DwconvChannel& channel, uint8_t* y, uint8_t* scratch);
 
 }  // namespace vigil::kernels

@@ -13,16 +13,16 @@
 
 #include "core/error.h"
 #include "kernels/aligned_buffer.h"
-#include "kernels/x8_interleave.h"
 #include "kernels/gemm_thread_grid.h"
 #include "kernels/qs8_gemm_microkernel.h"
+#include "kernels/x8_interleave.h"
 
 namespace vigil::kernels {
 
 namespace {
 
-constexpr int64_t kBBlockBytes = 512 * 1024;  // NC: a packed B block stays in L2 next to A's block
-constexpr int64_t kABlockBytes = 256 * 1024;  // MC: the packed rows swept over each B panel
+constexpr int64_t kBBlockBytes = 512 * 1024;         // NC: a packed B block stays in L2 next to A's block
+constexpr int64_t kABlockBytes = 256 * 1024;         // MC: the packed rows swept over each B panel
 constexpr int64_t kResidualBlockBytes = 256 * 1024;  // the block of C a fused residual Add follows
 // Packing one B panel costs about as much as this many tiles of products (a convolution's
 // patch gather included); it weighs splitting rows (every thread packs all of B) against
@@ -214,10 +214,9 @@ void qs8_gemm(int64_t m, int64_t n, int64_t k, const QS8PackedWeights& a, const 
   const int64_t tiles_m = (m + kernel.mr - 1) / kernel.mr, tiles_n = (n + kernel.nr - 1) / kernel.nr;
   // Below about two million multiply-adds the fork costs more than it saves.
   const int team = m * n * k < (1 << 21) ? 1 : static_cast<int>(std::min<int64_t>(threads, tiles_m * tiles_n));
-  split_gemm_over_threads(m, n, kernel.mr, kernel.nr, kPanelPackCost, team,
-                          [&](int64_t m0, int64_t m1, int64_t n0, int64_t n1) {
-                            gemm_rectangle(problem, m0, m1, n0, n1);
-                          });
+  split_gemm_over_threads(
+      m, n, kernel.mr, kernel.nr, kPanelPackCost, team,
+      [&](int64_t m0, int64_t m1, int64_t n0, int64_t n1) { gemm_rectangle(problem, m0, m1, n0, n1); });
 }
 
 }  // namespace vigil::kernels

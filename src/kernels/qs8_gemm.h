@@ -117,8 +117,8 @@ struct QS8GemmResidual {
 // then, with a residual (U8, S8): C = qs8_add(C, R) (QS8GemmResidual above).
 // The zero point is folded out of the inner loop: S = sum A x B - b_zero_point x rowsum(A).
 struct QS8GemmEpilogue {
-  const int32_t* bias = nullptr;                      // m values, or none
-  const FixedPointMultiplier* multiplier = nullptr;   // m values if per_row_multiplier, else 1
+  const int32_t* bias = nullptr;                     // m values, or none
+  const FixedPointMultiplier* multiplier = nullptr;  // m values if per_row_multiplier, else 1
   bool per_row_multiplier = false;
   int32_t b_zero_point = 0;  // in B's own type: 0..255 (u8) or -128..127 (int8)
   int32_t c_zero_point = 0;
@@ -135,6 +135,5 @@ struct QS8GemmEpilogue {
 // parallel region. `a` must have m rows and depth k; its path's micro-kernel does the work.
 void qs8_gemm(int64_t m, int64_t n, int64_t k, const QS8PackedWeights& a, const QS8GemmB& b, void* c, int64_t ldc,
               const QS8GemmEpilogue& epilogue, int threads = 1);
-
 
 }  // namespace vigil::kernels

@@ -8,8 +8,8 @@
 
 #include <cstdint>
 
-#include "kernels/requantize.h"
 #include "kernels/qs8_gemm.h"
+#include "kernels/requantize.h"
 
 namespace vigil::kernels {
 
@@ -19,7 +19,7 @@ struct QS8RowEpilogue {
   int32_t offset = 0;  // bias - b_zero_point x rowsum(A), added to every sum modulo 2^32
   int32_t total = 31;  // the right shift, 31 + shift
   int64_t mantissa = 0;
-  int64_t half = 0;  // 2^(total - 1)
+  int64_t half = 0;   // 2^(total - 1)
   RoundingTies ties;  // the sums whose product is a tie (kernels/requantize.h)
   bool wide = false;  // a multiplier of 1 or more: a shifted product may pass 32 bits
 };

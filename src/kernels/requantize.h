@@ -54,8 +54,7 @@ inline RoundingTies rounding_ties(FixedPointMultiplier m) {
 }
 
 // clamp(zero_point + round_half_to_even(accumulator x real), min, max), exactly.
-inline int32_t requantize(int32_t accumulator, FixedPointMultiplier m, int32_t zero_point, int32_t min,
-                          int32_t max) {
+inline int32_t requantize(int32_t accumulator, FixedPointMultiplier m, int32_t zero_point, int32_t min, int32_t max) {
   const int64_t value = fixed_point_multiply(accumulator, m) + zero_point;
   return static_cast<int32_t>(value < min ? min : (value > max ? max : value));
 }

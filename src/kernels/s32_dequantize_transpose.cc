@@ -1,7 +1,6 @@
 // The scalar loop and the dispatch of kernels/s32_dequantize_transpose.h.
 #include "kernels/s32_dequantize_transpose.h"
 
-
 namespace vigil::kernels {
 
 // The whole 16 x 16 blocks of a rows x columns product, both multiples of 16

@@ -36,7 +36,7 @@ extern const S8DotPeakLoop s8_dot_peak__avx512vnni;
 
 // The loops above, from the least to the most capable.
 inline constexpr const S8DotPeakLoop* kS8DotPeakLoops[] = {&s8_dot_peak__avx2, &s8_dot_peak__avxvnni,
-                                                          &s8_dot_peak__avx512vnni};
+                                                           &s8_dot_peak__avx512vnni};
 // The most capable loop whose needs `allowed` contains (nullptr: none, below AVX2): the
 // yardstick of a kernel that needs `allowed`.
 inline const S8DotPeakLoop* s8_dot_peak_loop(CpuFeatures allowed) {

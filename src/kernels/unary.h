@@ -28,7 +28,7 @@ enum class UnaryFunction {
   Sqrt,
   Reciprocal,  // 1 / x
   Erf,
-  HardSwish,   // x * max(0, min(1, x / 6 + 1 / 2))
+  HardSwish,  // x * max(0, min(1, x / 6 + 1 / 2))
   Neg,
   Abs,
 };

@@ -10,8 +10,8 @@
 #include <cstring>
 #include <vector>
 
-#include "kernels/x8_interleave.h"
 #include "kernels/conv_patch_rows.h"
+#include "kernels/x8_interleave.h"
 
 namespace vigil::kernels {
 

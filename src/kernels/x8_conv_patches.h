@@ -20,8 +20,8 @@ struct U8ConvPatches {
   int64_t in_h = 0, in_w = 0, out_h = 0, out_w = 0;
   int64_t kernel_h = 1, kernel_w = 1, stride_h = 1, stride_w = 1, dilation_h = 1, dilation_w = 1;
   int64_t pad_top = 0, pad_left = 0;
-  uint8_t zero_point = 0;   // the input's zero point, as its byte
-  bool is_signed = false;   // int8 input: bytes are flipped to x + 128 while packing
+  uint8_t zero_point = 0;  // the input's zero point, as its byte
+  bool is_signed = false;  // int8 input: bytes are flipped to x + 128 while packing
 };
 
 // The QS8GemmBPacker function; `context` is a U8ConvPatches.

@@ -3,12 +3,11 @@
 
 #include <algorithm>
 
-
 namespace vigil::kernels {
 
 // Strides 1 and 2 (x86/avx512/x8_window_max__avx512.cc); false for others.
 bool x8_window_max__avx512(const uint8_t* line, int64_t count, int64_t window, int64_t stride, bool is_signed,
-                             uint8_t* y);
+                           uint8_t* y);
 
 namespace {
 
@@ -21,7 +20,7 @@ void window_max(const T* line, int64_t count, int64_t window, int64_t stride, T*
 }
 
 bool x8_window_max__scalar(const uint8_t* line, int64_t count, int64_t window, int64_t stride, bool is_signed,
-                             uint8_t* y) {
+                           uint8_t* y) {
   if (is_signed) {
     window_max(reinterpret_cast<const int8_t*>(line), count, window, stride, reinterpret_cast<int8_t*>(y));
   } else {
@@ -41,8 +40,7 @@ const KernelRegistry<X8WindowMaxKernel>& x8_window_max_kernels() {
   return registry;
 }
 
-void x8_window_max(const uint8_t* line, int64_t count, int64_t window, int64_t stride, bool is_signed,
-                     uint8_t* y) {
+void x8_window_max(const uint8_t* line, int64_t count, int64_t window, int64_t stride, bool is_signed, uint8_t* y) {
   if (!x8_window_max_kernels().active().run(line, count, window, stride, is_signed, y)) {
     x8_window_max__scalar(line, count, window, stride, is_signed, y);
   }

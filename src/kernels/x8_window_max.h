@@ -23,7 +23,6 @@ const KernelRegistry<X8WindowMaxKernel>& x8_window_max_kernels();
 
 // The active kernel, or the scalar one where it declines the row.
 
-void x8_window_max(const uint8_t* line, int64_t count, int64_t window, int64_t stride, bool is_signed,
-                     uint8_t* y);
+void x8_window_max(const uint8_t* line, int64_t count, int64_t window, int64_t stride, bool is_signed, uint8_t* y);
 
 }  // namespace vigil::kernels

@@ -99,14 +99,26 @@ struct Converter {
     check_input(proto.ref_attr_name().empty(), what, ": attribute references (functions) are not supported");
     Attribute a;
     switch (proto.type()) {
-      case onnx::AttributeProto::FLOAT: a.type = AttributeType::Float; a.f = proto.f(); break;
-      case onnx::AttributeProto::INT: a.type = AttributeType::Int; a.i = proto.i(); break;
-      case onnx::AttributeProto::STRING: a.type = AttributeType::String; a.s = proto.s(); break;
+      case onnx::AttributeProto::FLOAT:
+        a.type = AttributeType::Float;
+        a.f = proto.f();
+        break;
+      case onnx::AttributeProto::INT:
+        a.type = AttributeType::Int;
+        a.i = proto.i();
+        break;
+      case onnx::AttributeProto::STRING:
+        a.type = AttributeType::String;
+        a.s = proto.s();
+        break;
       case onnx::AttributeProto::TENSOR:
         a.type = AttributeType::Tensor;
         a.t = tensor_from_proto(proto.t(), base_dir, what);
         break;
-      case onnx::AttributeProto::GRAPH: a.type = AttributeType::Graph; a.g = convert_graph(proto.g()); break;
+      case onnx::AttributeProto::GRAPH:
+        a.type = AttributeType::Graph;
+        a.g = convert_graph(proto.g());
+        break;
       case onnx::AttributeProto::FLOATS:
         a.type = AttributeType::Floats;
         a.floats.assign(proto.floats().begin(), proto.floats().end());
@@ -160,8 +172,8 @@ std::shared_ptr<Model> load_model_from_bytes(const std::string& bytes, const std
   }
   const std::string inference_failure = infer_shapes_isolated(proto);
   if (!inference_failure.empty()) {
-    log_warning(path, ": ONNX shape inference failed, shapes will be known only at run time: ",
-                one_line(inference_failure));
+    log_warning(path,
+                ": ONNX shape inference failed, shapes will be known only at run time: ", one_line(inference_failure));
   }
   auto model = std::make_shared<Model>();
   model->path = path;
@@ -180,8 +192,6 @@ std::shared_ptr<Model> load_model_from_bytes(const std::string& bytes, const std
   return model;
 }
 
-std::shared_ptr<Model> load_model(const std::string& path) {
-  return load_model_from_bytes(read_file(path), path);
-}
+std::shared_ptr<Model> load_model(const std::string& path) { return load_model_from_bytes(read_file(path), path); }
 
 }  // namespace vigil

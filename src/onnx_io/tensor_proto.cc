@@ -3,9 +3,9 @@
 
 #include <charconv>
 #include <cstring>
-#include <limits>
 #include <filesystem>
 #include <fstream>
+#include <limits>
 
 #include "core/file_io.h"
 #include "onnx/onnx_pb.h"
@@ -40,7 +40,8 @@ void copy_typed_fields(const onnx::TensorProto& proto, Tensor& tensor) {
     case DType::Int8: copy_field<int8_t>(proto.int32_data(), tensor); break;
     case DType::UInt8: copy_field<uint8_t>(proto.int32_data(), tensor); break;
     case DType::Bool: copy_field<bool>(proto.int32_data(), tensor); break;
-    case DType::Float16: case DType::BFloat16: copy_16bit_field(proto, tensor); break;
+    case DType::Float16:
+    case DType::BFloat16: copy_16bit_field(proto, tensor); break;
     default: break;  // refused by typed_field_count
   }
 }
@@ -51,9 +52,16 @@ int64_t typed_field_count(const onnx::TensorProto& proto, DType dtype, const std
     case DType::Float32: return proto.float_data_size();
     case DType::Float64: return proto.double_data_size();
     case DType::Int64: return proto.int64_data_size();
-    case DType::UInt64: case DType::UInt32: return proto.uint64_data_size();
-    case DType::Int32: case DType::Int16: case DType::UInt16: case DType::Int8: case DType::UInt8:
-    case DType::Bool: case DType::Float16: case DType::BFloat16: return proto.int32_data_size();
+    case DType::UInt64:
+    case DType::UInt32: return proto.uint64_data_size();
+    case DType::Int32:
+    case DType::Int16:
+    case DType::UInt16:
+    case DType::Int8:
+    case DType::UInt8:
+    case DType::Bool:
+    case DType::Float16:
+    case DType::BFloat16: return proto.int32_data_size();
     default: fail_unsupported(what, ": element type ", dtype_name(dtype), " is not supported");
   }
 }
@@ -68,8 +76,8 @@ struct ExternalData {
 int64_t parse_count(const std::string& text, const std::string& what, const std::string& key) {
   int64_t value = -1;
   const auto [end, error] = std::from_chars(text.data(), text.data() + text.size(), value);
-  check_input(error == std::errc() && end == text.data() + text.size() && value >= 0, what, ": external data ",
-              key, " '", text, "' is not a count of bytes");
+  check_input(error == std::errc() && end == text.data() + text.size() && value >= 0, what, ": external data ", key,
+              " '", text, "' is not a count of bytes");
   return value;
 }
 
@@ -83,8 +91,8 @@ ExternalData external_data_of(const onnx::TensorProto& proto, const std::string&
   }
   check_input(!location.empty(), what, ": external data without a location");
   const std::filesystem::path relative(location);
-  check_input(relative.is_relative() && location.find("..") == std::string::npos, what,
-              ": external data location '", location, "' must be a relative path inside the model's folder");
+  check_input(relative.is_relative() && location.find("..") == std::string::npos, what, ": external data location '",
+              location, "' must be a relative path inside the model's folder");
   data.path = (std::filesystem::path(base_dir) / relative).string();
   std::error_code error;
   const auto file_size = std::filesystem::file_size(data.path, error);
@@ -101,8 +109,8 @@ void read_external_data(const ExternalData& data, Tensor& tensor, const std::str
   check_input(file.good(), what, ": cannot open external data file '", data.path, "'");
   file.seekg(data.offset);
   file.read(static_cast<char*>(tensor.raw()), static_cast<std::streamsize>(tensor.nbytes()));
-  check_input(file.gcount() == static_cast<std::streamsize>(tensor.nbytes()), what, ": cannot read external data file '",
-              data.path, "'");
+  check_input(file.gcount() == static_cast<std::streamsize>(tensor.nbytes()), what,
+              ": cannot read external data file '", data.path, "'");
 }
 
 // Strings travel in string_data only (raw_data cannot hold them).

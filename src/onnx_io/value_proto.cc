@@ -4,7 +4,8 @@
 #include <filesystem>
 
 #include "core/file_io.h"
-#include "onnx/onnx_pb.h"  // defines ONNX_API, which the next header needs
+#include "onnx/onnx_pb.h"  // defines ONNX_API, which the next block needs
+
 #include "onnx/onnx-data.pb.h"
 #include "onnx_io/tensor_proto.h"
 

@@ -27,7 +27,10 @@ std::unique_ptr<Operator> create_arg_reduce(const OpCreateInfo& info) {
     const int64_t outer = dims_product(data.shape(), 0, a);
     const int64_t inner = dims_product(data.shape(), a + 1, rank);
     Shape shape = data.shape();
-    if (keep_dims) shape[a] = 1; else shape.erase(shape.begin() + a);
+    if (keep_dims)
+      shape[a] = 1;
+    else
+      shape.erase(shape.begin() + a);
     Tensor result(DType::Int64, shape);
     int64_t* o = result.data<int64_t>();
     dispatch_dtype(data.dtype(), name, [&](auto tag) {

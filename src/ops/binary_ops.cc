@@ -56,12 +56,12 @@ struct LegacyBroadcast {
 // Builds an operator computing out = combine(a, b, what) on the (aligned) operands.
 template <class Combine>
 std::unique_ptr<Operator> binary_operator(const OpCreateInfo& info, Combine combine) {
-  return make_operator([what = info.describe(), legacy = LegacyBroadcast(info), combine](const OpInputs& in,
-                                                                                        OpOutputs& out) {
-    const Tensor& a = require_input(in, 0, what);
-    const Tensor b = legacy.align(a, require_input(in, 1, what), what);
-    out[0] = combine(a, b, what);
-  });
+  return make_operator(
+      [what = info.describe(), legacy = LegacyBroadcast(info), combine](const OpInputs& in, OpOutputs& out) {
+        const Tensor& a = require_input(in, 0, what);
+        const Tensor b = legacy.align(a, require_input(in, 1, what), what);
+        out[0] = combine(a, b, what);
+      });
 }
 
 // The element types an operator accepts (after float16/bfloat16 are widened to float).
@@ -89,8 +89,8 @@ Tensor combine_elementwise(const Tensor& a, const Tensor& b, const std::string& 
   Tensor result = dispatch_set<Types>(wa.dtype(), what, [&](auto tag) {
     using T = typename decltype(tag)::type;
     using Out = std::conditional_t<Predicate, bool, T>;
-    return apply_elementwise<Out>(what, [&f](T x, T y) { return static_cast<Out>(f(x, y)); }, operand<T>(wa),
-                                  operand<T>(wb));
+    return apply_elementwise<Out>(
+        what, [&f](T x, T y) { return static_cast<Out>(f(x, y)); }, operand<T>(wa), operand<T>(wb));
   });
   return Predicate ? result : convert_tensor(result, a.dtype());
 }
@@ -175,8 +175,8 @@ std::unique_ptr<Operator> create_mod(const OpCreateInfo& info) {
 // undefined).
 std::unique_ptr<Operator> create_bit_shift(const OpCreateInfo& info) {
   const std::string direction = info.attributes().get_string("direction", "");
-  check_input(direction == "LEFT" || direction == "RIGHT", info.describe(),
-              ": direction must be LEFT or RIGHT, not '", direction, "'");
+  check_input(direction == "LEFT" || direction == "RIGHT", info.describe(), ": direction must be LEFT or RIGHT, not '",
+              direction, "'");
   const bool left = direction == "LEFT";
   return binary_operator(info, [left](const Tensor& a, const Tensor& b, const std::string& what) {
     check_input(!dtype_is_signed(a.dtype()) && dtype_is_integer(a.dtype()), what,
@@ -218,8 +218,8 @@ Tensor pow_tensors(const Tensor& base, const Tensor& exponent, const std::string
   const Tensor exponents = convert_tensor(exponent, DType::Float64);
   const Tensor result = dispatch_arithmetic(wide.dtype(), what, [&](auto tag) {
     using T = typename decltype(tag)::type;
-    return apply_elementwise<T>(what, [](T x, double e) { return pow_element(x, e); }, operand<T>(wide),
-                                operand<double>(exponents));
+    return apply_elementwise<T>(
+        what, [](T x, double e) { return pow_element(x, e); }, operand<T>(wide), operand<double>(exponents));
   });
   return convert_tensor(result, base.dtype());
 }
@@ -241,12 +241,10 @@ std::unique_ptr<Operator> create_prelu(const OpCreateInfo& info) {
     }
     check_input(broadcast_shapes(x.shape(), slope.shape(), what) == x.shape(), what, ": slope of shape ",
                 shape_to_string(slope.shape()), " does not broadcast onto X of shape ", shape_to_string(x.shape()));
-    out[0] = combine_elementwise<TypeSet::Arithmetic, false>(x, slope, what, [](auto v, auto s) {
-      return v < decltype(v)(0) ? static_cast<decltype(v)>(v * s) : v;
-    });
+    out[0] = combine_elementwise<TypeSet::Arithmetic, false>(
+        x, slope, what, [](auto v, auto s) { return v < decltype(v)(0) ? static_cast<decltype(v)>(v * s) : v; });
   });
 }
-
 
 // The float32 path of Add, Sub, Mul, Div and of Pow with a one-element exponent. plan()
 // merges the broadcast into an outer odometer and inner runs (elementwise.h's layout);

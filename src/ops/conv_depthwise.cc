@@ -16,8 +16,8 @@ namespace vigil {
 namespace {
 
 kernels::F32DwConvGeometry geometry(const Conv2dShape& s) {
-  return {s.in_h,     s.in_w,       s.out_h,      s.out_w,   s.kernel_h, s.kernel_w,
-          s.stride_h, s.stride_w, s.dilation_h, s.dilation_w, s.pad_top, s.pad_left};
+  return {s.in_h,     s.in_w,     s.out_h,      s.out_w,      s.kernel_h, s.kernel_w,
+          s.stride_h, s.stride_w, s.dilation_h, s.dilation_w, s.pad_top,  s.pad_left};
 }
 
 class DepthwiseConv final : public ConvAlgorithm {

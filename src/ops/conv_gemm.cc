@@ -33,7 +33,8 @@ class GemmConv final : public ConvAlgorithm {
   GemmConv(const Conv2dShape& layer, const float* weights) : pointwise_(layer.kernel_h == 1 && layer.kernel_w == 1) {
     const int64_t rows = layer.out_channels / layer.group;
     const int64_t depth = layer.channels / layer.group * layer.kernel_h * layer.kernel_w;
-    for (int64_t g = 0; g < layer.group; ++g) packed_.emplace_back(rows, depth, kernels::F32Matrix{weights + g * rows * depth, depth});
+    for (int64_t g = 0; g < layer.group; ++g)
+      packed_.emplace_back(rows, depth, kernels::F32Matrix{weights + g * rows * depth, depth});
     // W^T (depth x rows) for the transposed product, when the declared map is small.
     const int64_t pixels = layer.in_h * layer.in_w;  // the output's too, at stride 1 without padding
     if (plain_pointwise(layer) && pixels > 0 && pixels <= kTransposedMaxPixels)
@@ -41,7 +42,8 @@ class GemmConv final : public ConvAlgorithm {
   }
 
   std::string name() const override {
-    if (!transposed_.empty()) return std::string("gemm_1x1_transposed ") + kernels::f32_gemm_kernel_name(transposed_.isa());
+    if (!transposed_.empty())
+      return std::string("gemm_1x1_transposed ") + kernels::f32_gemm_kernel_name(transposed_.isa());
     return std::string(pointwise_ ? "gemm_1x1 " : "implicit_gemm ") + kernels::f32_gemm_kernel_name(packed_[0].isa());
   }
 
@@ -58,9 +60,9 @@ class GemmConv final : public ConvAlgorithm {
       for (int64_t g = 0; g < s.group; ++g) {
         const float* image = x + (n * s.channels + g * channels) * s.in_plane();
         const int64_t out_offset = (n * s.out_channels + g * rows) * pixels;
-        kernels::F32ConvPatches patches{image,        s.in_h,       s.in_w,       s.out_h,        s.out_w,
-                                        s.kernel_h,   s.kernel_w,   s.stride_h,   s.stride_w,     s.dilation_h,
-                                        s.dilation_w, s.pad_top,    s.pad_left};
+        kernels::F32ConvPatches patches{image,        s.in_h,     s.in_w,     s.out_h,    s.out_w,
+                                        s.kernel_h,   s.kernel_w, s.stride_h, s.stride_w, s.dilation_h,
+                                        s.dilation_w, s.pad_top,  s.pad_left};
         kernels::F32GemmB b;
         if (plain_matrix(s)) {
           b.matrix = kernels::F32Matrix{image, pixels};  // the GEMM packs it or reads it in place
@@ -82,8 +84,8 @@ class GemmConv final : public ConvAlgorithm {
  private:
   // A 1x1 layer at unit stride without padding reads a (channels x pixels) matrix.
   bool plain_matrix(const Conv2dShape& s) const {
-    return pointwise_ && s.stride_h == 1 && s.stride_w == 1 && s.pad_top == 0 && s.pad_left == 0 &&
-           s.out_h == s.in_h && s.out_w == s.in_w;
+    return pointwise_ && s.stride_h == 1 && s.stride_w == 1 && s.pad_top == 0 && s.pad_left == 0 && s.out_h == s.in_h &&
+           s.out_w == s.in_w;
   }
   // The planned map is the small one the transposed weights were made for (any pixel count
   // up to the limit is fine; padding or a larger map takes the direct product).

@@ -13,10 +13,10 @@ namespace vigil {
 
 struct WindowAttributes {
   std::string auto_pad = "NOTSET";  // NOTSET, SAME_UPPER, SAME_LOWER, VALID
-  Shape kernel_shape;  // empty: taken from the weights (Conv) or required (pooling)
-  Shape strides;       // empty: all 1
-  Shape dilations;     // empty: all 1
-  Shape pads;          // begin values then end values; empty: all 0
+  Shape kernel_shape;               // empty: taken from the weights (Conv) or required (pooling)
+  Shape strides;                    // empty: all 1
+  Shape dilations;                  // empty: all 1
+  Shape pads;                       // begin values then end values; empty: all 0
   bool ceil_mode = false;
 
   static WindowAttributes read(const Attributes& attributes, const std::string& what);

@@ -43,7 +43,7 @@ void run_reference_conv(const ConvProblem& p, const T* x, const T* w, const T* b
   const int64_t input_size = geometry.input_size();
   const int64_t output_size = geometry.output_size();
   const int64_t depth = channels_per_group * geometry.kernel_size();  // the GEMM's k
-  bool direct = true;  // the column matrix would equal the input
+  bool direct = true;                                                 // the column matrix would equal the input
   for (size_t d = 0; d < p.plan.input.size(); ++d) {
     direct = direct && p.plan.kernel[d] == 1 && p.plan.strides[d] == 1 && p.plan.pads_begin[d] == 0 &&
              p.plan.output[d] == p.plan.input[d];

@@ -47,8 +47,8 @@ kernels::PatchGeometry plan_transpose(const TransposeAttributes& a, const Shape&
                 ": kernel, strides and dilations must be positive");
     const int64_t full = g.strides[d] * (input[d] - 1) + output_padding[d] + (kernel[d] - 1) * g.dilations[d] + 1;
     if (!a.output_shape.empty() || same) {
-      const int64_t target = a.output_shape.empty() ? input[d] * g.strides[d]
-                                                    : a.output_shape[a.output_shape.size() - rank + d];
+      const int64_t target =
+          a.output_shape.empty() ? input[d] * g.strides[d] : a.output_shape[a.output_shape.size() - rank + d];
       const int64_t total = full - target;
       g.pads_begin[d] = a.window.auto_pad == "SAME_UPPER" ? floor_half(total) : total - floor_half(total);
       g.input[d] = target;
@@ -115,8 +115,7 @@ std::unique_ptr<Operator> create_conv_transpose(const OpCreateInfo& info) {
     check_input(w.dim(0) == x.dim(1) && x.dim(1) % group == 0, what, ": X has ", x.dim(1), " channels, W ",
                 shape_to_string(w.shape()), " with group ", group);
     const int64_t out_channels = w.dim(1) * group;
-    check_input(!b || (b->rank() == 1 && b->dim(0) == out_channels), what, ": B must have shape [", out_channels,
-                "]");
+    check_input(!b || (b->rank() == 1 && b->dim(0) == out_channels), what, ": B must have shape [", out_channels, "]");
     const Shape spatial(x.shape().begin() + 2, x.shape().end());
     const Shape kernel(w.shape().begin() + 2, w.shape().end());
     check_input(attributes.window.kernel_shape.empty() || attributes.window.kernel_shape == kernel, what,

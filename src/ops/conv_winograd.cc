@@ -122,10 +122,10 @@ class WinogradConv final : public ConvAlgorithm {
   // block (each takes every parts-th channel, point and output channel). `buffers` holds V
   // then M; d (points x count) is one channel's gathered tiles and, later, one output
   // channel's transformed tiles; the gather's padded rows follow it.
-  void run_block(const Conv2dShape& s, const float* image, const ConvEpilogue& e, int64_t n, int64_t t0,
-                 int64_t count, float* out, float* buffers, float* d, int part, int parts) const {
+  void run_block(const Conv2dShape& s, const float* image, const ConvEpilogue& e, int64_t n, int64_t t0, int64_t count,
+                 float* out, float* buffers, float* d, int part, int parts) const {
     const int64_t points = alpha_ * alpha_, C = s.channels, M = s.out_channels;
-    float* v = buffers;                  // [point][channel][tile]
+    float* v = buffers;  // [point][channel][tile]
     const int64_t v_ld = C * count + kPointSkew, m_ld = M * count + kPointSkew;
     float* mm = v + points * v_ld;  // [point][out channel][tile]
     const kernels::WinogradPlane geometry{s.in_h, s.in_w, s.pad_top, s.pad_left, s.out_h, s.out_w};

@@ -47,8 +47,8 @@ void copy_strided_typed(const T* src, int64_t src_offset, const Shape& src_strid
 
 }  // namespace
 
-void copy_strided(const Tensor& src, int64_t src_offset, const Shape& src_strides, Tensor& dst,
-                  int64_t dst_offset, const Shape& dst_strides, const Shape& shape) {
+void copy_strided(const Tensor& src, int64_t src_offset, const Shape& src_strides, Tensor& dst, int64_t dst_offset,
+                  const Shape& dst_strides, const Shape& shape) {
   if (src.dtype() != dst.dtype()) fail_internal("copy_strided: element types differ");
   dispatch_dtype(src.dtype(), "copy", [&](auto tag) {
     using T = typename decltype(tag)::type;

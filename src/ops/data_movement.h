@@ -17,8 +17,8 @@ namespace vigil {
 // strides `src_strides`, in elements; strides may be 0 or negative) into `dst`, laid out
 // from `dst_offset` with `dst_strides`. `shape` is the view's shape; `src` and `dst` have
 // the same element type.
-void copy_strided(const Tensor& src, int64_t src_offset, const Shape& src_strides, Tensor& dst,
-                  int64_t dst_offset, const Shape& dst_strides, const Shape& shape);
+void copy_strided(const Tensor& src, int64_t src_offset, const Shape& src_strides, Tensor& dst, int64_t dst_offset,
+                  const Shape& dst_strides, const Shape& shape);
 
 // A new contiguous tensor holding the view of `src` described by offset, strides and shape.
 Tensor gather_view(const Tensor& src, int64_t offset, const Shape& strides, const Shape& shape);

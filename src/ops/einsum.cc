@@ -88,7 +88,8 @@ EinsumEquation parse_equation(const std::string& equation, const std::string& wh
 
 template <class T>
 void run_einsum(const std::vector<const Tensor*>& operands, const std::vector<std::vector<int>>& labels,
-                const std::vector<int>& loop_labels, const std::vector<int64_t>& sizes, size_t output_count, Tensor& y) {
+                const std::vector<int>& loop_labels, const std::vector<int64_t>& sizes, size_t output_count,
+                Tensor& y) {
   using Acc = std::conditional_t<std::is_floating_point_v<T>, double, T>;
   const size_t count = operands.size();
   // strides[o][l]: how far operand o moves when loop label l advances.
@@ -171,9 +172,9 @@ std::unique_ptr<Operator> create_einsum(const OpCreateInfo& info) {
     }
     std::vector<int> output_labels;
     if (equation.explicit_output) {
-      output_labels = expand_term(equation.output, ellipsis_rank + equation.output.labels.size() -
-                                                       (equation.output.has_ellipsis ? 1 : 0),
-                                  ellipsis_rank);
+      output_labels = expand_term(
+          equation.output, ellipsis_rank + equation.output.labels.size() - (equation.output.has_ellipsis ? 1 : 0),
+          ellipsis_rank);
     } else {
       for (size_t j = 0; j < ellipsis_rank; ++j) output_labels.push_back(kLetterCount + static_cast<int>(j));
       // ASCII order puts upper case (labels 26-51) before lower case (0-25).

@@ -32,8 +32,8 @@ Tensor widen_half(const Tensor& tensor) {
 }
 
 void check_same_dtype(const Tensor& a, const Tensor& b, const std::string& what) {
-  check_input(a.dtype() == b.dtype(), what, ": inputs have different element types ", dtype_name(a.dtype()),
-              " and ", dtype_name(b.dtype()));
+  check_input(a.dtype() == b.dtype(), what, ": inputs have different element types ", dtype_name(a.dtype()), " and ",
+              dtype_name(b.dtype()));
 }
 
 }  // namespace vigil

@@ -55,7 +55,7 @@ void parallel_ranges(int64_t count, int64_t work_per_item, int threads, const Bo
     body(int64_t{0}, count);
     return;
   }
-#pragma omp parallel for num_threads(static_cast<int>(parts)) schedule(static)
+#pragma omp parallel for num_threads(static_cast <int>(parts)) schedule(static)
   for (int64_t p = 0; p < parts; ++p) body(count * p / parts, count * (p + 1) / parts);
 }
 

@@ -64,7 +64,8 @@ class F32ProductBase : public Operator {
 // MatMul and FusedMatMul.
 class F32MatMul final : public F32ProductBase {
  public:
-  F32MatMul(const OpCreateInfo& info, std::unique_ptr<Operator> reference) : F32ProductBase(info, std::move(reference)) {
+  F32MatMul(const OpCreateInfo& info, std::unique_ptr<Operator> reference)
+      : F32ProductBase(info, std::move(reference)) {
     alpha_ = info.attributes().get_float("alpha", 1.0f);
     activation_ = read_fused_activation(info.attributes(), what_);
     pack_constant_b(info, false);
@@ -155,10 +156,9 @@ class F32Gemm final : public F32ProductBase {
     const Tensor& a = require_input(in, 0, what_);
     const Tensor& b = require_input(in, 1, what_);
     const Tensor* c = has_input(in, 2) ? in[2] : nullptr;
-    check_input(a.rank() == 2 && b.rank() == 2, what_, ": A and B must be matrices, not ",
-                shape_to_string(a.shape()), " and ", shape_to_string(b.shape()));
-    check_input(b.dtype() == DType::Float32 && (!c || c->dtype() == DType::Float32), what_,
-                ": operand types differ");
+    check_input(a.rank() == 2 && b.rank() == 2, what_, ": A and B must be matrices, not ", shape_to_string(a.shape()),
+                " and ", shape_to_string(b.shape()));
+    check_input(b.dtype() == DType::Float32 && (!c || c->dtype() == DType::Float32), what_, ": operand types differ");
     m_ = trans_a_ ? a.dim(1) : a.dim(0);
     k_ = trans_a_ ? a.dim(0) : a.dim(1);
     n_ = trans_b_ ? b.dim(0) : b.dim(1);
@@ -167,8 +167,8 @@ class F32Gemm final : public F32ProductBase {
     const Shape y_shape{m_, n_};
     c_strides_.clear();
     if (c) {
-      check_input(broadcast_shapes(c->shape(), y_shape, what_) == y_shape, what_, ": C ",
-                  shape_to_string(c->shape()), " does not broadcast to ", shape_to_string(y_shape));
+      check_input(broadcast_shapes(c->shape(), y_shape, what_) == y_shape, what_, ": C ", shape_to_string(c->shape()),
+                  " does not broadcast to ", shape_to_string(y_shape));
       c_strides_ = broadcast_strides(c->shape(), y_shape);
     }
     outputs.assign(1, {DType::Float32, y_shape});

@@ -17,9 +17,12 @@ struct NamedActivation {
 };
 
 constexpr NamedActivation kActivations[] = {
-    {kernels::Activation::Relu, "Relu", 0},       {kernels::Activation::Clip, "Clip", 2},
-    {kernels::Activation::LeakyRelu, "LeakyRelu", 1}, {kernels::Activation::Sigmoid, "Sigmoid", 0},
-    {kernels::Activation::Tanh, "Tanh", 0},       {kernels::Activation::Gelu, "Gelu", 0},
+    {kernels::Activation::Relu, "Relu", 0},
+    {kernels::Activation::Clip, "Clip", 2},
+    {kernels::Activation::LeakyRelu, "LeakyRelu", 1},
+    {kernels::Activation::Sigmoid, "Sigmoid", 0},
+    {kernels::Activation::Tanh, "Tanh", 0},
+    {kernels::Activation::Gelu, "Gelu", 0},
     {kernels::Activation::HardSigmoid, "HardSigmoid", 2},
 };
 
@@ -32,8 +35,8 @@ kernels::ActivationSpec read_fused_activation(const Attributes& attributes, cons
   const std::vector<float> params = attributes.get_floats(attribute + "_params");
   for (const NamedActivation& known : kActivations) {
     if (name != known.name) continue;
-    check_input(params.size() == known.parameters, what, ": ", attribute, " ", name, " takes ", known.parameters,
-                " ", attribute, "_params, got ", params.size());
+    check_input(params.size() == known.parameters, what, ": ", attribute, " ", name, " takes ", known.parameters, " ",
+                attribute, "_params, got ", params.size());
     kernels::ActivationSpec spec{known.kind};
     if (!params.empty()) spec.alpha = params[0];
     if (params.size() > 1) spec.beta = params[1];

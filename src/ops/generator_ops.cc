@@ -61,8 +61,8 @@ std::unique_ptr<Operator> create_range(const OpCreateInfo&) {
       const T first = start.data<T>()[0];
       const T step = delta.data<T>()[0];
       check_input(step != T(0), "Range: delta is 0");
-      const double count = std::ceil((static_cast<double>(limit.data<T>()[0]) - static_cast<double>(first)) /
-                                     static_cast<double>(step));
+      const double count =
+          std::ceil((static_cast<double>(limit.data<T>()[0]) - static_cast<double>(first)) / static_cast<double>(step));
       const int64_t n = count > 0 ? static_cast<int64_t>(count) : 0;
       Tensor result(start.dtype(), {n});
       T* o = result.data<T>();

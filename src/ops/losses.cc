@@ -19,8 +19,8 @@ struct LossAttributes {
   static LossAttributes read(const OpCreateInfo& info) {
     LossAttributes result;
     result.reduction = info.attributes().get_string("reduction", "mean");
-    check_input(result.reduction == "none" || result.reduction == "sum" || result.reduction == "mean",
-                info.describe(), ": unknown reduction '", result.reduction, "'");
+    check_input(result.reduction == "none" || result.reduction == "sum" || result.reduction == "mean", info.describe(),
+                ": unknown reduction '", result.reduction, "'");
     if (info.attributes().has("ignore_index")) result.ignore_index = info.attributes().get_int("ignore_index", 0);
     return result;
   }
@@ -33,8 +33,8 @@ Tensor nll_loss(const T* log_prob, const Shape& shape, const Tensor& target, con
   check_input(shape.size() >= 2, what, ": the input must be (N, C, d1, ...), not ", shape_to_string(shape));
   Shape target_shape = shape;
   target_shape.erase(target_shape.begin() + 1);
-  check_input(target.shape() == target_shape, what, ": target ", shape_to_string(target.shape()),
-              " must have shape ", shape_to_string(target_shape));
+  check_input(target.shape() == target_shape, what, ": target ", shape_to_string(target.shape()), " must have shape ",
+              shape_to_string(target_shape));
   check_input(target.dtype() == DType::Int32 || target.dtype() == DType::Int64, what,
               ": target must be int32 or int64");
   const int64_t classes = shape[1], batch = shape[0];

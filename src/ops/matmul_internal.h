@@ -38,7 +38,6 @@ void run_matmul(const MatMulPlan& plan, const T* a, const T* b, T* y, int thread
   }
 }
 
-
 std::unique_ptr<Operator> create_reference_matmul(const OpCreateInfo& info);
 std::unique_ptr<Operator> create_reference_gemm(const OpCreateInfo& info);
 // MatMul and FusedMatMul; Gemm and FusedGemm (f32_matmul.cc).

@@ -158,8 +158,8 @@ std::unique_ptr<Operator> create_instance_normalization(const OpCreateInfo& info
     const int64_t channels = x.dim(1), planes = x.dim(0) * channels;
     const std::vector<double> scale = require_input(in, 1, what).to_double_vector();
     const std::vector<double> bias = require_input(in, 2, what).to_double_vector();
-    check_input(static_cast<int64_t>(scale.size()) == channels && static_cast<int64_t>(bias.size()) == channels,
-                what, ": scale and B must have ", channels, " elements");
+    check_input(static_cast<int64_t>(scale.size()) == channels && static_cast<int64_t>(bias.size()) == channels, what,
+                ": scale and B must have ", channels, " elements");
     out[0] = Tensor(x.dtype(), x.shape());
     dispatch_float(x.dtype(), what, [&](auto tag) {
       using T = typename decltype(tag)::type;
@@ -297,14 +297,15 @@ std::unique_ptr<Operator> create_mean_variance_normalization(const OpCreateInfo&
   });
 }
 
-
 // BatchNormalization at inference with constant scale, B, mean and var of one value per
 // channel: y = x * multiplier[c] + shift[c], folded at creation, one affine map per plane.
 class F32BatchNormOperator final : public F32FastOperator {
  public:
   F32BatchNormOperator(std::unique_ptr<Operator> reference, std::vector<float> multiplier, std::vector<float> shift,
                        int threads)
-      : F32FastOperator(std::move(reference)), multiplier_(std::move(multiplier)), shift_(std::move(shift)),
+      : F32FastOperator(std::move(reference)),
+        multiplier_(std::move(multiplier)),
+        shift_(std::move(shift)),
         threads_(threads) {}
 
   bool plan(const OpInputs& in, std::vector<TensorSpec>& out) override {

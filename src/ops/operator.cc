@@ -13,9 +13,7 @@ void Operator::run(const OpInputs& inputs, OpOutputs& outputs) {
   execute(inputs, outputs);
 }
 
-void Operator::execute(const OpInputs& inputs, OpOutputs& outputs) {
-  fail_internal("operator has no planned path");
-}
+void Operator::execute(const OpInputs& inputs, OpOutputs& outputs) { fail_internal("operator has no planned path"); }
 
 namespace {
 class FunctionOperator final : public Operator {

@@ -55,7 +55,7 @@ class Operator {
 // What an operator factory knows about the node it builds.
 struct OpCreateInfo {
   const Node& node;
-  int64_t opset = 0;  // the model's opset version for the node's domain
+  int64_t opset = 0;             // the model's opset version for the node's domain
   const Model* model = nullptr;  // for subgraph-holding operators
   // Initializer tensors known at creation time, by name (weights); nullptr if not constant.
   std::function<const Tensor*(const std::string&)> find_constant;

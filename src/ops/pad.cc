@@ -125,8 +125,8 @@ std::unique_ptr<Operator> create_pad(const OpCreateInfo& info) {
   }
   return make_operator([mode](const OpInputs& in, OpOutputs& out) {
     const Tensor* constant = has_input(in, 2) ? in[2] : nullptr;
-    out[0] = run_pad(require_input(in, 0, "Pad"), require_input(in, 1, "Pad").to_int64_vector(),
-                     optional_int64s(in, 3), mode, constant, 0.0);
+    out[0] = run_pad(require_input(in, 0, "Pad"), require_input(in, 1, "Pad").to_int64_vector(), optional_int64s(in, 3),
+                     mode, constant, 0.0);
   });
 }
 

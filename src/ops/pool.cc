@@ -13,8 +13,8 @@
 #include <limits>
 #include <type_traits>
 
-#include "kernels/x8_window_max.h"
 #include "kernels/reduce.h"
+#include "kernels/x8_window_max.h"
 #include "ops/conv_geometry.h"
 #include "ops/f32_fast_path.h"
 #include "ops/families.h"
@@ -28,8 +28,8 @@ enum class PoolKind { Max, Average, Lp };
 
 struct PoolSpec {
   PoolKind kind = PoolKind::Max;
-  bool count_include_pad = false;  // AveragePool: divide by the padded window size
-  double p = 2;                    // LpPool
+  bool count_include_pad = false;     // AveragePool: divide by the padded window size
+  double p = 2;                       // LpPool
   bool column_major_indices = false;  // MaxPool storage_order = 1
 };
 
@@ -213,8 +213,7 @@ std::unique_ptr<Operator> create_max_unpool(const OpCreateInfo& info) {
     Shape y_shape = inferred;
     if (has_input(in, 2)) {
       y_shape = in[2]->to_int64_vector();
-      check_input(static_cast<int64_t>(y_shape.size()) == x.rank(), what, ": output_shape must have rank ",
-                  x.rank());
+      check_input(static_cast<int64_t>(y_shape.size()) == x.rank(), what, ": output_shape must have rank ", x.rank());
     }
     for (int64_t dim : inferred) check_input(dim >= 0, what, ": output dimensions must not be negative");
     for (int64_t dim : y_shape) check_input(dim >= 0, what, ": output dimensions must not be negative");
@@ -241,7 +240,6 @@ std::unique_ptr<Operator> create_max_unpool(const OpCreateInfo& info) {
     });
   });
 }
-
 
 class F32GlobalAveragePoolOperator final : public F32FastOperator {
  public:
@@ -283,9 +281,12 @@ std::pair<int64_t, int64_t> inside_range(int64_t offset, int64_t stride, int64_t
 class Pool2dOperator final : public F32FastOperator {
  public:
   Pool2dOperator(std::unique_ptr<Operator> reference, WindowAttributes window, bool max, bool count_include_pad,
-                    int threads)
-      : F32FastOperator(std::move(reference)), window_(std::move(window)), max_(max),
-        count_include_pad_(count_include_pad), threads_(threads) {}
+                 int threads)
+      : F32FastOperator(std::move(reference)),
+        window_(std::move(window)),
+        max_(max),
+        count_include_pad_(count_include_pad),
+        threads_(threads) {}
 
   // Float32, and for MaxPool the bytes of quantized models (uint8, int8): the maximum
   // commutes with quantization, so QDQ graphs pool the quantized tensor itself.
@@ -356,7 +357,7 @@ class Pool2dOperator final : public F32FastOperator {
           std::fill(inside, inside + width, kLowest);
         }
         kernels::x8_window_max(reinterpret_cast<const uint8_t*>(line), out_w, kw, sw, std::is_signed_v<T>,
-                                 reinterpret_cast<uint8_t*>(row));
+                               reinterpret_cast<uint8_t*>(row));
         continue;
       }
       std::fill(row, row + out_w, kLowest);
@@ -409,13 +410,13 @@ class Pool2dOperator final : public F32FastOperator {
       // The divisor: the window's cells inside the input, or inside the padded extent.
       const int64_t pad_limit_y = count_include_pad_ ? plan_.pads_end[0] : 0;
       const int64_t pad_top = count_include_pad_ ? top : 0;
-      const int64_t rows = std::max<int64_t>(0, std::min(kh, height + pad_limit_y - iy0) -
-                                                    std::max<int64_t>(0, -iy0 - pad_top));
+      const int64_t rows =
+          std::max<int64_t>(0, std::min(kh, height + pad_limit_y - iy0) - std::max<int64_t>(0, -iy0 - pad_top));
       for (int64_t ox = 0; ox < out_w; ++ox) {
         const int64_t ix0 = ox * sw - left;
         const int64_t pad_left = count_include_pad_ ? left : 0, pad_right = count_include_pad_ ? plan_.pads_end[1] : 0;
-        const int64_t columns = std::max<int64_t>(0, std::min(kw, width + pad_right - ix0) -
-                                                         std::max<int64_t>(0, -ix0 - pad_left));
+        const int64_t columns =
+            std::max<int64_t>(0, std::min(kw, width + pad_right - ix0) - std::max<int64_t>(0, -ix0 - pad_left));
         const int64_t count = rows * columns;
         row[ox] = count > 0 ? row[ox] / static_cast<float>(count) : 0.0f;
       }
@@ -442,8 +443,8 @@ std::unique_ptr<Operator> create_fast_average_pool(const OpCreateInfo& info) {
   const WindowAttributes window = WindowAttributes::read(info.attributes(), info.describe());
   if (window.kernel_shape.size() != 2) return reference;
   return std::make_unique<Pool2dOperator>(std::move(reference), window, false,
-                                             info.attributes().get_int("count_include_pad", 0) != 0,
-                                             std::max(1, info.threads));
+                                          info.attributes().get_int("count_include_pad", 0) != 0,
+                                          std::max(1, info.threads));
 }
 
 std::unique_ptr<Operator> create_fast_global_average_pool(const OpCreateInfo& info) {

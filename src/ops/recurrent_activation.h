@@ -38,29 +38,18 @@ struct Activation {
   T operator()(T x) const {
     const T a = static_cast<T>(alpha), b = static_cast<T>(beta);
     switch (kind) {
-      case ActivationKind::Relu:
-        return std::max(x, T(0));
-      case ActivationKind::Tanh:
-        return std::tanh(x);
-      case ActivationKind::Sigmoid:
-        return T(1) / (T(1) + std::exp(-x));
-      case ActivationKind::Affine:
-        return a * x + b;
-      case ActivationKind::LeakyRelu:
-        return x >= T(0) ? x : a * x;
-      case ActivationKind::ThresholdedRelu:
-        return x > a ? x : T(0);
-      case ActivationKind::ScaledTanh:
-        return a * std::tanh(b * x);
-      case ActivationKind::HardSigmoid:
-        return std::clamp(a * x + b, T(0), T(1));
-      case ActivationKind::Elu:
-        return x >= T(0) ? x : a * (std::exp(x) - T(1));
-      case ActivationKind::Softsign:
-        return x / (T(1) + std::abs(x));
+      case ActivationKind::Relu: return std::max(x, T(0));
+      case ActivationKind::Tanh: return std::tanh(x);
+      case ActivationKind::Sigmoid: return T(1) / (T(1) + std::exp(-x));
+      case ActivationKind::Affine: return a * x + b;
+      case ActivationKind::LeakyRelu: return x >= T(0) ? x : a * x;
+      case ActivationKind::ThresholdedRelu: return x > a ? x : T(0);
+      case ActivationKind::ScaledTanh: return a * std::tanh(b * x);
+      case ActivationKind::HardSigmoid: return std::clamp(a * x + b, T(0), T(1));
+      case ActivationKind::Elu: return x >= T(0) ? x : a * (std::exp(x) - T(1));
+      case ActivationKind::Softsign: return x / (T(1) + std::abs(x));
       // log(1 + e^x) computed without overflow for large x.
-      case ActivationKind::Softplus:
-        return x > T(0) ? x + std::log1p(std::exp(-x)) : std::log1p(std::exp(x));
+      case ActivationKind::Softplus: return x > T(0) ? x + std::log1p(std::exp(-x)) : std::log1p(std::exp(x));
     }
     return x;
   }

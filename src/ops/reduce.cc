@@ -27,10 +27,10 @@ namespace {
 enum class ReduceKind { Sum, Mean, Max, Min, Prod, L1, L2, LogSum, LogSumExp, SumSquare };
 
 struct ReducePlan {
-  Shape kept_shape;    // the input shape with reduced axes set to 1
-  Shape acc_strides;   // per input axis, stride into the accumulators (0 if reduced)
-  Shape out_shape;     // kept_shape, or without the reduced axes if !keepdims
-  int64_t count = 1;   // elements folded into each output
+  Shape kept_shape;   // the input shape with reduced axes set to 1
+  Shape acc_strides;  // per input axis, stride into the accumulators (0 if reduced)
+  Shape out_shape;    // kept_shape, or without the reduced axes if !keepdims
+  int64_t count = 1;  // elements folded into each output
 };
 
 ReducePlan make_plan(const Shape& shape, const std::vector<int64_t>& axes, bool keep_dims) {
@@ -81,7 +81,7 @@ Tensor reduce_typed(const Tensor& data, const ReducePlan& plan, ReduceKind kind)
   const Acc lowest = Limits::has_infinity ? -Limits::infinity() : Limits::lowest();
   const Acc highest = Limits::has_infinity ? Limits::infinity() : Limits::max();
   const int64_t n = shape_numel(plan.kept_shape);
-  const Acc init = kind == ReduceKind::Prod ? Acc(1)
+  const Acc init = kind == ReduceKind::Prod  ? Acc(1)
                    : kind == ReduceKind::Max ? lowest
                    : kind == ReduceKind::Min ? highest
                                              : Acc(0);
@@ -100,7 +100,10 @@ Tensor reduce_typed(const Tensor& data, const ReducePlan& plan, ReduceKind kind)
     case ReduceKind::Min: fold([](Acc& a, Acc v) { a = std::min(a, v); }); break;
     case ReduceKind::L1:
       fold([](Acc& a, Acc v) {
-        if constexpr (std::is_unsigned_v<Acc>) a += v; else a += v < 0 ? -v : v;
+        if constexpr (std::is_unsigned_v<Acc>)
+          a += v;
+        else
+          a += v < 0 ? -v : v;
       });
       break;
     case ReduceKind::L2:
@@ -174,14 +177,16 @@ std::unique_ptr<Operator> create_reduce(const OpCreateInfo& info) {
   return make_operator([config](const OpInputs& in, OpOutputs& out) { out[0] = run_reduce(config, in); });
 }
 
-
 // The float32 path: the reduced axes are the last ones, so each output is one contiguous
 // row of the input.
 class F32RowReduceOperator final : public F32FastOperator {
  public:
-  F32RowReduceOperator(std::unique_ptr<Operator> reference, ReduceKind kind, std::vector<int64_t> axes,
-                       bool keep_dims, int threads)
-      : F32FastOperator(std::move(reference)), kind_(kind), axes_(std::move(axes)), keep_dims_(keep_dims),
+  F32RowReduceOperator(std::unique_ptr<Operator> reference, ReduceKind kind, std::vector<int64_t> axes, bool keep_dims,
+                       int threads)
+      : F32FastOperator(std::move(reference)),
+        kind_(kind),
+        axes_(std::move(axes)),
+        keep_dims_(keep_dims),
         threads_(threads) {}
 
   bool plan(const OpInputs& in, std::vector<TensorSpec>& out) override {
@@ -249,8 +254,8 @@ std::unique_ptr<Operator> create_fast_reduce(const OpCreateInfo& info) {
   std::vector<int64_t> axes = info.attributes().get_ints("axes");
   if (axes_as_input) {
     const std::vector<std::string>& names = info.node.inputs;
-    const Tensor* constant = names.size() > 1 && !names[1].empty() && info.find_constant
-                                 ? info.find_constant(names[1]) : nullptr;
+    const Tensor* constant =
+        names.size() > 1 && !names[1].empty() && info.find_constant ? info.find_constant(names[1]) : nullptr;
     if (!constant) return reference;
     axes = constant->to_int64_vector();
   }

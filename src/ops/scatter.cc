@@ -53,9 +53,9 @@ std::unique_ptr<Operator> create_scatter_elements(const OpCreateInfo& info) {
     const Tensor& updates = require_input(in, 2, "ScatterElements");
     const int64_t rank = data.rank();
     const int64_t a = normalize_axis(axis, rank, "ScatterElements");
-    check_input(indices_tensor.shape() == updates.shape() && indices_tensor.rank() == rank &&
-                    updates.dtype() == data.dtype(),
-                "ScatterElements: indices and updates must have the same shape, of the data's rank and type");
+    check_input(
+        indices_tensor.shape() == updates.shape() && indices_tensor.rank() == rank && updates.dtype() == data.dtype(),
+        "ScatterElements: indices and updates must have the same shape, of the data's rank and type");
     for (int64_t d = 0; d < rank; ++d) {
       check_input(d == a || indices_tensor.dim(d) <= data.dim(d), "ScatterElements: indices shape ",
                   shape_to_string(indices_tensor.shape()), " exceeds data shape ", shape_to_string(data.shape()));

@@ -36,8 +36,8 @@ Shape reshape_target(const Shape& input, const std::vector<int64_t>& requested, 
   }
   const int64_t numel = shape_numel(input);
   if (inferred >= 0) {
-    check_input(known != 0 && numel % known == 0, "Reshape: cannot infer -1 in ", shape_to_string(shape),
-                " for ", shape_to_string(input));
+    check_input(known != 0 && numel % known == 0, "Reshape: cannot infer -1 in ", shape_to_string(shape), " for ",
+                shape_to_string(input));
     shape[inferred] = numel / known;
   }
   check_input(shape_numel(shape) == numel, "Reshape: cannot reshape ", shape_to_string(input), " to ",
@@ -141,7 +141,6 @@ std::unique_ptr<Operator> create_expand(const OpCreateInfo&) {
     out[0] = gather_view(data, 0, broadcast_strides(data.shape(), shape), shape);
   });
 }
-
 
 // The planned path of the view operators. plan() runs the reference operator, which only
 // computes the shape and shares the buffer, to learn the output spec; run() keeps that

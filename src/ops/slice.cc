@@ -127,11 +127,12 @@ class PlannedSliceOperator final : public F32FastOperator {
 
 std::unique_ptr<Operator> create_slice(const OpCreateInfo& info) {
   if (info.opset < 10) {
-    SliceSpec spec{info.attributes().get_ints("starts"), info.attributes().get_ints("ends"),
-                   info.attributes().get_ints("axes"), {}};
-    auto reference = make_operator([spec](const OpInputs& in, OpOutputs& out) {
-      out[0] = run_slice(require_input(in, 0, "Slice"), spec);
-    });
+    SliceSpec spec{info.attributes().get_ints("starts"),
+                   info.attributes().get_ints("ends"),
+                   info.attributes().get_ints("axes"),
+                   {}};
+    auto reference = make_operator(
+        [spec](const OpInputs& in, OpOutputs& out) { out[0] = run_slice(require_input(in, 0, "Slice"), spec); });
     return std::make_unique<PlannedSliceOperator>(std::move(reference), spec);
   }
   auto reference = make_operator([](const OpInputs& in, OpOutputs& out) {

@@ -78,9 +78,12 @@ std::unique_ptr<Operator> make_reference_softmax(const OpCreateInfo& info, Softm
     const int64_t axis = normalize_axis(axis_attribute, rank, what);
     int64_t outer = 1, n = 1, inner = 1;
     for (int64_t d = 0; d < rank; ++d) {
-      if (d < axis) outer *= shape[d];
-      else if (d == axis || coerce_2d) n *= shape[d];
-      else inner *= shape[d];
+      if (d < axis)
+        outer *= shape[d];
+      else if (d == axis || coerce_2d)
+        n *= shape[d];
+      else
+        inner *= shape[d];
     }
     out[0] = Tensor(x.dtype(), x.shape());
     dispatch_float(x.dtype(), what, [&](auto tag) {

@@ -35,8 +35,7 @@ void softmax_lines(const T* x, T* y, int64_t outer, int64_t n, int64_t inner, So
       const double log_sum = std::log(sum);
       for (int64_t k = 0; k < n; ++k) {
         const double shifted = static_cast<double>(in[k * inner]) - max;
-        out[k * inner] =
-            static_cast<T>(kind == SoftmaxKind::Softmax ? std::exp(shifted) / sum : shifted - log_sum);
+        out[k * inner] = static_cast<T>(kind == SoftmaxKind::Softmax ? std::exp(shifted) / sum : shifted - log_sum);
       }
     }
   }

@@ -66,8 +66,6 @@ std::unique_ptr<Operator> create_string_normalizer(const OpCreateInfo& info) {
 
 }  // namespace
 
-void register_string_operators(OpRegistry& registry) {
-  registry.add("", "StringNormalizer", create_string_normalizer);
-}
+void register_string_operators(OpRegistry& registry) { registry.add("", "StringNormalizer", create_string_normalizer); }
 
 }  // namespace vigil

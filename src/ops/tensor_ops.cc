@@ -144,8 +144,8 @@ std::unique_ptr<Operator> create_tile(const OpCreateInfo& info) {
   return make_operator([](const OpInputs& in, OpOutputs& out) {
     const Tensor& data = require_input(in, 0, "Tile");
     const std::vector<int64_t> repeats = require_input(in, 1, "Tile").to_int64_vector();
-    check_input(static_cast<int64_t>(repeats.size()) == data.rank(), "Tile: ", repeats.size(),
-                " repeats for rank ", data.rank());
+    check_input(static_cast<int64_t>(repeats.size()) == data.rank(), "Tile: ", repeats.size(), " repeats for rank ",
+                data.rank());
     const Shape in_strides = shape_strides(data.shape());
     Shape view_shape, view_strides, shape;
     for (int64_t d = 0; d < data.rank(); ++d) {
@@ -216,8 +216,8 @@ std::unique_ptr<Operator> create_reverse_sequence(const OpCreateInfo& info) {
                   " is out of range");
       for (int64_t t = 0; t < length; ++t) {
         const int64_t base = b * strides[b_axis];
-        copy_strided(data, base + (length - 1 - t) * strides[t_axis], step_strides, result,
-                     base + t * strides[t_axis], step_strides, step_shape);
+        copy_strided(data, base + (length - 1 - t) * strides[t_axis], step_strides, result, base + t * strides[t_axis],
+                     step_strides, step_shape);
       }
     }
     out[0] = std::move(result);
@@ -243,7 +243,8 @@ std::unique_ptr<Operator> create_compress(const OpCreateInfo& info) {
     Shape shape = data.shape();
     shape[a] = static_cast<int64_t>(kept.size());
     Tensor result(data.dtype(), shape);
-    const int64_t inner = dims_product(data.shape(), a + 1, data.rank()) * static_cast<int64_t>(dtype_size(data.dtype()));
+    const int64_t inner =
+        dims_product(data.shape(), a + 1, data.rank()) * static_cast<int64_t>(dtype_size(data.dtype()));
     const int64_t outer = dims_product(data.shape(), 0, a);
     for (int64_t o = 0; o < outer; ++o) {
       for (size_t k = 0; k < kept.size(); ++k) {

@@ -35,8 +35,8 @@ std::map<std::vector<Token>, int64_t> build_pool(const std::vector<Token>& pool,
     const int64_t begin = counts[k];
     const int64_t end = k + 1 < counts.size() ? counts[k + 1] : pool_size;
     check_input(begin >= 0 && begin <= end && end <= pool_size && (end - begin) % n == 0,
-                "TfIdfVectorizer: ngram_counts ", begin, "..", end, " do not delimit whole ", n,
-                "-grams in a pool of ", pool_size);
+                "TfIdfVectorizer: ngram_counts ", begin, "..", end, " do not delimit whole ", n, "-grams in a pool of ",
+                pool_size);
     for (int64_t start = begin; start < end; start += n, ++ngram) {
       check_input(ngram < indexes.size(), "TfIdfVectorizer: ngram_indexes has fewer entries than the pool's n-grams");
       check_input(indexes[ngram] >= 0, "TfIdfVectorizer: negative ngram index ", indexes[ngram]);
@@ -99,16 +99,18 @@ std::unique_ptr<Operator> create_tfidf_vectorizer(const OpCreateInfo& info) {
   const std::vector<float> weights = attributes.get_floats("weights");
   const std::vector<int64_t> pool_ints = attributes.get_ints("pool_int64s");
   const std::vector<std::string> pool_strings = attributes.get_strings("pool_strings");
-  check_input(pool_ints.empty() != pool_strings.empty(), "TfIdfVectorizer needs exactly one of pool_int64s and "
+  check_input(pool_ints.empty() != pool_strings.empty(),
+              "TfIdfVectorizer needs exactly one of pool_int64s and "
               "pool_strings");
   const bool string_pool = !pool_strings.empty();
   // Only the pool that is given is laid out by ngram_counts.
-  const auto int_pool = string_pool ? std::map<std::vector<int64_t>, int64_t>{} : build_pool(pool_ints, counts, indexes);
-  const auto text_pool = string_pool ? build_pool(pool_strings, counts, indexes)
-                                     : std::map<std::vector<std::string>, int64_t>{};
+  const auto int_pool =
+      string_pool ? std::map<std::vector<int64_t>, int64_t>{} : build_pool(pool_ints, counts, indexes);
+  const auto text_pool =
+      string_pool ? build_pool(pool_strings, counts, indexes) : std::map<std::vector<std::string>, int64_t>{};
   const int64_t columns = indexes.empty() ? 0 : *std::max_element(indexes.begin(), indexes.end()) + 1;
-  check_input(weights.empty() || static_cast<int64_t>(weights.size()) >= columns,
-              "TfIdfVectorizer: weights has ", weights.size(), " entries for ", columns, " output columns");
+  check_input(weights.empty() || static_cast<int64_t>(weights.size()) >= columns, "TfIdfVectorizer: weights has ",
+              weights.size(), " entries for ", columns, " output columns");
   return make_operator([=](const OpInputs& in, OpOutputs& out) {
     const Tensor& x = require_input(in, 0, "X");
     check_input(x.rank() == 1 || x.rank() == 2, "TfIdfVectorizer input must be [C] or [N, C], got shape ",
@@ -139,8 +141,6 @@ std::unique_ptr<Operator> create_tfidf_vectorizer(const OpCreateInfo& info) {
 
 }  // namespace
 
-void register_text_operators(OpRegistry& registry) {
-  registry.add("", "TfIdfVectorizer", create_tfidf_vectorizer);
-}
+void register_text_operators(OpRegistry& registry) { registry.add("", "TfIdfVectorizer", create_tfidf_vectorizer); }
 
 }  // namespace vigil

@@ -26,7 +26,8 @@ Tensor map_unary(const Tensor& x, const std::string& what, const F& f) {
   const Tensor wide = widen_half(x);
   auto body = [&](auto tag) {
     using T = typename decltype(tag)::type;
-    return apply_elementwise<T>(what, [&f](T v) { return static_cast<T>(f(v)); }, operand<T>(wide));
+    return apply_elementwise<T>(
+        what, [&f](T v) { return static_cast<T>(f(v)); }, operand<T>(wide));
   };
   Tensor result;
   if constexpr (FloatOnly) {
@@ -82,15 +83,15 @@ constexpr auto sigmoid_fn = [](auto x) {
   const T e = std::exp(x);
   return e / (T(1) + e);
 };
-constexpr auto softplus_fn = [](auto x) {
-  return x > 0 ? x + std::log1p(std::exp(-x)) : std::log1p(std::exp(x));
-};
+constexpr auto softplus_fn = [](auto x) { return x > 0 ? x + std::log1p(std::exp(-x)) : std::log1p(std::exp(x)); };
 constexpr auto softsign_fn = [](auto x) { return x / (decltype(x)(1) + std::fabs(x)); };
 
 // Numeric ones also receive integers.
 constexpr auto abs_fn = [](auto x) {
-  if constexpr (std::is_signed_v<decltype(x)>) return x < 0 ? decltype(x)(-x) : x;
-  else return x;
+  if constexpr (std::is_signed_v<decltype(x)>)
+    return x < 0 ? decltype(x)(-x) : x;
+  else
+    return x;
 };
 constexpr auto neg_fn = [](auto x) { return decltype(x)(-x); };
 constexpr auto sign_fn = [](auto x) {
@@ -103,8 +104,10 @@ constexpr auto sign_fn = [](auto x) {
 };
 constexpr auto relu_fn = [](auto x) {
   using T = decltype(x);
-  if constexpr (std::is_unsigned_v<T>) return x;
-  else return x < T(0) ? T(0) : x;  // NaN passes through, as numpy's maximum
+  if constexpr (std::is_unsigned_v<T>)
+    return x;
+  else
+    return x < T(0) ? T(0) : x;  // NaN passes through, as numpy's maximum
 };
 constexpr auto erf_fn = [](auto x) { return std::erf(x); };
 
@@ -122,17 +125,14 @@ std::unique_ptr<Operator> create_elu(const OpCreateInfo& info) {
 std::unique_ptr<Operator> create_selu(const OpCreateInfo& info) {
   const double alpha = info.attributes().get_float("alpha", 1.67326319217681884765625f);
   const double gamma = info.attributes().get_float("gamma", 1.05070102214813232421875f);
-  return unary_operator<true>(info, [alpha, gamma](auto x) {
-    return x > 0 ? gamma * x : gamma * alpha * std::expm1(x);
-  });
+  return unary_operator<true>(info,
+                              [alpha, gamma](auto x) { return x > 0 ? gamma * x : gamma * alpha * std::expm1(x); });
 }
 
 std::unique_ptr<Operator> create_celu(const OpCreateInfo& info) {
   const double alpha = info.attributes().get_float("alpha", 1.0f);
   check_input(alpha != 0, info.describe(), ": alpha must not be 0");
-  return unary_operator<true>(info, [alpha](auto x) {
-    return x > 0 ? double(x) : alpha * std::expm1(x / alpha);
-  });
+  return unary_operator<true>(info, [alpha](auto x) { return x > 0 ? double(x) : alpha * std::expm1(x / alpha); });
 }
 
 std::unique_ptr<Operator> create_hard_sigmoid(const OpCreateInfo& info) {
@@ -173,7 +173,8 @@ std::unique_ptr<Operator> float_predicate_operator(const OpCreateInfo& info, F f
     const Tensor x = widen_half(require_input(in, 0, what));
     out[0] = dispatch_float(x.dtype(), what, [&](auto tag) {
       using T = typename decltype(tag)::type;
-      return apply_elementwise<bool>(what, [&f](T v) { return f(v); }, operand<T>(x));
+      return apply_elementwise<bool>(
+          what, [&f](T v) { return f(v); }, operand<T>(x));
     });
   });
 }
@@ -185,16 +186,16 @@ std::unique_ptr<Operator> create_is_nan(const OpCreateInfo& info) {
 std::unique_ptr<Operator> create_is_inf(const OpCreateInfo& info) {
   const bool negative = info.attributes().get_int("detect_negative", 1) != 0;
   const bool positive = info.attributes().get_int("detect_positive", 1) != 0;
-  return float_predicate_operator(info, [negative, positive](auto x) {
-    return std::isinf(x) && (x > 0 ? positive : negative);
-  });
+  return float_predicate_operator(
+      info, [negative, positive](auto x) { return std::isinf(x) && (x > 0 ? positive : negative); });
 }
 
 std::unique_ptr<Operator> create_not(const OpCreateInfo& info) {
   return make_operator([what = info.describe()](const OpInputs& in, OpOutputs& out) {
     const Tensor& x = require_input(in, 0, what);
     check_input(x.dtype() == DType::Bool, what, ": input must be bool, not ", dtype_name(x.dtype()));
-    out[0] = apply_elementwise<bool>(what, [](bool v) { return !v; }, operand<bool>(x));
+    out[0] = apply_elementwise<bool>(
+        what, [](bool v) { return !v; }, operand<bool>(x));
   });
 }
 
@@ -227,7 +228,8 @@ std::unique_ptr<Operator> create_clip(const OpCreateInfo& info) {
       using Limits = std::numeric_limits<T>;
       const T lo = clip_bound<T>(in, 1, x.dtype(), Limits::has_infinity ? -Limits::infinity() : Limits::lowest(), what);
       const T hi = clip_bound<T>(in, 2, x.dtype(), Limits::has_infinity ? Limits::infinity() : Limits::max(), what);
-      return apply_elementwise<T>(what, [lo, hi](T v) { return std::min(std::max(v, lo), hi); }, operand<T>(wide));
+      return apply_elementwise<T>(
+          what, [lo, hi](T v) { return std::min(std::max(v, lo), hi); }, operand<T>(wide));
     });
     out[0] = convert_tensor(result, x.dtype());
   });
@@ -276,7 +278,6 @@ std::unique_ptr<Operator> create_dropout(const OpCreateInfo& info) {
     }
   });
 }
-
 
 // The float32 path: one vector primitive over the flat tensor, in place when the memory
 // plan gives the input's buffer. Clip reads its bounds (optional scalar inputs from
@@ -403,7 +404,8 @@ void register_unary_operators(OpRegistry& registry) {
   registry.add("", "Ceil", create_float_unary<ceil_fn>);
   registry.add("", "Floor", create_float_unary<floor_fn>);
   registry.add("", "Round", create_float_unary<round_fn>);
-  registry.add("", "Reciprocal", create_fast_function<create_float_unary<reciprocal_fn>, kernels::UnaryFunction::Reciprocal>);
+  registry.add("", "Reciprocal",
+               create_fast_function<create_float_unary<reciprocal_fn>, kernels::UnaryFunction::Reciprocal>);
   registry.add("", "Sigmoid", create_fast_activation<create_float_unary<sigmoid_fn>, kernels::Activation::Sigmoid>);
   registry.add("", "Softplus", create_float_unary<softplus_fn>);
   registry.add("", "Softsign", create_float_unary<softsign_fn>);

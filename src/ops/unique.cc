@@ -51,7 +51,8 @@ void unique_typed(const Tensor& data, int64_t outer, int64_t dim, int64_t inner,
   if (!sorted) {
     std::vector<int64_t> by_first(groups.size());
     std::iota(by_first.begin(), by_first.end(), 0);
-    std::sort(by_first.begin(), by_first.end(), [&](int64_t a, int64_t b) { return groups[a].first < groups[b].first; });
+    std::sort(by_first.begin(), by_first.end(),
+              [&](int64_t a, int64_t b) { return groups[a].first < groups[b].first; });
     for (size_t r = 0; r < by_first.size(); ++r) rank_of[by_first[r]] = static_cast<int64_t>(r);
   }
 

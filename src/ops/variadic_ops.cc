@@ -58,17 +58,18 @@ Tensor fold_inputs(const OpInputs& in, const std::string& what, const F& f, cons
 
 template <auto Fn>
 std::unique_ptr<Operator> create_fold(const OpCreateInfo& info) {
-  return make_operator([what = info.describe()](const OpInputs& in, OpOutputs& out) {
-    out[0] = fold_inputs(in, what, Fn, nullptr);
-  });
+  return make_operator(
+      [what = info.describe()](const OpInputs& in, OpOutputs& out) { out[0] = fold_inputs(in, what, Fn, nullptr); });
 }
 
 constexpr auto sum_fn = [](auto a, auto b) { return a + b; };
 // Max and Min propagate NaN, like numpy's maximum and minimum.
 template <class T>
 bool is_nan_value(T value) {
-  if constexpr (std::is_floating_point_v<T>) return std::isnan(value);
-  else return false;
+  if constexpr (std::is_floating_point_v<T>)
+    return std::isnan(value);
+  else
+    return false;
 }
 constexpr auto max_fn = [](auto a, auto b) { return (a > b || is_nan_value(a)) ? a : b; };
 constexpr auto min_fn = [](auto a, auto b) { return (a < b || is_nan_value(a)) ? a : b; };
@@ -93,8 +94,8 @@ std::unique_ptr<Operator> create_where(const OpCreateInfo& info) {
     check_same_dtype(x, y, what);
     out[0] = dispatch_dtype(x.dtype(), what, [&](auto tag) {
       using T = typename decltype(tag)::type;
-      return apply_elementwise<T>(what, [](bool c, T a, T b) { return c ? a : b; }, operand<bool>(condition),
-                                  operand<T>(x), operand<T>(y));
+      return apply_elementwise<T>(
+          what, [](bool c, T a, T b) { return c ? a : b; }, operand<bool>(condition), operand<T>(x), operand<T>(y));
     });
   });
 }

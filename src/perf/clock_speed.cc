@@ -37,8 +37,6 @@ double add_chain(int64_t iterations) {
 
 }  // namespace
 
-double measure_clock_ghz() {
-  return measure_throughput("clock speed", add_chain, 1, 0.02, 5).ops_per_second * 1e-9;
-}
+double measure_clock_ghz() { return measure_throughput("clock speed", add_chain, 1, 0.02, 5).ops_per_second * 1e-9; }
 
 }  // namespace vigil::perf

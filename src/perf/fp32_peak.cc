@@ -17,12 +17,9 @@ constexpr int kMaxStateFloats = 32 * 16;
 
 const kernels::F32FmaPeakLoop* fp32_peak_loop(Isa isa) {
   switch (isa) {
-    case Isa::Avx2:
-      return &kernels::f32_fma_peak__avx2;
-    case Isa::Avx512:
-      return &kernels::f32_fma_peak__avx512;
-    case Isa::Scalar:
-      break;
+    case Isa::Avx2: return &kernels::f32_fma_peak__avx2;
+    case Isa::Avx512: return &kernels::f32_fma_peak__avx512;
+    case Isa::Scalar: break;
   }
   return nullptr;
 }

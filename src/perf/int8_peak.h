@@ -11,7 +11,7 @@ namespace vigil::perf {
 struct Int8Peak {
   const char* loop = "";  // the kernel timed
   int threads = 0;
-  double gops = 0.0;      // all threads together
+  double gops = 0.0;  // all threads together
 };
 
 // The best int8 loop this CPU runs; nullptr if it has no AVX2.
@@ -22,7 +22,6 @@ const kernels::S8DotPeakLoop* int8_peak_loop();
 Int8Peak measure_int8_peak(int threads, double seconds = 0.02, int repeats = 5);
 // Times one given loop the same way: the yardstick of a kernel of a lower path (the AVX2
 // int8 GEMM on a CPU with VNNI). The caller makes sure the CPU runs it.
-Int8Peak measure_int8_peak(const kernels::S8DotPeakLoop& loop, int threads, double seconds = 0.02,
-                           int repeats = 5);
+Int8Peak measure_int8_peak(const kernels::S8DotPeakLoop& loop, int threads, double seconds = 0.02, int repeats = 5);
 
 }  // namespace vigil::perf

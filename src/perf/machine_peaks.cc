@@ -55,7 +55,7 @@ TheoreticalPeaks theoretical_peaks(const MachinePeaks& measured) {
   if (measured.int8.one_core > 0.0) {
     const double per_cycle = measured.int8_loop == kernels::s8_dot_peak__avx512vnni.name ? 256.0
                              : measured.int8_loop == kernels::s8_dot_peak__avxvnni.name  ? 128.0
-                                                                                        : 64.0;
+                                                                                         : 64.0;
     theory.int8_gops = per_cycle * cycles;
   }
   return theory;

@@ -21,9 +21,9 @@ struct PeakPair {
 };
 
 struct MachinePeaks {
-  std::string cpu_model;  // the processor's brand string (cpuid)
-  int cores = 0;          // threads of the "all cores" figures (the OpenMP default team)
-  double clock_ghz = 0.0; // one core's clock under load, from a chain of dependent adds
+  std::string cpu_model;   // the processor's brand string (cpuid)
+  int cores = 0;           // threads of the "all cores" figures (the OpenMP default team)
+  double clock_ghz = 0.0;  // one core's clock under load, from a chain of dependent adds
 
   // Arithmetic, in 1e9 operations per second (a multiply-add counts as two). Zero where
   // this CPU lacks the path.

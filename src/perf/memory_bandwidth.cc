@@ -105,9 +105,8 @@ MemoryBandwidth measure_memory_bandwidth(int threads, int64_t buffer_bytes, int 
   bandwidth.threads = team;
   bandwidth.buffer_bytes = 3 * count * static_cast<int64_t>(sizeof(float));
   const double bytes = static_cast<double>(bandwidth.buffer_bytes);
-  const double read_seconds = best_seconds(threads, repeats, 3 * count, [&](int64_t begin, int64_t end) {
-    loops.read_sum(a + begin, end - begin);
-  });
+  const double read_seconds = best_seconds(threads, repeats, 3 * count,
+                                           [&](int64_t begin, int64_t end) { loops.read_sum(a + begin, end - begin); });
   const double triad_seconds = best_seconds(threads, repeats, count, [&](int64_t begin, int64_t end) {
     loops.triad(a + begin, b + begin, c + begin, 0.5f, end - begin);
   });

@@ -64,16 +64,16 @@ struct ModelProfile {
   double memory_gbs = 0.0;
 
   // Model-level metrics (Sze et al.).
-  int64_t macs = 0;                     // sum over layers
-  int64_t ops = 0;                      // sum over layers
-  int64_t parameters = 0;               // elements of the initializers
+  int64_t macs = 0;        // sum over layers
+  int64_t ops = 0;         // sum over layers
+  int64_t parameters = 0;  // elements of the initializers
   int64_t parameter_bytes = 0;
-  int64_t peak_activation_bytes = 0;    // the memory plan's arena: intermediates alive at once
-  double latency_seconds = 0.0;         // median whole inference, step timer off
-  double layer_seconds = 0.0;           // sum of the layers' medians, step timer on
-  double throughput_per_second = 0.0;   // inferences per second at this latency (batch as in the inputs)
-  double achieved_gops = 0.0;           // ops / latency
-  double utilization_percent = 0.0;     // achieved over the peak of the data type doing most of the ops
+  int64_t peak_activation_bytes = 0;   // the memory plan's arena: intermediates alive at once
+  double latency_seconds = 0.0;        // median whole inference, step timer off
+  double layer_seconds = 0.0;          // sum of the layers' medians, step timer on
+  double throughput_per_second = 0.0;  // inferences per second at this latency (batch as in the inputs)
+  double achieved_gops = 0.0;          // ops / latency
+  double utilization_percent = 0.0;    // achieved over the peak of the data type doing most of the ops
 };
 
 // Profiles `model` on `feeds` (every graph input). A bad-input Error if the model cannot

@@ -21,8 +21,7 @@ double rate(const ThroughputLoop& loop, int64_t iterations) {
 
 }  // namespace
 
-Throughput measure_throughput(const char* what, const ThroughputLoop& loop, int threads, double seconds,
-                              int repeats) {
+Throughput measure_throughput(const char* what, const ThroughputLoop& loop, int threads, double seconds, int repeats) {
   check_input(threads >= 1, what, ": threads must be at least 1, not ", threads);
   check_input(seconds > 0.0 && repeats >= 1, what, ": the timing must last (seconds > 0, repeats >= 1)");
 

@@ -15,14 +15,13 @@ namespace vigil::perf {
 using ThroughputLoop = std::function<double(int64_t iterations)>;
 
 struct Throughput {
-  int threads = 0;                // threads that ran the loop at once
-  double ops_per_second = 0.0;    // all threads together: the sum of their rates
+  int threads = 0;              // threads that ran the loop at once
+  double ops_per_second = 0.0;  // all threads together: the sum of their rates
 };
 
 // The best of `repeats` timings of `threads` threads, each running the loop for about
 // `seconds` of its own CPU time. A bad-input Error if threads < 1, seconds <= 0 or
 // repeats < 1 (`what` names the measurement in the message).
-Throughput measure_throughput(const char* what, const ThroughputLoop& loop, int threads, double seconds,
-                              int repeats);
+Throughput measure_throughput(const char* what, const ThroughputLoop& loop, int threads, double seconds, int repeats);
 
 }  // namespace vigil::perf

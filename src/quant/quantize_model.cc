@@ -6,8 +6,8 @@
 #include "core/file_io.h"
 #include "core/log.h"
 #include "onnx/checker.h"
-#include "onnx_io/model_import.h"
 #include "onnx/onnx_pb.h"
+#include "onnx_io/model_import.h"
 #include "quant/calibrator.h"
 
 namespace vigil::quant {

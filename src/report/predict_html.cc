@@ -16,8 +16,8 @@ using report::format_number;
 using report::html_escape;
 using report::svg_number;
 
-constexpr const char* kColours[] = {"#4e79a7", "#f28e2b", "#e15759", "#76b7b2", "#59a14f", "#edc948",
-                                    "#b07aa1", "#ff9da7", "#9c755f", "#bab0ac"};
+constexpr const char* kColours[] = {"#4e79a7", "#f28e2b", "#e15759", "#76b7b2", "#59a14f",
+                                    "#edc948", "#b07aa1", "#ff9da7", "#9c755f", "#bab0ac"};
 
 // One layer's energy (pJ) in the parts of `part_names`.
 std::vector<double> energy_parts(const accel::EvalResult& r) {
@@ -36,8 +36,7 @@ std::vector<std::string> part_names(const accel::ArchSpec& arch) {
   return names;
 }
 
-void energy_bars(std::ostringstream& html, const std::vector<std::string>& names,
-                 const accel::Prediction& prediction) {
+void energy_bars(std::ostringstream& html, const std::vector<std::string>& names, const accel::Prediction& prediction) {
   const double row = 18, label = 220, width = 640;
   double most = 0;
   for (const accel::LayerPrediction& layer : prediction.layers) most = std::max(most, layer.result.energy_pj);
@@ -53,8 +52,8 @@ void energy_bars(std::ostringstream& html, const std::vector<std::string>& names
     for (size_t i = 0; i < parts.size(); ++i) {
       const double w = most > 0 ? parts[i] / most * width : 0;
       html << "<rect x=\"" << svg_number(x) << "\" y=\"" << svg_number(y) << "\" width=\"" << svg_number(w)
-           << "\" height=\"" << svg_number(row - 4) << "\" fill=\"" << kColours[i % std::size(kColours)]
-           << "\"><title>" << html_escape(names[i]) << ": " << format_number(parts[i] * 1e-9) << " mJ</title></rect>";
+           << "\" height=\"" << svg_number(row - 4) << "\" fill=\"" << kColours[i % std::size(kColours)] << "\"><title>"
+           << html_escape(names[i]) << ": " << format_number(parts[i] * 1e-9) << " mJ</title></rect>";
       x += w;
     }
     html << "<text x=\"" << svg_number(x + 4) << "\" y=\"" << svg_number(y + 12) << "\">"
@@ -63,15 +62,16 @@ void energy_bars(std::ostringstream& html, const std::vector<std::string>& names
   }
   html << "</svg>\n<p class=\"legend\">";
   for (size_t i = 0; i < names.size(); ++i) {
-    html << "<span><i style=\"background:" << kColours[i % std::size(kColours)] << "\"></i>"
-         << html_escape(names[i]) << "</span> ";
+    html << "<span><i style=\"background:" << kColours[i % std::size(kColours)] << "\"></i>" << html_escape(names[i])
+         << "</span> ";
   }
   html << "</p>\n";
 }
 
 }  // namespace
 
-std::string predict_html(const accel::ArchSpec& arch, const std::string& workload, const accel::Prediction& prediction) {
+std::string predict_html(const accel::ArchSpec& arch, const std::string& workload,
+                         const accel::Prediction& prediction) {
   const std::vector<std::string> names = part_names(arch);
   const accel::PredictionTotals& t = prediction.total;
   std::ostringstream html;

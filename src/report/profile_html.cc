@@ -8,8 +8,8 @@
 #include <utility>
 #include <vector>
 
-#include "report/layer_time_svg.h"
 #include "perf/report_layers.h"
+#include "report/layer_time_svg.h"
 #include "report/roofline_svg.h"
 #include "report/svg_chart.h"
 
@@ -113,8 +113,7 @@ void operator_types(std::ostringstream& html, const ModelProfile& profile) {
     html << "<tr><td class=\"text\">" << html_escape(total.op_type) << "</td><td>" << total.layers << "</td><td>"
          << format_number(total.seconds * 1e3)
          << "</td><td class=\"text share\"><span class=\"bar\" style=\"width:" << svg_number(share) << "px\"></span>"
-         << format_number(share) << "%</td><td>"
-         << format_number(total.gops()) << "</td></tr>\n";
+         << format_number(share) << "%</td><td>" << format_number(total.gops()) << "</td></tr>\n";
   }
   html << "</table>\n";
 }

@@ -19,8 +19,8 @@ constexpr size_t kFoldedBytesAlwaysAllowed = size_t{1} << 20;
 bool is_onnx_dequantize(const Node& node) { return node.domain.empty() && node.op_type == "DequantizeLinear"; }
 
 bool never_folded(const Node& node) {
-  static const std::set<std::string> random = {"RandomNormal", "RandomUniform", "RandomNormalLike",
-                                               "RandomUniformLike", "Multinomial", "Bernoulli"};
+  static const std::set<std::string> random = {"RandomNormal",      "RandomUniform", "RandomNormalLike",
+                                               "RandomUniformLike", "Multinomial",   "Bernoulli"};
   if (node.domain.empty() && random.count(node.op_type)) return true;
   for (const auto& [name, attribute] : node.attributes.all()) {
     if (attribute.type == AttributeType::Graph || attribute.type == AttributeType::Graphs) return true;
@@ -37,7 +37,8 @@ std::optional<Tensor> known_shape_of(const Node& node, const passes::GraphIndex&
   auto clamp = [rank](int64_t axis) { return std::clamp(axis < 0 ? axis + rank : axis, int64_t{0}, rank); };
   const int64_t start = clamp(node.attributes.get_int("start", 0));
   const int64_t end = std::max(start, clamp(node.attributes.get_int("end", rank)));
-  return Tensor::from_vector<int64_t>({end - start}, std::vector<int64_t>(shape->begin() + start, shape->begin() + end));
+  return Tensor::from_vector<int64_t>({end - start},
+                                      std::vector<int64_t>(shape->begin() + start, shape->begin() + end));
 }
 
 // The node's outputs computed by its operator on its constant inputs; empty if it cannot

@@ -70,8 +70,8 @@ std::shared_ptr<const Model> optimized_model(std::shared_ptr<const Model> model,
     OptimizationReport result = optimize_graph(copy->graph, *copy);
     if (report) *report = std::move(result);
   } catch (const Error& e) {
-    log_warning(model->path.empty() ? "" : model->path + ": ", "graph optimisation failed, running the graph as it is: ",
-                e.what());
+    log_warning(model->path.empty() ? "" : model->path + ": ",
+                "graph optimisation failed, running the graph as it is: ", e.what());
     return model;
   }
   return copy;

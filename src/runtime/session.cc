@@ -16,7 +16,9 @@ namespace vigil {
 
 Session::Session(std::shared_ptr<const Model> model, SessionOptions options)
     : owned_model_(options.optimize ? optimized_model(std::move(model)) : std::move(model)),
-      model_(owned_model_.get()), graph_(&model_->graph), options_(options) {
+      model_(owned_model_.get()),
+      graph_(&model_->graph),
+      options_(options) {
   compile({});
 }
 
@@ -66,9 +68,8 @@ void Session::compile(const std::vector<std::string>& outer_values) {
     const OpFactory factory = value_factory ? nullptr : registry.find(node.domain, node.op_type);
     if (factory) tensors.insert(node.outputs.begin(), node.outputs.end());
     if (!value_factory && !factory) {
-      fail_unsupported(model_->path.empty() ? "" : model_->path + ": ", node.describe(), ": operator '",
-                       node.op_type, "' of domain '", node.domain.empty() ? "ai.onnx" : node.domain,
-                       "' is not supported by vigil");
+      fail_unsupported(model_->path.empty() ? "" : model_->path + ": ", node.describe(), ": operator '", node.op_type,
+                       "' of domain '", node.domain.empty() ? "ai.onnx" : node.domain, "' is not supported by vigil");
     }
     Step step;
     step.node = &node;
@@ -109,8 +110,7 @@ void Session::compile(const std::vector<std::string>& outer_values) {
   }
 }
 
-void Session::check_feed(const ValueInfo& declared, const Value& value,
-                         std::map<std::string, int64_t>& symbols) const {
+void Session::check_feed(const ValueInfo& declared, const Value& value, std::map<std::string, int64_t>& symbols) const {
   auto mismatch = [&] {
     fail_bad_input("input '", declared.name, "': expected ", value_info_to_string(declared), ", got ",
                    value.describe());
@@ -287,7 +287,9 @@ void Session::add_hook(StepHook& hook) {
   hooks_.push_back(&hook);
 }
 
-void Session::remove_hook(StepHook& hook) { hooks_.erase(std::remove(hooks_.begin(), hooks_.end(), &hook), hooks_.end()); }
+void Session::remove_hook(StepHook& hook) {
+  hooks_.erase(std::remove(hooks_.begin(), hooks_.end(), &hook), hooks_.end());
+}
 
 std::vector<Session::StepSummary> Session::step_summaries() const {
   std::vector<StepSummary> summaries;

@@ -36,8 +36,7 @@ class Session {
   explicit Session(std::shared_ptr<const Model> model, SessionOptions options = {});
   // A session over a subgraph (the body of If, Loop or Scan): `outer_values` are the names
   // of enclosing-scope values it reads; run() then takes them as feeds as well.
-  Session(const Graph& graph, const Model& model, const std::vector<std::string>& outer_values,
-          SessionOptions options);
+  Session(const Graph& graph, const Model& model, const std::vector<std::string>& outer_values, SessionOptions options);
   ~Session();
 
   const Graph& graph() const { return *graph_; }
@@ -57,11 +56,11 @@ class Session {
 
   // The memory plan of the last planned inference; all zero before one.
   struct PlanSummary {
-    size_t arena_bytes = 0;      // the arena of intermediate tensors
-    size_t tensor_bytes = 0;     // what the same tensors would take without sharing
-    size_t planned_steps = 0;    // steps running allocation-free
+    size_t arena_bytes = 0;    // the arena of intermediate tensors
+    size_t tensor_bytes = 0;   // what the same tensors would take without sharing
+    size_t planned_steps = 0;  // steps running allocation-free
     size_t steps = 0;
-    size_t in_place_steps = 0;   // steps writing into their input's buffer
+    size_t in_place_steps = 0;  // steps writing into their input's buffer
   };
   PlanSummary plan_summary() const;
 
@@ -88,7 +87,8 @@ class Session {
   struct Step;
   void compile(const std::vector<std::string>& outer_values);
   void check_feed(const ValueInfo& declared, const Value& value, std::map<std::string, int64_t>& symbols) const;
-  void check_tensor_feed(const ValueInfo& declared, const Tensor& tensor, std::map<std::string, int64_t>& symbols) const;
+  void check_tensor_feed(const ValueInfo& declared, const Tensor& tensor,
+                         std::map<std::string, int64_t>& symbols) const;
   // The one step loop and the three paths it drives (session_internal.h, session.cc,
   // session_plan.cc).
   template <typename Path>
@@ -111,7 +111,7 @@ class Session {
   SessionOptions options_;
   std::map<std::string, int> slot_of_;
   std::vector<Value> constants_;  // slot-indexed; empty where not constant
-  std::vector<int> input_slots_;   // graph inputs, then outer values
+  std::vector<int> input_slots_;  // graph inputs, then outer values
   std::vector<std::string> input_names_;
   std::vector<int> output_slots_;
   std::vector<Step> steps_;

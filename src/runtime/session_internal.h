@@ -18,9 +18,9 @@ struct Session::Step {
   const Node* node;
   std::unique_ptr<Operator> op;             // a tensor operator, or
   std::unique_ptr<ValueOperator> value_op;  // a value operator
-  std::vector<int> inputs;   // slot per input; -1 for an omitted optional input
-  std::vector<int> outputs;  // slot per output; -1 for an unused optional output
-  std::vector<int> release;  // slots whose last reader is this step
+  std::vector<int> inputs;                  // slot per input; -1 for an omitted optional input
+  std::vector<int> outputs;                 // slot per output; -1 for an unused optional output
+  std::vector<int> release;                 // slots whose last reader is this step
 };
 
 // The planned path's state (session_plan.cc).

@@ -7,13 +7,15 @@ namespace {
 
 std::vector<TensorShapeAndType> shapes_of(const OpInputs& tensors) {
   std::vector<TensorShapeAndType> shapes;
-  for (const Tensor* t : tensors) shapes.push_back(t ? TensorShapeAndType{t->shape(), t->dtype()} : TensorShapeAndType{});
+  for (const Tensor* t : tensors)
+    shapes.push_back(t ? TensorShapeAndType{t->shape(), t->dtype()} : TensorShapeAndType{});
   return shapes;
 }
 
 std::vector<TensorShapeAndType> shapes_of(const OpOutputs& tensors) {
   std::vector<TensorShapeAndType> shapes;
-  for (const Tensor& t : tensors) shapes.push_back(t.empty() ? TensorShapeAndType{} : TensorShapeAndType{t.shape(), t.dtype()});
+  for (const Tensor& t : tensors)
+    shapes.push_back(t.empty() ? TensorShapeAndType{} : TensorShapeAndType{t.shape(), t.dtype()});
   return shapes;
 }
 

@@ -18,7 +18,7 @@ namespace vigil {
 
 // One run of one step, as a hook sees it.
 struct StepEvent {
-  size_t index;            // the step's position in execution order, as in Session::step_summaries()
+  size_t index;  // the step's position in execution order, as in Session::step_summaries()
   const Node& node;
   const OpInputs& inputs;  // nullptr for an omitted input and for a value that is not a tensor
   // Before the step: unspecified (empty, or the buffers a planned step will write). After

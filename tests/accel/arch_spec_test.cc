@@ -65,7 +65,8 @@ TEST(AccelArchSpec, ShippedEyerissSpecIsThePublishedChip) {
 
 TEST(AccelArchSpec, BadFieldsNameTheFileAndTheField) {
   EXPECT_EQ(spec_error(replaced(kMinimal, "clock_mhz: 500\n", "")), "arch.yaml: clock_mhz: missing");
-  EXPECT_EQ(spec_error(replaced(kMinimal, "rows: 4", "rows: -4")), "arch.yaml: pe_array.rows: must be in 1..65536, got -4");
+  EXPECT_EQ(spec_error(replaced(kMinimal, "rows: 4", "rows: -4")),
+            "arch.yaml: pe_array.rows: must be in 1..65536, got -4");
   EXPECT_EQ(spec_error(replaced(kMinimal, "mac_energy_pj: 0.5}", "mac_energy_pj: 0.5, systolic: maybe}")),
             "arch.yaml: pe_array.systolic: must be true or false, got 'maybe'");
   EXPECT_EQ(spec_error(replaced(kMinimal, "size_bytes: 64", "size_bytes: lots")),
@@ -76,8 +77,8 @@ TEST(AccelArchSpec, BadFieldsNameTheFileAndTheField) {
             "arch.yaml: memory[1].sise_bytes: unknown field");
   EXPECT_EQ(spec_error(replaced(kMinimal, "energy_pj_per_bit: 10}", "energy_pj_per_bit: 10, overlap: 2}")),
             "arch.yaml: dram.overlap: must be in [0, 1], got 2");
-  EXPECT_EQ(spec_error(replaced(replaced(kMinimal, "name: buffer,", "name: buffer, per_pe: true,"), "name: rf, per_pe: true,",
-                                "name: rf,")),
+  EXPECT_EQ(spec_error(replaced(replaced(kMinimal, "name: buffer,", "name: buffer, per_pe: true,"),
+                                "name: rf, per_pe: true,", "name: rf,")),
             "arch.yaml: memory[1].per_pe: levels private to a PE must come first");
   EXPECT_EQ(spec_error("clock_mhz: [1"), "arch.yaml: line 1: not valid YAML: end of sequence flow not found");
 }

@@ -115,10 +115,10 @@ TEST(AccelEvaluate, SpatialLoopsMulticastInputsAndReducePartialSums) {
   ASSERT_TRUE(r.ok) << r.reason;
   EXPECT_EQ(r.active_pes, 6);
   EXPECT_EQ(r.compute_cycles, 5);
-  EXPECT_EQ(r.levels[0].writes[kI], 6 * 5);  // each PE gets one input row of 5
-  EXPECT_EQ(r.levels[1].reads[kI], 4 * 5);   // the buffer sends 4 distinct rows
-  EXPECT_EQ(r.levels[1].writes[kO], 2 * 5);  // partial sums of the 3 rows arrive summed
-  EXPECT_EQ(r.levels[1].reads[kW], 3);       // one weight per PE row, multicast
+  EXPECT_EQ(r.levels[0].writes[kI], 6 * 5);       // each PE gets one input row of 5
+  EXPECT_EQ(r.levels[1].reads[kI], 4 * 5);        // the buffer sends 4 distinct rows
+  EXPECT_EQ(r.levels[1].writes[kO], 2 * 5);       // partial sums of the 3 rows arrive summed
+  EXPECT_EQ(r.levels[1].reads[kW], 3);            // one weight per PE row, multicast
   EXPECT_EQ(r.noc_words, 6 * 5 + 6 * 1 + 6 * 5);  // inputs, weights in; partial sums out
 }
 

@@ -43,7 +43,8 @@ TEST(AccelEyeriss, AlexNetConvLayersMatchTheJssc2017Measurements) {
   const Workload alexnet = load_workload(VIGIL_SOURCE_DIR "/src/accel/specs/alexnet_eyeriss.yaml");
   ASSERT_EQ(alexnet.layers.size(), kTableV.size());
   double sum_latency_error = 0;
-  std::printf("layer  proc ms (pub, err)      total ms (pub, err)     power mW (pub, err)    PEs      DRAM MB (pub, err)\n");
+  std::printf(
+      "layer  proc ms (pub, err)      total ms (pub, err)     power mW (pub, err)    PEs      DRAM MB (pub, err)\n");
   for (size_t i = 0; i < kTableV.size(); ++i) {
     const Published& published = kTableV[i];
     const Layer& layer = alexnet.layers[i];
@@ -54,11 +55,13 @@ TEST(AccelEyeriss, AlexNetConvLayersMatchTheJssc2017Measurements) {
     const double total = error(r.total_latency_ms, published.total_latency_ms);
     const double power = error(r.power_mw, published.power_mw);
     const double dram = error(r.dram_bytes / 1e6, published.dram_mb);
-    std::printf("%s  %6.2f (%5.1f, %+5.1f%%)  %6.2f (%5.1f, %+5.1f%%)  %6.1f (%4.0f, %+5.1f%%)  %3lld/%3lld  %5.2f (%3.1f, %+5.1f%%)\n",
-                layer.name.c_str(), r.processing_latency_ms, published.processing_latency_ms, 100 * processing,
-                r.total_latency_ms, published.total_latency_ms, 100 * total, r.power_mw, published.power_mw,
-                100 * power, static_cast<long long>(r.active_pes), static_cast<long long>(published.active_pes),
-                r.dram_bytes / 1e6, published.dram_mb, 100 * dram);
+    std::printf(
+        "%s  %6.2f (%5.1f, %+5.1f%%)  %6.2f (%5.1f, %+5.1f%%)  %6.1f (%4.0f, %+5.1f%%)  %3lld/%3lld  %5.2f (%3.1f, "
+        "%+5.1f%%)\n",
+        layer.name.c_str(), r.processing_latency_ms, published.processing_latency_ms, 100 * processing,
+        r.total_latency_ms, published.total_latency_ms, 100 * total, r.power_mw, published.power_mw, 100 * power,
+        static_cast<long long>(r.active_pes), static_cast<long long>(published.active_pes), r.dram_bytes / 1e6,
+        published.dram_mb, 100 * dram);
     EXPECT_EQ(r.active_pes, published.active_pes) << layer.name;
     EXPECT_LE(std::fabs(processing), 0.08) << layer.name << " processing latency";
     EXPECT_LE(std::fabs(power), 0.065) << layer.name << " power";

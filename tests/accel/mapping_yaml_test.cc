@@ -160,7 +160,8 @@ TEST(AccelMappingYaml, BadFieldsNameTheFileAndTheField) {
             "map.yaml: mappings.L.glb[0]: bad factor in 'K0' (a whole number of at least 1)");
   EXPECT_EQ(file_error("mappings:\n  L: {l2: [K4]}\n", arch),
             "map.yaml: mappings.L.l2: unknown level (ifmap_spad, psum_spad, weights_spad, glb, dram, rows, cols)");
-  EXPECT_EQ(file_error("mappings:\n  L: {glb: K4}\n", arch), "map.yaml: mappings.L.glb: must be a list of loops, such as [K4, C2]");
+  EXPECT_EQ(file_error("mappings:\n  L: {glb: K4}\n", arch),
+            "map.yaml: mappings.L.glb: must be a list of loops, such as [K4, C2]");
   EXPECT_EQ(file_error("maps: {}\n", arch), "map.yaml: maps: unknown field");
 }
 

@@ -2,8 +2,8 @@
 // ResNet-18 and MobileNetV2 onto Eyeriss (and the systolic template onto the TPU-like
 // spec), MobileNetV2's depthwise convolutions arrive as
 // one channel per group, the five AlexNet layers' totals match Eyeriss's published
-// totals, and the near-memory spec gains on memory-bound layers only. The models are generated (bench/export_models.py); without them the model
-// part is skipped.
+// totals, and the near-memory spec gains on memory-bound layers only. The models are generated
+// (bench/export_models.py); without them the model part is skipped.
 #include <gtest/gtest.h>
 
 #include <cmath>

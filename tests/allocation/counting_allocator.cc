@@ -28,7 +28,7 @@ void note() {
 void* allocate_or_throw(size_t size, size_t alignment) {
   note();
   void* p = alignment > alignof(std::max_align_t) ? __libc_memalign(alignment, size ? size : 1)
-                                                   : __libc_malloc(size ? size : 1);
+                                                  : __libc_malloc(size ? size : 1);
   if (!p) throw std::bad_alloc();
   return p;
 }

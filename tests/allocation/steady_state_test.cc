@@ -41,7 +41,7 @@ void expect_steady_state_allocates_nothing(int threads, int64_t batch, bool hook
   std::vector<Tensor> outputs;
   const std::vector<const Tensor*> first_inputs{&first}, inputs{&second};
   session.run_into(first_inputs, outputs);  // plans
-  session.run_into(inputs, outputs);         // grows per-thread scratch to its final size
+  session.run_into(inputs, outputs);        // grows per-thread scratch to its final size
   const Tensor expected = outputs[0].clone();
   testing::start_counting_allocations();
   for (int run = 0; run < 3; ++run) session.run_into(inputs, outputs);

@@ -59,8 +59,8 @@ std::string compare(const Tensor& actual, const Tensor& expected) {
         close = values_close(a[i], e[i]);
       }
       if (!close) {
-        difference = str_cat("element ", i, " is ", convert_element<double>(a[i]), ", expected ",
-                             convert_element<double>(e[i]));
+        difference =
+            str_cat("element ", i, " is ", convert_element<double>(a[i]), ", expected ", convert_element<double>(e[i]));
       }
     }
   });
@@ -149,12 +149,14 @@ CaseResult run_backend_case(const std::string& case_dir) {
     auto model = load_model((fs::path(case_dir) / "model.onnx").string());
     for (const ValueInfo& input : model->graph.inputs) {
       if (input.kind == TypeKind::Other || (input.kind == TypeKind::Tensor && input.dtype == DType::Undefined)) {
-        return {Outcome::Unsupported, "input '" + input.name + "' is neither a typed tensor, a sequence nor an optional"};
+        return {Outcome::Unsupported,
+                "input '" + input.name + "' is neither a typed tensor, a sequence nor an optional"};
       }
     }
     for (const ValueInfo& output : model->graph.outputs) {
       if (output.kind == TypeKind::Other || (output.kind == TypeKind::Tensor && output.dtype == DType::Undefined)) {
-        return {Outcome::Unsupported, "output '" + output.name + "' is neither a typed tensor, a sequence nor an optional"};
+        return {Outcome::Unsupported,
+                "output '" + output.name + "' is neither a typed tensor, a sequence nor an optional"};
       }
     }
     Session session(model);
@@ -183,8 +185,8 @@ CaseResult run_backend_case(const std::string& case_dir) {
         }
         const std::string difference = compare(outputs[o], wanted);
         if (!difference.empty()) {
-          return {Outcome::Fail, data_set.filename().string() + " output '" + model->graph.outputs[o].name +
-                                     "': " + difference};
+          return {Outcome::Fail,
+                  data_set.filename().string() + " output '" + model->graph.outputs[o].name + "': " + difference};
         }
       }
     }

@@ -73,8 +73,8 @@ int main(int argc, char** argv) {
         }
       }
     }
-    std::cout << folder << ": " << counts[0] << " pass, " << counts[1] << " fail, " << counts[2]
-              << " unsupported, of " << cases.size() << "\n";
+    std::cout << folder << ": " << counts[0] << " pass, " << counts[1] << " fail, " << counts[2] << " unsupported, of "
+              << cases.size() << "\n";
   }
 
   if (!write_passing.empty()) {

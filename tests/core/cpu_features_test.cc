@@ -43,7 +43,7 @@ TEST_F(CpuFeaturesTest, MasksKeepLevelsAndTurnFeaturesOffWithWhatNeedsThem) {
     const CpuFeatures avx2 = parse_feature_mask("avx2", "test");
     EXPECT_EQ(isa_of(avx2), Isa::Avx2);
     EXPECT_FALSE(avx2.has(CpuFeature::Avx512F));
-    EXPECT_FALSE(avx2.has(CpuFeature::Avx512Vnni));  // needs the AVX-512 level
+    EXPECT_FALSE(avx2.has(CpuFeature::Avx512Vnni));                               // needs the AVX-512 level
     EXPECT_EQ(avx2.has(CpuFeature::AvxVnni), detected.has(CpuFeature::AvxVnni));  // needs AVX2 only
     // Turning off FMA leaves no AVX2 level, and nothing that needs it.
     const CpuFeatures no_fma = parse_feature_mask("-fma", "test");

@@ -46,8 +46,8 @@ TEST(Half, KnownBitPatterns) {
   EXPECT_EQ(float_to_half(1.0f), 0x3c00);
   EXPECT_EQ(float_to_half(-2.0f), 0xc000);
   EXPECT_EQ(float_to_half(65504.0f), 0x7bff);
-  EXPECT_EQ(float_to_half(1e6f), 0x7c00);              // overflow to infinity
-  EXPECT_EQ(float_to_half(5.9604645e-8f), 0x0001);     // smallest subnormal
+  EXPECT_EQ(float_to_half(1e6f), 0x7c00);                // overflow to infinity
+  EXPECT_EQ(float_to_half(5.9604645e-8f), 0x0001);       // smallest subnormal
   EXPECT_EQ(float_to_half(1.0f + 1.0f / 2048), 0x3c00);  // a tie rounds to even
   EXPECT_EQ(half_to_float(0x3555), 0.333251953125f);
   EXPECT_TRUE(std::isnan(half_to_float(float_to_half(NAN))));

@@ -42,8 +42,8 @@ TEST(Graph, SortsNodesTopologically) {
 }
 
 TEST(Graph, KeepsAnOrderThatIsAlreadyTopological) {
-  Graph graph = make_graph({make_node("n0", {"x"}, {"a"}), make_node("n1", {"a"}, {"b"}),
-                            make_node("n2", {"x"}, {"c"}), make_node("n3", {"b", "c"}, {"y"})});
+  Graph graph = make_graph({make_node("n0", {"x"}, {"a"}), make_node("n1", {"a"}, {"b"}), make_node("n2", {"x"}, {"c"}),
+                            make_node("n3", {"b", "c"}, {"y"})});
   graph.validate_and_sort();
   std::vector<std::string> order;
   for (const Node& node : graph.nodes) order.push_back(node.name);
@@ -57,8 +57,8 @@ TEST(Graph, NamesTheMissingValue) {
 }
 
 TEST(Graph, DetectsCycles) {
-  const std::string message =
-      error_of(make_graph({make_node("a", {"x", "c"}, {"b"}), make_node("b", {"b"}, {"c"}), make_node("o", {"x"}, {"y"})}));
+  const std::string message = error_of(
+      make_graph({make_node("a", {"x", "c"}, {"b"}), make_node("b", {"b"}, {"c"}), make_node("o", {"x"}, {"y"})}));
   EXPECT_NE(message.find("cycle"), std::string::npos) << message;
 }
 

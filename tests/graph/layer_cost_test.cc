@@ -56,8 +56,7 @@ TEST(LayerCost, IntegerOperatorsCostTheirFloatForms) {
   EXPECT_EQ(layer_cost(node("ConvInteger"), {u8({1, 3, 8, 8}), u8({4, 3, 3, 3})}, {u8({1, 4, 6, 6})}).macs, 3888);
   // QGemm: a (rows x K) at input 0, weights at 3.
   EXPECT_EQ(layer_cost(node("QGemm", "vigil"), {u8({2, 5}), scalar, u8({}), u8({4, 5})}, {u8({2, 4})}).macs, 40);
-  EXPECT_EQ(layer_cost(node("QGemm", "com.microsoft"), {u8({2, 5}), scalar, u8({}), u8({4, 5})}, {u8({2, 4})}).ops,
-            80);
+  EXPECT_EQ(layer_cost(node("QGemm", "com.microsoft"), {u8({2, 5}), scalar, u8({}), u8({4, 5})}, {u8({2, 4})}).ops, 80);
   EXPECT_EQ(layer_cost(node("QAdd", "vigil"), {u8({2, 3}), scalar, u8({}), u8({2, 3})}, {u8({2, 3})}).ops, 6);
   EXPECT_EQ(layer_cost(node("QLinearAdd", "com.microsoft"), {u8({2, 3}), scalar, u8({}), u8({2, 3})}, {u8({2, 3})}).ops,
             6);
@@ -78,8 +77,7 @@ TEST(LayerCost, OperatorsWithoutMacsCountTheirArithmetic) {
   kernel.ints = {3, 3};
   pool.attributes.set("kernel_shape", kernel);
   EXPECT_EQ(layer_cost(pool, {f32({1, 2, 6, 6})}, {f32({1, 2, 2, 2})}).ops, 8 * 9);
-  const LayerCost reshape =
-      layer_cost(node("Reshape"), {f32({2, 3}), {{2}, DType::Int64}}, {f32({3, 2})});
+  const LayerCost reshape = layer_cost(node("Reshape"), {f32({2, 3}), {{2}, DType::Int64}}, {f32({3, 2})});
   EXPECT_EQ(reshape.macs, 0);
   EXPECT_EQ(reshape.ops, 0);
   EXPECT_EQ(reshape.bytes_read, 24 + 16);

@@ -16,7 +16,8 @@ TEST(Npy, RoundTripsEveryType) {
   for (DType type : {DType::Float32, DType::Float64, DType::Int8, DType::UInt8, DType::Int16, DType::Int32,
                      DType::Int64, DType::Bool, DType::Float16}) {
     Tensor tensor(type, {2, 3});
-    for (size_t b = 0; b < tensor.nbytes(); ++b) static_cast<uint8_t*>(tensor.raw())[b] = (b * 7) & (type == DType::Bool ? 1 : 0x7f);
+    for (size_t b = 0; b < tensor.nbytes(); ++b)
+      static_cast<uint8_t*>(tensor.raw())[b] = (b * 7) & (type == DType::Bool ? 1 : 0x7f);
     const Tensor back = parse_npy(serialize_npy(tensor), "t.npy");
     EXPECT_EQ(back.dtype(), type);
     EXPECT_EQ(back.shape(), tensor.shape());
@@ -35,8 +36,8 @@ TEST(Npy, ParsesNumpyHeader) {
   const int64_t values[2] = {-1, 42};
   bytes.append(reinterpret_cast<const char*>(values), sizeof values);
   EXPECT_EQ(parse_npy(bytes, "n").to_int64_vector(), (std::vector<int64_t>{-1, 42}));
-  EXPECT_THROW(parse_npy(bytes.substr(0, bytes.size() - 3), "n"), Error);   // truncated data
-  EXPECT_THROW(parse_npy("\x93NUMPY\x01\x00\xff\x00{", "n"), Error);          // truncated header
+  EXPECT_THROW(parse_npy(bytes.substr(0, bytes.size() - 3), "n"), Error);  // truncated data
+  EXPECT_THROW(parse_npy("\x93NUMPY\x01\x00\xff\x00{", "n"), Error);       // truncated header
   EXPECT_THROW(parse_npy("not numpy at all", "n"), Error);
 }
 
@@ -45,7 +46,8 @@ TEST(Idx, ReadsPlainAndGzipped) {
   std::filesystem::create_directories(dir);
   const unsigned char images[] = {0, 0, 8, 3, 0, 0, 0, 2, 0, 0, 0, 1, 0, 0, 0, 2, 10, 20, 30, 40};
   const unsigned char labels[] = {0, 0, 8, 1, 0, 0, 0, 2, 7, 3};
-  std::ofstream(dir / "t10k-images-idx3-ubyte", std::ios::binary).write(reinterpret_cast<const char*>(images), sizeof images);
+  std::ofstream(dir / "t10k-images-idx3-ubyte", std::ios::binary)
+      .write(reinterpret_cast<const char*>(images), sizeof images);
   gzFile gz = gzopen((dir / "t10k-labels-idx1-ubyte.gz").c_str(), "wb");
   gzwrite(gz, labels, sizeof labels);
   gzclose(gz);

@@ -86,7 +86,7 @@ class F32GemmOnPath : public ::testing::TestWithParam<Isa> {
 };
 
 TEST_P(F32GemmOnPath, ShapesAndLayoutsMatchTheReference) {
-  const int64_t sizes[][3] = {{1, 1, 1},  {7, 13, 1},   {8, 32, 5},   {9, 33, 17},   {31, 47, 257},
+  const int64_t sizes[][3] = {{1, 1, 1},    {7, 13, 1},    {8, 32, 5},       {9, 33, 17},  {31, 47, 257},
                               {3, 100, 64}, {64, 49, 576}, {150, 1030, 300}, {200, 5, 513}};
   for (const auto& s : sizes) {
     for (int layout = 0; layout < 16; ++layout) {
@@ -97,10 +97,14 @@ TEST_P(F32GemmOnPath, ShapesAndLayoutsMatchTheReference) {
 }
 
 TEST_P(F32GemmOnPath, EpiloguePartsMatchTheScalarEpilogue) {
-  const ActivationSpec activations[] = {{Activation::None},        {Activation::Relu},
-                                        {Activation::Clip, -0.5f, 0.25f}, {Activation::LeakyRelu, 0.1f},
-                                        {Activation::Sigmoid},     {Activation::Tanh},
-                                        {Activation::Gelu},        {Activation::HardSigmoid, 0.2f, 0.5f}};
+  const ActivationSpec activations[] = {{Activation::None},
+                                        {Activation::Relu},
+                                        {Activation::Clip, -0.5f, 0.25f},
+                                        {Activation::LeakyRelu, 0.1f},
+                                        {Activation::Sigmoid},
+                                        {Activation::Tanh},
+                                        {Activation::Gelu},
+                                        {Activation::HardSigmoid, 0.2f, 0.5f}};
   static const float marker = 0.0f;  // any non-null pointer: check_case substitutes the data
   for (const ActivationSpec& activation : activations) {
     for (int parts = 0; parts < 8; ++parts) {

@@ -8,8 +8,8 @@
 #include <limits>
 #include <vector>
 
-#include "kernels/reduce.h"
 #include "kernels/f32_vmath_test_util.h"
+#include "kernels/reduce.h"
 
 namespace vigil::kernels {
 namespace {

@@ -9,8 +9,8 @@
 #include <limits>
 #include <vector>
 
-#include "kernels/unary.h"
 #include "kernels/f32_vmath_test_util.h"
+#include "kernels/unary.h"
 
 namespace vigil::kernels {
 namespace {
@@ -32,8 +32,8 @@ bool same_or_close(float got, float want, double tolerance) {
 std::vector<float> sweep(float limit) {
   std::vector<float> x;
   for (float v = -limit; v <= limit; v += limit / 20000.0f) x.push_back(v);
-  for (float v : {0.0f, -0.0f, 1e-30f, -1e-30f, 1e-7f, 0.5f, -0.5f, 0.625f, -0.625f, 88.5f, 88.8f, 89.5f,
-                  -87.5f, -103.0f, -104.5f, 1e30f, -1e30f, kInf, -kInf, kNaN})
+  for (float v : {0.0f,  -0.0f, 1e-30f, -1e-30f, 1e-7f,   0.5f,  -0.5f,  0.625f, -0.625f, 88.5f,
+                  88.8f, 89.5f, -87.5f, -103.0f, -104.5f, 1e30f, -1e30f, kInf,   -kInf,   kNaN})
     x.push_back(v);
   return x;
 }
@@ -41,9 +41,14 @@ std::vector<float> sweep(float limit) {
 class F32UnaryTest : public IsaTest {};
 
 TEST_P(F32UnaryTest, ActivationsMatchTheReferenceOnTails) {
-  const std::vector<ActivationSpec> specs = {
-      {Activation::None}, {Activation::Relu}, {Activation::Clip, -0.5f, 0.75f}, {Activation::LeakyRelu, 0.1f},
-      {Activation::Sigmoid}, {Activation::Tanh}, {Activation::Gelu}, {Activation::HardSigmoid, 0.2f, 0.5f}};
+  const std::vector<ActivationSpec> specs = {{Activation::None},
+                                             {Activation::Relu},
+                                             {Activation::Clip, -0.5f, 0.75f},
+                                             {Activation::LeakyRelu, 0.1f},
+                                             {Activation::Sigmoid},
+                                             {Activation::Tanh},
+                                             {Activation::Gelu},
+                                             {Activation::HardSigmoid, 0.2f, 0.5f}};
   for (const ActivationSpec& spec : specs) {
     for (int64_t n : kTailSizes) {
       const std::vector<float> x = random_floats(static_cast<size_t>(n), -6.0f, 6.0f, static_cast<uint32_t>(n + 1));
@@ -132,7 +137,9 @@ TEST_P(F32UnaryTest, SigmoidTanhErfGeluAreWithinTheirBounds) {
   const double tanh_small = max_sweep_error(
       0.6f, [](int64_t n, const float* x, float* y) { f32_activation({Activation::Tanh}, n, x, y); },
       [](double x) { return std::tanh(x); },
-      [](double got, double want, double) { return want == 0 ? std::fabs(got) : std::fabs(got - want) / std::fabs(want); });
+      [](double got, double want, double) {
+        return want == 0 ? std::fabs(got) : std::fabs(got - want) / std::fabs(want);
+      });
   const double erf = max_sweep_error(
       10.0f, [](int64_t n, const float* x, float* y) { f32_unary(UnaryFunction::Erf, n, x, y); },
       [](double x) { return std::erf(x); }, absolute);

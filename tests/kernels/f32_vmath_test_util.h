@@ -28,7 +28,7 @@ class IsaTest : public ::testing::TestWithParam<Isa> {
 
 inline std::string isa_param_name(const ::testing::TestParamInfo<Isa>& info) { return isa_name(info.param); }
 
-#define VIGIL_INSTANTIATE_ISA_TESTS(Suite)                                                         \
+#define VIGIL_INSTANTIATE_ISA_TESTS(Suite)                                                     \
   INSTANTIATE_TEST_SUITE_P(Isa, Suite, ::testing::Values(Isa::Scalar, Isa::Avx2, Isa::Avx512), \
                            ::vigil::kernels::testing::isa_param_name)
 

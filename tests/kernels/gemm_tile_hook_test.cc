@@ -28,15 +28,22 @@ struct TileLog {
   int64_t m = 0, n = 0, ldc = 0;
   const char* c_base = nullptr;
   int element_bytes = 0;
-  std::vector<double> sums;           // per element, added over blocks
+  std::vector<double> sums;  // per element, added over blocks
   std::vector<int> visits, firsts, lasts;
   int64_t target = -1;  // the element whose last-block sum gets `delta`
   Sum delta = 0;
   std::mutex mutex;
 
   TileLog(int64_t m_, int64_t n_, int64_t ldc_, const void* c, int bytes)
-      : m(m_), n(n_), ldc(ldc_), c_base(static_cast<const char*>(c)), element_bytes(bytes),
-        sums(m_ * n_), visits(m_ * n_), firsts(m_ * n_), lasts(m_ * n_) {}
+      : m(m_),
+        n(n_),
+        ldc(ldc_),
+        c_base(static_cast<const char*>(c)),
+        element_bytes(bytes),
+        sums(m_ * n_),
+        visits(m_ * n_),
+        firsts(m_ * n_),
+        lasts(m_ * n_) {}
 
   static void on_tile(void* context, const GemmTile<Sum>& tile) {
     auto& log = *static_cast<TileLog*>(context);

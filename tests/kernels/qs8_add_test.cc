@@ -33,8 +33,9 @@ TEST(QS8Add, VectorLoopMatchesTheScalarLoop) {
         b[i] = static_cast<uint8_t>(byte(generator));
       }
       const int32_t low = is_signed ? -128 : 0, high = is_signed ? 127 : 255;
-      const kernels::QS8AddParameters p = kernels::QS8AddParameters::make(
-          a_scale, is_signed ? -3 : 120, 0.05f, is_signed ? 10 : 131, 0.08f, is_signed ? 5 : 100, low + 20, high, is_signed);
+      const kernels::QS8AddParameters p =
+          kernels::QS8AddParameters::make(a_scale, is_signed ? -3 : 120, 0.05f, is_signed ? 10 : 131, 0.08f,
+                                          is_signed ? 5 : 100, low + 20, high, is_signed);
       set_active_isa(Isa::Scalar);
       kernels::qs8_add(p, count, a.data(), b.data(), scalar.data());
       set_active_isa(Isa::Avx512);

@@ -17,8 +17,8 @@
 namespace vigil::testing {
 namespace {
 
-using kernels::QS8DwconvShape;
 using kernels::QS8DwconvKernel;
+using kernels::QS8DwconvShape;
 
 QS8DwconvShape conv_shape(int64_t in_h, int64_t in_w, int64_t k_h, int64_t k_w, int64_t stride, int64_t pad) {
   QS8DwconvShape s;
@@ -78,8 +78,8 @@ TEST(QS8Dwconv, EveryKernelBitExactWithTheScalarOne) {
         vbmi_shapes += kernel == all.back();
         // The bytes past the output stay untouched too (masked stores).
         EXPECT_EQ(run(s, *kernel, x, is_signed, c), expected)
-            << kernel->name << " " << s.in_h << "x" << s.in_w << " kernel " << s.kernel_h
-            << "x" << s.kernel_w << " stride " << s.stride_w << (is_signed ? " signed" : "");
+            << kernel->name << " " << s.in_h << "x" << s.in_w << " kernel " << s.kernel_h << "x" << s.kernel_w
+            << " stride " << s.stride_w << (is_signed ? " signed" : "");
       }
     }
   }

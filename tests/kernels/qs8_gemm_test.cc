@@ -115,7 +115,7 @@ void check(const QS8MicroKernel& kernel, const Case& c) {
   residual.ld = ldr;
   const bool signed_c = c.output == QS8GemmOutput::S8;
   residual.add = QS8AddParameters::make(0.031f, c.c_zero_point, 0.027f, signed_c ? -7 : 121, 0.043f, signed_c ? 3 : 9,
-                                       signed_c ? -128 : 0, signed_c ? 127 : 255, signed_c);
+                                        signed_c ? -128 : 0, signed_c ? 127 : 255, signed_c);
   if (c.residual) e.residual = &residual;
   auto add_residual = [&](int32_t value, int64_t i, int64_t j) {
     const QS8AddParameters& q = residual.add;
@@ -359,7 +359,8 @@ TEST(S8GemmPackingTest, PlainPackingFollowsTheDocumentedLayout) {
   qs8_gemm_pack_b_panels(operand, k, 2, n - 2, nr, out.data());
   for (int64_t p = 0; p < k; ++p) {
     for (int64_t j = 0; j < n - 2; ++j) {
-      EXPECT_EQ(out[qs8_gemm_b_packed_offset(k, nr, p, j)], static_cast<uint8_t>(b[p * n + j + 2] + 128)) << p << "," << j;
+      EXPECT_EQ(out[qs8_gemm_b_packed_offset(k, nr, p, j)], static_cast<uint8_t>(b[p * n + j + 2] + 128))
+          << p << "," << j;
     }
   }
   // The padding is written too: rows 6 and 7 of every group, columns 17 to 23 of the last panel.

@@ -69,7 +69,7 @@ TEST(RequantizeTest, SaturatesAtTheBounds) {
   EXPECT_EQ(requantize(kMin, m, 128, 0, 255), 0);
   EXPECT_EQ(requantize(kMin, m, 0, -128, 127), -128);
   EXPECT_EQ(requantize(1000, m, 0, 0, 255), 255);  // 990
-  EXPECT_EQ(requantize(-100, m, 3, 3, 6), 3);       // a Relu: -99 + 3 clamped at the zero point
+  EXPECT_EQ(requantize(-100, m, 3, 3, 6), 3);      // a Relu: -99 + 3 clamped at the zero point
   // A large multiplier: 2^29 x 2^31 would not fit 32 bits; the clamp happens on 64.
   const FixedPointMultiplier large = fixed_point_multiplier(0x1p29);
   EXPECT_EQ(requantize(kMax, large, 0, -128, 127), 127);
@@ -111,8 +111,8 @@ TEST(RequantizeTest, RandomProductsMatchLongDoubleRounding) {
     // Small accumulators make ties and near-ties common.
     const int32_t acc = trial % 2 ? accumulator(engine) : accumulator(engine) % 4096;
     const long double exact = std::ldexp(static_cast<long double>(int64_t{acc} * m.mantissa), -(31 + m.shift));
-    EXPECT_EQ(fixed_point_multiply(acc, m), static_cast<int64_t>(std::nearbyintl(exact))) << acc << " " << m.mantissa
-                                                                                          << " " << m.shift;
+    EXPECT_EQ(fixed_point_multiply(acc, m), static_cast<int64_t>(std::nearbyintl(exact)))
+        << acc << " " << m.mantissa << " " << m.shift;
   }
 }
 
@@ -132,8 +132,9 @@ TEST(RequantizeTest, HalfUpWithTheTiesClearedIsHalfToEven) {
     if (trial % 2) real = static_cast<double>(static_cast<float>(real));
     const FixedPointMultiplier m = fixed_point_multiplier(real);
     const RoundingTies t = rounding_ties(m);
-    std::vector<int32_t> xs = {0, 1, -1, std::numeric_limits<int32_t>::min(), std::numeric_limits<int32_t>::max(),
-                               any(engine), any(engine), any(engine)};
+    std::vector<int32_t> xs = {
+        0,           1,           -1,         std::numeric_limits<int32_t>::min(), std::numeric_limits<int32_t>::max(),
+        any(engine), any(engine), any(engine)};
     if (t.low_bits) {  // accumulators on ties, on both sides of zero
       for (int k = 0; k < 4; ++k) {
         xs.push_back(static_cast<int32_t>((static_cast<uint32_t>(any(engine)) & ~t.low_bits) | t.pattern));

@@ -17,10 +17,10 @@ TEST(S32DequantizeTranspose, EveryElementIsTheScaledSumOnEveryPath) {
   std::mt19937 generator(3);
   std::uniform_int_distribution<int32_t> sum(-40000000, 40000000);
   std::uniform_real_distribution<float> real(-0.01f, 0.01f);
-  const std::vector<Isa> paths = detected_isa() == Isa::Avx512 ? std::vector<Isa>{Isa::Scalar, Isa::Avx512}
-                                                                : std::vector<Isa>{Isa::Scalar};
-  for (auto [rows, columns] : {std::pair<int64_t, int64_t>{1, 1}, {16, 16}, {128, 256}, {37, 50}, {15, 64},
-                               {64, 15}, {33, 17}}) {
+  const std::vector<Isa> paths =
+      detected_isa() == Isa::Avx512 ? std::vector<Isa>{Isa::Scalar, Isa::Avx512} : std::vector<Isa>{Isa::Scalar};
+  for (auto [rows, columns] :
+       {std::pair<int64_t, int64_t>{1, 1}, {16, 16}, {128, 256}, {37, 50}, {15, 64}, {64, 15}, {33, 17}}) {
     for (bool with_bias : {true, false}) {
       const int64_t sums_ld = rows + 3, y_ld = columns + 5;
       std::vector<int32_t> sums(static_cast<size_t>(columns * sums_ld));

@@ -23,8 +23,8 @@ void expect_dot_chains(const S8DotPeakLoop& loop) {
     for (int i = 0; i < size; ++i) state[i] = 1000 * i - 7;  // distinct, so a lane left out or swapped shows
     loop.run(iterations, a, b, state.data());
     for (int i = 0; i < size; ++i) {
-      ASSERT_EQ(state[i], 1000 * i - 7 + iterations * 4 * a * b) << loop.name << ": lane " << i << " after "
-                                                                 << iterations << " steps";
+      ASSERT_EQ(state[i], 1000 * i - 7 + iterations * 4 * a * b)
+          << loop.name << ": lane " << i << " after " << iterations << " steps";
     }
   }
   EXPECT_DOUBLE_EQ(loop.ops(10), 2.0 * 4 * 10 * size);

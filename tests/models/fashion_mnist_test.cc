@@ -7,8 +7,8 @@
 #include <fstream>
 #include <nlohmann/json.hpp>
 
-#include "onnx_io/model_import.h"
 #include "eval/classifier_eval.h"
+#include "onnx_io/model_import.h"
 
 namespace vigil {
 

@@ -77,8 +77,10 @@ TEST(CastOps, StringsToNumbers) {
   EXPECT_EQ(f[4], -INFINITY);
   const Tensor n = Tensor::from_vector<std::string>({2}, {"+17", "-9007199254740993"});
   EXPECT_EQ(values<int64_t>(cast_to(DType::Int64).run1({n})), (std::vector<int64_t>{17, -9007199254740993}));
-  expect_error(ErrorKind::BadInput, [&] { cast_to(DType::Int32).run1({Tensor::from_vector<std::string>({1}, {"12abc"})}); });
-  expect_error(ErrorKind::BadInput, [&] { cast_to(DType::Float32).run1({Tensor::from_vector<std::string>({1}, {""})}); });
+  expect_error(ErrorKind::BadInput,
+               [&] { cast_to(DType::Int32).run1({Tensor::from_vector<std::string>({1}, {"12abc"})}); });
+  expect_error(ErrorKind::BadInput,
+               [&] { cast_to(DType::Float32).run1({Tensor::from_vector<std::string>({1}, {""})}); });
 }
 
 TEST(CastOps, CastLikeTakesTheSecondInputsType) {

@@ -97,9 +97,9 @@ std::pair<Tensor, std::string> run_constant(const ConvCase& c, const Tensor& x, 
   for (int64_t d : x.shape()) declared.dims.push_back(Dim{d, ""});
   model.graph.inputs.push_back(declared);
   const OpFactory factory = OpRegistry::instance().find(node.domain, node.op_type);
-  const OpCreateInfo info{node, 17, c.declared ? &model : nullptr,
-                          [&](const std::string& name) -> const Tensor* { return constant && name == "w" ? &w : nullptr; },
-                          threads};
+  const OpCreateInfo info{
+      node, 17, c.declared ? &model : nullptr,
+      [&](const std::string& name) -> const Tensor* { return constant && name == "w" ? &w : nullptr; }, threads};
   const auto op = factory(info);
   OpInputs in{&x, &w, f.bias ? &b : nullptr, f.residual ? &z : nullptr};
   OpOutputs out(1);
@@ -146,8 +146,8 @@ void check(const ConvCase& c, const Fused& f, bool constant = true) {
       // Sums of C*k*k products of values in [-1, 1] in float: a few ulps of sqrt(terms),
       // relative to the output's magnitude.
       const double bound = 2e-6 * magnitude * std::sqrt(double(c.channels / c.group * c.kernel * c.kernel) + 4);
-      EXPECT_LE(max_error, bound) << isa_name(isa) << " " << algorithm << " threads " << threads
-                                  << " max error " << max_error;
+      EXPECT_LE(max_error, bound) << isa_name(isa) << " " << algorithm << " threads " << threads << " max error "
+                                  << max_error;
     }
   }
   set_active_isa(detected_isa());
@@ -161,8 +161,8 @@ TEST(ConvFast, PointwiseRunsAGemmOnTheInput) {
 TEST(ConvFast, PointwiseOnSmallMapsRunsTheTransposedProduct) {
   check({1, 40, 37, 7, 7, 1, 1, 1, 1, {0, 0, 0, 0}, "gemm_1x1_transposed", true}, {true, false, "", {}});
   check({2, 17, 70, 5, 3, 1, 1, 1, 1, {0, 0, 0, 0}, "gemm_1x1_transposed", true}, {});
-  for (const Fused& f : {Fused{true, true, "Clip", {-0.5f, 0.75f}}, Fused{false, true, "Sigmoid", {}},
-                         Fused{true, false, "Relu", {}}})
+  for (const Fused& f :
+       {Fused{true, true, "Clip", {-0.5f, 0.75f}}, Fused{false, true, "Sigmoid", {}}, Fused{true, false, "Relu", {}}})
     check({2, 33, 48, 7, 7, 1, 1, 1, 1, {0, 0, 0, 0}, "gemm_1x1_transposed", true}, f);
   // A larger map, or padding (transposes() refuses it): the direct product.
   check({1, 8, 8, 9, 9, 1, 1, 1, 1, {0, 0, 0, 0}, "gemm_1x1", true}, {});
@@ -185,13 +185,15 @@ TEST(ConvFast, DepthwiseKernelsHandleBordersExactly) {
   for (int64_t k : {3, 5})
     for (int64_t s : {1, 2})
       for (int64_t size : {5, 17, 30})
-        check({2, 11, 11, size, size + 3, k, s, 1, 11, {k / 2, k / 2 - 1 + s % 2, k / 2, k / 2}, "depthwise"}, {true, false, "", {}});
+        check({2, 11, 11, size, size + 3, k, s, 1, 11, {k / 2, k / 2 - 1 + s % 2, k / 2, k / 2}, "depthwise"},
+              {true, false, "", {}});
   check({1, 6, 6, 12, 13, 3, 1, 2, 6, {2, 2, 2, 2}, "depthwise"}, {});  // dilated: the general kernel
   check({1, 5, 5, 9, 9, 4, 3, 1, 5, {0, 1, 2, 3}, "depthwise"}, {});
 }
 
 TEST(ConvFast, FusedEpilogueAppliesBiasResidualAndActivation) {
-  const Fused relu{true, true, "Relu", {}}, clip{true, true, "Clip", {-0.5f, 0.75f}}, sigmoid{true, false, "Sigmoid", {}};
+  const Fused relu{true, true, "Relu", {}}, clip{true, true, "Clip", {-0.5f, 0.75f}},
+      sigmoid{true, false, "Sigmoid", {}};
   for (const Fused& f : {relu, clip, sigmoid}) {
     check({2, 16, 24, 9, 9, 1, 1, 1, 1, {0, 0, 0, 0}, "gemm_1x1"}, f);
     check({1, 10, 7, 9, 8, 3, 2, 1, 1, {1, 1, 1, 1}, "implicit_gemm"}, f);

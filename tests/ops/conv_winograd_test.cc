@@ -59,8 +59,8 @@ double relative_error(int m, Conv2dShape s, bool bias, bool residual, int thread
   return error / magnitude;
 }
 
-Conv2dShape layer(int64_t batch, int64_t c, int64_t mo, int64_t h, int64_t w, int64_t top, int64_t left,
-                  int64_t bottom, int64_t right) {
+Conv2dShape layer(int64_t batch, int64_t c, int64_t mo, int64_t h, int64_t w, int64_t top, int64_t left, int64_t bottom,
+                  int64_t right) {
   Conv2dShape s;
   s.batch = batch;
   s.channels = c;
@@ -85,7 +85,7 @@ class WinogradOnPath : public ::testing::TestWithParam<Isa> {
 
 TEST_P(WinogradOnPath, ErrorStaysWithinTheStatedBound) {
   // Relative to the output's magnitude: F(2x2) 2e-6, F(4x4) 2e-5 (measured below ~1e-6 and ~5e-6).
-  const Conv2dShape shapes[] = {layer(1, 8, 8, 8, 8, 1, 1, 1, 1),    layer(2, 13, 11, 11, 9, 1, 0, 2, 1),
+  const Conv2dShape shapes[] = {layer(1, 8, 8, 8, 8, 1, 1, 1, 1), layer(2, 13, 11, 11, 9, 1, 0, 2, 1),
                                 layer(1, 64, 64, 14, 14, 1, 1, 1, 1), layer(1, 3, 17, 5, 23, 0, 0, 0, 0),
                                 layer(1, 32, 40, 29, 31, 1, 1, 1, 1),
                                 // Rows of more than one register of tiles, a partial last tile, and

@@ -33,8 +33,8 @@ TEST(NonMaxSuppression, SuppressesAboveTheIouThreshold) {
 TEST(NonMaxSuppression, MaxOutputAndScoreThreshold) {
   expect_tensor<int64_t>(nms(kBoxes, kScores, {}), {0, 3}, {});  // max_output_boxes_per_class defaults to 0
   expect_tensor<int64_t>(nms(kBoxes, kScores, {scalar_i(1), scalar_f(1)}), {1, 3}, {0, 0, 0});
-  expect_tensor<int64_t>(nms(kBoxes, kScores, {scalar_i(std::numeric_limits<int64_t>::max()), scalar_f(0.5f)}),
-                         {2, 3}, {0, 0, 0, 0, 0, 2});
+  expect_tensor<int64_t>(nms(kBoxes, kScores, {scalar_i(std::numeric_limits<int64_t>::max()), scalar_f(0.5f)}), {2, 3},
+                         {0, 0, 0, 0, 0, 2});
   // The score must be strictly above the threshold.
   expect_tensor<int64_t>(nms(kBoxes, kScores, {scalar_i(5), scalar_f(1), scalar_f(0.7f)}), {2, 3}, {0, 0, 0, 0, 0, 1});
 }

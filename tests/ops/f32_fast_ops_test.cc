@@ -52,7 +52,7 @@ Node node_of(const std::string& op_type);
 
 TEST(F32FastOpsTest, ArithmeticBroadcastPatterns) {
   const std::vector<std::pair<Shape, Shape>> shapes = {
-      {{2, 3, 17}, {2, 3, 17}}, {{2, 3, 17}, {}},     {{}, {2, 3, 17}},   {{2, 3, 17}, {17}}, {{17}, {2, 3, 17}},
+      {{2, 3, 17}, {2, 3, 17}}, {{2, 3, 17}, {}},        {{}, {2, 3, 17}}, {{2, 3, 17}, {17}}, {{17}, {2, 3, 17}},
       {{2, 3, 17}, {3, 1}},     {{2, 1, 17}, {1, 3, 1}}, {{4, 1}, {1, 9}}, {{1}, {1}},         {{0, 3}, {3}}};
   for (const char* op : {"Add", "Sub", "Mul", "Div"}) {
     for (const auto& [a, b] : shapes) {
@@ -107,7 +107,8 @@ TEST(F32FastOpsTest, VigilGeluMatchesTheErfForm) {
     const Tensor x64 = convert_tensor(x, DType::Float64);
     for (int64_t i = 0; i < x.numel(); ++i) {
       const double v = x64.data<double>()[i];
-      EXPECT_NEAR(y.data<double>()[i], 0.5 * v * (1 + std::erf(v / std::sqrt(2.0))), 3e-7 * std::max(1.0, std::fabs(v)));
+      EXPECT_NEAR(y.data<double>()[i], 0.5 * v * (1 + std::erf(v / std::sqrt(2.0))),
+                  3e-7 * std::max(1.0, std::fabs(v)));
     }
   }
 }
@@ -115,7 +116,8 @@ TEST(F32FastOpsTest, VigilGeluMatchesTheErfForm) {
 TEST(F32FastOpsTest, ClipReadsItsBoundInputs) {
   const Tensor x = random_tensor({5, 13}, -5.0f, 5.0f, 13);
   const Tensor y = OpRunner("Clip", 13).run1({x, make<float>({}, {0.0f}), make<float>({}, {6.0f})});
-  for (int64_t i = 0; i < x.numel(); ++i) EXPECT_EQ(y.data<float>()[i], std::min(std::max(x.data<float>()[i], 0.0f), 6.0f));
+  for (int64_t i = 0; i < x.numel(); ++i)
+    EXPECT_EQ(y.data<float>()[i], std::min(std::max(x.data<float>()[i], 0.0f), 6.0f));
   const Tensor upper_only = OpRunner("Clip", 13).run1({x, Tensor(), make<float>({}, {1.0f})});
   for (int64_t i = 0; i < x.numel(); ++i) EXPECT_EQ(upper_only.data<float>()[i], std::min(x.data<float>()[i], 1.0f));
 }
@@ -147,15 +149,18 @@ TEST(F32FastOpsTest, ReductionsOverTrailingAxes) {
   expect_matches_reference(OpRunner("ReduceMean", 13).attr("axes", {0}), {x});  // reference path
   expect_matches_reference(OpRunner("ReduceMax", 13).attr("axes", {2}), {x});
   expect_matches_reference(OpRunner("ReduceSumSquare", 13).attr("axes", {2}).attr("keepdims", 0), {x});
-  expect_matches_reference(OpRunner("ReduceMean", 13).attr("axes", {-1}).threads(2), {random_tensor({512, 256}, -3, 3, 26)});
+  expect_matches_reference(OpRunner("ReduceMean", 13).attr("axes", {-1}).threads(2),
+                           {random_tensor({512, 256}, -3, 3, 26)});
 }
 
 TEST(F32FastOpsTest, Pooling) {
   const Tensor x = random_tensor({2, 3, 11, 13}, -3, 3, 27);
   expect_matches_reference(OpRunner("GlobalAveragePool", 13), {x});
-  expect_matches_reference(OpRunner("MaxPool", 13).attr("kernel_shape", {3, 3}).attr("strides", {2, 2}).attr("pads", {1, 1, 1, 1}), {x});
+  expect_matches_reference(
+      OpRunner("MaxPool", 13).attr("kernel_shape", {3, 3}).attr("strides", {2, 2}).attr("pads", {1, 1, 1, 1}), {x});
   expect_matches_reference(OpRunner("MaxPool", 13).attr("kernel_shape", {2, 2}).attr("strides", {2, 2}), {x});
-  expect_matches_reference(OpRunner("MaxPool", 13).attr("kernel_shape", {3, 3}).attr("strides", {2, 2}).attr("ceil_mode", 1), {x});
+  expect_matches_reference(
+      OpRunner("MaxPool", 13).attr("kernel_shape", {3, 3}).attr("strides", {2, 2}).attr("ceil_mode", 1), {x});
   for (int include_pad : {0, 1}) {
     expect_matches_reference(OpRunner("AveragePool", 13)
                                  .attr("kernel_shape", {3, 3})
@@ -176,12 +181,18 @@ TEST(F32FastOpsTest, Pooling) {
 
 TEST(F32FastOpsTest, TransposePermutations) {
   const Tensor x = random_tensor({2, 5, 3, 7}, -3, 3, 29);
-  for (std::initializer_list<int64_t> perm : {std::initializer_list<int64_t>{0, 2, 1, 3}, {0, 1, 3, 2}, {3, 2, 1, 0},
-                                              {1, 0, 2, 3}, {0, 3, 1, 2}, {0, 1, 2, 3}, {2, 0, 3, 1}}) {
+  for (std::initializer_list<int64_t> perm : {std::initializer_list<int64_t>{0, 2, 1, 3},
+                                              {0, 1, 3, 2},
+                                              {3, 2, 1, 0},
+                                              {1, 0, 2, 3},
+                                              {0, 3, 1, 2},
+                                              {0, 1, 2, 3},
+                                              {2, 0, 3, 1}}) {
     expect_matches_reference(OpRunner("Transpose", 13).attr("perm", perm), {x}, 0);
   }
   expect_matches_reference(OpRunner("Transpose", 13), {random_tensor({19, 23}, -1, 1, 30)}, 0);
-  expect_matches_reference(OpRunner("Transpose", 13).attr("perm", {1, 0, 2}), {random_tensor({128, 1, 256}, -1, 1, 31)}, 0);
+  expect_matches_reference(OpRunner("Transpose", 13).attr("perm", {1, 0, 2}), {random_tensor({128, 1, 256}, -1, 1, 31)},
+                           0);
   expect_matches_reference(OpRunner("Transpose", 13).attr("perm", {0, 2, 1}).threads(2),
                            {random_tensor({4, 128, 64}, -1, 1, 32)}, 0);
 }
@@ -245,7 +256,8 @@ TEST(F32FastOpsTest, SliceWithConstantParameters) {
   const Tensor starts = ints({4, 2}), ends = ints({8, 100}), axes = ints({2, 0}), steps = ints({1, 2});
   Node node = node_of("Slice");
   node.inputs = {"x", "starts", "ends", "axes", "steps"};
-  const auto op = create_with_constants(node, 13, {{"starts", &starts}, {"ends", &ends}, {"axes", &axes}, {"steps", &steps}});
+  const auto op =
+      create_with_constants(node, 13, {{"starts", &starts}, {"ends", &ends}, {"axes", &axes}, {"steps", &steps}});
   EXPECT_EQ(op->algorithm(), "slice_rows");
   OpInputs in{&x, &starts, &ends, &axes, &steps};
   OpOutputs out(1);

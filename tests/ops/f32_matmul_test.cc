@@ -38,8 +38,12 @@ void expect_matches_reference(OpRunner runner, const std::vector<Tensor>& inputs
 }
 
 TEST(F32MatMul, MatchesTheReferenceOnModelShapes) {
-  const Shape shapes[][2] = {{{128, 256}, {256, 256}}, {{1, 128, 256}, {256, 1024}}, {{4, 128, 64}, {4, 64, 128}},
-                             {{2, 3, 5, 7}, {7, 9}},    {{5}, {5, 3}},              {{3, 5}, {5}},
+  const Shape shapes[][2] = {{{128, 256}, {256, 256}},
+                             {{1, 128, 256}, {256, 1024}},
+                             {{4, 128, 64}, {4, 64, 128}},
+                             {{2, 3, 5, 7}, {7, 9}},
+                             {{5}, {5, 3}},
+                             {{3, 5}, {5}},
                              {{1, 4, 17, 33}, {4, 1, 33, 19}}};
   uint32_t seed = 1;
   for (const auto& s : shapes) {
@@ -101,15 +105,18 @@ TEST(FusedGemm, ClipActivationFollowsBetaC) {
 
 TEST(FusedMatMul, RefusesBadActivationsAndOtherTypes) {
   const Tensor a = random_tensor({2, 3}, 14), b = random_tensor({3, 4}, 15);
-  expect_error(ErrorKind::BadInput,
-               [&] { OpRunner("FusedMatMul").domain("vigil").attr("activation", std::string("Swish")).run1({a, b}); });
+  expect_error(ErrorKind::BadInput, [&] {
+    OpRunner("FusedMatMul").domain("vigil").attr("activation", std::string("Swish")).run1({a, b});
+  });
   expect_error(ErrorKind::BadInput, [&] {
     OpRunner("FusedMatMul").domain("vigil").attr("activation", std::string("Clip")).run1({a, b});
   });
-  expect_error(ErrorKind::Unsupported,
-               [&] { OpRunner("FusedMatMul").domain("vigil").run1({to_double(a), to_double(b)}); });
-  expect_error(ErrorKind::BadInput,
-               [&] { OpRunner("FusedMatMul").domain("vigil").run1({a, b, random_tensor({3}, 16)}); });
+  expect_error(ErrorKind::Unsupported, [&] {
+    OpRunner("FusedMatMul").domain("vigil").run1({to_double(a), to_double(b)});
+  });
+  expect_error(ErrorKind::BadInput, [&] {
+    OpRunner("FusedMatMul").domain("vigil").run1({a, b, random_tensor({3}, 16)});
+  });
 }
 
 }  // namespace

@@ -34,8 +34,7 @@ class OpRunner {
 
   // ONNX attributes are typed: an integer literal makes an INT, a float one a FLOAT.
   template <std::integral I>
-    requires(!std::same_as<I, bool>)
-  OpRunner& attr(const std::string& name, I value) {
+  requires(!std::same_as<I, bool>) OpRunner& attr(const std::string& name, I value) {
     Attribute a = typed(AttributeType::Int);
     a.i = static_cast<int64_t>(value);
     return set(name, std::move(a));
@@ -97,7 +96,8 @@ class OpRunner {
     const OpFactory factory = OpRegistry::instance().find(node_.domain, node_.op_type);
     if (!factory) fail_internal("operator ", node_.op_type, " is not registered");
     Node node = node_;
-    for (size_t i = 0; i < inputs.size(); ++i) node.inputs.push_back(inputs[i].empty() ? "" : "input" + std::to_string(i));
+    for (size_t i = 0; i < inputs.size(); ++i)
+      node.inputs.push_back(inputs[i].empty() ? "" : "input" + std::to_string(i));
     auto find_constant = [&](const std::string& name) -> const Tensor* {
       for (size_t i : constants_) {
         if (i < inputs.size() && node.inputs[i] == name) return &inputs[i];

@@ -99,8 +99,7 @@ TEST(SignalOps, Windows) {
   expect_tensor<float>(OpRunner("HannWindow", 17).run1({four}), {4}, {0, 0.5f, 1, 0.5f});
   expect_tensor<float>(OpRunner("HannWindow", 17).attr("periodic", 0).run1({three}), {3}, {0, 1, 0});
   // Hamming: 25/46 - 21/46 cos(2 pi n / N).
-  expect_tensor<float>(OpRunner("HammingWindow", 17).run1({four}), {4},
-                       {4.0f / 46, 25.0f / 46, 1, 25.0f / 46});
+  expect_tensor<float>(OpRunner("HammingWindow", 17).run1({four}), {4}, {4.0f / 46, 25.0f / 46, 1, 25.0f / 46});
   expect_tensor<double>(OpRunner("BlackmanWindow", 17).attr("periodic", 0).attr("output_datatype", 11).run1({three}),
                         {3}, {0, 1, 0});
   // Periodic Blackman of 4: 0.42 - 0.5 cos + 0.08 cos(2x) at x = 0, pi/2, pi, 3pi/2.
@@ -116,8 +115,8 @@ Tensor scalar_f(float v) { return make<float>({}, {v}); }
 TEST(SignalOps, MelWeightMatrix) {
   // One mel bin from 0 Hz, 10-point spectrum at 11 Hz: the edges (mel step = span / 3)
   // fall at 1.66 and 3.33 spectrum bins, rounded down to 1 and 3.
-  const Tensor y = OpRunner("MelWeightMatrix", 17)
-                       .run1({scalar_i(1), scalar_i(10), scalar_i(11), scalar_f(0), scalar_f(5)});
+  const Tensor y =
+      OpRunner("MelWeightMatrix", 17).run1({scalar_i(1), scalar_i(10), scalar_i(11), scalar_f(0), scalar_f(5)});
   expect_tensor<float>(y, {6, 1}, {0, 1, 0.5f, 0, 0, 0});
   const Tensor d = OpRunner("MelWeightMatrix", 17)
                        .attr("output_datatype", 11)

@@ -47,7 +47,8 @@ TEST(StringOps, NormalizerRejectsBadInputs) {
   expect_error(ErrorKind::BadInput, [&] {
     normalizer("NONE", false, {}).run1({Tensor::from_vector<std::string>({2, 2}, {"a", "b", "c", "d"})});
   });
-  expect_error(ErrorKind::BadInput, [&] { normalizer("NONE", false, {}).run1({Tensor::from_vector<float>({1}, {1})}); });
+  expect_error(ErrorKind::BadInput,
+               [&] { normalizer("NONE", false, {}).run1({Tensor::from_vector<float>({1}, {1})}); });
   expect_error(ErrorKind::BadInput, [&] { normalizer("TITLE", false, {}).run1({}); });
   expect_error(ErrorKind::Unsupported, [&] { OpRunner("StringNormalizer").attr("locale", "fr_FR").run1({}); });
 }

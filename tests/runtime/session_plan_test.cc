@@ -5,8 +5,8 @@
 
 #include <random>
 
-#include "runtime/session.h"
 #include "random_data.h"
+#include "runtime/session.h"
 
 namespace vigil {
 namespace {
@@ -96,9 +96,9 @@ TEST(SessionPlan, ViewsKeepTheirBufferAlive) {
   graph.initializers["w"] = random_tensor({32, 32}, 3);
   graph.initializers["shape"] = Tensor::from_vector<int64_t>({2}, {8, 16});
   graph.initializers["back"] = Tensor::from_vector<int64_t>({2}, {4, 32});
-  graph.nodes = {node("MatMul", {"x", "w"}, {"h1"}),        node("Reshape", {"h1", "shape"}, {"v"}),
-                 node("MatMul", {"x", "w"}, {"h2"}),        node("MatMul", {"h2", "w"}, {"h3"}),
-                 node("Reshape", {"v", "back"}, {"v2"}),    node("Add", {"v2", "h3"}, {"y"})};
+  graph.nodes = {node("MatMul", {"x", "w"}, {"h1"}),     node("Reshape", {"h1", "shape"}, {"v"}),
+                 node("MatMul", {"x", "w"}, {"h2"}),     node("MatMul", {"h2", "w"}, {"h3"}),
+                 node("Reshape", {"v", "back"}, {"v2"}), node("Add", {"v2", "h3"}, {"y"})};
   graph.outputs.push_back({"y", DType::Float32, true, {}});
   graph.validate_and_sort();
   Session session(model);

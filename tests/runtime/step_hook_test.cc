@@ -126,7 +126,8 @@ TEST(StepHooks, AReplacedOutputFlowsDownstreamOnEveryPath) {
   Replacer replacer;
   {
     const ScopedStepHook replacing(session, replacer);
-    for (int path = 0; path < 3; ++path) expect_values(run_path(session, x, path), expected_y(x, c, 7.0f), kPaths[path]);
+    for (int path = 0; path < 3; ++path)
+      expect_values(run_path(session, x, path), expected_y(x, c, 7.0f), kPaths[path]);
   }
   // The plan's own buffer took the replaced values; the next clean inference overwrites them.
   expect_values(run_path(session, x, 2), expected_y(x, c), "planned, hook removed");

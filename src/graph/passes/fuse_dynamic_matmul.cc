@@ -54,8 +54,16 @@ bool fuse_at(Graph& graph, const GraphIndex& index, size_t n) {
   fused.name = matmul.name;
   fused.domain = "vigil";
   fused.op_type = "QGemm";
-  fused.inputs = {quantize->outputs[0], quantize->outputs[1], quantize->outputs[2], matmul.inputs[1], weight_scale,
-                  weight_zero_point, "", "", bias, ""};
+  fused.inputs = {quantize->outputs[0],
+                  quantize->outputs[1],
+                  quantize->outputs[2],
+                  matmul.inputs[1],
+                  weight_scale,
+                  weight_zero_point,
+                  "",
+                  "",
+                  bias,
+                  ""};
   fused.outputs = {output};
   fused.attributes.set_owner(fused.describe());
   replace_nodes(graph, matched, std::move(fused));

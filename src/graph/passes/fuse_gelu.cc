@@ -51,8 +51,8 @@ bool fuse_at(Graph& graph, const GraphIndex& index, size_t n) {
     const Node* last = only_binary_reader(graph, index, product->outputs[0], "Mul", last_other);
     if (!last || (needs_half ? !near(scalar_constant(index, last_other), 0.5) : last_other != x)) return false;
     matched.push_back(last);
-  } else if (half_of_x && is_onnx(*half_of_x, "Mul") && index.is_private(other) &&
-             other_input(*half_of_x, x) != "" && near(scalar_constant(index, other_input(*half_of_x, x)), 0.5)) {
+  } else if (half_of_x && is_onnx(*half_of_x, "Mul") && index.is_private(other) && other_input(*half_of_x, x) != "" &&
+             near(scalar_constant(index, other_input(*half_of_x, x)), 0.5)) {
     matched.push_back(half_of_x);  // (x * 0.5) * (1 + erf)
   } else {
     return false;

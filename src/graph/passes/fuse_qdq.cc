@@ -186,10 +186,9 @@ bool fuse_add(Graph& graph, const GraphIndex& index, size_t n) {
   // Same known shapes: the integer Add does not broadcast.
   const std::optional<Shape> shape = index.shape(add.inputs[0]);
   if (!a || !b || !y || !shape || index.shape(add.inputs[1]) != shape) return false;
-  Node fused = integer_node(add, "vigil", "QAdd",
-                            {a->quantized, a->scale, a->zero_point, b->quantized, b->scale, b->zero_point, y->scale,
-                             y->zero_point},
-                            &*y);
+  Node fused = integer_node(
+      add, "vigil", "QAdd",
+      {a->quantized, a->scale, a->zero_point, b->quantized, b->scale, b->zero_point, y->scale, y->zero_point}, &*y);
   replace_nodes(graph, with(y->nodes, n), std::move(fused));
   return true;
 }

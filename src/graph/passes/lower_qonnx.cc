@@ -24,8 +24,7 @@ namespace {
 
 bool is_qonnx_quant(const Node& node) {
   return (node.domain == "qonnx.custom_op.general" || node.domain == "finn.custom_op.general") &&
-         (node.op_type == "Quant" || node.op_type == "IntQuant") && node.inputs.size() == 4 &&
-         node.outputs.size() == 1;
+         (node.op_type == "Quant" || node.op_type == "IntQuant") && node.inputs.size() == 4 && node.outputs.size() == 1;
 }
 
 Tensor float_scalar(float value) { return Tensor::scalar<float>(value); }
@@ -67,8 +66,8 @@ bool lower_at(Graph& graph, const GraphIndex& index, size_t n) {
   const int64_t channels = scale->numel();
   // Per-channel scales: one value per index of axis 0 (shape [C] or [C, 1, ...]).
   const bool per_channel = channels > 1;
-  if (per_channel && (!x || x->rank() < 1 || x->dim(0) != channels || scale_shape.empty() ||
-                      scale_shape[0] != channels)) {
+  if (per_channel &&
+      (!x || x->rank() < 1 || x->dim(0) != channels || scale_shape.empty() || scale_shape[0] != channels)) {
     return false;
   }
   const std::string base = quant.outputs[0];

@@ -28,11 +28,42 @@ GraphIndex::GraphIndex(const Graph& graph) : graph_(graph) {
   for (const ValueInfo& output : graph.outputs) infos_.try_emplace(output.name, &output);
   for (const ValueInfo& info : graph.value_infos) infos_.try_emplace(info.name, &info);
 
-  static const std::set<std::string> same_type_as_input = {
-      "Add", "Sub", "Mul", "Div", "Pow", "MatMul", "Gemm", "Conv", "Relu", "LeakyRelu", "Sigmoid", "Tanh",
-      "HardSigmoid", "Clip", "Erf", "Sqrt", "Neg", "Abs", "Exp", "Softmax", "ReduceMean", "Transpose", "Reshape",
-      "Flatten", "Squeeze", "Unsqueeze", "Identity", "Dropout", "BatchNormalization", "LayerNormalization",
-      "MaxPool", "AveragePool", "GlobalAveragePool", "Concat", "Slice", "Gather"};
+  static const std::set<std::string> same_type_as_input = {"Add",
+                                                           "Sub",
+                                                           "Mul",
+                                                           "Div",
+                                                           "Pow",
+                                                           "MatMul",
+                                                           "Gemm",
+                                                           "Conv",
+                                                           "Relu",
+                                                           "LeakyRelu",
+                                                           "Sigmoid",
+                                                           "Tanh",
+                                                           "HardSigmoid",
+                                                           "Clip",
+                                                           "Erf",
+                                                           "Sqrt",
+                                                           "Neg",
+                                                           "Abs",
+                                                           "Exp",
+                                                           "Softmax",
+                                                           "ReduceMean",
+                                                           "Transpose",
+                                                           "Reshape",
+                                                           "Flatten",
+                                                           "Squeeze",
+                                                           "Unsqueeze",
+                                                           "Identity",
+                                                           "Dropout",
+                                                           "BatchNormalization",
+                                                           "LayerNormalization",
+                                                           "MaxPool",
+                                                           "AveragePool",
+                                                           "GlobalAveragePool",
+                                                           "Concat",
+                                                           "Slice",
+                                                           "Gather"};
   for (const Node& node : graph.nodes) {  // topological order: inputs are typed first
     const bool preserves = node.domain.empty() ? same_type_as_input.count(node.op_type) != 0 : node.domain == "vigil";
     // Output 0 only: later outputs may differ (Dropout's mask, MaxPool's indices).

@@ -7,16 +7,17 @@
 
 namespace vigil::passes {
 
-int remove_identity(Graph& graph);        // remove_identity.cc: Identity, inference-mode Dropout
-int fold_batch_norm(Graph& graph);        // fold_batch_norm.cc: BatchNormalization into Conv / Gemm
-int fuse_layer_norm(Graph& graph);        // fuse_layer_norm.cc: decomposed LayerNormalization
-int fuse_gelu(Graph& graph);              // fuse_gelu.cc: x * 0.5 * (1 + erf(x / sqrt 2)) -> vigil.Gelu
-int fuse_conv_activation(Graph& graph);   // fuse_conv_activation.cc: Conv [+ Add] [+ activation] -> vigil.FusedConv
-int fuse_matmul(Graph& graph);            // fuse_matmul.cc: MatMul scale, bias, residual, activation -> vigil.FusedMatMul
-int fuse_gemm_activation(Graph& graph);   // fuse_matmul.cc: Gemm + activation -> vigil.FusedGemm
-int lower_qonnx(Graph& graph);            // lower_qonnx.cc: QONNX Quant -> [Clip] QuantizeLinear DequantizeLinear
-int fuse_qdq(Graph& graph);               // fuse_qdq.cc: DequantizeLinear -> op -> QuantizeLinear -> integer operators
-int fuse_q_conv_residual(Graph& graph);   // fuse_q_conv_residual.cc: QConv -> QAdd -> QConv with a residual
-int fuse_dynamic_matmul(Graph& graph);    // fuse_dynamic_matmul.cc: MatMulInteger -> Cast -> scale [-> bias] -> vigil.QGemm
+int remove_identity(Graph& graph);       // remove_identity.cc: Identity, inference-mode Dropout
+int fold_batch_norm(Graph& graph);       // fold_batch_norm.cc: BatchNormalization into Conv / Gemm
+int fuse_layer_norm(Graph& graph);       // fuse_layer_norm.cc: decomposed LayerNormalization
+int fuse_gelu(Graph& graph);             // fuse_gelu.cc: x * 0.5 * (1 + erf(x / sqrt 2)) -> vigil.Gelu
+int fuse_conv_activation(Graph& graph);  // fuse_conv_activation.cc: Conv [+ Add] [+ activation] -> vigil.FusedConv
+int fuse_matmul(Graph& graph);  // fuse_matmul.cc: MatMul scale, bias, residual, activation -> vigil.FusedMatMul
+int fuse_gemm_activation(Graph& graph);  // fuse_matmul.cc: Gemm + activation -> vigil.FusedGemm
+int lower_qonnx(Graph& graph);           // lower_qonnx.cc: QONNX Quant -> [Clip] QuantizeLinear DequantizeLinear
+int fuse_qdq(Graph& graph);              // fuse_qdq.cc: DequantizeLinear -> op -> QuantizeLinear -> integer operators
+int fuse_q_conv_residual(Graph& graph);  // fuse_q_conv_residual.cc: QConv -> QAdd -> QConv with a residual
+int fuse_dynamic_matmul(
+    Graph& graph);  // fuse_dynamic_matmul.cc: MatMulInteger -> Cast -> scale [-> bias] -> vigil.QGemm
 
 }  // namespace vigil::passes

@@ -79,9 +79,8 @@ void window_sum_row(int64_t count, int64_t window, int64_t stride, const float* 
 
 }  // namespace
 
-const F32VectorPaths f32_vmath__scalar = {"f32_vmath__scalar", CpuFeatures{}, &activation,  &unary,
-                                          &affine,             &binary,       &binary_scalar, &multiply_add,
-                                          &sum,                &max,          &sum_squares,   &exp_sum,
-                                          &window_max_row,     &window_sum_row};
+const F32VectorPaths f32_vmath__scalar = {
+    "f32_vmath__scalar", CpuFeatures{}, &activation, &unary,       &affine,  &binary,         &binary_scalar,
+    &multiply_add,       &sum,          &max,        &sum_squares, &exp_sum, &window_max_row, &window_sum_row};
 
 }  // namespace vigil::kernels

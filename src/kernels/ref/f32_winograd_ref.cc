@@ -45,6 +45,8 @@ const KernelRegistry<F32WinogradPath>& f32_winograd_paths() {
   return registry;
 }
 
-F32WinogradKernels f32_winograd_kernels(int m, Isa isa) { return f32_winograd_paths().best(isa_features(isa)).kernels(m); }
+F32WinogradKernels f32_winograd_kernels(int m, Isa isa) {
+  return f32_winograd_paths().best(isa_features(isa)).kernels(m);
+}
 
 }  // namespace vigil::kernels

@@ -29,8 +29,8 @@ constexpr int64_t kRowBlock = 4;       // rows of C sharing each load of a B row
 // (b[p * ldb + j]). R is a compile-time count so the R accumulations per B element
 // vectorise over j.
 template <class T, int R>
-void gemm_tile(int64_t i0, int64_t j0, int64_t j1, int64_t k, T alpha, const GemmOperand<T>& a,
-               const T* b, int64_t ldb, T* c, int64_t ldc) {
+void gemm_tile(int64_t i0, int64_t j0, int64_t j1, int64_t k, T alpha, const GemmOperand<T>& a, const T* b, int64_t ldb,
+               T* c, int64_t ldc) {
   T* rows[R];
   for (int r = 0; r < R; ++r) rows[r] = c + (i0 + r) * ldc;
   for (int64_t p = 0; p < k; ++p) {
@@ -52,8 +52,8 @@ void gemm_tile(int64_t i0, int64_t j0, int64_t j1, int64_t k, T alpha, const Gem
 // C (m x n, leading dimension ldc) = alpha * op(A) (m x k) * op(B) (k x n) + beta * C.
 // beta == 0 overwrites C without reading it (so NaN in an uninitialised C does not leak).
 template <class T>
-void gemm_ref(int64_t m, int64_t n, int64_t k, T alpha, GemmOperand<T> a, GemmOperand<T> b, T beta, T* c,
-              int64_t ldc, int threads = 1) {
+void gemm_ref(int64_t m, int64_t n, int64_t k, T alpha, GemmOperand<T> a, GemmOperand<T> b, T beta, T* c, int64_t ldc,
+              int threads = 1) {
   if (m <= 0 || n <= 0) return;
   for (int64_t i = 0; i < m; ++i) {
     T* row = c + i * ldc;
@@ -94,9 +94,9 @@ void gemm_ref(int64_t m, int64_t n, int64_t k, T alpha, GemmOperand<T> a, GemmOp
 }
 
 // The float and double entry points, compiled once in gemm_ref.cc.
-void f32_gemm_ref(int64_t m, int64_t n, int64_t k, float alpha, GemmOperand<float> a, GemmOperand<float> b,
-                  float beta, float* c, int64_t ldc, int threads = 1);
-void f64_gemm_ref(int64_t m, int64_t n, int64_t k, double alpha, GemmOperand<double> a,
-                  GemmOperand<double> b, double beta, double* c, int64_t ldc, int threads = 1);
+void f32_gemm_ref(int64_t m, int64_t n, int64_t k, float alpha, GemmOperand<float> a, GemmOperand<float> b, float beta,
+                  float* c, int64_t ldc, int threads = 1);
+void f64_gemm_ref(int64_t m, int64_t n, int64_t k, double alpha, GemmOperand<double> a, GemmOperand<double> b,
+                  double beta, double* c, int64_t ldc, int threads = 1);
 
 }  // namespace vigil::kernels

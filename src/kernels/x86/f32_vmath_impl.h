@@ -132,8 +132,7 @@ template <class V>
 inline typename V::F gelu(typename V::F x) {
   const ErfParts<V> e = erf_parts<V>(V::mul(x, V::set1(0.70710678118654752f)));
   // 1 + erf(z) is 2 - erfc(|z|) for z >= 0 and erfc(|z|) for z < 0.
-  const typename V::F large =
-      V::select(V::less(x, V::set1(0.0f)), e.erfc_abs, V::sub(V::set1(2.0f), e.erfc_abs));
+  const typename V::F large = V::select(V::less(x, V::set1(0.0f)), e.erfc_abs, V::sub(V::set1(2.0f), e.erfc_abs));
   const typename V::F one_plus = V::select(e.is_small, V::add(V::set1(1.0f), e.small), large);
   return V::mul(V::mul(V::set1(0.5f), x), one_plus);
 }
@@ -270,8 +269,8 @@ void multiply_add(int64_t n, const float* x, const float* scale, const float* sh
   }
   if (i < n) {
     const int r = static_cast<int>(n - i);
-    V::store_partial(y + i, V::fmadd(V::load_partial(x + i, r), V::load_partial(scale + i, r),
-                                     V::load_partial(shift + i, r)), r);
+    V::store_partial(
+        y + i, V::fmadd(V::load_partial(x + i, r), V::load_partial(scale + i, r), V::load_partial(shift + i, r)), r);
   }
 }
 
@@ -290,8 +289,8 @@ inline float reduce_sum(int64_t n, const float* x, const Term& term) {
     s3 = V::add(s3, term(V::load(x + i + 3 * w)));
   }
   for (; i + w <= n; i += w) s0 = V::add(s0, term(V::load(x + i)));
-  if (i < n) s1 = V::add(s1, V::select_first(term(V::load_partial(x + i, static_cast<int>(n - i))),
-                                             static_cast<int>(n - i)));
+  if (i < n)
+    s1 = V::add(s1, V::select_first(term(V::load_partial(x + i, static_cast<int>(n - i))), static_cast<int>(n - i)));
   return V::hsum(V::add(V::add(s0, s1), V::add(s2, s3)));
 }
 
@@ -393,8 +392,20 @@ void window_row(int64_t count, int64_t window, int64_t stride, const float* x, f
 
 template <class V>
 constexpr F32VectorPaths make_paths(const char* name, CpuFeatures needs) {
-  return {name, needs, &activation<V>, &unary<V>, &affine<V>, &binary<V>, &binary_scalar<V>, &multiply_add<V>,
-          &sum<V>, &max<V>, &sum_squares<V>, &exp_sum<V>, &window_row<V, true>, &window_row<V, false>};
+  return {name,
+          needs,
+          &activation<V>,
+          &unary<V>,
+          &affine<V>,
+          &binary<V>,
+          &binary_scalar<V>,
+          &multiply_add<V>,
+          &sum<V>,
+          &max<V>,
+          &sum_squares<V>,
+          &exp_sum<V>,
+          &window_row<V, true>,
+          &window_row<V, false>};
 }
 
 }  // namespace vigil::kernels::vmath

@@ -30,8 +30,8 @@ class IntegerConv {
   const std::string& what() const { return what_; }
 
   // conv(x - x_zero_point, w - w_zero_point[m]) + bias, in int32; `problem` is resolved.
-  std::vector<int32_t> sums(const Tensor& x, const Tensor* x_zero_point, const Tensor& w,
-                            const Tensor* w_zero_point, const Tensor* bias, ConvProblem& problem) const {
+  std::vector<int32_t> sums(const Tensor& x, const Tensor* x_zero_point, const Tensor& w, const Tensor* w_zero_point,
+                            const Tensor* bias, ConvProblem& problem) const {
     check_input(is_8_bit(x.dtype()) && is_8_bit(w.dtype()), what_, ": x and w must be uint8 or int8, not ",
                 dtype_name(x.dtype()), " and ", dtype_name(w.dtype()));
     check_input(!bias || bias->dtype() == DType::Int32, what_, ": the bias must be int32");

@@ -80,8 +80,8 @@ std::unique_ptr<Operator> create_dynamic_quantize_matmul(const OpCreateInfo& inf
       low = std::min(low, data[i]);
       high = std::max(high, data[i]);
     }
-    const TensorQuantization a_quantization{(high - low) / 255.0f,
-                                            high > low ? saturate_round<uint8_t>(-low / ((high - low) / 255.0f), 0) : 0};
+    const TensorQuantization a_quantization{
+        (high - low) / 255.0f, high > low ? saturate_round<uint8_t>(-low / ((high - low) / 255.0f), 0) : 0};
     std::vector<int32_t> a_centred(static_cast<size_t>(a.numel()), 0);
     if (high > low) {
       for (int64_t i = 0; i < a.numel(); ++i) {

@@ -26,17 +26,14 @@ OutputRequantization OutputRequantization::read(const Tensor& y_scale, const Ten
                                   : int32_t{saturate_round<int8_t>(value / y.scale, y.zero_point)};
   };
   switch (activation.kind) {
-    case kernels::Activation::None:
-      break;
-    case kernels::Activation::Relu:
-      y.min = std::max(y.min, quantize(0.0f));
-      break;
+    case kernels::Activation::None: break;
+    case kernels::Activation::Relu: y.min = std::max(y.min, quantize(0.0f)); break;
     case kernels::Activation::Clip:
-      if (activation.alpha > -std::numeric_limits<float>::infinity()) y.min = std::max(y.min, quantize(activation.alpha));
+      if (activation.alpha > -std::numeric_limits<float>::infinity())
+        y.min = std::max(y.min, quantize(activation.alpha));
       if (activation.beta < std::numeric_limits<float>::infinity()) y.max = std::min(y.max, quantize(activation.beta));
       break;
-    default:
-      fail_bad_input(what, ": an integer operator absorbs only Relu and Clip");
+    default: fail_bad_input(what, ": an integer operator absorbs only Relu and Clip");
   }
   return y;
 }
@@ -77,9 +74,9 @@ std::vector<int32_t> integer_bias(const Tensor* bias, const Tensor* bias_scale, 
 }
 
 kernels::QS8AddParameters read_q8_add_parameters(const Tensor& a_scale, const Tensor* a_zero_point,
-                                                const Tensor& b_scale, const Tensor* b_zero_point,
-                                                const Tensor& y_scale, const Tensor* y_zero_point,
-                                                const kernels::ActivationSpec& activation, const std::string& what) {
+                                                 const Tensor& b_scale, const Tensor* b_zero_point,
+                                                 const Tensor& y_scale, const Tensor* y_zero_point,
+                                                 const kernels::ActivationSpec& activation, const std::string& what) {
   auto operand = [&](const Tensor& scale, const Tensor* zero_point, const char* name) {
     check_input(!zero_point || is_8_bit(zero_point->dtype()), what, ": ", name, "_zero_point must be uint8 or int8");
     return TensorQuantization::read(scale, zero_point, what, name);
@@ -88,7 +85,7 @@ kernels::QS8AddParameters read_q8_add_parameters(const Tensor& a_scale, const Te
   const TensorQuantization b = operand(b_scale, b_zero_point, "b");
   const OutputRequantization y = OutputRequantization::read(y_scale, y_zero_point, activation, what);
   return kernels::QS8AddParameters::make(a.scale, a.zero_point, b.scale, b.zero_point, y.scale, y.zero_point, y.min,
-                                        y.max, y.type == DType::Int8);
+                                         y.max, y.type == DType::Int8);
 }
 
 }  // namespace vigil

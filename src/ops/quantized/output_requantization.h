@@ -50,8 +50,8 @@ std::vector<int32_t> integer_bias(const Tensor* bias, const Tensor* bias_scale, 
 // vigil.QConv may carry. A bad-input Error naming `what` for a non-8-bit zero point or a
 // bad scale.
 kernels::QS8AddParameters read_q8_add_parameters(const Tensor& a_scale, const Tensor* a_zero_point,
-                                                const Tensor& b_scale, const Tensor* b_zero_point,
-                                                const Tensor& y_scale, const Tensor* y_zero_point,
-                                                const kernels::ActivationSpec& activation, const std::string& what);
+                                                 const Tensor& b_scale, const Tensor* b_zero_point,
+                                                 const Tensor& y_scale, const Tensor* y_zero_point,
+                                                 const kernels::ActivationSpec& activation, const std::string& what);
 
 }  // namespace vigil

@@ -43,9 +43,9 @@ std::unique_ptr<Operator> create_qlinear_conv(const OpCreateInfo& info) {
     const Tensor& w = require_input(in, 3, what);
     const Tensor* y_zero_point = has_input(in, 7) ? in[7] : nullptr;
     ConvProblem problem;
-    const std::vector<int32_t> sums = conv.sums(x, has_input(in, 2) ? in[2] : nullptr, w,
-                                                has_input(in, 5) ? in[5] : nullptr,
-                                                has_input(in, 8) ? in[8] : nullptr, problem);
+    const std::vector<int32_t> sums =
+        conv.sums(x, has_input(in, 2) ? in[2] : nullptr, w, has_input(in, 5) ? in[5] : nullptr,
+                  has_input(in, 8) ? in[8] : nullptr, problem);
     const float x_scale = scalar_scale(require_input(in, 1, what), what, "x_scale");
     const float y_scale = scalar_scale(require_input(in, 6, what), what, "y_scale");
     const QuantizationParameters w_parameters(w.shape(), &require_input(in, 4, what), nullptr, 0, what);

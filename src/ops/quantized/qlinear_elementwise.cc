@@ -22,8 +22,8 @@ namespace {
 // Input `index`, required to be a uint8 or int8 tensor of `type` (Undefined: either).
 const Tensor& integer_input(const OpInputs& in, size_t index, DType type, const std::string& what) {
   const Tensor& tensor = require_input(in, index, what);
-  check_input(is_8_bit(tensor.dtype()) && (type == DType::Undefined || tensor.dtype() == type), what, ": input ",
-              index, " must be ", type == DType::Undefined ? std::string("uint8 or int8") : dtype_name(type), ", not ",
+  check_input(is_8_bit(tensor.dtype()) && (type == DType::Undefined || tensor.dtype() == type), what, ": input ", index,
+              " must be ", type == DType::Undefined ? std::string("uint8 or int8") : dtype_name(type), ", not ",
               dtype_name(tensor.dtype()));
   return tensor;
 }
@@ -32,9 +32,8 @@ const Tensor& integer_input(const OpInputs& in, size_t index, DType type, const 
 std::vector<float> dequantized(const OpInputs& in, size_t index, DType type, const std::string& what,
                                const char* name) {
   const Tensor& x = integer_input(in, index, type, what);
-  const TensorQuantization q =
-      TensorQuantization::read(require_input(in, index + 1, what), has_input(in, index + 2) ? in[index + 2] : nullptr,
-                               what, name);
+  const TensorQuantization q = TensorQuantization::read(require_input(in, index + 1, what),
+                                                        has_input(in, index + 2) ? in[index + 2] : nullptr, what, name);
   const std::vector<int32_t> raw = int32_values(x, what);
   std::vector<float> values(raw.size());
   for (size_t i = 0; i < raw.size(); ++i) values[i] = q.dequantize(raw[i]);
@@ -112,13 +111,12 @@ std::unique_ptr<Operator> create_qlinear_global_average_pool(const OpCreateInfo&
   const bool channels_last = info.attributes().get_int("channels_last", 0) != 0;
   return make_operator([channels_last, what = info.describe()](const OpInputs& in, OpOutputs& out) {
     const Tensor& x = integer_input(in, 0, DType::Undefined, what);
-    check_input(x.rank() >= 3, what, ": X must be N x C x spatial (rank 3 or more), not ",
-                shape_to_string(x.shape()));
+    check_input(x.rank() >= 3, what, ": X must be N x C x spatial (rank 3 or more), not ", shape_to_string(x.shape()));
     // The dequantized value of each of the 256 bytes, looked up per element. Each is a
     // float32 with 24 significant bits within 8 binary orders of the others, so their sum
     // in double is exact in any order (up to 2^21 elements per plane).
-    const TensorQuantization xq = TensorQuantization::read(require_input(in, 1, what),
-                                                           has_input(in, 2) ? in[2] : nullptr, what, "x");
+    const TensorQuantization xq =
+        TensorQuantization::read(require_input(in, 1, what), has_input(in, 2) ? in[2] : nullptr, what, "x");
     double table[256];
     for (int b = 0; b < 256; ++b) {
       table[b] = xq.dequantize(x.dtype() == DType::Int8 ? static_cast<int8_t>(b) : b);

@@ -15,8 +15,8 @@ namespace {
 
 // The int32 products of centred a and b: a's parameters index rows (axis -2), b's columns (axis -1).
 std::vector<int32_t> integer_products(const Tensor& a, const QuantizationParameters& a_parameters, const Tensor& b,
-                                      const QuantizationParameters& b_parameters, const MatMulPlan& plan,
-                                      int threads, const std::string& what) {
+                                      const QuantizationParameters& b_parameters, const MatMulPlan& plan, int threads,
+                                      const std::string& what) {
   check_input(is_8_bit(a.dtype()) && is_8_bit(b.dtype()), what, ": A and B must be uint8 or int8, not ",
               dtype_name(a.dtype()), " and ", dtype_name(b.dtype()));
   const std::vector<int32_t> a_centred = centred_int32(a, a_parameters, what);
@@ -36,9 +36,10 @@ std::unique_ptr<Operator> create_matmul_integer(const OpCreateInfo& info) {
     const Tensor& a = require_input(in, 0, what);
     const Tensor& b = require_input(in, 1, what);
     const MatMulPlan plan = plan_matmul(a.shape(), b.shape(), what);
-    const QuantizationParameters a_parameters(a.shape(), nullptr, has_input(in, 2) ? in[2] : nullptr, row_axis(a), what);
-    const QuantizationParameters b_parameters(b.shape(), nullptr, has_input(in, 3) ? in[3] : nullptr,
-                                              column_axis(b), what);
+    const QuantizationParameters a_parameters(a.shape(), nullptr, has_input(in, 2) ? in[2] : nullptr, row_axis(a),
+                                              what);
+    const QuantizationParameters b_parameters(b.shape(), nullptr, has_input(in, 3) ? in[3] : nullptr, column_axis(b),
+                                              what);
     const std::vector<int32_t> y = integer_products(a, a_parameters, b, b_parameters, plan, threads, what);
     out[0] = Tensor(DType::Int32, plan.output);
     std::copy(y.begin(), y.end(), out[0].data<int32_t>());
@@ -62,9 +63,10 @@ std::unique_ptr<Operator> create_qlinear_matmul(const OpCreateInfo& info) {
     const MatMulPlan plan = plan_matmul(a.shape(), b.shape(), what);
     const float a_scale = scalar_scale(require_input(in, 1, what), what, "a_scale");
     const float y_scale = scalar_scale(require_input(in, 6, what), what, "y_scale");
-    const QuantizationParameters a_parameters(a.shape(), nullptr, has_input(in, 2) ? in[2] : nullptr, row_axis(a), what);
-    const QuantizationParameters b_parameters(b.shape(), &require_input(in, 4, what), has_input(in, 5) ? in[5] : nullptr,
-                                              column_axis(b), what);
+    const QuantizationParameters a_parameters(a.shape(), nullptr, has_input(in, 2) ? in[2] : nullptr, row_axis(a),
+                                              what);
+    const QuantizationParameters b_parameters(b.shape(), &require_input(in, 4, what),
+                                              has_input(in, 5) ? in[5] : nullptr, column_axis(b), what);
     const std::vector<int32_t> sums = integer_products(a, a_parameters, b, b_parameters, plan, threads, what);
     std::vector<float> multipliers(static_cast<size_t>(b_parameters.channels()));
     for (int64_t n = 0; n < b_parameters.channels(); ++n) multipliers[n] = a_scale * b_parameters.scale(n) / y_scale;

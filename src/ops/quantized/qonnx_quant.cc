@@ -68,8 +68,9 @@ struct IntRange {
 IntRange int_range(bool is_signed, bool narrow, float bits, const std::string& what) {
   check_input(bits >= 1 && bits <= 32 && bits == std::floor(bits), what, ": bit width ", bits,
               " must be a whole number from 1 to 32");
-  if (is_signed) return {-std::ldexp(1.0f, static_cast<int>(bits) - 1) + (narrow ? 1.0f : 0.0f),
-                         std::ldexp(1.0f, static_cast<int>(bits) - 1) - 1.0f};
+  if (is_signed)
+    return {-std::ldexp(1.0f, static_cast<int>(bits) - 1) + (narrow ? 1.0f : 0.0f),
+            std::ldexp(1.0f, static_cast<int>(bits) - 1) - 1.0f};
   return {0.0f, std::ldexp(1.0f, static_cast<int>(bits)) - 1.0f - (narrow ? 1.0f : 0.0f)};
 }
 

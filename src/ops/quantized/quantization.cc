@@ -23,8 +23,7 @@ std::vector<int32_t> int32_values(const Tensor& tensor, const std::string& what)
     case DType::Int32:
       for (int64_t i = 0; i < tensor.numel(); ++i) values[i] = tensor.data<int32_t>()[i];
       break;
-    default:
-      fail_bad_input(what, ": expected uint8, int8 or int32, not ", dtype_name(tensor.dtype()));
+    default: fail_bad_input(what, ": expected uint8, int8 or int32, not ", dtype_name(tensor.dtype()));
   }
   return values;
 }
@@ -48,7 +47,8 @@ QuantizationParameters::QuantizationParameters(const Shape& shape, const Tensor*
   }
   const int64_t count = counted ? counted->numel() : 1;
   check_input(!counted || (counted->rank() <= 1 && count >= 1), what,
-              ": scales and zero points must be scalars or 1-D, not ", shape_to_string(counted ? counted->shape() : Shape{}));
+              ": scales and zero points must be scalars or 1-D, not ",
+              shape_to_string(counted ? counted->shape() : Shape{}));
   if (scales_.empty()) scales_.assign(static_cast<size_t>(count), 1.0f);
   if (zero_points_.empty()) zero_points_.assign(static_cast<size_t>(count), 0);
   if (counted && counted->rank() == 1 && count > 1) {
@@ -75,7 +75,7 @@ float scalar_scale(const Tensor& scale, const std::string& what, const char* nam
 }
 
 TensorQuantization TensorQuantization::read(const Tensor& scale, const Tensor* zero_point, const std::string& what,
-                                           const char* name) {
+                                            const char* name) {
   const std::string scale_name = std::string(name) + "_scale", zero_point_name = std::string(name) + "_zero_point";
   return {scalar_scale(scale, what, scale_name.c_str()), scalar_zero_point(zero_point, what, zero_point_name.c_str())};
 }

@@ -35,8 +35,8 @@ std::unique_ptr<Operator> create_quantize_linear(const OpCreateInfo& info) {
     const Tensor& x = require_input(in, 0, what);
     const Tensor& scale = require_input(in, 1, what);
     const Tensor* zero_point = has_input(in, 2) ? in[2] : nullptr;
-    check_input(x.dtype() == DType::Float32 || x.dtype() == DType::Int32, what,
-                ": x must be float32 or int32, not ", dtype_name(x.dtype()));
+    check_input(x.dtype() == DType::Float32 || x.dtype() == DType::Int32, what, ": x must be float32 or int32, not ",
+                dtype_name(x.dtype()));
     const QuantizationParameters parameters(x.shape(), &scale, zero_point, axis, what);
     const DType type = zero_point ? zero_point->dtype() : DType::UInt8;
     check_input(type == DType::UInt8 || type == DType::Int8, what, ": quantizes to uint8 or int8, not ",
@@ -44,7 +44,7 @@ std::unique_ptr<Operator> create_quantize_linear(const OpCreateInfo& info) {
     out[0] = Tensor(type, x.shape());
     if (x.dtype() == DType::Float32 && parameters.channels() == 1) {
       kernels::f32_qs8_quantize(x.numel(), x.data<float>(), parameters.scale(0), parameters.zero_point(0),
-                            type == DType::Int8, static_cast<uint8_t*>(out[0].raw()));
+                                type == DType::Int8, static_cast<uint8_t*>(out[0].raw()));
     } else if (type == DType::UInt8) {
       quantize<uint8_t>(x, parameters, out[0]);
     } else {

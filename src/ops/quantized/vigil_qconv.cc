@@ -29,12 +29,12 @@
 #include <optional>
 #include <vector>
 
-#include "kernels/x8_deinterleave.h"
-#include "kernels/x8_interleave.h"
 #include "kernels/qs8_add.h"
 #include "kernels/qs8_dwconv.h"
 #include "kernels/qs8_gemm.h"
 #include "kernels/x8_conv_patches.h"
+#include "kernels/x8_deinterleave.h"
+#include "kernels/x8_interleave.h"
 #include "ops/families.h"
 #include "ops/fused_activation.h"
 #include "ops/quantized/integer_conv.h"
@@ -46,8 +46,21 @@ namespace vigil {
 namespace {
 
 enum Input {
-  kX, kXScale, kXZeroPoint, kW, kWScale, kWZeroPoint, kYScale, kYZeroPoint, kBias, kBiasScale,
-  kResidual, kResidualScale, kResidualZeroPoint, kSumScale, kSumZeroPoint  // a fused residual Add
+  kX,
+  kXScale,
+  kXZeroPoint,
+  kW,
+  kWScale,
+  kWZeroPoint,
+  kYScale,
+  kYZeroPoint,
+  kBias,
+  kBiasScale,
+  kResidual,
+  kResidualScale,
+  kResidualZeroPoint,
+  kSumScale,
+  kSumZeroPoint  // a fused residual Add
 };
 
 // The requantization of one layer: multipliers per output channel (or one), the int32 bias
@@ -105,8 +118,8 @@ class QConvOperator final : public Operator {
       const WindowPlan& w = problem_.plan;
       // The direct kernel's vector loads stay within its plane's slack up to stride 2.
       if (w.dilations[0] != 1 || w.dilations[1] != 1 || w.strides[0] > 2 || w.strides[1] > 2) return false;
-      depthwise_shape_ = {w.input[0], w.input[1], w.output[0], w.output[1], w.kernel[0], w.kernel[1],
-                          w.strides[0], w.strides[1], w.pads_begin[0], w.pads_begin[1]};
+      depthwise_shape_ = {w.input[0],  w.input[1],   w.output[0],  w.output[1],     w.kernel[0],
+                          w.kernel[1], w.strides[0], w.strides[1], w.pads_begin[0], w.pads_begin[1]};
       depthwise_kernel_ = &kernels::qs8_dwconv_kernel(depthwise_shape_);
       depthwise_scratch_.assign(static_cast<size_t>(threads_),
                                 std::vector<uint8_t>(kernels::qs8_dwconv_scratch_bytes(depthwise_shape_)));
@@ -234,9 +247,7 @@ class QConvOperator final : public Operator {
     wide_output_.assign(static_cast<size_t>(rows * w.output[0] * phase_w_), 0);
   }
 
-  uint8_t x_pad_byte() const {
-    return static_cast<uint8_t>(x_zero_point_ ^ (x_type_ == DType::Int8 ? 0x80 : 0x00));
-  }
+  uint8_t x_pad_byte() const { return static_cast<uint8_t>(x_zero_point_ ^ (x_type_ == DType::Int8 ? 0x80 : 0x00)); }
 
   // The image (all channels) into the interiors of its quads' phase planes: four channel
   // rows interleaved at a time (kernels/x8_interleave.h), at stride 2 each row first
@@ -263,8 +274,8 @@ class QConvOperator final : public Operator {
         const uint8_t* rows[4];
         for (int q = 0; q < 4; ++q) {
           const int64_t channel = channel0 + q;
-          rows[q] = channel < channels ? image + ((group * channels + channel) * in_h + iy) * in_w + first
-                                       : filler.data();
+          rows[q] =
+              channel < channels ? image + ((group * channels + channel) * in_h + iy) * in_w + first : filler.data();
         }
         uint8_t* quad_planes = phases_.data() + quad * s * s * plane * 4;
         if (s == 1) {
@@ -299,7 +310,7 @@ class QConvOperator final : public Operator {
       uint8_t* target = y + m * out_h * out_w;
       if (residual) {
         kernels::qs8_add_rows(residual->add, out_h, out_w, wide, phase_w_, residual->data + m * out_h * out_w, out_w,
-                             target, out_w);
+                              target, out_w);
         continue;
       }
       for (int64_t oy = 0; oy < out_h; ++oy) {
@@ -334,9 +345,9 @@ class QConvOperator final : public Operator {
     x_type_ = x_zero_point ? x_zero_point->dtype() : DType::UInt8;
     if (!is_8_bit(x_type_)) return;
     x_zero_point_ = scalar_zero_point(x_zero_point, what(), "x_zero_point");
-    requantization_ = read_requantization(*constant(kXScale), *w, *constant(kWScale), *constant(kYScale),
-                                          constant(kYZeroPoint), constant(kBias), constant(kBiasScale), activation_,
-                                          what());
+    requantization_ =
+        read_requantization(*constant(kXScale), *w, *constant(kWScale), *constant(kYScale), constant(kYZeroPoint),
+                            constant(kBias), constant(kBiasScale), activation_, what());
     if (has_residual_) {
       residual_add_ = residual_add(*constant(kYScale), constant(kYZeroPoint), *constant(kResidualScale),
                                    constant(kResidualZeroPoint), *constant(kSumScale), constant(kSumZeroPoint),
@@ -396,7 +407,7 @@ class QConvOperator final : public Operator {
       channel.y_min = r.y.min;
       channel.y_max = r.y.max;
       kernels::qs8_dwconv_channel(depthwise_shape_, *depthwise_kernel_, x + unit * in_plane, x_type_ == DType::Int8,
-                                 channel, y + unit * out_plane, depthwise_scratch_[omp_get_thread_num()].data());
+                                  channel, y + unit * out_plane, depthwise_scratch_[omp_get_thread_num()].data());
       if (residual) {
         uint8_t* plane = y + unit * out_plane;
         kernels::qs8_add(*residual_add_, out_plane, plane, residual + unit * out_plane, plane);
@@ -406,10 +417,10 @@ class QConvOperator final : public Operator {
 
   void run_reference(const OpInputs& in, OpOutputs& out) const {
     const Tensor& w = require_input(in, kW, what());
-    const LayerRequantization r = read_requantization(
-        require_input(in, kXScale, what()), w, require_input(in, kWScale, what()), require_input(in, kYScale, what()),
-        optional_input(in, kYZeroPoint), optional_input(in, kBias), optional_input(in, kBiasScale), activation_,
-        what());
+    const LayerRequantization r =
+        read_requantization(require_input(in, kXScale, what()), w, require_input(in, kWScale, what()),
+                            require_input(in, kYScale, what()), optional_input(in, kYZeroPoint),
+                            optional_input(in, kBias), optional_input(in, kBiasScale), activation_, what());
     Tensor bias;
     if (!r.bias.empty()) {
       bias = Tensor(DType::Int32, {static_cast<int64_t>(r.bias.size())});
@@ -441,8 +452,8 @@ class QConvOperator final : public Operator {
   // The fused Add's parameters: the convolution's output (on y's grid) plus the residual,
   // onto the sum's grid, all three of y's type.
   kernels::QS8AddParameters residual_add(const Tensor& y_scale, const Tensor* y_zero_point, const Tensor& r_scale,
-                                        const Tensor* r_zero_point, const Tensor& sum_scale,
-                                        const Tensor* sum_zero_point, DType y_type) const {
+                                         const Tensor* r_zero_point, const Tensor& sum_scale,
+                                         const Tensor* sum_zero_point, DType y_type) const {
     const DType sum_type = sum_zero_point ? sum_zero_point->dtype() : DType::UInt8;
     const DType r_type = r_zero_point ? r_zero_point->dtype() : DType::UInt8;
     check_input(sum_type == y_type && r_type == y_type, what(), ": the residual (", dtype_name(r_type),

@@ -18,8 +18,8 @@
 // Otherwise the reference: exact int32 sums, then kernels::requantize.
 #include <algorithm>
 
-#include "kernels/s32_dequantize_transpose.h"
 #include "kernels/qs8_gemm.h"
+#include "kernels/s32_dequantize_transpose.h"
 #include "ops/families.h"
 #include "ops/fused_activation.h"
 #include "ops/quantized/output_requantization.h"
@@ -38,7 +38,7 @@ struct GemmParameters {
   float a_scale = 1.0f;
   int32_t a_zero_point = 0;
   DType a_type = DType::UInt8;
-  std::vector<int8_t> weights;  // N x K, row-major (transB resolved); uint8 stored minus 128
+  std::vector<int8_t> weights;              // N x K, row-major (transB resolved); uint8 stored minus 128
   std::vector<int32_t> weight_zero_points;  // per column (N) or one
   std::vector<float> weight_scales;         // per column (N) or one
   int64_t depth = 0, columns = 0;           // K, N
@@ -80,7 +80,7 @@ class QGemmOperator final : public Operator {
                                        [](int32_t z) { return z == 0; });
     if (constants[kB]->dtype() == DType::Int8 && symmetric) {
       packed_ = kernels::QS8PackedWeights(parameters_.columns, parameters_.depth, parameters_.weights.data(),
-                                         parameters_.depth);
+                                          parameters_.depth);
     }
   }
 
@@ -198,8 +198,8 @@ class QGemmOperator final : public Operator {
       return;
     }
     const int32_t biased = sum + (p.integer_bias.empty() ? 0 : p.integer_bias[c]);
-    const int32_t value = kernels::requantize(biased, p.multipliers[p.multipliers.size() == 1 ? 0 : c],
-                                              p.y.zero_point, p.y.min, p.y.max);
+    const int32_t value =
+        kernels::requantize(biased, p.multipliers[p.multipliers.size() == 1 ? 0 : c], p.y.zero_point, p.y.min, p.y.max);
     static_cast<uint8_t*>(y.raw())[r * p.columns + c] = static_cast<uint8_t>(value);
   }
 
@@ -233,8 +233,8 @@ class QGemmOperator final : public Operator {
         p.weights[c * p.depth + k] = static_cast<int8_t>(b.dtype() == DType::UInt8 ? v - 128 : v);
       }
     }
-    const QuantizationParameters weights(b.shape(), &require_input(in, kBScale, what_),
-                                         optional_input(in, kBZeroPoint), transposed_ ? 0 : 1, what_);
+    const QuantizationParameters weights(b.shape(), &require_input(in, kBScale, what_), optional_input(in, kBZeroPoint),
+                                         transposed_ ? 0 : 1, what_);
     for (int64_t c = 0; c < weights.channels(); ++c) {
       p.weight_scales.push_back(weights.scale(c));
       // uint8 weights were stored minus 128 above; their zero point moves with them.
@@ -269,8 +269,8 @@ class QGemmOperator final : public Operator {
   bool dynamic_a_ = false;     // a_scale and a_zero_point are read at run time
   GemmParameters parameters_;  // constants known at creation
   kernels::QS8PackedWeights packed_;
-  int64_t rows_ = 0;              // planned
-  std::vector<int32_t> scratch_;  // planned: y^T
+  int64_t rows_ = 0;                  // planned
+  std::vector<int32_t> scratch_;      // planned: y^T
   std::vector<float> column_scales_;  // planned: a_scale x b_scale[c], set per inference
 };
 

@@ -10,8 +10,8 @@ Body::Body(const Graph& graph, const OpCreateInfo& info) : graph_(graph), outer_
 
 std::vector<Value> Body::run(const std::vector<Value>& declared_feeds, const ValueInputs& node_inputs,
                              size_t first_outer) {
-  check_input(declared_feeds.size() == graph_.inputs.size(), "body '", graph_.name, "' takes ",
-              graph_.inputs.size(), " inputs, ", declared_feeds.size(), " given");
+  check_input(declared_feeds.size() == graph_.inputs.size(), "body '", graph_.name, "' takes ", graph_.inputs.size(),
+              " inputs, ", declared_feeds.size(), " given");
   std::map<std::string, Value> feeds;
   for (size_t i = 0; i < declared_feeds.size(); ++i) feeds[graph_.inputs[i].name] = declared_feeds[i];
   for (size_t i = 0; i < outer_.size(); ++i) {

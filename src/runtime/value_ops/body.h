@@ -21,8 +21,7 @@ class Body {
 
   // `declared_feeds` are the body's declared inputs in order; the outer values are the
   // node's inputs from `first_outer` on.
-  std::vector<Value> run(const std::vector<Value>& declared_feeds, const ValueInputs& node_inputs,
-                         size_t first_outer);
+  std::vector<Value> run(const std::vector<Value>& declared_feeds, const ValueInputs& node_inputs, size_t first_outer);
 
  private:
   Graph graph_;

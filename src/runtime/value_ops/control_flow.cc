@@ -77,8 +77,9 @@ std::unique_ptr<ValueOperator> create_loop(const OpCreateInfo& info) {
     for (size_t s = 0; s < scans; ++s) {
       // Zero iterations: an empty scan output of the body's declared element type.
       const ValueInfo& declared = body->graph().outputs[1 + carried + s];
-      out[carried + s] = scan_parts[s].empty() ? Tensor(declared.dtype == DType::Undefined ? DType::Float32 : declared.dtype, {0})
-                                               : stack(scan_parts[s], "Loop scan output");
+      out[carried + s] = scan_parts[s].empty()
+                             ? Tensor(declared.dtype == DType::Undefined ? DType::Float32 : declared.dtype, {0})
+                             : stack(scan_parts[s], "Loop scan output");
     }
   });
 }

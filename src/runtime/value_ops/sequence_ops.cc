@@ -21,8 +21,7 @@ size_t sequence_position(const Tensor& position, size_t count, bool allow_end) {
   check_input(position.numel() == 1 && dtype_is_integer(position.dtype()), "position must be one integer");
   const int64_t n = static_cast<int64_t>(count);
   int64_t p = position.to_int64_vector()[0];
-  check_input(p >= -n && (allow_end ? p <= n : p < n), "position ", p, " is outside a sequence of ", n,
-              " elements");
+  check_input(p >= -n && (allow_end ? p <= n : p < n), "position ", p, " is outside a sequence of ", n, " elements");
   if (p < 0) p += n;
   return static_cast<size_t>(p);
 }
@@ -98,8 +97,8 @@ Tensor concat_along(const std::vector<Tensor>& parts, int64_t axis) {
   for (const Tensor& part : parts) {
     bool compatible = part.dtype() == parts[0].dtype() && part.rank() == parts[0].rank();
     for (int64_t d = 0; compatible && d < part.rank(); ++d) compatible = d == axis || part.dim(d) == parts[0].dim(d);
-    check_input(compatible, "cannot concatenate ", dtype_name(part.dtype()), shape_to_string(part.shape()),
-                " with ", dtype_name(parts[0].dtype()), shape_to_string(parts[0].shape()), " along axis ", axis);
+    check_input(compatible, "cannot concatenate ", dtype_name(part.dtype()), shape_to_string(part.shape()), " with ",
+                dtype_name(parts[0].dtype()), shape_to_string(parts[0].shape()), " along axis ", axis);
     shape[axis] += part.dim(axis);
   }
   Tensor result(parts[0].dtype(), shape);

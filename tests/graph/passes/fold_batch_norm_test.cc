@@ -1,8 +1,8 @@
 // BatchNormalization folded into Conv and Gemm: structure, numerics against the unfolded
 // graph, and the cases where the fold is illegal.
 #include "graph/passes/pass.h"
-#include "graph/passes/passes.h"
 #include "graph/passes/pass_test_util.h"
+#include "graph/passes/passes.h"
 
 namespace vigil::testing {
 

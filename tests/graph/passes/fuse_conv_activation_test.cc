@@ -2,8 +2,8 @@
 // format ops/fused_activation.h reads, the illegal cases, and (once the FusedConv operator
 // is registered) numerics against the unfused graph.
 #include "graph/passes/pass.h"
-#include "graph/passes/passes.h"
 #include "graph/passes/pass_test_util.h"
+#include "graph/passes/passes.h"
 #include "ops/fused_activation.h"
 
 namespace vigil::testing {

@@ -2,8 +2,8 @@
 // x_scale x W_scale -> Add bias, as ONNX Runtime's dynamic quantizer writes it) ->
 // vigil.QGemm with a float output: the node written, and outputs equal to the unfused graph's.
 #include "graph/passes/pass.h"
-#include "graph/passes/passes.h"
 #include "graph/passes/pass_test_util.h"
+#include "graph/passes/passes.h"
 
 namespace vigil::testing {
 
@@ -37,8 +37,8 @@ TEST(FuseDynamicMatMul, ProductScalesAndBiasBecomeOneQGemm) {
     const Node& gemm = graph.nodes[1];
     EXPECT_EQ(gemm.domain, "vigil");
     EXPECT_EQ(gemm.op_type, "QGemm");
-    EXPECT_EQ(gemm.inputs, (std::vector<std::string>{"xq", "xs", "xz", "W", "Ws", "Wz", "", "", with_bias ? "B" : "",
-                                                     ""}));
+    EXPECT_EQ(gemm.inputs,
+              (std::vector<std::string>{"xq", "xs", "xz", "W", "Ws", "Wz", "", "", with_bias ? "B" : "", ""}));
     EXPECT_EQ(gemm.outputs[0], "y");
   }
 }

@@ -3,8 +3,8 @@
 #include <cmath>
 
 #include "graph/passes/pass.h"
-#include "graph/passes/passes.h"
 #include "graph/passes/pass_test_util.h"
+#include "graph/passes/passes.h"
 
 namespace vigil::testing {
 

@@ -1,8 +1,8 @@
 // The decomposed LayerNormalization (opset 13 exporters) -> one LayerNormalization node,
 // run by vigil at opset 13.
 #include "graph/passes/pass.h"
-#include "graph/passes/passes.h"
 #include "graph/passes/pass_test_util.h"
+#include "graph/passes/passes.h"
 
 namespace vigil::testing {
 

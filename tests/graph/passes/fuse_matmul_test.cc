@@ -2,8 +2,8 @@
 // vigil.FusedGemm: the nodes written, what must not fuse, and (once the operators are
 // registered) numerics against the unfused graph.
 #include "graph/passes/pass.h"
-#include "graph/passes/passes.h"
 #include "graph/passes/pass_test_util.h"
+#include "graph/passes/passes.h"
 #include "ops/fused_activation.h"
 
 namespace vigil::testing {
@@ -44,8 +44,8 @@ TEST(FuseMatMul, BiasResidualActivation) {
     const Node& fused = graph.nodes[0];
     EXPECT_EQ(fused.domain, "vigil");
     EXPECT_EQ(fused.op_type, "FusedMatMul");
-    const std::vector<std::string> inputs = residual ? std::vector<std::string>{"a", "W", "bias", "r"}
-                                                     : std::vector<std::string>{"a", "W", "bias"};
+    const std::vector<std::string> inputs =
+        residual ? std::vector<std::string>{"a", "W", "bias", "r"} : std::vector<std::string>{"a", "W", "bias"};
     EXPECT_EQ(fused.inputs, inputs);
     EXPECT_EQ(fused.outputs[0], "y");
     EXPECT_EQ(fused.attributes.get_float("alpha", 1), 1.0f);

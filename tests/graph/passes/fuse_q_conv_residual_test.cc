@@ -4,8 +4,8 @@
 // threads) what the unfused integer graph computes; a convolution output read twice, or
 // read by the Add on another grid, is left alone.
 #include "graph/passes/pass.h"
-#include "graph/passes/passes.h"
 #include "graph/passes/pass_test_util.h"
+#include "graph/passes/passes.h"
 #include "graph/passes/qdq_test_model.h"
 
 namespace vigil::testing {
@@ -35,7 +35,7 @@ TEST(FuseQConvResidual, TheAddJoinsTheConvolutionWhicheverSide) {
     Graph graph = integer_graph(qdq_block(skip_first));
     EXPECT_EQ(passes::fuse_q_conv_residual(graph), 1);
     EXPECT_EQ(op_types(graph), (std::vector<std::string>{"QuantizeLinear", "QConv", "MaxPool", "QConv",
-                                                          "QLinearGlobalAveragePool", "Flatten", "QGemm"}));
+                                                         "QLinearGlobalAveragePool", "Flatten", "QGemm"}));
     const Node& conv = graph.nodes[3];
     EXPECT_EQ(conv.inputs, (std::vector<std::string>{"p_q", "a_s", "a_z", "conv2_w", "conv2_ws", "conv2_wz", "c_s",
                                                      "c_z", "conv2_b", "conv2_bs", "p_q", "a_s", "a_z", "s_s", "s_z"}));

@@ -5,8 +5,8 @@
 // Flatten on bytes and QGemm, with no DequantizeLinear left; run with and without the
 // pass it agrees within the quantization step; groups that do not match stay float.
 #include "graph/passes/pass.h"
-#include "graph/passes/passes.h"
 #include "graph/passes/pass_test_util.h"
+#include "graph/passes/passes.h"
 #include "graph/passes/qdq_test_model.h"
 
 namespace vigil::testing {
@@ -15,7 +15,7 @@ TEST(FuseQdq, ResNetBlockBecomesIntegerOperators) {
   Graph graph = qdq_block()->graph;
   EXPECT_GT(passes::fuse_qdq(graph), 0);
   EXPECT_EQ(op_types(graph), (std::vector<std::string>{"QuantizeLinear", "QConv", "MaxPool", "QConv", "QAdd",
-                                                        "QLinearGlobalAveragePool", "Flatten", "QGemm"}));
+                                                       "QLinearGlobalAveragePool", "Flatten", "QGemm"}));
   const Node& conv1 = graph.nodes[1];
   EXPECT_EQ(conv1.domain, "vigil");
   EXPECT_EQ(conv1.inputs, (std::vector<std::string>{"x_q", "x_s", "x_z", "conv1_w", "conv1_ws", "conv1_wz", "a_s",

@@ -4,8 +4,8 @@
 // model (which then runs on the integer operators) agrees with the QONNX reference within
 // one quantization step of its output.
 #include "graph/passes/pass.h"
-#include "graph/passes/passes.h"
 #include "graph/passes/pass_test_util.h"
+#include "graph/passes/passes.h"
 
 namespace vigil::testing {
 
@@ -28,7 +28,9 @@ std::shared_ptr<Model> qonnx_conv() {
   builder.constant("a_b", Tensor::scalar<float>(4.0f));
   Tensor w_scale(DType::Float32, {3, 1, 1, 1});
   for (int c = 0; c < 3; ++c) w_scale.data<float>()[c] = 0.01f * static_cast<float>(c + 1);
-  builder.random_constant("W", {3, 2, 3, 3}).constant("w_s", w_scale).constant("w_z", Tensor(DType::Float32, {3, 1, 1, 1}));
+  builder.random_constant("W", {3, 2, 3, 3})
+      .constant("w_s", w_scale)
+      .constant("w_z", Tensor(DType::Float32, {3, 1, 1, 1}));
   builder.constant("w_b", Tensor::scalar<float>(8.0f));
   builder.constant("y_s", Tensor::scalar<float>(0.02f)).constant("y_z", Tensor::scalar<float>(0.0f));
   builder.constant("y_b", Tensor::scalar<float>(8.0f));
@@ -46,7 +48,7 @@ TEST(LowerQonnx, QuantBecomesOnnxQuantization) {
   Graph graph = qonnx_conv()->graph;
   EXPECT_EQ(passes::lower_qonnx(graph), 3);
   EXPECT_EQ(op_types(graph), (std::vector<std::string>{"Clip", "QuantizeLinear", "DequantizeLinear", "DequantizeLinear",
-                                                        "Conv", "Relu", "QuantizeLinear", "DequantizeLinear"}));
+                                                       "Conv", "Relu", "QuantizeLinear", "DequantizeLinear"}));
   // The 4-bit range [0, 15] at scale 0.1: Clip(x, 0, 1.5).
   EXPECT_FLOAT_EQ(graph.initializers.at(graph.nodes[0].inputs[2]).data<float>()[0], 1.5f);
   // The weights: an int8 initializer within the narrow range, per channel (axis 0).
@@ -69,7 +71,8 @@ TEST(LowerQonnx, IntegerGraphAgreesWithTheQonnxReference) {
   const auto model = qonnx_conv();
   EXPECT_LE(optimized_max_difference(model, {{"x", x}}), 0.02 + 1e-6);  // one step of y
   Session optimized(model, SessionOptions{1, true});
-  EXPECT_EQ(op_types(optimized.graph()), (std::vector<std::string>{"Clip", "QuantizeLinear", "QConv", "DequantizeLinear"}));
+  EXPECT_EQ(op_types(optimized.graph()),
+            (std::vector<std::string>{"Clip", "QuantizeLinear", "QConv", "DequantizeLinear"}));
 }
 
 }  // namespace vigil::testing

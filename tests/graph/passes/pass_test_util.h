@@ -101,8 +101,8 @@ inline std::vector<std::string> op_types(const Graph& graph) {
 }
 
 inline int count_ops(const Graph& graph, const std::string& op_type) {
-  return static_cast<int>(std::count_if(graph.nodes.begin(), graph.nodes.end(),
-                                        [&](const Node& node) { return node.op_type == op_type; }));
+  return static_cast<int>(
+      std::count_if(graph.nodes.begin(), graph.nodes.end(), [&](const Node& node) { return node.op_type == op_type; }));
 }
 
 inline bool fused_operator_registered(const std::string& op_type) {

@@ -44,8 +44,8 @@ class QdqBuilder {
     }
     b_.constant(name + "_w", w).constant(name + "_ws", scales).constant(name + "_wz", zeros(shape[0]));
     b_.constant(name + "_b", bias).constant(name + "_bs", bias_scales);
-    b_.node("DequantizeLinear", {name + "_w", name + "_ws", name + "_wz"}, {name + "_wd"}).attributes.set(
-        "axis", int_attribute(0));
+    b_.node("DequantizeLinear", {name + "_w", name + "_ws", name + "_wz"}, {name + "_wd"})
+        .attributes.set("axis", int_attribute(0));
     b_.node("DequantizeLinear", {name + "_b", name + "_bs"}, {name + "_bd"}).attributes.set("axis", int_attribute(0));
   }
 
@@ -91,6 +91,5 @@ inline std::shared_ptr<Model> qdq_block(bool skip_first = false) {
   builder.node("Gemm", {"f_d", "fc_wd", "fc_bd"}, {"out"}).attributes.set("transB", int_attribute(1));
   return builder.build();
 }
-
 
 }  // namespace vigil::testing

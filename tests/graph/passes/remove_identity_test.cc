@@ -1,6 +1,6 @@
 // Identity and inference-mode Dropout removal: readers rewired, graph output names kept.
-#include "graph/passes/passes.h"
 #include "graph/passes/pass_test_util.h"
+#include "graph/passes/passes.h"
 
 namespace vigil::testing {
 
@@ -26,8 +26,8 @@ TEST(RemoveIdentity, RewiresReadersAndKeepsOutputNames) {
 TEST(RemoveIdentity, KeepsCopiesThatMustStay) {
   ModelBuilder builder;
   builder.input("x", {4}).output("y", {4}).output("mask", {4}).output("d", {4});
-  builder.node("Identity", {"x"}, {"y"});          // graph input to graph output
-  builder.node("Dropout", {"x"}, {"d", "mask"});   // its mask is used
+  builder.node("Identity", {"x"}, {"y"});         // graph input to graph output
+  builder.node("Dropout", {"x"}, {"d", "mask"});  // its mask is used
   auto model = builder.build();
   Graph graph = model->graph;
   EXPECT_EQ(passes::remove_identity(graph), 0);

@@ -20,28 +20,30 @@ Tensor scale(float value) { return make<float>({}, {value}); }
 
 TEST(QuantizationContribOps, QLinearAddBroadcastsAndRoundsHalfToEven) {
   // A: 0.5 x ([10 20] - 10) = [0 5]; B: 4; sum [4 9] / 2 = [2 4.5] -> [2 4] + 1.
-  const Tensor y = microsoft("QLinearAdd").run1({make<uint8_t>({2}, {10, 20}), scale(0.5f), make<uint8_t>({}, {10}),
-                                                 make<uint8_t>({}, {4}), scale(1.0f), make<uint8_t>({}, {0}),
-                                                 scale(2.0f), make<uint8_t>({}, {1})});
+  const Tensor y =
+      microsoft("QLinearAdd")
+          .run1({make<uint8_t>({2}, {10, 20}), scale(0.5f), make<uint8_t>({}, {10}), make<uint8_t>({}, {4}),
+                 scale(1.0f), make<uint8_t>({}, {0}), scale(2.0f), make<uint8_t>({}, {1})});
   expect_tensor<uint8_t>(y, {2}, {3, 5});
 }
 
 TEST(QuantizationContribOps, QLinearMulSaturates) {
   // [1.5 -2] x [2 2] = [3 -4]; plus -126: -123 and -130, which saturates to -128.
-  const Tensor y = microsoft("QLinearMul").run1({make<int8_t>({2}, {3, -4}), scale(0.5f), make<int8_t>({}, {0}),
-                                                 make<int8_t>({2}, {2, 2}), scale(1.0f), make<int8_t>({}, {0}),
-                                                 scale(1.0f), make<int8_t>({}, {-126})});
+  const Tensor y = microsoft("QLinearMul")
+                       .run1({make<int8_t>({2}, {3, -4}), scale(0.5f), make<int8_t>({}, {0}), make<int8_t>({2}, {2, 2}),
+                              scale(1.0f), make<int8_t>({}, {0}), scale(1.0f), make<int8_t>({}, {-126})});
   expect_tensor<int8_t>(y, {2}, {-123, -128});
 }
 
 TEST(QuantizationContribOps, QLinearSigmoidAndLeakyRelu) {
-  const Tensor s = microsoft("QLinearSigmoid").run1({make<uint8_t>({2}, {128, 0}), scale(1.0f), make<uint8_t>({}, {128}),
-                                                     scale(1.0f / 256), make<uint8_t>({}, {0})});
+  const Tensor s = microsoft("QLinearSigmoid")
+                       .run1({make<uint8_t>({2}, {128, 0}), scale(1.0f), make<uint8_t>({}, {128}), scale(1.0f / 256),
+                              make<uint8_t>({}, {0})});
   expect_tensor<uint8_t>(s, {2}, {128, 0});  // sigmoid(0) = 0.5 = 128 / 256
-  const Tensor l = microsoft("QLinearLeakyRelu")
-                       .attr("alpha", 0.5f)
-                       .run1({make<int8_t>({2}, {-4, 4}), scale(1.0f), make<int8_t>({}, {0}), scale(1.0f),
-                              make<int8_t>({}, {0})});
+  const Tensor l =
+      microsoft("QLinearLeakyRelu")
+          .attr("alpha", 0.5f)
+          .run1({make<int8_t>({2}, {-4, 4}), scale(1.0f), make<int8_t>({}, {0}), scale(1.0f), make<int8_t>({}, {0})});
   expect_tensor<int8_t>(l, {2}, {-2, 4});
 }
 
@@ -60,11 +62,11 @@ TEST(QuantizationContribOps, QLinearGlobalAveragePoolBothLayouts) {
 
 TEST(QuantizationContribOps, QLinearConcatRequantizesEveryInput) {
   // [4] x 0.5 = [2]; ([10 12] - 10) x 1 = [0 2]; joined on axis 1 at Y's scale 1.
-  const Tensor y = microsoft("QLinearConcat")
-                       .attr("axis", 1)
-                       .run1({scale(1.0f), make<uint8_t>({}, {0}), make<uint8_t>({1, 1}, {4}), scale(0.5f),
-                              make<uint8_t>({}, {0}), make<uint8_t>({1, 2}, {10, 12}), scale(1.0f),
-                              make<uint8_t>({}, {10})});
+  const Tensor y =
+      microsoft("QLinearConcat")
+          .attr("axis", 1)
+          .run1({scale(1.0f), make<uint8_t>({}, {0}), make<uint8_t>({1, 1}, {4}), scale(0.5f), make<uint8_t>({}, {0}),
+                 make<uint8_t>({1, 2}, {10, 12}), scale(1.0f), make<uint8_t>({}, {10})});
   expect_tensor<uint8_t>(y, {1, 3}, {2, 0, 2});
   expect_error(ErrorKind::BadInput, [] {
     microsoft("QLinearConcat").run1({scale(1.0f), make<uint8_t>({}, {0}), make<uint8_t>({1}, {1}), scale(1.0f)});
@@ -73,10 +75,10 @@ TEST(QuantizationContribOps, QLinearConcatRequantizesEveryInput) {
 
 TEST(QuantizationContribOps, MatMulIntegerToFloatPerColumnScalesAndBias) {
   // ([3 5] - 1) x [[1 2] [3 4]] = [14 20]; x 0.5 x [1 0.25] = [7 2.5]; + [1 -1].
-  const Tensor y = microsoft("MatMulIntegerToFloat")
-                       .run1({make<uint8_t>({1, 2}, {3, 5}), make<int8_t>({2, 2}, {1, 2, 3, 4}), scale(0.5f),
-                              make<float>({2}, {1.0f, 0.25f}), make<uint8_t>({}, {1}), Tensor(),
-                              make<float>({2}, {1.0f, -1.0f})});
+  const Tensor y =
+      microsoft("MatMulIntegerToFloat")
+          .run1({make<uint8_t>({1, 2}, {3, 5}), make<int8_t>({2, 2}, {1, 2, 3, 4}), scale(0.5f),
+                 make<float>({2}, {1.0f, 0.25f}), make<uint8_t>({}, {1}), Tensor(), make<float>({2}, {1.0f, -1.0f})});
   expect_tensor<float>(y, {1, 2}, {8.0f, 1.5f});
 }
 
@@ -90,7 +92,7 @@ TEST(QuantizationContribOps, DynamicQuantizeMatMulQuantizesTheFloatInput) {
 TEST(QuantizationContribOps, QGemmTransposedBWithBiasFloatAndQuantized) {
   // ([2 3] - 1) x B^T where B = [[1 1] [2 0]]: [3 2]; + C [1 1] = [4 3]; x 0.5 = [2 1.5].
   auto run = [](bool quantized) {
-    std::vector<Tensor> inputs = {make<uint8_t>({1, 2}, {2, 3}), scale(0.5f), make<uint8_t>({}, {1}),
+    std::vector<Tensor> inputs = {make<uint8_t>({1, 2}, {2, 3}),       scale(0.5f), make<uint8_t>({}, {1}),
                                   make<uint8_t>({2, 2}, {1, 1, 2, 0}), scale(1.0f), make<uint8_t>({}, {0}),
                                   make<int32_t>({2}, {1, 1})};
     if (quantized) {

@@ -25,8 +25,9 @@ TEST(Qonnx, QuantRoundingModesOfThePublishedTable) {
       {"DOWN", {5, 2, 1, 1, 1, -1, -1, -1, -2, -5}},     {"HALF_UP", {6, 3, 2, 1, 1, -1, -1, -2, -3, -6}},
       {"half_down", {5, 2, 2, 1, 1, -1, -1, -2, -2, -5}}};
   for (const auto& [mode, values] : expected) {
-    const Tensor y = qonnx("Quant").attr("rounding_mode", mode).run1(
-        {make<float>({10}, x), scalar(1.0f), scalar(0.0f), scalar(8.0f)});
+    const Tensor y = qonnx("Quant")
+                         .attr("rounding_mode", mode)
+                         .run1({make<float>({10}, x), scalar(1.0f), scalar(0.0f), scalar(8.0f)});
     expect_tensor<float>(y, {10}, values);
   }
 }
@@ -36,8 +37,10 @@ TEST(Qonnx, QuantRangesClampBeforeRounding) {
   // 0.5 and zero point 1: x / 0.5 + 1 = [-19 -13.4 3 7.5 40] before the clamp.
   const Tensor x = make<float>({5}, {-10.0f, -7.2f, 1.0f, 3.25f, 19.5f});
   auto run = [&](int is_signed, int narrow) {
-    return qonnx("Quant").attr("signed", is_signed).attr("narrow", narrow).run1(
-        {x, scalar(0.5f), scalar(1.0f), make<int32_t>({}, {4})});
+    return qonnx("Quant")
+        .attr("signed", is_signed)
+        .attr("narrow", narrow)
+        .run1({x, scalar(0.5f), scalar(1.0f), make<int32_t>({}, {4})});
   };
   // q = [-8 -8 3 7 7] -> (q - 1) x 0.5.
   expect_tensor<float>(run(1, 0), {5}, {-4.5f, -4.5f, 1.0f, 3.0f, 3.0f});

@@ -17,16 +17,15 @@ TEST(QuantizationOps, QuantizeLinearRoundsHalfToEvenAndSaturates) {
   const Tensor u = OpRunner("QuantizeLinear").run1({make<float>({3}, {2.5f, -1.0f, 300.0f}), make<float>({}, {1.0f})});
   expect_tensor<uint8_t>(u, {3}, {2, 0, 255});
   // The zero point is added after rounding: round(2.5) + 1 = 3, where round(3.5) would be 4.
-  const Tensor odd = OpRunner("QuantizeLinear").run1({make<float>({1}, {2.5f}), make<float>({}, {1.0f}),
-                                                      make<uint8_t>({}, {1})});
+  const Tensor odd =
+      OpRunner("QuantizeLinear").run1({make<float>({1}, {2.5f}), make<float>({}, {1.0f}), make<uint8_t>({}, {1})});
   expect_tensor<uint8_t>(odd, {1}, {3});
 }
 
 TEST(QuantizationOps, QuantizeLinearPerAxis) {
   const Tensor x = make<float>({2, 3}, {1, 2, 3, 4, 5, 6});
-  const Tensor y = OpRunner("QuantizeLinear")
-                       .attr("axis", 0)
-                       .run1({x, make<float>({2}, {1.0f, 2.0f}), make<uint8_t>({2}, {0, 10})});
+  const Tensor y =
+      OpRunner("QuantizeLinear").attr("axis", 0).run1({x, make<float>({2}, {1.0f, 2.0f}), make<uint8_t>({2}, {0, 10})});
   expect_tensor<uint8_t>(y, {2, 3}, {1, 2, 3, 12, 12, 13});  // 5 / 2 = 2.5 rounds to 2
 }
 
@@ -72,7 +71,7 @@ TEST(QuantizationOps, QLinearMatMulRequantizesTiesToEvenAndSaturates) {
         .run1({a, make<float>({}, {1.0f}), make<uint8_t>({}, {2}), b, make<float>({}, {0.5f}), make<int8_t>({}, {0}),
                make<float>({}, {1.0f}), make<int8_t>({}, {zero_point})});
   };
-  expect_tensor<int8_t>(run(0), {2, 2}, {2, 0, 2, 2});          // 1.5 -> 2, -0.5 -> 0
+  expect_tensor<int8_t>(run(0), {2, 2}, {2, 0, 2, 2});            // 1.5 -> 2, -0.5 -> 0
   expect_tensor<int8_t>(run(126), {2, 2}, {127, 126, 127, 127});  // 128 saturates
 }
 

@@ -87,9 +87,9 @@ const ConvCase kConvCases[] = {
     {{1, 3, 23, 23}, {16, 3, 7, 7}, {3, 3}, {2, 2}, 1, false, "Relu"},
     {{1, 12, 6, 6}, {18, 6, 3, 3}, {0, 0}, {1, 1}, 2, true, ""},
     {{1, 5, 1, 1}, {3, 5, 1, 1}, {0, 0}, {1, 1}, 1, false, ""},
-    {{1, 16, 14, 14}, {24, 16, 1, 1}, {0, 0}, {2, 2}, 1, true, ""},  // a stride-2 1x1 (ResNet's downsample)
+    {{1, 16, 14, 14}, {24, 16, 1, 1}, {0, 0}, {2, 2}, 1, true, ""},     // a stride-2 1x1 (ResNet's downsample)
     {{1, 8, 10, 10}, {16, 8, 3, 3}, {0, 0}, {3, 3}, 1, false, "Relu"},  // stride 3: the patch gather
-    {{1, 5, 9, 8}, {7, 5, 3, 3}, {1, 1}, {2, 2}, 1, true, ""},  // int8, a channel quad part padding, stride 2
+    {{1, 5, 9, 8}, {7, 5, 3, 3}, {1, 1}, {2, 2}, 1, true, ""},          // int8, a channel quad part padding, stride 2
     // Depthwise: the direct kernel, stride 1 and 2, rows longer than a vector, 5x5.
     {{1, 12, 9, 9}, {12, 1, 3, 3}, {1, 1}, {1, 1}, 12, false, "Relu"},
     {{1, 16, 13, 14}, {16, 1, 3, 3}, {1, 1}, {2, 2}, 16, true, "Clip"},
@@ -113,8 +113,8 @@ TEST(QConv, FastPathBitExactWithTheReferenceOnEveryPath) {
         const std::vector<double> a = y.to_double_vector(), b = reference.to_double_vector();
         int64_t mismatches = 0;
         for (size_t i = 0; i < a.size(); ++i) mismatches += a[i] != b[i];
-        EXPECT_EQ(mismatches, 0) << isa_name(isa) << " threads " << threads << " x " << shape_to_string(c.x)
-                                 << " w " << shape_to_string(c.w);
+        EXPECT_EQ(mismatches, 0) << isa_name(isa) << " threads " << threads << " x " << shape_to_string(c.x) << " w "
+                                 << shape_to_string(c.w);
       }
     }
     set_active_isa(detected_isa());
@@ -206,11 +206,9 @@ TEST(QGemm, FastPathBitExactWithTheReference) {
 
 TEST(QGemm, FloatOutputIsTheDequantizedSumPlusBias) {
   // a = [[3 5]] - 1, b = [[1 2] [3 4]]: sums [14 20]; x 0.5 x [1 0.25] = [7 2.5]; + [1 -1].
-  const Tensor y = OpRunner("QGemm")
-                       .domain("vigil")
-                       .run1({make<uint8_t>({1, 2}, {3, 5}), scalar(0.5f), make<uint8_t>({}, {1}),
-                              make<int8_t>({2, 2}, {1, 2, 3, 4}), make<float>({2}, {1.0f, 0.25f}), Tensor(), Tensor(),
-                              Tensor(), make<float>({2}, {1.0f, -1.0f})});
+  const Tensor y = OpRunner("QGemm").domain("vigil").run1(
+      {make<uint8_t>({1, 2}, {3, 5}), scalar(0.5f), make<uint8_t>({}, {1}), make<int8_t>({2, 2}, {1, 2, 3, 4}),
+       make<float>({2}, {1.0f, 0.25f}), Tensor(), Tensor(), Tensor(), make<float>({2}, {1.0f, -1.0f})});
   expect_tensor<float>(y, {1, 2}, {8.0f, 1.5f});
 }
 
@@ -219,9 +217,14 @@ TEST(QAdd, FixedPointSumWithClampAndTies) {
   // sum [0 5.5 11] / y_scale 1 = [0 5.5 11]; 5.5 rounds to 6; + 3; Relu clamps at 3.
   OpRunner add("QAdd");
   add.domain("vigil").attr("activation", std::string("Relu"));
-  const std::vector<Tensor> inputs = {make<uint8_t>({3}, {10, 20, 30}), scalar(0.5f), make<uint8_t>({}, {10}),
-                                      make<uint8_t>({3}, {0, 2, 4}),    scalar(0.25f), make<uint8_t>({}, {0}),
-                                      scalar(1.0f),                      make<uint8_t>({}, {3})};
+  const std::vector<Tensor> inputs = {make<uint8_t>({3}, {10, 20, 30}),
+                                      scalar(0.5f),
+                                      make<uint8_t>({}, {10}),
+                                      make<uint8_t>({3}, {0, 2, 4}),
+                                      scalar(0.25f),
+                                      make<uint8_t>({}, {0}),
+                                      scalar(1.0f),
+                                      make<uint8_t>({}, {3})};
   expect_tensor<uint8_t>(add.run1(inputs), {3}, {3, 9, 14});
   OpRunner constant_add("QAdd");
   constant_add.domain("vigil");

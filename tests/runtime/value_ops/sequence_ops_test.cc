@@ -36,7 +36,8 @@ ValueInfo declared(const std::string& name, TypeKind kind, DType dtype, bool opt
   return info;
 }
 
-std::shared_ptr<Model> make_model(std::vector<ValueInfo> inputs, std::vector<Node> nodes, std::vector<ValueInfo> outputs) {
+std::shared_ptr<Model> make_model(std::vector<ValueInfo> inputs, std::vector<Node> nodes,
+                                  std::vector<ValueInfo> outputs) {
   auto model = std::make_shared<Model>();
   model->opsets[""] = 17;
   model->graph.inputs = std::move(inputs);
@@ -84,9 +85,10 @@ TEST(SequenceOps, ConstructInsertAtEraseLength) {
   EXPECT_EQ(ints(results[1].tensor()), (std::vector<int64_t>{2}));
   EXPECT_EQ(ints(results[2].tensor()), (std::vector<int64_t>{2, 3}));
   // Position 2 is past the end of a two-element sequence for SequenceAt.
-  EXPECT_NE(run_error(session, {{"a", int_vector({1})}, {"b", int_vector({2})}, {"position", Tensor::scalar<int64_t>(2)}})
-                .find("position 2 is outside a sequence of 2 elements"),
-            std::string::npos);
+  EXPECT_NE(
+      run_error(session, {{"a", int_vector({1})}, {"b", int_vector({2})}, {"position", Tensor::scalar<int64_t>(2)}})
+          .find("position 2 is outside a sequence of 2 elements"),
+      std::string::npos);
 }
 
 TEST(SequenceOps, SplitAndConcat) {
@@ -97,7 +99,8 @@ TEST(SequenceOps, SplitAndConcat) {
       {node("SplitToSequence", {"x", "split"}, {"parts"}, {{"axis", int_attribute(1)}}),
        node("SplitToSequence", {"x"}, {"columns"}, {{"axis", int_attribute(1)}, {"keepdims", int_attribute(0)}}),
        node("ConcatFromSequence", {"parts"}, {"joined"}, {{"axis", int_attribute(1)}}),
-       node("ConcatFromSequence", {"columns"}, {"stacked"}, {{"axis", int_attribute(-1)}, {"new_axis", int_attribute(1)}})},
+       node("ConcatFromSequence", {"columns"}, {"stacked"},
+            {{"axis", int_attribute(-1)}, {"new_axis", int_attribute(1)}})},
       {declared("parts", TypeKind::Sequence, DType::Int64), declared("joined", TypeKind::Tensor, DType::Int64),
        declared("stacked", TypeKind::Tensor, DType::Int64)}));
   const Tensor matrix = Tensor::from_vector<int64_t>({2, 3}, {1, 2, 3, 4, 5, 6});
@@ -119,10 +122,9 @@ TEST(SequenceOps, SplitAndConcat) {
 
 TEST(SequenceOps, Optionals) {
   const ValueInfo maybe = declared("maybe", TypeKind::Tensor, DType::Float32, true);
-  Session session(make_model({maybe},
-                             {node("OptionalHasElement", {"maybe"}, {"has"}),
-                              node("Identity", {"maybe"}, {"same"})},
-                             {declared("has", TypeKind::Tensor, DType::Bool), declared("same", TypeKind::Tensor, DType::Float32, true)}));
+  Session session(make_model(
+      {maybe}, {node("OptionalHasElement", {"maybe"}, {"has"}), node("Identity", {"maybe"}, {"same"})},
+      {declared("has", TypeKind::Tensor, DType::Bool), declared("same", TypeKind::Tensor, DType::Float32, true)}));
   std::vector<Value> results = session.run_values({{"maybe", Value::none()}});
   EXPECT_FALSE(results[0].tensor().data<bool>()[0]);
   EXPECT_TRUE(results[1].is_none());  // Identity passes the empty optional on
@@ -145,7 +147,8 @@ TEST(SequenceOps, TensorOperatorsRefuseSequences) {
   const std::string error = run_error(session, {{"seq", Value::sequence({Tensor(DType::Float32, {2})})}});
   EXPECT_NE(error.find("node 'y' (Relu): input #0 is a sequence; Relu takes tensors"), std::string::npos) << error;
   // A tensor-only caller gets a clear error for a sequence output.
-  Session empty(make_model({}, {node("SequenceEmpty", {}, {"out"})}, {declared("out", TypeKind::Sequence, DType::Float32)}));
+  Session empty(
+      make_model({}, {node("SequenceEmpty", {}, {"out"})}, {declared("out", TypeKind::Sequence, DType::Float32)}));
   try {
     empty.run({});
     FAIL() << "no error";
@@ -162,7 +165,8 @@ TEST(SequenceOps, LoopAndSequenceMapCarrySequences) {
   body->inputs = {declared("i", TypeKind::Tensor, DType::Int64), declared("cond_in", TypeKind::Tensor, DType::Bool),
                   declared("seq_in", TypeKind::Sequence, DType::Int64)};
   body->nodes = {node("Identity", {"cond_in"}, {"cond_out"}), node("SequenceInsert", {"seq_in", "i"}, {"seq_out"})};
-  body->outputs = {declared("cond_out", TypeKind::Tensor, DType::Bool), declared("seq_out", TypeKind::Sequence, DType::Int64)};
+  body->outputs = {declared("cond_out", TypeKind::Tensor, DType::Bool),
+                   declared("seq_out", TypeKind::Sequence, DType::Int64)};
   Attribute body_attribute;
   body_attribute.type = AttributeType::Graph;
   body_attribute.g = body;

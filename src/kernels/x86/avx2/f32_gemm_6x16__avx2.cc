@@ -47,8 +47,8 @@ inline __m256 finish(const F32TileEpilogue& e, __m256 v, int row, int half, __m2
 // the loop would then store all twelve each k step.
 template <class Emit>
 inline void multiply_full(int64_t kc, const float* a, const float* b, int64_t b_stride, const Emit& emit) {
-  __m256 c00 = _mm256_setzero_ps(), c01 = c00, c10 = c00, c11 = c00, c20 = c00, c21 = c00, c30 = c00,
-         c31 = c00, c40 = c00, c41 = c00, c50 = c00, c51 = c00;
+  __m256 c00 = _mm256_setzero_ps(), c01 = c00, c10 = c00, c11 = c00, c20 = c00, c21 = c00, c30 = c00, c31 = c00,
+         c40 = c00, c41 = c00, c50 = c00, c51 = c00;
   for (int64_t p = 0; p < kc; ++p) {
     const __m256 b0 = _mm256_loadu_ps(b), b1 = _mm256_loadu_ps(b + 8);
     __m256 factor = _mm256_broadcast_ss(a);
@@ -129,7 +129,8 @@ void run(int64_t kc, const float* a, const float* b, int64_t b_stride, float* c,
       if (cols == kColumns) {
         _mm256_storeu_ps(out + half * 8, finish<true>(epilogue, v, r, half, masks[half], out + half * 8));
       } else {
-        _mm256_maskstore_ps(out + half * 8, masks[half], finish<false>(epilogue, v, r, half, masks[half], out + half * 8));
+        _mm256_maskstore_ps(out + half * 8, masks[half],
+                            finish<false>(epilogue, v, r, half, masks[half], out + half * 8));
       }
     }
   }
@@ -137,7 +138,6 @@ void run(int64_t kc, const float* a, const float* b, int64_t b_stride, float* c,
 
 }  // namespace
 
-const F32MicroKernel f32_gemm_6x16__avx2{
-    "f32_gemm_6x16__avx2", kAvx2Features, kRows, kColumns, run<false>, run<true>};
+const F32MicroKernel f32_gemm_6x16__avx2{"f32_gemm_6x16__avx2", kAvx2Features, kRows, kColumns, run<false>, run<true>};
 
 }  // namespace vigil::kernels

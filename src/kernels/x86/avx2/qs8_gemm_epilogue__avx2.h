@@ -118,11 +118,10 @@ __attribute__((always_inline)) inline void store_bytes(QS8GemmOutput output, __m
 // The end of both 6-row ymm kernels: row r's two accumulators handed to
 // finish_row(r, first, second, row r's output), the rows from `rows` on skipped.
 template <class FinishRow>
-__attribute__((always_inline)) inline void finish_six_rows(int rows, char* out, int64_t row_bytes,
-                                                           FinishRow finish_row, __m256i c00, __m256i c01,
-                                                           __m256i c10, __m256i c11, __m256i c20, __m256i c21,
-                                                           __m256i c30, __m256i c31, __m256i c40, __m256i c41,
-                                                           __m256i c50, __m256i c51) {
+__attribute__((always_inline)) inline void finish_six_rows(int rows, char* out, int64_t row_bytes, FinishRow finish_row,
+                                                           __m256i c00, __m256i c01, __m256i c10, __m256i c11,
+                                                           __m256i c20, __m256i c21, __m256i c30, __m256i c31,
+                                                           __m256i c40, __m256i c41, __m256i c50, __m256i c51) {
   finish_row(0, c00, c01, out);
   if (rows > 1) finish_row(1, c10, c11, out + row_bytes);
   if (rows > 2) finish_row(2, c20, c21, out + 2 * row_bytes);

@@ -25,8 +25,7 @@ __attribute__((always_inline)) inline __m256i row_sums(__m256i low, __m256i high
 }
 
 // Row r's 8 sums, offset and stored, the first `cols` columns.
-__attribute__((always_inline)) inline void finish_row(const QS8TileEpilogue& e, int r, __m256i v, int cols,
-                                                      char* out) {
+__attribute__((always_inline)) inline void finish_row(const QS8TileEpilogue& e, int r, __m256i v, int cols, char* out) {
   v = _mm256_add_epi32(v, _mm256_set1_epi32(e.rows[r].offset));
   if (e.output == QS8GemmOutput::I32) {
     avx2::store_int32(v, cols, out);

@@ -17,9 +17,11 @@ namespace {
 constexpr int kChains = 8, kLanes = 8;
 
 // One step of chain `c`: temp = pairs of int16 sums of a x b, then int32 sums of pairs.
-#define VIGIL_S8_DOT_STEP(c, temp)                 \
-  "vpmaddubsw %[b], %[a], %%ymm" #temp "\n\t"     \
-  "vpmaddwd %[ones], %%ymm" #temp ", %%ymm" #temp "\n\t" \
+#define VIGIL_S8_DOT_STEP(c, temp)                \
+  "vpmaddubsw %[b], %[a], %%ymm" #temp            \
+  "\n\t"                                          \
+  "vpmaddwd %[ones], %%ymm" #temp ", %%ymm" #temp \
+  "\n\t"                                          \
   "vpaddd %%ymm" #temp ", %%ymm" #c ", %%ymm" #c "\n\t"
 
 void run(int64_t iterations, uint8_t a_byte, int8_t b_byte, int32_t* state) {

@@ -22,8 +22,8 @@ inline __m512 finish(const F32TileEpilogue& e, __m512 v, int row, int half, __mm
   if (!e.last) return v;
   v = _mm512_mul_ps(v, _mm512_set1_ps(e.scale));
   if (e.bias) {
-    v = _mm512_add_ps(v, e.bias_per_column ? _mm512_maskz_loadu_ps(mask, e.bias + half * 16)
-                                           : _mm512_set1_ps(e.bias[row]));
+    v = _mm512_add_ps(
+        v, e.bias_per_column ? _mm512_maskz_loadu_ps(mask, e.bias + half * 16) : _mm512_set1_ps(e.bias[row]));
   }
   if (e.residual) v = _mm512_add_ps(v, _mm512_maskz_loadu_ps(mask, e.residual + row * e.residual_ld + half * 16));
   if (e.clamp) v = _mm512_min_ps(_mm512_max_ps(v, _mm512_set1_ps(e.lower)), _mm512_set1_ps(e.upper));

@@ -15,7 +15,7 @@
 namespace vigil::kernels {
 
 int64_t f32_qs8_quantize__avx512(int64_t count, const float* x, float scale, int32_t zero_point, bool is_signed,
-                             uint8_t* y) {
+                                 uint8_t* y) {
   const __m512 divisor = _mm512_set1_ps(scale);
   const __m512 bound_low = _mm512_set1_ps(-1.0e9f), bound_high = _mm512_set1_ps(1.0e9f);
   const __m512i zero = _mm512_set1_epi32(zero_point);

@@ -13,7 +13,7 @@
 namespace vigil::kernels {
 
 void qs8_add_rows__avx512(const QS8AddParameters& p, int64_t rows, int64_t count, const uint8_t* a, int64_t a_ld,
-                         const uint8_t* b, int64_t b_ld, uint8_t* y, int64_t y_ld) {
+                          const uint8_t* b, int64_t b_ld, uint8_t* y, int64_t y_ld) {
   const avx512::QS8AddVector add(p);
   // Sixteen elements under `mask` (the bytes beyond it are neither read nor written).
   auto step = [&](const uint8_t* a_at, const uint8_t* b_at, uint8_t* y_at, __mmask16 mask) {

@@ -42,8 +42,8 @@ struct QS8AddVector {
     const __m512i pairs = _mm512_or_si512(_mm512_and_si512(a, low16), _mm512_slli_epi32(b, 16));
     const __m512i lows = _mm512_madd_epi16(pairs, low_pair);
     const __m512i s = _mm512_add_epi32(_mm512_madd_epi16(pairs, high_pair), _mm512_srai_epi32(lows, 16));
-    const __mmask16 ties = _mm512_testn_epi32_mask(lows, low16) &
-                           _mm512_cmpeq_epi32_mask(_mm512_and_si512(s, tie_bits), half);
+    const __mmask16 ties =
+        _mm512_testn_epi32_mask(lows, low16) & _mm512_cmpeq_epi32_mask(_mm512_and_si512(s, tie_bits), half);
     __m512i q = _mm512_sra_epi32(_mm512_add_epi32(s, half), shift);
     q = _mm512_mask_andnot_epi32(q, ties, _mm512_set1_epi32(1), q);
     return _mm512_min_epi32(_mm512_max_epi32(_mm512_add_epi32(q, y_zero), y_min), y_max);

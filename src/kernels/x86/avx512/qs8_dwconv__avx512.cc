@@ -1,11 +1,10 @@
 // The depthwise int8 convolution (kernels/qs8_dwconv.h) on AVX-512, one channel: the
-// plane's interior (x86/avx512/dwconv_plane__avx512.h), then sixteen output pixels per step. Each tap loads the sixteen window bytes it meets, widened so
-// that every 32-bit lane holds the byte in its low 16 bits (stride 1: one byte per lane;
-// stride 2: two bytes per lane, the even one low), and one vpmaddwd with (w, 0) in every
-// lane adds byte x w exactly. The sums are requantized in registers
-// (x86/avx512/requantize__avx512.h) and stored, masked at the row's end. 3x3 kernels at
-// stride 1 and 2 are unrolled at compile time. Other strides take the scalar loop's
-// arithmetic through a gather of sixteen bytes.
+// plane's interior (x86/avx512/dwconv_plane__avx512.h), then sixteen output pixels per step. Each tap loads the sixteen
+// window bytes it meets, widened so that every 32-bit lane holds the byte in its low 16 bits (stride 1: one byte per
+// lane; stride 2: two bytes per lane, the even one low), and one vpmaddwd with (w, 0) in every lane adds byte x w
+// exactly. The sums are requantized in registers (x86/avx512/requantize__avx512.h) and stored, masked at the row's end.
+// 3x3 kernels at stride 1 and 2 are unrolled at compile time. Other strides take the scalar loop's arithmetic through a
+// gather of sixteen bytes.
 #include <immintrin.h>
 
 #include <algorithm>
@@ -71,7 +70,7 @@ void rows(const QS8DwconvShape& s, const uint8_t* plane, const QS8DwconvChannel&
 }  // namespace
 
 void qs8_dwconv_channel__avx512(const QS8DwconvShape& s, const uint8_t* x, uint8_t flip, uint8_t* plane,
-                               const QS8DwconvChannel& c, int32_t offset, uint8_t* y) {
+                                const QS8DwconvChannel& c, int32_t offset, uint8_t* y) {
   avx512::fill_plane_interior(s, x, flip, plane);
   if (s.kernel_h == 3 && s.kernel_w == 3 && s.stride_w == 1) return rows<3, 3, 1>(s, plane, c, offset, y);
   if (s.kernel_h == 3 && s.kernel_w == 3 && s.stride_w == 2) return rows<3, 3, 2>(s, plane, c, offset, y);

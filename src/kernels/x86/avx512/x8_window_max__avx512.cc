@@ -40,7 +40,7 @@ void window_max(const uint8_t* line, int64_t count, int64_t window, uint8_t* y) 
 }  // namespace
 
 bool x8_window_max__avx512(const uint8_t* line, int64_t count, int64_t window, int64_t stride, bool is_signed,
-                             uint8_t* y) {
+                           uint8_t* y) {
   if (stride == 1) {
     is_signed ? window_max<true, 1>(line, count, window, y) : window_max<false, 1>(line, count, window, y);
     return true;

@@ -67,8 +67,8 @@ void steps(const QS8DwconvShape& s, int64_t rows_per_step, const uint8_t* plane,
         sum = _mm512_dpbusd_epi32(sum, bytes, weights[ky]);
       }
       const __m128i out = _mm512_cvtepi32_epi8(avx512::requantize_epi32(sum, q));
-      const int64_t live = rows_per_step == 1 ? std::min<int64_t>(16, s.out_w - ox)
-                                              : std::min(rows_per_step, s.out_h - oy) * s.out_w;
+      const int64_t live =
+          rows_per_step == 1 ? std::min<int64_t>(16, s.out_w - ox) : std::min(rows_per_step, s.out_h - oy) * s.out_w;
       _mm_mask_storeu_epi8(y + oy * s.out_w + ox, static_cast<__mmask16>((1u << live) - 1), out);
     }
   }
@@ -77,7 +77,7 @@ void steps(const QS8DwconvShape& s, int64_t rows_per_step, const uint8_t* plane,
 }  // namespace
 
 void qs8_dwconv_channel__avx512vbmi(const QS8DwconvShape& s, const uint8_t* x, uint8_t flip, uint8_t* plane,
-                                   const QS8DwconvChannel& c, int32_t offset, uint8_t* y) {
+                                    const QS8DwconvChannel& c, int32_t offset, uint8_t* y) {
   avx512::fill_plane_interior(s, x, flip, plane);
   const int64_t rows_per_step = qs8_dwconv_vbmi_rows_per_step(s);
   if (s.kernel_h == 3) return steps<3>(s, rows_per_step, plane, c, offset, y);

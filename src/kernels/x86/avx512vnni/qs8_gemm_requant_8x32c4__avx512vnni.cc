@@ -174,8 +174,7 @@ void tile_sums(int64_t groups, const int8_t* a, const uint8_t* b, int32_t (*tile
 // vpdpbusd does the group, where the tile loop would spend 16 on 31 empty columns. Four
 // accumulators cover its latency. The sums land in column 0 of the tile.
 void one_column(int64_t groups, const int8_t* a, const uint8_t* b, int32_t (*tile)[kColumns]) {
-  __m256i sums[4] = {_mm256_setzero_si256(), _mm256_setzero_si256(), _mm256_setzero_si256(),
-                     _mm256_setzero_si256()};
+  __m256i sums[4] = {_mm256_setzero_si256(), _mm256_setzero_si256(), _mm256_setzero_si256(), _mm256_setzero_si256()};
   auto step = [&](int64_t g, __m256i& sum) {
     int32_t column;
     std::memcpy(&column, b + g * kColumns * 4, sizeof column);
@@ -213,8 +212,12 @@ void run(int64_t groups, const void* a_panel, const uint8_t* b, void* c, int64_t
 
 }  // namespace
 
-const QS8MicroKernel qs8_gemm_requant_8x32c4__avx512vnni{
-    "qs8_gemm_requant_8x32c4__avx512vnni", kAvx512Features | CpuFeatures{CpuFeature::Avx512Vnni},
-    kRows, kColumns, 1, run<false>, run<true>};
+const QS8MicroKernel qs8_gemm_requant_8x32c4__avx512vnni{"qs8_gemm_requant_8x32c4__avx512vnni",
+                                                         kAvx512Features | CpuFeatures{CpuFeature::Avx512Vnni},
+                                                         kRows,
+                                                         kColumns,
+                                                         1,
+                                                         run<false>,
+                                                         run<true>};
 
 }  // namespace vigil::kernels

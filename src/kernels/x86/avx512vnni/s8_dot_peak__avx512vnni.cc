@@ -15,8 +15,8 @@ void run(int64_t iterations, uint8_t a_byte, int8_t b_byte, int32_t* state) {
   const __m512i a = _mm512_set1_epi8(static_cast<char>(a_byte)), b = _mm512_set1_epi8(b_byte);
   auto load = [&](int chain) { return _mm512_loadu_si512(state + chain * kLanes); };
   __m512i c0 = load(0), c1 = load(1), c2 = load(2), c3 = load(3), c4 = load(4), c5 = load(5), c6 = load(6),
-          c7 = load(7), c8 = load(8), c9 = load(9), c10 = load(10), c11 = load(11), c12 = load(12),
-          c13 = load(13), c14 = load(14), c15 = load(15);
+          c7 = load(7), c8 = load(8), c9 = load(9), c10 = load(10), c11 = load(11), c12 = load(12), c13 = load(13),
+          c14 = load(14), c15 = load(15);
   for (int64_t i = 0; i < iterations; ++i) {
     c0 = _mm512_dpbusd_epi32(c0, a, b);
     c1 = _mm512_dpbusd_epi32(c1, a, b);
@@ -41,7 +41,7 @@ void run(int64_t iterations, uint8_t a_byte, int8_t b_byte, int32_t* state) {
 
 }  // namespace
 
-const S8DotPeakLoop s8_dot_peak__avx512vnni = {"s8_dot_peak__avx512vnni",
-                                                kAvx512Features | CpuFeatures{CpuFeature::Avx512Vnni}, kChains, kLanes, run};
+const S8DotPeakLoop s8_dot_peak__avx512vnni = {
+    "s8_dot_peak__avx512vnni", kAvx512Features | CpuFeatures{CpuFeature::Avx512Vnni}, kChains, kLanes, run};
 
 }  // namespace vigil::kernels

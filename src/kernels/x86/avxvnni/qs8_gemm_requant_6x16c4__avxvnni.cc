@@ -50,8 +50,7 @@ void one_column(int64_t groups, const int8_t* a, const uint8_t* b, int rows, con
     const __m128i broadcast = _mm_set1_epi32(column);
     const int8_t* weights = a + g * kRows * 4;
     low[u] = _mm_dpbusd_avx_epi32(low[u], broadcast, _mm_loadu_si128(reinterpret_cast<const __m128i*>(weights)));
-    high[u] =
-        _mm_dpbusd_avx_epi32(high[u], broadcast, _mm_loadl_epi64(reinterpret_cast<const __m128i*>(weights + 16)));
+    high[u] = _mm_dpbusd_avx_epi32(high[u], broadcast, _mm_loadl_epi64(reinterpret_cast<const __m128i*>(weights + 16)));
   };
   int64_t g = 0;
   for (; g + 2 <= groups; g += 2) {
@@ -81,9 +80,11 @@ void run(int64_t groups, const void* a_panel, const uint8_t* b, void* c, int64_t
   // GCC keeps them (ymm0-12): with the intrinsic, GCC 12 spilled accumulators to the stack,
   // reloaded B vectors and moved accumulators between registers every group. `{vex}` asks
   // for the VEX encoding (the EVEX one needs AVX-512).
-#define VIGIL_AVX_VNNI_ROW(offset, c0, c1)                 \
-  "vpbroadcastd " #offset "(%[a]), %%ymm13\n\t"            \
-  "%{vex%} vpdpbusd %%ymm13, %%ymm14, %[" #c0 "]\n\t"      \
+#define VIGIL_AVX_VNNI_ROW(offset, c0, c1)    \
+  "vpbroadcastd " #offset                     \
+  "(%[a]), %%ymm13\n\t"                       \
+  "%{vex%} vpdpbusd %%ymm13, %%ymm14, %[" #c0 \
+  "]\n\t"                                     \
   "%{vex%} vpdpbusd %%ymm13, %%ymm15, %[" #c1 "]\n\t"
   asm volatile(
       "test %[n], %[n]\n\t"
@@ -128,8 +129,12 @@ void run(int64_t groups, const void* a_panel, const uint8_t* b, void* c, int64_t
 
 }  // namespace
 
-const QS8MicroKernel qs8_gemm_requant_6x16c4__avxvnni{
-    "qs8_gemm_requant_6x16c4__avxvnni", kAvx2Features | CpuFeatures{CpuFeature::AvxVnni},
-    kRows, kColumns, 1, run<false>, run<true>};
+const QS8MicroKernel qs8_gemm_requant_6x16c4__avxvnni{"qs8_gemm_requant_6x16c4__avxvnni",
+                                                      kAvx2Features | CpuFeatures{CpuFeature::AvxVnni},
+                                                      kRows,
+                                                      kColumns,
+                                                      1,
+                                                      run<false>,
+                                                      run<true>};
 
 }  // namespace vigil::kernels

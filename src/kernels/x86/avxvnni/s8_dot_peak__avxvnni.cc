@@ -51,6 +51,6 @@ void run(int64_t iterations, uint8_t a_byte, int8_t b_byte, int32_t* state) {
 }  // namespace
 
 const S8DotPeakLoop s8_dot_peak__avxvnni = {"s8_dot_peak__avxvnni", kAvx2Features | CpuFeatures{CpuFeature::AvxVnni},
-                                             kChains, kLanes, run};
+                                            kChains, kLanes, run};
 
 }  // namespace vigil::kernels
