@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: Apache-2.0
 """Export the benchmark models to ONNX (opset 13, batch 1, random weights).
 
 The models are the workloads for vigil's speed and correctness checks against

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: Apache-2.0
 """Write a static int8 QDQ model in the layout ONNX Runtime's quantizer writes.
 
 ONNX Runtime's Python quantizer (quantize_static with QuantFormat.QDQ, QUInt8

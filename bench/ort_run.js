@@ -1,4 +1,5 @@
 #!/usr/bin/env node
+// SPDX-License-Identifier: Apache-2.0
 // Peer runner: executes an ONNX model in ONNX Runtime (CPU, all graph
 // optimisations) with inputs and outputs as NumPy .npy files, the same file
 // convention as `vigil run`, so that tests/models/compare_with_ort.py can

@@ -1,4 +1,5 @@
 #!/usr/bin/python3
+# SPDX-License-Identifier: Apache-2.0
 """The speed table of vigil against ONNX Runtime on the four benchmark models, fp32 or int8.
 
 Builds nothing: it runs an existing vigil binary. Exports the models that are missing

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: Apache-2.0
 """Train the small Fashion-MNIST CNN that `vigil eval` checks end to end.
 
 The model is trained with PyTorch on the IDX files of Debian's

@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: Apache-2.0
 # Configures and builds vigil with CMake and Ninja.
 #   bash scripts/build.sh [BUILD_DIR] [extra CMake arguments...]   (default BUILD_DIR: build)
 set -euo pipefail

@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: Apache-2.0
 # vigil's main job on the shipped default: sets up, builds, and evaluates the shipped
 # Fashion-MNIST CNN on the 10,000 Fashion-MNIST test images (accuracy and throughput).
 set -euo pipefail

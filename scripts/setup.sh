@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: Apache-2.0
 # Installs the Debian packages vigil needs, only those missing; as root or through sudo.
 #   bash scripts/setup.sh            build, test and run (what the README commands need)
 #   bash scripts/setup.sh --models   also what regenerating models, the ONNX Runtime

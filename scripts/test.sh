@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: Apache-2.0
 # Sets up, builds and runs vigil's whole CI test suite: unit, conformance (the ONNX
 # backend suite) and model tests in a release build, then the malformed-input tests in
 # a build with AddressSanitizer and UBSan. Tests labelled `slow` are left out; run them

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // Seeded random test data shared by the tests: uniform floats (in [-1, 1] unless told) as
 // a vector or a float32 tensor, the same values for the same seed on every run.
 #pragma once

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // The accelerator model's speed: one evaluate() of Eyeriss AlexNet CONV3 under its
 // Table III row-stationary mapping, and the mapper's random search on the same layer on
 // 1 and 2 threads, as evaluations per second (items_per_second). The goal is

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // The f32 GEMM (kernels/f32_gemm.h) timed alone: 1024^3 and the products the models run
 // (ResNet convolutions as implicit GEMMs, M = output channels, N = output pixels,
 // K = input channels x kernel area; MobileNet pointwise layers; the transformer encoder's

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // The products the GEMM micro-benchmarks time, f32 and int8 alike (the design's rule:
 // benchmarks reuse the shapes the models run): 1024^3, and the convolutions of the ResNets
 // and MobileNet as GEMMs (M = output channels, N = output pixels, K = input channels x

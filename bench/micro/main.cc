@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // The micro-benchmark program: Google Benchmark's usual command line (--benchmark_filter,
 // --benchmark_format=json, ...), with the machine's measured fp32 peak in the context
 // header so that every "% of peak" below can be read against it.

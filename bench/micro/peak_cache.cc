@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // The per-process cache of measured peaks.
 #include "peak_cache.h"
 

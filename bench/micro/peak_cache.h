@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // The measured fp32 and int8 peaks (perf/fp32_peak.h, perf/int8_peak.h) as the
 // micro-benchmarks divide by them: measured once per (loop, threads) the first time a
 // benchmark asks, then kept.

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // The int8 GEMM (kernels/qs8_gemm.h) timed alone, on the shapes of the f32 GEMM's benchmark
 // (bench/micro/f32_gemm_bench.cc: 1024^3, ResNet and MobileNet convolutions as implicit
 // GEMMs, the transformer's projections), with the weights packed ahead (as a QLinearConv's

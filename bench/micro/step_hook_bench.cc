@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // What a step hook costs a whole inference: two sessions of the same model in one process,
 // one bare and one with a hook that does nothing installed, run alternately so that both
 // see the same machine state; the counters are each one's median latency and their ratio.

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // Reading an architecture spec from YAML and checking every field (arch_spec.h).
 #include "accel/arch_spec.h"
 

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // The accelerator an estimate is for, as a plain value read from YAML: the PE array, a
 // memory hierarchy of any depth (innermost first; the levels private to each PE come
 // before the shared ones), the network that carries data from the shared levels into the

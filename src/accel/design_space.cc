@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // Evaluating every point of a sweep and finding the Pareto front (design_space.h).
 #include "accel/design_space.h"
 

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // Design-space exploration (`vigil dse`): every point of a sweep (sweep_spec.h) is an
 // architecture; each layer of the workload is mapped onto it by a dataflow template, a
 // mapping file or the mapper's search, and evaluated (predict.h); the point's costs are

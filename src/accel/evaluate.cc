@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // The analytical model (evaluate.h). Levels are indexed innermost first; index
 // `levels.size()` is DRAM, which holds every operand. A = arch.array_level(): levels
 // below A are private to each PE, and the spatial loops sit between A - 1 and A.

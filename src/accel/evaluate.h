@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // The analytical model: what one layer costs on one architecture under one mapping.
 // Accesses follow Timeloop's reuse analysis: a tile held at a level is refilled whenever
 // a loop above it advances, except across the innermost loops that do not index the

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // Random search over factorizations and loop orders (mapper.h). Threads take chunks of
 // candidate numbers from a shared counter and keep their own best; the bests are merged
 // by (cost, number), which makes the answer independent of who evaluated what.

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // The mapper: a search over mappings of one layer for the lowest energy, latency or
 // energy-delay product. Each candidate splits every dimension's prime factors among the
 // memory levels and the array's rows and columns and orders each level's loops; the

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // Mapping helpers (mapping.h).
 #include "accel/mapping.h"
 

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // A mapping: how a layer's loop nest is split over the memory hierarchy and the PE
 // array, as a plain value (Timeloop's mapping). Each memory level has temporal loops,
 // listed outermost first; the spatial loops sit between the last per-PE level and the

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // Reading MAESTRO-style directives and turning them into loops (mapping_directives.h).
 #include "accel/mapping_directives.h"
 

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // Mappings written as MAESTRO's data-centric directives (Kwon et al., MICRO 2019), a
 // compact form of a mapping file's loops (mapping_yaml.h). A layer's mapping is a list,
 // outermost first:

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // Reading hand-written mappings (mapping_yaml.h).
 #include "accel/mapping_yaml.h"
 

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // Mappings written by hand: `vigil predict --dataflow FILE.yaml` gives each layer its
 // loops explicitly instead of by a template. The file names each memory level (and dram,
 // rows, cols) and lists its loops outermost first as dimension-and-factor tokens:

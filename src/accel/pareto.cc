@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // Non-dominated filtering (pareto.h).
 #include "accel/pareto.h"
 

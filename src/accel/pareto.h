@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // The Pareto front of a set of designs, each a vector of costs to minimize (the
 // design-space exploration's energy, latency and area, design_space.h; or two of them
 // for a chart). A design dominates another when it is no worse in every cost and

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // Mapping and evaluating every layer of a workload (predict.h).
 #include "accel/predict.h"
 

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // A whole workload on one accelerator: each layer mapped by a named dataflow template
 // and evaluated, and the totals a report shows (`vigil predict`). Templates are looked
 // up by name here, so the command line and the tests share one list.

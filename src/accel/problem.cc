@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // Names, relevance and footprints of the layer loop nest (problem.h).
 #include "accel/problem.h"
 

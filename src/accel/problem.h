@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // The workload of the accelerator model: one layer as a seven-deep loop nest over
 // N (batch), G (groups), K (output channels per group), C (input channels per group),
 // R, S (filter rows, columns) and P, Q (output rows, columns), the notation of Timeloop

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // The row-stationary template (row_stationary.h).
 #include "accel/row_stationary.h"
 

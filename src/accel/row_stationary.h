@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // The row-stationary dataflow of Eyeriss (Chen et al., ISCA 2016, JSSC 2017) as a
 // mapping template. A PE convolves one filter row with one input row; a PE set of R rows
 // by e columns computes e output rows, with filter rows shared along the set's rows,

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // The stationary and systolic templates (stationary_templates.h). The weight
 // stationary template keeps R x S weights in the innermost per-PE level holding weights;
 // everything else streams from the first shared level, whose innermost loops are the

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // Four classic dataflows as mapping templates, after MAESTRO's kcp_ws, ShiDianNao,
 // SCALE-Sim and the TPU:
 //   weight_stationary (NVDLA-like): each PE keeps one weight (an output channel on the

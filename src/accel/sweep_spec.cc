@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // Reading a sweep spec and writing a design point's values into the base architecture
 // (sweep_spec.h).
 #include "accel/sweep_spec.h"

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // What `vigil dse` sweeps: a base architecture spec and lists of values for some of its
 // fields, read from YAML. The design points are the cartesian product of the lists,
 // numbered with the last parameter varying fastest; point_arch() is the base spec with

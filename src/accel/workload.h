@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // Where the accelerator model's layers come from: a YAML list of layer shapes, or an
 // ONNX model read through onnx/ and graph/ (its Conv, grouped and depthwise included,
 // Gemm, MatMul and pooling nodes; other nodes cost nothing on the array and are left

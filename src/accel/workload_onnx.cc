@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // Layers from an ONNX model (workload.h): the shapes of Conv, Gemm, MatMul and pooling
 // nodes, read from the graph's declared and inferred value shapes and its initializers.
 // Nodes that do no multiply-accumulate work on an array (activations, reshapes, adds)

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // Layers written by hand in YAML (workload.h):
 //   layers:
 //     - {name: CONV1, N: 4, K: 96, C: 3, R: 11, S: 11, P: 55, Q: 55, stride: 4}

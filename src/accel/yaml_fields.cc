@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // Typed, checked access to YAML fields (yaml_fields.h).
 #include "accel/yaml_fields.h"
 

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // Reading fields of the accelerator's YAML files (specs, layer lists, dataflows) with
 // errors that name the file and the field path ("eyeriss.yaml: memory[2].size_bytes:
 // must be a number"). Unknown keys are errors too, so a misspelt field is not silently

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // `vigil bench`: the latency of a model in vigil (median, p90 and min of timed runs after
 // warm-up) and, with --peer ort, in ONNX Runtime under the same conditions: same inputs,
 // same thread count, timed in alternating blocks (some vigil runs, then as many ONNX

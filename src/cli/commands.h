@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // The subcommands of `vigil`, one file each. Each add_*_command registers its options
 // and a callback on the application; main.cc turns errors into one line and an exit code.
 #pragma once

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // `vigil dse`: design-space exploration of the accelerator model. Reads the layers (an
 // ONNX model or a YAML list) and a sweep spec (a base architecture and values for some
 // of its fields), maps and evaluates every layer at every design point

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // `vigil eval`: top-1 accuracy and throughput of an image classifier on an IDX image set
 // (MNIST, Fashion-MNIST); the work is eval/classifier_eval.
 #include <cstdio>

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // `vigil info`: what a model is. Inputs and outputs, the operator histogram, the
 // parameter count, and per layer the MACs and bytes (measured by running the model once
 // on random inputs with symbolic dimensions set to 1, so every shape is exact). Layers are

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // Writing a subcommand's results to files (--json FILE, --html FILE): the folder is
 // checked before the work starts, not after minutes of timing, and the file is written
 // atomically at the end.

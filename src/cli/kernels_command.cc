@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // `vigil kernels --list`: every kernel family's registry (kernels/kernel_families.h), each
 // kernel with the CPU features it needs, its tile where it is a GEMM micro-kernel, whether
 // this CPU runs it, and which one the active features choose; above them, the detected and

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // vigil: the command line. Subcommands live in their own files (commands.h); this file
 // parses, dispatches, and turns every failure into one line on stderr with exit code 2
 // for bad input (a malformed model, a wrong flag, an unsupported operator) or 1 for an

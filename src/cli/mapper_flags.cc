@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // The mapper's shared flags (mapper_flags.h).
 #include "cli/mapper_flags.h"
 

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // The mapper's flags, which `vigil predict` and `vigil dse` share: --objective,
 // --evaluations and --seed on a command, and the MapperOptions they give once checked
 // (each command adds its own --threads, whose meaning differs).

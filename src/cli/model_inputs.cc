@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // Input tensors from files or a seeded generator.
 #include "cli/model_inputs.h"
 

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // Building a model's input tensors for the command line: from --input NAME=FILE
 // options (.npy or ONNX TensorProto .pb files) or, with --random-inputs, from a seeded
 // generator (symbolic dimensions become 1).

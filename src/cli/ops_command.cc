@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // `vigil ops`: the operators vigil runs: the registry's, and the runtime's own
 // (control flow, sequences and optionals).
 #include <iostream>

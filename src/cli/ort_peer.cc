@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // Starting and talking to the ONNX Runtime peer process (ort_peer.h): posix_spawn with
 // pipes for stdin and stdout, stderr into a file that is read back when the peer fails.
 #include "cli/ort_peer.h"

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // The ONNX Runtime peer of `vigil bench --peer ort`: one node process running
 // bench/ort_run.js --serve on the same model, inputs and thread count, kept alive for the
 // whole benchmark so that vigil and ONNX Runtime can be timed in alternating blocks under

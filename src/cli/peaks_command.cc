@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // `vigil peaks`: the machine's measured roofline (perf/machine_peaks.h): the fp32 and
 // int8 arithmetic peaks and the memory bandwidth on one core and on all threads, the
 // clock they ran at, each arithmetic peak over its theory, and the ridge points. The

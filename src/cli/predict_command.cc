@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // `vigil predict`: what a model would cost on a DNN accelerator. Reads the layers (an
 // ONNX model or a YAML list) and the architecture spec, maps every layer by a dataflow
 // template or by the mapper's search (--dataflow search, --objective), evaluates it

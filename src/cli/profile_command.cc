@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // `vigil profile`: where a model's time goes, against the machine's measured roofline
 // (`vigil peaks`, cached). A table of layers sorted by time with each one's operations,
 // intensity, achieved rate, share of peak and of the roof above it, and whether it is

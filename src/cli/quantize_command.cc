@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // `vigil quantize`: post-training quantization of a float ONNX model into a standard QDQ
 // (or QONNX) model (static, calibrated) or a dynamically quantized one (--dynamic); the work is
 // quant/quantize_model. Prints what calibration chose for each activation.

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // `vigil run`: one inference on given or random inputs; outputs written as .npy.
 #include <chrono>
 #include <filesystem>

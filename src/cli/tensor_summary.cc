@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // Tensor statistics for summaries.
 #include "cli/tensor_summary.h"
 

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // One-line summaries of tensors for the terminal and JSON: type, shape, min, max, mean.
 #pragma once
 

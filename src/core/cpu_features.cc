@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // cpuid and xgetbv probes behind core/cpu_features.h, and the feature masks. AVX state
 // must be enabled by the OS (XCR0 bits for SSE, AVX and, for AVX-512, the opmask and upper
 // ZMM registers; for AMX the tile state) as well as reported by cpuid, or the kernels

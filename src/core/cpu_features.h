@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // What the processor and the operating system let vigil run, as a set of CPU features
 // read once with cpuid and xgetbv, and what the user allows of it. The active features
 // are the detected ones less those that VIGIL_ISA (read once) or the --isa flag turn off,

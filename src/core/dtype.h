@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // Element types of tensors. The numeric values are those of ONNX's TensorProto.DataType
 // so that import and export need no table. dispatch_dtype() turns a run-time type into a
 // compile-time one for the templated reference operators.

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // Errors of vigil. Every failure that reaches the user is an Error with a kind: bad
 // input (a malformed model, a missing tensor, a wrong flag) ends the command with exit
 // code 2 and one line of text; an internal error is a bug of ours (exit code 1).

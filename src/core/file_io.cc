@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // File reading and atomic writing.
 #include "core/file_io.h"
 

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // Whole-file reads and atomic writes (a temporary name in the same folder, then a
 // rename), so a failed command never leaves a half-written output behind.
 #pragma once

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // Storage types for 16-bit floats (IEEE half and bfloat16). vigil computes in float;
 // these only convert, so Cast and the loaders can carry float16 data.
 #pragma once

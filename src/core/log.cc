@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // The logger: a level read once from VIGIL_LOG, lines written whole to stderr.
 #include "core/log.h"
 

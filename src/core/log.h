@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // Logging: the one way code below cli/ speaks to the terminal. Messages at or above the
 // chosen level go to stderr; the default level is Warning. VIGIL_LOG=debug|info|warning|error
 // sets it from the environment.

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // The progress bar: one carriage-returned line on stderr, at most one redraw per percent.
 #include "core/progress.h"
 

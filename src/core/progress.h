@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // A progress bar for long work (calibration, campaigns, sweeps): like log.h, one of the
 // ways code below cli/ may speak to the terminal. It draws on stderr only when stderr is
 // a terminal and the log level lets warnings through, so redirected output and scripts

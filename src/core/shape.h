@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // Shapes: a vector of dimensions, row-major. Helpers for element counts, strides,
 // negative axes and numpy-style broadcasting, shared by every operator.
 #pragma once

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // Tensor: an element type, a shape and a shared, 64-byte aligned buffer. Copies share
 // the buffer (like a shared_ptr); clone() copies the data. String tensors keep their
 // elements in a shared std::vector<std::string> instead: data<std::string>() reaches

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // Value: what one name holds while a session runs. Most values are tensors; ONNX also
 // has sequences of tensors and optionals. An optional that holds something is that
 // tensor or sequence with the `optional` flag set; an empty optional is a value of kind

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // Batched classifier evaluation.
 #include "eval/classifier_eval.h"
 

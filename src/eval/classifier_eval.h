@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // Evaluating an image classifier on a labelled image set: top-1 accuracy and throughput.
 // Pixels are fed as float32 in [0, 1] (uint8 / 255); the model does any further
 // normalisation itself. The model's first input is [N, 1, H, W], [N, H, W] or [N, H*W];

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // Typed attribute access.
 #include "graph/attribute.h"
 

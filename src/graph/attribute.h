@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // Node attributes: ONNX's kinds (float, int, string, tensor, graph and the list of
 // each, and a type, which Optional uses). Operators read them with typed getters that take a default, or with the
 // require_ getters that raise a bad-input Error naming the node.

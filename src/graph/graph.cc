@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // Graph validation and topological ordering (Kahn's algorithm, keeping file order where it can).
 #include "graph/graph.h"
 

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // The graph IR: nodes that name their input and output values, typed graph inputs and
 // outputs (dimensions may be symbolic), initializers, and the opsets the model imports.
 // onnx/ builds it from a file; runtime/ compiles it into a session. A validated graph

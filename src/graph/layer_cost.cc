@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // Layer cost formulas (see layer_cost.h).
 #include "graph/layer_cost.h"
 

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // The cost of one layer in the metrics of Sze et al.: multiply-accumulates, arithmetic
 // operations, and the bytes it reads (inputs, weights included) and writes. It reads only
 // shapes, so the profiler, `vigil info` and the accelerator model all count the same way.

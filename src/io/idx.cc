@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // IDX parsing, with zlib for .gz files.
 #include "io/idx.h"
 

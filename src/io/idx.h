@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // IDX files (the MNIST and Fashion-MNIST format), gzipped or not: a magic number that
 // gives the element type and rank, big-endian dimensions, then the data.
 #pragma once

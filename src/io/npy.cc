@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // .npy parsing and writing: a magic string, a version, a Python-dict header naming
 // descr, fortran_order and shape, then the raw data.
 #include "io/npy.h"

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // NumPy .npy files (format versions 1-3, little-endian, C order), the format of
 // `vigil run` inputs and outputs.
 #pragma once

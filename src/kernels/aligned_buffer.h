@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // Growable 64-byte aligned scratch memory. Kernels keep one per thread (thread_local) for
 // the operand they pack on the fly: it grows to the largest size a model needs during the
 // first inference and is reused afterwards, so steady-state inference allocates nothing.

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // The dispatch of the binary primitives (kernels/binary.h); the row and column broadcasts
 // are loops of the same-length and scalar kernels.
 #include "kernels/binary.h"

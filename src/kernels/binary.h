@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // Vectorised binary primitives on contiguous f32 arrays: y = a op b with b of the same
 // length, a scalar, or (for an m x n matrix a) a row vector (length n, broadcast down
 // the rows) or a column vector (length m, broadcast along each row). `swapped` computes

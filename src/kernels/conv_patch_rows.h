@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // One row of a convolution's virtual patch matrix, laid out contiguously: for patch row
 // (channel, ky, kx) and a stretch of output pixels, the input values each pixel's window
 // reads at that offset, and the padding value where the window lies outside the image.

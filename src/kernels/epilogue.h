@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // The epilogue of a GEMM or convolution: what happens to each accumulated output before
 // it is stored, while it is still in registers or cache. Order: scale the sum, add the
 // bias (per row or per column), add the residual (a tensor of the output's shape), then

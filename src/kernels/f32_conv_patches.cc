@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // The implicit-GEMM patch packer of kernels/f32_conv_patches.h. For each patch row p
 // (channel, ky, kx) it first lays out a stretch of up to kLine columns of that row
 // contiguously (kernels/conv_patch_rows.h; the padding is zero), then cuts the stretch

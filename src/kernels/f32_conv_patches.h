@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // Implicit GEMM for 2-D convolution: the patches of one image (channels x height x width)
 // gathered straight into the f32 GEMM's NR-wide B panels (an F32BPacker), so that
 // Y (M x out_h*out_w) = W (M x C*kh*kw) * patches needs no separate im2col buffer. Row p of

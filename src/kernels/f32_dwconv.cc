@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // The registry of depthwise paths and the choice of kernel per geometry (kernels/f32_dwconv.h).
 #include "kernels/f32_dwconv.h"
 

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // Depthwise 2-D convolution (group == channels == output channels): one filter per
 // channel plane, computed directly (no GEMM: each output needs only kh*kw products). The
 // kernels work on one plane; the Conv operator (ops/conv_depthwise.cc) spreads channels

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // FMA throughput loops: the arithmetic peak of one core on each vector path, the yardstick
 // that perf/fp32_peak.h times and the micro-benchmarks divide by. Each loop runs several
 // independent chains of `acc = acc * multiplier + addend` on full vector registers, enough

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // The f32 GEMM driver behind kernels/f32_gemm.h, in the blocking scheme of Goto and van de
 // Geijn (BLIS): for each block of NC columns and KC of depth, B is packed into NR-wide
 // panels (kept in L2); for each block of MC rows, A into MR-high panels; the micro-kernel

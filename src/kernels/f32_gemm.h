@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // The f32 GEMM primitive: C (m x n) = epilogue(op(A) (m x k) * op(B) (k x n)), on raw
 // pointers with leading dimensions. Operators (Conv, MatMul, Gemm, Winograd's batched
 // products) reach every fast fp32 product through here. A constant operand (weights) is

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // The contract between the f32 GEMM driver (f32_gemm.cc: blocking, packing, threads) and
 // its micro-kernels, one per instruction-set path (kernels/ref, kernels/x86/avx2,
 // kernels/x86/avx512). A micro-kernel computes one MR x NR tile of C from an A panel

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // The per-tensor quantization and range of kernels/f32_qs8_quantize.h: the scalar loops (the
 // reference and the vector loops' tails) and the registry of the vector loops
 // (kernels/x86/avx512/f32_qs8_quantize__avx512.cc).

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // Quantizing float32 values to bytes, per tensor, as ONNX's QuantizeLinear defines it:
 //   y = saturate(round_half_even(x / scale) + zero_point)
 // with the division in float32, into uint8 or int8 (stored as its bytes). QuantizeLinear

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // Winograd minimal filtering F(m x m, 3x3) for stride-1 3x3 convolution, m = 2 (4x4 input
 // tiles, 16 transform points) or m = 4 (6x6 tiles, 36 points): the three transforms.
 // Weights: U = G g G^T once per (out, in) channel pair at creation. Inputs: V = B^T d B

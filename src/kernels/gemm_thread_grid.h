@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // How f32_gemm and qs8_gemm share one product's output among threads: a grid of
 // threads_m x threads_n rectangles of whole MR x NR tiles, chosen for the fewest tiles
 // plus B panels to pack on the busiest thread (a thread that shares columns with another

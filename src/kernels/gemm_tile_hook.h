@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // The hook point inside the GEMM micro-kernels' epilogue: a tile's sums, fp32 or int32,
 // handed to a function after the product and before the epilogue turns them into
 // outputs and stores them. Fused checksums (ABFT) read the sums here while the tile is

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // The listing of kernels/kernel_families.h, from each family's registry.
 #include "kernels/kernel_families.h"
 

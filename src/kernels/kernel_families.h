@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // Every kernel family's registry in one listing: `vigil kernels` prints it, and the tests
 // check every family through it (each starts with a kernel that needs no feature, and
 // its active kernel is one this CPU runs).

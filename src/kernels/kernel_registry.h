@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // The one way a kernel family chooses its kernel. A family lists its kernels once, from
 // the least to the most capable (an X-macro .inc or a constant array), each with the CPU
 // features it needs (core/cpu_features.h; the scalar kernel needs none, so there is

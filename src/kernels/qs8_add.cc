@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // The int8 Add of kernels/qs8_add.h: the parameters, the scalar element loop (the
 // reference), and the AVX-512 loop when the active path has it
 // (kernels/x86/avx512/qs8_add__avx512.cc).

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // The int8 element-wise sum of two quantized tensors onto a third grid, as a QDQ Add group
 // computes it (vigil.QAdd, ops/quantized/vigil_qadd.cc), in fixed point:
 //   y = clamp(y_zero_point + round_half_even((a - a_zero_point) x a_scale / y_scale

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // The depthwise int8 convolution of kernels/qs8_dwconv.h: the kernel registry and choice,
 // the padded plane, the scalar kernel, and the dispatch to the vector kernels.
 #include "kernels/qs8_dwconv.h"

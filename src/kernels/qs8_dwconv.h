@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // The depthwise int8 convolution (one filter per channel, MobileNet's 3x3 layers), channel
 // by channel, with the requantization of kernels/requantize.h:
 //   y = clamp(y_zero_point + round_half_even((sum_taps (x - x_zero_point) w + bias) x M))

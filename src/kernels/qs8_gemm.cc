@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // The int8 GEMM driver behind kernels/qs8_gemm.h, in the blocking scheme of Goto and van de
 // Geijn (BLIS) without blocks of k (see kernels/qs8_gemm_microkernel.h): for each block of
 // NC columns, B is packed into NR-wide c4 panels (the block kept in L2); for each block of

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // The int8 GEMM primitive: C (m x n) = epilogue(A (m x k, int8) * B (k x n, uint8 or int8)),
 // on raw pointers with leading dimensions. The integer convolution (A = weights, M output
 // channels x K = input channels x kernel area; B = activation patches, K x N output pixels;

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // The contract between the int8 GEMM driver (qs8_gemm.cc: blocking, B packing, threads) and
 // its micro-kernels, one per path (kernels/ref, kernels/x86/avx2, kernels/x86/avxvnni,
 // kernels/x86/avx512vnni). A micro-kernel computes one MR x NR tile of C over the whole

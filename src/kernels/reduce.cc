@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // The dispatch of the reductions (kernels/reduce.h); the row forms loop the row kernels.
 #include "kernels/reduce.h"
 

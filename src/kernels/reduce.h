@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // Vectorised reductions of contiguous f32 rows: sum, max, sum of squared deviations, and
 // the fused exponentiate-and-sum of softmax. The row forms reduce each of m rows of n
 // (row stride n) into out[i]. Sums accumulate in several vector lanes, so they differ

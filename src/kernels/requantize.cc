@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // Building fixed-point multipliers (kernels/requantize.h) from the real scale ratios an
 // operator computes once at session creation.
 #include "kernels/requantize.h"

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // Fixed-point requantization: an int32 accumulator times a real multiplier (input scale x
 // weight scale / output scale), rounded and shifted onto an 8-bit output grid, without
 // floating point (Jacob et al. 2018, "Quantization and Training of Neural Networks for

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // The scalar loop and the dispatch of kernels/s32_dequantize_transpose.h.
 #include "kernels/s32_dequantize_transpose.h"
 

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // The last step of an integer matrix product computed transposed: ops/quantized/vigil_qgemm.cc keeps the
 // weights as the GEMM's left operand (vpdpbusd multiplies unsigned activations by signed
 // weights), so a float-output QGemm yields int32 sums y^T, one row per output column.

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // int8 dot-product throughput loops: the integer arithmetic peak of one core on each
 // path, the yardstick of `vigil peaks` and of the int8 kernels' micro-benchmarks. Each
 // loop multiplies unsigned bytes by signed bytes and adds groups of four products into

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // Memory-bandwidth loops: a read-only sum and the STREAM triad a[i] = b[i] + s * c[i],
 // over fp32 arrays far larger than the caches, timed by perf/memory_bandwidth.h. Vector
 // loads and stores as the kernels do them (no non-temporal stores: the triad pays the

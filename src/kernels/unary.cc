@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // The dispatch of the unary primitives (kernels/unary.h) to the active table, and the
 // registry of the tables, which the binary and reduce primitives use too.
 #include "kernels/unary.h"

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // Vectorised unary primitives on contiguous f32 arrays: the activations of kernels/
 // epilogue.h, the math functions the element-wise operators need, and the affine map
 // y = a x + b of the normalisations. Every function works in place or out of place

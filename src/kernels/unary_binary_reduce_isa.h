@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // The per-instruction-set implementations behind kernels/unary.h, binary.h and reduce.h:
 // one table of function pointers per vector path (kernels/x86/avx2, kernels/x86/avx512),
 // filled from one template (kernels/x86/f32_vmath_impl.h) instantiated with that ISA's

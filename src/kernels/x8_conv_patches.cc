@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // The int8 implicit-GEMM patch packers of kernels/x8_conv_patches.h. The general one: for
 // each group of four patch rows (the four consecutive k a vpdpbusd lane sums) it lays out
 // a stretch of up to kLine columns of each row contiguously (kernels/conv_patch_rows.h,

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // Implicit GEMM for the int8 convolution: the patches of one image (channels x height x
 // width, uint8 or int8) gathered straight into the int8 GEMM's B panels (a QS8GemmBPacker,
 // layout in kernels/qs8_gemm.h), so that Y (M x out_h*out_w) = W (M x C*kh*kw) * patches

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // A row of bytes split into its even- and odd-indexed bytes:
 //   even[j] = source[2 j], odd[j] = source[2 j + 1]
 // for the bytes of source[0, count). The int8 convolution splits its padded image into the phase planes of a

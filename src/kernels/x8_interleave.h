@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // Four rows of bytes interleaved into 4-byte groups, the "c4" layout of the int8 GEMM's B
 // panels (kernels/qs8_gemm.h: four consecutive k of one column side by side, what a
 // vpdpbusd lane sums): dst[4 j + q] = rows[q][j] ^ flip. Sixteen columns at a time in

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // The scalar loop and the dispatch of kernels/x8_window_max.h.
 #include "kernels/x8_window_max.h"
 

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // The horizontal pass of a max pool on the bytes of a quantized model (ops/pool.cc):
 //   y[o] = max over k < window of line[o x stride + k], o < count
 // signed (int8) or unsigned (uint8), where `line` already carries the pool's padding as

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // Shape inference in a forked child, its result returned through a pipe.
 #include "onnx_io/isolated_shape_inference.h"
 

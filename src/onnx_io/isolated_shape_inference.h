@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // ONNX shape inference, run in a child process. The onnx library's inference functions
 // trust attribute values and ranks that the checker does not verify (a zero stride
 // divides by zero, a short pads list is read past its end), so a malformed model could

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // ModelProto -> Model.
 #include "onnx_io/model_import.h"
 

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // Loading an ONNX file into vigil's graph IR through the official onnx library: parse,
 // run the onnx checker (its findings become one plain error line), run onnx shape
 // inference in a child process (isolated_shape_inference.h; a failure becomes a warning

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // TensorProto <-> Tensor.
 #include "onnx_io/tensor_proto.h"
 

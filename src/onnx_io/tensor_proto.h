@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // Conversion between ONNX TensorProto messages and vigil Tensors, for initializers,
 // Constant attributes and the .pb test-data files: typed fields, raw_data (little-endian),
 // external data stored in files beside the model, and string_data for string tensors.

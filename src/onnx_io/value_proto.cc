@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // SequenceProto / OptionalProto -> Value.
 #include "onnx_io/value_proto.h"
 

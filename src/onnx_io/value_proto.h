@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // The ONNX test-data files for values that are not plain tensors: a SequenceProto (a
 // list of TensorProtos) or an OptionalProto (empty, a tensor or a sequence), read into
 // Values. Used for the inputs and expected outputs of the backend suite's sequence and

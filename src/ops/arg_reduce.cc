@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // ArgMax and ArgMin: the int64 index of the largest (smallest) element along one axis;
 // ties go to the first index, or the last with select_last_index (opset 12+). The axis
 // is scanned in the outer loop so that the inner, contiguous positions are compared

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // Binary elementwise operators: arithmetic (Add, Sub, Mul, Div, Pow, Mod), bit shifts,
 // logic (And, Or, Xor), comparisons and PRelu. Operands broadcast numpy-style from opset
 // 7 on; before that only B broadcasts onto A, and only when the `broadcast` attribute

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // Cast and CastLike: elementwise conversion between the numeric types, bool, float16 and
 // bfloat16, with C's semantics (float to integer truncates toward zero; to bool is
 // "not zero"; float16/bfloat16 round to nearest even), and to and from strings as the

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // Conv: the N-D convolution of ONNX (1-D to 3-D and beyond, groups, dilations, strides,
 // explicit or automatic padding, optional bias), and vigil's FusedConv (domain "vigil"):
 // the same plus an optional residual input Z and an activation, Y = act(conv + B + Z).

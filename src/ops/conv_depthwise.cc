@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // The depthwise convolution of Conv (group == C == M): each channel plane is filtered
 // directly by kernels/f32_dwconv.h, channels spread over the threads. Bias, residual and
 // a clamp (Relu, Clip) happen in the kernel before the store; other activations run on

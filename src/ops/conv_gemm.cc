@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // The GEMM convolutions of Conv: per (image, group), Y (M/g x out_h*out_w) = W (M/g x
 // C/g*kh*kw) * patches on the f32 GEMM, with the weights packed once at creation and bias,
 // residual and activation in the GEMM's epilogue. The patches go straight into the GEMM's

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // Output sizes and paddings of sliding windows, following the formulas of the ONNX Conv
 // and pooling specifications (auto_pad SAME_* pads so that output = ceil(input / stride)).
 #include "ops/conv_geometry.h"

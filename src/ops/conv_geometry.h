@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // Sliding-window geometry shared by Conv, ConvTranspose and the pooling operators: the
 // kernel_shape / strides / dilations / pads / auto_pad / ceil_mode attributes, read once
 // at creation, and the output size and padding they give for an actual input.

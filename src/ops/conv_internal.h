@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // Shared by the convolution family files: conv.cc registers the family, defines Conv and
 // FusedConv and picks an algorithm per layer; conv_gemm.cc (1x1 and implicit GEMM),
 // conv_depthwise.cc and conv_winograd.cc are the fast float32 2-D algorithms;

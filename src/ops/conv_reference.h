@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // The reference N-D convolution, for any element type: im2col and the reference GEMM
 // per (image, group), spread over threads. Conv runs it for what has no fast algorithm
 // (double, 1-D and 3-D, weights computed at run time); ConvInteger and QLinearConv run it

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // ConvTranspose: the adjoint of Conv (a "deconvolution"), N-D with groups, dilations,
 // strides, output_padding, and output_shape or auto_pad deciding the padding. For each
 // (image, group) the reference GEMM forms columns = W_g^T * X_g (one row per output

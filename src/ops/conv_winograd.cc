@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // Winograd F(m x m, 3x3) convolution for Conv (3x3, stride 1, dilation 1, one group),
 // m = 2 or 4 (kernels/f32_winograd.h). At creation every filter is transformed and the
 // alpha^2 matrices U_p (M x C) are packed for the GEMM. A run walks blocks of output tiles

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // The strided copy at the heart of the data-movement operators, and the small input
 // readers they share. See data_movement.h.
 #include "ops/data_movement.h"

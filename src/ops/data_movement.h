@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // Helpers shared by the data-movement operators (shape, tensor, index, ordering and
 // resize families): most of them read a strided view of one tensor into another, so a
 // single N-d strided copy serves Transpose, Slice, Expand, Tile, DepthToSpace, ...

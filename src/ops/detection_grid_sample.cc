@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // GridSample (opset 16; opset 20's mode names accepted too): spatial transformer
 // networks, deformable heads and optical-flow warps sample an image at arbitrary
 // normalized positions. The grid [N, H_out, W_out, 2] holds (x, y) in [-1, 1]; each pair

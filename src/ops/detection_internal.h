@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // The detection family's factories, one per file: detection_ops.cc registers them all
 // and holds NonMaxSuppression; detection_roi_align.cc and detection_grid_sample.cc the
 // two sampling operators.

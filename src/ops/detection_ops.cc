@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // Operators of detection and segmentation heads: NonMaxSuppression (here), RoiAlign and
 // GridSample (their own files). NonMaxSuppression runs after a detector's box decoding:
 // per image and per class it keeps the highest-scoring boxes, greedily dropping each

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // RoiAlign (opsets 10, 16): two-stage detectors and Mask R-CNN heads crop each region of
 // interest out of a feature map into a fixed output_height x output_width grid. Each
 // output bin averages (or takes the max of) a grid of bilinear samples; sampling_ratio 0

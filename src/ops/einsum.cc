@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // Einsum: a general tensor contraction given by an equation such as "bij,bjk->bik".
 // Supports explicit and implicit outputs (implicit: the broadcast "..." dimensions, then
 // the letters used once, in ASCII order), ellipses, repeated letters within one operand

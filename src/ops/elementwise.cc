@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // Shape and type helpers of the elementwise operators (see elementwise.h).
 #include "ops/elementwise.h"
 

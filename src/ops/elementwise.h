@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // Elementwise iteration shared by the unary, binary, variadic and cast operators: one
 // loop that walks any number of operands over their numpy broadcast, and the float16 /
 // bfloat16 widening that lets those operators compute in float.

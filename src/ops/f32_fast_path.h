@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // The frame of the float32 fast operators: an Operator with a planned path for the
 // float32 inputs it handles (plan() returns false otherwise) that keeps the reference
 // operator of the same node for everything else (other dtypes, unsupported layouts), and

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // The fast float32 MatMul and Gemm, and the fused forms the graph passes write ("vigil"
 // FusedMatMul: activation(alpha * A B + bias + Z); FusedGemm: activation(Gemm)). Every
 // product runs on kernels/f32_gemm with its epilogue doing the bias, the residual and the

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // The planned path of Transpose for 4-byte elements (float32, int32). plan() drops unit
 // dimensions and merges input dimensions that stay adjacent under the permutation, so
 // the attention permutations (0,2,1,3) and (1,0,2) become copies of contiguous rows and

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // The operator families. Each function, defined in the family's own file, adds that
 // family's operators to the registry; registry.cc calls every one of them.
 #pragma once

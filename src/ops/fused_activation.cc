@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // Reading and naming the activation attributes of vigil's fused nodes.
 #include "ops/fused_activation.h"
 

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // The activation of vigil's fused nodes (domain "vigil": FusedConv, FusedGemm,
 // FusedMatMul), which the fusion passes write: attribute `activation` names it ("Relu",
 // "Clip", "LeakyRelu", "Sigmoid", "Tanh", "Gelu", "HardSigmoid"; absent for none) and

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // Generator operators: tensors made from attributes or from a few scalars rather than
 // from input data. Constant, ConstantOfShape, Range, EyeLike.
 #include <cmath>

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // Index operators: read or write a tensor at positions given by an index tensor.
 // Gather, GatherElements, GatherND and OneHot are here; the Scatter family in
 // scatter.cc. Indices may be negative (counted from the end); an index outside the

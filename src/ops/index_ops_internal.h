@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // Shared by the index family: index_ops.cc (Gather*, OneHot, registration) and
 // scatter.cc (Scatter, ScatterElements, ScatterND).
 #pragma once

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // Linear-algebra operators: Det (opset 11), the determinant of each square matrix in a
 // batch [*, M, M] -> [*]. LU decomposition with partial pivoting, in double whatever the
 // element type, so that float inputs lose no more than their own rounding.

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // The two classification losses of ONNX: NegativeLogLikelihoodLoss on log-probabilities
 // (N, C, d1, ...) and SoftmaxCrossEntropyLoss on scores of that shape (LogSoftmax along
 // the class axis, then the same loss; its optional second output is the log-probability).

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // The reference MatMul (numpy matmul: N-D with broadcast batch dimensions, 1-D operands
 // promoted and their dimension dropped again) and Gemm (alpha * op(A) * op(B) + beta * C
 // with C broadcast to the result), on the reference GEMM of kernels/ref, for every

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // Shared by the matrix-product family files: matmul.cc registers the family and defines
 // the reference MatMul and Gemm, f32_matmul.cc their fast float32 operators (which also
 // run the fused "vigil" FusedMatMul and FusedGemm), einsum.cc defines Einsum, and

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // Normalization operators: BatchNormalization (inference, and the training form that
 // normalises with batch statistics and updates the running ones), InstanceNormalization,
 // LayerNormalization (with its optional Mean and InvStdDev outputs), LRN and

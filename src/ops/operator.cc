@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // The default general path of Operator (plan, allocate, execute), the function-backed
 // Operator and input helpers.
 #include "ops/operator.h"

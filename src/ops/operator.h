@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // The operator interface. A session creates one Operator per node, once: creation reads
 // the attributes and may prepare constant weights (packing comes with the fast kernels).
 // run() receives the input tensors (nullptr for an omitted optional input), computes the

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // Shared by the ordering family: ordering_ops.cc (TopK, NonZero, CumSum, Trilu and the
 // registration) and unique.cc.
 #pragma once

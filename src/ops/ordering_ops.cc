@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // Ordering operators: results that depend on the position or rank of elements along an
 // axis. TopK, NonZero, CumSum and Trilu here; Unique in unique.cc. Each walks the
 // tensor as [outer, axis, inner] so that any axis is handled by the same loops.

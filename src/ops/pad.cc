@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // Pad: constant, reflect and edge padding (negative pads crop). Before opset 11 the pads
 // ("paddings" in opset 1) and the constant value are attributes; from opset 11 they are
 // inputs, and opset 18 adds an optional axes input. Each output coordinate maps, per

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // Pooling: MaxPool (with its optional Indices output), AveragePool, LpPool, their Global
 // forms, and MaxUnpool. Every windowed pool walks each (image, channel) plane, and for
 // each output position the window's positions that fall inside the input (padding never

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // Parsing of the recurrent operators' activation attributes (see recurrent_activation.h).
 #include "ops/recurrent_activation.h"
 

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // The activation functions of the recurrent operators (RNN, GRU, LSTM). Unlike the
 // standalone activation operators, these are named by strings in the node's
 // `activations` attribute, one per gate function and direction, with their alpha and

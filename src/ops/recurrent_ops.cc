@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // RNN, GRU and LSTM: one-layer recurrent networks over a sequence, in one or both
 // directions. One driver serves all three: per direction it projects the whole input
 // sequence at once (X * W^T + Wb, one GEMM on the reference kernel), then walks the time

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // Factories of the reduce family defined outside reduce.cc; register_reduce_operators
 // registers them.
 #pragma once

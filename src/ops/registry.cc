@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // The registry instance, filled once from every operator family.
 #include "ops/registry.h"
 

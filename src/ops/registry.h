@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // The operator registry: the one list of operators vigil runs, keyed by (domain,
 // op_type). Each operator family registers itself from its own file through one
 // register_*_operators function listed in families.h; `vigil ops` and the docs read the

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // Resize (opsets 10, 11, 13) and Upsample (opsets 7, 9): N-d nearest, linear and cubic
 // interpolation. Every mode is separable, so the tensor is resized one axis at a time:
 // for each output coordinate along the axis, the coordinate transformation gives a

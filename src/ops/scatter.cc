@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // The Scatter family: a copy of the data with some elements (ScatterElements and the
 // deprecated Scatter) or slices (ScatterND) replaced by, or combined with, updates.
 // The reduction attribute (opset 16+; max/min from 18) picks how: none, add, mul, max, min.

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // Shape operators: Reshape, Flatten, Squeeze, Unsqueeze, Shape, Size, Expand. All but
 // Expand only compute a new shape; their output shares the input's buffer (values that
 // flow through a session are never written in place), so they cost no copy. Reshape,

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // Shared pieces of the signal-processing operators (signal_ops.cc: DFT, STFT;
 // signal_windows.cc: the window generators and MelWeightMatrix): reading scalar inputs
 // and writing computed double values out in any requested element type.

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // Signal-processing operators: DFT (opsets 17 and 20) and STFT (opset 17), plus the
 // family's registration. Signals are real ([..., 1]) or complex ([..., 2], interleaved
 // real and imaginary parts) in their last dimension; outputs are always complex. The

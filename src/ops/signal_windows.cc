@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // Generators of the signal family (opset 17): the cosine-sum windows HannWindow,
 // HammingWindow and BlackmanWindow, and MelWeightMatrix, the triangular filter bank that
 // maps a onesided spectrum to mel bins. All compute in double and convert to the

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // Slice: a strided window of a tensor. Opset 1 takes starts/ends/axes as attributes;
 // from opset 10 they are inputs, with optional axes and steps (negative steps walk
 // backwards). Bounds are clamped as numpy does, so INT64_MAX/INT64_MIN mean "to the end".

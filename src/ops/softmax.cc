@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // Softmax, LogSoftmax and Hardmax. Before opset 13 they coerce the input to 2-D at `axis`
 // (default 1) and normalise each row of the flattened trailing dimensions; from opset 13
 // they work along the single `axis` (default -1). The losses that build on LogSoftmax

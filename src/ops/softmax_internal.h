@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // Shared by the softmax family files: the softmax kernel (softmax.cc's operators and the
 // losses of losses.cc both use it) and the loss factories that softmax.cc registers.
 #pragma once

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // Operators on string tensors: StringNormalizer (opset 10), which drops stopwords and
 // changes case. Case folding is that of the default "C" / en_US locale on ASCII letters;
 // other bytes (UTF-8 sequences included) pass unchanged, so a locale other than the

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // Tensor operators that rearrange data without computing on it: Concat, Split,
 // Transpose, Tile, DepthToSpace, SpaceToDepth, ReverseSequence, Compress (here) and
 // Slice, Pad (slice.cc, pad.cc). Most reduce to the strided copy of data_movement.h;

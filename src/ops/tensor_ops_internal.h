@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // Factories of the tensor family that live in their own files; register_tensor_operators
 // (tensor_ops.cc) registers them.
 #pragma once

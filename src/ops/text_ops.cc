@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // Text-feature operators: TfIdfVectorizer (opset 9), which counts the n-grams of a pool
 // in each row of token ids (int32, int64) or strings and weighs the counts (TF, IDF,
 // TFIDF). The pool is laid out by n-gram length: ngram_counts[k] is where the

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // Unary elementwise operators: math functions, activations, predicates (IsNaN, IsInf,
 // Not), Clip, and the pass-through operators Identity and Dropout. Each maps one input
 // to one output of the same shape through the shared elementwise loop (elementwise.h);

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // Unique: the distinct elements (or, with an axis, the distinct slices along it) of a
 // tensor, sorted ascending or in order of first occurrence, with the index of each first
 // occurrence, the position in Y of every input element (slice), and the counts. Slices

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // Operators over a variable number of inputs: Sum, Mean, Max, Min fold 1..N inputs
 // pairwise under numpy broadcasting (opset 8 on; before, inputs had equal shapes, which
 // broadcasting accepts too); Where selects between two inputs by a bool condition.

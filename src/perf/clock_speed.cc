@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // The dependent-add chain behind clock_speed.h, in inline assembly so that the compiler
 // can neither fold the adds nor split the chain: 16 adds on one register a step, while
 // the loop counter runs on its own register beside it. The addend is a register, not an

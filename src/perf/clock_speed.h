@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // The core clock under load, measured rather than read from the processor's name or
 // from /proc/cpuinfo (which shows the base or a momentary figure, and nothing under some
 // hypervisors): a chain of dependent register-to-register integer adds retires one add

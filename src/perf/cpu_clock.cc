@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // The thread CPU clock through POSIX clock_gettime.
 #include "perf/cpu_clock.h"
 

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // Timing the FMA throughput loops through perf/throughput_timing.h.
 #include "perf/fp32_peak.h"
 

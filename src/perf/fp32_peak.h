@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // The measured fp32 arithmetic peak of this machine: how many GFLOP/s the FMA units give
 // on one instruction-set path, on one core and on N threads. It is the yardstick for the
 // GEMM micro-benchmarks (bench/micro/, "percent of peak") and for `vigil peaks`. The

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // Timing the int8 dot-product loops through perf/throughput_timing.h.
 #include "perf/int8_peak.h"
 

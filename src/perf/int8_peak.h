@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // The measured int8 arithmetic peak: how many GOP/s the int8 dot-product loops of
 // kernels/s8_dot_peak.h give on one core and on N threads (a multiply and its add count
 // as two operations, as in the int8 GEMM's figures). The best loop the CPU runs is

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // The roofline figures of machine_peaks.h: interpolating between one core and all cores,
 // the theory at the measured clock, and measuring all of it (each figure by its own
 // module: perf/fp32_peak.h, perf/int8_peak.h, perf/memory_bandwidth.h, perf/clock_speed.h).

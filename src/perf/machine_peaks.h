@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // The machine's measured roofline: arithmetic peaks (fp32 FMA per vector path, int8 dot
 // products) and memory bandwidth (read-only and triad over buffers far larger than the
 // last-level cache), on one core and on all cores, with the clock they ran at. `vigil

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // Streaming the bandwidth loops over one anonymous mapping split into the triad's three
 // arrays, written once before any timing so that no page fault is timed. Timings are wall
 // clock: bandwidth is shared by the cores, so a thread's own CPU time would not tell it.

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // The measured memory bandwidth: a read-only sum and the STREAM triad
 // (kernels/stream_bandwidth.h) over buffers far larger than the last-level cache, on one
 // core and on N threads, each thread streaming its own slice. These are the sloped roofs

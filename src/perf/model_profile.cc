@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // Profiling a model (see model_profile.h). Untimed and step-timed inferences alternate, so
 // the whole-model latency (the step timer off) and the per-layer times (on) see the same
 // machine; both are medians over the runs. The first, observed run measures every layer's

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // Per-layer profiling: run a model R times with the session's step timer on, and place
 // every layer on the machine's roofline. Per layer: the median time, the arithmetic it
 // does, the bytes it moves, its arithmetic intensity, what it achieved and the share of

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // Reading and writing the peaks cache (peaks_cache.h) with nlohmann::json. The file is
 // {"format": 1, "machines": [ {figures}, ... ]}; an entry matches on cpu_model and cores.
 #include "perf/peaks_cache.h"

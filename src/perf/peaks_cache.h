@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // The cache of measured machine peaks, so that `vigil profile` and every other user of
 // the roofline pays the few seconds of measuring once per machine: a JSON file in the
 // user's cache directory ($XDG_CACHE_HOME/vigil/machine_peaks.json, else

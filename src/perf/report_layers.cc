@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // Time shares, orders, operator-type totals and colours of layers for the profile's
 // reports (see report_layers.h).
 #include "perf/report_layers.h"

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // What the profile's reports (`vigil profile`'s table and the HTML report of
 // report/profile_html.h) agree on about layers: a layer's share of the time, the order by
 // time, the time by operator type, the names of what it ran and of its data type, and the

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // Calibrating and timing throughput loops (throughput_timing.h).
 #include "perf/throughput_timing.h"
 

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // Timing a throughput loop on one or more cores: the common part of the arithmetic peaks
 // (perf/fp32_peak.h, perf/int8_peak.h) and of the clock measurement (perf/clock_speed.h).
 // The loop is calibrated on one thread, then run on every thread at once inside one

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // Scales, zero points and the quantized initializers.
 #include "quant/affine_quantization.h"
 

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // The arithmetic of post-training quantization, shared by calibration (the mse method
 // measures errors with it) and the QDQ writer: the scale and zero point an activation
 // range gets, int8 weights with per-tensor or per-output-channel scales, and int32

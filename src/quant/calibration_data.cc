@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // Reading and batching calibration samples.
 #include "quant/calibration_data.h"
 

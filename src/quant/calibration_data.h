@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // The samples calibration runs the float model on, for the model's first input: an IDX
 // image set (pixels fed as float32 in [0, 1], as `vigil eval` feeds them), one .npy
 // batch or a folder of .npy batches, or random numbers (only with a warning: ranges

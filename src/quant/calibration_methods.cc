@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // The four calibration methods.
 #include "quant/calibration_methods.h"
 

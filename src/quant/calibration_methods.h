@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // Turning a tensor's calibration statistics into the float range it is quantized over.
 // minmax keeps every value; the other three clip rare large values so that the common
 // ones get a finer grid:

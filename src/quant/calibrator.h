@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // Calibration: runs the float model (vigil's Session, graph as written, no optimisation
 // passes, so every tensor the QDQ writer names exists) over the calibration data and
 // watches the chosen tensors through a step hook (a StepWatcher). A first pass records

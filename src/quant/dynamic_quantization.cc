@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // The dynamic rewrite of MatMul and Gemm.
 #include "quant/dynamic_quantization.h"
 

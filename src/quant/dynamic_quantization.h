@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // Dynamic quantization, for MatMul-heavy models (transformers) whose activation ranges
 // vary from input to input: no calibration. Every MatMul and Gemm whose B is a 2-D float
 // initializer gets int8 weights (per output column, or per tensor) and an activation

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // GraphProto edits.
 #include "quant/graph_editor.h"
 

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // Editing an ONNX graph in its protobuf form, as the quantization writers (QDQ and
 // dynamic) need it: names that collide with nothing in the model, new initializers
 // from vigil Tensors, new nodes, the float initializers that no node reads any more

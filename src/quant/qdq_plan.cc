@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // The QDQ plan, from the node list, the initializers and who reads what.
 #include "quant/qdq_plan.h"
 

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // Which parts of a float ONNX graph static quantization touches, decided from the graph
 // alone before any calibration, following ONNX Runtime's QDQ quantizer:
 //   - quantized nodes: Conv, Gemm, MatMul, Add, Mul, MaxPool, AveragePool,

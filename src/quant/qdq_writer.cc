@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // The QDQ rewrite of the node list.
 #include "quant/qdq_writer.h"
 

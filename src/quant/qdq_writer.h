@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // Writing a QDQ model: the plan (qdq_plan.h) with calibrated scales applied to the
 // original ModelProto, in the layout ONNX Runtime's static quantizer writes (QuantFormat
 // QDQ). Each quantized activation T gets T -> QuantizeLinear -> DequantizeLinear right

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // Static and dynamic quantization of one model file.
 #include "quant/quantize_model.h"
 

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // `vigil quantize` without the command line: a float ONNX file in, a quantized ONNX file
 // out. Static quantization plans the QDQ rewrite (qdq_plan.h), calibrates the tensors it
 // names (calibrator.h), turns their statistics into scales (calibration_methods.h) and

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // Range and histogram accumulation.
 #include "quant/tensor_statistics.h"
 

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // What calibration learns about one activation tensor: its exact minimum and maximum
 // over every calibration sample and, for the clipping methods (calibration_methods.h), a
 // histogram of its values. The histogram has one half per sign over [0, range], range

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // The dse report (dse_html.h). The axes and number formatting are the profile report's
 // (report/svg_chart.h); the front of a chart's two quantities is found by the same
 // non-dominated filter as the three-way front (accel/pareto.h).

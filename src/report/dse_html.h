@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // The HTML report of `vigil dse --html FILE`: one self-contained page (inline CSS and
 // SVG, no scripts) with two log-log scatter charts of the design points, energy against
 // total latency and area against total latency, the points on the Pareto front of all

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // Drawing the per-layer time bars (see layer_time_svg.h).
 #include "report/layer_time_svg.h"
 

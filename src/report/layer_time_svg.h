@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // The per-layer time chart of the HTML profile report (report/profile_html.h): one bar per
 // layer, longest first, its length the layer's time against the longest, its colour the
 // layer's kind as on the roofline (perf/report_layers.h), labelled with the name (its

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // The predict report (predict_html.h). Energy parts are drawn in a fixed order with one
 // colour each, so the same level has the same colour in every bar and in the legend.
 #include "report/predict_html.h"

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // The HTML report of `vigil predict --html FILE`: one self-contained page (inline CSS and
 // SVG, no scripts) with the totals, the energy of every layer as a bar split by where it
 // goes (MACs, each memory level, the array network, DRAM, static power), the energy by

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // The HTML profile report (see profile_html.h): the document, its style sheet, the header
 // of run, machine and model figures, and the two tables (time by operator type, layers in
 // execution order). The charts come from report/roofline_svg.h and report/layer_time_svg.h.

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // The HTML report of `vigil profile --html FILE`: one self-contained file (inline CSS and
 // SVG, no script, no network access) with the roofline of the machine and every layer as
 // a mark on it (area proportional to the layer's time), a bar chart of per-layer time,

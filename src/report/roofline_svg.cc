@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // Drawing the roofline chart (see roofline_svg.h): the axes, the roofs clipped to the plot,
 // their labels and ridge lines, the layers' marks (longest first, so that short layers are
 // drawn over long ones and stay visible) and the legend.

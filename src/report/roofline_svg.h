@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // The roofline chart of the HTML profile report (report/profile_html.h): on log-log axes of
 // arithmetic intensity (op/byte) and achieved rate (GOP/s), the fp32 roof
 // min(peak, intensity x bandwidth), the int8 roof when the machine has an int8 peak, their

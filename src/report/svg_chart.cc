@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // Escaping, number formatting, log scales and log-log axes for the profile report's SVG
 // charts (see svg_chart.h).
 #include "report/svg_chart.h"

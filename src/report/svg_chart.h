@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // The drawing primitives of the HTML profile report (report/profile_html.h): HTML escaping,
 // clipping long names, compact number formatting, a log10 scale from data to pixels, the
 // decades that cover a set of values, and a pair of log-log axes with a tick, a grid line

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // Constant folding: runs constant subgraphs once, at session creation.
 #include "runtime/constant_folding.h"
 

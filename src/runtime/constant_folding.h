@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // Constant folding, the first of the graph optimisation passes (runtime/graph_optimizer.cc
 // runs it after Identity removal): it lives in runtime/ because it runs operators.
 #pragma once

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // The pass pipeline. Order matters: QDQ groups become integer operators after a constant
 // folding that leaves DequantizeLinear alone (the full folding would dequantize their
 // weights into float; the groups need folded Clip bounds); Identity removal and constant folding turn

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // The graph optimisation pipeline: the passes of graph/passes/ and constant folding, run
 // in order on a copy of a model's main graph when a session is created (SessionOptions::
 // optimize; `--no-optimize` on the command line turns it off). docs/optimizations.md

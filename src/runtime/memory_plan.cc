@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // Greedy-by-size arena layout (see memory_plan.h).
 #include "runtime/memory_plan.h"
 

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // The static memory plan of a session: every intermediate tensor of a planned inference
 // gets an offset in one arena, fixed when the input shapes are first seen. Two tensors
 // share bytes only if their lifetimes (from the step that writes them to the last step

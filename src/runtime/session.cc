@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // Session compilation, hooks, and the general execution path (any values, allocating as
 // it goes).
 #include "runtime/session.h"

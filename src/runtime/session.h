@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // A session: a graph compiled into an ordered list of steps, one operator per node,
 // each reading and writing numbered value slots. A slot holds a Value: a tensor, a
 // sequence or an optional. Tensor operators (ops/) get the tensors inside (an empty

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // What the two halves of the session share: the compiled step (session.cc builds it and
 // runs the general path), the execution plan (session_plan.cc makes and runs it), the
 // one step loop that every path runs through, with its hooks, and the rule that errors

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // The planned path of a session. The first inference with given input shapes is a
 // planning run: every operator with a planned path is asked for its output specs (and
 // sizes its scratch), runs, and the shapes of everything are recorded. The intermediate

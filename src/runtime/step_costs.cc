@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // Step costs from one observed run (see step_costs.h).
 #include "runtime/step_costs.h"
 

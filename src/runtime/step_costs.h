@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // What each step of a session costs, measured by running it once: the shapes every node
 // really sees, turned into MACs, operations and bytes (graph/layer_cost.h), with the
 // algorithm its operator runs. `vigil info` prints them; the profiler (perf/model_profile.h)

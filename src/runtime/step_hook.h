@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // Hooks around the steps of a session: the one place where tools attach to execution.
 // Every path of a session (the general path, the planning run, the planned run) walks its
 // steps through one loop (runtime/session_internal.h), and that loop calls the installed

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // The profiler's step timer: a step hook (runtime/step_hook.h) that measures the
 // wall-clock time of every step of every inference while it is installed. Wall time,
 // since a step's threads run at once; a step that a hook ran again is timed over all its

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // Reading architecture specs and layer lists: the shipped Eyeriss spec as published,
 // and bad fields as one error naming the file and the field.
 #include "accel/arch_spec.h"

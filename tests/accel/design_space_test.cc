@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // Design-space exploration: the Pareto filter on hand-made costs (ties and duplicates
 // included), reading sweep specs and rejecting bad fields by name, the area proxy, and a
 // real sweep of Eyeriss on AlexNet whose front dominates every other point and which

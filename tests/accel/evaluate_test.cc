@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // The accelerator model against access counts, cycles and energies worked out by hand
 // on small layers, and its refusals (a mapping that does not cover the layer, does not
 // fit the array, or overflows a buffer) as reasons rather than exceptions.

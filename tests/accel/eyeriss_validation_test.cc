@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // The model against silicon: Eyeriss running AlexNet CONV1-CONV5 at batch 4 (Chen et
 // al., JSSC 2017, Table V, as transcribed in cucapra/fodlam data/eyeriss-alexnet.csv),
 // with the shipped spec (src/accel/specs/eyeriss.yaml) and the paper's Table III

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // The mapper: candidates that cover the layer exactly, the same answer for any thread
 // count, and a search that finds a mapping that fits where one exists.
 #include "accel/mapper.h"

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // Hand-written mappings: the Table III row-stationary mapping of Eyeriss's CONV1 written
 // out as loops gives the same figures as the template, written as MAESTRO-style
 // directives the same loops, and bad fields and directives name the file and the field.

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // Real models through vigil predict's library path: every template maps every layer of
 // ResNet-18 and MobileNetV2 onto Eyeriss (and the systolic template onto the TPU-like
 // spec), MobileNetV2's depthwise convolutions arrive as

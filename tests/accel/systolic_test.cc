@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // The systolic template on the TPU-like spec behaves like a weight-stationary systolic
 // array: each fold costs SCALE-Sim's 2 R + C + T - 2 cycles, utilization falls with the
 // part of the array a layer leaves empty, a large matrix product nearly fills it, and a

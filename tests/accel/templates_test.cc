@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // The dataflow templates on small layers: each mapping covers the layer and fits the
 // array, and the operand its dataflow keeps still crosses from DRAM exactly once.
 #include <gtest/gtest.h>

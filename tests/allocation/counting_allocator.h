@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // Counting every heap allocation of the process between start and stop
 // (counting_allocator.cc replaces the allocator of the test executable).
 #pragma once

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // Steady-state inference allocates nothing: after the first inference with given input
 // shapes, Session::run_into with the same shapes makes no heap allocation at all (counted
 // by the replaced allocator), on the shipped Fashion-MNIST model and on a small MLP, with

@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: Apache-2.0
 # Malformed models, data files and flags: for each, vigil must exit with code 2, print
 # exactly one line on stderr that starts with "vigil: error:" and names the culprit,
 # and leave no output file behind. Run under AddressSanitizer and UBSan in CI, where a

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: Apache-2.0
 """Writes the malformed inputs under cases/ (run offline with Debian's python3-onnx;
 the outputs are committed). Each file exercises one way a model or data file can be
 wrong; check_bad_inputs.sh says what vigil must do with each."""

@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: Apache-2.0
 # `vigil bench`: the figures and the JSON report on a small model, the forced kernel path,
 # and one line with exit code 2 and no JSON file for bad flags, a missing node or a missing
 # onnxruntime-node. The ONNX Runtime peer itself is run when bench/node_modules has it

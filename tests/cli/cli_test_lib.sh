@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: Apache-2.0
 # What the command-line test scripts share (sourced, not run): a scratch folder removed
 # on exit, pass and fail counters, the checks `ok` and `bad`, and the closing summary
 # whose status is the script's.

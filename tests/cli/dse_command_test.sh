@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: Apache-2.0
 # `vigil dse`: the Eyeriss sweep on AlexNet prints every point and marks a non-empty
 # Pareto front; --csv has one row per point, --json the keys and the front, --html one
 # self-contained page (no script, no URL) with both charts; the search gives the same

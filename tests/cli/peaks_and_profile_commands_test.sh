@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: Apache-2.0
 # `vigil peaks` and `vigil profile`: the first measures and caches the roofline, the second
 # reads the cache and gives the same figures; the profile of the Fashion-MNIST model has
 # its layers in the JSON report and one mark per layer in the HTML report; bad flags give

@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: Apache-2.0
 # `vigil predict`: the Eyeriss AlexNet table, its JSON keys and HTML report, an ONNX model through
 # every template, the mapper's search giving the same result on 1 and 2 threads, and one
 # line with exit code 2 and no JSON file for a bad spec field, an unknown dataflow or

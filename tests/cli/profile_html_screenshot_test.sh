@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: Apache-2.0
 # `vigil profile --html` on ResNet-18, rendered by headless Chromium: the report loads and
 # paints (a screenshot of some size), and the rendered DOM has exactly one roofline mark
 # (class="layer-mark") per layer of the JSON report of the same run. Skipped (exit 77) where

@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: Apache-2.0
 # `vigil quantize`: a static and a dynamic run on the Fashion-MNIST model (output model and
 # JSON report written), the loud warning of --calib random, and one line with exit code 2
 # and neither model nor JSON file for each bad flag, file or node name.

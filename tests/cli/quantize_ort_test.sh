@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: Apache-2.0
 # The QDQ model `vigil quantize` writes for Fashion-MNIST, run in ONNX Runtime
 # (onnxruntime-node from bench/node_modules, driven by bench/ort_run.js): it must load,
 # and its predictions on 1000 test images must agree with vigil's on at least 99% of

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // Running one backend test case.
 #include "backend_suite.h"
 

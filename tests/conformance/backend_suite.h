@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // The ONNX backend test suite as Debian's libonnx-testdata ships it: folders of test
 // cases, each a model.onnx and test_data_set_*/ with input_*.pb and output_*.pb. This
 // runs one case through a vigil session and compares every output (floats within

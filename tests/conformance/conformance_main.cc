@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // vigil_conformance: runs the ONNX backend test suite folder by folder, prints pass /
 // fail / unsupported counts, and checks that every case listed in the expected-pass file
 // still passes (a regression fails the run). --write-passing records the current list.

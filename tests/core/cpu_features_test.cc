@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // CPU features and feature masks: the levels, the closure that drops a feature with its
 // prerequisites gone, the mask grammar of VIGIL_ISA and --isa, and what the active
 // features become under each mask, on whatever this CPU detects.

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // Shape arithmetic: element counts, strides, axes and broadcasting.
 #include "core/shape.h"
 

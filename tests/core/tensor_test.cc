@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // Tensors, element types and the 16-bit float conversions.
 #include "core/tensor.h"
 

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // Values (tensor, sequence, empty optional) and string tensors.
 #include "core/value.h"
 

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // libFuzzer target for the accelerator model's YAML loaders (accel/): the first byte picks
 // what the rest is read as, an architecture spec, a layer list or a mapping file (explicit
 // loops or MAESTRO-style directives), and what parses is predicted with the shipped

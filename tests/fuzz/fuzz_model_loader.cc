@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // libFuzzer target for the ONNX loader: any bytes go through parsing, the checker, shape
 // inference, conversion and session compilation. A vigil::Error is the expected answer
 // to bad bytes; anything else (a crash, a sanitizer report, another exception) is a bug.

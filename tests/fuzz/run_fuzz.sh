@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: Apache-2.0
 # Builds the loader fuzz targets with clang (libFuzzer, AddressSanitizer, UBSan) in their
 # own build folder and fuzzes each for a minute: the ONNX loader seeded with the
 # malformed-input cases and a few backend-suite models, the accelerator model's YAML

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // Graph validation: ordering, missing values, cycles, duplicate producers, outer values.
 #include "graph/graph.h"
 

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // Layer costs against hand-counted MACs, operations and bytes (the formulas of layer_cost.h).
 #include "graph/layer_cost.h"
 

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // .npy and IDX files: round trips, headers, and malformed files.
 #include "io/npy.h"
 

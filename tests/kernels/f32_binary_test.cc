@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // The binary primitives (kernels/binary.h) on every instruction-set path: each operation
 // against apply_binary over the tail sizes, with the second operand of the same length,
 // a scalar on either side, a row vector and a column vector, out of place and in place.

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // The vector depthwise kernels against the scalar reference (kernels/f32_dwconv.h) on
 // every geometry they specialise: 3x3 and 5x5 at strides 1 and 2, widths below, at and
 // past the vector width (groups of 4, 2 and 1 vectors with partial tails), padding from

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // The f32 GEMM on every instruction-set path this CPU allows, against the reference
 // GEMM (kernels/ref/gemm_ref.h) plus the scalar epilogue: tails below and beyond the
 // micro-tile (m < MR, n % NR != 0, k = 1, prime sizes, blocks of k and columns crossed),

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // Per-tensor quantization (kernels/f32_qs8_quantize.h): the AVX-512 loop bit-exact with the
 // scalar loop over random values, exact ties, NaN, infinities and values far outside the
 // range; the scalar loop against hand-computed bytes; the range (min, max, finite) on

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // The reductions (kernels/reduce.h) on every instruction-set path against double sums
 // over the tail sizes: sum, max, sum of squared deviations, the fused exp-and-sum (also
 // in place) and the row forms. Lane-parallel sums may differ from the sequential double

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // The unary primitives (kernels/unary.h) on every instruction-set path: each activation
 // and function against the scalar reference over the tail sizes, in place and out of
 // place; then the stated error bounds of the approximations (exp, sigmoid, tanh, erf,

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // Shared by the tests of the unary, binary and reduce primitives: the instruction-set
 // paths to run (each test is parameterised by one and skips it when the CPU lacks it),
 // the tail sizes, and seeded random inputs.

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // The GEMM tile hook (kernels/gemm_tile_hook.h) on every f32 and int8 micro-kernel this
 // CPU runs: the hook sees every output element's sums exactly once per block of depth
 // (int8: once), with flags that say which block, and at the place its `c` pointer names;

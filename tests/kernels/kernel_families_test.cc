@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // Every kernel family through one listing (kernels/kernel_families.h): each family starts
 // with a kernel that needs no feature, lists its kernels from the least to the most
 // capable (each later one needs at least as much as some earlier one's level), marks

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // The int8 Add (kernels/qs8_add.h): the AVX-512 loop bit-exact with the scalar loop over
 // random bytes, signed and unsigned, scale ratios on either side of one, ties and clamps;
 // blocks of rows with their own strides and every tail length, written in place (as the

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // The depthwise int8 convolution (kernels/qs8_dwconv.h): every kernel this CPU runs (AVX-512,
 // AVX-512 VNNI + VBMI), whatever the active features, bit-exact with the scalar loop over random bytes and weights, on
 // the shapes MobileNet meets (3x3 at stride 1 and 2, planes of 112 down to 7, where the

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // The int8 GEMM (kernels/qs8_gemm.h) on every path this CPU runs, bit-exact against a plain
 // triple loop and the scalar requantization (kernels/requantize.h): tails below and beyond
 // the micro-tile (m < MR, n % NR != 0, k = 0 and 1, k not a multiple of 4, primes, k = 4608),

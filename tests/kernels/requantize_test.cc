@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // Fixed-point requantization (kernels/requantize.h) against hand-computed values: ties to
 // even on both sides of zero, saturation, tiny multipliers, bad multipliers, and the
 // rounding of random products against long double arithmetic (exact for |x| < 2^64); and

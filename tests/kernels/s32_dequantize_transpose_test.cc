@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // The transposing dequantization of a float-output QGemm (kernels/s32_dequantize_transpose.h):
 // every element equals float(sum) x scale + bias computed by hand with separate roundings,
 // on the scalar path and the AVX-512 path, for sizes with and without whole 16 x 16 blocks,

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // The int8 dot-product throughput loops and the memory-bandwidth loops compute what they
 // claim (their speed is never asserted): every lane of every chain gains 4ab a step, and
 // the read sum and the triad are exact on small integers, tails included.

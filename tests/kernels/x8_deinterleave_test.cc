@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // kernels/x8_deinterleave.h on every path this CPU runs against the definition
 // (even[j] = source[2 j], odd[j] = source[2 j + 1]): every length from 0 to 200, so whole
 // 64-byte steps, odd and even tails and the single byte; the bytes after the written ones

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: Apache-2.0
 """Compare vigil's outputs with ONNX Runtime's on the benchmark models.
 
 For each model (resnet18, resnet50, mobilenet_v2, transformer_encoder) this

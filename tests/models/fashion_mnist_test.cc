@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // The shipped Fashion-MNIST CNN, end to end: vigil's top-1 accuracy on the 10,000 test
 // images must match the accuracy PyTorch measured when the model was trained
 // (models/fashion_mnist_cnn.json), within 5 images of near-ties that float rounding may

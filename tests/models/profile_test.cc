@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // The profiler on the shipped Fashion-MNIST CNN: the layers of the optimised graph with the
 // MACs counted by hand (28x28x32x9 for the first convolution, 11,466,496 in all) and the
 // parameters of the file, every layer timed.

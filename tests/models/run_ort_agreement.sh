@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: Apache-2.0
 # Slow test: resnet18, resnet50, mobilenet_v2 and a transformer encoder (exported with
 # Debian's torch, random weights) must give the same outputs in vigil as in ONNX Runtime
 # (npm onnxruntime-node): max abs difference at most 1e-4 of the output's max magnitude,

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // ONNX import: tensors in typed, raw and external form, attributes of every kind,
 // symbolic dimensions, and the errors for files that are not models.
 #include "onnx_io/model_import.h"

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // Binary elementwise operators: broadcasting corner cases (also of the shared loop in
 // elementwise.h), integer division and modulo semantics, mixed-type Pow, bit shifts,
 // the pre-opset-7 broadcast attributes and PRelu's slope.

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // Cast and CastLike: C conversion semantics at the edges (truncation, bool, wrapping,
 // float16 rounding), strings written and read as the ONNX reference (numpy) does.
 #include <gtest/gtest.h>

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // The fast float32 Conv algorithms (1x1 GEMM, implicit GEMM, depthwise, Winograd) and
 // FusedConv, against a naive double-precision convolution, on every instruction-set path
 // the CPU has: odd sizes, channels not a multiple of the vector width, padding on every

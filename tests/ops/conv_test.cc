@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // Conv and ConvTranspose against hand-computed results: padding, strides, dilations,
 // groups with bias, auto_pad, 3-D, output_padding, and bad shapes raising vigil::Error.
 #include "ops/op_test_util.h"

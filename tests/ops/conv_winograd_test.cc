@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // Winograd F(2x2, 3x3) and F(4x4, 3x3) against a naive double-precision convolution, on
 // every path the CPU has. The error is stated relative to the output's largest magnitude:
 // F(2x2) stays within a few float ulps of the direct sum; F(4x4)'s transform constants

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // NonMaxSuppression, RoiAlign and GridSample: selection order and thresholds, the
 // sampling grid and its modes, padding, and bad input.
 #include <limits>

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // The float32 planned paths of the element-wise, softmax, normalisation, reduction,
 // pooling and data-movement operators against their reference code: the same node run on
 // float64 inputs takes the reference path, so each case compares the two. Broadcast

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // The fast float32 MatMul and Gemm (ops/f32_matmul.cc) against the reference operators
 // (the double instantiation of the same operators, on the reference GEMM), with constant
 // weights packed at creation, batch broadcasting, 1-D operands, every Gemm C broadcast,

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // Generator operators: Constant's attribute variants, ConstantOfShape, Range, EyeLike.
 #include "ops/op_test_util.h"
 

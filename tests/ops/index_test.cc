@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // Index operators: Gather, GatherElements, GatherND, Scatter*, OneHot, including
 // negative and out-of-range indices.
 #include "ops/op_test_util.h"

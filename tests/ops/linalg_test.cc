@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // Det: pivoting, batches, singular matrices, double precision and bad shapes.
 #include <gtest/gtest.h>
 

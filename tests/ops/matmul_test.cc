@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // The reference GEMM kernel, MatMul (1-D operands, broadcast batches, integers), Gemm
 // (transposes, alpha, beta, broadcast C) and Einsum equations, against hand-computed
 // results; mismatched shapes raise vigil::Error.

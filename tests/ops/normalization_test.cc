@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // Normalization operators against hand-computed results, including the optional
 // statistics outputs of LayerNormalization and BatchNormalization's training mode.
 #include "ops/op_test_util.h"

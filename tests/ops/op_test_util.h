@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // The one helper of the operator unit tests: build a single node with attributes, create
 // its operator through the registry at a chosen opset, as a session would, run it on
 // tensors, and check what comes out against hand-computed values.

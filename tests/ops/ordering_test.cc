@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // Ordering operators: TopK (ties, smallest, opset 1 attribute), NonZero, Unique (all
 // outputs, sorted and not, with an axis), CumSum (exclusive, reverse), Trilu.
 #include "ops/op_test_util.h"

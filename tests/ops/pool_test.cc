@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // Pooling operators against hand-computed results: MaxPool indices in both storage
 // orders, AveragePool's count_include_pad, ceil_mode, MaxPool on the bytes of quantized
 // models, LpPool, global pools, MaxUnpool.

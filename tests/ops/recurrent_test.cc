@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // RNN, GRU and LSTM on tiny cases (hidden size 1 or 2) whose expected values are the
 // gate equations written out by hand: each attribute, sequence_lens in both directions,
 // layout 1, and the bad inputs that must raise errors.

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // Reductions: axes as attribute or input per opset, keepdims, noop_with_empty_axes,
 // empty reductions, numeric stability of LogSumExp, and ArgMax/ArgMin.
 #include <cmath>

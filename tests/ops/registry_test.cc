@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // The operator registry: every family registers without a clash (the instance builds),
 // and a second registration of a name is refused instead of replacing the first.
 #include "ops/registry.h"

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // Resize and Upsample: coordinate transformations, nearest modes, linear and cubic
 // weights, scales versus sizes, crop-and-resize extrapolation.
 #include "ops/op_test_util.h"

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // Shape operators: Reshape, Flatten, Squeeze, Unsqueeze, Shape, Size, Expand, with the
 // attribute-versus-input differences between opsets and bad shapes.
 #include "ops/op_test_util.h"

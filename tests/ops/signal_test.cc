@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // DFT, STFT, the window generators and MelWeightMatrix against hand-computed spectra and
 // window values: every attribute, dft_length padding and truncation, opset 20's axis
 // input, and bad shapes raising errors.

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // Softmax family and losses against hand-computed results: the opset-13 change of axis
 // semantics, Hardmax ties, NegativeLogLikelihoodLoss weights / ignore_index / reductions,
 // SoftmaxCrossEntropyLoss with its log_prob output, and bad targets raising vigil::Error.

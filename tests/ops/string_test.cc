@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // StringNormalizer, and string tensors refused by operators that move raw bytes.
 #include <gtest/gtest.h>
 

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // Tensor operators: Concat, Split, Slice, Transpose, Tile, Pad, DepthToSpace,
 // SpaceToDepth, ReverseSequence, Compress.
 #include <limits>

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // TfIdfVectorizer: n-gram counting with skips (unigrams counted once), the three
 // weightings, string pools, batches and bad attributes.
 #include <gtest/gtest.h>

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // Unary elementwise operators: attributes and defaults, numerically delicate inputs,
 // integer and float16 paths, Clip's two forms and Dropout's modes.
 #include <gtest/gtest.h>

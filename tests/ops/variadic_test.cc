@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // Variadic operators: Sum, Mean, Max, Min over 1..N broadcast inputs, and Where.
 #include <gtest/gtest.h>
 

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // The fp32 peak: the FMA throughput loops compute what they claim (their speed is never
 // asserted), and the measurement reports a sane figure and refuses paths it cannot time.
 #include "perf/fp32_peak.h"

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // The machine's roofline: figures on N threads interpolate between one core and all
 // cores, the theory follows the measured clock and the int8 loop, every measurement gives
 // a sane positive figure and refuses bad requests, and the cache returns what it stored,

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // The profiler on a small graph against a hand-made roofline: every layer's cost, its
 // intensity and achieved rate follow from the cost and the measured time, its share of
 // peak and of the roof and its side of the ridge follow from the peaks, and the model's

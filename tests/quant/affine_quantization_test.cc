@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // Scales, zero points, int8 weights and int32 biases against hand-computed values,
 // including ties (half to even), clipping and saturation.
 #include "quant/affine_quantization.h"

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // The calibration methods against ranges worked out by hand on small known data: minmax
 // exact, percentile on one value per bin, mse and entropy below the maximum of a
 // heavy-tailed (exponential) set, and TensorRT's threshold search on tiny histograms.

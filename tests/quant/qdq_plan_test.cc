@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // The QDQ plan and writer on a small hand-built graph: x -> MatMul(W) -> Add(C) -> Relu ->
 // Transpose -> Sigmoid. Which tensors get pairs (the Add output read only by the Relu does
 // not), the weight axes, the pass-through scale, the rewiring (the float Sigmoid reads the

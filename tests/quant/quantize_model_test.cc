@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // End to end: the shipped Fashion-MNIST CNN quantized on 200 training images, read back by
 // vigil: the QDQ layout ONNX Runtime's quantizer writes (pair counts, int8 weights, int32
 // biases, Relu before its Q, pass-through scales), and outputs whose argmax agrees with the

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // The HTML profile report on a hand-made profile: one mark per layer on the roofline at the
 // place its intensity and rate give, escaped names, hollow marks at the edge for layers
 // without operations, the int8 roof only where there is an int8 peak, no script and no

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // The drawing primitives of the HTML profile report: escaping, compact numbers that are
 // never NaN, decades strictly around the data, the log scale and its decade ticks, and
 // axes with one labelled tick per decade.

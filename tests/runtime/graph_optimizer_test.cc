@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // The optimisation pipeline: constant folding (shape arithmetic, bounds, what must not
 // fold), the pass report, and Session's optimize option.
 #include "runtime/graph_optimizer.h"

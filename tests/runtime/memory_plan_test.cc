@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // The arena layout: buffers alive at the same time never share a byte; buffers that are
 // not may, and a chain of layers needs only two buffers.
 #include "runtime/memory_plan.h"

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // The session's planned path: the planning run and the planned runs after it give the
 // results of the general path, a new input shape replans, results handed out earlier are
 // not overwritten, and the arena is smaller than the tensors it holds.

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // Sessions: feeds checked against declared types and (symbolic) shapes.
 #include "runtime/session.h"
 

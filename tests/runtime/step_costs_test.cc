@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // Step costs and the step timer: one cost per step in execution order with the shapes the
 // run really saw, and per-step times that are positive and fit inside the inference.
 #include "runtime/step_costs.h"

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // Step hooks: every path of a session (general, planning run, planned run) calls them
 // around every step, in nesting order; a hook's replaced output flows downstream; a hook
 // that asks for a re-run gets one on the same inputs (with no step written over its

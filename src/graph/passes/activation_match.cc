@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // The activations a fused node can absorb.
 #include "graph/passes/activation_match.h"
 

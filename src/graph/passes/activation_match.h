@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // Recognising the activation node that a fusion pass folds into a FusedConv, FusedGemm or
 // FusedMatMul, and writing it as that node's `activation` / `activation_params` attributes
 // (the format ops/fused_activation.h reads: the names are the ONNX operator names, Gelu

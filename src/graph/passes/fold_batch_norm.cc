@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // Folds an inference-mode BatchNormalization into the Conv or Gemm before it (or a MatMul
 // of a matrix by constant weights, which becomes a Gemm with the folded bias), when the
 // weights and the statistics are constants and nothing else reads the product: with

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // Conv [+ Add(residual)] [+ activation] -> vigil.FusedConv(X, W, B?, Z?), computing
 // Y = activation(conv(X, W) + B + Z) in the convolution's epilogue. The Add is taken only
 // when its other operand has exactly the convolution output's (known) shape, so no

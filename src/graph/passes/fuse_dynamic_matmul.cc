@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // Dynamically quantized products -> vigil.QGemm. ONNX Runtime's dynamic quantizer (and
 // `vigil quantize --dynamic`) writes each MatMul with constant weights as
 //   DynamicQuantizeLinear(x) -> (x_q, x_scale, x_zero_point)

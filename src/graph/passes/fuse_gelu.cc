@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // The exact GELU exporters write with Erf, y = x * 0.5 * (1 + erf(x / sqrt 2)), in any of
 // the usual operand orders:
 //   (x * (1 + erf(x / sqrt 2))) * 0.5,   (x * 0.5) * (1 + erf(..)),   x * ((1 + erf(..)) * 0.5)

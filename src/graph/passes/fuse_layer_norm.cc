@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // The LayerNormalization exporters write as primitives (opsets before 17 have no
 // LayerNormalization), over the last axis:
 //   m = ReduceMean(x); d = x - m; v = ReduceMean(d ^ 2); y = d / Sqrt(v + eps) * gamma + beta

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // MatMul with what follows it -> vigil.FusedMatMul(A, B, bias?, Z?) with attributes alpha,
 // activation, activation_params: Y = activation(alpha * matmul(A, B) + bias + Z).
 //   - alpha: a Mul or Div by a scalar constant on either operand before the MatMul (the

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // vigil.QConv -> vigil.QAdd  =>  vigil.QConv with a residual: the residual sum that ends a
 // ResNet block, fused into the convolution that feeds it (ops/quantized/vigil_qconv.cc adds it tile by
 // tile in the GEMM's epilogue, while the tile is in L1, instead of a pass of its own over

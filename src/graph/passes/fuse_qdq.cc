@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // QDQ groups -> integer operators. A QDQ model (ONNX Runtime's quantizer, `vigil quantize`)
 // writes every quantized operator in float between DequantizeLinear and QuantizeLinear:
 //   DQ(x_q) -> Conv(., DQ(W_q), DQ(B_q)) [-> Relu | Clip] -> Q -> y_q

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // QONNX Quant -> ONNX quantization, so that QONNX models (Brevitas, FINN, `vigil quantize
 // --format qonnx`) run on the integer operators of fuse_qdq.cc. A Quant node with
 // rounding_mode ROUND, a constant integer zero point (one value, or one repeated per

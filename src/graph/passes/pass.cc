@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // The graph index and the rewrite helpers every pass shares.
 #include "graph/passes/pass.h"
 

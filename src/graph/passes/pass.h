@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // The framework of the graph optimisation passes: pure rewrites of a validated main graph
 // (nodes in topological order) that runtime/graph_optimizer.cc runs in sequence before a
 // session compiles the graph. A pass looks at the graph through a GraphIndex (who produces

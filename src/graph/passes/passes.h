@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // The graph passes, one per file under graph/passes/. Each rewrites `graph` in place and
 // returns how many rewrites it made; runtime/graph_optimizer.cc runs them in order
 // (docs/optimizations.md describes each pattern and when it applies).

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // Removes nodes that copy their input: Identity, and Dropout in inference mode (no
 // training_mode input that could be true, no mask output in use). Readers are rewired to
 // the input. When the copy is a graph output, the producer of the input writes the output

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // The scalar activations and unary functions: the specification of kernels/epilogue.h's
 // Activation and kernels/unary.h's UnaryFunction, which the vector paths are tested
 // against (the scalar table, kernels/ref/f32_vmath__scalar.cc, loops over these).

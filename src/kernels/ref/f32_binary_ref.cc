@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // The scalar binary operation: the specification of kernels/binary.h's BinaryOp. Max and
 // min are written as the x86 instructions behave (the second operand unless the first
 // is strictly beyond it), so that every path gives the same NaN results.

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // The scalar reference depthwise convolution of kernels/f32_dwconv.h: any kernel size,
 // stride, dilation and padding. For each output row only the filter rows that land inside
 // the image are visited, and for each output the columns likewise.

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // The scalar f32 GEMM micro-kernel: the portable path and the specification the vector
 // micro-kernels are tested against. Plain C++; the compiler may vectorise the inner loops
 // with the baseline instruction set, never more.

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // The scalar path of the unary, binary and reduce primitives: plain loops over the
 // reference functions (apply_activation, apply_unary, apply_binary), with sequential sums.
 #include <algorithm>

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // The scalar reference Winograd transforms (kernels/f32_winograd.h): the shared template
 // on one lane, the filter transform, and the choice of path.
 #include "kernels/f32_winograd_transforms.inc"

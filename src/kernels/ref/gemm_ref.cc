@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // The float and double instantiations of the reference GEMM (see gemm_ref.h), so that the
 // hot loops are compiled once rather than in every caller.
 #include "kernels/ref/gemm_ref.h"

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // The reference GEMM: C = alpha * op(A) * op(B) + beta * C on raw pointers with leading
 // dimensions, plain scalar C++. Conv (after im2col), ConvTranspose, MatMul and Gemm all
 // reduce to it, so the loop order matters: rows of C are computed four at a time with a

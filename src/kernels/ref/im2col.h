@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // im2col and col2im for N-D convolution: the lowering that turns Conv into one GEMM per
 // (image, group) and ConvTranspose into a GEMM followed by a scatter. A column matrix has
 // one row per (channel, kernel offset) and one column per output position, so that

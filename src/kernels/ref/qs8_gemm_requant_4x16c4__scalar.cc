@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // The scalar int8 GEMM micro-kernel: the portable path and the specification the vector
 // micro-kernels are tested against. It reads the same c4 panels (int8 A, unsigned B) and
 // applies qs8_tile_epilogue_value to every element.

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // The vector unary, binary and reduce primitives written once over a small vector type V
 // that each ISA's translation unit defines (kernels/x86/avx2/f32_vmath__avx2.cc,
 // kernels/x86/avx512/f32_vmath__avx512.cc) and then instantiates. Included only from

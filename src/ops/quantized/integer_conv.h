@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // The integer convolution that ConvInteger, QLinearConv (qlinear_conv.cc) and vigil's
 // QConv (vigil_qconv.cc) share as their reference: the attributes, and the exact int32 sums
 // conv(x - x_zero_point, w - w_zero_point) + bias, on the reference convolution of

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // The integer matrix products of the com.microsoft domain that ONNX Runtime's quantizer
 // writes (dynamic quantization of transformers, QOperator Gemm), as reference operators
 // with the formulas of ONNX Runtime's operator documentation:

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // The output parameters of the integer operators: reading, the clamp of an absorbed
 // activation, multipliers and bias.
 #include "ops/quantized/output_requantization.h"

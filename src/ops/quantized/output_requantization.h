@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // The output side of vigil's integer operators (QConv, QGemm, QAdd, which graph/passes/
 // fuse_qdq.cc writes for QDQ groups): the output's type, zero point and clamp, the
 // fixed-point multipliers that take an int32 sum onto the output grid

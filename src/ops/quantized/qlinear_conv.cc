@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // The integer convolutions of ONNX, as reference operators: ConvInteger (uint8/int8 input
 // and weights minus their zero points, int32 out) and QLinearConv (the same plus an int32
 // bias, then requantized: the int32 sum x (x_scale x w_scale / y_scale), rounded half to

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // The int8 element-wise, pooling and concatenation operators of the com.microsoft domain
 // that ONNX Runtime's quantizer writes into QOperator models, as reference operators with
 // the formulas of ONNX Runtime's operator documentation, per-tensor uint8 or int8:

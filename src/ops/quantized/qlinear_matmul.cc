@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // The integer matrix products of ONNX, as reference operators: MatMulInteger (uint8/int8
 // operands minus their zero points, int32 out; A's zero point per tensor or per row, B's
 // per tensor or per column) and QLinearMatMul (the same, requantized: the int32 sum x

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // The quantizers of QONNX (the quantized-ONNX dialect of Brevitas and FINN; domains
 // qonnx.custom_op.general and finn.custom_op.general), as reference operators with the
 // semantics of the QONNX operator documentation, float32 in and out, scale, zero point and

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // Reading quantization parameters (quantization.h).
 #include "ops/quantized/quantization.h"
 

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // What the integer operators share with ONNX's quantization semantics: rounding half to
 // even and saturating into the target type, and the scale and zero point that apply to
 // each element of a tensor, one for all (per-tensor) or one per index along an axis

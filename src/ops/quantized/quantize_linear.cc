@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // The quantization operators of ONNX: QuantizeLinear (float to uint8/int8: x / scale
 // rounded half to even, plus the zero point, saturated), DequantizeLinear (uint8, int8 or
 // int32 back to float: (x - zero point) x scale), per tensor or per axis, and

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // vigil.QAdd: the integer Add of a QDQ group (graph/passes/fuse_qdq.cc), the residual sum
 // of ResNet-style blocks. Inputs: a, a_scale, a_zero_point, b, b_scale, b_zero_point,
 // y_scale, y_zero_point (the layout of com.microsoft QLinearAdd), all scales and zero

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // vigil.QConv: the integer convolution of a QDQ group (graph/passes/fuse_qdq.cc). Inputs
 // are QLinearConv's (x, x_scale, x_zero_point, w, w_scale, w_zero_point, y_scale,
 // y_zero_point, B) then B's scale: B is int32 with its scale (as quantizers write it) or

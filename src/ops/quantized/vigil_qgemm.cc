@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // vigil.QGemm: the integer matrix product of a QDQ Gemm or MatMul group
 // (graph/passes/fuse_qdq.cc). Inputs: a, a_scale, a_zero_point (per tensor), b, b_scale,
 // b_zero_point (constant 2-D int8 or uint8 weights, per tensor or per output column),

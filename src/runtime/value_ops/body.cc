@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // Running a subgraph with its declared and outer-scope feeds.
 #include "runtime/value_ops/body.h"
 

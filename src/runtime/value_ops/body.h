@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // A subgraph that an operator runs (If branches, Loop, Scan and SequenceMap bodies):
 // a validated copy of the graph and a session over it. The node passes the values its
 // body reads from the enclosing scope as extra inputs after its declared ones (see

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // If, Loop (opset 1-16) and Scan (opset 9+). Each body is compiled once (runtime/value_ops/body.h);
 // loop-carried values, If results and Scan states may be any Value (sequences and
 // optionals too); scan inputs and outputs are tensors.

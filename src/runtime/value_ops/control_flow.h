@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // Control-flow operators: If, Loop and Scan run subgraphs, so they live in the runtime
 // (each holds sessions over its bodies) rather than among the plain operators of ops/.
 // They are value operators: bodies may carry sequences and optionals.

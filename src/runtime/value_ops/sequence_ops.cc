@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // The sequence operators (opset 11+), SequenceMap (17), the optional operators (15+)
 // and Identity over any value. A sequence is a list of tensors sharing their buffers
 // with the tensors put in: operators never write into an input, so nothing is copied

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // Sequence and optional operators (SequenceEmpty ... SequenceMap, Optional,
 // OptionalHasElement, OptionalGetElement, and Identity, which passes any value on). They
 // work on Values, so they live in the runtime next to control flow.

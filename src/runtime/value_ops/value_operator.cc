@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // The function-backed ValueOperator and the lookup over the runtime's operators.
 #include "runtime/value_ops/value_operator.h"
 

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // The second kind of operator: one that works on Values (tensors, sequences, optionals)
 // rather than on tensors. Control flow (If, Loop, Scan, whose bodies may carry sequences
 // and optionals) and the sequence and optional operators are of this kind; they live in

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // BatchNormalization folded into Conv and Gemm: structure, numerics against the unfolded
 // graph, and the cases where the fold is illegal.
 #include "graph/passes/pass.h"

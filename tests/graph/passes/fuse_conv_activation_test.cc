@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // Conv + Add(residual) + activation -> vigil.FusedConv: the node written, the attribute
 // format ops/fused_activation.h reads, the illegal cases, and (once the FusedConv operator
 // is registered) numerics against the unfused graph.

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // Dynamically quantized MatMul (DynamicQuantizeLinear -> MatMulInteger -> Cast -> Mul by
 // x_scale x W_scale -> Add bias, as ONNX Runtime's dynamic quantizer writes it) ->
 // vigil.QGemm with a float output: the node written, and outputs equal to the unfused graph's.

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // GELU written with Erf, in each operand order, -> vigil.Gelu; after a MatMul and its bias
 // it becomes FusedMatMul's activation.
 #include <cmath>

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // The decomposed LayerNormalization (opset 13 exporters) -> one LayerNormalization node,
 // run by vigil at opset 13.
 #include "graph/passes/pass.h"

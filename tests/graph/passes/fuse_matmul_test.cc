@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // MatMul (scale, bias, residual, activation) -> vigil.FusedMatMul and Gemm + activation ->
 // vigil.FusedGemm: the nodes written, what must not fuse, and (once the operators are
 // registered) numerics against the unfused graph.

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // vigil.QConv -> vigil.QAdd -> one vigil.QConv with a residual: on the QDQ ResNet block the
 // second convolution takes the skip tensor, the Add's output grid and its Relu, whichever
 // side of the Add it was on; the fused graph computes exactly (bit for bit, on one and two

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // QDQ groups -> integer operators: a small ResNet-style QDQ graph as ONNX Runtime's
 // quantizer writes it (Q at the input, DQ before every consumer, int8 per-channel weights
 // and int32 biases behind DQ, Relu before Q, MaxPool/Flatten between same-parameter DQ

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // QONNX Quant -> ONNX quantization: a 4-bit activation quantizer becomes Clip ->
 // QuantizeLinear -> DequantizeLinear, 8-bit narrow per-channel weights become an int8
 // initializer behind a DequantizeLinear, other rounding modes stay QONNX; the lowered

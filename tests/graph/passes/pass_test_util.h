@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // The helpers of the graph-pass tests: build a small model node by node (with known shapes
 // in value_infos, as import-time shape inference leaves them), count node types after a
 // pass, and compare what a session computes with and without the optimisation passes.

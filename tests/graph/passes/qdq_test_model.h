@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // The QDQ test model of the integer-operator passes (fuse_qdq_test.cc,
 // fuse_q_conv_residual_test.cc): a small ResNet-style block as ONNX Runtime's quantizer
 // writes it, Q at the input, DQ before every consumer, int8 per-channel weights and int32

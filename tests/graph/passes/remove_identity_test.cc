@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // Identity and inference-mode Dropout removal: readers rewired, graph output names kept.
 #include "graph/passes/pass_test_util.h"
 #include "graph/passes/passes.h"

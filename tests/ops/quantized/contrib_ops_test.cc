@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // The com.microsoft int8 operators against hand-computed numbers: the dequantize, compute,
 // requantize formulas of QLinearAdd, QLinearMul, QLinearSigmoid, QLinearLeakyRelu,
 // QLinearGlobalAveragePool (NCHW and channels_last) and QLinearConcat, with broadcasting,

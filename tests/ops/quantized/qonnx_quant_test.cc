@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // QONNX's quantizers against the numbers of the QONNX operator documentation: the rounding
 // table (5.5, 2.5, 1.6, 1.1, 1.0 and their negatives under every mode), signed, unsigned
 // and narrow ranges with the clamp before rounding, per-channel scales, BipolarQuant, and

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // The quantization reference operators against hand-computed numbers: rounding half to
 // even and saturation, per-tensor and per-axis parameters, DynamicQuantizeLinear's range,
 // the integer products with per-row, per-column and per-channel zero points, and the

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // vigil's integer operators of QDQ groups (QConv, QGemm, QAdd): the fast paths (weights
 // packed at creation, the int8 GEMM on every instruction-set path this CPU has) bit-exact
 // against the reference path of the same operator (weights given at run time), the

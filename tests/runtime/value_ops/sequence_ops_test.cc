@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // Sessions over sequences and optionals: the sequence operators, the optional
 // operators, control flow carrying a sequence, and sequences refused by tensor operators.
 #include <gtest/gtest.h>

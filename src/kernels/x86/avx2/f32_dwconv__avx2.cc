@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // The AVX2+FMA depthwise kernels: kernels/x86/f32_dwconv_vector.inc on 8-float registers.
 // Compiled with the AVX2 and FMA flags only.
 #include <immintrin.h>

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // The AVX2+FMA throughput loop (kernels/f32_fma_peak.h): 12 ymm chains, which covers an FMA
 // latency of up to 6 cycles on two pipes and leaves the multiplier and the addend in
 // registers (14 of the 16 ymm). Named accumulators, not an array: GCC 12 would keep an

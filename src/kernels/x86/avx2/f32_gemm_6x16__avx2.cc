@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // The AVX2+FMA f32 GEMM micro-kernel: a 6 x 16 tile of C in 12 ymm accumulators, A
 // broadcast from the interleaved panel, B rows as two aligned 256-bit loads (the classic
 // Haswell shape: 12 accumulators + 2 B registers + 1 broadcast fit the 16 ymm registers).

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // The AVX2+FMA unary, binary and reduce primitives: the 8-lane vector type for the shared
 // template kernels/x86/f32_vmath_impl.h, and its table. Tails use masked loads and stores.
 #include <immintrin.h>

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // The AVX2 Winograd transforms: kernels/f32_winograd_transforms.inc on 8 tiles per
 // register, and the gather's and scatter's transposes between image rows (tiles m floats
 // apart) and tile lanes. Compiled with the AVX2 and FMA flags only.

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // The epilogue of the int8 GEMM's ymm micro-kernels (the AVX2 and the AVX-VNNI one,
 // kernels/qs8_gemm_microkernel.h): eight sums of one row of the tile, the row's offset
 // added, stored as int32, or requantized on the exact 64-bit products (vpmuldq, even and

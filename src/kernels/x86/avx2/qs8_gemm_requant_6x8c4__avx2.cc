@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // The AVX2 int8 GEMM micro-kernel: a 6 x 8 tile of C. vpmaddubsw would multiply the u8 x s8
 // pairs in one step but saturates their int16 sum (255 x 127 x 2 > 32767), so B's bytes are
 // widened to int16 (vpmovzxbw) and A is packed as int16: vpmaddwd then sums each pair of

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // The AVX2 int8 throughput loop (kernels/s8_dot_peak.h): 8 ymm accumulators, each
 // step vpmaddubsw + vpmaddwd + vpaddd. The whole loop is inline assembly: with
 // intrinsics, GCC 12 sees eight identical products, computes one and adds it to all eight

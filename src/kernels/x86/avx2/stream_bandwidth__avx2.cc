@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // The AVX2 memory-bandwidth loops (kernels/stream_bandwidth.h): 32 floats a step on four
 // independent accumulators, so the adds never limit the read sum; scalar tails.
 #include <immintrin.h>

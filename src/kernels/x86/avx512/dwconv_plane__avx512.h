@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // The interior of the depthwise int8 convolution's padded plane (kernels/qs8_dwconv.h)
 // filled from one channel of the input on AVX-512: each row in masked 64-byte moves, int8
 // input flipped to the u8 form by one XOR, the border left as qs8_dwconv_fill_scratch

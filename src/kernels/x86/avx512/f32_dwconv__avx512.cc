@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // The AVX-512 depthwise kernels: kernels/x86/f32_dwconv_vector.inc on 16-float registers.
 // Compiled with the AVX-512 flags.
 #include <immintrin.h>

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // The AVX-512 throughput loop (kernels/f32_fma_peak.h): 16 zmm chains, which covers an FMA
 // latency of up to 8 cycles on two 512-bit pipes, well inside the 32 zmm registers. Named
 // accumulators, not an array: GCC 12 would keep an array in memory. Compiled with the

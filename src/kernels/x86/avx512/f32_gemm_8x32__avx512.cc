@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // The AVX-512 f32 GEMM micro-kernel: an 8 x 32 tile of C in 16 zmm accumulators, two
 // 512-bit FMAs per k step and row of A (Zen 4/5 and Intel server cores issue two per
 // cycle, with a 4-cycle latency, so 16 independent chains keep both pipes busy). A values

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // The per-tensor quantization of kernels/f32_qs8_quantize.h, sixteen floats per step: divide,
 // bound (so that the conversion cannot overflow, and NaN goes to the lower bound as in
 // the scalar loop), convert with the default rounding (to nearest, ties to even), add the

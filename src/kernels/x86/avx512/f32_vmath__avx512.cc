@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // The AVX-512 unary, binary and reduce primitives: the 16-lane vector type for the shared
 // template kernels/x86/f32_vmath_impl.h, and its table. Tails use mask registers; the
 // exponent scale is one vscalefps.

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // The int8 Add of kernels/qs8_add.h, sixteen elements per step on AVX-512: bytes widened to
 // int32 and centred, summed in the 16-bit split form (x86/avx512/qs8_add__avx512.h) and
 // narrowed back; a row's tail under a mask. Bit-exact with the scalar loop of qs8_add.cc.

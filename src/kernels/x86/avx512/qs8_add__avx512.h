@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // The int8 Add of kernels/qs8_add.h on sixteen 32-bit lanes of AVX-512, in the 16-bit split
 // form of its parameters (QS8AddParameters::split): the centred operands paired as int16,
 // two vpmaddwd for the high and low halves of both products, a rounding shift in 32 bits

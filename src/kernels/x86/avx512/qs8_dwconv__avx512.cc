@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // The depthwise int8 convolution (kernels/qs8_dwconv.h) on AVX-512, one channel: the
 // plane's interior (x86/avx512/dwconv_plane__avx512.h), then sixteen output pixels per step. Each tap loads the sixteen
 // window bytes it meets, widened so that every 32-bit lane holds the byte in its low 16 bits (stride 1: one byte per

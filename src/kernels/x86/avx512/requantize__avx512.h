@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // Fixed-point requantization (kernels/requantize.h) on sixteen int32 lanes of AVX-512, for
 // the int8 kernels compiled with AVX-512 flags: the exact 64-bit products of vpmuldq (even
 // and odd lanes apart), rounded half to even by one shift, added to the zero point and

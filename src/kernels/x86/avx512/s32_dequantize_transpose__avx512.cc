@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // The 16 x 16 blocks of kernels/s32_dequantize_transpose.h on AVX-512: each of the block's
 // 16 output columns is 16 contiguous sums, converted, scaled and biased in one vector; the
 // 16 vectors are transposed in registers (unpack, then shuffles of 32-bit elements, then

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // kernels/x8_deinterleave.h on AVX-512: 64 source bytes a step (the last step under a
 // mask), their 32 even bytes by one narrowing of the 16-bit lanes (vpmovwb keeps each
 // lane's low byte) and their 32 odd bytes by the same after a shift right by 8, each stored

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // kernels/x8_window_max.h on AVX-512 for strides 1 and 2: the window maximum at 64
 // consecutive positions from `window` unaligned loads, then for stride 1 those 64 outputs,
 // for stride 2 the 32 at even positions, taken by one narrowing of 16-bit lanes (vpmovwb

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // The depthwise int8 convolution (kernels/qs8_dwconv.h) with AVX-512 VNNI and VBMI, one
 // channel, for filters up to 4 wide: the plane's interior (x86/avx512/dwconv_plane__avx512.h),
 // then sixteen output pixels per step. For each filter row,

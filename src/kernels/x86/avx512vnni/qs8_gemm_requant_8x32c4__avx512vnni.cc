@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // The AVX-512 VNNI int8 GEMM micro-kernel: an 8 x 32 tile of C in 16 zmm accumulators.
 // Each group of 4 k is two loads of B (32 columns x 4 unsigned bytes) and, per row, one
 // vpdpbusd per B vector with the row's 4 weight bytes broadcast by the instruction ({1to16}):

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // The AVX-512 VNNI int8 throughput loop (kernels/s8_dot_peak.h): 16 zmm accumulators,
 // each step one vpdpbusd, which covers a latency of up to 8 cycles on two pipes.
 // Compiled with the AVX-512 and VNNI flags; called only where the CPU has it.

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // The AVX-VNNI int8 GEMM micro-kernel, for CPUs with the VEX-encoded 256-bit vpdpbusd and no
 // AVX-512 (Intel's Alder Lake and later client cores, Sierra Forest): a 6 x 16 tile of C in
 // 12 ymm accumulators. Each group of 4 k is two loads of B (16 columns x 4 unsigned bytes)

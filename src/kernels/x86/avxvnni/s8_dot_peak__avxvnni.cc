@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // The AVX-VNNI int8 throughput loop (kernels/s8_dot_peak.h): 12 ymm accumulators, as many
 // as the AVX-VNNI GEMM kernel keeps, each step one VEX-encoded vpdpbusd. The loop is inline
 // assembly, for the reason the AVX2 loop gives (GCC 12 keeps intrinsic accumulators on the
