@@ -120,6 +120,34 @@ TEST_P(F32GemmOnPath, EpiloguePartsMatchTheScalarEpilogue) {
   }
 }
 
+TEST_P(F32GemmOnPath, NaNPassesEveryClampAsInTheReference) {
+  // A NaN in row 3 of A makes row 3 of C NaN through Relu and Clip fused into the epilogue,
+  // on full and edge tiles; the other rows stay finite.
+  set_active_isa(GetParam());
+  for (const int64_t n : {int64_t{64}, int64_t{37}}) {
+    const int64_t m = 16, k = 20;
+    std::vector<float> a = random_values(m * k, 8), b = random_values(k * n, 9);
+    a[3 * k + 5] = std::nanf("");
+    for (const ActivationSpec activation :
+         {ActivationSpec{Activation::Relu}, ActivationSpec{Activation::Clip, -0.5f, 0.5f}}) {
+      Epilogue e;
+      e.activation = activation;
+      F32GemmA a_operand;
+      a_operand.matrix = {a.data(), k, false};
+      F32GemmB b_operand;
+      b_operand.matrix = {b.data(), n, false};
+      std::vector<float> c(m * n, 7.0f);
+      f32_gemm(m, n, k, a_operand, b_operand, c.data(), n, e, 1);
+      for (int64_t i = 0; i < m; ++i) {
+        for (int64_t j = 0; j < n; ++j) {
+          ASSERT_EQ(std::isnan(c[i * n + j]), i == 3)
+              << isa_name(GetParam()) << " n=" << n << " (" << i << ", " << j << ")";
+        }
+      }
+    }
+  }
+}
+
 TEST_P(F32GemmOnPath, ThreadSplitsAgreeWithOneThread) {
   for (int threads : {2, 3, 4}) {
     for (const auto& s : {std::array<int64_t, 3>{64, 3136, 64}, {512, 49, 300}, {5, 700, 400}}) {

@@ -35,7 +35,9 @@ inline __m256 finish(const F32TileEpilogue& e, __m256 v, int row, int half, __m2
     v = _mm256_add_ps(v, e.bias_per_column ? load<kFull>(e.bias + half * 8, mask) : _mm256_set1_ps(e.bias[row]));
   }
   if (e.residual) v = _mm256_add_ps(v, load<kFull>(e.residual + row * e.residual_ld + half * 8, mask));
-  if (e.clamp) v = _mm256_min_ps(_mm256_max_ps(v, _mm256_set1_ps(e.lower)), _mm256_set1_ps(e.upper));
+  // min and max return their second operand where either is NaN: v second, NaN passes as
+  // in the reference.
+  if (e.clamp) v = _mm256_min_ps(_mm256_set1_ps(e.upper), _mm256_max_ps(_mm256_set1_ps(e.lower), v));
   if (e.leaky) {
     const __m256 negative = _mm256_cmp_ps(v, _mm256_setzero_ps(), _CMP_LT_OQ);
     v = _mm256_blendv_ps(v, _mm256_mul_ps(v, _mm256_set1_ps(e.leaky_alpha)), negative);

@@ -27,7 +27,9 @@ inline __m512 finish(const F32TileEpilogue& e, __m512 v, int row, int half, __mm
         v, e.bias_per_column ? _mm512_maskz_loadu_ps(mask, e.bias + half * 16) : _mm512_set1_ps(e.bias[row]));
   }
   if (e.residual) v = _mm512_add_ps(v, _mm512_maskz_loadu_ps(mask, e.residual + row * e.residual_ld + half * 16));
-  if (e.clamp) v = _mm512_min_ps(_mm512_max_ps(v, _mm512_set1_ps(e.lower)), _mm512_set1_ps(e.upper));
+  // min and max return their second operand where either is NaN: v second, NaN passes as
+  // in the reference.
+  if (e.clamp) v = _mm512_min_ps(_mm512_set1_ps(e.upper), _mm512_max_ps(_mm512_set1_ps(e.lower), v));
   if (e.leaky) {
     const __mmask16 negative = _mm512_cmp_ps_mask(v, _mm512_setzero_ps(), _CMP_LT_OQ);
     v = _mm512_mask_mul_ps(v, negative, v, _mm512_set1_ps(e.leaky_alpha));
