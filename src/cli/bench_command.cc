@@ -16,6 +16,7 @@
 #include "cli/json_output.h"
 #include "cli/model_inputs.h"
 #include "cli/ort_peer.h"
+#include "cli/seed_flag.h"
 #include "core/cpu_features.h"
 #include "kernels/f32_gemm.h"
 #include "onnx_io/model_import.h"
@@ -162,7 +163,7 @@ void add_bench_command(CLI::App& app) {
       ->expected(1)
       ->multi_option_policy(CLI::MultiOptionPolicy::TakeAll)
       ->allow_extra_args(false);
-  command->add_option("--seed", options->seed, "seed of the random inputs")->default_val(0);
+  command->add_option("--seed", options->seed, "seed of the random inputs")->default_val(0)->check(seed_flag_check());
   command->add_option("--threads", options->threads, "threads to use (vigil and the peer)")
       ->default_val(1)
       ->check(CLI::Range(1, 256));

@@ -169,10 +169,13 @@ void add_dse_command(CLI::App& app) {
   command
       ->add_option("--threads", options->dse.search.threads,
                    "design points evaluated at once (the result does not depend on it)")
-      ->capture_default_str();
+      ->capture_default_str()
+      ->check(CLI::Range(1, 256));
   command->add_flag("--keep-layer-params", options->dse.keep_layer_params,
                     "keep the template parameters the layers carry (chosen for one chip) at every point");
-  command->add_option("--batch", options->batch, "batch size for a model's symbolic dimensions")->capture_default_str();
+  command->add_option("--batch", options->batch, "batch size for a model's symbolic dimensions")
+      ->capture_default_str()
+      ->check(CLI::Range(1, 65536));
   command->add_option("--csv", options->csv, "write one row per design point to this file");
   command->add_option("--json", options->json, "write the points, the front and its mappings as JSON to this file");
   command->add_option("--html", options->html, "write a report with the Pareto front charted to this file");

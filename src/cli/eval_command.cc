@@ -58,7 +58,8 @@ void add_eval_command(CLI::App& app) {
                    "a folder with t10k-images-idx3-ubyte[.gz] and t10k-labels-idx1-ubyte[.gz], or an images "
                    "file whose labels file sits beside it")
       ->required();
-  command->add_option("--limit", options->eval.limit, "evaluate only the first N images");
+  command->add_option("--limit", options->eval.limit, "evaluate only the first N images (0: all)")
+      ->check(CLI::Range(int64_t{0}, int64_t{1000000000}));
   command->add_option("--batch", options->eval.batch, "images per inference when the batch dimension is free")
       ->default_val(100)
       ->check(CLI::Range(1, 100000));

@@ -130,8 +130,11 @@ void add_predict_command(CLI::App& app) {
       ->capture_default_str();
   add_mapper_flags(command, options->objective, options->search);
   command->add_option("--threads", options->search.threads, "the mapper's threads (the result does not depend on it)")
-      ->capture_default_str();
-  command->add_option("--batch", options->batch, "batch size for a model's symbolic dimensions")->capture_default_str();
+      ->capture_default_str()
+      ->check(CLI::Range(1, 256));
+  command->add_option("--batch", options->batch, "batch size for a model's symbolic dimensions")
+      ->capture_default_str()
+      ->check(CLI::Range(1, 65536));
   command->add_option("--json", options->json, "write the per-layer figures and totals as JSON to this file");
   command->add_option("--html", options->html, "write a report with the energy by layer and by level to this file");
   command->callback([options] { predict(*options); });

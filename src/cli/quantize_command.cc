@@ -113,7 +113,8 @@ void add_quantize_command(CLI::App& app) {
   command
       ->add_option("--percentile", options->quantize.calibration.percentile,
                    "percentile method: the share of values kept inside the range, in percent")
-      ->default_val(99.99);
+      ->default_val(99.99)
+      ->check(CLI::Range(0.0, 100.0));
   command->add_flag("--per-tensor", options->per_tensor, "one scale per weight tensor instead of per output channel");
   command->add_flag("--symmetric-activations", options->quantize.calibration.scheme.symmetric,
                     "symmetric activation ranges (int8 zero point 0, uint8 zero point 128)");
@@ -127,7 +128,8 @@ void add_quantize_command(CLI::App& app) {
   command
       ->add_option("--weight-clip", options->quantize.weight_clip,
                    "clip each weight tensor (or channel) to this fraction of its largest |w| before scaling")
-      ->default_val(1.0f);
+      ->default_val(1.0f)
+      ->check(CLI::Range(0.0f, 1.0f));
   command->add_flag("--dynamic", options->quantize.dynamic,
                     "dynamic quantization of MatMul/Gemm weights, activations quantized at run time (no --calib)");
   command

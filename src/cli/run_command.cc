@@ -7,6 +7,7 @@
 #include "cli/commands.h"
 #include "cli/json_output.h"
 #include "cli/model_inputs.h"
+#include "cli/seed_flag.h"
 #include "cli/tensor_summary.h"
 #include "io/npy.h"
 #include "onnx_io/model_import.h"
@@ -93,7 +94,7 @@ void add_run_command(CLI::App& app) {
       ->allow_extra_args(false);
   command->add_flag("--random-inputs", options->random_inputs,
                     "fill inputs not given with seeded random values (symbolic dimensions become 1)");
-  command->add_option("--seed", options->seed, "seed for --random-inputs")->default_val(0);
+  command->add_option("--seed", options->seed, "seed for --random-inputs")->default_val(0)->check(seed_flag_check());
   command->add_option("--output", options->output_dir, "write each output to DIR/<output name>.npy");
   command->add_option("--threads", options->threads, "threads to use")->default_val(1)->check(CLI::Range(1, 256));
   command->add_flag("--no-optimize", options->no_optimize, "run the graph as written, without the optimisation passes");

@@ -58,6 +58,17 @@ expect "bogus" "$vigil" run "$good" --bogus
 expect "threads" "$vigil" run "$good" --random-inputs --threads 0
 expect "subcommand" "$vigil" frobnicate
 expect "--isa" "$vigil" run "$good" --random-inputs --isa sse9
+# Every numeric flag is bounded, and a seed is a whole number below 2^64.
+expect "--seed" "$vigil" run "$good" --random-inputs --seed -1
+expect "--seed" "$vigil" run "$good" --random-inputs --seed 18446744073709551616
+expect "--seed" "$vigil" bench "$good" --seed 1.5
+expect "--limit" "$vigil" eval "$good" --dataset "$cases" --limit -5
+expect "--threads" "$vigil" predict "$good" --threads 100000
+expect "--evaluations" "$vigil" predict "$good" --evaluations 0
+expect "--seed" "$vigil" predict "$good" --seed -1
+expect "--batch" "$vigil" predict "$good" --batch 0
+expect "--percentile" "$vigil" quantize "$good" --calib "$cases" --out "$scratch/q.onnx" --percentile 120
+expect "--weight-clip" "$vigil" quantize "$good" --calib "$cases" --out "$scratch/q.onnx" --weight-clip 2
 expect "VIGIL_ISA" env VIGIL_ISA=sse9 "$vigil" run "$good" --random-inputs
 expect "truncated.onnx" "$vigil" eval "$cases/truncated.onnx" --dataset "$cases"
 expect "t10k-images" "$vigil" eval "$good" --dataset "$cases"
