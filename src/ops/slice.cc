@@ -50,20 +50,25 @@ SliceView resolve_slice(const Tensor& data, const SliceSpec& spec) {
     int64_t end = spec.ends[i];
     if (start < 0) start += dim;
     if (end < 0) end += dim;
+    // Counted in unsigned arithmetic: a step of INT64_MIN or INT64_MAX is one element
+    // (where the span is not empty), and neither its negation nor a rounded-up quotient
+    // may overflow.
+    const uint64_t magnitude = step > 0 ? static_cast<uint64_t>(step) : 0 - static_cast<uint64_t>(step);
     int64_t count;
     if (step > 0) {
       start = std::clamp<int64_t>(start, 0, dim);
       end = std::clamp<int64_t>(end, 0, dim);
-      count = end > start ? (end - start + step - 1) / step : 0;
+      count = end > start ? static_cast<int64_t>(1 + static_cast<uint64_t>(end - start - 1) / magnitude) : 0;
     } else if (dim == 0) {
       count = 0;
     } else {
       start = std::clamp<int64_t>(start, 0, dim - 1);
       end = std::clamp<int64_t>(end, -1, dim - 1);
-      count = start > end ? (start - end + (-step) - 1) / (-step) : 0;
+      count = start > end ? static_cast<int64_t>(1 + static_cast<uint64_t>(start - end - 1) / magnitude) : 0;
     }
     shape[axis] = count;
-    strides[axis] = in_strides[axis] * step;
+    // More than one element means |step| < dim: the stride fits.
+    strides[axis] = count > 1 ? in_strides[axis] * step : in_strides[axis];
     if (count > 0) offset += start * in_strides[axis];
   }
   return {offset, strides, shape};

@@ -37,6 +37,12 @@ TEST(TensorOps, SliceNegativeStepsAndClampedBounds) {
                          {5, 6, 7});
   expect_tensor<int64_t>(OpRunner("Slice").run1({x, ints({3}), ints({1}), ints({1}), Tensor()}), {2, 0}, {});
   expect_error(ErrorKind::BadInput, [&] { OpRunner("Slice").run1({x, ints({0}), ints({1}), ints({0}), ints({0})}); });
+  // Extreme steps take one element of a non-empty span, as the definition gives.
+  expect_tensor<int64_t>(OpRunner("Slice").run1({x, ints({big}), ints({small}), ints({1}), ints({small})}), {2, 1},
+                         {3, 7});
+  expect_tensor<int64_t>(OpRunner("Slice").run1({x, ints({1}), ints({big}), ints({1}), ints({big})}), {2, 1}, {1, 5});
+  expect_tensor<int64_t>(OpRunner("Slice").run1({x, ints({-1}), ints({small}), ints({0}), ints({small})}), {1, 4},
+                         {4, 5, 6, 7});
 }
 
 TEST(TensorOps, SliceOpset1Attributes) {
