@@ -54,6 +54,9 @@ ClassifierEvalResult evaluate_classifier(Session& session, const IdxDataset& dat
     const std::vector<double> values = scores.to_double_vector();
     const int64_t classes = scores.dim(1);
     for (int64_t i = 0; i < used; ++i) {
+      const int64_t label = labels[start + i];
+      check_input(label >= 0 && label < classes, dataset.labels_path, ": label ", label, " of image ", start + i,
+                  " is outside the model's ", classes, " classes");
       const double* row = values.data() + i * classes;
       const int64_t best = std::max_element(row, row + classes) - row;
       result.correct += best == labels[start + i];

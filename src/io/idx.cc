@@ -108,7 +108,7 @@ IdxDataset read_idx_dataset(const std::string& path) {
     const size_t rank_at = labels_path.rfind("idx3");
     if (rank_at != std::string::npos) labels_path.replace(rank_at, 4, "idx1");
   }
-  IdxDataset dataset{read_idx_file(images_path), read_idx_file(labels_path)};
+  IdxDataset dataset{read_idx_file(images_path), read_idx_file(labels_path), labels_path};
   check_input(dataset.images.dtype() == DType::UInt8 && dataset.images.rank() == 3, images_path,
               ": expected uint8 images of shape [N, rows, cols]");
   check_input(dataset.labels.rank() == 1 && dataset.labels.dim(0) == dataset.images.dim(0), labels_path,

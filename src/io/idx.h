@@ -15,6 +15,7 @@ Tensor read_idx_file(const std::string& path);  // uint8, int8, int16, int32, fl
 struct IdxDataset {
   Tensor images;
   Tensor labels;
+  std::string labels_path;  // where the labels came from, for errors about them
 };
 // `path` is a folder holding t10k-images-idx3-ubyte[.gz] and t10k-labels-idx1-ubyte[.gz]
 // (the test split), or an images file whose labels file sits beside it (images -> labels

@@ -73,6 +73,18 @@ expect "VIGIL_ISA" env VIGIL_ISA=sse9 "$vigil" run "$good" --random-inputs
 expect "truncated.onnx" "$vigil" eval "$cases/truncated.onnx" --dataset "$cases"
 expect "t10k-images" "$vigil" eval "$good" --dataset "$cases"
 expect "random_bytes.onnx" "$vigil" eval "$good" --dataset "$cases/random_bytes.onnx"
+# A label beyond the model's classes is refused, not counted as a wrong answer.
+python3 - "$scratch/labels" <<'PYTHON'
+import os, struct, sys
+folder = sys.argv[1]
+os.makedirs(folder, exist_ok=True)
+with open(os.path.join(folder, "t10k-images-idx3-ubyte"), "wb") as f:
+    f.write(struct.pack(">IIII", 0x803, 2, 28, 28) + bytes(2 * 28 * 28))
+with open(os.path.join(folder, "t10k-labels-idx1-ubyte"), "wb") as f:
+    f.write(struct.pack(">II", 0x801, 2) + bytes([3, 12]))
+PYTHON
+expect "label 12 of image 1 is outside the model's 10 classes" "$vigil" eval \
+  "$(dirname "$0")/../../models/fashion_mnist_cnn.onnx" --dataset "$scratch/labels"
 quantize() { "$vigil" quantize "$@" --out "$scratch/out.$((passed + failed))/q.onnx"; }
 expect "--method" quantize "$good" --calib "$cases/x_good.npy" --method kl
 expect "--percentile" quantize "$good" --calib "$cases/x_good.npy" --method percentile --percentile 101
