@@ -5,6 +5,7 @@
 
 #include <omp.h>
 
+#include <cmath>
 #include <cstdlib>
 #include <exception>
 #include <filesystem>
@@ -53,6 +54,19 @@ nlohmann::json cached_entries(const std::string& path) {
   return document["machines"];
 }
 
+// Whether the figures could have been measured here: finite, none negative, and those
+// this CPU measures (the clock, the bandwidths, the paths it runs) above zero. A zeroed or
+// edited entry is measured over rather than trusted into a roofline of 0 GFLOP/s.
+bool plausible(const MachinePeaks& p) {
+  auto valid = [](double value, bool needed) { return std::isfinite(value) && value >= 0 && (!needed || value > 0); };
+  auto valid_pair = [&](const PeakPair& pair, bool needed) {
+    return valid(pair.one_core, needed) && valid(pair.all_cores, needed);
+  };
+  return p.cores >= 1 && valid(p.clock_ghz, true) && valid_pair(p.read_gbs, true) && valid_pair(p.triad_gbs, true) &&
+         valid_pair(p.fp32_avx2, detected_isa() >= Isa::Avx2) &&
+         valid_pair(p.fp32_avx512, detected_isa() >= Isa::Avx512) && valid_pair(p.int8, !p.int8_loop.empty());
+}
+
 bool same_machine(const nlohmann::json& entry, const std::string& cpu_model, int cores) {
   if (!entry.is_object()) return false;
   const auto model = entry.find("cpu_model"), count = entry.find("cores");
@@ -64,7 +78,8 @@ std::optional<MachinePeaks> find_entry(const nlohmann::json& entries, const std:
   for (const nlohmann::json& entry : entries) {
     if (!same_machine(entry, cpu_model, cores)) continue;
     try {
-      return peaks_from_json(entry);
+      const MachinePeaks peaks = peaks_from_json(entry);
+      return plausible(peaks) ? std::optional<MachinePeaks>(peaks) : std::nullopt;
     } catch (const nlohmann::json::exception&) {
       return std::nullopt;  // a damaged entry is measured over
     }

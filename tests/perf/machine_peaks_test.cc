@@ -160,7 +160,13 @@ TEST_F(PeaksCacheTest, MeasuresOverADamagedFile) {
   const std::vector<std::string> damaged_files = {
       "{not json", "[]", R"({"format": 1, "machines": [{"cpu_model": 3}]})",
       R"({"format": 1, "machines": [{)" + this_machine + R"(, "clock_ghz": "fast"}]})",
-      R"({"format": 999, "machines": [{)" + this_machine + "}]}"};
+      R"({"format": 999, "machines": [{)" + this_machine + "}]}",
+      // Complete but zeroed: trusted, it would give a roofline of 0 GFLOP/s.
+      R"({"format": 1, "machines": [{)" + this_machine +
+          R"(, "clock_ghz": 0, "fp32_avx2_gflops": {"one_core": 0, "all_cores": 0},
+          "fp32_avx512_gflops": {"one_core": 0, "all_cores": 0}, "int8_gops": {"one_core": 0, "all_cores": 0},
+          "int8_loop": "s8_dot_peak__avx2", "read_gbs": {"one_core": 0, "all_cores": 0},
+          "triad_gbs": {"one_core": 0, "all_cores": 0}}]})"};
   for (const std::string& damaged : damaged_files) {
     std::ofstream(folder_ / "vigil" / "machine_peaks.json") << damaged;
     const int before = measured_;
