@@ -25,6 +25,8 @@ constexpr NpyType kNpyTypes[] = {
 std::string header_value(const std::string& header, const std::string& key, const std::string& what) {
   const size_t at = header.find("'" + key + "'");
   check_input(at != std::string::npos, what, ": .npy header has no '", key, "'");
+  // numpy keeps a repeated key's last value; vigil refuses the ambiguity.
+  check_input(header.find("'" + key + "'", at + 1) == std::string::npos, what, ": .npy header names '", key, "' twice");
   size_t start = header.find(':', at);
   check_input(start != std::string::npos, what, ": malformed .npy header");
   ++start;

@@ -40,6 +40,18 @@ TEST(Npy, ParsesNumpyHeader) {
   EXPECT_THROW(parse_npy(bytes.substr(0, bytes.size() - 3), "n"), Error);  // truncated data
   EXPECT_THROW(parse_npy("\x93NUMPY\x01\x00\xff\x00{", "n"), Error);       // truncated header
   EXPECT_THROW(parse_npy("not numpy at all", "n"), Error);
+  // A repeated key (numpy would take the last one) is refused, naming the key.
+  std::string twice = "{'descr': '<i8', 'fortran_order': False, 'shape': (1,), 'shape': (2,), }";
+  twice.append(118 - twice.size(), ' ');
+  twice += '\n';
+  std::string twice_bytes = std::string("\x93NUMPY\x01\x00", 8) + static_cast<char>(twice.size()) + '\0' + twice;
+  twice_bytes.append(reinterpret_cast<const char*>(values), sizeof values);
+  try {
+    parse_npy(twice_bytes, "n");
+    FAIL() << "no error";
+  } catch (const Error& e) {
+    EXPECT_NE(std::string(e.what()).find("names 'shape' twice"), std::string::npos) << e.what();
+  }
 }
 
 TEST(Idx, ReadsPlainAndGzipped) {
