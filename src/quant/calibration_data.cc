@@ -3,6 +3,7 @@
 #include "quant/calibration_data.h"
 
 #include <algorithm>
+#include <cmath>
 #include <cstring>
 #include <filesystem>
 #include <random>
@@ -32,6 +33,19 @@ void check_fits(const ValueInfo& input, const Shape& shape, bool any_batch, cons
   }
   check_input(fits, what, ": shape ", shape_to_string(shape), " does not fit model input '", input.name, "' ",
               value_info_to_string(input));
+}
+
+// Calibration measures the ranges of real data: NaN, infinities or magnitudes near float's
+// limit would give ranges (and scales) that no integer model can run, so such data is
+// refused here, with its file named, rather than written into a model.
+void check_calibration_values(const Tensor& tensor, const std::string& path) {
+  if (tensor.dtype() != DType::Float32) return;
+  constexpr float kLargest = 1e30f;
+  const float* values = tensor.data<float>();
+  for (int64_t i = 0; i < tensor.numel(); ++i) {
+    check_input(std::isfinite(values[i]) && std::fabs(values[i]) <= kLargest, "--calib ", path, ": value #", i, " is ",
+                values[i], "; calibration data must be finite and within +-1e30");
+  }
 }
 
 std::string find_idx_images(const std::string& folder) {
@@ -113,6 +127,7 @@ void CalibrationData::open_npy(const std::vector<std::string>& paths, int64_t li
                 ", model input '", input_.name, "' is ", value_info_to_string(input_));
     check_fits(input_, tensor.shape(), false, str_cat("--calib ", path));
     check_input(tensor.rank() > 0 && tensor.dim(0) > 0, "--calib ", path, ": holds no samples");
+    check_calibration_values(tensor, path);
     samples_ += tensor.dim(0);
     npy_batches_.push_back(std::move(tensor));
   }

@@ -85,6 +85,23 @@ with open(os.path.join(folder, "t10k-labels-idx1-ubyte"), "wb") as f:
 PYTHON
 expect "label 12 of image 1 is outside the model's 10 classes" "$vigil" eval \
   "$(dirname "$0")/../../models/fashion_mnist_cnn.onnx" --dataset "$scratch/labels"
+# Calibration data that is NaN, infinite or near float's limit is refused, its file named,
+# rather than written into a model no integer kernel can run.
+for value in nan inf 3e38; do
+  python3 - "$scratch/calib_$value" "$value" <<'PYTHON'
+import os, struct, sys
+folder, value = sys.argv[1], float(sys.argv[2])
+os.makedirs(folder, exist_ok=True)
+header = "{'descr': '<f4', 'fortran_order': False, 'shape': (1, 1, 28, 28), }"
+header += " " * (127 - len(header)) + "\n"
+data = [0.5] * 784
+data[5] = value
+with open(os.path.join(folder, "x.npy"), "wb") as f:
+    f.write(b"\x93NUMPY\x01\x00" + struct.pack("<H", len(header)) + header.encode() + struct.pack("<784f", *data))
+PYTHON
+  expect "x.npy: value #5" "$vigil" quantize "$(dirname "$0")/../../models/fashion_mnist_cnn.onnx" \
+    --calib "$scratch/calib_$value" --out "$scratch/out.$((passed + failed))/q.onnx"
+done
 quantize() { "$vigil" quantize "$@" --out "$scratch/out.$((passed + failed))/q.onnx"; }
 expect "--method" quantize "$good" --calib "$cases/x_good.npy" --method kl
 expect "--percentile" quantize "$good" --calib "$cases/x_good.npy" --method percentile --percentile 101
