@@ -18,12 +18,12 @@ namespace {
 constexpr int kChains = 8, kLanes = 8;
 
 // One step of chain `c`: temp = pairs of int16 sums of a x b, then int32 sums of pairs.
-#define VIGIL_S8_DOT_STEP(c, temp)                \
-  "vpmaddubsw %[b], %[a], %%ymm" #temp            \
-  "\n\t"                                          \
-  "vpmaddwd %[ones], %%ymm" #temp ", %%ymm" #temp \
-  "\n\t"                                          \
+// clang-format off
+#define VIGIL_S8_DOT_STEP(c, temp)                       \
+  "vpmaddubsw %[b], %[a], %%ymm" #temp "\n\t"            \
+  "vpmaddwd %[ones], %%ymm" #temp ", %%ymm" #temp "\n\t" \
   "vpaddd %%ymm" #temp ", %%ymm" #c ", %%ymm" #c "\n\t"
+// clang-format on
 
 void run(int64_t iterations, uint8_t a_byte, int8_t b_byte, int32_t* state) {
   if (iterations <= 0) return;

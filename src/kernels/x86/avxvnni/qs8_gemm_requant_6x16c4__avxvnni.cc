@@ -81,12 +81,12 @@ void run(int64_t groups, const void* a_panel, const uint8_t* b, void* c, int64_t
   // GCC keeps them (ymm0-12): with the intrinsic, GCC 12 spilled accumulators to the stack,
   // reloaded B vectors and moved accumulators between registers every group. `{vex}` asks
   // for the VEX encoding (the EVEX one needs AVX-512).
-#define VIGIL_AVX_VNNI_ROW(offset, c0, c1)    \
-  "vpbroadcastd " #offset                     \
-  "(%[a]), %%ymm13\n\t"                       \
-  "%{vex%} vpdpbusd %%ymm13, %%ymm14, %[" #c0 \
-  "]\n\t"                                     \
+// clang-format off
+#define VIGIL_AVX_VNNI_ROW(offset, c0, c1)                 \
+  "vpbroadcastd " #offset "(%[a]), %%ymm13\n\t"            \
+  "%{vex%} vpdpbusd %%ymm13, %%ymm14, %[" #c0 "]\n\t"      \
   "%{vex%} vpdpbusd %%ymm13, %%ymm15, %[" #c1 "]\n\t"
+  // clang-format on
   asm volatile(
       "test %[n], %[n]\n\t"
       "jle 2f\n\t"
