@@ -15,7 +15,7 @@ namespace vigil::cli {
 void add_mapper_flags(CLI::App* command, std::string& objective, accel::MapperOptions& search);
 
 // `search` with the objective parsed; a bad-input Error naming the flag for an unknown
-// objective, fewer than one evaluation or fewer than one thread.
+// objective (the numeric flags are bounded where they are declared).
 accel::MapperOptions checked_mapper_options(const std::string& objective, accel::MapperOptions search);
 
 }  // namespace vigil::cli

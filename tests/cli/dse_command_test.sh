@@ -93,7 +93,7 @@ bad "--dataflow: unknown dataflow 'diagonal'" \
   "$vigil" dse "$specs/alexnet_eyeriss.yaml" --sweep "$specs/eyeriss_dse.yaml" --dataflow diagonal "${outputs[@]}"
 bad "--objective: unknown objective 'speed'" \
   "$vigil" dse "$specs/alexnet_eyeriss.yaml" --sweep "$specs/eyeriss_dse.yaml" --objective speed "${outputs[@]}"
-bad "--evaluations: must be at least 1" \
+bad "--evaluations: Value 0 not in range 1 to 1000000000" \
   "$vigil" dse "$specs/alexnet_eyeriss.yaml" --sweep "$specs/eyeriss_dse.yaml" --evaluations 0 "${outputs[@]}"
 printf 'layers:\n  - {K: 4, C: 4, P: 1, Q: 1, W: 2}\n' >"$scratch/bad_layers.yaml"
 bad "bad_layers.yaml: layers[0].W: unknown field" \
