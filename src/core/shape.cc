@@ -6,26 +6,30 @@
 
 namespace vigil {
 
-int64_t shape_numel(const Shape& shape) {
+int64_t shape_numel(const Shape& shape, const char* what) {
   int64_t count = 1;
-  for (int64_t d : shape) count *= d;
+  for (int64_t d : shape) {
+    if (d < 0 || __builtin_mul_overflow(count, d, &count)) {
+      check_input(d >= 0, what, ": negative dimension in ", shape_to_string(shape));
+      fail_bad_input(what, ": shape ", shape_to_string(shape), " has more elements than fit in 64 bits");
+    }
+  }
   return count;
 }
 
-int64_t checked_shape_numel(const Shape& shape, const std::string& what) {
-  int64_t count = 1;
-  for (int64_t d : shape) {
-    check_input(d >= 0, what, ": negative dimension in ", shape_to_string(shape));
-    check_input(!__builtin_mul_overflow(count, d, &count), what, ": shape ", shape_to_string(shape),
-                " has too many elements");
-  }
-  return count;
+size_t byte_count(int64_t count, size_t element_size, const char* what) {
+  size_t bytes = 0;
+  check_input(count >= 0 && !__builtin_mul_overflow(static_cast<size_t>(count), element_size, &bytes), what, ": ",
+              count, " elements of ", element_size, " bytes do not fit in memory's address space");
+  return bytes;
 }
 
 Shape shape_strides(const Shape& shape) {
   Shape strides(shape.size(), 1);
   for (int64_t i = static_cast<int64_t>(shape.size()) - 2; i >= 0; --i) {
-    strides[i] = strides[i + 1] * shape[i + 1];
+    // Only an empty shape (a zero dimension further left) can overflow here, and then no
+    // stride is ever used.
+    if (__builtin_mul_overflow(strides[i + 1], shape[i + 1], &strides[i])) strides[i] = 0;
   }
   return strides;
 }

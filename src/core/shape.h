@@ -11,10 +11,13 @@ namespace vigil {
 
 using Shape = std::vector<int64_t>;
 
-int64_t shape_numel(const Shape& shape);  // 1 for a scalar (rank 0)
-// The same for a shape read from a file: a bad-input Error naming `what` if a dimension
-// is negative or the count overflows int64.
-int64_t checked_shape_numel(const Shape& shape, const std::string& what);
+// The element count (1 for a scalar, rank 0). Every count of elements, bytes and offsets
+// starts here or in byte_count: a negative dimension or a count beyond int64 is a
+// bad-input Error naming `what`, never a wrapped number.
+int64_t shape_numel(const Shape& shape, const char* what = "shape");
+// The bytes of `count` elements of `element_size` bytes each; a bad-input Error naming
+// `what` if that does not fit in size_t.
+size_t byte_count(int64_t count, size_t element_size, const char* what = "tensor");
 Shape shape_strides(const Shape& shape);          // in elements, row-major
 std::string shape_to_string(const Shape& shape);  // "[1, 3, 224, 224]"
 

@@ -6,28 +6,30 @@
 #include <cstring>
 #include <new>
 
+#include "core/memory_budget.h"
+
 namespace vigil {
 
 namespace {
-constexpr size_t kAlignment = 64;
-
+// Zeroed, with 64 bytes of slack past the end for kernels that read a vector beyond it.
 std::shared_ptr<std::byte> allocate_zeroed(size_t bytes) {
-  const size_t rounded = (bytes + kAlignment - 1) / kAlignment * kAlignment + kAlignment;
-  void* memory = std::aligned_alloc(kAlignment, rounded);
-  if (!memory) throw std::bad_alloc();
-  std::memset(memory, 0, rounded);
-  return std::shared_ptr<std::byte>(static_cast<std::byte*>(memory), [](std::byte* p) { std::free(p); });
+  const size_t padded = byte_count(static_cast<int64_t>(bytes / 64 + 2), 64);
+  std::shared_ptr<std::byte> block = allocate_block(padded);
+  std::memset(block.get(), 0, padded);
+  return block;
 }
 }  // namespace
 
 Tensor::Tensor(DType dtype, Shape shape) : dtype_(dtype), shape_(std::move(shape)) {
-  checked_shape_numel(shape_, "tensor");
+  const int64_t count = shape_numel(shape_, "tensor");
   if (dtype_ == DType::String) {
-    strings_ = std::make_shared<std::vector<std::string>>(static_cast<size_t>(numel()));
+    const size_t strings = byte_count(count, sizeof(std::string));
+    check_input(strings <= memory_budget(), "tensor: ", count, " strings do not fit the memory budget (--max-memory)");
+    strings_ = std::make_shared<std::vector<std::string>>(static_cast<size_t>(count));
     return;
   }
   check_input(dtype_size(dtype_) > 0, "tensors of element type ", dtype_name(dtype_), " are not supported");
-  storage_ = allocate_zeroed(nbytes());
+  storage_ = allocate_zeroed(byte_count(count, dtype_size(dtype_)));
 }
 
 void Tensor::fail_raw_string() {

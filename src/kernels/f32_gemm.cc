@@ -13,6 +13,8 @@
 #include <cstring>
 #include <limits>
 
+#include "core/memory_budget.h"
+#include "core/shape.h"
 #include "kernels/aligned_buffer.h"
 #include "kernels/f32_gemm_microkernel.h"
 #include "kernels/gemm_thread_grid.h"
@@ -235,9 +237,8 @@ namespace {
 // Room for `lines` panel lines of `depth` (at least one of each), 64-byte aligned.
 std::shared_ptr<float[]> allocate_panels(int64_t lines, int64_t line_multiple, int64_t depth) {
   const int64_t size = round_up(std::max<int64_t>(lines, 1), line_multiple) * std::max<int64_t>(depth, 1);
-  std::shared_ptr<float[]> data(static_cast<float*>(std::aligned_alloc(64, round_up(size * 4, 64))), std::free);
-  if (!data) throw std::bad_alloc();
-  return data;
+  const std::shared_ptr<std::byte> block = allocate_block(byte_count(size, sizeof(float)), "packed weights");
+  return std::shared_ptr<float[]>(block, reinterpret_cast<float*>(block.get()));
 }
 }  // namespace
 

@@ -13,6 +13,7 @@
 #include <vector>
 
 #include "core/error.h"
+#include "core/memory_budget.h"
 #include "kernels/aligned_buffer.h"
 #include "kernels/gemm_thread_grid.h"
 #include "kernels/qs8_gemm_microkernel.h"
@@ -59,8 +60,8 @@ QS8PackedWeights::QS8PackedWeights(int64_t m, int64_t k, const int8_t* a, int64_
   panel_bytes_ = panel_rows_ * groups * 4 * kernel_->a_bytes;
   const int64_t panels = std::max<int64_t>(1, (m + panel_rows_ - 1) / panel_rows_);
   const size_t bytes = static_cast<size_t>(round_up(std::max<int64_t>(panels * panel_bytes_, 1), 64));
-  data_ = std::shared_ptr<int8_t[]>(static_cast<int8_t*>(std::aligned_alloc(64, bytes)), std::free);
-  if (!data_) throw std::bad_alloc();
+  const std::shared_ptr<std::byte> block = allocate_block(bytes, "packed int8 weights");
+  data_ = std::shared_ptr<int8_t[]>(block, reinterpret_cast<int8_t*>(block.get()));
   row_sums_ = std::shared_ptr<int32_t[]>(new int32_t[static_cast<size_t>(panels * panel_rows_)]());
   for (int64_t panel = 0; panel < panels; ++panel) {
     int8_t* out8 = data_.get() + panel * panel_bytes_;

@@ -64,6 +64,7 @@ std::unique_ptr<Operator> create_range(const OpCreateInfo&) {
       check_input(step != T(0), "Range: delta is 0");
       const double count =
           std::ceil((static_cast<double>(limit.data<T>()[0]) - static_cast<double>(first)) / static_cast<double>(step));
+      check_input(!(count >= 0x1p62), "Range: ", count, " elements are too many");
       const int64_t n = count > 0 ? static_cast<int64_t>(count) : 0;
       Tensor result(start.dtype(), {n});
       T* o = result.data<T>();

@@ -177,8 +177,10 @@ std::unique_ptr<Operator> create_one_hot(const OpCreateInfo& info) {
     const Tensor& depth_tensor = require_input(in, 1, "OneHot");
     const Tensor& values = require_input(in, 2, "OneHot");
     check_input(depth_tensor.numel() == 1 && values.numel() == 2, "OneHot: depth must be a scalar, values a pair");
-    const int64_t depth = static_cast<int64_t>(depth_tensor.to_double_vector()[0]);
-    check_input(depth > 0, "OneHot: depth must be positive, got ", depth);
+    const double depth_value = depth_tensor.to_double_vector()[0];
+    check_input(depth_value >= 1 && depth_value < 0x1p62, "OneHot: depth must be positive and below 2^62, got ",
+                depth_value);
+    const int64_t depth = static_cast<int64_t>(depth_value);
     const int64_t rank = indices_tensor.rank() + 1;
     const int64_t a = normalize_axis(axis, rank, "OneHot");
     const std::vector<double> raw_indices = indices_tensor.to_double_vector();

@@ -33,7 +33,8 @@ Shape reshape_target(const Shape& input, const std::vector<int64_t>& requested, 
       continue;
     }
     check_input(shape[i] >= 0, "Reshape: invalid dimension ", shape[i]);
-    known *= shape[i];
+    check_input(!__builtin_mul_overflow(known, shape[i], &known), "Reshape: ", shape_to_string(shape),
+                " has more elements than fit in 64 bits");
   }
   const int64_t numel = shape_numel(input);
   if (inferred >= 0) {
@@ -41,7 +42,7 @@ Shape reshape_target(const Shape& input, const std::vector<int64_t>& requested, 
                 shape_to_string(input));
     shape[inferred] = numel / known;
   }
-  check_input(shape_numel(shape) == numel, "Reshape: cannot reshape ", shape_to_string(input), " to ",
+  check_input(shape_numel(shape, "Reshape") == numel, "Reshape: cannot reshape ", shape_to_string(input), " to ",
               shape_to_string(shape));
   return shape;
 }

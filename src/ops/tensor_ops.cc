@@ -153,8 +153,9 @@ std::unique_ptr<Operator> create_tile(const OpCreateInfo& info) {
       check_input(repeats[d] >= 0, "Tile: negative repeat ", repeats[d]);
       view_shape.insert(view_shape.end(), {repeats[d], data.dim(d)});
       view_strides.insert(view_strides.end(), {0, in_strides[d]});
-      shape.push_back(repeats[d] * data.dim(d));
     }
+    shape_numel(view_shape, "Tile");  // so that no product below can overflow
+    for (int64_t d = 0; d < data.rank(); ++d) shape.push_back(repeats[d] * data.dim(d));
     out[0] = gather_view(data, 0, view_strides, view_shape).reshaped(shape);
   });
 }

@@ -11,6 +11,7 @@
 #include <algorithm>
 #include <cstring>
 
+#include "core/memory_budget.h"
 #include "runtime/memory_plan.h"
 #include "runtime/session_internal.h"
 
@@ -234,9 +235,7 @@ std::vector<Tensor> Session::plan_and_run(const std::vector<const Tensor*>& inpu
   }
   const ArenaLayout layout = plan_arena(buffers);
   plan->summary.arena_bytes = layout.total_bytes;
-  plan->arena = std::shared_ptr<std::byte>(static_cast<std::byte*>(std::aligned_alloc(64, layout.total_bytes + 64)),
-                                           [](std::byte* p) { std::free(p); });
-  if (!plan->arena) throw std::bad_alloc();
+  plan->arena = allocate_block(layout.total_bytes + 64, "the session's tensor arena");
   for (const PlannedTensor& t : planned) {
     Tensor& output = plan->steps[t.step].outputs[t.output];
     output = Tensor::over(output.dtype(), output.shape(), plan->arena, plan->arena.get() + layout.offsets[t.buffer]);

@@ -5,6 +5,7 @@
 #include <gtest/gtest.h>
 
 #include "core/error.h"
+#include "core/tensor.h"
 
 namespace vigil {
 
@@ -13,6 +14,18 @@ TEST(Shape, NumelAndStrides) {
   EXPECT_EQ(shape_numel({2, 3, 4}), 24);
   EXPECT_EQ(shape_numel({2, 0, 4}), 0);
   EXPECT_EQ(shape_strides({2, 3, 4}), (Shape{12, 4, 1}));
+}
+
+TEST(Shape, CountsThatDoNotFitAreErrorsNotWrappedNumbers) {
+  EXPECT_THROW(shape_numel({int64_t{1} << 32, int64_t{1} << 32}), Error);  // 2^64 elements
+  EXPECT_THROW(shape_numel({3, -1}), Error);
+  EXPECT_EQ(shape_numel({int64_t{1} << 31, int64_t{1} << 31}), int64_t{1} << 62);
+  EXPECT_EQ(byte_count(int64_t{1} << 40, 4), size_t{1} << 42);
+  EXPECT_THROW(byte_count(int64_t{1} << 62, 4), Error);  // 2^64 bytes
+  // An empty shape whose suffix products overflow: its strides are never used, and
+  // computing them is no undefined behaviour.
+  EXPECT_EQ(shape_strides({0, int64_t{1} << 40, int64_t{1} << 40})[2], 1);
+  EXPECT_THROW(Tensor(DType::Float32, {int64_t{1} << 31, int64_t{1} << 31}), Error);
 }
 
 TEST(Shape, NormalizeAxis) {
