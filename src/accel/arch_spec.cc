@@ -154,6 +154,6 @@ ArchSpec parse_arch_spec(const std::string& yaml_text, const std::string& path) 
   return arch;
 }
 
-ArchSpec load_arch_spec(const std::string& path) { return parse_arch_spec(read_file(path), path); }
+ArchSpec load_arch_spec(const std::string& path) { return parse_arch_spec(read_file(path, kMaxYamlBytes), path); }
 
 }  // namespace vigil::accel

@@ -91,7 +91,7 @@ MappingFile parse_mapping_file(const std::string& yaml_text, const std::string& 
 }
 
 MappingFile load_mapping_file(const std::string& path, const ArchSpec& arch) {
-  return parse_mapping_file(read_file(path), path, arch);
+  return parse_mapping_file(read_file(path, kMaxYamlBytes), path, arch);
 }
 
 const std::string& mapping_key(const MappingFile& file, const Layer& layer) {

@@ -166,7 +166,7 @@ SweepSpec parse_sweep_spec(const std::string& yaml_text, const std::string& path
   return sweep;
 }
 
-SweepSpec load_sweep_spec(const std::string& path) { return parse_sweep_spec(read_file(path), path); }
+SweepSpec load_sweep_spec(const std::string& path) { return parse_sweep_spec(read_file(path, kMaxYamlBytes), path); }
 
 int64_t point_count(const SweepSpec& sweep) {
   int64_t count = 1;

@@ -9,6 +9,7 @@
 #include <optional>
 
 #include "accel/workload.h"
+#include "accel/yaml_fields.h"
 #include "core/error.h"
 #include "core/file_io.h"
 #include "onnx_io/model_import.h"
@@ -141,7 +142,7 @@ Workload workload_from_model(const Model& model, int64_t batch) {
 
 Workload load_workload(const std::string& path, int64_t batch) {
   if (std::filesystem::path(path).extension() == ".onnx") return workload_from_model(*load_model(path), batch);
-  return parse_workload_yaml(read_file(path), path);
+  return parse_workload_yaml(read_file(path, kMaxYamlBytes), path);
 }
 
 }  // namespace vigil::accel

@@ -46,15 +46,43 @@ int64_t as_int(const YAML::Node& node, const std::string& name) {
 
 }  // namespace
 
+namespace {
+
+// Nodes in the tree with every alias expanded, counted up to `limit` (then it stops).
+size_t expanded_nodes(const YAML::Node& node, size_t limit, size_t counted = 0) {
+  ++counted;
+  if (node.IsSequence() || node.IsMap()) {
+    for (auto it = node.begin(); it != node.end() && counted <= limit; ++it) {
+      if (node.IsMap()) {
+        counted = expanded_nodes(it->first, limit, counted);
+        counted = expanded_nodes(it->second, limit, counted);
+      } else {
+        counted = expanded_nodes(*it, limit, counted);
+      }
+    }
+  }
+  return counted;
+}
+
+}  // namespace
+
 YAML::Node parse_yaml(const std::string& text, const std::string& path) {
+  YAML::Node root;
   try {
-    return YAML::Load(text);
+    root = YAML::Load(text);
   } catch (const YAML::Exception& e) {
     fail_bad_input(path, ": line ", e.mark.line + 1, ": not valid YAML: ", e.msg);
   }
+  // Aliases let a small file stand for a huge tree (400k aliases of one layer). Written
+  // out, a node takes at least a byte or two of text; a tree much larger than its text
+  // is an amplification, refused before anything walks it.
+  const size_t limit = 2 * text.size() + 1000;
+  check_input(expanded_nodes(root, limit) <= limit, path, ": its aliases expand to more than ", limit,
+              " nodes, far more than its text holds");
+  return root;
 }
 
-YAML::Node load_yaml_file(const std::string& path) { return parse_yaml(read_file(path), path); }
+YAML::Node load_yaml_file(const std::string& path) { return parse_yaml(read_file(path, kMaxYamlBytes), path); }
 
 void check_map(const YAML::Node& node, const std::string& where) {
   check_input(node.IsMap(), where, ": must be a mapping of fields");

@@ -15,6 +15,8 @@ namespace vigil::accel {
 
 // Parses YAML text; a syntax error becomes a bad-input Error with the file and line.
 YAML::Node parse_yaml(const std::string& text, const std::string& path);
+// YAML files describe architectures, workloads and sweeps: a few kilobytes.
+constexpr size_t kMaxYamlBytes = size_t{16} << 20;
 YAML::Node load_yaml_file(const std::string& path);
 
 // `where` is "FILE: FIELD.PATH" and prefixes every message.

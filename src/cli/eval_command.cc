@@ -23,7 +23,7 @@ struct EvalOptions {
 
 void evaluate(const EvalOptions& options) {
   auto model = load_model(options.model);
-  const IdxDataset dataset = read_idx_dataset(options.dataset);
+  const IdxDataset dataset = read_idx_dataset(options.dataset, options.eval.limit);
   Session session(model, SessionOptions{options.threads, !options.no_optimize});
   const ClassifierEvalResult result = evaluate_classifier(session, dataset, options.eval);
   std::printf("%s on %s: top-1 accuracy %.2f%% (%lld of %lld images), %.0f images/s (batch %lld, %d thread%s)\n",

@@ -61,11 +61,14 @@ fs::path find_bench_folder() {
       "to vigil's bench folder)");
 }
 
+// package.json and version files are small.
+constexpr size_t kMaxSmallFileBytes = size_t{1} << 20;
+
 // The first line of a file, or empty.
 std::string first_line_of(const fs::path& path) {
   std::error_code error;
   if (!fs::is_regular_file(path, error)) return "";
-  const std::string text = read_file(path.string());
+  const std::string text = read_file(path.string(), kMaxSmallFileBytes);
   return text.substr(0, text.find('\n'));
 }
 
@@ -79,7 +82,7 @@ OrtPeer::OrtPeer(const std::string& model_path, const std::map<std::string, Tens
   check_input(fs::is_regular_file(package), "--peer ort: onnxruntime-node is missing from ", bench.string(),
               "/node_modules: ", kSetupHint);
   name_ = "onnxruntime-node";
-  if (const auto about = nlohmann::json::parse(read_file(package.string()), nullptr, false);
+  if (const auto about = nlohmann::json::parse(read_file(package.string(), kMaxSmallFileBytes), nullptr, false);
       about.is_object() && about.contains("version") && about["version"].is_string()) {
     name_ += " " + about["version"].get<std::string>();
   }

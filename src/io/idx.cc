@@ -2,8 +2,7 @@
 // IDX parsing, with zlib for .gz files.
 #include "io/idx.h"
 
-#include <zlib.h>
-
+#include <algorithm>
 #include <cstring>
 #include <filesystem>
 
@@ -13,31 +12,8 @@ namespace vigil {
 
 namespace {
 
-std::string gunzip(const std::string& compressed, const std::string& path) {
-  z_stream stream{};
-  check_input(inflateInit2(&stream, 16 + MAX_WBITS) == Z_OK, path, ": cannot start decompression");
-  stream.next_in = reinterpret_cast<Bytef*>(const_cast<char*>(compressed.data()));
-  stream.avail_in = static_cast<uInt>(compressed.size());
-  std::string out;
-  char buffer[1 << 16];
-  int status = Z_OK;
-  while (status == Z_OK) {
-    stream.next_out = reinterpret_cast<Bytef*>(buffer);
-    stream.avail_out = sizeof buffer;
-    status = inflate(&stream, Z_NO_FLUSH);
-    out.append(buffer, sizeof buffer - stream.avail_out);
-    check_input(out.size() < (size_t{1} << 33), path, ": decompressed data is too large");
-  }
-  inflateEnd(&stream);
-  check_input(status == Z_STREAM_END, path, ": corrupt gzip data");
-  return out;
-}
-
-uint32_t big_endian_u32(const std::string& bytes, size_t at) {
-  return (static_cast<uint32_t>(static_cast<unsigned char>(bytes[at])) << 24) |
-         (static_cast<uint32_t>(static_cast<unsigned char>(bytes[at + 1])) << 16) |
-         (static_cast<uint32_t>(static_cast<unsigned char>(bytes[at + 2])) << 8) |
-         static_cast<uint32_t>(static_cast<unsigned char>(bytes[at + 3]));
+uint32_t big_endian_u32(const unsigned char* bytes) {
+  return (uint32_t{bytes[0]} << 24) | (uint32_t{bytes[1]} << 16) | (uint32_t{bytes[2]} << 8) | uint32_t{bytes[3]};
 }
 
 DType idx_type(unsigned char code, const std::string& path) {
@@ -61,39 +37,39 @@ std::string existing(const std::filesystem::path& base) {
 
 }  // namespace
 
-Tensor read_idx_file(const std::string& path) {
-  std::string bytes = read_file(path);
-  if (bytes.size() >= 2 && static_cast<unsigned char>(bytes[0]) == 0x1f &&
-      static_cast<unsigned char>(bytes[1]) == 0x8b) {
-    bytes = gunzip(bytes, path);
-  }
-  check_input(bytes.size() >= 4 && bytes[0] == 0 && bytes[1] == 0, path, ": not an IDX file");
-  const DType dtype = idx_type(static_cast<unsigned char>(bytes[2]), path);
-  const int rank = static_cast<unsigned char>(bytes[3]);
-  check_input(rank >= 1 && bytes.size() >= 4 + 4 * static_cast<size_t>(rank), path, ": truncated IDX header");
+Tensor read_idx_file(const std::string& path, int64_t max_items) {
+  BoundedReader reader = BoundedReader::open(path);
+  unsigned char magic[4];
+  reader.read_into(magic, 4, "IDX header");
+  check_input(magic[0] == 0 && magic[1] == 0, path, ": not an IDX file");
+  const DType dtype = idx_type(magic[2], path);
+  const int rank = magic[3];
+  check_input(rank >= 1, path, ": IDX file of rank 0");
+  std::vector<unsigned char> dims(4 * static_cast<size_t>(rank));
+  reader.read_into(dims.data(), dims.size(), "IDX header");
   Shape shape;
-  int64_t count = 1;
-  for (int i = 0; i < rank; ++i) {
-    const int64_t d = big_endian_u32(bytes, 4 + 4 * i);
-    check_input(d == 0 || count <= (int64_t{1} << 36) / d, path, ": IDX shape is too large");
-    count *= d;
-    shape.push_back(d);
-  }
-  const size_t start = 4 + 4 * static_cast<size_t>(rank);
+  for (int i = 0; i < rank; ++i) shape.push_back(big_endian_u32(dims.data() + 4 * i));
+  const int64_t count = shape_numel(shape, path.c_str());
+  const int64_t items = max_items > 0 ? std::min(max_items, shape[0]) : shape[0];
+  const int64_t item_elements = shape[0] ? count / shape[0] : 0;
   const size_t size = dtype_size(dtype);
-  check_input(bytes.size() - start == static_cast<size_t>(count) * size, path, ": IDX data holds ",
-              bytes.size() - start, " bytes, shape ", shape_to_string(shape), " needs ", count * size);
+  const size_t needed = byte_count(items * item_elements, size, path.c_str());
+  reader.require_available(needed, "IDX data");
+  shape[0] = items;
   Tensor tensor(dtype, shape);
   unsigned char* out = static_cast<unsigned char*>(tensor.raw());
-  for (int64_t i = 0; i < count; ++i) {
-    // IDX stores multi-byte values big-endian.
-    for (size_t b = 0; b < size; ++b)
-      out[i * size + b] = static_cast<unsigned char>(bytes[start + i * size + size - 1 - b]);
+  reader.read_into(out, needed, "IDX data");
+  if (items == static_cast<int64_t>(big_endian_u32(dims.data()))) {
+    check_input(reader.at_end(), path, ": IDX data is longer than shape ", shape_to_string(shape), " needs (", needed,
+                " bytes)");
+  }
+  if (size > 1) {  // IDX stores multi-byte values big-endian
+    for (size_t i = 0; i < needed; i += size) std::reverse(out + i, out + i + size);
   }
   return tensor;
 }
 
-IdxDataset read_idx_dataset(const std::string& path) {
+IdxDataset read_idx_dataset(const std::string& path, int64_t max_items) {
   std::string images_path;
   std::string labels_path;
   if (std::filesystem::is_directory(path)) {
@@ -108,7 +84,7 @@ IdxDataset read_idx_dataset(const std::string& path) {
     const size_t rank_at = labels_path.rfind("idx3");
     if (rank_at != std::string::npos) labels_path.replace(rank_at, 4, "idx1");
   }
-  IdxDataset dataset{read_idx_file(images_path), read_idx_file(labels_path), labels_path};
+  IdxDataset dataset{read_idx_file(images_path, max_items), read_idx_file(labels_path, max_items), labels_path};
   check_input(dataset.images.dtype() == DType::UInt8 && dataset.images.rank() == 3, images_path,
               ": expected uint8 images of shape [N, rows, cols]");
   check_input(dataset.labels.rank() == 1 && dataset.labels.dim(0) == dataset.images.dim(0), labels_path,

@@ -9,7 +9,9 @@
 
 namespace vigil {
 
-Tensor read_idx_file(const std::string& path);  // uint8, int8, int16, int32, float32 or float64
+// uint8, int8, int16, int32, float32 or float64. With max_items > 0 only the first
+// max_items along the first axis are read (the rest of the file is not).
+Tensor read_idx_file(const std::string& path, int64_t max_items = 0);
 
 // An image classification set: images [N, rows, cols] (uint8) and labels [N].
 struct IdxDataset {
@@ -20,6 +22,6 @@ struct IdxDataset {
 // `path` is a folder holding t10k-images-idx3-ubyte[.gz] and t10k-labels-idx1-ubyte[.gz]
 // (the test split), or an images file whose labels file sits beside it (images -> labels
 // in the name).
-IdxDataset read_idx_dataset(const std::string& path);
+IdxDataset read_idx_dataset(const std::string& path, int64_t max_items = 0);
 
 }  // namespace vigil

@@ -11,6 +11,9 @@ namespace vigil {
 
 namespace {
 
+// Version 2 headers may be up to 4 GiB long; no real one exceeds a few kilobytes.
+constexpr size_t kMaxNpyHeaderBytes = size_t{1} << 20;
+
 struct NpyType {
   const char* descr;
   DType dtype;
@@ -42,23 +45,24 @@ std::string header_value(const std::string& header, const std::string& key, cons
 
 }  // namespace
 
-Tensor parse_npy(const std::string& bytes, const std::string& what) {
-  check_input(bytes.size() >= 10 && bytes.compare(0, 6, "\x93NUMPY") == 0, what, ": not a .npy file");
-  const int major = static_cast<unsigned char>(bytes[6]);
+Tensor read_npy(BoundedReader& reader) {
+  const std::string& what = reader.name();
+  char prefix[10] = {};
+  const size_t got = reader.read_some(prefix, sizeof prefix);
+  check_input(got == sizeof prefix && std::memcmp(prefix, "\x93NUMPY", 6) == 0, what, ": not a .npy file");
+  const int major = static_cast<unsigned char>(prefix[6]);
   size_t header_length = 0;
-  size_t header_start = 0;
   if (major == 1) {
-    header_length = static_cast<unsigned char>(bytes[8]) | (static_cast<unsigned char>(bytes[9]) << 8);
-    header_start = 10;
+    header_length = static_cast<unsigned char>(prefix[8]) | (static_cast<unsigned char>(prefix[9]) << 8);
   } else {
-    check_input(bytes.size() >= 12 && (major == 2 || major == 3), what, ": unsupported .npy version ", major);
-    uint32_t length;
-    std::memcpy(&length, bytes.data() + 8, 4);
-    header_length = length;
-    header_start = 12;
+    check_input(major == 2 || major == 3, what, ": unsupported .npy version ", major);
+    const std::string rest = reader.read(2, ".npy header");
+    header_length = static_cast<unsigned char>(prefix[8]) | (static_cast<unsigned char>(prefix[9]) << 8) |
+                    (static_cast<size_t>(static_cast<unsigned char>(rest[0])) << 16) |
+                    (static_cast<size_t>(static_cast<unsigned char>(rest[1])) << 24);
+    check_input(header_length <= kMaxNpyHeaderBytes, what, ": .npy header of ", header_length, " bytes is too long");
   }
-  check_input(header_start + header_length <= bytes.size(), what, ": truncated .npy header");
-  const std::string header = bytes.substr(header_start, header_length);
+  const std::string header = reader.read(header_length, ".npy header");
 
   const std::string descr = header_value(header, "descr", what);
   DType dtype = DType::Undefined;
@@ -89,21 +93,25 @@ Tensor parse_npy(const std::string& bytes, const std::string& what) {
     shape.push_back(d);
     pos += used;
   }
-  int64_t count = 1;
-  for (int64_t d : shape) {
-    check_input(d == 0 || count <= (int64_t{1} << 40) / d, what, ": .npy shape is too large");
-    count *= d;
-  }
-  const size_t data_start = header_start + header_length;
-  const size_t expected = static_cast<size_t>(count) * dtype_size(dtype);
-  check_input(bytes.size() - data_start == expected, what, ": .npy data holds ", bytes.size() - data_start,
-              " bytes, shape ", shape_to_string(shape), " needs ", expected);
+  const int64_t count = shape_numel(shape, what.c_str());
+  const size_t expected = byte_count(count, dtype_size(dtype), what.c_str());
+  reader.require_available(expected, ".npy data");
   Tensor tensor(dtype, shape);
-  if (expected) std::memcpy(tensor.raw(), bytes.data() + data_start, expected);
+  if (expected) reader.read_into(tensor.raw(), expected, ".npy data");
+  check_input(reader.at_end(), what, ": .npy data is longer than shape ", shape_to_string(shape), " needs (", expected,
+              " bytes)");
   return tensor;
 }
 
-Tensor read_npy_file(const std::string& path) { return parse_npy(read_file(path), path); }
+Tensor parse_npy(const std::string& bytes, const std::string& what) {
+  BoundedReader reader = BoundedReader::over(bytes, what);
+  return read_npy(reader);
+}
+
+Tensor read_npy_file(const std::string& path) {
+  BoundedReader reader = BoundedReader::open(path);
+  return read_npy(reader);
+}
 
 std::string serialize_npy(const Tensor& tensor) {
   const char* descr = nullptr;

@@ -5,11 +5,14 @@
 
 #include <string>
 
+#include "core/file_io.h"
 #include "core/tensor.h"
 
 namespace vigil {
 
 Tensor read_npy_file(const std::string& path);
+// Reads the header, then exactly the data it announces, then checks that nothing follows.
+Tensor read_npy(BoundedReader& reader);
 Tensor parse_npy(const std::string& bytes, const std::string& what);
 std::string serialize_npy(const Tensor& tensor);
 void write_npy_file(const Tensor& tensor, const std::string& path);  // atomic

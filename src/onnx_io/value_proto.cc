@@ -6,6 +6,7 @@
 
 #include "core/file_io.h"
 #include "onnx/onnx_pb.h"  // defines ONNX_API, which the next block needs
+#include "onnx_io/model_import.h"
 
 #include "onnx/onnx-data.pb.h"
 #include "onnx_io/tensor_proto.h"
@@ -34,7 +35,7 @@ namespace {
 template <class Proto>
 Proto parse_file(const std::string& path, const char* kind) {
   Proto proto;
-  check_input(proto.ParseFromString(read_file(path)), path, ": not a serialized ONNX ", kind);
+  check_input(parse_protobuf(read_file(path, kMaxProtobufBytes), proto), path, ": not a serialized ONNX ", kind);
   return proto;
 }
 }  // namespace

@@ -95,7 +95,7 @@ void CalibrationData::open_idx(const std::string& path, int64_t limit) {
   kind_ = Kind::Idx;
   Tensor images;
   try {
-    images = read_idx_file(path);
+    images = read_idx_file(path, limit);
   } catch (const Error& e) {
     throw Error(e.kind(), str_cat("--calib: ", e.what()));
   }

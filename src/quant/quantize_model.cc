@@ -67,7 +67,7 @@ QuantizeReport quantize_model_file(const std::string& model_path, const std::str
   check_quantize_options(options);
   const std::shared_ptr<Model> model = load_model(model_path);  // checks the file as every command does
   onnx::ModelProto proto;
-  check_input(proto.ParseFromString(read_file(model_path)), model_path, ": not an ONNX model");
+  check_input(parse_protobuf(read_file(model_path, kMaxProtobufBytes), proto), model_path, ": not an ONNX model");
   const std::string base_dir = std::filesystem::path(model_path).parent_path().string();
 
   QuantizeReport report;
