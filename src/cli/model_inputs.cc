@@ -9,7 +9,7 @@
 
 namespace vigil::cli {
 
-std::map<std::string, Tensor> read_input_files(const Graph& graph, const std::vector<std::string>& specs) {
+std::map<std::string, Tensor> read_input_files(Graph& graph, const std::vector<std::string>& specs) {
   std::map<std::string, Tensor> feeds;
   for (const std::string& spec : specs) {
     const size_t equals = spec.find('=');
@@ -17,11 +17,20 @@ std::map<std::string, Tensor> read_input_files(const Graph& graph, const std::ve
                 "': expected NAME=FILE");
     const std::string name = spec.substr(0, equals);
     const std::string path = spec.substr(equals + 1);
-    bool known = false;
+    bool known = graph.overridable_initializers.count(name) > 0;
     for (const ValueInfo& input : graph.inputs) known |= input.name == name;
     check_input(known, "--input '", spec, "': the model has no input named '", name, "'");
     const bool is_npy = path.size() >= 4 && path.compare(path.size() - 4, 4, ".npy") == 0;
-    feeds[name] = is_npy ? read_npy_file(path) : read_tensor_pb_file(path);
+    Tensor value = is_npy ? read_npy_file(path) : read_tensor_pb_file(path);
+    if (graph.overridable_initializers.count(name)) {
+      const Tensor& initial = graph.initializers.at(name);
+      check_input(value.dtype() == initial.dtype() && value.shape() == initial.shape(), "--input '", spec, "': input '",
+                  name, "' (an initializer) is ", dtype_name(initial.dtype()), shape_to_string(initial.shape()),
+                  ", the file holds ", dtype_name(value.dtype()), shape_to_string(value.shape()));
+      graph.initializers[name] = std::move(value);
+    } else {
+      feeds[name] = std::move(value);
+    }
   }
   return feeds;
 }

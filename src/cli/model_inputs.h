@@ -14,7 +14,9 @@
 namespace vigil::cli {
 
 // Each spec is NAME=FILE; a bad-input Error names the spec or file that is wrong.
-std::map<std::string, Tensor> read_input_files(const Graph& graph, const std::vector<std::string>& specs);
+// An input that is also an initializer (ONNX's overridable default) gets the file's value
+// in the graph itself, before a session is made from it.
+std::map<std::string, Tensor> read_input_files(Graph& graph, const std::vector<std::string>& specs);
 
 // Fills every graph input not already in `feeds` with seeded random values (floats in
 // [-1, 1), integers in [0, 10), bools at random).

@@ -7,6 +7,7 @@
 
 #include <cstdint>
 #include <map>
+#include <set>
 #include <string>
 #include <vector>
 
@@ -56,6 +57,9 @@ struct Graph {
   std::vector<ValueInfo> outputs;
   std::vector<ValueInfo> value_infos;  // shapes of intermediate values, when known
   std::map<std::string, Tensor> initializers;
+  // Initializers the model also lists among its inputs: ONNX makes their values defaults
+  // that a caller may replace (before a session is made from the graph).
+  std::set<std::string> overridable_initializers;
 
   // Puts nodes in topological order and checks that every input a node reads is
   // produced by a node, a graph input, an initializer or (for a subgraph) one of

@@ -2,6 +2,8 @@
 // ModelProto -> Model.
 #include "onnx_io/model_import.h"
 
+#include <google/protobuf/io/coded_stream.h>
+
 #include <filesystem>
 
 #include "core/file_io.h"
@@ -73,7 +75,11 @@ struct Converter {
           tensor_from_proto(initializer, base_dir, "initializer '" + initializer.name() + "'");
     }
     for (const auto& input : proto.input()) {
-      if (!graph->initializers.count(input.name())) graph->inputs.push_back(convert_value_info(input));
+      if (graph->initializers.count(input.name())) {
+        graph->overridable_initializers.insert(input.name());
+      } else {
+        graph->inputs.push_back(convert_value_info(input));
+      }
     }
     for (const auto& output : proto.output()) graph->outputs.push_back(convert_value_info(output));
     for (const auto& info : proto.value_info()) graph->value_infos.push_back(convert_value_info(info));
@@ -154,12 +160,30 @@ struct Converter {
   }
 };
 
+// Enough for 300 nested subgraphs, little enough that vigil's recursive loading of them
+// stays far from the end of the stack.
+constexpr int kMaxProtobufNesting = 1000;
+
+bool has_external_data(const onnx::GraphProto& graph) {
+  for (const auto& tensor : graph.initializer()) {
+    if (tensor.data_location() == onnx::TensorProto::EXTERNAL) return true;
+  }
+  return false;
+}
+
 }  // namespace
+
+bool parse_protobuf(const std::string& bytes, google::protobuf::MessageLite& message) {
+  google::protobuf::io::CodedInputStream input(reinterpret_cast<const uint8_t*>(bytes.data()),
+                                               static_cast<int>(bytes.size()));
+  input.SetRecursionLimit(kMaxProtobufNesting);
+  return message.ParseFromCodedStream(&input) && input.ConsumedEntireMessage();
+}
 
 std::shared_ptr<Model> load_model_from_bytes(const std::string& bytes, const std::string& path) {
   onnx::ModelProto proto;
   check_input(!bytes.empty(), path, ": the file is empty, not an ONNX model");
-  check_input(proto.ParseFromString(bytes), path, ": not an ONNX model (the protobuf message cannot be parsed)");
+  check_input(parse_protobuf(bytes, proto), path, ": not an ONNX model (the protobuf message cannot be parsed)");
   check_input(proto.has_graph(), path, ": not an ONNX model (it has no graph)");
   for (const auto& opset : proto.opset_import()) {
     const bool default_domain = opset.domain().empty() || opset.domain() == "ai.onnx";
@@ -167,7 +191,13 @@ std::shared_ptr<Model> load_model_from_bytes(const std::string& bytes, const std
                 opset.version(), "; vigil knows opsets 1 to ", kMaxOnnxOpset);
   }
   try {
-    onnx::checker::check_model(proto);
+    // The checker finds external data relative to the model's folder only when it reads
+    // the file itself; such a file is small, its weights lie beside it.
+    if (has_external_data(proto.graph()) && std::filesystem::is_regular_file(path)) {
+      onnx::checker::check_model(path);
+    } else {
+      onnx::checker::check_model(proto);
+    }
   } catch (const std::exception& e) {
     fail_bad_input(path, ": the ONNX checker rejects the model: ", one_line(e.what()));
   }
@@ -193,6 +223,8 @@ std::shared_ptr<Model> load_model_from_bytes(const std::string& bytes, const std
   return model;
 }
 
-std::shared_ptr<Model> load_model(const std::string& path) { return load_model_from_bytes(read_file(path), path); }
+std::shared_ptr<Model> load_model(const std::string& path) {
+  return load_model_from_bytes(read_file(path, kMaxProtobufBytes), path);
+}
 
 }  // namespace vigil

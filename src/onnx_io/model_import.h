@@ -11,7 +11,19 @@
 
 #include "graph/graph.h"
 
+namespace google::protobuf {
+class MessageLite;
+}
+
 namespace vigil {
+
+// The largest serialized protobuf message (a model, a TensorProto): the format's own limit.
+constexpr size_t kMaxProtobufBytes = size_t{2} << 30;
+
+// Parses a protobuf message, allowing nesting deeper than protobuf's default of 100
+// messages: each level of If, Loop or Scan costs three (node, attribute, graph), and valid
+// models nest control flow 50 deep. False if the bytes are not such a message.
+bool parse_protobuf(const std::string& bytes, google::protobuf::MessageLite& message);
 
 std::shared_ptr<Model> load_model(const std::string& path);
 // The same from bytes already in memory; `path` names the source and locates external data.

@@ -2,6 +2,7 @@
 // TensorProto <-> Tensor.
 #include "onnx_io/tensor_proto.h"
 
+#include <algorithm>
 #include <charconv>
 #include <cstring>
 #include <filesystem>
@@ -10,6 +11,7 @@
 
 #include "core/file_io.h"
 #include "onnx/onnx_pb.h"
+#include "onnx_io/model_import.h"
 
 namespace vigil {
 
@@ -95,8 +97,18 @@ ExternalData external_data_of(const onnx::TensorProto& proto, const std::string&
   check_input(relative.is_relative() && location.find("..") == std::string::npos, what, ": external data location '",
               location, "' must be a relative path inside the model's folder");
   data.path = (std::filesystem::path(base_dir) / relative).string();
+  // A symbolic link inside the folder may point anywhere: the file it resolves to must lie
+  // inside the model's folder too, and be a regular file.
   std::error_code error;
-  const auto file_size = std::filesystem::file_size(data.path, error);
+  const std::filesystem::path folder = std::filesystem::canonical(base_dir.empty() ? "." : base_dir, error);
+  const std::filesystem::path real = std::filesystem::canonical(data.path, error);
+  check_input(!error, what, ": cannot open external data file '", data.path, "'");
+  const auto [folder_end, unused] = std::mismatch(folder.begin(), folder.end(), real.begin(), real.end());
+  check_input(folder_end == folder.end(), what, ": external data location '", location, "' leads to ", real.string(),
+              ", outside the model's folder");
+  check_input(std::filesystem::is_regular_file(real), what, ": external data location '", location,
+              "' is not a regular file");
+  const auto file_size = std::filesystem::file_size(real, error);
   check_input(!error, what, ": cannot open external data file '", data.path, "'");
   const int64_t available = static_cast<int64_t>(file_size) - data.offset;
   if (data.length < 0) data.length = std::max<int64_t>(available, 0);
@@ -129,7 +141,7 @@ Tensor strings_from_proto(const onnx::TensorProto& proto, Shape shape, const std
 Tensor tensor_from_proto(const onnx::TensorProto& proto, const std::string& base_dir, const std::string& what) {
   Shape shape(proto.dims().begin(), proto.dims().end());
   for (int64_t d : shape) check_input(d >= 0, what, ": negative dimension in ", shape_to_string(shape));
-  const int64_t count = checked_shape_numel(shape, what);
+  const int64_t count = shape_numel(shape, what.c_str());
   const auto dtype = static_cast<DType>(proto.data_type());
   if (dtype == DType::String) return strings_from_proto(proto, std::move(shape), what);
   const int64_t element_size = static_cast<int64_t>(dtype_size(dtype));
@@ -175,9 +187,9 @@ void tensor_to_proto(const Tensor& tensor, onnx::TensorProto& proto) {
 }
 
 Tensor read_tensor_pb_file(const std::string& path, std::string* name) {
-  const std::string bytes = read_file(path);
+  const std::string bytes = read_file(path, kMaxProtobufBytes);
   onnx::TensorProto proto;
-  check_input(proto.ParseFromString(bytes), path, ": not a serialized ONNX TensorProto");
+  check_input(parse_protobuf(bytes, proto), path, ": not a serialized ONNX TensorProto");
   if (name) *name = proto.name();
   return tensor_from_proto(proto, std::filesystem::path(path).parent_path().string(), path);
 }
