@@ -21,8 +21,13 @@ inline void check_output_folder(const char* flag, const std::string& path) {
               folder.string());
 }
 
+// Names in models need not be valid UTF-8; JSON must be, so such bytes become U+FFFD.
+inline std::string json_text(const nlohmann::json& document) {
+  return document.dump(2, ' ', false, nlohmann::json::error_handler_t::replace) + "\n";
+}
+
 inline void write_json_file(const std::string& path, const nlohmann::json& document) {
-  if (!path.empty()) write_file_atomically(path, document.dump(2) + "\n");
+  if (!path.empty()) write_file_atomically(path, json_text(document));
 }
 
 }  // namespace vigil::cli

@@ -1,13 +1,41 @@
 // SPDX-License-Identifier: Apache-2.0
 // vigil: the command line. Subcommands live in their own files (commands.h); this file
-// parses, dispatches, and turns every failure into one line on stderr with exit code 2
-// for bad input (a malformed model, a wrong flag, an unsupported operator) or 1 for an
-// internal error.
+// parses, dispatches, and is the one exception boundary: every failure becomes one line
+// on stderr with exit code 2 for bad input (a malformed model, a wrong flag, an
+// unsupported operator, memory beyond the budget) or 1 for an internal error. The files
+// a command writes are committed only when it succeeds (output_files.h).
+#include <cctype>
+#include <cstdlib>
 #include <iostream>
+#include <optional>
+#include <string>
 
 #include "cli/commands.h"
 #include "core/cpu_features.h"
 #include "core/error.h"
+#include "core/log.h"
+#include "core/memory_budget.h"
+#include "core/output_files.h"
+
+namespace {
+
+// libgomp gives each thread the stack OMP_STACKSIZE asks for and aborts with its own
+// message when it cannot; a size no kernel needs is refused before any thread starts.
+void check_openmp_stack_size() {
+  constexpr size_t kMaxStackBytes = size_t{1} << 30;
+  for (const char* variable : {"OMP_STACKSIZE", "GOMP_STACKSIZE"}) {
+    const char* text = std::getenv(variable);
+    if (!text) continue;
+    std::string value = text;
+    if (!value.empty() && std::isdigit(static_cast<unsigned char>(value.back())))
+      value += 'K';  // libgomp's default unit
+    const std::optional<size_t> bytes = vigil::parse_byte_size(value);
+    vigil::check_input(!bytes || *bytes <= kMaxStackBytes, variable, "=", text, ": more than the ",
+                       vigil::format_bytes(kMaxStackBytes), " of stack per thread that vigil allows");
+  }
+}
+
+}  // namespace
 
 int main(int argc, char** argv) {
   CLI::App app{
@@ -25,6 +53,16 @@ int main(int argc, char** argv) {
       "Limit the CPU features kernels use (as VIGIL_ISA does): a level (scalar, avx2, avx512, native) and/or\n"
       "features to turn off, comma-separated, e.g. 'avx2', '-avx512vnni' or 'avx512,-avx512vbmi,-avxvnni'.\n"
       "'vigil kernels' lists the features and which kernels they select");
+  app.add_option_function<std::string>(
+      "--max-memory",
+      [](const std::string& text) {
+        const std::optional<size_t> bytes = vigil::parse_byte_size(text);
+        vigil::check_input(bytes.has_value(), "--max-memory: '", text, "' is not a size such as 512M or 8G");
+        vigil::set_memory_budget(*bytes);
+      },
+      "Refuse, with one error, any allocation that would take vigil's tensors and buffers over SIZE\n"
+      "(as VIGIL_MAX_MEMORY does), e.g. 512M or 8G; by default 80% of the memory this process may use (" +
+          vigil::format_bytes(static_cast<double>(vigil::default_memory_budget())) + " here)");
   vigil::cli::add_info_command(app);
   vigil::cli::add_run_command(app);
   vigil::cli::add_eval_command(app);
@@ -37,8 +75,14 @@ int main(int argc, char** argv) {
   vigil::cli::add_dse_command(app);
   vigil::cli::add_quantize_command(app);
   try {
-    vigil::active_isa();  // a bad VIGIL_ISA fails here, before any model is read
+    vigil::WarningHold warnings;
+    vigil::OutputTransaction outputs;
+    vigil::active_isa();  // a bad VIGIL_ISA or VIGIL_MAX_MEMORY fails here, before any model is read
+    vigil::memory_budget();
+    check_openmp_stack_size();
     app.parse(argc, argv);
+    outputs.commit();
+    warnings.release();
   } catch (const CLI::CallForHelp& e) {
     return app.exit(e);
   } catch (const CLI::CallForAllHelp& e) {

@@ -5,6 +5,8 @@
 #include <cstdio>
 #include <cstdlib>
 #include <cstring>
+#include <mutex>
+#include <vector>
 
 namespace vigil {
 
@@ -17,6 +19,10 @@ LogLevel level_from_environment() {
   if (!std::strcmp(text, "error")) return LogLevel::Error;
   return LogLevel::Warning;
 }
+
+// Warnings waiting for a WarningHold's release; null while none is alive.
+std::vector<std::string>* held_warnings = nullptr;
+std::mutex held_warnings_mutex;
 
 LogLevel& current_level() {
   static LogLevel level = level_from_environment();
@@ -40,7 +46,29 @@ LogLevel log_level() { return current_level(); }
 void log_message(LogLevel level, const std::string& message) {
   if (level < current_level()) return;
   std::string line = std::string("vigil: ") + level_prefix(level) + ": " + message + "\n";
+  if (level == LogLevel::Warning && current_level() == LogLevel::Warning) {
+    std::lock_guard<std::mutex> lock(held_warnings_mutex);
+    if (held_warnings) {
+      held_warnings->push_back(std::move(line));
+      return;
+    }
+  }
   std::fwrite(line.data(), 1, line.size(), stderr);
+}
+
+WarningHold::WarningHold() {
+  if (!held_warnings) held_warnings = new std::vector<std::string>;
+}
+
+WarningHold::~WarningHold() {
+  delete held_warnings;
+  held_warnings = nullptr;
+}
+
+void WarningHold::release() {
+  if (!held_warnings) return;
+  for (const std::string& line : *held_warnings) std::fwrite(line.data(), 1, line.size(), stderr);
+  held_warnings->clear();
 }
 
 }  // namespace vigil
