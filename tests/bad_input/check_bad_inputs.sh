@@ -6,7 +6,7 @@
 # crash or a memory error turns into extra stderr lines and a wrong exit code.
 #   check_bad_inputs.sh VIGIL_BINARY
 set -u
-vigil="$1"
+vigil="$(cd "$(dirname "$1")" && pwd)/$(basename "$1")"
 cases="$(cd "$(dirname "$0")/cases" && pwd)"
 scratch="$(mktemp -d)"
 trap 'rm -rf "$scratch"' EXIT
@@ -30,6 +30,21 @@ expect() {
   else
     failed=$((failed + 1))
     echo "FAIL: $* -> exit $code, $lines stderr lines, $produced output files; wanted exit 2 and one line naming '$needle':"
+    sed 's/^/    /' "$scratch/stderr" | head -20
+  fi
+}
+
+# expect_ok WHAT COMMAND...: a hostile-looking but valid case that must succeed quietly.
+expect_ok() {
+  local what="$1"
+  shift
+  "$@" >"$scratch/stdout" 2>"$scratch/stderr"
+  local code=$?
+  if [[ $code -eq 0 && ! -s "$scratch/stderr" ]]; then
+    passed=$((passed + 1))
+  else
+    failed=$((failed + 1))
+    echo "FAIL ($what): $* -> exit $code, wanted exit 0 and a quiet stderr:"
     sed 's/^/    /' "$scratch/stderr" | head -20
   fi
 }
@@ -110,6 +125,81 @@ expect "x_corrupt.npy" quantize "$good" --calib "$cases/x_corrupt.npy"
 expect "x_wrong_shape.npy" quantize "$good" --calib "$cases/x_wrong_shape.npy"
 expect "x_wrong_type.npy" quantize "$good" --calib "$cases/x_wrong_type.npy"
 expect "truncated.onnx" quantize "$cases/truncated.onnx" --calib "$cases/x_good.npy"
+
+# Sizes: element or byte counts beyond 64 bits, at load (info) and at run time, end in one
+# error naming the node; an allocation beyond --max-memory too.
+for case in huge_constant_of_shape:fill huge_expand:widen huge_tile:repeat huge_range:count huge_one_hot:hot; do
+  expect "node '${case#*:}'" "$vigil" run "$cases/${case%%:*}.onnx" --random-inputs
+done
+expect "node 'reshape'" "$vigil" run "$cases/runtime_reshape.onnx" --input "x=$cases/x4.npy" \
+  --input "s=$cases/shape_wraps.npy" --output "$scratch/out.$((passed + failed))"
+expect "memory budget of 1 MiB (--max-memory)" "$vigil" --max-memory 1M run \
+  "$(dirname "$0")/../../models/fashion_mnist_cnn.onnx" --random-inputs
+expect "--max-memory" "$vigil" run "$good" --random-inputs --max-memory 12Q
+expect "VIGIL_MAX_MEMORY" env VIGIL_MAX_MEMORY=lots "$vigil" run "$good" --random-inputs
+expect "OMP_STACKSIZE" env OMP_STACKSIZE=100G "$vigil" run "$good" --random-inputs
+# Endless or exploding inputs: a device, shape inference that would never end (it is cut
+# off after 10 s; vigil then names the operator it lacks), aliases that expand a YAML file.
+expect "/dev/zero: is a device" "$vigil" run /dev/zero
+expect "/dev/zero: is a device" "$vigil" run "$good" --input x=/dev/zero
+expect "f0" "$vigil" run "$cases/exponential_functions.onnx" --random-inputs
+python3 - "$scratch/aliases.yaml" <<'PYTHON'
+import sys
+text = "name: w\nlayers:\n  - &a {name: C, N: 1, G: 1, K: 8, C: 8, R: 3, S: 3, P: 8, Q: 8, stride: 1}\n"
+open(sys.argv[1], "w").write(text + "  - *a\n" * 100000)
+PYTHON
+expect "aliases.yaml: its aliases expand" "$vigil" predict "$scratch/aliases.yaml" \
+  --arch "$(dirname "$0")/../../src/accel/specs/eyeriss.yaml"
+# A gzipped IDX file whose header claims 200000 images: --limit reads only what it needs
+# (within a 64 MiB budget); without it, the 157 MB the header announces exceed the budget.
+python3 - "$scratch/bomb" <<'PYTHON'
+import gzip, os, struct, sys
+folder = sys.argv[1]
+os.makedirs(folder, exist_ok=True)
+with gzip.open(os.path.join(folder, "t10k-images-idx3-ubyte.gz"), "wb") as f:
+    f.write(struct.pack(">IIII", 0x803, 200000, 28, 28) + bytes(200000 * 28 * 28))
+with gzip.open(os.path.join(folder, "t10k-labels-idx1-ubyte.gz"), "wb") as f:
+    f.write(struct.pack(">II", 0x801, 200000) + bytes(200000))
+PYTHON
+fashion="$(dirname "$0")/../../models/fashion_mnist_cnn.onnx"
+expect_ok "gzipped IDX with --limit" "$vigil" --max-memory 64M eval "$fashion" --dataset "$scratch/bomb" --limit 10
+expect "memory budget of 64 MiB" "$vigil" --max-memory 64M eval "$fashion" --dataset "$scratch/bomb"
+# Files are never clobbered: a device is written in place, an output may not replace an
+# input or another output, and when one output fails none is left.
+expect_ok "--json /dev/null" "$vigil" run "$good" --random-inputs --json /dev/null
+[[ -c /dev/null ]] || { echo "FAIL: /dev/null is no longer a device"; failed=$((failed + 1)); }
+cp "$good" "$scratch/model.onnx"
+expect "model.onnx: is also an input" "$vigil" run "$scratch/model.onnx" --random-inputs --json "$scratch/model.onnx"
+expect "model.onnx: is also an input" quantize "$scratch/model.onnx" --calib "$cases/x_good.npy" \
+  --json "$scratch/model.onnx"
+expect "q.onnx: two outputs" "$vigil" quantize "$good" --calib "$cases/x_good.npy" \
+  --out "$scratch/out.$((passed + failed))/q.onnx" --json "$scratch/out.$((passed + failed))/q.onnx"
+expect "a_b.npy: two outputs" "$vigil" run "$cases/colliding_outputs.onnx" --random-inputs \
+  --output "$scratch/out.$((passed + failed))"
+mkdir -p "$scratch/out.$((passed + failed))/z.npy"
+expect "z.npy: is a folder" "$vigil" run "$cases/two_outputs.onnx" --random-inputs \
+  --output "$scratch/out.$((passed + failed))"
+leftovers=$(find "$scratch" -name "*.tmp.*" | wc -l)
+[[ $leftovers -eq 0 ]] || { echo "FAIL: $leftovers temporary files left behind"; failed=$((failed + 1)); }
+# External data: a symbolic link out of the model's folder is refused; from another
+# working directory the model still loads.
+mkdir -p "$scratch/linked"
+cp "$cases/external/model.onnx" "$scratch/linked/"
+head -c 64 /dev/zero >"$scratch/elsewhere.bin"
+ln -s ../elsewhere.bin "$scratch/linked/weights.bin"
+expect "outside the model's folder" "$vigil" run "$scratch/linked/model.onnx" --random-inputs
+expect_ok "external data from another folder" bash -c "cd / && '$vigil' run '$cases/external/model.onnx' --random-inputs"
+# Valid models: names that are not UTF-8 in JSON, If nested 50 deep, an initializer that
+# is also an input replaced from a file (and refused with the wrong shape).
+expect_ok "non-UTF-8 names" "$vigil" run "$cases/non_utf8_name.onnx" --random-inputs --json "$scratch/names.json"
+python3 -c "import json, sys; json.load(open(sys.argv[1]))" "$scratch/names.json" ||
+  { echo "FAIL: names.json is not valid JSON"; failed=$((failed + 1)); }
+expect_ok "If 50 deep" "$vigil" run "$cases/nested_ifs.onnx" --random-inputs
+expect_ok "initializer as input" "$vigil" run "$cases/overridable_bias.onnx" --input "x=$cases/x_good.npy" \
+  --input "b=$cases/b_twos.npy"
+grep -q "min 3  max 3" "$scratch/stdout" || { echo "FAIL: the replaced initializer was not used"; failed=$((failed + 1)); }
+expect "input 'b' (an initializer)" "$vigil" run "$cases/overridable_bias.onnx" --input "x=$cases/x_good.npy" \
+  --input "b=$cases/x_wrong_shape.npy"
 
 echo "bad input: $passed passed, $failed failed"
 [[ $failed -eq 0 ]]
