@@ -6,6 +6,7 @@
 
 #include <cstddef>
 #include <cstdint>
+#include <limits>
 #include <string>
 #include <type_traits>
 
@@ -75,7 +76,8 @@ template <> constexpr DType dtype_of<std::string>() { return DType::String; }
 // clang-format on
 
 // Converts one element between any two storage types (the 16-bit floats go through
-// float), as static_cast would for the built-in types.
+// float), as static_cast would for the built-in types, except where static_cast is
+// undefined: a float outside an integer type's range saturates, and NaN becomes 0.
 template <class To, class From>
 To convert_element(From value) {
   constexpr bool from_half = std::is_same_v<From, Half> || std::is_same_v<From, BFloat16>;
@@ -83,7 +85,12 @@ To convert_element(From value) {
   if constexpr (from_half && to_half) {
     return To(static_cast<float>(value));
   } else if constexpr (from_half) {
-    return static_cast<To>(static_cast<float>(value));
+    return convert_element<To>(static_cast<float>(value));
+  } else if constexpr (std::is_floating_point_v<From> && std::is_integral_v<To> && !std::is_same_v<To, bool>) {
+    if (value != value) return To(0);
+    if (value <= static_cast<From>(std::numeric_limits<To>::min())) return std::numeric_limits<To>::min();
+    if (value >= static_cast<From>(std::numeric_limits<To>::max())) return std::numeric_limits<To>::max();
+    return static_cast<To>(value);
   } else if constexpr (to_half) {
     return To(static_cast<float>(value));
   } else {

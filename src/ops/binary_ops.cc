@@ -12,6 +12,7 @@
 #include <optional>
 #include <type_traits>
 
+#include "core/wrapping_arithmetic.h"
 #include "kernels/binary.h"
 #include "kernels/unary.h"
 #include "ops/elementwise.h"
@@ -103,19 +104,10 @@ std::unique_ptr<Operator> create_elementwise(const OpCreateInfo& info) {
   });
 }
 
-// -x in T, wrapping for the most negative integer instead of overflowing.
-template <class T>
-T wrapping_negate(T x) {
-  if constexpr (std::is_integral_v<T>) {
-    return static_cast<T>(std::make_unsigned_t<T>(0) - static_cast<std::make_unsigned_t<T>>(x));
-  } else {
-    return -x;
-  }
-}
-
-constexpr auto add_fn = [](auto a, auto b) { return a + b; };
-constexpr auto sub_fn = [](auto a, auto b) { return a - b; };
-constexpr auto mul_fn = [](auto a, auto b) { return a * b; };
+// Integers wrap on overflow (core/wrapping_arithmetic.h).
+constexpr auto add_fn = [](auto a, auto b) { return wrapping_add(a, b); };
+constexpr auto sub_fn = [](auto a, auto b) { return wrapping_sub(a, b); };
+constexpr auto mul_fn = [](auto a, auto b) { return wrapping_mul(a, b); };
 // Integer division truncates toward zero, as C does; division by zero is bad input
 // rather than a crash, and MIN / -1 wraps.
 constexpr auto div_fn = [](auto a, auto b) {

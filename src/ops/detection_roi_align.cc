@@ -17,6 +17,10 @@ namespace vigil {
 
 namespace {
 
+// An adaptive grid follows the roi's size in pixels; more than this many samples along a
+// side of one bin means a roi far larger than any feature map (or an absurd sampling_ratio).
+constexpr int64_t kMaxSamplesPerBinSide = 1024;
+
 struct RoiAlignConfig {
   bool max_mode = false;
   int64_t output_height = 1;
@@ -89,10 +93,14 @@ void roi_align_typed(const RoiAlignConfig& config, const Tensor& x, const Tensor
     }
     check_input(std::isfinite(roi_w) && std::isfinite(roi_h), "RoiAlign: roi ", r, " is not finite");
     const T bin_h = roi_h / static_cast<T>(out_h), bin_w = roi_w / static_cast<T>(out_w);
-    const int64_t grid_h = config.sampling_ratio > 0 ? config.sampling_ratio
-                                                     : static_cast<int64_t>(std::ceil(roi_h / static_cast<T>(out_h)));
-    const int64_t grid_w = config.sampling_ratio > 0 ? config.sampling_ratio
-                                                     : static_cast<int64_t>(std::ceil(roi_w / static_cast<T>(out_w)));
+    const int64_t grid_h = config.sampling_ratio > 0
+                               ? config.sampling_ratio
+                               : convert_element<int64_t>(std::ceil(roi_h / static_cast<T>(out_h)));
+    const int64_t grid_w = config.sampling_ratio > 0
+                               ? config.sampling_ratio
+                               : convert_element<int64_t>(std::ceil(roi_w / static_cast<T>(out_w)));
+    check_input(grid_h <= kMaxSamplesPerBinSide && grid_w <= kMaxSamplesPerBinSide, "RoiAlign: roi ", r, " needs ",
+                grid_h, " x ", grid_w, " samples per bin");
     // A degenerate roi (negative size under half_pixel) gets no samples and outputs 0.
     const int64_t rows_per_bin = std::max<int64_t>(grid_h, 0), cols_per_bin = std::max<int64_t>(grid_w, 0);
     const T count = static_cast<T>(std::max<int64_t>(rows_per_bin * cols_per_bin, 1));

@@ -197,7 +197,7 @@ std::unique_ptr<Operator> create_one_hot(const OpCreateInfo& info) {
       std::fill(o, o + result.numel(), off);
       for (int64_t p = 0; p < outer; ++p) {
         for (int64_t i = 0; i < inner; ++i) {
-          int64_t index = static_cast<int64_t>(raw_indices[p * inner + i]);
+          int64_t index = convert_element<int64_t>(raw_indices[p * inner + i]);
           if (index < 0) index += depth;
           if (index >= 0 && index < depth) o[(p * depth + index) * inner + i] = on;
         }

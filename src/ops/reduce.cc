@@ -14,6 +14,7 @@
 #include <string>
 #include <type_traits>
 
+#include "core/wrapping_arithmetic.h"
 #include "kernels/reduce.h"
 #include "ops/data_movement.h"
 #include "ops/f32_fast_path.h"
@@ -95,20 +96,20 @@ Tensor reduce_typed(const Tensor& data, const ReducePlan& plan, ReduceKind kind)
   switch (kind) {
     case ReduceKind::Sum:
     case ReduceKind::Mean:
-    case ReduceKind::LogSum: fold([](Acc& a, Acc v) { a += v; }); break;
-    case ReduceKind::Prod: fold([](Acc& a, Acc v) { a *= v; }); break;
+    case ReduceKind::LogSum: fold([](Acc& a, Acc v) { a = wrapping_add(a, v); }); break;
+    case ReduceKind::Prod: fold([](Acc& a, Acc v) { a = wrapping_mul(a, v); }); break;
     case ReduceKind::Max: fold([](Acc& a, Acc v) { a = std::max(a, v); }); break;
     case ReduceKind::Min: fold([](Acc& a, Acc v) { a = std::min(a, v); }); break;
     case ReduceKind::L1:
       fold([](Acc& a, Acc v) {
         if constexpr (std::is_unsigned_v<Acc>)
-          a += v;
+          a = wrapping_add(a, v);
         else
-          a += v < 0 ? -v : v;
+          a = wrapping_add(a, v < 0 ? wrapping_negate(v) : v);
       });
       break;
     case ReduceKind::L2:
-    case ReduceKind::SumSquare: fold([](Acc& a, Acc v) { a += v * v; }); break;
+    case ReduceKind::SumSquare: fold([](Acc& a, Acc v) { a = wrapping_add(a, wrapping_mul(v, v)); }); break;
     case ReduceKind::LogSumExp: {
       fold([](Acc& a, Acc v) { a = std::max(a, v); });
       peak.swap(acc);

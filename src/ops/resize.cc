@@ -86,14 +86,15 @@ double input_coordinate(const ResizeConfig& config, double x, double scale, int6
 }
 
 int64_t nearest_index(NearestMode mode, double x) {
+  // Saturating: a coordinate far outside the input (a tiny scale) clamps like any other.
   const double lower = std::floor(x);
   switch (mode) {
-    case NearestMode::RoundPreferFloor: return static_cast<int64_t>(x - lower == 0.5 ? lower : std::round(x));
-    case NearestMode::RoundPreferCeil: return static_cast<int64_t>(x - lower == 0.5 ? lower + 1 : std::round(x));
-    case NearestMode::Floor: return static_cast<int64_t>(lower);
-    case NearestMode::Ceil: return static_cast<int64_t>(std::ceil(x));
+    case NearestMode::RoundPreferFloor: return convert_element<int64_t>(x - lower == 0.5 ? lower : std::round(x));
+    case NearestMode::RoundPreferCeil: return convert_element<int64_t>(x - lower == 0.5 ? lower + 1 : std::round(x));
+    case NearestMode::Floor: return convert_element<int64_t>(lower);
+    case NearestMode::Ceil: return convert_element<int64_t>(std::ceil(x));
   }
-  return static_cast<int64_t>(lower);
+  return convert_element<int64_t>(lower);
 }
 
 // The Keys cubic convolution weights of the four taps around a point at fraction t.
@@ -197,8 +198,9 @@ Tensor run_resize(const ResizeConfig& config, const OpInputs& in) {
   if (sizes.empty()) {
     check_input(static_cast<int64_t>(scales.size()) == rank, "Resize: ", scales.size(), " scales for rank ", rank);
     for (int64_t d = 0; d < rank; ++d) {
-      check_input(scales[d] > 0, "Resize: scales must be positive");
-      sizes.push_back(static_cast<int64_t>(std::floor(static_cast<double>(data.dim(d)) * scales[d])));
+      const double size = std::floor(static_cast<double>(data.dim(d)) * scales[d]);
+      check_input(scales[d] > 0 && size < 0x1p62, "Resize: scale ", scales[d], " must be positive and finite");
+      sizes.push_back(static_cast<int64_t>(size));
     }
   } else {
     check_input(static_cast<int64_t>(sizes.size()) == rank, "Resize: ", sizes.size(), " sizes for rank ", rank);

@@ -16,8 +16,8 @@ namespace vigil {
 int64_t read_scalar_int(const Tensor& tensor, const std::string& what);
 double read_scalar_double(const Tensor& tensor, const std::string& what);
 
-// A tensor of `dtype` and `shape` holding `values` (computed in double), converted.
-Tensor tensor_from_doubles(DType dtype, Shape shape, const std::vector<double>& values, const std::string& what);
+// `values` (a float64 tensor, computed in double) converted to `dtype`.
+Tensor tensor_from_doubles(DType dtype, const Tensor& values, const std::string& what);
 
 // HannWindow, HammingWindow, BlackmanWindow, MelWeightMatrix.
 void register_signal_window_operators(OpRegistry& registry);

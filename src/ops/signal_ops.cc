@@ -27,12 +27,13 @@ double read_scalar_double(const Tensor& tensor, const std::string& what) {
   return tensor.to_double_vector()[0];
 }
 
-Tensor tensor_from_doubles(DType dtype, Shape shape, const std::vector<double>& values, const std::string& what) {
-  Tensor out(dtype, std::move(shape));
+Tensor tensor_from_doubles(DType dtype, const Tensor& values, const std::string& what) {
+  Tensor out(dtype, values.shape());
+  const double* in = values.data<double>();
   dispatch_dtype(dtype, what, [&](auto tag) {
     using T = typename decltype(tag)::type;
     T* data = out.data<T>();
-    for (size_t i = 0; i < values.size(); ++i) data[i] = convert_element<T>(values[i]);
+    for (int64_t i = 0; i < values.numel(); ++i) data[i] = convert_element<T>(in[i]);
   });
   return out;
 }

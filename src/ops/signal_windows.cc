@@ -31,15 +31,17 @@ std::unique_ptr<Operator> create_window(const OpCreateInfo& info) {
     const int64_t size = read_scalar_int(require_input(in, 0, "size"), "window size");
     check_input(size >= 0, "window size must not be negative, got ", size);
     const int64_t period = periodic ? size : size - 1;
-    std::vector<double> values(static_cast<size_t>(size), 1.0);
-    // A symmetric window of one point has no period: it is the single value 1.
-    if (period > 0) {
-      for (int64_t n = 0; n < size; ++n) {
-        const double angle = 2.0 * std::numbers::pi * static_cast<double>(n) / static_cast<double>(period);
-        values[n] = Coefficients.a0 - Coefficients.a1 * std::cos(angle) + Coefficients.a2 * std::cos(2.0 * angle);
-      }
+    Tensor values(DType::Float64, {size});  // within the memory budget, whatever the size
+    double* value = values.data<double>();
+    for (int64_t n = 0; n < size; ++n) {
+      // A symmetric window of one point has no period: it is the single value 1.
+      const double angle =
+          period > 0 ? 2.0 * std::numbers::pi * static_cast<double>(n) / static_cast<double>(period) : 0;
+      value[n] = period > 0
+                     ? Coefficients.a0 - Coefficients.a1 * std::cos(angle) + Coefficients.a2 * std::cos(2.0 * angle)
+                     : 1.0;
     }
-    out[0] = tensor_from_doubles(dtype, {size}, values, "window output_datatype");
+    out[0] = tensor_from_doubles(dtype, values, "window output_datatype");
   });
 }
 
@@ -69,17 +71,17 @@ std::unique_ptr<Operator> create_mel_weight_matrix(const OpCreateInfo& info) {
     check_input(lower >= 0 && lower <= upper, "need 0 <= lower_edge_hertz <= upper_edge_hertz, got ", lower, " and ",
                 upper);
     const int64_t spectrum_bins = dft_length / 2 + 1;
+    Tensor weights(DType::Float64, {spectrum_bins, mel_bins});  // first: it bounds mel_bins by the memory budget
     const double low_mel = hertz_to_mel(lower);
     const double mel_step = (hertz_to_mel(upper) - low_mel) / static_cast<double>(mel_bins + 2);
     std::vector<int64_t> edges(static_cast<size_t>(mel_bins + 2));
     for (int64_t i = 0; i < mel_bins + 2; ++i) {
       const double hertz = mel_to_hertz(static_cast<double>(i) * mel_step + low_mel);
-      edges[i] = static_cast<int64_t>(std::floor(static_cast<double>(dft_length + 1) * hertz / sample_rate));
+      edges[i] = convert_element<int64_t>(std::floor(static_cast<double>(dft_length + 1) * hertz / sample_rate));
       check_input(edges[i] >= 0 && edges[i] < spectrum_bins, "MelWeightMatrix: upper_edge_hertz ", upper,
                   " maps past the last spectrum bin (sample_rate ", sample_rate, ", dft_length ", dft_length, ")");
     }
-    std::vector<double> weights(static_cast<size_t>(spectrum_bins * mel_bins), 0.0);
-    auto weight = [&](int64_t bin, int64_t mel) -> double& { return weights[bin * mel_bins + mel]; };
+    auto weight = [&](int64_t bin, int64_t mel) -> double& { return weights.data<double>()[bin * mel_bins + mel]; };
     for (int64_t i = 0; i < mel_bins; ++i) {
       const int64_t left = edges[i];
       const int64_t center = edges[i + 1];
@@ -95,7 +97,7 @@ std::unique_ptr<Operator> create_mel_weight_matrix(const OpCreateInfo& info) {
         weight(j, i) = static_cast<double>(right - j) / static_cast<double>(right - center);
       }
     }
-    out[0] = tensor_from_doubles(dtype, {spectrum_bins, mel_bins}, weights, "MelWeightMatrix output_datatype");
+    out[0] = tensor_from_doubles(dtype, weights, "MelWeightMatrix output_datatype");
   });
 }
 

@@ -9,7 +9,9 @@
 #include <cmath>
 #include <cstring>
 #include <limits>
+#include <type_traits>
 
+#include "core/wrapping_arithmetic.h"
 #include "kernels/unary.h"
 #include "ops/elementwise.h"
 #include "ops/f32_fast_path.h"
@@ -28,7 +30,7 @@ Tensor map_unary(const Tensor& x, const std::string& what, const F& f) {
   auto body = [&](auto tag) {
     using T = typename decltype(tag)::type;
     return apply_elementwise<T>(
-        what, [&f](T v) { return static_cast<T>(f(v)); }, operand<T>(wide));
+        what, [&f](T v) { return convert_element<T>(f(v)); }, operand<T>(wide));
   };
   Tensor result;
   if constexpr (FloatOnly) {
@@ -87,14 +89,14 @@ constexpr auto sigmoid_fn = [](auto x) {
 constexpr auto softplus_fn = [](auto x) { return x > 0 ? x + std::log1p(std::exp(-x)) : std::log1p(std::exp(x)); };
 constexpr auto softsign_fn = [](auto x) { return x / (decltype(x)(1) + std::fabs(x)); };
 
-// Numeric ones also receive integers.
+// Numeric ones also receive integers, which wrap: -INT64_MIN is INT64_MIN.
+constexpr auto neg_fn = [](auto x) { return wrapping_negate(x); };
 constexpr auto abs_fn = [](auto x) {
   if constexpr (std::is_signed_v<decltype(x)>)
-    return x < 0 ? decltype(x)(-x) : x;
+    return x < 0 ? neg_fn(x) : x;
   else
     return x;
 };
-constexpr auto neg_fn = [](auto x) { return decltype(x)(-x); };
 constexpr auto sign_fn = [](auto x) {
   using T = decltype(x);
   if (x > T(0)) return T(1);

@@ -6,6 +6,7 @@
 #include <cmath>
 #include <type_traits>
 
+#include "core/wrapping_arithmetic.h"
 #include "ops/elementwise.h"
 #include "ops/families.h"
 #include "ops/registry.h"
@@ -63,7 +64,7 @@ std::unique_ptr<Operator> create_fold(const OpCreateInfo& info) {
       [what = info.describe()](const OpInputs& in, OpOutputs& out) { out[0] = fold_inputs(in, what, Fn, nullptr); });
 }
 
-constexpr auto sum_fn = [](auto a, auto b) { return a + b; };
+constexpr auto sum_fn = [](auto a, auto b) { return wrapping_add(a, b); };  // integers wrap
 // Max and Min propagate NaN, like numpy's maximum and minimum.
 template <class T>
 bool is_nan_value(T value) {

@@ -72,6 +72,19 @@ TEST(BinaryOps, LegacyBroadcastAttributes) {
   expect_error(ErrorKind::BadInput, [&] { OpRunner("Add", 6).attr("broadcast", 1).attr("axis", 2).run1({a, b}); });
 }
 
+// As numpy and ONNX Runtime compute them: two's complement, without undefined behaviour.
+TEST(BinaryOps, IntegerOverflowWraps) {
+  constexpr int64_t kMax = std::numeric_limits<int64_t>::max(), kMin = std::numeric_limits<int64_t>::min();
+  const Tensor a = Tensor::from_vector<int64_t>({3}, {kMax, kMin, 1000000007});
+  const Tensor b = Tensor::from_vector<int64_t>({3}, {1, 1, 1000000007});
+  EXPECT_EQ(OpRunner("Add").run1({a, b}).to_int64_vector(), (std::vector<int64_t>{kMin, kMin + 1, 2000000014}));
+  EXPECT_EQ(OpRunner("Sub").run1({b, a}).to_int64_vector(), (std::vector<int64_t>{kMin + 2, kMin + 1, 0}));
+  EXPECT_EQ(OpRunner("Mul").run1({a, b}).to_int64_vector()[2], int64_t{1000000014000000049});
+  const Tensor big = Tensor::from_vector<int32_t>({2}, {1000000007, 1000000007});
+  EXPECT_EQ(OpRunner("ReduceProd", 13).attr("keepdims", 0).run1({big}).to_int64_vector()[0],
+            static_cast<int32_t>(static_cast<uint32_t>(1000000007u * 1000000007u)));
+}
+
 TEST(BinaryOps, IntegerDivisionTruncates) {
   const Tensor a = Tensor::from_vector<int32_t>({4}, {7, -7, 7, std::numeric_limits<int32_t>::min()});
   const Tensor b = Tensor::from_vector<int32_t>({4}, {2, 2, -2, -1});

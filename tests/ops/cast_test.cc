@@ -21,6 +21,17 @@ TEST(CastOps, FloatToIntegerTruncates) {
   EXPECT_EQ(values<uint8_t>(cast_to(DType::UInt8).run1({x}))[3], 100);
 }
 
+// C++ leaves these undefined; vigil saturates and maps NaN to 0.
+TEST(CastOps, FloatsOutsideTheIntegerRangeSaturate) {
+  const float inf = std::numeric_limits<float>::infinity();
+  const Tensor x = Tensor::from_vector<float>({4}, {-inf, 1e30f, std::numeric_limits<float>::quiet_NaN(), -1e30f});
+  EXPECT_EQ(values<uint64_t>(cast_to(DType::UInt64).run1({x})),
+            (std::vector<uint64_t>{0, std::numeric_limits<uint64_t>::max(), 0, 0}));
+  EXPECT_EQ(values<int32_t>(cast_to(DType::Int32).run1({x})),
+            (std::vector<int32_t>{std::numeric_limits<int32_t>::min(), std::numeric_limits<int32_t>::max(), 0,
+                                  std::numeric_limits<int32_t>::min()}));
+}
+
 TEST(CastOps, BoolConversions) {
   const float nan = std::numeric_limits<float>::quiet_NaN();
   const Tensor x = Tensor::from_vector<float>({4}, {0.0f, -0.5f, nan, -0.0f});

@@ -108,6 +108,8 @@ TEST(SignalOps, Windows) {
   // A symmetric window of one point is 1.
   expect_tensor<float>(OpRunner("HannWindow", 17).attr("periodic", 0).run1({make<int64_t>({}, {1})}), {1}, {1});
   expect_error(ErrorKind::BadInput, [] { OpRunner("HannWindow", 17).run1({make<int64_t>({}, {-1})}); });
+  // A length beyond the memory budget is one error, not a std::length_error or a crash.
+  expect_error(ErrorKind::BadInput, [] { OpRunner("HannWindow", 17).run1({make<int64_t>({}, {int64_t{1} << 60})}); });
 }
 
 Tensor scalar_i(int64_t v) { return make<int64_t>({}, {v}); }

@@ -35,6 +35,13 @@ TEST(UnaryOps, ActivationsWithAttributes) {
   expect_near(OpRunner("Shrink").attr("bias", 0.5f).attr("lambd", 1.0f).run1({x}), {-1.5f, 0, 0, 0, 2.5f});
 }
 
+TEST(UnaryOps, IntegerNegationWrapsAsNumpyDoes) {
+  constexpr int64_t kMin = std::numeric_limits<int64_t>::min();
+  const Tensor x = Tensor::from_vector<int64_t>({3}, {kMin, -5, 7});
+  EXPECT_EQ(OpRunner("Neg").run1({x}).to_int64_vector(), (std::vector<int64_t>{kMin, 5, -7}));
+  EXPECT_EQ(OpRunner("Abs").run1({x}).to_int64_vector(), (std::vector<int64_t>{kMin, 5, 7}));
+}
+
 TEST(UnaryOps, NoOverflowAtExtremes) {
   const Tensor x = floats({-1000, 1000});
   expect_near(OpRunner("Sigmoid").run1({x}), {0, 1});
