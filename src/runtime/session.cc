@@ -80,15 +80,13 @@ void Session::compile(const std::vector<std::string>& outer_values) {
     for (const std::string& name : input_names) step.inputs.push_back(name.empty() ? -1 : slot_for(name));
     for (const std::string& name : node.outputs) step.outputs.push_back(name.empty() ? -1 : slot_for(name));
     OpCreateInfo info{node, model_->opset_for(node.domain), model_, find_constant, options_.threads};
-    try {
+    naming_node(node, [&] {
       if (value_factory) {
         step.value_op = value_factory(info);
       } else {
         step.op = factory(info);
       }
-    } catch (const Error& e) {
-      rethrow_naming_node(e, node);
-    }
+    });
     steps_.push_back(std::move(step));
   }
   for (const ValueInfo& output : graph_->outputs) output_slots_.push_back(slot_for(output.name));

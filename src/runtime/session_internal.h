@@ -6,6 +6,8 @@
 #pragma once
 
 #include <memory>
+#include <new>
+#include <stdexcept>
 #include <string>
 #include <vector>
 
@@ -59,6 +61,22 @@ struct Session::ExecutionPlan {
   throw Error(error.kind(), node.describe() + ": " + message);
 }
 
+// Runs one operator's work (its creation or a step). Its errors name the node; a standard
+// container that cannot grow to the size the model asks for (std::bad_alloc,
+// std::length_error) is a bad-input error naming the node too, not a crash.
+template <class Work>
+void naming_node(const Node& node, Work&& work) {
+  try {
+    work();
+  } catch (const Error& e) {
+    rethrow_naming_node(e, node);
+  } catch (const std::bad_alloc&) {
+    rethrow_naming_node(Error(ErrorKind::BadInput, "needs more memory than the system can give"), node);
+  } catch (const std::length_error&) {
+    rethrow_naming_node(Error(ErrorKind::BadInput, "asks for a buffer larger than memory can hold"), node);
+  }
+}
+
 // The one step loop. A path (general, planning, planned) says how one step runs:
 //   bool prepare(size_t s)       sets the step's inputs and outputs; false abandons the
 //                                inference (the planned path, when shapes changed);
@@ -71,16 +89,17 @@ template <typename Path>
 bool Session::run_steps(Path& path) {
   const bool hooked = !hooks_.empty();
   for (size_t s = 0; s < steps_.size(); ++s) {
-    try {
-      if (!path.prepare(s)) return false;
+    bool prepared = false;
+    naming_node(*steps_[s].node, [&] {
+      prepared = path.prepare(s);
+      if (!prepared) return;
       if (hooked) {
         run_hooked_step(s, path);
       } else {
         path.run(s);
       }
-    } catch (const Error& e) {
-      rethrow_naming_node(e, *steps_[s].node);
-    }
+    });
+    if (!prepared) return false;
     path.finish(s);
   }
   return true;
