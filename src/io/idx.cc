@@ -39,6 +39,11 @@ std::string existing(const std::filesystem::path& base) {
 
 Tensor read_idx_file(const std::string& path, int64_t max_items) {
   BoundedReader reader = BoundedReader::open(path);
+  return read_idx(reader, max_items);
+}
+
+Tensor read_idx(BoundedReader& reader, int64_t max_items) {
+  const std::string& path = reader.name();
   unsigned char magic[4];
   reader.read_into(magic, 4, "IDX header");
   check_input(magic[0] == 0 && magic[1] == 0, path, ": not an IDX file");

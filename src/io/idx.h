@@ -5,6 +5,7 @@
 
 #include <string>
 
+#include "core/file_io.h"
 #include "core/tensor.h"
 
 namespace vigil {
@@ -12,6 +13,7 @@ namespace vigil {
 // uint8, int8, int16, int32, float32 or float64. With max_items > 0 only the first
 // max_items along the first axis are read (the rest of the file is not).
 Tensor read_idx_file(const std::string& path, int64_t max_items = 0);
+Tensor read_idx(BoundedReader& reader, int64_t max_items = 0);
 
 // An image classification set: images [N, rows, cols] (uint8) and labels [N].
 struct IdxDataset {
