@@ -99,7 +99,7 @@ OrtPeer::OrtPeer(const std::string& model_path, const std::map<std::string, Tens
     int index = 0;
     for (const auto& [name, tensor] : feeds) {
       const std::string file = (fs::path(folder_) / ("input" + std::to_string(index++) + ".npy")).string();
-      write_npy_file(tensor, file);
+      write_scratch_file(file, serialize_npy(tensor));  // node reads it now, not when the command ends
       arguments.push_back("--input");
       arguments.push_back(name + "=" + file);
     }

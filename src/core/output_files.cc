@@ -217,7 +217,13 @@ void OutputTransaction::commit() {
 void write_file_atomically(const std::string& path, const std::string& bytes) {
   if (open_transaction) {
     stage(*open_transaction, path, bytes);
-  } else if (is_special_file(path)) {
+  } else {
+    write_scratch_file(path, bytes);
+  }
+}
+
+void write_scratch_file(const std::string& path, const std::string& bytes) {
+  if (is_special_file(path)) {
     write_in_place(path, bytes);
   } else {
     put_in_place(write_temporary(path, bytes), path);

@@ -28,6 +28,10 @@ class OutputTransaction {
 // file), or stages it in the open transaction. A bad-input Error naming the file on failure.
 void write_file_atomically(const std::string& path, const std::string& bytes);
 
+// Writes at once, whether or not a transaction is open: for scratch files a command hands
+// to another process while it works (they are not its outputs).
+void write_scratch_file(const std::string& path, const std::string& bytes);
+
 // Records a file the command reads, so that no output may replace it (BoundedReader does).
 void note_input_file(const std::string& path);
 
