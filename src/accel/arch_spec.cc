@@ -15,7 +15,7 @@ std::array<bool, kDataSpaceCount> parse_spaces(const YAML::Node& node, const std
   check_input(node.IsSequence(), where, ": must be a list of operands (weights, inputs, outputs)");
   std::array<bool, kDataSpaceCount> flags = {false, false, false};
   for (const auto& item : node) {
-    DataSpace space;
+    DataSpace space{};
     check_input(item.IsScalar() && parse_data_space(item.Scalar(), &space), where, ": unknown operand '",
                 item.IsScalar() ? item.Scalar() : "?", "' (weights, inputs or outputs)");
     flags[static_cast<int>(space)] = true;
