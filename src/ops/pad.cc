@@ -92,15 +92,20 @@ Tensor run_pad(const Tensor& data, const std::vector<int64_t>& pads, const std::
   for (int64_t i = 0; i < n; ++i) {
     const int64_t axis = axes[i];
     before[axis] = pads[i];
-    shape[axis] = data.dim(axis) + pads[i] + pads[i + n];
+    check_input(!__builtin_add_overflow(data.dim(axis), pads[i], &shape[axis]) &&
+                    !__builtin_add_overflow(shape[axis], pads[i + n], &shape[axis]),
+                "Pad: pads ", pads[i], " and ", pads[i + n], " do not fit axis ", axis);
     check_input(shape[axis] >= 0, "Pad: pads crop axis ", axis, " below zero");
     check_input(mode == PadMode::Constant || data.dim(axis) > 0 || shape[axis] == 0, "Pad: cannot ",
                 mode == PadMode::Edge ? "edge" : "reflect", "-pad the empty axis ", axis);
   }
+  // The output first: its size is checked against the memory budget, and each axis's
+  // source list is no longer than the output (nothing to list when it is empty).
+  Tensor out(data.dtype(), shape);
+  if (out.numel() == 0) return out;
   for (int64_t axis = 0; axis < rank; ++axis) {
     sources[axis] = source_indices(data.dim(axis), before[axis], shape[axis], mode);
   }
-  Tensor out(data.dtype(), shape);
   dispatch_dtype(data.dtype(), "Pad", [&](auto tag) {
     using T = typename decltype(tag)::type;
     T value = convert_element<T>(attribute_value);

@@ -73,6 +73,12 @@ TEST(TensorOps, PadModes) {
                        {5, 1, 2, 3});
   expect_error(ErrorKind::BadInput, [&] { OpRunner("Pad").run1({x, ints({0, 1})}); });
   expect_error(ErrorKind::Unsupported, [&] { OpRunner("Pad").attr("mode", "wrap").run1({x, ints({0, 0, 0, 0})}); });
+  // Pads beyond int64 or beyond the memory budget are one error; an empty result lists no
+  // source indices, however wide its other axes.
+  constexpr int64_t kHuge = int64_t{1} << 40;
+  expect_error(ErrorKind::BadInput, [&] { OpRunner("Pad").run1({x, ints({0, INT64_MAX, 0, 1})}); });
+  expect_error(ErrorKind::BadInput, [&] { OpRunner("Pad").run1({x, ints({0, kHuge, 0, 0})}); });
+  EXPECT_EQ(OpRunner("Pad").run1({x, ints({0, kHuge, -1, 0})}).shape(), (Shape{0, kHuge + 3}));
 }
 
 TEST(TensorOps, DepthToSpaceModesAndSpaceToDepthInverse) {
