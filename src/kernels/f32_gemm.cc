@@ -16,6 +16,7 @@
 #include "core/memory_budget.h"
 #include "core/shape.h"
 #include "kernels/aligned_buffer.h"
+#include "kernels/f32_gemm_check.h"
 #include "kernels/f32_gemm_microkernel.h"
 #include "kernels/gemm_thread_grid.h"
 #include "kernels/unary.h"
@@ -120,14 +121,33 @@ struct Problem {
   int64_t ldc;
   const Epilogue* epilogue;
   const F32MicroKernel* kernel;
+  F32ProductCheck* check;  // nullptr: unchecked
 };
 
+// Packs B's block [pc, pc + kc) x [jc, jc + nc) into this thread's buffer, by the
+// operand's packer or from its matrix.
+const float* pack_b_block(const Problem& p, int64_t pc, int64_t kc, int64_t jc, int64_t nc) {
+  const int nr = p.kernel->nr;
+  float* packed = buffers.b.floats(static_cast<size_t>(round_up(nc, nr) * kc));
+  if (p.b->packer.pack) {
+    p.b->packer.pack(p.b->packer.context, pc, kc, jc, nc, nr, packed);
+  } else {
+    f32_pack_b_panels(p.b->matrix, pc, kc, jc, nc, nr, packed);
+  }
+  return packed;
+}
+
 // C rows [m0, m1) x columns [n0, n1), on one thread.
-void gemm_rectangle(const Problem& p, int64_t m0, int64_t m1, int64_t n0, int64_t n1) {
+void gemm_rectangle(const Problem& p, int64_t m0, int64_t m1, int64_t n0, int64_t n1,
+                    F32RectangleCheck* check = nullptr) {
   const int mr = p.kernel->mr, nr = p.kernel->nr;
-  const F32TileEpilogue base = tile_epilogue_template(*p.epilogue);
+  F32TileEpilogue base = tile_epilogue_template(*p.epilogue);
   const Epilogue& e = *p.epilogue;
-  const F32MicroKernelFunction micro_kernel = e.tile_hook ? p.kernel->run_hooked : p.kernel->run;
+  if (check && check->tile_hook()) base.tile_hook = check->tile_hook();
+  const F32MicroKernelFunction micro_kernel = base.tile_hook ? p.kernel->run_hooked : p.kernel->run;
+  // Fused checks predict from the panels as they are packed (or read in place) below.
+  const bool predict_columns = check && check->predicts() && !p.check->separate() && !p.check->by_rows();
+  const bool predict_rows = check && check->predicts() && !p.check->separate() && p.check->by_rows();
   // Packing B pays off when many rows of A reuse each panel; for a few rows it costs more
   // than the products, and a plain B is read where it lies.
   const bool b_in_place = !p.b->packed && !p.b->packer.pack && !p.b->matrix.transposed && m1 - m0 <= kInPlaceRows;
@@ -156,14 +176,15 @@ void gemm_rectangle(const Problem& p, int64_t m0, int64_t m1, int64_t n0, int64_
           tail_panel = packed;
         }
       } else {
-        float* packed = buffers.b.floats(static_cast<size_t>(round_up(nc, nr) * kc));
-        if (p.b->packer.pack) {
-          p.b->packer.pack(p.b->packer.context, pc, kc, jc, nc, nr, packed);
-        } else {
-          f32_pack_b_panels(p.b->matrix, pc, kc, jc, nc, nr, packed);
-        }
-        b_block = packed;
+        b_block = pack_b_block(p, pc, kc, jc, nc);
         b_panel_stride = kc * nr;
+      }
+      if (predict_columns) {
+        for (int64_t jr = 0; jr < nc; jr += nr) {
+          const bool packed_tail = b_in_place && jr >= in_place_columns;
+          check->predict(pc, kc, packed_tail ? tail_panel : b_block + (jr / nr) * b_panel_stride,
+                         packed_tail ? nr : b_row_stride, jc + jr, static_cast<int>(std::min<int64_t>(nr, nc - jr)));
+        }
       }
       F32TileEpilogue tile = base;
       tile.accumulate = pc > 0;
@@ -181,6 +202,12 @@ void gemm_rectangle(const Problem& p, int64_t m0, int64_t m1, int64_t n0, int64_
           a_block = packed;
           a_panel_stride = kc * mr;
         }
+        if (predict_rows && jc == n0) {
+          for (int64_t ir = 0; ir < mc; ir += mr) {
+            check->predict(pc, kc, a_block + (ir / mr) * a_panel_stride, mr, ic + ir,
+                           static_cast<int>(std::min<int64_t>(mr, mc - ir)));
+          }
+        }
         for (int64_t jr = 0; jr < nc; jr += nr) {
           const int cols = static_cast<int>(std::min<int64_t>(nr, nc - jr));
           const bool packed_tail = b_in_place && jr >= in_place_columns;
@@ -194,6 +221,7 @@ void gemm_rectangle(const Problem& p, int64_t m0, int64_t m1, int64_t n0, int64_
               if (e.bias) tile.bias = e.bias_per_column ? e.bias + j : e.bias + i;
               if (e.residual) tile.residual = e.residual + i * e.residual_ld + j;
             }
+            if (check) check->at(i, j);
             micro_kernel(kc, a_block + (ir / mr) * a_panel_stride, b_panel, b_stride, c, p.ldc, rows, cols, tile);
             if (tile.last && activation_after_store(e.activation.kind)) {
               for (int r = 0; r < rows; ++r) f32_activation(e.activation, cols, c + r * p.ldc, c + r * p.ldc);
@@ -203,6 +231,47 @@ void gemm_rectangle(const Problem& p, int64_t m0, int64_t m1, int64_t n0, int64_
       }
     }
   }
+}
+
+// The separate check's pass after the product: the prediction from the other operand's
+// source, packed again block by block (convolution patches gathered again), and C's sums
+// read back where the epilogue can be undone.
+void check_rectangle_separately(const Problem& p, int64_t m0, int64_t m1, int64_t n0, int64_t n1,
+                                F32RectangleCheck& check) {
+  const int mr = p.kernel->mr, nr = p.kernel->nr;
+  if (check.predicts() && !p.check->by_rows()) {
+    for (int64_t jc = n0; jc < n1; jc += kColumnBlock) {
+      const int64_t nc = std::min(kColumnBlock, n1 - jc);
+      for (int64_t pc = 0; pc < p.k; pc += kDepthBlock) {
+        const int64_t kc = std::min(kDepthBlock, p.k - pc);
+        const float* block = nullptr;
+        int64_t panel_stride = kc * nr;
+        if (p.b->packed) {
+          block = p.b->packed->panel(jc) + pc * nr;
+          panel_stride = p.k * nr;
+        } else {
+          block = pack_b_block(p, pc, kc, jc, nc);
+        }
+        for (int64_t jr = 0; jr < nc; jr += nr) {
+          check.predict(pc, kc, block + (jr / nr) * panel_stride, nr, jc + jr,
+                        static_cast<int>(std::min<int64_t>(nr, nc - jr)));
+        }
+      }
+    }
+  } else if (check.predicts()) {
+    for (int64_t ic = m0; ic < m1; ic += kRowBlock) {
+      const int64_t mc = std::min(kRowBlock, m1 - ic);
+      for (int64_t pc = 0; pc < p.k; pc += kDepthBlock) {
+        const int64_t kc = std::min(kDepthBlock, p.k - pc);
+        float* packed = buffers.a.floats(static_cast<size_t>(round_up(mc, mr) * kc));
+        pack_a_block(p.a->matrix, ic, mc, pc, kc, mr, packed);
+        for (int64_t ir = 0; ir < mc; ir += mr) {
+          check.predict(pc, kc, packed + (ir / mr) * kc * mr, mr, ic + ir, static_cast<int>(std::min<int64_t>(mr, mc - ir)));
+        }
+      }
+    }
+  }
+  if (p.check->reads_back()) check.read_back(p.c, p.ldc, *p.epilogue);
 }
 
 void fill_epilogue_only(int64_t m, int64_t n, float* c, int64_t ldc, const Epilogue& e) {
@@ -243,8 +312,14 @@ std::shared_ptr<float[]> allocate_panels(int64_t lines, int64_t line_multiple, i
 }  // namespace
 
 F32PackedA::F32PackedA(int64_t m, int64_t k, F32Matrix a, Isa isa)
-    : rows_(m), depth_(k), panel_rows_(f32_micro_kernel(isa).mr), isa_(isa), data_(allocate_panels(m, panel_rows_, k)) {
+    : rows_(m),
+      depth_(k),
+      panel_rows_(f32_micro_kernel(isa).mr),
+      isa_(isa),
+      data_(allocate_panels(m, panel_rows_, k)),
+      checksum_(new float[static_cast<size_t>(2 * std::max<int64_t>(k, 0))]) {
   if (m > 0 && k > 0) pack_a_block(a, 0, m, 0, k, panel_rows_, data_.get());
+  if (k > 0) f32_encode_checksum(a, m, k, checksum_.get());
 }
 
 const float* F32PackedA::panel(int64_t row) const {
@@ -257,8 +332,10 @@ F32PackedB::F32PackedB(int64_t k, int64_t n, F32Matrix b, Isa isa)
       columns_(n),
       panel_columns_(f32_micro_kernel(isa).nr),
       isa_(isa),
-      data_(allocate_panels(n, panel_columns_, k)) {
+      data_(allocate_panels(n, panel_columns_, k)),
+      checksum_(new float[static_cast<size_t>(2 * std::max<int64_t>(k, 0))]) {
   if (k > 0 && n > 0) f32_pack_b_panels(b, 0, k, 0, n, panel_columns_, data_.get());
+  if (k > 0) f32_encode_checksum(F32Matrix{b.data, b.ld, !b.transposed}, n, k, checksum_.get());
 }
 
 const float* F32PackedB::panel(int64_t column) const {
@@ -279,13 +356,32 @@ void f32_gemm(int64_t m, int64_t n, int64_t k, const F32GemmA& a, const F32GemmB
   // The active kernel where the operands allow it (its choice is logged once).
   const F32MicroKernel& active = f32_gemm_kernels().active();
   const F32MicroKernel& kernel = active.isa() == isa ? active : f32_micro_kernel(isa);
-  const Problem problem{m, n, k, &a, &b, c, ldc, &epilogue, &kernel};
   const int64_t tiles_m = (m + kernel.mr - 1) / kernel.mr, tiles_n = (n + kernel.nr - 1) / kernel.nr;
   // Below about a million multiply-adds the fork costs more than it saves.
   const int team = m * n * k < (1 << 20) ? 1 : static_cast<int>(std::min<int64_t>(threads, tiles_m * tiles_n));
-  split_gemm_over_threads(
-      m, n, kernel.mr, kernel.nr, b.packed ? 0 : kPanelPackCost, team,
-      [&](int64_t m0, int64_t m1, int64_t n0, int64_t n1) { gemm_rectangle(problem, m0, m1, n0, n1); });
+  const GemmThreadContext& context = gemm_thread_context();
+  if (!epilogue.tile_hook && context.f32_tile_hook) {
+    Epilogue hooked = epilogue;
+    hooked.tile_hook = context.f32_tile_hook;
+    return f32_gemm(m, n, k, a, b, c, ldc, hooked, threads);
+  }
+  GemmCheckSink* sink = context.check;
+  if (!sink) {
+    const Problem problem{m, n, k, &a, &b, c, ldc, &epilogue, &kernel, nullptr};
+    split_gemm_over_threads(
+        m, n, kernel.mr, kernel.nr, b.packed ? 0 : kPanelPackCost, team,
+        [&](int64_t m0, int64_t m1, int64_t n0, int64_t n1) { gemm_rectangle(problem, m0, m1, n0, n1); });
+    return;
+  }
+  F32ProductCheck check(*sink, m, n, k, a, b, epilogue, team);
+  const Problem problem{m, n, k, &a, &b, c, ldc, &epilogue, &kernel, &check};
+  split_gemm_over_threads(m, n, kernel.mr, kernel.nr, b.packed ? 0 : kPanelPackCost, team,
+                          [&](int64_t m0, int64_t m1, int64_t n0, int64_t n1) {
+                            F32RectangleCheck part(check, m0, m1, n0, n1, epilogue.tile_hook);
+                            gemm_rectangle(problem, m0, m1, n0, n1, &part);
+                            if (check.separate()) check_rectangle_separately(problem, m0, m1, n0, n1, part);
+                          });
+  check.finish();
 }
 
 }  // namespace vigil::kernels

@@ -36,11 +36,14 @@ class F32PackedA {
   Isa isa() const { return isa_; }
   const float* panel(int64_t row) const;  // the panel holding `row` (a multiple of MR)
   bool empty() const { return data_ == nullptr; }
+  // e^T A then e^T |A| (2k floats) of the original A: its encoded checksum (kernels/gemm_check.h).
+  const float* checksum() const { return checksum_.get(); }
 
  private:
   int64_t rows_ = 0, depth_ = 0, panel_rows_ = 0;
   Isa isa_ = Isa::Scalar;
   std::shared_ptr<float[]> data_;
+  std::shared_ptr<float[]> checksum_;
 };
 
 // B (k x n) packed for one path: panels of NR columns, each k x NR, zero-padded at the
@@ -54,11 +57,14 @@ class F32PackedB {
   Isa isa() const { return isa_; }
   const float* panel(int64_t column) const;  // the panel holding `column` (a multiple of NR)
   bool empty() const { return data_ == nullptr; }
+  // B e then |B| e (2k floats) of the original B: its encoded checksum (kernels/gemm_check.h).
+  const float* checksum() const { return checksum_.get(); }
 
  private:
   int64_t depth_ = 0, columns_ = 0, panel_columns_ = 0;
   Isa isa_ = Isa::Scalar;
   std::shared_ptr<float[]> data_;
+  std::shared_ptr<float[]> checksum_;
 };
 
 // One GEMM operand: raw, or packed (then `matrix` is ignored).
@@ -84,7 +90,8 @@ struct F32GemmB {
 // The packing of a plain matrix, in the layout F32BPacker describes.
 void f32_pack_b_panels(const F32Matrix& b, int64_t p0, int64_t depth, int64_t col0, int64_t cols, int nr, float* out);
 
-// C = epilogue(A * B). C is written, never read, unless the epilogue's residual aliases
+// C = epilogue(A * B), checked when this thread has a check sink (kernels/gemm_check.h).
+// C is written, never read, unless the epilogue's residual aliases
 // it (allowed: residual == c with residual_ld == ldc). `threads` splits the output over
 // OpenMP threads; call with 1 from inside a parallel region. Packed operands must have
 // been packed for the path active now (they are whenever the path is not changed between

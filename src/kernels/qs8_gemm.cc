@@ -16,6 +16,7 @@
 #include "core/memory_budget.h"
 #include "kernels/aligned_buffer.h"
 #include "kernels/gemm_thread_grid.h"
+#include "kernels/qs8_gemm_check.h"
 #include "kernels/qs8_gemm_microkernel.h"
 #include "kernels/x8_interleave.h"
 
@@ -63,6 +64,8 @@ QS8PackedWeights::QS8PackedWeights(int64_t m, int64_t k, const int8_t* a, int64_
   const std::shared_ptr<std::byte> block = allocate_block(bytes, "packed int8 weights");
   data_ = std::shared_ptr<int8_t[]>(block, reinterpret_cast<int8_t*>(block.get()));
   row_sums_ = std::shared_ptr<int32_t[]>(new int32_t[static_cast<size_t>(panels * panel_rows_)]());
+  column_sums_ = std::shared_ptr<int32_t[]>(new int32_t[static_cast<size_t>(groups * 4)]());
+  uint32_t* column_sums = reinterpret_cast<uint32_t*>(column_sums_.get());  // modulo 2^32
   for (int64_t panel = 0; panel < panels; ++panel) {
     int8_t* out8 = data_.get() + panel * panel_bytes_;
     int16_t* out16 = reinterpret_cast<int16_t*>(out8);
@@ -79,6 +82,7 @@ QS8PackedWeights::QS8PackedWeights(int64_t m, int64_t k, const int8_t* a, int64_
             out8[at] = value;
           }
           row_sums_[static_cast<size_t>(i)] += value;
+          column_sums[p] += static_cast<uint32_t>(static_cast<int32_t>(value));
         }
       }
     }
@@ -141,10 +145,35 @@ struct Problem {
   int64_t ldc;
   const QS8GemmEpilogue* epilogue;
   const QS8MicroKernel* kernel;
+  QS8ProductCheck* check;  // nullptr: unchecked
 };
 
+// Packs B's columns [jc, jc + nc) into this thread's buffer, by the operand's packer or
+// from its matrix.
+const uint8_t* pack_b_block(const Problem& p, int64_t jc, int64_t nc) {
+  const int nr = p.kernel->nr;
+  const int64_t packed_bytes = qs8_gemm_b_packed_bytes(p.k, nr, nc);  // a multiple of 4
+  uint8_t* packed = reinterpret_cast<uint8_t*>(b_buffer.floats(static_cast<size_t>(packed_bytes / 4)));
+  if (p.b->packer.pack) {
+    p.b->packer.pack(p.b->packer.context, jc, nc, nr, packed);
+  } else {
+    qs8_gemm_pack_b_panels(*p.b, p.k, jc, nc, nr, packed);
+  }
+  return packed;
+}
+
+// The check's prediction from a packed block of columns [jc, jc + nc).
+void predict_block(const Problem& p, QS8RectangleCheck& check, const uint8_t* packed, int64_t jc, int64_t nc) {
+  const int nr = p.kernel->nr;
+  const int64_t groups = (p.k + 3) / 4;
+  for (int64_t jr = 0; jr < nc; jr += nr) {
+    check.predict(packed + (jr / nr) * groups * nr * 4, nr, jc + jr, static_cast<int>(std::min<int64_t>(nr, nc - jr)));
+  }
+}
+
 // C rows [m0, m1) x columns [n0, n1), on one thread.
-void gemm_rectangle(const Problem& p, int64_t m0, int64_t m1, int64_t n0, int64_t n1) {
+void gemm_rectangle(const Problem& p, int64_t m0, int64_t m1, int64_t n0, int64_t n1,
+                    QS8RectangleCheck* check = nullptr) {
   const int mr = p.kernel->mr, nr = p.kernel->nr;
   const int64_t groups = (p.k + 3) / 4, group_bytes = std::max<int64_t>(groups, 1) * 4;
   int64_t column_block = std::max<int64_t>(nr, kBBlockBytes / group_bytes / nr * nr);
@@ -171,17 +200,14 @@ void gemm_rectangle(const Problem& p, int64_t m0, int64_t m1, int64_t n0, int64_
   tile.c_min = e.c_min;
   tile.c_max = e.c_max;
   tile.output = e.output;
-  tile.tile_hook = e.tile_hook;
-  const QS8MicroKernelFunction micro_kernel = e.tile_hook ? p.kernel->run_hooked : p.kernel->run;
+  tile.tile_hook = check && check->tile_hook() ? check->tile_hook() : e.tile_hook;
+  const QS8MicroKernelFunction micro_kernel = tile.tile_hook ? p.kernel->run_hooked : p.kernel->run;
+  // A fused check predicts from each panel once it is packed.
+  const bool predict = check && check->predicts() && !p.check->separate();
   for (int64_t jc = n0; jc < n1; jc += column_block) {
     const int64_t nc = std::min(column_block, n1 - jc);
-    const int64_t packed_bytes = qs8_gemm_b_packed_bytes(p.k, nr, nc);  // a multiple of 4
-    uint8_t* packed = reinterpret_cast<uint8_t*>(b_buffer.floats(static_cast<size_t>(packed_bytes / 4)));
-    if (p.b->packer.pack) {
-      p.b->packer.pack(p.b->packer.context, jc, nc, nr, packed);
-    } else {
-      qs8_gemm_pack_b_panels(*p.b, p.k, jc, nc, nr, packed);
-    }
+    const uint8_t* packed = pack_b_block(p, jc, nc);
+    if (predict) predict_block(p, *check, packed, jc, nc);
     for (int64_t ic = m0; ic < m1; ic += row_block) {
       const int64_t mc = std::min(row_block, m1 - ic);
       for (int64_t jr = 0; jr < nc; jr += nr) {
@@ -192,6 +218,7 @@ void gemm_rectangle(const Problem& p, int64_t m0, int64_t m1, int64_t n0, int64_
           const int64_t i = ic + ir, j = jc + jr;
           tile.rows = row_epilogues.data() + (i - m0);
           void* c = static_cast<char*>(p.c) + (i * p.ldc + j) * element;
+          if (check) check->at(j);
           micro_kernel(groups, p.a->panel(i), b_panel, c, p.ldc, rows, cols, tile);
         }
       }
@@ -200,6 +227,26 @@ void gemm_rectangle(const Problem& p, int64_t m0, int64_t m1, int64_t n0, int64_
       uint8_t* block = static_cast<uint8_t*>(p.c) + m0 * p.ldc + jc;
       qs8_add_rows(r->add, m1 - m0, nc, block, p.ldc, r->data + m0 * r->ld + jc, r->ld, block, p.ldc);
     }
+  }
+}
+
+// The separate check's pass after the product: the prediction from B's source, packed
+// again block by block (convolution patches gathered again), and C's sums read back when
+// it holds the int32 sums.
+void check_rectangle_separately(const Problem& p, int64_t m0, int64_t m1, int64_t n0, int64_t n1,
+                                QS8RectangleCheck& check) {
+  const int nr = p.kernel->nr;
+  const int64_t groups = (p.k + 3) / 4;
+  if (check.predicts()) {
+    const int64_t column_block = std::max<int64_t>(nr, kBBlockBytes / (std::max<int64_t>(groups, 1) * 4) / nr * nr);
+    for (int64_t jc = n0; jc < n1; jc += column_block) {
+      const int64_t nc = std::min(column_block, n1 - jc);
+      predict_block(p, check, pack_b_block(p, jc, nc), jc, nc);
+    }
+  }
+  if (p.check->reads_back()) {
+    const uint32_t b_zero_point = static_cast<uint32_t>(p.epilogue->b_zero_point + (p.b->is_signed ? 128 : 0));
+    check.read_back(static_cast<const int32_t*>(p.c), p.ldc, *p.a, *p.epilogue, b_zero_point);
   }
 }
 
@@ -212,13 +259,32 @@ void qs8_gemm(int64_t m, int64_t n, int64_t k, const QS8PackedWeights& a, const 
   assert(epilogue.output == QS8GemmOutput::I32 || epilogue.multiplier != nullptr);
   assert(epilogue.output != QS8GemmOutput::I32 || epilogue.residual == nullptr);
   const QS8MicroKernel& kernel = a.kernel();
-  const Problem problem{m, n, k, &a, &b, c, ldc, &epilogue, &kernel};
   const int64_t tiles_m = (m + kernel.mr - 1) / kernel.mr, tiles_n = (n + kernel.nr - 1) / kernel.nr;
   // Below about two million multiply-adds the fork costs more than it saves.
   const int team = m * n * k < (1 << 21) ? 1 : static_cast<int>(std::min<int64_t>(threads, tiles_m * tiles_n));
-  split_gemm_over_threads(
-      m, n, kernel.mr, kernel.nr, kPanelPackCost, team,
-      [&](int64_t m0, int64_t m1, int64_t n0, int64_t n1) { gemm_rectangle(problem, m0, m1, n0, n1); });
+  const GemmThreadContext& context = gemm_thread_context();
+  if (!epilogue.tile_hook && context.s32_tile_hook) {
+    QS8GemmEpilogue hooked = epilogue;
+    hooked.tile_hook = context.s32_tile_hook;
+    return qs8_gemm(m, n, k, a, b, c, ldc, hooked, threads);
+  }
+  GemmCheckSink* sink = context.check;
+  if (!sink) {
+    const Problem problem{m, n, k, &a, &b, c, ldc, &epilogue, &kernel, nullptr};
+    split_gemm_over_threads(
+        m, n, kernel.mr, kernel.nr, kPanelPackCost, team,
+        [&](int64_t m0, int64_t m1, int64_t n0, int64_t n1) { gemm_rectangle(problem, m0, m1, n0, n1); });
+    return;
+  }
+  QS8ProductCheck check(*sink, m, n, k, a, epilogue, team);
+  const Problem problem{m, n, k, &a, &b, c, ldc, &epilogue, &kernel, &check};
+  split_gemm_over_threads(m, n, kernel.mr, kernel.nr, kPanelPackCost, team,
+                          [&](int64_t m0, int64_t m1, int64_t n0, int64_t n1) {
+                            QS8RectangleCheck part(check, m0, m1, n0, n1, epilogue.tile_hook);
+                            gemm_rectangle(problem, m0, m1, n0, n1, &part);
+                            if (check.separate()) check_rectangle_separately(problem, m0, m1, n0, n1, part);
+                          });
+  check.finish();
 }
 
 }  // namespace vigil::kernels

@@ -47,6 +47,9 @@ class QS8PackedWeights {
   const char* kernel_name() const;
   const void* panel(int64_t row) const;  // the panel holding `row` (a multiple of MR)
   const int32_t* row_sums() const { return row_sums_.get(); }
+  // e^T A of the original A, modulo 2^32, 4 x ceil(k / 4) values (zero beyond k): its
+  // encoded checksum (kernels/gemm_check.h).
+  const int32_t* column_sums() const { return column_sums_.get(); }
   bool empty() const { return data_ == nullptr; }
 
  private:
@@ -55,6 +58,7 @@ class QS8PackedWeights {
   const QS8MicroKernel* kernel_ = nullptr;
   std::shared_ptr<int8_t[]> data_;
   std::shared_ptr<int32_t[]> row_sums_;
+  std::shared_ptr<int32_t[]> column_sums_;
 };
 
 // B's packed layout, which a packer writes. Columns are cut into NR-wide panels (NR = the
@@ -131,8 +135,8 @@ struct QS8GemmEpilogue {
   const S32TileHook* tile_hook = nullptr;
 };
 
-// C (m x n, leading dimension ldc in elements of the output type) = epilogue(A * B); C is
-// written, never read. `threads` splits C over OpenMP threads; call with 1 from inside a
+// C (m x n, leading dimension ldc in elements of the output type) = epilogue(A * B),
+// checked when this thread has a check sink (kernels/gemm_check.h); C is written, never read. `threads` splits C over OpenMP threads; call with 1 from inside a
 // parallel region. `a` must have m rows and depth k; its path's micro-kernel does the work.
 void qs8_gemm(int64_t m, int64_t n, int64_t k, const QS8PackedWeights& a, const QS8GemmB& b, void* c, int64_t ldc,
               const QS8GemmEpilogue& epilogue, int threads = 1);

@@ -11,6 +11,7 @@
 #include <omp.h>
 
 #include "kernels/f32_gemm.h"
+#include "kernels/gemm_check.h"
 #include "kernels/f32_winograd.h"
 #include "ops/conv_internal.h"
 
@@ -82,7 +83,9 @@ class WinogradConv final : public ConvAlgorithm {
     const int64_t block = plan.block, tiles = tiles_h(s) * tiles_w(s);
     const int64_t blocks = (tiles + block - 1) / block, units = s.batch * blocks;
     const int64_t vm = products_floats(s, block), d = tile_floats(s, block);
+    const kernels::GemmThreadContext gemm_context = kernels::gemm_thread_context();  // the caller's, for every thread
     auto work = [&](int thread, int team) {
+      const kernels::GemmThreadScope context(gemm_context);
       auto unit_run = [&](int64_t unit, float* buffers, float* tile_buffer, int part, int parts) {
         const int64_t n = unit / blocks, t0 = (unit % blocks) * block;
         run_block(s, x + n * s.channels * s.in_plane(), e, n, t0, std::min(block, tiles - t0),

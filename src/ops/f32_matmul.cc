@@ -9,6 +9,7 @@
 #include <algorithm>
 
 #include "kernels/f32_gemm.h"
+#include "kernels/gemm_check.h"
 #include "ops/fused_activation.h"
 #include "ops/matmul_internal.h"
 
@@ -127,8 +128,12 @@ class F32MatMul final : public F32ProductBase {
     };
     // Only a real team enters OpenMP: libgomp allocates one for every parallel region.
     if (across_batches) {
+      const kernels::GemmThreadContext gemm_context = kernels::gemm_thread_context();  // the caller's, for every thread
 #pragma omp parallel for num_threads(threads_) schedule(static)
-      for (int64_t i = 0; i < batches; ++i) product(i);
+      for (int64_t i = 0; i < batches; ++i) {
+        const kernels::GemmThreadScope context(gemm_context);
+        product(i);
+      }
     } else {
       for (int64_t i = 0; i < batches; ++i) product(i);
     }

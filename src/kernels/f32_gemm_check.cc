@@ -1,0 +1,170 @@
+// SPDX-License-Identifier: Apache-2.0
+// The f32 GEMM's checks (kernels/f32_gemm_check.h).
+#include "kernels/f32_gemm_check.h"
+
+#include <algorithm>
+#include <atomic>
+#include <cmath>
+
+#include "core/error.h"
+
+namespace vigil::kernels {
+
+namespace {
+
+struct ProductBuffers {
+  std::vector<float> computed, expected, bound;
+  std::vector<double> actual, spread;
+};
+thread_local ProductBuffers product_buffers;
+
+struct RectangleBuffers {
+  std::vector<double> sums, spread;
+};
+thread_local RectangleBuffers rectangle_buffers;
+
+constexpr double kUnit = 0x1p-24;  // fp32's unit roundoff
+
+void add_into(double* target, double value, bool shared) {
+  if (shared) {
+    std::atomic_ref<double>(*target).fetch_add(value, std::memory_order_relaxed);
+  } else {
+    *target += value;
+  }
+}
+
+}  // namespace
+
+// e^T A and e^T |A| of A (m x k), per k, in double, rounded once.
+void f32_encode_checksum(const F32Matrix& a, int64_t m, int64_t k, float* checksum) {
+  float* sums = checksum;
+  float* abs_sums = checksum + k;
+  thread_local std::vector<double> total, magnitude;  // grow only: products on the fly allocate nothing once warm
+  total.assign(static_cast<size_t>(k), 0.0);
+  magnitude.assign(static_cast<size_t>(k), 0.0);
+  for (int64_t i = 0; i < m; ++i) {
+    for (int64_t p = 0; p < k; ++p) {
+      const double v = a.transposed ? a.data[p * a.ld + i] : a.data[i * a.ld + p];
+      total[static_cast<size_t>(p)] += v;
+      magnitude[static_cast<size_t>(p)] += std::fabs(v);
+    }
+  }
+  for (int64_t p = 0; p < k; ++p) {
+    sums[p] = static_cast<float>(total[static_cast<size_t>(p)]);
+    abs_sums[p] = static_cast<float>(magnitude[static_cast<size_t>(p)]);
+  }
+}
+
+F32ProductCheck::F32ProductCheck(GemmCheckSink& sink, int64_t m, int64_t n, int64_t k, const F32GemmA& a,
+                                 const F32GemmB& b, const Epilogue& epilogue, int team)
+    : sink_(sink),
+      m_(m),
+      n_(n),
+      k_(k),
+      computed_(product_buffers.computed),
+      expected_(product_buffers.expected),
+      bound_(product_buffers.bound),
+      actual_(product_buffers.actual),
+      spread_(product_buffers.spread),
+      kernel_(&gemm_checksum_predict_kernels().active()) {
+  if (a.packed) {
+    sums_ = a.packed->checksum();
+  } else if (b.packed) {
+    by_rows_ = true;
+    sums_ = b.packed->checksum();
+  } else {
+    computed_.resize(static_cast<size_t>(2 * k));
+    f32_encode_checksum(a.matrix, m, k, computed_.data());
+    sums_ = computed_.data();
+  }
+  abs_sums_ = sums_ + k;
+  separate_ = sink.scheme() == GemmCheckScheme::Separate;
+  read_back_ = separate_ && epilogue.scale == 1.0f && !epilogue.residual &&
+               epilogue.activation.kind == Activation::None && !epilogue.tile_hook;
+  shared_ = team > 1;
+  const size_t lines = static_cast<size_t>(by_rows_ ? m : n);
+  expected_.assign(lines, 0.0f);
+  bound_.assign(lines, 0.0f);
+  actual_.assign(lines, 0.0);
+  spread_.assign(lines, 0.0);
+}
+
+void F32ProductCheck::add_sums(int64_t first, int64_t count, const double* sums, const double* spread) {
+  for (int64_t l = 0; l < count; ++l) {
+    add_into(&actual_[static_cast<size_t>(first + l)], sums[l], shared_);
+    if (read_back_) add_into(&spread_[static_cast<size_t>(first + l)], spread[l], shared_);
+  }
+}
+
+void F32ProductCheck::finish() {
+  GemmCheckTally tally;
+  tally.products = 1;
+  // C's sums: (k + 1) u; the prediction: as much; a tile's tally in float: up to 16 u (MR
+  // rows or NR columns at most); a read-back bias: u |C|. Twice the total is allowed.
+  const double tolerance = 2.0 * kUnit * static_cast<double>(2 * k_ + 2 + 16);
+  const int64_t lines = by_rows_ ? m_ : n_;
+  for (int64_t l = 0; l < lines; ++l) {
+    const size_t at = static_cast<size_t>(l);
+    const double predicted = expected_[at], bound = bound_[at];
+    if (!std::isfinite(predicted) || !std::isfinite(bound)) continue;  // NaN or Inf in the operands: unchecked
+    ++tally.lines;
+    const double allowed = tolerance * bound + 2.0 * kUnit * spread_[at];
+    if (std::fabs(actual_[at] - predicted) <= allowed) continue;
+    if (tally.failures++ == 0) {
+      tally.first_failure = str_cat(by_rows_ ? "row " : "column ", l, " of a ", m_, " x ", n_, " x ", k_,
+                                    " fp32 product sums to ", actual_[at], ", its checksum predicts ", predicted,
+                                    " (rounding allows ", allowed, ")");
+    }
+  }
+  sink_.add(tally);
+}
+
+F32RectangleCheck::F32RectangleCheck(F32ProductCheck& check, int64_t m0, int64_t m1, int64_t n0, int64_t n1,
+                                     const F32TileHook* chained)
+    : check_(check),
+      m0_(m0),
+      m1_(m1),
+      n0_(n0),
+      n1_(n1),
+      lines_(check.by_rows() ? m1 - m0 : n1 - n0),
+      predicts_(check.by_rows() ? n0 == 0 : m0 == 0),
+      tallies_(!check.reads_back()),
+      chained_(chained),
+      hook_{tally, this},
+      sums_(rectangle_buffers.sums),
+      spread_(rectangle_buffers.spread) {
+  sums_.assign(static_cast<size_t>(lines_), 0.0);
+  spread_.assign(check.reads_back() ? static_cast<size_t>(lines_) : 0, 0.0);
+}
+
+F32RectangleCheck::~F32RectangleCheck() {
+  check_.add_sums(check_.by_rows() ? m0_ : n0_, lines_, sums_.data(), spread_.data());
+}
+
+void F32RectangleCheck::tally(void* context, const F32Tile& tile) {
+  auto* self = static_cast<F32RectangleCheck*>(context);
+  if (self->chained_) self->chained_->on_tile(self->chained_->context, tile);
+  self->check_.kernel().f32_tally(tile.sums, tile.ld, tile.rows, tile.cols, self->check_.by_rows(),
+                                  self->sums_.data() + self->origin_);
+}
+
+void F32RectangleCheck::predict(int64_t p0, int64_t depth, const float* panel, int64_t stride, int64_t first,
+                                int width) {
+  check_.kernel().f32(check_.sums() + p0, check_.abs_sums() + p0, depth, panel, stride, width,
+                      check_.expected() + first, check_.bound() + first);
+}
+
+void F32RectangleCheck::read_back(const float* c, int64_t ldc, const Epilogue& epilogue) {
+  const bool by_rows = check_.by_rows();
+  for (int64_t i = m0_; i < m1_; ++i) {
+    const float* row = c + i * ldc;
+    for (int64_t j = n0_; j < n1_; ++j) {
+      const double bias = !epilogue.bias ? 0.0 : epilogue.bias[epilogue.bias_per_column ? j : i];
+      const size_t line = static_cast<size_t>(by_rows ? i - m0_ : j - n0_);
+      sums_[line] += row[j] - bias;
+      spread_[line] += std::fabs(row[j]);
+    }
+  }
+}
+
+}  // namespace vigil::kernels

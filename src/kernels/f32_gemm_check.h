@@ -1,0 +1,90 @@
+// SPDX-License-Identifier: Apache-2.0
+// The checks of kernels/gemm_check.h for the f32 GEMM driver (f32_gemm.cc): a product's
+// check, shared by its threads, and each thread's part of it.
+//
+// Lines: the check compares the sums of C's columns when A carries the checksum (packed
+// weights, or two activations: e^T A computed on the fly), of its rows when the weights
+// are B (B e). The prediction of a line is made by the one thread whose rectangle starts
+// the other side (m0 = 0 for columns, n0 = 0 for rows); the sums of C are gathered per
+// thread and added into the shared lines when the thread ends. The rounding bound: C's
+// sums carry at most (k + 1) u (|e^T| |A| |B|) of error, the prediction in float as much
+// again, the tally of a tile in float MR u more; the check allows twice their total.
+#pragma once
+
+#include <cstdint>
+#include <vector>
+
+#include "kernels/f32_gemm.h"
+#include "kernels/gemm_check.h"
+#include "kernels/gemm_checksum_predict.h"
+
+namespace vigil::kernels {
+
+// The encoded checksum of A (m x k): e^T A, then e^T |A|, 2k floats. F32PackedA encodes
+// its weights with it, F32PackedB its transpose (B e).
+void f32_encode_checksum(const F32Matrix& a, int64_t m, int64_t k, float* checksum);
+
+class F32ProductCheck {
+ public:
+  F32ProductCheck(GemmCheckSink& sink, int64_t m, int64_t n, int64_t k, const F32GemmA& a, const F32GemmB& b,
+                  const Epilogue& epilogue, int team);
+  bool by_rows() const { return by_rows_; }
+  bool separate() const { return separate_; }
+  // Separate, with an epilogue that adds at most a bias: C's sums are read back from C.
+  bool reads_back() const { return read_back_; }
+  // The checksum of the weight side, per k: sums, then absolute sums.
+  const float* sums() const { return sums_; }
+  const float* abs_sums() const { return abs_sums_; }
+  const GemmChecksumPredictKernel& kernel() const { return *kernel_; }
+  float* expected() { return expected_.data(); }
+  float* bound() { return bound_.data(); }
+  // Adds a thread's sums of C (and, read back, of |C|) for lines [first, first + count).
+  void add_sums(int64_t first, int64_t count, const double* sums, const double* spread);
+  // Compares every line and reports to the sink; once every thread has ended.
+  void finish();
+
+ private:
+  GemmCheckSink& sink_;
+  int64_t m_, n_, k_;
+  bool by_rows_ = false, separate_ = false, read_back_ = false, shared_ = false;
+  const float* sums_ = nullptr;
+  const float* abs_sums_ = nullptr;
+  // The calling thread's buffers, which only grow (no allocation once warm).
+  std::vector<float>& computed_;  // e^T A and e^T |A| when A carries no checksum
+  std::vector<float>&expected_, &bound_;
+  std::vector<double>&actual_, &spread_;
+  const GemmChecksumPredictKernel* kernel_;
+};
+
+// One thread's rectangle [m0, m1) x [n0, n1) of a checked product.
+class F32RectangleCheck {
+ public:
+  F32RectangleCheck(F32ProductCheck& check, int64_t m0, int64_t m1, int64_t n0, int64_t n1,
+                    const F32TileHook* chained);
+  ~F32RectangleCheck();  // adds the thread's sums into the product's lines
+  // The hook that tallies each tile's sums (and calls `chained` first); nullptr when C is
+  // read back instead.
+  const F32TileHook* tile_hook() const { return tallies_ ? &hook_ : nullptr; }
+  // The origin of the next tile the micro-kernel computes.
+  void at(int64_t i, int64_t j) { origin_ = check_.by_rows() ? i - m0_ : j - n0_; }
+  // Whether this thread predicts its lines, and a prediction from one panel of the other
+  // operand: depth [p0, p0 + depth), lines [first, first + width) of C.
+  bool predicts() const { return predicts_; }
+  void predict(int64_t p0, int64_t depth, const float* panel, int64_t stride, int64_t first, int width);
+  // Separate: C's sums read back from rows [m0, m1) x columns [n0, n1) of C, less the bias.
+  void read_back(const float* c, int64_t ldc, const Epilogue& epilogue);
+
+ private:
+  static void tally(void* context, const F32Tile& tile);
+
+  F32ProductCheck& check_;
+  int64_t m0_, m1_, n0_, n1_, lines_;
+  bool predicts_, tallies_;
+  const F32TileHook* chained_;
+  F32TileHook hook_;
+  int64_t origin_ = 0;
+  std::vector<double>& sums_;  // this thread's, which only grow
+  std::vector<double>& spread_;
+};
+
+}  // namespace vigil::kernels

@@ -1,0 +1,39 @@
+// SPDX-License-Identifier: Apache-2.0
+// The arithmetic of a GEMM checksum (kernels/gemm_check.h), both sides of it:
+//   - the prediction: the encoded sums of the weight operand, one per k, times one packed
+//     panel of the other operand, giving the predicted sum of C along every column (or
+//     row) the panel holds. The f32 form also accumulates the rounding bound of the check,
+//     the same product over absolute values; the int8 form is exact modulo 2^32;
+//   - the tally: the sums of one tile of C, added per column (or row).
+// Both run while the GEMM driver has the panel or the tile in cache, so they are vector
+// kernels of their own: plain loops written for the compiler to vectorize, compiled once
+// per instruction-set path (kernels/gemm_checksum_predict_loops.h).
+#pragma once
+
+#include <cstdint>
+
+#include "kernels/kernel_registry.h"
+
+namespace vigil::kernels {
+
+struct GemmChecksumPredictKernel {
+  const char* name;
+  CpuFeatures needs;
+  // A panel of `depth` lines, line p at panel + p * stride holding `width` <= 32 values
+  // (an f32 B panel: k x NR; an A panel: k x MR). For every value c of a line:
+  //   expected[c] += sum_p sums[p] x line_p[c],  bound[c] += sum_p abs_sums[p] x |line_p[c]|.
+  void (*f32)(const float* sums, const float* abs_sums, int64_t depth, const float* panel, int64_t stride, int width,
+              float* expected, float* bound);
+  // An int8 GEMM's packed B panel (kernels/qs8_gemm.h: `groups` groups of nr columns x 4
+  // bytes, nr <= 32): expected[j] += sum_p sums[p] x byte(p, j) for j < cols, modulo 2^32.
+  void (*s32)(const int32_t* sums, int64_t groups, const uint8_t* panel, int nr, int cols, uint32_t* expected);
+  // The other side of the check: a tile's sums (rows x cols <= 32, row stride ld) added
+  // into `lines`, per column (lines[c] += sum_r) or, when by_rows, per row.
+  void (*f32_tally)(const float* sums, int64_t ld, int rows, int cols, bool by_rows, double* lines);
+  void (*s32_tally)(const int32_t* sums, int64_t ld, int rows, int cols, uint32_t* lines);
+};
+
+// gemm_checksum_predict__scalar, __avx2, __avx512.
+const KernelRegistry<GemmChecksumPredictKernel>& gemm_checksum_predict_kernels();
+
+}  // namespace vigil::kernels

@@ -1,0 +1,126 @@
+// SPDX-License-Identifier: Apache-2.0
+// The loops of kernels/gemm_checksum_predict.h, written once for the compiler to vectorize
+// and included by one translation unit per path (kernels/ref, kernels/x86/avx2,
+// kernels/x86/avx512), each compiled with its own flags: hence the unnamed namespace, one
+// private copy per translation unit. The accumulators are local arrays of a fixed width,
+// so that they live in registers over the whole panel.
+#pragma once
+
+#include <cmath>
+#include <cstdint>
+#include <cstring>
+
+namespace vigil::kernels::gemm_checksum_predict_loops {
+namespace {
+
+template <int kWidth>
+void f32_fixed(const float* sums, const float* abs_sums, int64_t depth, const float* panel, int64_t stride, int width,
+               float* expected, float* bound) {
+  float e[kWidth] = {}, b[kWidth] = {};
+  for (int64_t p = 0; p < depth; ++p) {
+    const float* line = panel + p * stride;
+    const float s = sums[p], a = abs_sums[p];
+    for (int c = 0; c < kWidth; ++c) {
+      e[c] += s * line[c];
+      b[c] += a * std::fabs(line[c]);
+    }
+  }
+  for (int c = 0; c < width; ++c) {
+    expected[c] += e[c];
+    bound[c] += b[c];
+  }
+}
+
+// Lines hold at least `width` readable values; a width below the fixed one reads (and
+// drops) the rest of the line, which packed panels always have.
+void f32(const float* sums, const float* abs_sums, int64_t depth, const float* panel, int64_t stride, int width,
+                float* expected, float* bound) {
+  if (width <= 8 && stride >= 8) return f32_fixed<8>(sums, abs_sums, depth, panel, stride, width, expected, bound);
+  if (width <= 16 && stride >= 16) return f32_fixed<16>(sums, abs_sums, depth, panel, stride, width, expected, bound);
+  if (width <= 32 && stride >= 32) return f32_fixed<32>(sums, abs_sums, depth, panel, stride, width, expected, bound);
+  for (int64_t p = 0; p < depth; ++p) {  // a line read in place with fewer values
+    for (int c = 0; c < width; ++c) {
+      expected[c] += sums[p] * panel[p * stride + c];
+      bound[c] += abs_sums[p] * std::fabs(panel[p * stride + c]);
+    }
+  }
+}
+
+template <int kNr>
+void s32_fixed(const int32_t* sums, int64_t groups, const uint8_t* panel, int cols, uint32_t* expected) {
+  uint32_t e[kNr] = {};
+  for (int64_t g = 0; g < groups; ++g) {
+    const uint8_t* group = panel + g * kNr * 4;
+    const uint32_t s0 = static_cast<uint32_t>(sums[4 * g]), s1 = static_cast<uint32_t>(sums[4 * g + 1]),
+                   s2 = static_cast<uint32_t>(sums[4 * g + 2]), s3 = static_cast<uint32_t>(sums[4 * g + 3]);
+    for (int j = 0; j < kNr; ++j) {
+      e[j] += s0 * group[4 * j] + s1 * group[4 * j + 1] + s2 * group[4 * j + 2] + s3 * group[4 * j + 3];
+    }
+  }
+  for (int j = 0; j < cols; ++j) expected[j] += e[j];
+}
+
+// `sums` holds 4 x groups values (zero beyond k).
+void s32(const int32_t* sums, int64_t groups, const uint8_t* panel, int nr, int cols, uint32_t* expected) {
+  switch (nr) {
+    case 8: return s32_fixed<8>(sums, groups, panel, cols, expected);
+    case 16: return s32_fixed<16>(sums, groups, panel, cols, expected);
+    case 32: return s32_fixed<32>(sums, groups, panel, cols, expected);
+    default:
+      for (int64_t g = 0; g < groups; ++g) {
+        for (int j = 0; j < cols; ++j) {
+          for (int q = 0; q < 4; ++q) {
+            expected[j] += static_cast<uint32_t>(sums[4 * g + q]) * panel[(g * nr + j) * 4 + q];
+          }
+        }
+      }
+  }
+}
+
+template <int kCols>
+void f32_tally_columns(const float* sums, int64_t ld, int rows, int cols, double* lines) {
+  float total[kCols] = {};
+  for (int r = 0; r < rows; ++r) {
+    for (int c = 0; c < kCols; ++c) total[c] += sums[r * ld + c];
+  }
+  for (int c = 0; c < cols; ++c) lines[c] += total[c];
+}
+
+// Tiles are stored full (ld >= 32 or ld >= 16, the micro-kernel's NR): columns past `cols`
+// are read and dropped.
+void f32_tally(const float* sums, int64_t ld, int rows, int cols, bool by_rows, double* lines) {
+  if (by_rows) {
+    for (int r = 0; r < rows; ++r) {
+      float total = 0.0f;
+      for (int c = 0; c < cols; ++c) total += sums[r * ld + c];
+      lines[r] += total;
+    }
+    return;
+  }
+  if (ld >= 32) return f32_tally_columns<32>(sums, ld, rows, cols, lines);
+  if (ld >= 16) return f32_tally_columns<16>(sums, ld, rows, cols, lines);
+  for (int r = 0; r < rows; ++r) {
+    for (int c = 0; c < cols; ++c) lines[c] += sums[r * ld + c];
+  }
+}
+
+template <int kCols>
+void s32_tally_columns(const int32_t* sums, int64_t ld, int rows, int cols, uint32_t* lines) {
+  uint32_t total[kCols] = {};
+  for (int r = 0; r < rows; ++r) {
+    for (int c = 0; c < kCols; ++c) total[c] += static_cast<uint32_t>(sums[r * ld + c]);
+  }
+  for (int c = 0; c < cols; ++c) lines[c] += total[c];
+}
+
+void s32_tally(const int32_t* sums, int64_t ld, int rows, int cols, uint32_t* lines) {
+  if (ld >= 32) return s32_tally_columns<32>(sums, ld, rows, cols, lines);
+  if (ld >= 16) return s32_tally_columns<16>(sums, ld, rows, cols, lines);
+  if (ld >= 8) return s32_tally_columns<8>(sums, ld, rows, cols, lines);
+  for (int r = 0; r < rows; ++r) {
+    for (int c = 0; c < cols; ++c) lines[c] += static_cast<uint32_t>(sums[r * ld + c]);
+  }
+}
+
+}  // namespace
+}  // namespace vigil::kernels::gemm_checksum_predict_loops

@@ -1,0 +1,93 @@
+// SPDX-License-Identifier: Apache-2.0
+// The int8 GEMM's checks (kernels/qs8_gemm_check.h).
+#include "kernels/qs8_gemm_check.h"
+
+#include <atomic>
+
+#include "core/error.h"
+
+namespace vigil::kernels {
+
+namespace {
+
+struct ProductBuffers {
+  std::vector<uint32_t> expected, actual;
+};
+thread_local ProductBuffers product_buffers;
+thread_local std::vector<uint32_t> rectangle_sums;
+
+}  // namespace
+
+QS8ProductCheck::QS8ProductCheck(GemmCheckSink& sink, int64_t m, int64_t n, int64_t k, const QS8PackedWeights& a,
+                                 const QS8GemmEpilogue& epilogue, int team)
+    : sink_(sink),
+      m_(m),
+      n_(n),
+      k_(k),
+      separate_(sink.scheme() == GemmCheckScheme::Separate),
+      read_back_(separate_ && epilogue.output == QS8GemmOutput::I32 && !epilogue.tile_hook),
+      shared_(team > 1),
+      sums_(a.column_sums()),
+      expected_(product_buffers.expected),
+      actual_(product_buffers.actual),
+      kernel_(&gemm_checksum_predict_kernels().active()) {
+  expected_.assign(static_cast<size_t>(n), 0u);
+  actual_.assign(static_cast<size_t>(n), 0u);
+}
+
+void QS8ProductCheck::add_sums(int64_t first, int64_t count, const uint32_t* sums) {
+  for (int64_t j = 0; j < count; ++j) {
+    uint32_t& target = actual_[static_cast<size_t>(first + j)];
+    if (shared_) {
+      std::atomic_ref<uint32_t>(target).fetch_add(sums[j], std::memory_order_relaxed);
+    } else {
+      target += sums[j];
+    }
+  }
+}
+
+void QS8ProductCheck::finish() {
+  GemmCheckTally tally;
+  tally.products = 1;
+  tally.lines = n_;
+  for (int64_t j = 0; j < n_; ++j) {
+    const size_t at = static_cast<size_t>(j);
+    if (actual_[at] == expected_[at]) continue;
+    if (tally.failures++ == 0) {
+      tally.first_failure = str_cat("column ", j, " of a ", m_, " x ", n_, " x ", k_,
+                                    " int8 product: its int32 sums add up to ", static_cast<int32_t>(actual_[at]),
+                                    ", its checksum predicts ", static_cast<int32_t>(expected_[at]), " (modulo 2^32)");
+    }
+  }
+  sink_.add(tally);
+}
+
+QS8RectangleCheck::QS8RectangleCheck(QS8ProductCheck& check, int64_t m0, int64_t m1, int64_t n0, int64_t n1,
+                                     const S32TileHook* chained)
+    : check_(check), m0_(m0), m1_(m1), n0_(n0), n1_(n1), chained_(chained), hook_{tally, this}, sums_(rectangle_sums) {
+  sums_.assign(static_cast<size_t>(n1 - n0), 0u);
+}
+
+QS8RectangleCheck::~QS8RectangleCheck() { check_.add_sums(n0_, n1_ - n0_, sums_.data()); }
+
+void QS8RectangleCheck::tally(void* context, const S32Tile& tile) {
+  auto* self = static_cast<QS8RectangleCheck*>(context);
+  if (self->chained_) self->chained_->on_tile(self->chained_->context, tile);
+  self->check_.kernel().s32_tally(tile.sums, tile.ld, tile.rows, tile.cols, self->sums_.data() + self->origin_);
+}
+
+void QS8RectangleCheck::predict(const uint8_t* panel, int nr, int64_t first, int cols) {
+  check_.kernel().s32(check_.sums(), check_.groups(), panel, nr, cols, check_.expected() + first);
+}
+
+void QS8RectangleCheck::read_back(const int32_t* c, int64_t ldc, const QS8PackedWeights& a,
+                                  const QS8GemmEpilogue& epilogue, uint32_t b_zero_point) {
+  for (int64_t i = m0_; i < m1_; ++i) {
+    const uint32_t bias = epilogue.bias ? static_cast<uint32_t>(epilogue.bias[i]) : 0u;
+    const uint32_t offset = bias - b_zero_point * static_cast<uint32_t>(a.row_sums()[i]);
+    const int32_t* row = c + i * ldc;
+    for (int64_t j = n0_; j < n1_; ++j) sums_[static_cast<size_t>(j - n0_)] += static_cast<uint32_t>(row[j]) - offset;
+  }
+}
+
+}  // namespace vigil::kernels

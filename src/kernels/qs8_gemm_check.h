@@ -1,0 +1,71 @@
+// SPDX-License-Identifier: Apache-2.0
+// The checks of kernels/gemm_check.h for the int8 GEMM driver (qs8_gemm.cc): a product's
+// check, shared by its threads, and each thread's part of it. The weights are always A,
+// so the check compares the sums of C's columns: the int32 sums of products (before the
+// row offset that folds B's zero point and the bias) against (e^T A) B over B's packed
+// bytes, both modulo 2^32, where equality is exact. The prediction of a column is made by
+// the one thread whose rectangle starts at row 0; each thread's sums are added into the
+// shared columns when it ends (an atomic add modulo 2^32 does not depend on the order).
+#pragma once
+
+#include <cstdint>
+#include <vector>
+
+#include "kernels/gemm_check.h"
+#include "kernels/gemm_checksum_predict.h"
+#include "kernels/qs8_gemm.h"
+
+namespace vigil::kernels {
+
+class QS8ProductCheck {
+ public:
+  QS8ProductCheck(GemmCheckSink& sink, int64_t m, int64_t n, int64_t k, const QS8PackedWeights& a,
+                  const QS8GemmEpilogue& epilogue, int team);
+  bool separate() const { return separate_; }
+  // Separate, with int32 outputs: C's sums are read back from C, less each row's offset.
+  bool reads_back() const { return read_back_; }
+  const int32_t* sums() const { return sums_; }  // e^T A, 4 x groups() values
+  int64_t groups() const { return (k_ + 3) / 4; }
+  const GemmChecksumPredictKernel& kernel() const { return *kernel_; }
+  uint32_t* expected() { return expected_.data(); }
+  void add_sums(int64_t first, int64_t count, const uint32_t* sums);
+  void finish();  // compares every column and reports to the sink
+
+ private:
+  GemmCheckSink& sink_;
+  int64_t m_, n_, k_;
+  bool separate_, read_back_, shared_;
+  const int32_t* sums_;
+  std::vector<uint32_t>&expected_, &actual_;  // the calling thread's, which only grow
+  const GemmChecksumPredictKernel* kernel_;
+};
+
+// One thread's rectangle [m0, m1) x [n0, n1) of a checked product.
+class QS8RectangleCheck {
+ public:
+  QS8RectangleCheck(QS8ProductCheck& check, int64_t m0, int64_t m1, int64_t n0, int64_t n1,
+                    const S32TileHook* chained);
+  ~QS8RectangleCheck();  // adds the thread's sums into the product's columns
+  const S32TileHook* tile_hook() const { return check_.reads_back() ? nullptr : &hook_; }
+  void at(int64_t j) { origin_ = j - n0_; }  // the next tile's first column
+  bool predicts() const { return m0_ == 0; }
+  // The prediction from one packed B panel (kernels/qs8_gemm.h layout) of columns
+  // [first, first + cols).
+  void predict(const uint8_t* panel, int nr, int64_t first, int cols);
+  // Separate: C's int32 sums read back from the rectangle, less each row's offset
+  // (bias - B's zero point x the row's sum of weights, as the driver folds it).
+  void read_back(const int32_t* c, int64_t ldc, const QS8PackedWeights& a, const QS8GemmEpilogue& epilogue,
+                 uint32_t b_zero_point);
+
+ private:
+  static void tally(void* context, const S32Tile& tile);
+
+  QS8ProductCheck& check_;
+  int64_t m0_, m1_, n0_, n1_;
+  const S32TileHook* chained_;
+  S32TileHook hook_;
+  int64_t origin_ = 0;
+  std::vector<uint32_t>& sums_;  // this thread's, which only grow
+};
+
+}  // namespace vigil::kernels

@@ -1,0 +1,344 @@
+// SPDX-License-Identifier: Apache-2.0
+// Checksums inside the GEMM drivers (kernels/gemm_check.h), on every f32 path and every
+// int8 micro-kernel this CPU runs, in both schemes, with 1 and 2 threads:
+//   - a clean product never fails its check, whatever the epilogue (bias, residual,
+//     activation, scale, requantization) and the shape (tails, blocks of depth crossed);
+//   - int8: a flip of any of the 32 bits of any sampled accumulator always fails it, and so
+//     does a flip in a packed weight after packing; separate also catches a fault in the
+//     packing of B;
+//   - fp32: flips of the sign, of every exponent bit and of the high mantissa bits of a
+//     sampled accumulator fail it; so does a corrupted packed weight;
+//   - the weights on either side (A packed: columns checked; B packed: rows), or none.
+#include <gtest/gtest.h>
+
+#include <bit>
+#include <cstring>
+#include <random>
+#include <vector>
+
+#include "core/cpu_features.h"
+#include "kernels/f32_gemm.h"
+#include "kernels/f32_gemm_microkernel.h"
+#include "kernels/gemm_check.h"
+#include "kernels/qs8_gemm.h"
+#include "kernels/qs8_gemm_microkernel.h"
+#include "random_data.h"
+
+namespace vigil::kernels {
+namespace {
+
+const GemmCheckScheme kSchemes[] = {GemmCheckScheme::Fused, GemmCheckScheme::Separate};
+const char* scheme_name(GemmCheckScheme scheme) { return scheme == GemmCheckScheme::Fused ? "fused" : "separate"; }
+
+// Flips one bit of one accumulator (element `target` of C, on its first block of depth)
+// through the thread's tile hook, as a fault in a register would.
+template <typename Sum>
+struct BitFlip {
+  const void* c = nullptr;
+  int64_t ldc = 0, target_row = 0, target_column = 0;
+  int element_bytes = 4;
+  int bit = 0;
+  int flips = 0;
+
+  static void on_tile(void* context, const GemmTile<Sum>& tile) {
+    auto& flip = *static_cast<BitFlip*>(context);
+    if (!tile.first) return;
+    const int64_t offset = (static_cast<const char*>(tile.c) - static_cast<const char*>(flip.c)) / flip.element_bytes;
+    const int64_t r = flip.target_row - offset / flip.ldc, j = flip.target_column - offset % flip.ldc;
+    if (r < 0 || r >= tile.rows || j < 0 || j >= tile.cols) return;
+    Sum& sum = tile.sums[r * tile.ld + j];
+    sum = std::bit_cast<Sum>(std::bit_cast<uint32_t>(sum) ^ (uint32_t{1} << flip.bit));
+    ++flip.flips;
+  }
+};
+
+// Runs `product` with a check sink (and optionally a tile hook) on this thread.
+template <typename Product>
+GemmCheckTally checked(GemmCheckScheme scheme, Product&& product, const F32TileHook* f32_hook = nullptr,
+                       const S32TileHook* s32_hook = nullptr) {
+  GemmCheckSink sink(scheme);
+  GemmThreadContext context;
+  context.check = &sink;
+  context.f32_tile_hook = f32_hook;
+  context.s32_tile_hook = s32_hook;
+  const GemmThreadScope scope(context);
+  product();
+  return sink.take();
+}
+
+std::vector<Isa> f32_paths() {
+  std::vector<Isa> paths;
+  for (Isa isa : {Isa::Scalar, Isa::Avx2, Isa::Avx512}) {
+    if (static_cast<int>(isa) <= static_cast<int>(detected_isa())) paths.push_back(isa);
+  }
+  return paths;
+}
+
+class F32GemmCheckOnPath : public ::testing::TestWithParam<Isa> {
+ protected:
+  void SetUp() override { set_active_isa(GetParam()); }
+  void TearDown() override { set_active_isa(detected_isa()); }
+};
+
+TEST_P(F32GemmCheckOnPath, CleanProductsPassWithEveryEpilogueAndOperandLayout) {
+  const Isa isa = GetParam();
+  const int64_t sizes[][3] = {{1, 1, 1}, {7, 13, 5}, {8, 32, 17}, {9, 49, 300}, {31, 47, 513}, {64, 1030, 70}};
+  for (const auto& s : sizes) {
+    const int64_t m = s[0], n = s[1], k = s[2];
+    const std::vector<float> a = testing::random_values(m * k, 1), b = testing::random_values(k * n, 2);
+    const std::vector<float> bias = testing::random_values(std::max(m, n), 3);
+    const std::vector<float> residual = testing::random_values(m * n, 4);
+    const F32PackedA packed_a(m, k, F32Matrix{a.data(), k, false}, isa);
+    const F32PackedB packed_b(k, n, F32Matrix{b.data(), n, false}, isa);
+    for (const int layout : {0, 1, 2, 3}) {  // A packed; B packed; neither; A packed with B transposed
+      std::vector<float> bt;
+      F32GemmA a_operand;
+      F32GemmB b_operand;
+      if (layout == 0 || layout == 3) a_operand.packed = &packed_a;
+      a_operand.matrix = F32Matrix{a.data(), k, false};
+      b_operand.matrix = F32Matrix{b.data(), n, false};
+      if (layout == 1) b_operand.packed = &packed_b;
+      if (layout == 3) {
+        bt.resize(k * n);
+        for (int64_t p = 0; p < k; ++p) {
+          for (int64_t j = 0; j < n; ++j) bt[j * k + p] = b[p * n + j];
+        }
+        b_operand.matrix = F32Matrix{bt.data(), k, true};
+      }
+      for (const int form : {0, 1, 2, 3}) {  // plain; bias; bias, residual and Relu; scale and Tanh
+        Epilogue epilogue;
+        if (form >= 1) epilogue.bias = bias.data();
+        if (form == 2) {
+          epilogue.residual = residual.data();
+          epilogue.residual_ld = n;
+          epilogue.activation = {Activation::Relu};
+        }
+        if (form == 3) {
+          epilogue.scale = 0.5f;
+          epilogue.activation = {Activation::Tanh};
+        }
+        for (const GemmCheckScheme scheme : kSchemes) {
+          for (const int threads : {1, 2}) {
+            std::vector<float> c(m * n);
+            const GemmCheckTally tally = checked(
+                scheme, [&] { f32_gemm(m, n, k, a_operand, b_operand, c.data(), n, epilogue, threads); });
+            const std::string where = std::string(isa_name(isa)) + " " + scheme_name(scheme) + " m=" +
+                                      std::to_string(m) + " n=" + std::to_string(n) + " k=" + std::to_string(k) +
+                                      " layout " + std::to_string(layout) + " form " + std::to_string(form);
+            ASSERT_EQ(tally.products, 1) << where;
+            ASSERT_EQ(tally.lines, layout == 1 ? m : n) << where;
+            ASSERT_EQ(tally.failures, 0) << where << ": " << tally.first_failure;
+          }
+        }
+      }
+    }
+  }
+}
+
+TEST_P(F32GemmCheckOnPath, SignExponentAndHighMantissaFlipsAreDetected) {
+  const Isa isa = GetParam();
+  // Values of one sign and magnitude, so that every sum sits far from zero.
+  const int64_t m = 37, n = 70, k = 300;
+  const std::vector<float> a = testing::random_values(m * k, 5, 0.25f, 1.0f);
+  const std::vector<float> b = testing::random_values(k * n, 6, 0.25f, 1.0f);
+  const F32PackedA packed(m, k, F32Matrix{a.data(), k, false}, isa);
+  F32GemmA a_operand;
+  a_operand.packed = &packed;
+  F32GemmB b_operand;
+  b_operand.matrix = F32Matrix{b.data(), n, false};
+  std::mt19937 engine(7);
+  for (const GemmCheckScheme scheme : kSchemes) {
+    for (const int threads : {1, 2}) {
+      for (int sample = 0; sample < 3; ++sample) {
+        BitFlip<float> flip;
+        std::vector<float> c(m * n);
+        flip.c = c.data();
+        flip.ldc = n;
+        flip.target_row = std::uniform_int_distribution<int64_t>(0, m - 1)(engine);
+        flip.target_column = std::uniform_int_distribution<int64_t>(0, n - 1)(engine);
+        for (int bit = 18; bit < 32; ++bit) {  // mantissa bits 18-22, exponent 23-30, sign 31
+          flip.bit = bit;
+          flip.flips = 0;
+          const F32TileHook hook{&BitFlip<float>::on_tile, &flip};
+          const GemmCheckTally tally = checked(
+              scheme, [&] { f32_gemm(m, n, k, a_operand, b_operand, c.data(), n, {}, threads); }, &hook);
+          ASSERT_EQ(flip.flips, 1);
+          EXPECT_EQ(tally.failures, 1) << isa_name(isa) << " " << scheme_name(scheme) << " bit " << bit << " at ("
+                                       << flip.target_row << ", " << flip.target_column << ")";
+        }
+      }
+    }
+  }
+}
+
+TEST_P(F32GemmCheckOnPath, CorruptedPackedWeightsAreDetected) {
+  const Isa isa = GetParam();
+  const int64_t m = 20, n = 50, k = 40;
+  std::vector<float> a = testing::random_values(m * k, 8);
+  const std::vector<float> b = testing::random_values(k * n, 9, 0.5f, 1.0f);
+  a[3 * k] = 0.75f;  // row 3, k 0: the weight that will change
+  for (const GemmCheckScheme scheme : kSchemes) {
+    F32PackedA packed(m, k, F32Matrix{a.data(), k, false}, isa);
+    // A weight in memory changes after its checksum was encoded: an exponent bit flips
+    // (0.75 becomes 0.75 x 2^-64). The first panel holds k 0 of rows 0..MR-1 first.
+    float* weight = const_cast<float*>(packed.panel(0)) + 3;
+    *weight = std::bit_cast<float>(std::bit_cast<uint32_t>(*weight) ^ (1u << 29));
+    F32GemmA a_operand;
+    a_operand.packed = &packed;
+    F32GemmB b_operand;
+    b_operand.matrix = F32Matrix{b.data(), n, false};
+    std::vector<float> c(m * n);
+    const GemmCheckTally tally =
+        checked(scheme, [&] { f32_gemm(m, n, k, a_operand, b_operand, c.data(), n, {}, 1); });
+    EXPECT_EQ(tally.failures, n) << isa_name(isa) << " " << scheme_name(scheme);  // every column sees it
+  }
+}
+
+INSTANTIATE_TEST_SUITE_P(Paths, F32GemmCheckOnPath, ::testing::ValuesIn(f32_paths()),
+                         [](const ::testing::TestParamInfo<Isa>& info) { return std::string(isa_name(info.param)); });
+
+#define VIGIL_QS8_GEMM_KERNEL(name) &name,
+const QS8MicroKernel* const kQs8Kernels[] = {
+#include "kernels/qs8_gemm_kernels.inc"
+};
+#undef VIGIL_QS8_GEMM_KERNEL
+
+class QS8GemmCheckOnKernel : public ::testing::TestWithParam<const QS8MicroKernel*> {
+ protected:
+  void SetUp() override {
+    if (!KernelRegistry<QS8MicroKernel>::runs_here(*GetParam())) GTEST_SKIP() << "this CPU lacks " << GetParam()->name;
+  }
+};
+
+struct Int8Problem {
+  int64_t m, n, k;
+  std::vector<int8_t> a;
+  std::vector<uint8_t> b;
+  std::vector<int32_t> bias;
+  std::vector<FixedPointMultiplier> multipliers;
+
+  Int8Problem(int64_t m_, int64_t n_, int64_t k_, uint32_t seed) : m(m_), n(n_), k(k_), a(m_ * k_), b(k_ * n_) {
+    std::mt19937 engine(seed);
+    std::uniform_int_distribution<int> bytes(0, 255);
+    for (int8_t& v : a) v = static_cast<int8_t>(bytes(engine) - 128);
+    for (uint8_t& v : b) v = static_cast<uint8_t>(1 + bytes(engine) % 255);  // never zero
+    for (int64_t i = 0; i < m; ++i) bias.push_back(bytes(engine) * 100 - 12800);
+    multipliers.assign(1, fixed_point_multiplier(0.0007));
+  }
+  QS8GemmEpilogue epilogue(QS8GemmOutput output) const {
+    QS8GemmEpilogue e;
+    e.b_zero_point = 3;
+    e.bias = bias.data();
+    e.output = output;
+    e.multiplier = multipliers.data();
+    e.c_zero_point = 128;
+    return e;
+  }
+};
+
+TEST_P(QS8GemmCheckOnKernel, CleanProductsPassAndEveryBitOfAnAccumulatorIsCaught) {
+  const QS8MicroKernel* kernel = GetParam();
+  const int64_t sizes[][3] = {{1, 1, 1}, {5, 1, 67}, {7, 13, 5}, {8, 32, 17}, {13, 67, 300}, {64, 300, 64}};
+  std::mt19937 engine(11);
+  for (const auto& s : sizes) {
+    const Int8Problem problem(s[0], s[1], s[2], 12);
+    const int64_t m = problem.m, n = problem.n, k = problem.k;
+    const QS8PackedWeights packed(m, k, problem.a.data(), k, kernel);
+    QS8GemmB b_operand;
+    b_operand.data = problem.b.data();
+    b_operand.ld = n;
+    for (const QS8GemmOutput output : {QS8GemmOutput::I32, QS8GemmOutput::U8}) {
+      const QS8GemmEpilogue epilogue = problem.epilogue(output);
+      std::vector<int32_t> c(m * n);
+      for (const GemmCheckScheme scheme : kSchemes) {
+        for (const int threads : {1, 2}) {
+          const std::string where = std::string(kernel->name) + " " + scheme_name(scheme) + " m=" + std::to_string(m) +
+                                    " n=" + std::to_string(n) + " k=" + std::to_string(k);
+          const GemmCheckTally clean =
+              checked(scheme, [&] { qs8_gemm(m, n, k, packed, b_operand, c.data(), n, epilogue, threads); });
+          ASSERT_EQ(clean.products, 1) << where;
+          ASSERT_EQ(clean.lines, n) << where;
+          ASSERT_EQ(clean.failures, 0) << where << ": " << clean.first_failure;
+          BitFlip<int32_t> flip;
+          flip.c = c.data();
+          flip.ldc = n;
+          flip.element_bytes = output == QS8GemmOutput::I32 ? 4 : 1;
+          flip.target_row = std::uniform_int_distribution<int64_t>(0, m - 1)(engine);
+          flip.target_column = std::uniform_int_distribution<int64_t>(0, n - 1)(engine);
+          for (int bit = 0; bit < 32; ++bit) {
+            flip.bit = bit;
+            flip.flips = 0;
+            const S32TileHook hook{&BitFlip<int32_t>::on_tile, &flip};
+            const GemmCheckTally tally = checked(
+                scheme, [&] { qs8_gemm(m, n, k, packed, b_operand, c.data(), n, epilogue, threads); }, nullptr, &hook);
+            ASSERT_EQ(flip.flips, 1) << where;
+            ASSERT_EQ(tally.failures, 1) << where << " bit " << bit;
+          }
+        }
+      }
+    }
+  }
+}
+
+TEST_P(QS8GemmCheckOnKernel, EveryBitOfAPackedWeightIsCaught) {
+  const QS8MicroKernel* kernel = GetParam();
+  const Int8Problem problem(19, 45, 70, 13);
+  QS8GemmB b_operand;
+  b_operand.data = problem.b.data();
+  b_operand.ld = problem.n;
+  const QS8GemmEpilogue epilogue = problem.epilogue(QS8GemmOutput::U8);
+  std::vector<uint8_t> c(problem.m * problem.n);
+  for (const GemmCheckScheme scheme : kSchemes) {
+    for (int bit = 0; bit < 8 * kernel->a_bytes; ++bit) {
+      QS8PackedWeights packed(problem.m, problem.k, problem.a.data(), problem.k, kernel);
+      // Byte 5 of the first panel: row 1, k 1 in the c4 layout (int16 elements on AVX2).
+      uint8_t* weight = static_cast<uint8_t*>(const_cast<void*>(packed.panel(0))) + 5 * kernel->a_bytes + bit / 8;
+      *weight ^= static_cast<uint8_t>(1u << (bit % 8));
+      const GemmCheckTally tally = checked(scheme, [&] {
+        qs8_gemm(problem.m, problem.n, problem.k, packed, b_operand, c.data(), problem.n, epilogue, 1);
+      });
+      // w' b differs from w b modulo 2^32 for every column: b is never zero and |w' - w| b < 2^32.
+      EXPECT_EQ(tally.failures, problem.n) << kernel->name << " " << scheme_name(scheme) << " bit " << bit;
+    }
+  }
+}
+
+// A packer that corrupts one byte of the first panel it writes, as a fault during the
+// gather of convolution patches would.
+struct FaultyPacker {
+  const QS8GemmB* source;
+  int64_t k;
+  mutable int calls = 0;
+  static void pack(const void* context, int64_t col0, int64_t cols, int nr, uint8_t* out) {
+    const auto& self = *static_cast<const FaultyPacker*>(context);
+    qs8_gemm_pack_b_panels(*self.source, self.k, col0, cols, nr, out);
+    if (self.calls++ == 0) out[9] ^= 0x10;
+  }
+};
+
+TEST_P(QS8GemmCheckOnKernel, SeparateCatchesAFaultInThePackingOfB) {
+  const QS8MicroKernel* kernel = GetParam();
+  const Int8Problem problem(16, 40, 36, 14);
+  const QS8PackedWeights packed(problem.m, problem.k, problem.a.data(), problem.k, kernel);
+  QS8GemmB source;
+  source.data = problem.b.data();
+  source.ld = problem.n;
+  FaultyPacker faulty{&source, problem.k};
+  QS8GemmB b_operand;
+  b_operand.packer = {&FaultyPacker::pack, &faulty};
+  const QS8GemmEpilogue epilogue = problem.epilogue(QS8GemmOutput::U8);
+  std::vector<uint8_t> c(problem.m * problem.n);
+  const GemmCheckTally tally = checked(GemmCheckScheme::Separate, [&] {
+    qs8_gemm(problem.m, problem.n, problem.k, packed, b_operand, c.data(), problem.n, epilogue, 1);
+  });
+  EXPECT_EQ(faulty.calls, 2);  // the product's packing, then the check's own
+  EXPECT_EQ(tally.failures, 1) << kernel->name;
+}
+
+INSTANTIATE_TEST_SUITE_P(Kernels, QS8GemmCheckOnKernel, ::testing::ValuesIn(kQs8Kernels),
+                         [](const ::testing::TestParamInfo<const QS8MicroKernel*>& info) {
+                           return std::string(info.param->name);
+                         });
+
+}  // namespace
+}  // namespace vigil::kernels
