@@ -2,16 +2,19 @@
 // `vigil bench`: the latency of a model in vigil (median, p90 and min of timed runs after
 // warm-up) and, with --peer ort, in ONNX Runtime under the same conditions: same inputs,
 // same thread count, timed in alternating blocks (some vigil runs, then as many ONNX
-// Runtime runs, repeated) so that both see the same load on a shared machine.
+// Runtime runs, repeated) so that both see the same load on a shared machine. With
+// --abft, vigil without ABFT is timed the same way beside it, and the overhead reported.
 #include <algorithm>
 #include <chrono>
 #include <cmath>
+#include <functional>
 #include <iomanip>
 #include <iostream>
 #include <memory>
 #include <optional>
 #include <thread>
 
+#include "cli/abft_flags.h"
 #include "cli/commands.h"
 #include "cli/json_output.h"
 #include "cli/model_inputs.h"
@@ -43,6 +46,7 @@ struct BenchOptions {
   int runs = 20;
   std::string json;
   std::string peer;
+  AbftFlags abft;
 };
 
 struct Latency {
@@ -94,29 +98,36 @@ void bench(const BenchOptions& options) {
   auto model = load_model(options.model);
   std::map<std::string, Tensor> feeds = read_input_files(model->graph, options.inputs);
   add_random_inputs(model->graph, feeds, options.seed);
-  Session session(model, SessionOptions{options.threads});
+  const abft::Options abft = options.abft.options();
+  Session session(model, SessionOptions{options.threads, true, abft});
+  std::unique_ptr<Session> unchecked;  // the same model without ABFT, timed beside it
+  if (abft.scheme != abft::Scheme::Off) unchecked = std::make_unique<Session>(model, SessionOptions{options.threads});
   std::unique_ptr<OrtPeer> peer;
   if (!options.peer.empty()) peer = std::make_unique<OrtPeer>(options.model, feeds, options.threads);
 
-  time_vigil_runs(session, feeds, options.warmup);
-  if (peer && options.warmup > 0) peer->time_runs(options.warmup);
-  std::vector<double> vigil_times, peer_times;
+  // Each engine's timed runs, in alternating blocks.
+  std::vector<std::function<std::vector<double>(int)>> engines = {
+      [&](int count) { return time_vigil_runs(session, feeds, count); }};
+  if (unchecked) engines.push_back([&](int count) { return time_vigil_runs(*unchecked, feeds, count); });
+  if (peer) engines.push_back([&](int count) { return peer->time_runs(count); });
+  for (auto& engine : engines) {
+    if (options.warmup > 0) engine(options.warmup);
+  }
+  std::vector<std::vector<double>> times(engines.size());
   const int block = (options.runs + kBlocks - 1) / kBlocks;
   for (int done = 0; done < options.runs; done += block) {
     const int count = std::min(block, options.runs - done);
-    if (peer) {
-      std::this_thread::sleep_for(kSettle);
-      time_vigil_runs(session, feeds, 1);
-    }
-    const std::vector<double> times = time_vigil_runs(session, feeds, count);
-    vigil_times.insert(vigil_times.end(), times.begin(), times.end());
-    if (peer) {
-      std::this_thread::sleep_for(kSettle);
-      peer->time_runs(1);
-      const std::vector<double> peer_block = peer->time_runs(count);
-      peer_times.insert(peer_times.end(), peer_block.begin(), peer_block.end());
+    for (size_t e = 0; e < engines.size(); ++e) {
+      if (engines.size() > 1) {
+        std::this_thread::sleep_for(kSettle);
+        engines[e](1);
+      }
+      const std::vector<double> block_times = engines[e](count);
+      times[e].insert(times[e].end(), block_times.begin(), block_times.end());
     }
   }
+  const std::vector<double>& vigil_times = times[0];
+  const std::vector<double>& peer_times = times.back();
 
   const Latency latency = summarize_times(vigil_times);
   const char* isa = isa_name(active_isa());
@@ -135,7 +146,18 @@ void bench(const BenchOptions& options) {
 
   std::cout << options.model << ": " << options.threads << " thread(s), " << isa << ", " << options.warmup
             << " warm-up + " << options.runs << " timed runs each\n";
-  print_line("vigil", latency);
+  print_line(abft.scheme == abft::Scheme::Off ? "vigil" : str_cat("vigil, abft ", abft::scheme_name(abft.scheme)),
+             latency);
+  if (unchecked) {
+    const Latency plain = summarize_times(times[1]);
+    const double overhead = latency.median_ms / plain.median_ms - 1.0;
+    print_line("vigil, abft off", plain);
+    std::cout << "  ABFT overhead (median / median without): " << std::setprecision(1) << 100.0 * overhead << "%\n";
+    report["abft"] = abft_summary(session);
+    report["abft"]["unchecked"] = to_json(plain);
+    report["abft"]["overhead"] = overhead;
+    std::cout << abft_summary_line(report["abft"]);
+  }
   if (peer) {
     const Latency peer_latency = summarize_times(peer_times);
     const double ratio = peer_latency.median_ms / latency.median_ms;
@@ -173,6 +195,7 @@ void add_bench_command(CLI::App& app) {
   command->add_option("--peer", options->peer,
                       "'ort': time ONNX Runtime (node, bench/ort_run.js) on the same inputs and threads, in "
                       "blocks alternating with vigil's");
+  add_abft_flags(*command, options->abft);
   command->callback([options] { bench(*options); });
 }
 

@@ -3,6 +3,7 @@
 // (MNIST, Fashion-MNIST); the work is eval/classifier_eval.
 #include <cstdio>
 
+#include "cli/abft_flags.h"
 #include "cli/commands.h"
 #include "cli/json_output.h"
 #include "eval/classifier_eval.h"
@@ -19,17 +20,20 @@ struct EvalOptions {
   int threads = 1;
   std::string json;
   bool no_optimize = false;
+  AbftFlags abft;
 };
 
 void evaluate(const EvalOptions& options) {
   auto model = load_model(options.model);
   const IdxDataset dataset = read_idx_dataset(options.dataset, options.eval.limit);
-  Session session(model, SessionOptions{options.threads, !options.no_optimize});
+  Session session(model, SessionOptions{options.threads, !options.no_optimize, options.abft.options()});
   const ClassifierEvalResult result = evaluate_classifier(session, dataset, options.eval);
   std::printf("%s on %s: top-1 accuracy %.2f%% (%lld of %lld images), %.0f images/s (batch %lld, %d thread%s)\n",
               options.model.c_str(), options.dataset.c_str(), 100 * result.accuracy(),
               static_cast<long long>(result.correct), static_cast<long long>(result.images), result.images_per_second(),
               static_cast<long long>(result.batch), options.threads, options.threads == 1 ? "" : "s");
+  const nlohmann::json abft = abft_summary(session);
+  std::printf("%s", abft_summary_line(abft).c_str());
   std::fflush(stdout);
   write_json_file(options.json, {{"model", options.model},
                                  {"dataset", options.dataset},
@@ -39,7 +43,8 @@ void evaluate(const EvalOptions& options) {
                                  {"images_per_second", result.images_per_second()},
                                  {"seconds", result.seconds},
                                  {"batch", result.batch},
-                                 {"threads", options.threads}});
+                                 {"threads", options.threads},
+                                 {"abft", abft}});
 }
 
 }  // namespace
@@ -66,6 +71,7 @@ void add_eval_command(CLI::App& app) {
   command->add_option("--threads", options->threads, "threads to use")->default_val(1)->check(CLI::Range(1, 256));
   command->add_flag("--no-optimize", options->no_optimize, "run the graph as written, without the optimisation passes");
   command->add_option("--json", options->json, "write the results as JSON to this file");
+  add_abft_flags(*command, options->abft);
   command->callback([options] { evaluate(*options); });
 }
 

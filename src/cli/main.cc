@@ -92,7 +92,8 @@ int main(int argc, char** argv) {
     return 2;
   } catch (const vigil::Error& e) {
     std::cerr << "vigil: error: " << e.what() << "\n";
-    return e.kind() == vigil::ErrorKind::Internal ? 1 : 2;
+    if (e.kind() == vigil::ErrorKind::Internal) return 1;
+    return e.kind() == vigil::ErrorKind::FaultDetected ? 3 : 2;
   } catch (const std::bad_alloc&) {
     std::cerr << "vigil: error: out of memory\n";
     return 2;

@@ -4,6 +4,7 @@
 #include <filesystem>
 #include <iostream>
 
+#include "cli/abft_flags.h"
 #include "cli/commands.h"
 #include "cli/json_output.h"
 #include "cli/model_inputs.h"
@@ -26,6 +27,7 @@ struct RunOptions {
   int threads = 1;
   std::string json;
   bool no_optimize = false;
+  AbftFlags abft;
 };
 
 // Output names may hold characters that are not safe in file names.
@@ -54,7 +56,7 @@ void run(const RunOptions& options) {
                 ": cannot create the folder");
   }
 
-  Session session(model, SessionOptions{options.threads, !options.no_optimize});
+  Session session(model, SessionOptions{options.threads, !options.no_optimize, options.abft.options()});
   const auto start = std::chrono::steady_clock::now();
   const std::vector<Tensor> outputs = session.run(feeds);
   const double elapsed_ms = std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - start).count();
@@ -76,6 +78,8 @@ void run(const RunOptions& options) {
       report["outputs"][name]["file"] = path;
     }
   }
+  report["abft"] = abft_summary(session);
+  std::cout << abft_summary_line(report["abft"]);
   write_json_file(options.json, report);
 }
 
@@ -99,6 +103,7 @@ void add_run_command(CLI::App& app) {
   command->add_option("--threads", options->threads, "threads to use")->default_val(1)->check(CLI::Range(1, 256));
   command->add_flag("--no-optimize", options->no_optimize, "run the graph as written, without the optimisation passes");
   command->add_option("--json", options->json, "write the summary as JSON to this file");
+  add_abft_flags(*command, options->abft);
   command->callback([options] { run(*options); });
 }
 

@@ -1,7 +1,8 @@
 // SPDX-License-Identifier: Apache-2.0
 // Errors of vigil. Every failure that reaches the user is an Error with a kind: bad
 // input (a malformed model, a missing tensor, a wrong flag) ends the command with exit
-// code 2 and one line of text; an internal error is a bug of ours (exit code 1).
+// code 2 and one line of text; a fault that ABFT detected and could not correct ends it
+// with exit code 3; an internal error is a bug of ours (exit code 1).
 #pragma once
 
 #include <sstream>
@@ -10,7 +11,7 @@
 
 namespace vigil {
 
-enum class ErrorKind { BadInput, Unsupported, Internal };
+enum class ErrorKind { BadInput, Unsupported, FaultDetected, Internal };
 
 class Error : public std::runtime_error {
  public:

@@ -6,6 +6,7 @@
 #include <algorithm>
 #include <set>
 
+#include "abft/step_checker.h"
 #include "core/error.h"
 #include "core/log.h"
 #include "ops/registry.h"
@@ -21,6 +22,10 @@ Session::Session(std::shared_ptr<const Model> model, SessionOptions options)
       graph_(&model_->graph),
       options_(options) {
   compile({});
+  if (options.abft.scheme != abft::Scheme::Off) {
+    abft_ = std::make_unique<abft::StepChecker>(options.abft, steps_.size());
+    add_hook(*abft_);
+  }
 }
 
 Session::Session(const Graph& graph, const Model& model, const std::vector<std::string>& outer_values,

@@ -18,6 +18,7 @@
 #include <string>
 #include <vector>
 
+#include "abft/abft_options.h"
 #include "core/value.h"
 #include "graph/graph.h"
 #include "ops/operator.h"
@@ -26,11 +27,20 @@
 namespace vigil {
 
 struct SessionOptions {
+  SessionOptions(int threads = 1, bool optimize = true, abft::Options abft = {})
+      : threads(threads), optimize(optimize), abft(abft) {}
   int threads = 1;
   // Run the graph optimisation passes (runtime/graph_optimizer.h) on a copy of the main
   // graph before compiling it; subgraph sessions never optimise.
   bool optimize = true;
+  // Check every matrix product by checksums (abft/step_checker.h); a subgraph's products
+  // count for the step of the If, Loop or Scan that runs it.
+  abft::Options abft;
 };
+
+namespace abft {
+class StepChecker;
+}
 
 class Session {
  public:
@@ -74,6 +84,10 @@ class Session {
   std::vector<StepSummary> step_summaries() const;
 
   size_t step_count() const;
+
+  // The ABFT checker the options asked for (its counters per step, in execution order),
+  // or nullptr.
+  const abft::StepChecker* abft_checker() const { return abft_.get(); }
 
   // Installs a hook around every step of this session (runtime/step_hook.h; not owned:
   // it must stay alive while installed). The hooks' before_step run in installation
@@ -119,6 +133,7 @@ class Session {
   std::vector<StepHook*> hooks_;
   bool plannable_ = false;  // tensor operators only, and not a subgraph
   std::unique_ptr<ExecutionPlan> plan_;
+  std::unique_ptr<abft::StepChecker> abft_;  // installed as the first hook
 };
 
 // Installs a hook on a session for the lifetime of this object.

@@ -11,7 +11,9 @@
 #include <string>
 #include <vector>
 
+#include "abft/step_checker.h"
 #include "core/error.h"
+#include "kernels/gemm_check.h"
 #include "runtime/session.h"
 #include "runtime/value_ops/value_operator.h"
 
@@ -88,6 +90,10 @@ void naming_node(const Node& node, Work&& work) {
 template <typename Path>
 bool Session::run_steps(Path& path) {
   const bool hooked = !hooks_.empty();
+  // With ABFT, the products of every step on this thread report to its checker's sink.
+  kernels::GemmThreadContext gemm_context = kernels::gemm_thread_context();
+  if (abft_) gemm_context.check = &abft_->sink();
+  const kernels::GemmThreadScope checked(gemm_context);
   for (size_t s = 0; s < steps_.size(); ++s) {
     bool prepared = false;
     naming_node(*steps_[s].node, [&] {

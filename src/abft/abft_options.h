@@ -1,0 +1,28 @@
+// SPDX-License-Identifier: Apache-2.0
+// What ABFT does in a session (runtime/session.h: SessionOptions::abft) and on the command
+// line (--abft, --abft-mode): which checksum scheme checks every matrix product of the
+// GEMM-shaped steps (kernels/gemm_check.h), and what a detected error does:
+//   detect   the inference fails with one error naming the node (exit code 3);
+//   correct  the step runs again once on the same inputs (a transient error is gone) and
+//            the inference fails only if the result still disagrees.
+#pragma once
+
+#include <optional>
+#include <string_view>
+
+namespace vigil::abft {
+
+enum class Scheme { Off, Separate, Fused };
+enum class Mode { Detect, Correct };
+
+struct Options {
+  Scheme scheme = Scheme::Off;
+  Mode mode = Mode::Detect;
+};
+
+const char* scheme_name(Scheme scheme);  // "off", "separate", "fused"
+const char* mode_name(Mode mode);        // "detect", "correct"
+std::optional<Scheme> parse_scheme(std::string_view name);
+std::optional<Mode> parse_mode(std::string_view name);
+
+}  // namespace vigil::abft

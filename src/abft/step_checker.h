@@ -1,0 +1,45 @@
+// SPDX-License-Identifier: Apache-2.0
+// ABFT as a step hook (runtime/step_hook.h): the session installs one when its options
+// ask for ABFT, and keeps its check sink on the inference's thread for the whole run
+// (runtime/session_internal.h), so that every matrix product a step computes is checked
+// inside the GEMM (kernels/gemm_check.h). After each step the checker reads what the
+// step's products found, counts it per step, and answers: accept, run the step again
+// (correct mode, first failure), or fail the inference with an error naming the node.
+#pragma once
+
+#include <cstdint>
+#include <vector>
+
+#include "abft/abft_options.h"
+#include "kernels/gemm_check.h"
+#include "runtime/step_hook.h"
+
+namespace vigil::abft {
+
+// Per step, over the inferences since the session was made.
+struct StepCounters {
+  int64_t runs = 0;            // runs of the step, recomputations included
+  int64_t products = 0;        // matrix products checked
+  int64_t lines = 0;           // columns or rows of their results compared
+  int64_t detections = 0;      // runs whose check failed
+  int64_t recomputations = 0;  // runs asked for again after a failed check
+  int64_t corrections = 0;     // recomputations that then passed
+};
+
+class StepChecker final : public StepHook {
+ public:
+  StepChecker(Options options, size_t steps);
+  kernels::GemmCheckSink& sink() { return sink_; }
+  const Options& options() const { return options_; }
+  const std::vector<StepCounters>& counters() const { return counters_; }
+
+  void before_step(const StepEvent& event) override;
+  StepVerdict after_step(StepEvent& event) override;
+
+ private:
+  Options options_;
+  kernels::GemmCheckSink sink_;
+  std::vector<StepCounters> counters_;
+};
+
+}  // namespace vigil::abft

@@ -1,0 +1,30 @@
+// SPDX-License-Identifier: Apache-2.0
+// The ABFT flags that `vigil run`, `eval` and `bench` share (--abft, --abft-mode), and the
+// summary of what the checks did, on the terminal and in the JSON report.
+#pragma once
+
+#include <CLI/CLI.hpp>
+#include <nlohmann/json.hpp>
+#include <string>
+
+#include "abft/abft_options.h"
+#include "runtime/session.h"
+
+namespace vigil::cli {
+
+struct AbftFlags {
+  std::string scheme = "off";
+  std::string mode;  // empty: not given
+  // The options; a bad-input error for --abft-mode without a scheme.
+  abft::Options options() const;
+};
+
+void add_abft_flags(CLI::App& command, AbftFlags& flags);
+
+// Over the inferences the session ran: steps checked, products, detections, corrections;
+// {} when ABFT is off.
+nlohmann::json abft_summary(const Session& session);
+// One line for the terminal ("" when ABFT is off).
+std::string abft_summary_line(const nlohmann::json& summary);
+
+}  // namespace vigil::cli
