@@ -373,7 +373,7 @@ void f32_gemm(int64_t m, int64_t n, int64_t k, const F32GemmA& a, const F32GemmB
         [&](int64_t m0, int64_t m1, int64_t n0, int64_t n1) { gemm_rectangle(problem, m0, m1, n0, n1); });
     return;
   }
-  F32ProductCheck check(*sink, m, n, k, a, b, epilogue, team);
+  F32ProductCheck check(*sink, m, n, k, kDepthBlock, a, b, epilogue, team);
   const Problem problem{m, n, k, &a, &b, c, ldc, &epilogue, &kernel, &check};
   split_gemm_over_threads(m, n, kernel.mr, kernel.nr, b.packed ? 0 : kPanelPackCost, team,
                           [&](int64_t m0, int64_t m1, int64_t n0, int64_t n1) {

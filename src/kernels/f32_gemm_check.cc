@@ -55,12 +55,13 @@ void f32_encode_checksum(const F32Matrix& a, int64_t m, int64_t k, float* checks
   }
 }
 
-F32ProductCheck::F32ProductCheck(GemmCheckSink& sink, int64_t m, int64_t n, int64_t k, const F32GemmA& a,
-                                 const F32GemmB& b, const Epilogue& epilogue, int team)
+F32ProductCheck::F32ProductCheck(GemmCheckSink& sink, int64_t m, int64_t n, int64_t k, int64_t depth_block,
+                                 const F32GemmA& a, const F32GemmB& b, const Epilogue& epilogue, int team)
     : sink_(sink),
       m_(m),
       n_(n),
       k_(k),
+      depth_block_(depth_block),
       computed_(product_buffers.computed),
       expected_(product_buffers.expected),
       bound_(product_buffers.bound),
@@ -99,9 +100,13 @@ void F32ProductCheck::add_sums(int64_t first, int64_t count, const double* sums,
 void F32ProductCheck::finish() {
   GemmCheckTally tally;
   tally.products = 1;
-  // C's sums: (k + 1) u; the prediction: as much; a tile's tally in float: up to 16 u (MR
-  // rows or NR columns at most); a read-back bias: u |C|. Twice the total is allowed.
-  const double tolerance = 2.0 * kUnit * static_cast<double>(2 * k_ + 2 + 16);
+  // The bound of the check (first order in u, over beta = the prediction over absolute
+  // values): C's sums, accumulated over blocks of depth in the micro-kernel, err by at
+  // most (block + blocks) u beta; the prediction, accumulated the same way in float, as
+  // much; a tile's tally in float adds up to 32 u, the rounded checksum u, a read-back
+  // bias u |C|. The allowance covers them all, with room for the second-order terms.
+  const int64_t blocks = (k_ + depth_block_ - 1) / depth_block_;
+  const double tolerance = kUnit * static_cast<double>(2 * (std::min(k_, depth_block_) + blocks) + 40);
   const int64_t lines = by_rows_ ? m_ : n_;
   for (int64_t l = 0; l < lines; ++l) {
     const size_t at = static_cast<size_t>(l);

@@ -6,9 +6,10 @@
 // weights, or two activations: e^T A computed on the fly), of its rows when the weights
 // are B (B e). The prediction of a line is made by the one thread whose rectangle starts
 // the other side (m0 = 0 for columns, n0 = 0 for rows); the sums of C are gathered per
-// thread and added into the shared lines when the thread ends. The rounding bound: C's
-// sums carry at most (k + 1) u (|e^T| |A| |B|) of error, the prediction in float as much
-// again, the tally of a tile in float MR u more; the check allows twice their total.
+// thread and added into the shared lines when the thread ends. The rounding bound follows
+// the order of the sums: the micro-kernel accumulates blocks of `depth_block` k and then
+// adds the blocks, so C's sums err by at most (block + blocks) u (|e^T| |A| |B|), not k u;
+// the prediction, accumulated the same way, as much again (F32ProductCheck::finish).
 #pragma once
 
 #include <cstdint>
@@ -26,8 +27,8 @@ void f32_encode_checksum(const F32Matrix& a, int64_t m, int64_t k, float* checks
 
 class F32ProductCheck {
  public:
-  F32ProductCheck(GemmCheckSink& sink, int64_t m, int64_t n, int64_t k, const F32GemmA& a, const F32GemmB& b,
-                  const Epilogue& epilogue, int team);
+  F32ProductCheck(GemmCheckSink& sink, int64_t m, int64_t n, int64_t k, int64_t depth_block, const F32GemmA& a,
+                  const F32GemmB& b, const Epilogue& epilogue, int team);
   bool by_rows() const { return by_rows_; }
   bool separate() const { return separate_; }
   // Separate, with an epilogue that adds at most a bias: C's sums are read back from C.
@@ -45,7 +46,7 @@ class F32ProductCheck {
 
  private:
   GemmCheckSink& sink_;
-  int64_t m_, n_, k_;
+  int64_t m_, n_, k_, depth_block_;
   bool by_rows_ = false, separate_ = false, read_back_ = false, shared_ = false;
   const float* sums_ = nullptr;
   const float* abs_sums_ = nullptr;
