@@ -87,7 +87,7 @@ F32ProductCheck::F32ProductCheck(GemmCheckSink& sink, int64_t m, int64_t n, int6
   expected_.assign(lines, 0.0f);
   bound_.assign(lines, 0.0f);
   actual_.assign(lines, 0.0);
-  spread_.assign(lines, 0.0);
+  spread_.assign(read_back_ ? lines : 0, 0.0);
 }
 
 void F32ProductCheck::add_sums(int64_t first, int64_t count, const double* sums, const double* spread) {
@@ -108,18 +108,30 @@ void F32ProductCheck::finish() {
   const int64_t blocks = (k_ + depth_block_ - 1) / depth_block_;
   const double tolerance = kUnit * static_cast<double>(2 * (std::min(k_, depth_block_) + blocks) + 40);
   const int64_t lines = by_rows_ ? m_ : n_;
+  // One branch-free pass counts the lines checked and the lines that disagree; only a
+  // failing product looks at its lines again to describe the first.
+  int64_t unchecked = 0, failures = 0;
   for (int64_t l = 0; l < lines; ++l) {
     const size_t at = static_cast<size_t>(l);
     const double predicted = expected_[at], bound = bound_[at];
-    if (!std::isfinite(predicted) || !std::isfinite(bound)) continue;  // NaN or Inf in the operands: unchecked
-    ++tally.lines;
-    const double allowed = tolerance * bound + 2.0 * kUnit * spread_[at];
-    if (std::fabs(actual_[at] - predicted) <= allowed) continue;
-    if (tally.failures++ == 0) {
-      tally.first_failure = str_cat(by_rows_ ? "row " : "column ", l, " of a ", m_, " x ", n_, " x ", k_,
-                                    " fp32 product sums to ", actual_[at], ", its checksum predicts ", predicted,
-                                    " (rounding allows ", allowed, ")");
-    }
+    const double spread = read_back_ ? spread_[at] : 0.0;
+    // NaN or Inf in the operands: nothing to check against.
+    const bool checkable = std::isfinite(predicted) && std::isfinite(bound);
+    const bool agrees = std::fabs(actual_[at] - predicted) <= tolerance * bound + 2.0 * kUnit * spread;
+    unchecked += !checkable;
+    failures += checkable && !agrees;
+  }
+  tally.lines = lines - unchecked;
+  tally.failures = failures;
+  for (int64_t l = 0; failures > 0 && l < lines; ++l) {
+    const size_t at = static_cast<size_t>(l);
+    const double predicted = expected_[at], bound = bound_[at];
+    const double allowed = tolerance * bound + 2.0 * kUnit * (read_back_ ? spread_[at] : 0.0);
+    if (!std::isfinite(predicted) || !std::isfinite(bound) || std::fabs(actual_[at] - predicted) <= allowed) continue;
+    tally.first_failure = str_cat(by_rows_ ? "row " : "column ", l, " of a ", m_, " x ", n_, " x ", k_,
+                                  " fp32 product sums to ", actual_[at], ", its checksum predicts ", predicted,
+                                  " (rounding allows ", allowed, ")");
+    break;
   }
   sink_.add(tally);
 }

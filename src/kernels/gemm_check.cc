@@ -36,10 +36,12 @@ GemmThreadScope::~GemmThreadScope() { thread_context = previous_; }
 extern const GemmChecksumPredictKernel gemm_checksum_predict__scalar;
 extern const GemmChecksumPredictKernel gemm_checksum_predict__avx2;
 extern const GemmChecksumPredictKernel gemm_checksum_predict__avx512;
+extern const GemmChecksumPredictKernel gemm_checksum_predict__avx512vnni;
 
 namespace {
 constexpr const GemmChecksumPredictKernel* kPredictKernels[] = {
-    &gemm_checksum_predict__scalar, &gemm_checksum_predict__avx2, &gemm_checksum_predict__avx512};
+    &gemm_checksum_predict__scalar, &gemm_checksum_predict__avx2, &gemm_checksum_predict__avx512,
+    &gemm_checksum_predict__avx512vnni};
 }  // namespace
 
 const KernelRegistry<GemmChecksumPredictKernel>& gemm_checksum_predict_kernels() {

@@ -16,6 +16,18 @@
 
 namespace vigil::kernels {
 
+// The encoded checksum of int8 weights as the int8 prediction reads it: e^T A modulo 2^32,
+// 4 x groups values (zero beyond k), and the same values written in `digit_count` signed
+// digits of base 128, each in [-64, 63] (digit d of value p at digits[d * 4 groups + p];
+// the sum of digit_d x 128^d is the value modulo 2^32), so that vector kernels multiply
+// bytes by digits without overflow (vpdpbusd; vpmaddubsw, whose pairs of 255 x 64 stay
+// within int16). Most layers need two or three digits.
+struct S32Checksum {
+  const int32_t* sums = nullptr;
+  const int8_t* digits = nullptr;
+  int digit_count = 0;
+};
+
 struct GemmChecksumPredictKernel {
   const char* name;
   CpuFeatures needs;
@@ -26,14 +38,15 @@ struct GemmChecksumPredictKernel {
               float* expected, float* bound);
   // An int8 GEMM's packed B panel (kernels/qs8_gemm.h: `groups` groups of nr columns x 4
   // bytes, nr <= 32): expected[j] += sum_p sums[p] x byte(p, j) for j < cols, modulo 2^32.
-  void (*s32)(const int32_t* sums, int64_t groups, const uint8_t* panel, int nr, int cols, uint32_t* expected);
+  void (*s32)(const S32Checksum& checksum, int64_t groups, const uint8_t* panel, int nr, int cols,
+              uint32_t* expected);
   // The other side of the check: a tile's sums (rows x cols <= 32, row stride ld) added
   // into `lines`, per column (lines[c] += sum_r) or, when by_rows, per row.
   void (*f32_tally)(const float* sums, int64_t ld, int rows, int cols, bool by_rows, double* lines);
   void (*s32_tally)(const int32_t* sums, int64_t ld, int rows, int cols, uint32_t* lines);
 };
 
-// gemm_checksum_predict__scalar, __avx2, __avx512.
+// gemm_checksum_predict__scalar, __avx2, __avx512, __avx512vnni.
 const KernelRegistry<GemmChecksumPredictKernel>& gemm_checksum_predict_kernels();
 
 }  // namespace vigil::kernels

@@ -10,6 +10,8 @@
 #include <cstdint>
 #include <cstring>
 
+#include "kernels/gemm_checksum_predict.h"
+
 namespace vigil::kernels::gemm_checksum_predict_loops {
 namespace {
 
@@ -33,7 +35,7 @@ void f32_fixed(const float* sums, const float* abs_sums, int64_t depth, const fl
 
 // Lines hold at least `width` readable values; a width below the fixed one reads (and
 // drops) the rest of the line, which packed panels always have.
-void f32(const float* sums, const float* abs_sums, int64_t depth, const float* panel, int64_t stride, int width,
+[[maybe_unused]] void f32(const float* sums, const float* abs_sums, int64_t depth, const float* panel, int64_t stride, int width,
                 float* expected, float* bound) {
   if (width <= 8 && stride >= 8) return f32_fixed<8>(sums, abs_sums, depth, panel, stride, width, expected, bound);
   if (width <= 16 && stride >= 16) return f32_fixed<16>(sums, abs_sums, depth, panel, stride, width, expected, bound);
@@ -60,8 +62,9 @@ void s32_fixed(const int32_t* sums, int64_t groups, const uint8_t* panel, int co
   for (int j = 0; j < cols; ++j) expected[j] += e[j];
 }
 
-// `sums` holds 4 x groups values (zero beyond k).
-void s32(const int32_t* sums, int64_t groups, const uint8_t* panel, int nr, int cols, uint32_t* expected) {
+[[maybe_unused]] void s32(const S32Checksum& checksum, int64_t groups, const uint8_t* panel, int nr, int cols,
+                          uint32_t* expected) {
+  const int32_t* sums = checksum.sums;
   switch (nr) {
     case 8: return s32_fixed<8>(sums, groups, panel, cols, expected);
     case 16: return s32_fixed<16>(sums, groups, panel, cols, expected);
@@ -88,7 +91,7 @@ void f32_tally_columns(const float* sums, int64_t ld, int rows, int cols, double
 
 // Tiles are stored full (ld >= 32 or ld >= 16, the micro-kernel's NR): columns past `cols`
 // are read and dropped.
-void f32_tally(const float* sums, int64_t ld, int rows, int cols, bool by_rows, double* lines) {
+[[maybe_unused]] void f32_tally(const float* sums, int64_t ld, int rows, int cols, bool by_rows, double* lines) {
   if (by_rows) {
     for (int r = 0; r < rows; ++r) {
       float total = 0.0f;
@@ -113,7 +116,7 @@ void s32_tally_columns(const int32_t* sums, int64_t ld, int rows, int cols, uint
   for (int c = 0; c < cols; ++c) lines[c] += total[c];
 }
 
-void s32_tally(const int32_t* sums, int64_t ld, int rows, int cols, uint32_t* lines) {
+[[maybe_unused]] void s32_tally(const int32_t* sums, int64_t ld, int rows, int cols, uint32_t* lines) {
   if (ld >= 32) return s32_tally_columns<32>(sums, ld, rows, cols, lines);
   if (ld >= 16) return s32_tally_columns<16>(sums, ld, rows, cols, lines);
   if (ld >= 8) return s32_tally_columns<8>(sums, ld, rows, cols, lines);

@@ -6,6 +6,7 @@
 #include "kernels/f32_gemm_microkernel.h"
 #include "kernels/f32_qs8_quantize.h"
 #include "kernels/f32_winograd.h"
+#include "kernels/gemm_checksum_predict.h"
 #include "kernels/qs8_add.h"
 #include "kernels/qs8_dwconv.h"
 #include "kernels/qs8_gemm_microkernel.h"
@@ -51,6 +52,7 @@ std::vector<KernelListing> list_kernels() {
   add_family(s32_dequantize_transpose_kernels(), listing);
   add_family(x8_window_max_kernels(), listing);
   add_family(x8_deinterleave_kernels(), listing);
+  add_family(gemm_checksum_predict_kernels(), listing);
   return listing;
 }
 

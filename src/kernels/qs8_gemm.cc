@@ -87,6 +87,27 @@ QS8PackedWeights::QS8PackedWeights(int64_t m, int64_t k, const int8_t* a, int64_
       }
     }
   }
+  encode_checksum_digits(groups * 4);
+}
+
+// Each column sum, read as a signed int32, in balanced digits of base 128 (d in [-64, 63]):
+// d = ((s + 64) mod 128) - 64, s = (s - d) / 128, until nothing is left; at most five.
+void QS8PackedWeights::encode_checksum_digits(int64_t count) {
+  constexpr int kMaxDigits = 5;
+  std::vector<int8_t> digits(static_cast<size_t>(kMaxDigits * count));
+  int used = 1;
+  for (int64_t p = 0; p < count; ++p) {
+    int64_t rest = column_sums_[static_cast<size_t>(p)];
+    for (int d = 0; rest != 0; ++d) {
+      const int64_t digit = ((rest + 64) % 128 + 128) % 128 - 64;
+      digits[static_cast<size_t>(d * count + p)] = static_cast<int8_t>(digit);
+      rest = (rest - digit) / 128;
+      used = std::max(used, d + 1);
+    }
+  }
+  checksum_digit_count_ = used;
+  checksum_digits_ = std::shared_ptr<int8_t[]>(new int8_t[static_cast<size_t>(used * count)]);
+  std::memcpy(checksum_digits_.get(), digits.data(), static_cast<size_t>(used * count));
 }
 
 const char* QS8PackedWeights::kernel_name() const { return kernel_->name; }

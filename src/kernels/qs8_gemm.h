@@ -16,6 +16,7 @@
 #include <memory>
 
 #include "core/cpu_features.h"
+#include "kernels/gemm_checksum_predict.h"
 #include "kernels/gemm_tile_hook.h"
 #include "kernels/kernel_registry.h"
 #include "kernels/qs8_add.h"
@@ -47,18 +48,22 @@ class QS8PackedWeights {
   const char* kernel_name() const;
   const void* panel(int64_t row) const;  // the panel holding `row` (a multiple of MR)
   const int32_t* row_sums() const { return row_sums_.get(); }
-  // e^T A of the original A, modulo 2^32, 4 x ceil(k / 4) values (zero beyond k): its
-  // encoded checksum (kernels/gemm_check.h).
-  const int32_t* column_sums() const { return column_sums_.get(); }
+  // e^T A of the original A, modulo 2^32, with its digits: its encoded checksum
+  // (kernels/gemm_check.h, kernels/gemm_checksum_predict.h).
+  S32Checksum checksum() const { return {column_sums_.get(), checksum_digits_.get(), checksum_digit_count_}; }
   bool empty() const { return data_ == nullptr; }
 
  private:
+  void encode_checksum_digits(int64_t count);
+
   int64_t rows_ = 0, depth_ = 0, panel_bytes_ = 0;
   int panel_rows_ = 0;
   const QS8MicroKernel* kernel_ = nullptr;
   std::shared_ptr<int8_t[]> data_;
   std::shared_ptr<int32_t[]> row_sums_;
   std::shared_ptr<int32_t[]> column_sums_;
+  std::shared_ptr<int8_t[]> checksum_digits_;
+  int checksum_digit_count_ = 0;
 };
 
 // B's packed layout, which a packer writes. Columns are cut into NR-wide panels (NR = the

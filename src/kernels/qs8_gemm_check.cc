@@ -27,7 +27,7 @@ QS8ProductCheck::QS8ProductCheck(GemmCheckSink& sink, int64_t m, int64_t n, int6
       separate_(sink.scheme() == GemmCheckScheme::Separate),
       read_back_(separate_ && epilogue.output == QS8GemmOutput::I32 && !epilogue.tile_hook),
       shared_(team > 1),
-      sums_(a.column_sums()),
+      checksum_(a.checksum()),
       expected_(product_buffers.expected),
       actual_(product_buffers.actual),
       kernel_(&gemm_checksum_predict_kernels().active()) {
@@ -77,7 +77,7 @@ void QS8RectangleCheck::tally(void* context, const S32Tile& tile) {
 }
 
 void QS8RectangleCheck::predict(const uint8_t* panel, int nr, int64_t first, int cols) {
-  check_.kernel().s32(check_.sums(), check_.groups(), panel, nr, cols, check_.expected() + first);
+  check_.kernel().s32(check_.checksum(), check_.groups(), panel, nr, cols, check_.expected() + first);
 }
 
 void QS8RectangleCheck::read_back(const int32_t* c, int64_t ldc, const QS8PackedWeights& a,

@@ -24,7 +24,7 @@ class QS8ProductCheck {
   bool separate() const { return separate_; }
   // Separate, with int32 outputs: C's sums are read back from C, less each row's offset.
   bool reads_back() const { return read_back_; }
-  const int32_t* sums() const { return sums_; }  // e^T A, 4 x groups() values
+  const S32Checksum& checksum() const { return checksum_; }  // e^T A, 4 x groups() values
   int64_t groups() const { return (k_ + 3) / 4; }
   const GemmChecksumPredictKernel& kernel() const { return *kernel_; }
   uint32_t* expected() { return expected_.data(); }
@@ -35,7 +35,7 @@ class QS8ProductCheck {
   GemmCheckSink& sink_;
   int64_t m_, n_, k_;
   bool separate_, read_back_, shared_;
-  const int32_t* sums_;
+  S32Checksum checksum_;
   std::vector<uint32_t>&expected_, &actual_;  // the calling thread's, which only grow
   const GemmChecksumPredictKernel* kernel_;
 };

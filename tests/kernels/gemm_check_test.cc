@@ -20,6 +20,7 @@
 #include "kernels/f32_gemm.h"
 #include "kernels/f32_gemm_microkernel.h"
 #include "kernels/gemm_check.h"
+#include "kernels/gemm_checksum_predict.h"
 #include "kernels/qs8_gemm.h"
 #include "kernels/qs8_gemm_microkernel.h"
 #include "random_data.h"
@@ -339,6 +340,97 @@ INSTANTIATE_TEST_SUITE_P(Kernels, QS8GemmCheckOnKernel, ::testing::ValuesIn(kQs8
                          [](const ::testing::TestParamInfo<const QS8MicroKernel*>& info) {
                            return std::string(info.param->name);
                          });
+
+// Every checksum kernel this CPU runs against the scalar one: fp32 predictions within
+// rounding of it on panels and widths of every path, int8 predictions and tallies equal to
+// it for checksums of one to five digits (sums up to the int32 limits), every nr.
+TEST(GemmChecksumKernels, AgreeWithTheScalarLoops) {
+  const auto& family = gemm_checksum_predict_kernels();
+  const GemmChecksumPredictKernel& scalar = *family.kernels()[0];
+  std::mt19937 engine(21);
+  for (const GemmChecksumPredictKernel* kernel : family.kernels()) {
+    if (!KernelRegistry<GemmChecksumPredictKernel>::runs_here(*kernel)) continue;
+    for (const int width : {1, 6, 8, 13, 16, 23, 32}) {
+      for (const int64_t stride : {int64_t{32}, int64_t{50}}) {
+        const int64_t depth = 37;
+        const std::vector<float> sums = testing::random_values(depth, 22), panel = testing::random_values(depth * stride, 23);
+        std::vector<float> abs_sums(sums.size());
+        for (size_t p = 0; p < sums.size(); ++p) abs_sums[p] = std::fabs(sums[p]);
+        std::vector<float> e(32, 1.0f), b(32, 1.0f), e_ref(32, 1.0f), b_ref(32, 1.0f);
+        kernel->f32(sums.data(), abs_sums.data(), depth, panel.data(), stride, width, e.data(), b.data());
+        scalar.f32(sums.data(), abs_sums.data(), depth, panel.data(), stride, width, e_ref.data(), b_ref.data());
+        for (int c = 0; c < 32; ++c) {
+          ASSERT_NEAR(e[c], e_ref[c], 1e-4) << kernel->name << " width " << width << " at " << c;
+          ASSERT_NEAR(b[c], b_ref[c], 1e-4) << kernel->name << " width " << width << " at " << c;
+        }
+        std::vector<double> lines(32, 2.0), lines_ref(32, 2.0);
+        for (const bool by_rows : {false, true}) {
+          const int rows = by_rows ? 8 : 7;
+          kernel->f32_tally(panel.data(), 32, rows, width, by_rows, lines.data());
+          scalar.f32_tally(panel.data(), 32, rows, width, by_rows, lines_ref.data());
+          for (int c = 0; c < 32; ++c) ASSERT_NEAR(lines[c], lines_ref[c], 1e-5) << kernel->name << " width " << width;
+        }
+      }
+    }
+    for (const int nr : {8, 16, 32}) {
+      for (const int32_t limit : {50, 5000, 500000, 50000000, 2147483647}) {
+        const int64_t groups = 9;
+        std::vector<int32_t> values(groups * 4);
+        std::uniform_int_distribution<int64_t> value(-int64_t{limit} - (limit == 2147483647), limit);
+        for (int32_t& v : values) v = static_cast<int32_t>(value(engine));
+        QS8PackedWeights digits_of(1, 4 * groups, std::vector<int8_t>(4 * groups).data(), 4 * groups);
+        // The digits of `values` the way packed weights encode theirs (one row of weights
+        // cannot reach these sums, so the encoding is checked on its own below).
+        std::vector<int8_t> digits(5 * values.size());
+        int used = 1;
+        for (size_t p = 0; p < values.size(); ++p) {
+          int64_t rest = values[p];
+          for (int d = 0; rest != 0; ++d) {
+            const int64_t digit = ((rest + 64) % 128 + 128) % 128 - 64;
+            digits[d * values.size() + p] = static_cast<int8_t>(digit);
+            rest = (rest - digit) / 128;
+            used = std::max(used, d + 1);
+          }
+        }
+        std::vector<int8_t> compact(digits.begin(), digits.begin() + used * static_cast<int64_t>(values.size()));
+        const S32Checksum checksum{values.data(), compact.data(), used};
+        std::vector<uint8_t> panel(groups * nr * 4);
+        for (uint8_t& byte : panel) byte = static_cast<uint8_t>(engine());
+        for (const int cols : {1, nr / 2 + 1, nr}) {
+          std::vector<uint32_t> expected(nr, 7u), expected_ref(nr, 7u);
+          kernel->s32(checksum, groups, panel.data(), nr, cols, expected.data());
+          scalar.s32(checksum, groups, panel.data(), nr, cols, expected_ref.data());
+          ASSERT_EQ(expected, expected_ref) << kernel->name << " nr " << nr << " cols " << cols << " digits " << used;
+        }
+      }
+    }
+  }
+}
+
+TEST(GemmChecksumKernels, PackedWeightsEncodeTheirColumnSumsInDigits) {
+  std::mt19937 engine(24);
+  for (const int64_t m : {1, 3, 64, 700}) {
+    const int64_t k = 13;
+    std::vector<int8_t> a(m * k);
+    for (int8_t& v : a) v = static_cast<int8_t>(engine() % 256 - 128);
+    a[0] = -128;  // a sum at the int8 extreme
+    const QS8PackedWeights packed(m, k, a.data(), k);
+    const S32Checksum checksum = packed.checksum();
+    const int64_t count = (k + 3) / 4 * 4;
+    for (int64_t p = 0; p < count; ++p) {
+      int64_t column = 0, decoded = 0, scale = 1;
+      for (int64_t i = 0; p < k && i < m; ++i) column += a[i * k + p];
+      for (int d = 0; d < checksum.digit_count; ++d, scale *= 128) {
+        const int digit = checksum.digits[d * count + p];
+        ASSERT_GE(digit, -64);
+        ASSERT_LE(digit, 63);
+        decoded += digit * scale;
+      }
+      ASSERT_EQ(checksum.sums[p], column) << "m " << m << " k " << p;
+      ASSERT_EQ(decoded, column) << "m " << m << " k " << p;
+    }
+  }
+}
 
 }  // namespace
 }  // namespace vigil::kernels
