@@ -146,8 +146,8 @@ void gemm_rectangle(const Problem& p, int64_t m0, int64_t m1, int64_t n0, int64_
   if (check && check->tile_hook()) base.tile_hook = check->tile_hook();
   const F32MicroKernelFunction micro_kernel = base.tile_hook ? p.kernel->run_hooked : p.kernel->run;
   // Fused checks predict from the panels as they are packed (or read in place) below.
-  const bool predict_columns = check && check->predicts() && !p.check->separate() && !p.check->by_rows();
-  const bool predict_rows = check && check->predicts() && !p.check->separate() && p.check->by_rows();
+  const bool predict_columns = check && !p.check->separate() && !p.check->by_rows();
+  const bool predict_rows = check && !p.check->separate() && p.check->by_rows();
   // Packing B pays off when many rows of A reuse each panel; for a few rows it costs more
   // than the products, and a plain B is read where it lies.
   const bool b_in_place = !p.b->packed && !p.b->packer.pack && !p.b->matrix.transposed && m1 - m0 <= kInPlaceRows;
@@ -181,6 +181,7 @@ void gemm_rectangle(const Problem& p, int64_t m0, int64_t m1, int64_t n0, int64_
       }
       if (predict_columns) {
         for (int64_t jr = 0; jr < nc; jr += nr) {
+          if (!check->predicts(jc + jr)) continue;
           const bool packed_tail = b_in_place && jr >= in_place_columns;
           check->predict(pc, kc, packed_tail ? tail_panel : b_block + (jr / nr) * b_panel_stride,
                          packed_tail ? nr : b_row_stride, jc + jr, static_cast<int>(std::min<int64_t>(nr, nc - jr)));
@@ -204,7 +205,7 @@ void gemm_rectangle(const Problem& p, int64_t m0, int64_t m1, int64_t n0, int64_
         }
         if (predict_rows && jc == n0) {
           for (int64_t ir = 0; ir < mc; ir += mr) {
-            check->predict(pc, kc, a_block + (ir / mr) * a_panel_stride, mr, ic + ir,
+            if (check->predicts(ic + ir)) check->predict(pc, kc, a_block + (ir / mr) * a_panel_stride, mr, ic + ir,
                            static_cast<int>(std::min<int64_t>(mr, mc - ir)));
           }
         }
@@ -239,7 +240,7 @@ void gemm_rectangle(const Problem& p, int64_t m0, int64_t m1, int64_t n0, int64_
 void check_rectangle_separately(const Problem& p, int64_t m0, int64_t m1, int64_t n0, int64_t n1,
                                 F32RectangleCheck& check) {
   const int mr = p.kernel->mr, nr = p.kernel->nr;
-  if (check.predicts() && !p.check->by_rows()) {
+  if (!p.check->by_rows()) {
     for (int64_t jc = n0; jc < n1; jc += kColumnBlock) {
       const int64_t nc = std::min(kColumnBlock, n1 - jc);
       for (int64_t pc = 0; pc < p.k; pc += kDepthBlock) {
@@ -253,12 +254,13 @@ void check_rectangle_separately(const Problem& p, int64_t m0, int64_t m1, int64_
           block = pack_b_block(p, pc, kc, jc, nc);
         }
         for (int64_t jr = 0; jr < nc; jr += nr) {
+          if (!check.predicts(jc + jr)) continue;
           check.predict(pc, kc, block + (jr / nr) * panel_stride, nr, jc + jr,
                         static_cast<int>(std::min<int64_t>(nr, nc - jr)));
         }
       }
     }
-  } else if (check.predicts()) {
+  } else {
     for (int64_t ic = m0; ic < m1; ic += kRowBlock) {
       const int64_t mc = std::min(kRowBlock, m1 - ic);
       for (int64_t pc = 0; pc < p.k; pc += kDepthBlock) {
@@ -266,6 +268,7 @@ void check_rectangle_separately(const Problem& p, int64_t m0, int64_t m1, int64_
         float* packed = buffers.a.floats(static_cast<size_t>(round_up(mc, mr) * kc));
         pack_a_block(p.a->matrix, ic, mc, pc, kc, mr, packed);
         for (int64_t ir = 0; ir < mc; ir += mr) {
+          if (!check.predicts(ic + ir)) continue;
           check.predict(pc, kc, packed + (ir / mr) * kc * mr, mr, ic + ir, static_cast<int>(std::min<int64_t>(mr, mc - ir)));
         }
       }
@@ -365,19 +368,20 @@ void f32_gemm(int64_t m, int64_t n, int64_t k, const F32GemmA& a, const F32GemmB
     hooked.tile_hook = context.f32_tile_hook;
     return f32_gemm(m, n, k, a, b, c, ldc, hooked, threads);
   }
+  const GemmThreadGrid grid = gemm_thread_grid(m, n, kernel.mr, kernel.nr, b.packed ? 0 : kPanelPackCost, team);
   GemmCheckSink* sink = context.check;
   if (!sink) {
     const Problem problem{m, n, k, &a, &b, c, ldc, &epilogue, &kernel, nullptr};
-    split_gemm_over_threads(
-        m, n, kernel.mr, kernel.nr, b.packed ? 0 : kPanelPackCost, team,
-        [&](int64_t m0, int64_t m1, int64_t n0, int64_t n1) { gemm_rectangle(problem, m0, m1, n0, n1); });
+    split_gemm_over_threads(m, n, kernel.mr, kernel.nr, grid, [&](int64_t m0, int64_t m1, int64_t n0, int64_t n1) {
+      gemm_rectangle(problem, m0, m1, n0, n1);
+    });
     return;
   }
-  F32ProductCheck check(*sink, m, n, k, kDepthBlock, a, b, epilogue, team);
+  F32ProductCheck check(*sink, m, n, k, kDepthBlock, a, b, epilogue, grid);
   const Problem problem{m, n, k, &a, &b, c, ldc, &epilogue, &kernel, &check};
-  split_gemm_over_threads(m, n, kernel.mr, kernel.nr, b.packed ? 0 : kPanelPackCost, team,
+  split_gemm_over_threads(m, n, kernel.mr, kernel.nr, grid,
                           [&](int64_t m0, int64_t m1, int64_t n0, int64_t n1) {
-                            F32RectangleCheck part(check, m0, m1, n0, n1, epilogue.tile_hook);
+                            F32RectangleCheck part(check, m0, m1, n0, n1, kernel.mr, kernel.nr, epilogue.tile_hook);
                             gemm_rectangle(problem, m0, m1, n0, n1, &part);
                             if (check.separate()) check_rectangle_separately(problem, m0, m1, n0, n1, part);
                           });

@@ -56,7 +56,8 @@ void f32_encode_checksum(const F32Matrix& a, int64_t m, int64_t k, float* checks
 }
 
 F32ProductCheck::F32ProductCheck(GemmCheckSink& sink, int64_t m, int64_t n, int64_t k, int64_t depth_block,
-                                 const F32GemmA& a, const F32GemmB& b, const Epilogue& epilogue, int team)
+                                 const F32GemmA& a, const F32GemmB& b, const Epilogue& epilogue,
+                                 GemmThreadGrid grid)
     : sink_(sink),
       m_(m),
       n_(n),
@@ -82,7 +83,8 @@ F32ProductCheck::F32ProductCheck(GemmCheckSink& sink, int64_t m, int64_t n, int6
   separate_ = sink.scheme() == GemmCheckScheme::Separate;
   read_back_ = separate_ && epilogue.scale == 1.0f && !epilogue.residual &&
                epilogue.activation.kind == Activation::None && !epilogue.tile_hook;
-  shared_ = team > 1;
+  grid_ = grid;
+  shared_ = by_rows_ ? grid.threads_n > 1 : grid.threads_m > 1;  // threads share lines along the split side
   const size_t lines = static_cast<size_t>(by_rows_ ? m : n);
   expected_.assign(lines, 0.0f);
   bound_.assign(lines, 0.0f);
@@ -137,14 +139,17 @@ void F32ProductCheck::finish() {
 }
 
 F32RectangleCheck::F32RectangleCheck(F32ProductCheck& check, int64_t m0, int64_t m1, int64_t n0, int64_t n1,
-                                     const F32TileHook* chained)
+                                     int mr, int nr, const F32TileHook* chained)
     : check_(check),
       m0_(m0),
       m1_(m1),
       n0_(n0),
       n1_(n1),
       lines_(check.by_rows() ? m1 - m0 : n1 - n0),
-      predicts_(check.by_rows() ? n0 == 0 : m0 == 0),
+      panel_lines_(check.by_rows() ? mr : nr),
+      sharers_(check.by_rows() ? check.grid().threads_n : check.grid().threads_m),
+      turn_(check.by_rows() ? gemm_thread_column_group(n0, check.columns(), nr, check.grid())
+                            : gemm_thread_row_group(m0, check.rows(), mr, check.grid())),
       tallies_(!check.reads_back()),
       chained_(chained),
       hook_{tally, this},

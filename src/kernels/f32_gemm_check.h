@@ -4,9 +4,9 @@
 //
 // Lines: the check compares the sums of C's columns when A carries the checksum (packed
 // weights, or two activations: e^T A computed on the fly), of its rows when the weights
-// are B (B e). The prediction of a line is made by the one thread whose rectangle starts
-// the other side (m0 = 0 for columns, n0 = 0 for rows); the sums of C are gathered per
-// thread and added into the shared lines when the thread ends. The rounding bound follows
+// are B (B e). The threads that share lines (those that split the other side) take turns
+// panel by panel to predict them; the sums of C are gathered per thread and added into
+// the lines when the thread ends, atomically where threads share them. The rounding bound follows
 // the order of the sums: the micro-kernel accumulates blocks of `depth_block` k and then
 // adds the blocks, so C's sums err by at most (block + blocks) u (|e^T| |A| |B|), not k u;
 // the prediction, accumulated the same way, as much again (F32ProductCheck::finish).
@@ -18,6 +18,7 @@
 #include "kernels/f32_gemm.h"
 #include "kernels/gemm_check.h"
 #include "kernels/gemm_checksum_predict.h"
+#include "kernels/gemm_thread_grid.h"
 
 namespace vigil::kernels {
 
@@ -28,8 +29,11 @@ void f32_encode_checksum(const F32Matrix& a, int64_t m, int64_t k, float* checks
 class F32ProductCheck {
  public:
   F32ProductCheck(GemmCheckSink& sink, int64_t m, int64_t n, int64_t k, int64_t depth_block, const F32GemmA& a,
-                  const F32GemmB& b, const Epilogue& epilogue, int team);
+                  const F32GemmB& b, const Epilogue& epilogue, GemmThreadGrid grid);
   bool by_rows() const { return by_rows_; }
+  GemmThreadGrid grid() const { return grid_; }
+  int64_t rows() const { return m_; }
+  int64_t columns() const { return n_; }
   bool separate() const { return separate_; }
   // Separate, with an epilogue that adds at most a bias: C's sums are read back from C.
   bool reads_back() const { return read_back_; }
@@ -48,6 +52,7 @@ class F32ProductCheck {
   GemmCheckSink& sink_;
   int64_t m_, n_, k_, depth_block_;
   bool by_rows_ = false, separate_ = false, read_back_ = false, shared_ = false;
+  GemmThreadGrid grid_;
   const float* sums_ = nullptr;
   const float* abs_sums_ = nullptr;
   // The calling thread's buffers, which only grow (no allocation once warm).
@@ -60,7 +65,7 @@ class F32ProductCheck {
 // One thread's rectangle [m0, m1) x [n0, n1) of a checked product.
 class F32RectangleCheck {
  public:
-  F32RectangleCheck(F32ProductCheck& check, int64_t m0, int64_t m1, int64_t n0, int64_t n1,
+  F32RectangleCheck(F32ProductCheck& check, int64_t m0, int64_t m1, int64_t n0, int64_t n1, int mr, int nr,
                     const F32TileHook* chained);
   ~F32RectangleCheck();  // adds the thread's sums into the product's lines
   // The hook that tallies each tile's sums (and calls `chained` first); nullptr when C is
@@ -68,9 +73,10 @@ class F32RectangleCheck {
   const F32TileHook* tile_hook() const { return tallies_ ? &hook_ : nullptr; }
   // The origin of the next tile the micro-kernel computes.
   void at(int64_t i, int64_t j) { origin_ = check_.by_rows() ? i - m0_ : j - n0_; }
-  // Whether this thread predicts its lines, and a prediction from one panel of the other
-  // operand: depth [p0, p0 + depth), lines [first, first + width) of C.
-  bool predicts() const { return predicts_; }
+  // Whether this thread predicts the panel of lines starting at `first` (its turn among the
+  // threads sharing them), and the prediction from one panel of the other operand: depth
+  // [p0, p0 + depth), lines [first, first + width) of C.
+  bool predicts(int64_t first) const { return (first / panel_lines_) % sharers_ == turn_; }
   void predict(int64_t p0, int64_t depth, const float* panel, int64_t stride, int64_t first, int width);
   // Separate: C's sums read back from rows [m0, m1) x columns [n0, n1) of C, less the bias.
   void read_back(const float* c, int64_t ldc, const Epilogue& epilogue);
@@ -80,7 +86,8 @@ class F32RectangleCheck {
 
   F32ProductCheck& check_;
   int64_t m0_, m1_, n0_, n1_, lines_;
-  bool predicts_, tallies_;
+  int panel_lines_, sharers_, turn_;
+  bool tallies_;
   const F32TileHook* chained_;
   F32TileHook hook_;
   int64_t origin_ = 0;

@@ -188,6 +188,7 @@ void predict_block(const Problem& p, QS8RectangleCheck& check, const uint8_t* pa
   const int nr = p.kernel->nr;
   const int64_t groups = (p.k + 3) / 4;
   for (int64_t jr = 0; jr < nc; jr += nr) {
+    if (!check.predicts(jc + jr)) continue;
     check.predict(packed + (jr / nr) * groups * nr * 4, nr, jc + jr, static_cast<int>(std::min<int64_t>(nr, nc - jr)));
   }
 }
@@ -224,7 +225,7 @@ void gemm_rectangle(const Problem& p, int64_t m0, int64_t m1, int64_t n0, int64_
   tile.tile_hook = check && check->tile_hook() ? check->tile_hook() : e.tile_hook;
   const QS8MicroKernelFunction micro_kernel = tile.tile_hook ? p.kernel->run_hooked : p.kernel->run;
   // A fused check predicts from each panel once it is packed.
-  const bool predict = check && check->predicts() && !p.check->separate();
+  const bool predict = check && !p.check->separate();
   for (int64_t jc = n0; jc < n1; jc += column_block) {
     const int64_t nc = std::min(column_block, n1 - jc);
     const uint8_t* packed = pack_b_block(p, jc, nc);
@@ -258,12 +259,10 @@ void check_rectangle_separately(const Problem& p, int64_t m0, int64_t m1, int64_
                                 QS8RectangleCheck& check) {
   const int nr = p.kernel->nr;
   const int64_t groups = (p.k + 3) / 4;
-  if (check.predicts()) {
-    const int64_t column_block = std::max<int64_t>(nr, kBBlockBytes / (std::max<int64_t>(groups, 1) * 4) / nr * nr);
-    for (int64_t jc = n0; jc < n1; jc += column_block) {
-      const int64_t nc = std::min(column_block, n1 - jc);
-      predict_block(p, check, pack_b_block(p, jc, nc), jc, nc);
-    }
+  const int64_t column_block = std::max<int64_t>(nr, kBBlockBytes / (std::max<int64_t>(groups, 1) * 4) / nr * nr);
+  for (int64_t jc = n0; jc < n1; jc += column_block) {
+    const int64_t nc = std::min(column_block, n1 - jc);
+    predict_block(p, check, pack_b_block(p, jc, nc), jc, nc);
   }
   if (p.check->reads_back()) {
     const uint32_t b_zero_point = static_cast<uint32_t>(p.epilogue->b_zero_point + (p.b->is_signed ? 128 : 0));
@@ -289,19 +288,20 @@ void qs8_gemm(int64_t m, int64_t n, int64_t k, const QS8PackedWeights& a, const 
     hooked.tile_hook = context.s32_tile_hook;
     return qs8_gemm(m, n, k, a, b, c, ldc, hooked, threads);
   }
+  const GemmThreadGrid grid = gemm_thread_grid(m, n, kernel.mr, kernel.nr, kPanelPackCost, team);
   GemmCheckSink* sink = context.check;
   if (!sink) {
     const Problem problem{m, n, k, &a, &b, c, ldc, &epilogue, &kernel, nullptr};
-    split_gemm_over_threads(
-        m, n, kernel.mr, kernel.nr, kPanelPackCost, team,
-        [&](int64_t m0, int64_t m1, int64_t n0, int64_t n1) { gemm_rectangle(problem, m0, m1, n0, n1); });
+    split_gemm_over_threads(m, n, kernel.mr, kernel.nr, grid, [&](int64_t m0, int64_t m1, int64_t n0, int64_t n1) {
+      gemm_rectangle(problem, m0, m1, n0, n1);
+    });
     return;
   }
-  QS8ProductCheck check(*sink, m, n, k, a, epilogue, team);
+  QS8ProductCheck check(*sink, m, n, k, a, epilogue, grid);
   const Problem problem{m, n, k, &a, &b, c, ldc, &epilogue, &kernel, &check};
-  split_gemm_over_threads(m, n, kernel.mr, kernel.nr, kPanelPackCost, team,
+  split_gemm_over_threads(m, n, kernel.mr, kernel.nr, grid,
                           [&](int64_t m0, int64_t m1, int64_t n0, int64_t n1) {
-                            QS8RectangleCheck part(check, m0, m1, n0, n1, epilogue.tile_hook);
+                            QS8RectangleCheck part(check, m0, m1, n0, n1, kernel.mr, kernel.nr, epilogue.tile_hook);
                             gemm_rectangle(problem, m0, m1, n0, n1, &part);
                             if (check.separate()) check_rectangle_separately(problem, m0, m1, n0, n1, part);
                           });

@@ -19,14 +19,14 @@ thread_local std::vector<uint32_t> rectangle_sums;
 }  // namespace
 
 QS8ProductCheck::QS8ProductCheck(GemmCheckSink& sink, int64_t m, int64_t n, int64_t k, const QS8PackedWeights& a,
-                                 const QS8GemmEpilogue& epilogue, int team)
+                                 const QS8GemmEpilogue& epilogue, GemmThreadGrid grid)
     : sink_(sink),
       m_(m),
       n_(n),
       k_(k),
       separate_(sink.scheme() == GemmCheckScheme::Separate),
       read_back_(separate_ && epilogue.output == QS8GemmOutput::I32 && !epilogue.tile_hook),
-      shared_(team > 1),
+      grid_(grid),
       checksum_(a.checksum()),
       expected_(product_buffers.expected),
       actual_(product_buffers.actual),
@@ -38,7 +38,7 @@ QS8ProductCheck::QS8ProductCheck(GemmCheckSink& sink, int64_t m, int64_t n, int6
 void QS8ProductCheck::add_sums(int64_t first, int64_t count, const uint32_t* sums) {
   for (int64_t j = 0; j < count; ++j) {
     uint32_t& target = actual_[static_cast<size_t>(first + j)];
-    if (shared_) {
+    if (grid_.threads_m > 1) {
       std::atomic_ref<uint32_t>(target).fetch_add(sums[j], std::memory_order_relaxed);
     } else {
       target += sums[j];
@@ -63,8 +63,17 @@ void QS8ProductCheck::finish() {
 }
 
 QS8RectangleCheck::QS8RectangleCheck(QS8ProductCheck& check, int64_t m0, int64_t m1, int64_t n0, int64_t n1,
-                                     const S32TileHook* chained)
-    : check_(check), m0_(m0), m1_(m1), n0_(n0), n1_(n1), chained_(chained), hook_{tally, this}, sums_(rectangle_sums) {
+                                     int mr, int nr, const S32TileHook* chained)
+    : check_(check),
+      m0_(m0),
+      m1_(m1),
+      n0_(n0),
+      n1_(n1),
+      nr_(nr),
+      turn_(gemm_thread_row_group(m0, check.rows(), mr, check.grid())),
+      chained_(chained),
+      hook_{tally, this},
+      sums_(rectangle_sums) {
   sums_.assign(static_cast<size_t>(n1 - n0), 0u);
 }
 

@@ -3,9 +3,10 @@
 // check, shared by its threads, and each thread's part of it. The weights are always A,
 // so the check compares the sums of C's columns: the int32 sums of products (before the
 // row offset that folds B's zero point and the bias) against (e^T A) B over B's packed
-// bytes, both modulo 2^32, where equality is exact. The prediction of a column is made by
-// the one thread whose rectangle starts at row 0; each thread's sums are added into the
-// shared columns when it ends (an atomic add modulo 2^32 does not depend on the order).
+// bytes, both modulo 2^32, where equality is exact. The threads that split the rows take
+// turns panel by panel to predict the columns they share; each thread's sums are added
+// into the columns when it ends, atomically where threads split the rows (an add modulo
+// 2^32 does not depend on the order).
 #pragma once
 
 #include <cstdint>
@@ -13,6 +14,7 @@
 
 #include "kernels/gemm_check.h"
 #include "kernels/gemm_checksum_predict.h"
+#include "kernels/gemm_thread_grid.h"
 #include "kernels/qs8_gemm.h"
 
 namespace vigil::kernels {
@@ -20,8 +22,10 @@ namespace vigil::kernels {
 class QS8ProductCheck {
  public:
   QS8ProductCheck(GemmCheckSink& sink, int64_t m, int64_t n, int64_t k, const QS8PackedWeights& a,
-                  const QS8GemmEpilogue& epilogue, int team);
+                  const QS8GemmEpilogue& epilogue, GemmThreadGrid grid);
   bool separate() const { return separate_; }
+  GemmThreadGrid grid() const { return grid_; }
+  int64_t rows() const { return m_; }
   // Separate, with int32 outputs: C's sums are read back from C, less each row's offset.
   bool reads_back() const { return read_back_; }
   const S32Checksum& checksum() const { return checksum_; }  // e^T A, 4 x groups() values
@@ -34,7 +38,8 @@ class QS8ProductCheck {
  private:
   GemmCheckSink& sink_;
   int64_t m_, n_, k_;
-  bool separate_, read_back_, shared_;
+  bool separate_, read_back_;
+  GemmThreadGrid grid_;
   S32Checksum checksum_;
   std::vector<uint32_t>&expected_, &actual_;  // the calling thread's, which only grow
   const GemmChecksumPredictKernel* kernel_;
@@ -43,14 +48,15 @@ class QS8ProductCheck {
 // One thread's rectangle [m0, m1) x [n0, n1) of a checked product.
 class QS8RectangleCheck {
  public:
-  QS8RectangleCheck(QS8ProductCheck& check, int64_t m0, int64_t m1, int64_t n0, int64_t n1,
+  QS8RectangleCheck(QS8ProductCheck& check, int64_t m0, int64_t m1, int64_t n0, int64_t n1, int mr, int nr,
                     const S32TileHook* chained);
   ~QS8RectangleCheck();  // adds the thread's sums into the product's columns
   const S32TileHook* tile_hook() const { return check_.reads_back() ? nullptr : &hook_; }
   void at(int64_t j) { origin_ = j - n0_; }  // the next tile's first column
-  bool predicts() const { return m0_ == 0; }
-  // The prediction from one packed B panel (kernels/qs8_gemm.h layout) of columns
+  // Whether this thread predicts the panel of columns starting at `first` (its turn), and
+  // the prediction from one packed B panel (kernels/qs8_gemm.h layout) of columns
   // [first, first + cols).
+  bool predicts(int64_t first) const { return (first / nr_) % check_.grid().threads_m == turn_; }
   void predict(const uint8_t* panel, int nr, int64_t first, int cols);
   // Separate: C's int32 sums read back from the rectangle, less each row's offset
   // (bias - B's zero point x the row's sum of weights, as the driver folds it).
@@ -62,6 +68,7 @@ class QS8RectangleCheck {
 
   QS8ProductCheck& check_;
   int64_t m0_, m1_, n0_, n1_;
+  int nr_, turn_;
   const S32TileHook* chained_;
   S32TileHook hook_;
   int64_t origin_ = 0;
