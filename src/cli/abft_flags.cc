@@ -2,8 +2,11 @@
 // The ABFT flags and summary (cli/abft_flags.h).
 #include "cli/abft_flags.h"
 
+#include <cmath>
+
 #include "abft/step_checker.h"
 #include "core/error.h"
+#include "runtime/step_costs.h"
 
 namespace vigil::cli {
 
@@ -32,7 +35,7 @@ void add_abft_flags(CLI::App& command, AbftFlags& flags) {
       ->check(CLI::IsMember({"detect", "correct"}));
 }
 
-nlohmann::json abft_summary(const Session& session) {
+nlohmann::json abft_summary(Session& session, const std::map<std::string, Tensor>* feeds) {
   const abft::StepChecker* checker = session.abft_checker();
   if (!checker) return {};
   abft::StepCounters total;
@@ -45,6 +48,22 @@ nlohmann::json abft_summary(const Session& session) {
     total.recomputations += step.recomputations;
     total.corrections += step.corrections;
   }
+  // After the totals: measuring the costs runs one more inference.
+  nlohmann::json coverage;
+  if (feeds) {
+    const std::vector<StepCost> costs = measure_step_costs(session, *feeds);
+    int64_t macs = 0, checked_macs = 0, covered_steps = 0;
+    for (size_t s = 0; s < costs.size(); ++s) {
+      const bool checked = checker->counters()[s].products > 0;
+      macs += costs[s].cost.macs;
+      checked_macs += checked ? costs[s].cost.macs : 0;
+      covered_steps += checked;
+    }
+    coverage = {{"macs", macs},
+                {"checked_macs", checked_macs},
+                {"mac_share", macs > 0 ? static_cast<double>(checked_macs) / static_cast<double>(macs) : 1.0},
+                {"step_share", costs.empty() ? 1.0 : static_cast<double>(covered_steps) / static_cast<double>(costs.size())}};
+  }
   return {{"scheme", abft::scheme_name(checker->options().scheme)},
           {"mode", abft::mode_name(checker->options().mode)},
           {"steps", checker->counters().size()},
@@ -53,7 +72,8 @@ nlohmann::json abft_summary(const Session& session) {
           {"lines", total.lines},
           {"detections", total.detections},
           {"recomputations", total.recomputations},
-          {"corrections", total.corrections}};
+          {"corrections", total.corrections},
+          {"coverage", coverage}};
 }
 
 std::string abft_summary_line(const nlohmann::json& summary) {
@@ -62,7 +82,12 @@ std::string abft_summary_line(const nlohmann::json& summary) {
                  summary["checked_steps"].get<int64_t>(), " of ", summary["steps"].get<int64_t>(),
                  " steps checked, ", summary["products"].get<int64_t>(), " products, ",
                  summary["detections"].get<int64_t>(), " detections, ", summary["corrections"].get<int64_t>(),
-                 " corrected by recomputation\n");
+                 " corrected by recomputation",
+                 summary["coverage"].is_null()
+                     ? std::string()
+                     : str_cat("; ", std::round(1000 * summary["coverage"]["mac_share"].get<double>()) / 10,
+                               "% of the MACs checked"),
+                 "\n");
 }
 
 }  // namespace vigil::cli

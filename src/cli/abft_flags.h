@@ -5,6 +5,7 @@
 
 #include <CLI/CLI.hpp>
 #include <nlohmann/json.hpp>
+#include <map>
 #include <string>
 
 #include "abft/abft_options.h"
@@ -22,8 +23,10 @@ struct AbftFlags {
 void add_abft_flags(CLI::App& command, AbftFlags& flags);
 
 // Over the inferences the session ran: steps checked, products, detections, corrections;
-// {} when ABFT is off.
-nlohmann::json abft_summary(const Session& session);
+// {} when ABFT is off. With `feeds`, also the coverage: the share of the model's MACs and
+// of its operators (nodes) in checked steps, from one more inference that measures every
+// step's cost (runtime/step_costs.h).
+nlohmann::json abft_summary(Session& session, const std::map<std::string, Tensor>* feeds = nullptr);
 // One line for the terminal ("" when ABFT is off).
 std::string abft_summary_line(const nlohmann::json& summary);
 

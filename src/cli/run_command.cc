@@ -1,5 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
-// `vigil run`: one inference on given or random inputs; outputs written as .npy.
+// `vigil run`: one inference on given or random inputs (or --repeat N of them, each on
+// fresh random inputs: how ABFT's clean runs are counted); outputs written as .npy.
+#include <algorithm>
 #include <chrono>
 #include <filesystem>
 #include <iostream>
@@ -23,6 +25,7 @@ struct RunOptions {
   std::vector<std::string> inputs;
   bool random_inputs = false;
   uint64_t seed = 0;
+  int repeat = 1;
   std::string output_dir;
   int threads = 1;
   std::string json;
@@ -42,6 +45,8 @@ std::string file_name_for(const std::string& value_name) {
 void run(const RunOptions& options) {
   auto model = load_model(options.model);
   std::map<std::string, Tensor> feeds = read_input_files(model->graph, options.inputs);
+  const std::vector<std::string> random = options.random_inputs ? missing_inputs(model->graph, feeds)
+                                                                 : std::vector<std::string>{};
   if (options.random_inputs) add_random_inputs(model->graph, feeds, options.seed);
   const auto missing = missing_inputs(model->graph, feeds);
   if (!missing.empty()) {
@@ -57,12 +62,28 @@ void run(const RunOptions& options) {
   }
 
   Session session(model, SessionOptions{options.threads, !options.no_optimize, options.abft.options()});
-  const auto start = std::chrono::steady_clock::now();
-  const std::vector<Tensor> outputs = session.run(feeds);
-  const double elapsed_ms = std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - start).count();
+  std::vector<Tensor> outputs;
+  std::vector<double> times_ms;
+  for (int i = 0; i < options.repeat; ++i) {
+    if (options.random_inputs && i > 0) {  // fresh random values, from the next seed
+      for (const std::string& name : random) feeds.erase(name);
+      add_random_inputs(model->graph, feeds, options.seed + static_cast<uint64_t>(i));
+    }
+    const auto start = std::chrono::steady_clock::now();
+    outputs = session.run(feeds);
+    times_ms.push_back(std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - start).count());
+  }
+  std::sort(times_ms.begin(), times_ms.end());
+  const double elapsed_ms = times_ms[times_ms.size() / 2];
 
-  nlohmann::json report = {{"model", options.model}, {"threads", options.threads}, {"latency_ms", elapsed_ms}};
-  std::cout << options.model << ": ran in " << elapsed_ms << " ms on " << options.threads << " thread(s)\n";
+  nlohmann::json report = {
+      {"model", options.model}, {"threads", options.threads}, {"latency_ms", elapsed_ms}, {"inferences", options.repeat}};
+  if (options.repeat == 1) {
+    std::cout << options.model << ": ran in " << elapsed_ms << " ms on " << options.threads << " thread(s)\n";
+  } else {
+    std::cout << options.model << ": ran " << options.repeat << " inferences, median " << elapsed_ms << " ms on "
+              << options.threads << " thread(s); the last one's inputs and outputs:\n";
+  }
   for (const auto& [name, tensor] : feeds) {
     std::cout << "  input  " << name << ": " << to_string(summarize(tensor)) << "\n";
     report["inputs"][name] = to_json(summarize(tensor));
@@ -78,7 +99,7 @@ void run(const RunOptions& options) {
       report["outputs"][name]["file"] = path;
     }
   }
-  report["abft"] = abft_summary(session);
+  report["abft"] = abft_summary(session, &feeds);
   std::cout << abft_summary_line(report["abft"]);
   write_json_file(options.json, report);
 }
@@ -99,6 +120,12 @@ void add_run_command(CLI::App& app) {
   command->add_flag("--random-inputs", options->random_inputs,
                     "fill inputs not given with seeded random values (symbolic dimensions become 1)");
   command->add_option("--seed", options->seed, "seed for --random-inputs")->default_val(0)->check(seed_flag_check());
+  command
+      ->add_option("--repeat", options->repeat,
+                   "run N inferences, each on fresh random inputs (seeds SEED, SEED + 1, ...) with --random-inputs;\n"
+                   "the latency is their median, the outputs the last one's")
+      ->default_val(1)
+      ->check(CLI::Range(1, 100000000));
   command->add_option("--output", options->output_dir, "write each output to DIR/<output name>.npy");
   command->add_option("--threads", options->threads, "threads to use")->default_val(1)->check(CLI::Range(1, 256));
   command->add_flag("--no-optimize", options->no_optimize, "run the graph as written, without the optimisation passes");

@@ -82,6 +82,13 @@ expect "--threads" "$vigil" predict "$good" --threads 100000
 expect "--evaluations" "$vigil" predict "$good" --evaluations 0
 expect "--seed" "$vigil" predict "$good" --seed -1
 expect "--batch" "$vigil" predict "$good" --batch 0
+expect "--repeat" "$vigil" run "$good" --random-inputs --repeat 0
+# ABFT's flags: a scheme or mode it does not know, a mode without a scheme.
+expect "--abft" "$vigil" run "$good" --random-inputs --abft sometimes
+expect "--abft-mode" "$vigil" run "$good" --random-inputs --abft fused --abft-mode repair
+expect "--abft-mode correct: ABFT is off" "$vigil" run "$good" --random-inputs --abft-mode correct
+expect "--abft-mode" "$vigil" bench "$good" --abft-mode detect
+expect "--abft" "$vigil" eval "$good" --dataset "$cases" --abft auto
 expect "--percentile" "$vigil" quantize "$good" --calib "$cases" --out "$scratch/q.onnx" --percentile 120
 expect "--weight-clip" "$vigil" quantize "$good" --calib "$cases" --out "$scratch/q.onnx" --weight-clip 2
 expect "VIGIL_ISA" env VIGIL_ISA=sse9 "$vigil" run "$good" --random-inputs
