@@ -2,12 +2,18 @@
 // The depthwise convolution of Conv (group == C == M): each channel plane is filtered
 // directly by kernels/f32_dwconv.h, channels spread over the threads. Bias, residual and
 // a clamp (Relu, Clip) happen in the kernel before the store; other activations run on
-// the plane right after, while it is in cache.
+// the plane right after, while it is in cache. Under ABFT (a check sink in the thread's
+// GEMM context, kernels/gemm_check.h) each plane is checked by its checksum
+// (kernels/f32_dwconv_checksum.h, from a copy of the weights as loaded) before any clamp
+// or activation, which then runs on the plane in cache.
 #include <algorithm>
+#include <atomic>
 #include <cmath>
 #include <limits>
 
 #include "kernels/f32_dwconv.h"
+#include "kernels/f32_dwconv_checksum.h"
+#include "kernels/gemm_check.h"
 #include "kernels/unary.h"
 #include "ops/conv_internal.h"
 #include "ops/f32_fast_path.h"
@@ -25,7 +31,8 @@ class DepthwiseConv final : public ConvAlgorithm {
  public:
   DepthwiseConv(const Conv2dShape& layer, const float* weights)
       : kernel_(kernels::f32_dwconv_kernel(geometry(layer))),
-        weights_(weights, weights + layer.out_channels * layer.kernel_h * layer.kernel_w) {}
+        weights_(weights, weights + layer.out_channels * layer.kernel_h * layer.kernel_w),
+        checksum_weights_(weights_) {}
 
   std::string name() const override { return std::string("depthwise ") + kernel_.name; }
 
@@ -33,20 +40,27 @@ class DepthwiseConv final : public ConvAlgorithm {
     const kernels::F32DwConvGeometry g = geometry(s);
     const int64_t planes = s.batch * s.channels, taps = s.kernel_h * s.kernel_w;
     const kernels::Activation kind = e.activation.kind;
-    const bool clamp = kind == kernels::Activation::Relu || kind == kernels::Activation::Clip;
+    kernels::GemmCheckSink* const check = kernels::gemm_thread_context().check;
+    // Checked, the kernel stores the linear result; the activation follows the check.
+    const bool clamp = !check && (kind == kernels::Activation::Relu || kind == kernels::Activation::Clip);
     const bool after = !clamp && kind != kernels::Activation::None;
+    std::atomic<int64_t> failures{0}, first_failure{planes};
     auto convolve_plane = [&](int64_t plane) {
       const int64_t c = plane % s.channels;
       kernels::F32DwConvEpilogue pe;
       pe.bias = e.bias ? e.bias[c] : 0.0f;
       pe.residual = e.residual ? e.residual + plane * s.out_plane() : nullptr;
-      if (kind == kernels::Activation::Relu) pe.lower = 0.0f;
-      if (kind == kernels::Activation::Clip) {
+      if (clamp && kind == kernels::Activation::Relu) pe.lower = 0.0f;
+      if (clamp && kind == kernels::Activation::Clip) {
         pe.lower = e.activation.alpha;
         pe.upper = e.activation.beta;
       }
       float* out = y + plane * s.out_plane();
-      kernel_.run(g, x + plane * s.in_plane(), weights_.data() + c * taps, pe, out);
+      const float* image = x + plane * s.in_plane();
+      kernel_.run(g, image, weights_.data() + c * taps, pe, out);
+      if (check && !plane_agrees(g, image, checksum_weights_.data() + c * taps, pe, out, s.out_plane(), taps)) {
+        if (failures++ == 0 || plane < first_failure) first_failure = plane;
+      }
       if (after) kernels::f32_activation(e.activation, s.out_plane(), out, out);
     };
     // Planes over threads; one thread never enters OpenMP (libgomp allocates a team for
@@ -54,11 +68,40 @@ class DepthwiseConv final : public ConvAlgorithm {
     parallel_ranges(planes, s.out_plane() * taps, threads, [&](int64_t begin, int64_t end) {
       for (int64_t plane = begin; plane < end; ++plane) convolve_plane(plane);
     });
+    if (check) {
+      kernels::GemmCheckTally tally;
+      tally.products = 1;
+      tally.lines = planes;
+      tally.failures = failures;
+      if (tally.failures > 0) {
+        tally.first_failure = str_cat("plane ", first_failure.load(), " of a depthwise ", s.kernel_h, "x", s.kernel_w,
+                                      " convolution of ", planes, " planes: its sum disagrees with its checksum");
+      }
+      check->add(tally);
+    }
   }
 
  private:
+  // The plane's sum (less bias and residual) against its checksum.
+  static bool plane_agrees(const kernels::F32DwConvGeometry& g, const float* image, const float* w,
+                           const kernels::F32DwConvEpilogue& pe, const float* out, int64_t pixels, int64_t taps) {
+    thread_local std::vector<double> scratch;  // grows only
+    double actual = 0, spread = 0;
+    for (int64_t i = 0; i < pixels; ++i) {
+      actual += out[i];
+      spread += std::fabs(out[i]);
+    }
+    actual -= static_cast<double>(pe.bias) * static_cast<double>(pixels);
+    for (int64_t i = 0; pe.residual && i < pixels; ++i) actual -= pe.residual[i];
+    const kernels::DwConvPlaneChecksum checksum = kernels::f32_dwconv_plane_checksum(g, image, w, scratch);
+    return kernels::f32_dwconv_plane_agrees(checksum, actual, spread, taps);
+  }
+
   kernels::F32DwConvKernel kernel_;
   std::vector<float> weights_;
+  // The weights as loaded, which the checksums read: a corruption of the working copy
+  // changes the output but not the prediction.
+  std::vector<float> checksum_weights_;
 };
 
 }  // namespace
