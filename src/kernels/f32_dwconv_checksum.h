@@ -4,9 +4,10 @@
 // sum of all outputs of a plane, before bias and activation, is
 //   sum_taps w[tap] x S[tap],   S[tap] = the sum of the input over the window that tap
 //                               reads across all output positions (zero in the padding),
-// which costs one pass over the input plane (prefix sums along each row per stride phase,
-// then along the rows) instead of the taps' multiply-adds over every output. The bound of
-// its rounding comes from the same sums over |w| and |x|.
+// which costs one vector pass over the input plane (its rows added into column sums per row
+// stride phase; each tap then takes its rows and columns out of them) instead of the taps'
+// multiply-adds over every output. The bound of its rounding comes from the same sums over
+// |w| and |x|.
 #pragma once
 
 #include <cstdint>
@@ -18,16 +19,21 @@ namespace vigil::kernels {
 
 struct DwConvPlaneChecksum {
   double predicted = 0;  // sum_taps w x S
-  double bound = 0;      // sum_taps |w| x (S over |x|)
+  double bound = 0;      // sum_taps |w| x (the rows' sums of |x| that the windows cross)
+  double allowed = 0;    // the rounding the kernel's sums and this prediction may carry
 };
 
 // `scratch` grows as needed and is reused across planes.
 DwConvPlaneChecksum f32_dwconv_plane_checksum(const F32DwConvGeometry& g, const float* x, const float* w,
                                               std::vector<double>& scratch);
 
-// Whether a plane's actual sum (its outputs less bias and residual, in double) agrees with
-// the prediction: within (taps + 2) u of the bound for the kernel's sums, twice that for
-// safety, plus 4 u of `spread` (the sum of |output|) for the bias and residual additions.
-bool f32_dwconv_plane_agrees(const DwConvPlaneChecksum& checksum, double actual, double spread, int64_t taps);
+// A plane's actual sum (its outputs less the bias and the residual) and its spread (the
+// sum of |output| and |residual|), in one vector pass.
+void f32_dwconv_plane_sums(const F32DwConvGeometry& g, const float* out, const float* residual, float bias,
+                           std::vector<double>& scratch, double& actual, double& spread);
+
+// Whether the actual sum agrees with the prediction, within `allowed` and the rounding of
+// the output's own sums, from `spread`.
+bool f32_dwconv_plane_agrees(const DwConvPlaneChecksum& checksum, double actual, double spread);
 
 }  // namespace vigil::kernels

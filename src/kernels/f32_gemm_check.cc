@@ -119,7 +119,10 @@ void F32ProductCheck::finish() {
     const double spread = read_back_ ? spread_[at] : 0.0;
     // NaN or Inf in the operands: nothing to check against.
     const bool checkable = std::isfinite(predicted) && std::isfinite(bound);
-    const bool agrees = std::fabs(actual_[at] - predicted) <= tolerance * bound + 2.0 * kUnit * spread;
+    // (An infinite read-back spread would allow anything: a sum that is not finite where the
+    // prediction is disagrees.)
+    const bool agrees = std::isfinite(actual_[at]) && std::isfinite(spread) &&
+                        std::fabs(actual_[at] - predicted) <= tolerance * bound + 2.0 * kUnit * spread;
     unchecked += !checkable;
     failures += checkable && !agrees;
   }
@@ -129,7 +132,8 @@ void F32ProductCheck::finish() {
     const size_t at = static_cast<size_t>(l);
     const double predicted = expected_[at], bound = bound_[at];
     const double allowed = tolerance * bound + 2.0 * kUnit * (read_back_ ? spread_[at] : 0.0);
-    if (!std::isfinite(predicted) || !std::isfinite(bound) || std::fabs(actual_[at] - predicted) <= allowed) continue;
+    if (!std::isfinite(predicted) || !std::isfinite(bound)) continue;
+    if (std::isfinite(actual_[at]) && std::isfinite(allowed) && std::fabs(actual_[at] - predicted) <= allowed) continue;
     tally.first_failure = str_cat(by_rows_ ? "row " : "column ", l, " of a ", m_, " x ", n_, " x ", k_,
                                   " fp32 product sums to ", actual_[at], ", its checksum predicts ", predicted,
                                   " (rounding allows ", allowed, ")");

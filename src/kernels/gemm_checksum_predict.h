@@ -44,6 +44,9 @@ struct GemmChecksumPredictKernel {
   // into `lines`, per column (lines[c] += sum_r) or, when by_rows, per row.
   void (*f32_tally)(const float* sums, int64_t ld, int rows, int cols, bool by_rows, double* lines);
   void (*s32_tally)(const int32_t* sums, int64_t ld, int rows, int cols, uint32_t* lines);
+  // The depthwise checksum's sums (kernels/f32_dwconv_checksum.h): one row of `count`
+  // values added into running column sums, sums[c] += line[c] and magnitudes[c] += |line[c]|.
+  void (*f32_add_row)(const float* line, int64_t count, float* sums, float* magnitudes);
 };
 
 // gemm_checksum_predict__scalar, __avx2, __avx512, __avx512vnni.

@@ -125,5 +125,12 @@ void s32_tally_columns(const int32_t* sums, int64_t ld, int rows, int cols, uint
   }
 }
 
+[[maybe_unused]] void f32_add_row(const float* line, int64_t count, float* sums, float* magnitudes) {
+  for (int64_t c = 0; c < count; ++c) {
+    sums[c] += line[c];
+    magnitudes[c] += std::fabs(line[c]);
+  }
+}
+
 }  // namespace
 }  // namespace vigil::kernels::gemm_checksum_predict_loops

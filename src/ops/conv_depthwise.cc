@@ -40,7 +40,11 @@ class DepthwiseConv final : public ConvAlgorithm {
     const kernels::F32DwConvGeometry g = geometry(s);
     const int64_t planes = s.batch * s.channels, taps = s.kernel_h * s.kernel_w;
     const kernels::Activation kind = e.activation.kind;
-    kernels::GemmCheckSink* const check = kernels::gemm_thread_context().check;
+    // The plane checksum is a pass of its own over the input and the output: the separate
+    // scheme's (the fused one checks what the kernels' registers hold, and the depthwise
+    // kernels hand theirs to no check).
+    kernels::GemmCheckSink* const sink = kernels::gemm_thread_context().check;
+    kernels::GemmCheckSink* const check = sink && sink->scheme() == kernels::GemmCheckScheme::Separate ? sink : nullptr;
     // Checked, the kernel stores the linear result; the activation follows the check.
     const bool clamp = !check && (kind == kernels::Activation::Relu || kind == kernels::Activation::Clip);
     const bool after = !clamp && kind != kernels::Activation::None;
@@ -58,7 +62,7 @@ class DepthwiseConv final : public ConvAlgorithm {
       float* out = y + plane * s.out_plane();
       const float* image = x + plane * s.in_plane();
       kernel_.run(g, image, weights_.data() + c * taps, pe, out);
-      if (check && !plane_agrees(g, image, checksum_weights_.data() + c * taps, pe, out, s.out_plane(), taps)) {
+      if (check && !plane_agrees(g, image, checksum_weights_.data() + c * taps, pe, out)) {
         if (failures++ == 0 || plane < first_failure) first_failure = plane;
       }
       if (after) kernels::f32_activation(e.activation, s.out_plane(), out, out);
@@ -84,17 +88,12 @@ class DepthwiseConv final : public ConvAlgorithm {
  private:
   // The plane's sum (less bias and residual) against its checksum.
   static bool plane_agrees(const kernels::F32DwConvGeometry& g, const float* image, const float* w,
-                           const kernels::F32DwConvEpilogue& pe, const float* out, int64_t pixels, int64_t taps) {
+                           const kernels::F32DwConvEpilogue& pe, const float* out) {
     thread_local std::vector<double> scratch;  // grows only
     double actual = 0, spread = 0;
-    for (int64_t i = 0; i < pixels; ++i) {
-      actual += out[i];
-      spread += std::fabs(out[i]);
-    }
-    actual -= static_cast<double>(pe.bias) * static_cast<double>(pixels);
-    for (int64_t i = 0; pe.residual && i < pixels; ++i) actual -= pe.residual[i];
+    kernels::f32_dwconv_plane_sums(g, out, pe.residual, pe.bias, scratch, actual, spread);
     const kernels::DwConvPlaneChecksum checksum = kernels::f32_dwconv_plane_checksum(g, image, w, scratch);
-    return kernels::f32_dwconv_plane_agrees(checksum, actual, spread, taps);
+    return kernels::f32_dwconv_plane_agrees(checksum, actual, spread);
   }
 
   kernels::F32DwConvKernel kernel_;
