@@ -178,13 +178,7 @@ void add_bench_command(CLI::App& app) {
   CLI::App* command = app.add_subcommand(
       "bench", "Time a model: median, p90 and min latency over timed runs, optionally against ONNX Runtime");
   command->add_option("model", options->model, "ONNX model file")->required();
-  command
-      ->add_option("--input", options->inputs,
-                   "NAME=FILE: the value of input NAME (.npy or TensorProto .pb); inputs not given get "
-                   "seeded random values, symbolic dimensions 1")
-      ->expected(1)
-      ->multi_option_policy(CLI::MultiOptionPolicy::TakeAll)
-      ->allow_extra_args(false);
+  add_input_files_option(*command, options->inputs);
   command->add_option("--seed", options->seed, "seed of the random inputs")->default_val(0)->check(seed_flag_check());
   command->add_option("--threads", options->threads, "threads to use (vigil and the peer)")
       ->default_val(1)

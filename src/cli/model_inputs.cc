@@ -69,4 +69,14 @@ std::vector<std::string> missing_inputs(const Graph& graph, const std::map<std::
   return missing;
 }
 
+void add_input_files_option(CLI::App& command, std::vector<std::string>& specs) {
+  command
+      .add_option("--input", specs,
+                  "NAME=FILE: the value of input NAME (.npy or TensorProto .pb); inputs not given get "
+                  "seeded random values, symbolic dimensions 1")
+      ->expected(1)
+      ->multi_option_policy(CLI::MultiOptionPolicy::TakeAll)
+      ->allow_extra_args(false);
+}
+
 }  // namespace vigil::cli

@@ -4,6 +4,7 @@
 // generator (symbolic dimensions become 1).
 #pragma once
 
+#include <CLI/CLI.hpp>
 #include <map>
 #include <string>
 #include <vector>
@@ -21,6 +22,10 @@ std::map<std::string, Tensor> read_input_files(Graph& graph, const std::vector<s
 // Fills every graph input not already in `feeds` with seeded random values (floats in
 // [-1, 1), integers in [0, 10), bools at random).
 void add_random_inputs(const Graph& graph, std::map<std::string, Tensor>& feeds, uint64_t seed = 0);
+
+// The --input NAME=FILE option (repeatable) of the commands that time or profile a model,
+// whose other inputs get seeded random values.
+void add_input_files_option(CLI::App& command, std::vector<std::string>& specs);
 
 // The names of graph inputs missing from `feeds`.
 std::vector<std::string> missing_inputs(const Graph& graph, const std::map<std::string, Tensor>& feeds);

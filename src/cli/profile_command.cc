@@ -152,13 +152,7 @@ void add_profile_command(CLI::App& app) {
       "Profile a model layer by layer against the machine's measured roofline: time, operations, intensity, "
       "share of peak, memory- or compute-bound; with model-level MACs, parameters, memory, latency and utilization");
   command->add_option("model", options->model, "ONNX model file")->required();
-  command
-      ->add_option("--input", options->inputs,
-                   "NAME=FILE: the value of input NAME (.npy or TensorProto .pb); inputs not given get "
-                   "seeded random values, symbolic dimensions 1")
-      ->expected(1)
-      ->multi_option_policy(CLI::MultiOptionPolicy::TakeAll)
-      ->allow_extra_args(false);
+  add_input_files_option(*command, options->inputs);
   command->add_option("--threads", options->profile.threads, "threads to use")
       ->default_val(1)
       ->check(CLI::Range(1, 256));

@@ -89,6 +89,8 @@ expect "--abft-mode" "$vigil" run "$good" --random-inputs --abft fused --abft-mo
 expect "--abft-mode correct: ABFT is off" "$vigil" run "$good" --random-inputs --abft-mode correct
 expect "--abft-mode" "$vigil" bench "$good" --abft-mode detect
 expect "--abft" "$vigil" eval "$good" --dataset "$cases" --abft auto
+expect "--runs" "$vigil" abft "$good" --runs 0
+expect "no such file" "$vigil" abft "$cases/not_there.onnx"
 expect "--percentile" "$vigil" quantize "$good" --calib "$cases" --out "$scratch/q.onnx" --percentile 120
 expect "--weight-clip" "$vigil" quantize "$good" --calib "$cases" --out "$scratch/q.onnx" --weight-clip 2
 expect "VIGIL_ISA" env VIGIL_ISA=sse9 "$vigil" run "$good" --random-inputs
