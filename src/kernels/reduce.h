@@ -23,8 +23,13 @@ void f32_sum_rows(int64_t m, int64_t n, const float* x, float* out);
 void f32_max_rows(int64_t m, int64_t n, const float* x, float* out);
 void f32_sum_squares_rows(int64_t m, int64_t n, const float* x, float* out);
 
+// The larger of two values, and NaN when either is NaN (IEEE 754-2019 maximum): a NaN
+// in a MaxPool window reaches its output, as in PyTorch and the ONNX reference, so that a
+// fault which made one is not hidden.
+inline float max_keeping_nan(float acc, float x) { return x > acc || x != x ? x : acc; }
+
 // Windowed row reductions, the inner loop of 2-D pooling: for o in [0, count)
-//   max: acc[o] = max(acc[o], x[o * stride + k] for k in [0, window))
+//   max: acc[o] = max_keeping_nan(acc[o], x[o * stride + k] for k in [0, window))
 //   sum: acc[o] += sum of x[o * stride + k] for k in [0, window)
 // Reads only x[0 .. (count - 1) * stride + window). Strides 1 and 2 are vectorised over
 // o (stride 2 deinterleaves pairs of vectors); others run the scalar loop.

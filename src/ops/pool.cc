@@ -76,7 +76,9 @@ void run_pool(const WindowPlan& plan, int64_t planes, const T* x, T* y, int64_t*
         const T value = in[flat];
         ++valid;
         if (spec.kind == PoolKind::Max) {
-          if (value > best) {
+          // The first NaN in the window wins (kernels::max_keeping_nan).
+          const bool nan = value != value, best_nan = best != best;  // NOLINT: NaN test for any T
+          if (!best_nan && (value > best || nan)) {
             best = value;
             best_index = index;
           }
@@ -400,7 +402,7 @@ class Pool2dOperator final : public F32FastOperator {
           const float* src = in_row + kx - left;
           auto border = [&](int64_t begin, int64_t end) {
             for (int64_t ox = begin; ox < end; ++ox) {
-              row[ox] = max_ ? std::max(row[ox], src[ox * sw]) : row[ox] + src[ox * sw];
+              row[ox] = max_ ? kernels::max_keeping_nan(row[ox], src[ox * sw]) : row[ox] + src[ox * sw];
             }
           };
           border(o0, std::min(o1, inner0));

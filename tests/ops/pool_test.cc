@@ -21,6 +21,58 @@ TEST(MaxPool, IndicesInBothStorageOrders) {
   EXPECT_EQ(values<int64_t>(y[1]), (std::vector<int64_t>{2, 2}));
 }
 
+TEST(MaxPool, ANaNInAWindowReachesItsOutput) {
+  // NaNs at scattered places of a 1x2x9x37 input: every output whose window holds one is
+  // NaN (as in PyTorch and the ONNX reference), every other is its window's maximum, on
+  // every instruction-set path, for strides 1 and 2 (vector loops), 3 (scalar loop), with
+  // padding (border loop) and in 3-D (reference operator).
+  const int64_t h = 9, w = 37;
+  std::vector<float> input(2 * h * w);
+  for (size_t i = 0; i < input.size(); ++i) input[i] = static_cast<float>((i * 53) % 101) - 50;
+  for (const size_t at : {0ul, 40ul, 77ul, 200ul, 333ul, 365ul, 600ul}) input[at] = std::nanf("");
+  const Tensor x = make<float>({1, 2, h, w}, input);
+  for (Isa isa : {Isa::Scalar, Isa::Avx2, detected_isa()}) {
+    if (static_cast<int>(isa) > static_cast<int>(detected_isa())) continue;
+    set_active_isa(isa);
+    for (const auto& [k, stride, pad] : {std::tuple{3, 1, 0}, std::tuple{2, 2, 0}, std::tuple{3, 3, 0}, std::tuple{3, 2, 1}}) {
+      const Tensor y = OpRunner("MaxPool", 13)
+                           .attr("kernel_shape", {k, k})
+                           .attr("strides", {stride, stride})
+                           .attr("pads", {pad, pad, pad, pad})
+                           .run1({x});
+      const int64_t out_h = y.dim(2), out_w = y.dim(3);
+      for (int64_t c = 0; c < 2; ++c) {
+        for (int64_t oy = 0; oy < out_h; ++oy) {
+          for (int64_t ox = 0; ox < out_w; ++ox) {
+            float best = -INFINITY;
+            bool nan = false;
+            for (int64_t ky = 0; ky < k; ++ky) {
+              for (int64_t kx = 0; kx < k; ++kx) {
+                const int64_t iy = oy * stride - pad + ky, ix = ox * stride - pad + kx;
+                if (iy < 0 || iy >= h || ix < 0 || ix >= w) continue;
+                const float v = input[(c * h + iy) * w + ix];
+                nan = nan || std::isnan(v);
+                best = std::max(best, v);
+              }
+            }
+            const float got = y.data<float>()[(c * out_h + oy) * out_w + ox];
+            if (nan) {
+              EXPECT_TRUE(std::isnan(got)) << isa_name(isa) << " k" << k << " s" << stride << " at " << oy << "," << ox;
+            } else {
+              EXPECT_EQ(got, best) << isa_name(isa) << " k" << k << " s" << stride << " at " << oy << "," << ox;
+            }
+          }
+        }
+      }
+    }
+  }
+  set_active_isa(detected_isa());
+  const Tensor x3 = make<float>({1, 1, 2, 2, 3}, {1, 2, 3, std::nanf(""), 5, 6, 7, 8, 9, 10, 11, 12});
+  const Tensor y3 = OpRunner("MaxPool", 13).attr("kernel_shape", {2, 2, 2}).run1({x3});
+  EXPECT_TRUE(std::isnan(y3.data<float>()[0]));
+  EXPECT_EQ(y3.data<float>()[1], 12);
+}
+
 TEST(MaxPool, CeilModeAndIntegers) {
   const Tensor x = make<uint8_t>({1, 1, 5}, {1, 2, 3, 4, 5});
   const Tensor y = OpRunner("MaxPool").attr("kernel_shape", {2}).attr("strides", {2}).attr("ceil_mode", 1).run1({x});

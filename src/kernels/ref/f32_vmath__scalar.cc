@@ -5,6 +5,7 @@
 #include <cmath>
 #include <limits>
 
+#include "kernels/reduce.h"
 #include "kernels/unary_binary_reduce_isa.h"
 
 namespace vigil::kernels {
@@ -68,7 +69,7 @@ float exp_sum(int64_t n, const float* x, float offset, float* y) {
 
 void window_max_row(int64_t count, int64_t window, int64_t stride, const float* x, float* acc) {
   for (int64_t o = 0; o < count; ++o) {
-    for (int64_t k = 0; k < window; ++k) acc[o] = std::max(acc[o], x[o * stride + k]);
+    for (int64_t k = 0; k < window; ++k) acc[o] = max_keeping_nan(acc[o], x[o * stride + k]);
   }
 }
 

@@ -20,6 +20,7 @@
 #include "kernels/binary.h"
 #include "kernels/epilogue.h"
 #include "kernels/unary.h"
+#include "kernels/reduce.h"
 #include "kernels/unary_binary_reduce_isa.h"
 
 namespace vigil::kernels::vmath {
@@ -362,7 +363,7 @@ template <class V, bool Max>
 void window_row(int64_t count, int64_t window, int64_t stride, const float* x, float* acc) {
   using F = typename V::F;
   constexpr int64_t w = V::kWidth;
-  auto combine = [](F a, F b) { return Max ? V::max(b, a) : V::add(a, b); };
+  auto combine = [](F a, F b) { return Max ? V::max_keeping_nan(a, b) : V::add(a, b); };
   int64_t o = 0;
   if (stride == 1) {
     for (; o + w <= count; o += w) {
@@ -385,7 +386,7 @@ void window_row(int64_t count, int64_t window, int64_t stride, const float* x, f
     float a = acc[o];
     for (int64_t k = 0; k < window; ++k) {
       const float v = x[o * stride + k];
-      a = Max ? (v > a ? v : a) : a + v;
+      a = Max ? max_keeping_nan(a, v) : a + v;
     }
     acc[o] = a;
   }
