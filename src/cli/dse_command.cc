@@ -14,6 +14,7 @@
 #include "cli/commands.h"
 #include "cli/json_output.h"
 #include "cli/mapper_flags.h"
+#include "report/csv_field.h"
 #include "report/dse_html.h"
 #include "report/svg_chart.h"
 
@@ -32,17 +33,9 @@ struct DseCommandOptions {
   std::string html;
 };
 
-// A CSV field: quoted when it holds a comma, a quote or a line break.
-std::string csv_field(const std::string& text) {
-  if (text.find_first_of(",\"\n") == std::string::npos) return text;
-  std::string quoted = "\"";
-  for (const char c : text) quoted += c == '"' ? std::string("\"\"") : std::string(1, c);
-  return quoted + "\"";
-}
-
 std::string dse_csv(const accel::SweepSpec& sweep, const accel::Exploration& exploration) {
   std::string csv = "point";
-  for (const accel::SweepParameter& parameter : sweep.parameters) csv += "," + csv_field(parameter.name);
+  for (const accel::SweepParameter& parameter : sweep.parameters) csv += "," + report::csv_field(parameter.name);
   csv += ",fits,energy_mj,total_latency_ms,processing_latency_ms,area_mm2,pareto,reason\n";
   for (const accel::DesignPoint& point : exploration.points) {
     csv += std::to_string(point.index);
@@ -52,7 +45,7 @@ std::string dse_csv(const accel::SweepSpec& sweep, const accel::Exploration& exp
                                             t.processing_latency_ms)
                     : std::string(",false,,,");
     csv += report::string_printf(",%.10g,%s,", point.area_mm2, point.pareto ? "true" : "false") +
-           csv_field(point.reason) + "\n";
+           report::csv_field(point.reason) + "\n";
   }
   return csv;
 }

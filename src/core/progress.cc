@@ -5,6 +5,7 @@
 #include <unistd.h>
 
 #include <algorithm>
+#include <cmath>
 #include <cstdio>
 
 #include "core/log.h"
@@ -27,8 +28,12 @@ void ProgressBar::update(int64_t done) {
   drawn_ = percent;
   constexpr int kWidth = 30;
   const int filled = percent * kWidth / 100;
-  std::fprintf(stderr, "\rvigil: %s [%s%s] %3d%%", label_.c_str(), std::string(filled, '#').c_str(),
-               std::string(kWidth - filled, ' ').c_str(), percent);
+  const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start_).count();
+  const double rate = seconds > 0 ? static_cast<double>(done) / seconds : 0;
+  const long left = rate > 0 ? std::lround(static_cast<double>(total_ - std::min(done, total_)) / rate) : 0;
+  std::fprintf(stderr, "\rvigil: %s [%s%s] %3d%%  %.0f/s, %ld:%02ld left ", label_.c_str(),
+               std::string(filled, '#').c_str(), std::string(kWidth - filled, ' ').c_str(), percent, rate, left / 60,
+               left % 60);
   std::fflush(stderr);
 }
 

@@ -2,6 +2,7 @@
 // Tensor storage.
 #include "core/tensor.h"
 
+#include <algorithm>
 #include <cstdlib>
 #include <cstring>
 #include <new>
@@ -75,6 +76,14 @@ std::vector<U> converted_elements(const Tensor& tensor) {
   return values;
 }
 }  // namespace
+
+bool identical(const Tensor& a, const Tensor& b) {
+  if (a.dtype() != b.dtype() || a.shape() != b.shape()) return false;
+  if (a.dtype() == DType::String) {
+    return std::equal(a.data<std::string>(), a.data<std::string>() + a.numel(), b.data<std::string>());
+  }
+  return a.nbytes() == 0 || a.raw() == b.raw() || std::memcmp(a.raw(), b.raw(), a.nbytes()) == 0;
+}
 
 std::vector<int64_t> Tensor::to_int64_vector() const { return converted_elements<int64_t>(*this); }
 

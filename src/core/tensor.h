@@ -96,4 +96,7 @@ class Tensor {
   std::shared_ptr<std::vector<std::string>> strings_;  // string tensors only
 };
 
+// Same type, shape and element bits (a NaN equals the same NaN; +0 and -0 differ).
+bool identical(const Tensor& a, const Tensor& b);
+
 }  // namespace vigil

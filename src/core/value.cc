@@ -2,6 +2,8 @@
 // Value constructors and accessors.
 #include "core/value.h"
 
+#include <algorithm>
+
 namespace vigil {
 
 Value Value::sequence(std::vector<Tensor> elements, DType element_type) {
@@ -50,6 +52,17 @@ std::string Value::describe() const {
   }
   if (tensor_.empty()) return "no value";
   return "a tensor " + dtype_name(tensor_.dtype()) + shape_to_string(tensor_.shape());
+}
+
+bool identical(const Value& a, const Value& b) {
+  if (a.kind() != b.kind() || a.is_optional() != b.is_optional()) return false;
+  if (a.kind() == ValueKind::None) return true;
+  if (a.kind() == ValueKind::Tensor) return a.empty() || b.empty() ? a.empty() == b.empty() : identical(a.tensor(), b.tensor());
+  const std::vector<Tensor>& x = a.elements();
+  const std::vector<Tensor>& y = b.elements();
+  return x.size() == y.size() && std::equal(x.begin(), x.end(), y.begin(), [](const Tensor& p, const Tensor& q) {
+           return identical(p, q);
+         });
 }
 
 }  // namespace vigil

@@ -57,4 +57,8 @@ class Value {
   DType element_type_ = DType::Undefined;
 };
 
+// The same kind of value holding identical tensors (core/tensor.h); two empty optionals
+// are identical.
+bool identical(const Value& a, const Value& b);
+
 }  // namespace vigil

@@ -3,7 +3,6 @@
 #include "graph/passes/pass.h"
 
 #include <algorithm>
-#include <cstring>
 
 namespace vigil::passes {
 
@@ -159,8 +158,7 @@ std::string unique_value_name(const Graph& graph, const std::string& base) {
 bool same_constant(const GraphIndex& index, const std::string& a, const std::string& b) {
   const Tensor* x = index.constant(a);
   const Tensor* y = index.constant(b);
-  return x && y && x->dtype() == y->dtype() && x->shape() == y->shape() &&
-         std::memcmp(x->raw(), y->raw(), x->nbytes()) == 0;
+  return x && y && identical(*x, *y);
 }
 
 std::optional<double> scalar_constant(const GraphIndex& index, const std::string& value) {
