@@ -185,77 +185,7 @@ std::vector<Tensor> Session::run(const std::map<std::string, Tensor>& feeds) {
   return results;
 }
 
-// The general path: any values, outputs allocated by the operators, every intermediate
-// value released after its last reader.
-struct Session::GeneralPath {
-  Session& session;
-  std::vector<Value>& values;
-  ValueInputs value_inputs{};
-  OpInputs tensor_inputs{};  // the tensors inside value_inputs
-  ValueOutputs value_outputs{};
-  OpOutputs tensor_outputs{};  // the tensors of value_outputs, or a tensor operator's outputs
-
-  bool prepare(size_t s) {
-    const Step& step = session.steps_[s];
-    value_inputs.assign(step.inputs.size(), nullptr);
-    tensor_inputs.assign(step.inputs.size(), nullptr);
-    for (size_t i = 0; i < step.inputs.size(); ++i) {
-      const int slot = step.inputs[i];
-      if (slot < 0) continue;
-      check_input(!values[slot].empty(), "input #", i, " has no value");
-      const Value& value = values[slot];
-      value_inputs[i] = &value;
-      // An empty optional is an omitted input; a sequence reaches only value operators.
-      if (value.is_none()) continue;
-      if (value.is_sequence()) {
-        if (!step.value_op) fail_bad_input("input #", i, " is a sequence; ", step.node->op_type, " takes tensors");
-        continue;
-      }
-      tensor_inputs[i] = &value.tensor();
-    }
-    return true;
-  }
-
-  void run(size_t s) {
-    const Step& step = session.steps_[s];
-    tensor_outputs.assign(step.outputs.size(), Tensor());
-    if (!step.value_op) {
-      step.op->run(tensor_inputs, tensor_outputs);
-      return;
-    }
-    value_outputs.assign(step.outputs.size(), Value());
-    step.value_op->run(value_inputs, value_outputs);
-    for (size_t o = 0; o < value_outputs.size(); ++o) {
-      if (value_outputs[o].is_tensor()) tensor_outputs[o] = value_outputs[o].tensor();
-    }
-  }
-
-  void accept(size_t) {}
-
-  void finish(size_t s) {
-    const Step& step = session.steps_[s];
-    for (size_t o = 0; o < step.outputs.size(); ++o) {
-      const int slot = step.outputs[o];
-      if (slot < 0) continue;
-      // A hook may have replaced a tensor output: the tensor is what goes on, in an optional
-      // where the operator made one.
-      if (!step.value_op) {
-        values[slot] = std::move(tensor_outputs[o]);
-      } else if (!value_outputs[o].is_tensor()) {
-        values[slot] = std::move(value_outputs[o]);
-      } else {
-        const bool optional = value_outputs[o].is_optional();
-        values[slot] = optional ? Value::some(std::move(tensor_outputs[o])) : Value(std::move(tensor_outputs[o]));
-      }
-    }
-    for (int slot : step.release) values[slot] = Value();
-  }
-
-  const OpInputs& inputs(size_t) const { return tensor_inputs; }
-  OpOutputs& outputs(size_t) { return tensor_outputs; }
-};
-
-std::vector<Value> Session::run_values(const std::map<std::string, Value>& feeds) {
+std::vector<Value> Session::fed_values(const std::map<std::string, Value>& feeds) const {
   std::vector<Value> values = constants_;
   std::map<std::string, int64_t> symbols;
   for (size_t i = 0; i < input_slots_.size(); ++i) {
@@ -273,6 +203,11 @@ std::vector<Value> Session::run_values(const std::map<std::string, Value>& feeds
     if (graph_->initializers.count(name)) values[slot_of_.at(name)] = value;
   }
 
+  return values;
+}
+
+std::vector<Value> Session::run_values(const std::map<std::string, Value>& feeds) {
+  std::vector<Value> values = fed_values(feeds);
   GeneralPath path{*this, values};
   run_steps(path);
 

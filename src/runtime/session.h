@@ -65,6 +65,26 @@ class Session {
   // operator has a planned path.
   void run_into(const std::vector<const Tensor*>& inputs, std::vector<Tensor>& outputs);
 
+  // Replay (runtime/session_replay.cc): a fault-free inference that keeps every value, and
+  // runs that start from it and redo only what a change reaches. Fault injection runs each
+  // faulty inference this way.
+  struct Trace {
+    std::vector<Value> values;  // every value slot after the inference, nothing released
+  };
+  Trace trace(const std::map<std::string, Tensor>& feeds);
+  // A traced value by name; nullptr for a name the session does not know.
+  const Value* traced_value(const Trace& trace, const std::string& name) const;
+  struct Replay {
+    std::vector<Value> outputs;  // the graph outputs in declaration order
+    size_t steps_run = 0;
+  };
+  // Starts from the trace with `replaced` graph inputs (by name) put in, runs the `forced`
+  // steps, and runs any other step only when one of its inputs differs from the trace
+  // (bit for bit). A step that is not run keeps the trace's outputs, so a change that dies
+  // out (a corrupted value that a Relu clips, a result that comes out equal) costs nothing
+  // further. Hooks see the steps that run, and may change their outputs.
+  Replay replay(const Trace& trace, const std::vector<size_t>& forced, const std::map<std::string, Tensor>& replaced = {});
+
   // The memory plan of the last planned inference; all zero before one.
   struct PlanSummary {
     size_t arena_bytes = 0;    // the arena of intermediate tensors
@@ -101,6 +121,7 @@ class Session {
  private:
   struct Step;
   void compile(const std::vector<std::string>& outer_values);
+  std::vector<Value> fed_values(const std::map<std::string, Value>& feeds) const;
   void check_feed(const ValueInfo& declared, const Value& value, std::map<std::string, int64_t>& symbols) const;
   void check_tensor_feed(const ValueInfo& declared, const Tensor& tensor,
                          std::map<std::string, int64_t>& symbols) const;
@@ -113,6 +134,7 @@ class Session {
   struct GeneralPath;
   struct PlanningPath;
   struct PlannedPath;
+  struct ReplayPath;
   // Planned execution (session_plan.cc).
   struct ExecutionPlan;
   bool plan_matches(const std::vector<const Tensor*>& inputs) const;

@@ -56,6 +56,85 @@ struct Session::ExecutionPlan {
   PlanSummary summary;
 };
 
+// What a path asks of the loop for one step.
+enum class StepStart {
+  Run,      // run the step
+  Skip,     // leave it out: its outputs stand as they are (a replay, runtime/session_replay.cc)
+  Abandon,  // stop the inference (the planned path, when shapes changed)
+};
+
+// The general path: any values, outputs allocated by the operators, every intermediate
+// value released after its last reader (unless `keep_values`: a trace keeps them all).
+struct Session::GeneralPath {
+  Session& session;
+  std::vector<Value>& values;
+  bool keep_values = false;
+  ValueInputs value_inputs{};
+  OpInputs tensor_inputs{};  // the tensors inside value_inputs
+  ValueOutputs value_outputs{};
+  OpOutputs tensor_outputs{};  // the tensors of value_outputs, or a tensor operator's outputs
+
+  StepStart prepare(size_t s) {
+    const Step& step = session.steps_[s];
+    value_inputs.assign(step.inputs.size(), nullptr);
+    tensor_inputs.assign(step.inputs.size(), nullptr);
+    for (size_t i = 0; i < step.inputs.size(); ++i) {
+      const int slot = step.inputs[i];
+      if (slot < 0) continue;
+      check_input(!values[slot].empty(), "input #", i, " has no value");
+      const Value& value = values[slot];
+      value_inputs[i] = &value;
+      // An empty optional is an omitted input; a sequence reaches only value operators.
+      if (value.is_none()) continue;
+      if (value.is_sequence()) {
+        if (!step.value_op) fail_bad_input("input #", i, " is a sequence; ", step.node->op_type, " takes tensors");
+        continue;
+      }
+      tensor_inputs[i] = &value.tensor();
+    }
+    return StepStart::Run;
+  }
+
+  void run(size_t s) {
+    const Step& step = session.steps_[s];
+    tensor_outputs.assign(step.outputs.size(), Tensor());
+    if (!step.value_op) {
+      step.op->run(tensor_inputs, tensor_outputs);
+      return;
+    }
+    value_outputs.assign(step.outputs.size(), Value());
+    step.value_op->run(value_inputs, value_outputs);
+    for (size_t o = 0; o < value_outputs.size(); ++o) {
+      if (value_outputs[o].is_tensor()) tensor_outputs[o] = value_outputs[o].tensor();
+    }
+  }
+
+  void accept(size_t) {}
+
+  void finish(size_t s) {
+    const Step& step = session.steps_[s];
+    for (size_t o = 0; o < step.outputs.size(); ++o) {
+      const int slot = step.outputs[o];
+      if (slot < 0) continue;
+      // A hook may have replaced a tensor output: the tensor is what goes on, in an optional
+      // where the operator made one.
+      if (!step.value_op) {
+        values[slot] = std::move(tensor_outputs[o]);
+      } else if (!value_outputs[o].is_tensor()) {
+        values[slot] = std::move(value_outputs[o]);
+      } else {
+        const bool optional = value_outputs[o].is_optional();
+        values[slot] = optional ? Value::some(std::move(tensor_outputs[o])) : Value(std::move(tensor_outputs[o]));
+      }
+    }
+    if (keep_values) return;
+    for (int slot : step.release) values[slot] = Value();
+  }
+
+  const OpInputs& inputs(size_t) const { return tensor_inputs; }
+  OpOutputs& outputs(size_t) { return tensor_outputs; }
+};
+
 // Errors raised inside an operator get the node's name in front, once.
 [[noreturn]] inline void rethrow_naming_node(const Error& error, const Node& node) {
   const std::string message = error.what();
@@ -79,9 +158,9 @@ void naming_node(const Node& node, Work&& work) {
   }
 }
 
-// The one step loop. A path (general, planning, planned) says how one step runs:
-//   bool prepare(size_t s)       sets the step's inputs and outputs; false abandons the
-//                                inference (the planned path, when shapes changed);
+// The one step loop. A path (general, planning, planned, replay) says how one step runs:
+//   StepStart prepare(size_t s)  sets the step's inputs and outputs, or skips the step or
+//                                abandons the inference;
 //   void run(size_t s)           runs the step's operator once (again, on a re-run);
 //   void accept(size_t s)        after hooks accepted the outputs (they may have replaced them);
 //   void finish(size_t s)        stores the outputs and releases what dies here;
@@ -95,18 +174,18 @@ bool Session::run_steps(Path& path) {
   if (abft_) gemm_context.check = &abft_->sink();
   const kernels::GemmThreadScope checked(gemm_context);
   for (size_t s = 0; s < steps_.size(); ++s) {
-    bool prepared = false;
+    StepStart start = StepStart::Run;
     naming_node(*steps_[s].node, [&] {
-      prepared = path.prepare(s);
-      if (!prepared) return;
+      start = path.prepare(s);
+      if (start != StepStart::Run) return;
       if (hooked) {
         run_hooked_step(s, path);
       } else {
         path.run(s);
       }
     });
-    if (!prepared) return false;
-    path.finish(s);
+    if (start == StepStart::Abandon) return false;
+    if (start == StepStart::Run) path.finish(s);
   }
   return true;
 }

@@ -31,16 +31,16 @@ struct Session::PlannedPath {
   Session& session;
   ExecutionPlan& plan;
 
-  bool prepare(size_t s) {
+  StepStart prepare(size_t s) {
     const Step& step = session.steps_[s];
     ExecutionPlan::StepPlan& sp = plan.steps[s];
     for (size_t i = 0; i < step.inputs.size(); ++i) {
       const int slot = step.inputs[i];
       sp.inputs[i] = slot < 0 ? nullptr : plan.slot_tensors[slot];
       if (sp.inputs[i] && sp.inputs[i]->empty()) sp.inputs[i] = nullptr;  // an omitted optional output upstream
-      if (sp.planned && sp.inputs[i] && sp.inputs[i]->shape() != sp.input_shapes[i]) return false;
+      if (sp.planned && sp.inputs[i] && sp.inputs[i]->shape() != sp.input_shapes[i]) return StepStart::Abandon;
     }
-    return true;
+    return StepStart::Run;
   }
 
   void run(size_t s) { plan.steps[s].run(*session.steps_[s].op); }
@@ -109,7 +109,7 @@ struct Session::PlanningPath {
   ExecutionPlan& plan;
   std::vector<Tensor>& values;  // slot-indexed
 
-  bool prepare(size_t s) {
+  StepStart prepare(size_t s) {
     const Step& step = session.steps_[s];
     ExecutionPlan::StepPlan& sp = plan.steps[s];
     sp.inputs.assign(step.inputs.size(), nullptr);
@@ -125,7 +125,7 @@ struct Session::PlanningPath {
     for (size_t o = 0; sp.planned && o < specs.size() && o < sp.outputs.size(); ++o) {
       if (specs[o].dtype != DType::Undefined) sp.outputs[o] = Tensor(specs[o].dtype, specs[o].shape);
     }
-    return true;
+    return StepStart::Run;
   }
 
   void run(size_t s) { plan.steps[s].run(*session.steps_[s].op); }
