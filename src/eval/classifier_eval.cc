@@ -21,6 +21,16 @@ Shape batch_shape(const ValueInfo& input, int64_t count, int64_t rows, int64_t c
 
 }  // namespace
 
+Tensor classifier_image_batch(const ValueInfo& input, const IdxDataset& dataset, int64_t start, int64_t used,
+                              int64_t batch) {
+  const int64_t rows = dataset.images.dim(1), cols = dataset.images.dim(2);
+  Tensor images(DType::Float32, batch_shape(input, batch, rows, cols));
+  const uint8_t* pixels = dataset.images.data<uint8_t>() + start * rows * cols;
+  float* data = images.data<float>();
+  for (int64_t i = 0; i < used * rows * cols; ++i) data[i] = pixels[i] / 255.0f;
+  return images;
+}
+
 ClassifierEvalResult evaluate_classifier(Session& session, const IdxDataset& dataset,
                                          const ClassifierEvalOptions& options) {
   const Graph& graph = session.graph();
@@ -33,18 +43,14 @@ ClassifierEvalResult evaluate_classifier(Session& session, const IdxDataset& dat
   result.batch = options.batch;
   if (input.has_shape && !input.dims.empty() && input.dims[0].is_fixed()) result.batch = input.dims[0].value;
 
-  const int64_t rows = dataset.images.dim(1), cols = dataset.images.dim(2);
   const int64_t available = dataset.images.dim(0);
   result.images = options.limit > 0 ? std::min(options.limit, available) : available;
-  const uint8_t* pixels = dataset.images.data<uint8_t>();
   const std::vector<int64_t> labels = dataset.labels.to_int64_vector();
 
   for (int64_t start = 0; start < result.images; start += result.batch) {
     // A fixed batch dimension gets a zero-padded last batch whose padding is ignored.
     const int64_t used = std::min(result.batch, result.images - start);
-    Tensor images(DType::Float32, batch_shape(input, result.batch, rows, cols));
-    float* data = images.data<float>();
-    for (int64_t i = 0; i < used * rows * cols; ++i) data[i] = pixels[start * rows * cols + i] / 255.0f;
+    const Tensor images = classifier_image_batch(input, dataset, start, used, result.batch);
     const auto begin = std::chrono::steady_clock::now();
     const std::vector<Tensor> outputs = session.run({{input.name, images}});
     result.seconds += std::chrono::duration<double>(std::chrono::steady_clock::now() - begin).count();

@@ -26,6 +26,11 @@ struct ClassifierEvalResult {
   double images_per_second() const { return seconds > 0 ? static_cast<double>(images) / seconds : 0; }
 };
 
+// Images start .. start + used - 1 as the model's input `input`, zero-padded to `batch`
+// (a fixed batch dimension); a bad-input Error when the input is not an image batch.
+Tensor classifier_image_batch(const ValueInfo& input, const IdxDataset& dataset, int64_t start, int64_t used,
+                              int64_t batch);
+
 ClassifierEvalResult evaluate_classifier(Session& session, const IdxDataset& dataset,
                                          const ClassifierEvalOptions& options);
 

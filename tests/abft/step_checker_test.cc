@@ -17,7 +17,7 @@
 
 #include "io/idx.h"
 #include "onnx_io/model_import.h"
-#include "quant/quantize_model.h"
+#include "fashion_mnist_models.h"
 #include "runtime/session.h"
 
 namespace vigil::abft {
@@ -85,17 +85,7 @@ class AbftSession : public ::testing::Test {
 
   // The fp32 model, or the int8 model quantized on 100 training images.
   std::shared_ptr<const Model> model(bool int8) {
-    if (!int8) return load_model(kModel);
-    const std::filesystem::path out =
-        std::filesystem::temp_directory_path() /
-        ("vigil_abft_test_" + std::to_string(::testing::UnitTest::GetInstance()->random_seed()) + ".onnx");
-    quant::QuantizeOptions options;
-    options.calibration_data = kData;
-    options.calibration_limit = 100;
-    quant::quantize_model_file(kModel, out.string(), options);
-    auto loaded = load_model(out.string());
-    std::filesystem::remove(out);
-    return loaded;
+    return int8 ? testing::fashion_mnist_int8_model() : load_model(kModel);
   }
 
   // The steps whose products ABFT checked in one clean inference.

@@ -1,0 +1,76 @@
+// SPDX-License-Identifier: Apache-2.0
+// A fault-injection campaign: `injections` faulty inferences drawn from the design
+// (faults/injection_plan.h) over the sites a filter selects, each classified against the
+// fault-free inference of the same input. Each worker thread owns a one-thread session; it
+// traces the fault-free inference of an input once and replays every injection on that
+// input from its first faulted step (or, with reuse off, runs the whole inference again,
+// as PyTorchFI and TensorFI do). Records go to the journal as they finish; those already in
+// it are taken as done.
+#pragma once
+
+#include <cstdint>
+#include <functional>
+#include <map>
+#include <memory>
+#include <nlohmann/json.hpp>
+#include <string>
+#include <vector>
+
+#include "faults/fault_sites.h"
+#include "faults/injection_plan.h"
+#include "faults/outcome.h"
+#include "runtime/session.h"
+
+namespace vigil::faults {
+
+class CampaignJournal;
+
+struct CampaignInputs {
+  std::vector<std::map<std::string, Tensor>> feeds;
+  std::vector<int64_t> labels;  // one per feed, or empty
+};
+
+struct CampaignOptions {
+  SiteFilter sites;
+  CampaignDesign design;  // design.inputs is set from the inputs
+  int64_t injections = 0;
+  int workers = 1;
+  bool reuse = true;
+  bool optimize = true;
+  abft::Options abft;
+};
+
+struct InjectionRecord {
+  int64_t index = 0;
+  int64_t input = 0;
+  OutcomeDetail detail;
+  size_t target = 0;  // of the first fault
+  int64_t element = 0;  // of the first fault, in its target
+  size_t model = 0;   // of the first fault
+  int bit = -1;       // the lowest bit position of the first fault; -1 for value faults
+  double before = 0, after = 0;  // the first fault's value before and after
+  size_t steps_run = 0;
+
+  nlohmann::json to_json(const std::vector<FaultTarget>& targets, const CampaignDesign& design) const;
+  // A bad-input Error naming `where` when the record does not fit the campaign.
+  static InjectionRecord from_json(const nlohmann::json& json, size_t targets, const std::string& where);
+};
+
+struct CampaignResult {
+  std::vector<FaultTarget> targets;
+  std::vector<InjectionRecord> records;  // by index, each once
+  int64_t resumed = 0;                   // records that came from the journal
+  double seconds = 0;                    // running the new injections (traces included)
+  size_t steps = 0;                      // steps of one inference
+};
+
+// The sites of the campaign, found on a session of its options over the first input.
+std::vector<FaultTarget> campaign_targets(std::shared_ptr<const Model> model, const CampaignInputs& inputs,
+                                          const CampaignOptions& options);
+
+// `progress(done)` is called from the workers (serialised) as injections finish.
+CampaignResult run_campaign(std::shared_ptr<const Model> model, const CampaignInputs& inputs,
+                            const CampaignOptions& options, CampaignJournal* journal,
+                            const std::function<void(int64_t done)>& progress = {});
+
+}  // namespace vigil::faults

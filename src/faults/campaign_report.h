@@ -1,0 +1,40 @@
+// SPDX-License-Identifier: Apache-2.0
+// What a campaign found, as people read it: outcome rates with Wilson intervals, overall
+// and broken down by layer, by bit position and by fault model; as a text table, as JSON
+// (summary and breakdowns) and as CSV (one row per injection).
+#pragma once
+
+#include <array>
+#include <map>
+#include <nlohmann/json.hpp>
+#include <string>
+
+#include "faults/campaign.h"
+
+namespace vigil::faults {
+
+struct OutcomeCounts {
+  std::array<int64_t, kOutcomeCount> by_outcome{};
+  int64_t total = 0;
+  int64_t top5_changed = 0;
+  int64_t label_changed = 0;  // correct answers turned wrong
+  void add(const InjectionRecord& record);
+  int64_t operator[](Outcome outcome) const { return by_outcome[static_cast<int>(outcome)]; }
+};
+
+struct CampaignSummary {
+  OutcomeCounts all;
+  std::map<std::string, OutcomeCounts> by_layer;  // keyed "NNNN node" to keep execution order
+  std::map<int, OutcomeCounts> by_bit;            // -1: value faults
+  std::map<std::string, OutcomeCounts> by_fault;
+};
+
+CampaignSummary summarize(const CampaignResult& result, const CampaignDesign& design);
+
+// `confidence` sets the intervals; `header` holds what the campaign was (model, sites, ...).
+nlohmann::json campaign_json(const CampaignResult& result, const CampaignDesign& design, double confidence,
+                             const nlohmann::json& header);
+std::string campaign_table(const CampaignResult& result, const CampaignDesign& design, double confidence);
+std::string campaign_csv(const CampaignResult& result, const CampaignDesign& design);
+
+}  // namespace vigil::faults
