@@ -19,5 +19,6 @@ void add_predict_command(CLI::App& app);
 void add_dse_command(CLI::App& app);
 void add_quantize_command(CLI::App& app);
 void add_abft_command(CLI::App& app);
+void add_inject_command(CLI::App& app);
 
 }  // namespace vigil::cli

@@ -75,6 +75,7 @@ int main(int argc, char** argv) {
   vigil::cli::add_dse_command(app);
   vigil::cli::add_quantize_command(app);
   vigil::cli::add_abft_command(app);
+  vigil::cli::add_inject_command(app);
   try {
     vigil::WarningHold warnings;
     vigil::OutputTransaction outputs;

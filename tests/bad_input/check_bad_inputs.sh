@@ -91,6 +91,17 @@ expect "--abft-mode" "$vigil" bench "$good" --abft-mode detect
 expect "--abft" "$vigil" eval "$good" --dataset "$cases" --abft auto
 expect "--runs" "$vigil" abft "$good" --runs 0
 expect "no such file" "$vigil" abft "$cases/not_there.onnx"
+expect "--site: 'registers'" "$vigil" inject "$good" --site registers --json "$scratch/inject.json"
+expect "--bits 40:40" "$vigil" inject "$good" --bits 40 --json "$scratch/inject.json"
+expect "--bits '3:1'" "$vigil" inject "$good" --bits 3:1 --json "$scratch/inject.json"
+expect "--margin 1.5" "$vigil" inject "$good" --margin 1.5 --json "$scratch/inject.json"
+expect "--confidence" "$vigil" inject "$good" --confidence 1 --json "$scratch/inject.json"
+expect "--fault: 'melt'" "$vigil" inject "$good" --fault flip,melt --json "$scratch/inject.json"
+expect "--node '('" "$vigil" inject "$good" --node "(" --json "$scratch/inject.json"
+expect "no fault site matches --site outputs --op LSTM" "$vigil" inject "$good" --op LSTM --json "$scratch/inject.json"
+expect "accumulators are those of int8 GEMMs" "$vigil" inject "$good" --site accumulators --json "$scratch/inject.json"
+expect "--flip-bits" "$vigil" inject "$good" --flip-bits 0 --json "$scratch/inject.json"
+[[ ! -e $scratch/inject.json ]] || { echo "FAIL: a refused campaign wrote its JSON"; failed=$((failed + 1)); }
 expect "--percentile" "$vigil" quantize "$good" --calib "$cases" --out "$scratch/q.onnx" --percentile 120
 expect "--weight-clip" "$vigil" quantize "$good" --calib "$cases" --out "$scratch/q.onnx" --weight-clip 2
 expect "VIGIL_ISA" env VIGIL_ISA=sse9 "$vigil" run "$good" --random-inputs

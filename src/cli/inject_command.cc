@@ -1,0 +1,275 @@
+// SPDX-License-Identifier: Apache-2.0
+// `vigil inject MODEL`: a fault-injection campaign (faults/campaign.h). It chooses the
+// inputs (images of an IDX set with their labels, --input files, or seeded random
+// inputs), the sites, the fault models and the number of injections (given, or from a
+// margin of error and a confidence by Leveugle's formula), runs the campaign on every
+// worker thread with a progress bar, keeps a journal to resume from, and prints outcome
+// rates with Wilson intervals, by layer and by bit; --json and --csv write them.
+#include <cstdio>
+#include <filesystem>
+#include <memory>
+#include <sstream>
+
+#include "cli/abft_flags.h"
+#include "cli/commands.h"
+#include "cli/json_output.h"
+#include "cli/model_inputs.h"
+#include "cli/seed_flag.h"
+#include "core/file_io.h"
+#include "core/progress.h"
+#include "eval/classifier_eval.h"
+#include "faults/campaign.h"
+#include "faults/campaign_journal.h"
+#include "faults/campaign_report.h"
+#include "faults/campaign_statistics.h"
+#include "onnx_io/model_import.h"
+
+namespace vigil::cli {
+
+namespace {
+
+struct InjectOptions {
+  std::string model;
+  std::string dataset;
+  std::vector<std::string> inputs;
+  int64_t images = 0;  // 0: 100 from a dataset, 1 otherwise
+  std::string site = "outputs";
+  std::string node;
+  std::string op;
+  std::string faults = "flip";
+  int flip_bits = 1;
+  std::string bits;
+  int faults_per_inference = 1;
+  int64_t injections = 0;
+  double margin = 0;
+  double confidence = 0.95;
+  std::string seed = "0";
+  int threads = 1;
+  std::string journal;
+  std::string json;
+  std::string csv;
+  bool no_reuse = false;
+  bool no_optimize = false;
+  AbftFlags abft;
+};
+
+// FNV-1a over bytes: identifies a model file or input data in a journal's header.
+uint64_t fnv1a(const void* data, size_t size, uint64_t hash = 0xcbf29ce484222325ull) {
+  const auto* bytes = static_cast<const unsigned char*>(data);
+  for (size_t i = 0; i < size; ++i) hash = (hash ^ bytes[i]) * 0x100000001b3ull;
+  return hash;
+}
+
+std::string hex(uint64_t value) {
+  char text[17];
+  std::snprintf(text, sizeof text, "%016llx", static_cast<unsigned long long>(value));
+  return text;
+}
+
+// --bits LO:HI, or one position N.
+void parse_bits(const std::string& text, faults::FaultModel& model) {
+  if (text.empty()) return;
+  std::istringstream in(text);
+  char colon = 0;
+  if (!(in >> model.low_bit)) fail_bad_input("--bits '", text, "' is not LO:HI or a bit position");
+  model.high_bit = model.low_bit;
+  if (in >> colon && !(colon == ':' && in >> model.high_bit)) {
+    fail_bad_input("--bits '", text, "' is not LO:HI or a bit position");
+  }
+  check_input(in.eof() || (in >> std::ws).eof(), "--bits '", text, "' is not LO:HI or a bit position");
+  check_input(model.low_bit >= 0 && model.high_bit >= model.low_bit && model.high_bit < 64, "--bits '", text,
+              "': positions run from 0 (least significant) upwards, LO <= HI");
+}
+
+faults::CampaignDesign design_from(const InjectOptions& options) {
+  faults::CampaignDesign design;
+  design.faults_per_inference = options.faults_per_inference;
+  design.seed = std::stoull(options.seed);
+  std::stringstream list(options.faults);
+  for (std::string name; std::getline(list, name, ',');) {
+    faults::FaultModel model;
+    model.kind = faults::parse_fault_kind(name);
+    model.bits = options.flip_bits;
+    parse_bits(options.bits, model);
+    design.models.push_back(model);
+  }
+  return design;
+}
+
+faults::CampaignInputs campaign_inputs(const InjectOptions& options, Model& model) {
+  faults::CampaignInputs inputs;
+  if (!options.dataset.empty()) {
+    const int64_t count = options.images > 0 ? options.images : 100;
+    const IdxDataset dataset = read_idx_dataset(options.dataset, count);
+    check_input(model.graph.inputs.size() == 1, options.model, ": --dataset needs a model with one image input, it has ",
+                model.graph.inputs.size());
+    const ValueInfo& input = model.graph.inputs[0];
+    const int64_t batch = input.has_shape && !input.dims.empty() && input.dims[0].is_fixed() ? input.dims[0].value : 1;
+    const std::vector<int64_t> labels = dataset.labels.to_int64_vector();
+    for (int64_t i = 0; i < dataset.images.dim(0); ++i) {
+      inputs.feeds.push_back({{input.name, classifier_image_batch(input, dataset, i, 1, batch)}});
+      inputs.labels.push_back(labels[i]);
+    }
+    return inputs;
+  }
+  const std::map<std::string, Tensor> files = read_input_files(model.graph, options.inputs);
+  const int64_t count = options.images > 0 ? options.images : 1;
+  for (int64_t i = 0; i < count; ++i) {
+    std::map<std::string, Tensor> feeds = files;
+    add_random_inputs(model.graph, feeds, std::stoull(options.seed) + static_cast<uint64_t>(i));
+    inputs.feeds.push_back(std::move(feeds));
+  }
+  return inputs;
+}
+
+uint64_t inputs_hash(const faults::CampaignInputs& inputs) {
+  uint64_t hash = fnv1a(inputs.labels.data(), inputs.labels.size() * sizeof(int64_t));
+  for (const auto& feeds : inputs.feeds) {
+    for (const auto& [name, tensor] : feeds) {
+      hash = fnv1a(name.data(), name.size(), hash);
+      if (tensor.dtype() != DType::String) hash = fnv1a(tensor.raw(), tensor.nbytes(), hash);
+    }
+  }
+  return hash;
+}
+
+// What identifies the campaign: a journal of another campaign is refused.
+nlohmann::json campaign_header(const InjectOptions& options, const faults::CampaignInputs& inputs,
+                               const faults::CampaignDesign& design, const abft::Options& abft) {
+  const std::string bytes = read_file(options.model, size_t{1} << 40);
+  nlohmann::json models = nlohmann::json::array();
+  for (const faults::FaultModel& model : design.models) {
+    models.push_back({{"fault", faults::fault_kind_name(model.kind)},
+                      {"bits", model.bits},
+                      {"low_bit", model.low_bit},
+                      {"high_bit", model.high_bit}});
+  }
+  return {{"journal", "vigil inject 1"},
+          {"campaign",
+           {{"model", std::filesystem::path(options.model).filename().string()},
+            {"model_fnv1a", hex(fnv1a(bytes.data(), bytes.size()))},
+            {"inputs", inputs.feeds.size()},
+            {"inputs_fnv1a", hex(inputs_hash(inputs))},
+            {"labelled", !inputs.labels.empty()},
+            {"site", options.site},
+            {"node", options.node},
+            {"op", options.op},
+            {"fault_models", models},
+            {"faults_per_inference", design.faults_per_inference},
+            {"seed", options.seed},
+            {"optimize", !options.no_optimize},
+            {"abft", abft::scheme_name(abft.scheme)},
+            {"abft_mode", abft::mode_name(abft.mode)}}}};
+}
+
+void inject(const InjectOptions& options) {
+  check_output_folder("--json", options.json);
+  check_output_folder("--csv", options.csv);
+  check_output_folder("--journal", options.journal);
+  check_input(options.margin == 0 || (options.margin > 0 && options.margin < 1), "--margin ", options.margin,
+              " is outside (0, 1)");
+  check_input(options.confidence > 0 && options.confidence < 1, "--confidence ", options.confidence,
+              " is outside (0, 1)");
+  faults::CampaignOptions campaign;
+  campaign.sites = {faults::parse_site_kind(options.site), options.node, options.op};
+  campaign.design = design_from(options);
+  campaign.workers = options.threads;
+  campaign.reuse = !options.no_reuse;
+  campaign.optimize = !options.no_optimize;
+  campaign.abft = options.abft.options();
+
+  std::shared_ptr<Model> model = load_model(options.model);
+  const faults::CampaignInputs inputs = campaign_inputs(options, *model);
+  const std::vector<faults::FaultTarget> targets = faults::campaign_targets(model, inputs, campaign);
+  campaign.design.inputs = static_cast<int64_t>(inputs.feeds.size());
+  const double population = faults::fault_population(campaign.design, targets);
+  const double margin = options.margin > 0 ? options.margin : 0.05;
+  campaign.injections =
+      options.injections > 0 ? options.injections : faults::injections_for(margin, options.confidence, population);
+
+  const nlohmann::json header = campaign_header(options, inputs, campaign.design, campaign.abft);
+  std::unique_ptr<faults::CampaignJournal> journal;
+  if (!options.journal.empty()) journal = std::make_unique<faults::CampaignJournal>(options.journal, header);
+
+  int64_t elements = 0;
+  for (const faults::FaultTarget& target : targets) elements += target.elements;
+  std::printf("%s: %lld injections of %s into %s (%zu sites, %lld values, %.4g single faults), %zu input%s, seed %s, "
+              "%d thread%s; margin %.4g at %.0f%% confidence\n",
+              options.model.c_str(), static_cast<long long>(campaign.injections), options.faults.c_str(),
+              options.site.c_str(), targets.size(), static_cast<long long>(elements), population, inputs.feeds.size(),
+              inputs.feeds.size() == 1 ? "" : "s", options.seed.c_str(), options.threads,
+              options.threads == 1 ? "" : "s",
+              faults::leveugle_margin(static_cast<double>(campaign.injections), options.confidence, population),
+              100 * options.confidence);
+  std::fflush(stdout);
+  const int64_t resumed = journal ? static_cast<int64_t>(journal->records().size()) : 0;
+  ProgressBar progress("inject", std::max<int64_t>(campaign.injections - resumed, 1));
+  const faults::CampaignResult result = faults::run_campaign(
+      model, inputs, campaign, journal.get(), [&](int64_t done) { progress.update(done - resumed); });
+  const int64_t fresh = static_cast<int64_t>(result.records.size()) - result.resumed;
+  std::printf("%lld injections (%lld resumed from the journal), %.0f injections/s, %s\n\n",
+              static_cast<long long>(result.records.size()), static_cast<long long>(result.resumed),
+              result.seconds > 0 ? fresh / result.seconds : 0.0,
+              campaign.reuse ? "replayed from the faulted step" : "each inference run in full");
+  std::printf("%s", faults::campaign_table(result, campaign.design, options.confidence).c_str());
+  std::fflush(stdout);
+  nlohmann::json report = faults::campaign_json(result, campaign.design, options.confidence, header);
+  report["workers"] = options.threads;
+  report["reuse"] = campaign.reuse;
+  write_json_file(options.json, report);
+  if (!options.csv.empty()) write_file_atomically(options.csv, faults::campaign_csv(result, campaign.design));
+}
+
+}  // namespace
+
+void add_inject_command(CLI::App& app) {
+  auto options = std::make_shared<InjectOptions>();
+  CLI::App* command = app.add_subcommand(
+      "inject",
+      "Fault-injection campaign: bit flips, stuck-at bits, random values or zeros in node outputs, weights, inputs or "
+      "int8 accumulators; outcome rates with confidence intervals, by layer and by bit");
+  command->add_option("model", options->model, "ONNX model file")->required();
+  command->add_option("--dataset", options->dataset,
+                      "IDX image set (folder or images file, labels beside it): inputs are its first --images images "
+                      "and outcomes are also judged against the labels");
+  add_input_files_option(*command, options->inputs);
+  command->add_option("--images", options->images, "inputs to inject on (default: 100 from --dataset, else 1)")
+      ->check(CLI::Range(int64_t{1}, int64_t{1} << 40));
+  command->add_option("--site", options->site, "where faults go: outputs, weights, inputs or accumulators")
+      ->default_val("outputs");
+  command->add_option("--node", options->node, "only nodes whose whole name matches this regular expression");
+  command->add_option("--op", options->op, "only nodes of this operator type");
+  command->add_option("--fault", options->faults,
+                      "fault model, or several separated by commas: flip, stuck0, stuck1, random, zero")
+      ->default_val("flip");
+  command->add_option("--flip-bits", options->flip_bits, "bits each flip or stuck-at fault acts on")
+      ->default_val(1)
+      ->check(CLI::Range(1, 64));
+  command->add_option("--bits", options->bits, "bit positions LO:HI (or one position) faults may hit; default all");
+  command->add_option("--faults", options->faults_per_inference, "faults per inference")
+      ->default_val(1)
+      ->check(CLI::Range(1, 1 << 20));
+  command->add_option("--injections", options->injections, "injections to run (default: from --margin)")
+      ->check(CLI::Range(int64_t{1}, int64_t{1} << 40));
+  command->add_option("--margin", options->margin,
+                      "margin of error the campaign is sized for by Leveugle's formula (default 0.05)");
+  command->add_option("--confidence", options->confidence, "confidence of the margin and of the intervals")
+      ->default_val(0.95);
+  command->add_option("--seed", options->seed, "seed of the injections (and of random inputs)")
+      ->default_val("0")
+      ->check(seed_flag_check());
+  command->add_option("--threads", options->threads, "worker threads, one single-threaded session each")
+      ->default_val(1)
+      ->check(CLI::Range(1, 256));
+  command->add_option("--journal", options->journal,
+                      "append each result to this file as it completes; run again with it to resume");
+  command->add_option("--json", options->json, "write the summary and breakdowns as JSON to this file");
+  command->add_option("--csv", options->csv, "write one row per injection as CSV to this file");
+  command->add_flag("--no-reuse", options->no_reuse,
+                    "run every faulty inference in full instead of replaying from the faulted step");
+  command->add_flag("--no-optimize", options->no_optimize, "skip the graph passes (weights as stored in the file)");
+  add_abft_flags(*command, options->abft);
+  command->callback([options] { inject(*options); });
+}
+
+}  // namespace vigil::cli
