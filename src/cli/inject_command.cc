@@ -4,11 +4,15 @@
 // inputs), the sites, the fault models and the number of injections (given, or from a
 // margin of error and a confidence by Leveugle's formula), runs the campaign on every
 // worker thread with a progress bar, keeps a journal to resume from, and prints outcome
-// rates with Wilson intervals, by layer and by bit; --json and --csv write them.
+// rates with Wilson intervals, by layer and by bit; --json and --csv write them. With
+// --ber it sweeps bit-error rates in the weights instead (faults/ber_sweep.h).
+#include <malloc.h>
+
 #include <cstdio>
 #include <filesystem>
 #include <memory>
 #include <sstream>
+#include <tuple>
 
 #include "cli/abft_flags.h"
 #include "cli/commands.h"
@@ -18,11 +22,13 @@
 #include "core/file_io.h"
 #include "core/progress.h"
 #include "eval/classifier_eval.h"
+#include "faults/ber_sweep.h"
 #include "faults/campaign.h"
 #include "faults/campaign_journal.h"
 #include "faults/campaign_report.h"
 #include "faults/campaign_statistics.h"
 #include "onnx_io/model_import.h"
+#include "report/svg_chart.h"
 
 namespace vigil::cli {
 
@@ -51,6 +57,9 @@ struct InjectOptions {
   bool no_reuse = false;
   bool no_optimize = false;
   AbftFlags abft;
+  std::string ber;  // LOW:HIGH: a bit-error-rate sweep instead of a campaign
+  int ber_points = 6;
+  int repeats = 5;
 };
 
 // FNV-1a over bytes: identifies a model file or input data in a journal's header.
@@ -134,9 +143,9 @@ uint64_t inputs_hash(const faults::CampaignInputs& inputs) {
 }
 
 // What identifies the campaign: a journal of another campaign is refused.
-nlohmann::json campaign_header(const InjectOptions& options, const faults::CampaignInputs& inputs,
-                               const faults::CampaignDesign& design, const abft::Options& abft) {
-  const std::string bytes = read_file(options.model, size_t{1} << 40);
+nlohmann::json campaign_header(const InjectOptions& options, const std::string& model_bytes,
+                               const faults::CampaignInputs& inputs, const faults::CampaignDesign& design,
+                               const abft::Options& abft) {
   nlohmann::json models = nlohmann::json::array();
   for (const faults::FaultModel& model : design.models) {
     models.push_back({{"fault", faults::fault_kind_name(model.kind)},
@@ -147,7 +156,7 @@ nlohmann::json campaign_header(const InjectOptions& options, const faults::Campa
   return {{"journal", "vigil inject 1"},
           {"campaign",
            {{"model", std::filesystem::path(options.model).filename().string()},
-            {"model_fnv1a", hex(fnv1a(bytes.data(), bytes.size()))},
+            {"model_fnv1a", hex(fnv1a(model_bytes.data(), model_bytes.size()))},
             {"inputs", inputs.feeds.size()},
             {"inputs_fnv1a", hex(inputs_hash(inputs))},
             {"labelled", !inputs.labels.empty()},
@@ -162,9 +171,73 @@ nlohmann::json campaign_header(const InjectOptions& options, const faults::Campa
             {"abft_mode", abft::mode_name(abft.mode)}}}};
 }
 
+// --ber LOW:HIGH.
+std::pair<double, double> parse_rates(const std::string& text) {
+  std::istringstream in(text);
+  double low = 0, high = 0;
+  char colon = 0;
+  check_input(in >> low >> colon >> high && colon == ':' && (in >> std::ws).eof(), "--ber '", text,
+              "' is not LOW:HIGH (bit-error rates such as 1e-7:1e-2)");
+  return {low, high};
+}
+
+// Accuracy against the rate at which weight bits flip (faults/ber_sweep.h).
+void sweep(const InjectOptions& options) {
+  check_input(!options.dataset.empty(), "--ber needs --dataset: accuracy is measured on labelled images");
+  faults::BerSweepOptions sweep;
+  std::tie(sweep.low_rate, sweep.high_rate) = parse_rates(options.ber);
+  sweep.points = options.ber_points;
+  sweep.repeats = options.repeats;
+  sweep.seed = std::stoull(options.seed);
+  sweep.workers = options.threads;
+  sweep.optimize = !options.no_optimize;
+  sweep.node_pattern = options.node;
+  sweep.op_type = options.op;
+  sweep.images = options.images > 0 ? options.images : 1000;
+  const std::shared_ptr<Model> model = load_model(options.model);
+  const IdxDataset data = read_idx_dataset(options.dataset, sweep.images);
+  const faults::BerSweepResult result = faults::sweep_bit_error_rates(model, data, sweep);
+  std::printf("%s: %zu weight tensors, %lld bits exposed; accuracy on %lld images, %d error patterns per rate "
+              "(%.1f s)\nfault-free accuracy %.2f%%\n\n%-10s %12s %10s %10s %10s\n",
+              options.model.c_str(), result.tensors.size(), static_cast<long long>(result.weight_bits),
+              static_cast<long long>(result.images), sweep.repeats, result.seconds, 100 * result.clean_accuracy,
+              "bit rate", "flips", "accuracy", "lowest", "highest");
+  nlohmann::json points = nlohmann::json::array();
+  std::string csv = "rate,repetition,accuracy\n";
+  for (const faults::BerPoint& point : result.points) {
+    std::printf("%-10.3g %12.1f %9.2f%% %9.2f%% %9.2f%%\n", point.rate, point.mean_flips, 100 * point.mean,
+                100 * point.low, 100 * point.high);
+    points.push_back({{"rate", point.rate},
+                      {"mean_flips", point.mean_flips},
+                      {"accuracy", point.mean},
+                      {"lowest", point.low},
+                      {"highest", point.high},
+                      {"accuracies", point.accuracies}});
+    for (size_t r = 0; r < point.accuracies.size(); ++r) {
+      csv += report::string_printf("%.6g,%zu,%.6f\n", point.rate, r, point.accuracies[r]);
+    }
+  }
+  std::fflush(stdout);
+  write_json_file(options.json, {{"model", options.model},
+                                 {"images", result.images},
+                                 {"repeats", sweep.repeats},
+                                 {"seed", options.seed},
+                                 {"weight_tensors", result.tensors},
+                                 {"weight_bits", result.weight_bits},
+                                 {"clean_accuracy", result.clean_accuracy},
+                                 {"seconds", result.seconds},
+                                 {"points", points}});
+  if (!options.csv.empty()) write_file_atomically(options.csv, csv);
+}
+
 void inject(const InjectOptions& options) {
   check_output_folder("--json", options.json);
   check_output_folder("--csv", options.csv);
+  if (!options.ber.empty()) return sweep(options);
+  // Every injection copies the activation it corrupts, megabytes on large models: kept in
+  // the heap rather than mapped and unmapped each time, the copies cost no page faults.
+  mallopt(M_MMAP_THRESHOLD, 32 << 20);
+  mallopt(M_TRIM_THRESHOLD, 512 << 20);
   check_output_folder("--journal", options.journal);
   check_input(options.margin == 0 || (options.margin > 0 && options.margin < 1), "--margin ", options.margin,
               " is outside (0, 1)");
@@ -178,7 +251,8 @@ void inject(const InjectOptions& options) {
   campaign.optimize = !options.no_optimize;
   campaign.abft = options.abft.options();
 
-  std::shared_ptr<Model> model = load_model(options.model);
+  const std::string model_bytes = read_file(options.model, kMaxProtobufBytes);
+  std::shared_ptr<Model> model = load_model_from_bytes(model_bytes, options.model);
   const faults::CampaignInputs inputs = campaign_inputs(options, *model);
   const std::vector<faults::FaultTarget> targets = faults::campaign_targets(model, inputs, campaign);
   campaign.design.inputs = static_cast<int64_t>(inputs.feeds.size());
@@ -187,7 +261,7 @@ void inject(const InjectOptions& options) {
   campaign.injections =
       options.injections > 0 ? options.injections : faults::injections_for(margin, options.confidence, population);
 
-  const nlohmann::json header = campaign_header(options, inputs, campaign.design, campaign.abft);
+  const nlohmann::json header = campaign_header(options, model_bytes, inputs, campaign.design, campaign.abft);
   std::unique_ptr<faults::CampaignJournal> journal;
   if (!options.journal.empty()) journal = std::make_unique<faults::CampaignJournal>(options.journal, header);
 
@@ -207,10 +281,11 @@ void inject(const InjectOptions& options) {
   const faults::CampaignResult result = faults::run_campaign(
       model, inputs, campaign, journal.get(), [&](int64_t done) { progress.update(done - resumed); });
   const int64_t fresh = static_cast<int64_t>(result.records.size()) - result.resumed;
-  std::printf("%lld injections (%lld resumed from the journal), %.0f injections/s, %s\n\n",
+  const double running = result.seconds - result.setup_seconds;
+  std::printf("%lld injections (%lld resumed from the journal), %.0f injections/s, %.0f/s after %.2f s of set-up, %s\n\n",
               static_cast<long long>(result.records.size()), static_cast<long long>(result.resumed),
-              result.seconds > 0 ? fresh / result.seconds : 0.0,
-              campaign.reuse ? "replayed from the faulted step" : "each inference run in full");
+              result.seconds > 0 ? fresh / result.seconds : 0.0, running > 0 ? fresh / running : 0.0,
+              result.setup_seconds, campaign.reuse ? "replayed from the faulted step" : "each inference run in full");
   std::printf("%s", faults::campaign_table(result, campaign.design, options.confidence).c_str());
   std::fflush(stdout);
   nlohmann::json report = faults::campaign_json(result, campaign.design, options.confidence, header);
@@ -227,7 +302,8 @@ void add_inject_command(CLI::App& app) {
   CLI::App* command = app.add_subcommand(
       "inject",
       "Fault-injection campaign: bit flips, stuck-at bits, random values or zeros in node outputs, weights, inputs or "
-      "int8 accumulators; outcome rates with confidence intervals, by layer and by bit");
+      "int8 accumulators; outcome rates with confidence intervals, by layer and by bit; or, with --ber, accuracy "
+      "against the bit-error rate of the weights");
   command->add_option("model", options->model, "ONNX model file")->required();
   command->add_option("--dataset", options->dataset,
                       "IDX image set (folder or images file, labels beside it): inputs are its first --images images "
@@ -269,6 +345,14 @@ void add_inject_command(CLI::App& app) {
                     "run every faulty inference in full instead of replaying from the faulted step");
   command->add_flag("--no-optimize", options->no_optimize, "skip the graph passes (weights as stored in the file)");
   add_abft_flags(*command, options->abft);
+  command->add_option("--ber", options->ber,
+                      "LOW:HIGH: instead of a campaign, accuracy on --dataset against the rate at which weight bits "
+                      "flip, at --ber-points rates spaced evenly in log");
+  command->add_option("--ber-points", options->ber_points, "rates in a --ber sweep")->default_val(6)->check(
+      CLI::Range(1, 1000));
+  command->add_option("--repeats", options->repeats, "error patterns per rate in a --ber sweep")
+      ->default_val(5)
+      ->check(CLI::Range(1, 100000));
   command->callback([options] { inject(*options); });
 }
 

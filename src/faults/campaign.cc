@@ -144,6 +144,7 @@ std::vector<FaultTarget> campaign_targets(std::shared_ptr<const Model> model, co
 CampaignResult run_campaign(std::shared_ptr<const Model> model, const CampaignInputs& inputs,
                             const CampaignOptions& options, CampaignJournal* journal,
                             const std::function<void(int64_t done)>& progress) {
+  const auto begin = std::chrono::steady_clock::now();
   CampaignResult result;
   result.targets = campaign_targets(model, inputs, options);
   CampaignOptions design_options = options;
@@ -167,11 +168,15 @@ CampaignResult run_campaign(std::shared_ptr<const Model> model, const CampaignIn
   std::atomic<int64_t> finished{result.resumed};
   const int64_t input_count = design.inputs;
   const int workers = std::max(1, options.workers);
-  const auto begin = std::chrono::steady_clock::now();
   auto work = [&](int worker) {
     try {
       Session session(model, worker_session_options(design_options));
-      if (worker == 0) result.steps = session.step_count();
+      {
+        const std::lock_guard<std::mutex> lock(mutex);
+        result.steps = session.step_count();
+        result.setup_seconds = std::max(
+            result.setup_seconds, std::chrono::duration<double>(std::chrono::steady_clock::now() - begin).count());
+      }
       // Injection i runs on input i mod inputs; worker w takes rounds j = w, w + workers, ...
       for (int64_t input = 0; input < std::min(input_count, count); ++input) {
         const Session::Trace trace = session.trace(inputs.feeds[input]);

@@ -60,7 +60,8 @@ struct CampaignResult {
   std::vector<FaultTarget> targets;
   std::vector<InjectionRecord> records;  // by index, each once
   int64_t resumed = 0;                   // records that came from the journal
-  double seconds = 0;                    // running the new injections (traces included)
+  double seconds = 0;                    // the whole campaign, sessions and traces included
+  double setup_seconds = 0;              // of which making the workers' sessions (the slowest worker's)
   size_t steps = 0;                      // steps of one inference
 };
 

@@ -91,7 +91,10 @@ nlohmann::json campaign_json(const CampaignResult& result, const CampaignDesign&
   json["resumed"] = result.resumed;
   json["seconds"] = result.seconds;
   const int64_t fresh = static_cast<int64_t>(result.records.size()) - result.resumed;
+  json["setup_seconds"] = result.setup_seconds;
   json["injections_per_second"] = result.seconds > 0 ? fresh / result.seconds : 0;
+  const double running = result.seconds - result.setup_seconds;
+  json["injections_per_second_after_setup"] = running > 0 ? fresh / running : 0;
   size_t steps_run = 0;
   for (const InjectionRecord& record : result.records) steps_run += record.steps_run;
   json["mean_steps_run"] = result.records.empty() ? 0.0 : static_cast<double>(steps_run) / result.records.size();

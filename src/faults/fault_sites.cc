@@ -23,6 +23,8 @@ bool corruptible(const Value* value) {
   return value && value->is_tensor() && dtype_bits(value->tensor().dtype()) > 0 && value->tensor().numel() > 0;
 }
 
+}  // namespace
+
 std::regex node_regex(const std::string& pattern) {
   try {
     return std::regex(pattern.empty() ? std::string(".*") : pattern, std::regex::ECMAScript);
@@ -30,8 +32,6 @@ std::regex node_regex(const std::string& pattern) {
     fail_bad_input("--node '", pattern, "' is not a regular expression: ", error.what());
   }
 }
-
-}  // namespace
 
 const char* site_kind_name(SiteKind kind) { return name_in(kSiteNames, kind); }
 

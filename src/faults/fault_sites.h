@@ -9,6 +9,7 @@
 #pragma once
 
 #include <cstdint>
+#include <regex>
 #include <string>
 #include <vector>
 
@@ -40,6 +41,10 @@ struct FaultTarget {
   DType dtype = DType::Undefined;
   int64_t elements = 0;
 };
+
+// The regular expression of --node (any name when empty); a bad-input Error naming the
+// flag when it is not one.
+std::regex node_regex(const std::string& pattern);
 
 // The targets a filter selects, in execution order; a bad-input Error when none does or
 // the pattern is not a regular expression. The trace supplies the shapes; counting

@@ -1,31 +1,15 @@
 // SPDX-License-Identifier: Apache-2.0
-// Drawing injections with a counter-based generator (SplitMix64 over seed and index).
+// Drawing injections with a counter-based generator over seed and index.
 #include "faults/injection_plan.h"
 
 #include <cmath>
 
 #include "core/error.h"
+#include "faults/counter_rng.h"
 
 namespace vigil::faults {
 
 namespace {
-
-class SplitMix64 {
- public:
-  SplitMix64(uint64_t seed, uint64_t stream) : state_(seed ^ (stream * 0xD1B54A32D192ED03ull)) { next(); }
-  uint64_t next() {
-    uint64_t z = (state_ += 0x9E3779B97F4A7C15ull);
-    z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9ull;
-    z = (z ^ (z >> 27)) * 0x94D049BB133111EBull;
-    return z ^ (z >> 31);
-  }
-  // Uniform in [0, n) by the multiply-shift map (bias below 2^-40 for the sizes here).
-  uint64_t below(uint64_t n) { return static_cast<uint64_t>((static_cast<unsigned __int128>(next()) * n) >> 64); }
-  double unit() { return static_cast<double>(next() >> 11) * 0x1.0p-53; }
-
- private:
-  uint64_t state_;
-};
 
 // How many positions a bit fault of `model` may take in a value of `dtype` (ways to pick
 // model.bits distinct positions); 1 for value faults.
@@ -49,7 +33,7 @@ void check_design(const CampaignDesign& design, const std::vector<FaultTarget>& 
 }
 
 Injection draw_injection(const CampaignDesign& design, const std::vector<FaultTarget>& targets, int64_t index) {
-  SplitMix64 random(design.seed, static_cast<uint64_t>(index));
+  CounterRng random(design.seed, static_cast<uint64_t>(index));
   Injection injection;
   injection.index = index;
   injection.input = index % design.inputs;
