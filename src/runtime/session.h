@@ -82,7 +82,9 @@ class Session {
   // steps, and runs any other step only when one of its inputs differs from the trace
   // (bit for bit). A step that is not run keeps the trace's outputs, so a change that dies
   // out (a corrupted value that a Relu clips, a result that comes out equal) costs nothing
-  // further. Hooks see the steps that run, and may change their outputs.
+  // further. Hooks see the steps that run, and may change their outputs. Steps with a
+  // planned path execute into buffers the session keeps from one replay to the next, so
+  // replays allocate next to nothing; the outputs returned are copies.
   Replay replay(const Trace& trace, const std::vector<size_t>& forced, const std::map<std::string, Tensor>& replaced = {});
 
   // The memory plan of the last planned inference; all zero before one.
@@ -155,6 +157,7 @@ class Session {
   std::vector<StepHook*> hooks_;
   bool plannable_ = false;  // tensor operators only, and not a subgraph
   std::unique_ptr<ExecutionPlan> plan_;
+  std::vector<OpOutputs> replay_buffers_;  // by step: the outputs replays execute into
   std::unique_ptr<abft::StepChecker> abft_;  // installed as the first hook
 };
 

@@ -42,7 +42,27 @@ struct Session::ReplayPath {
     ++steps_run;
     return general.prepare(s);
   }
-  void run(size_t s) { general.run(s); }
+  // A planned operator executes into the step's kept buffers (made again only when a
+  // shape changed, which a corrupted shape tensor can do); any other runs as usual.
+  void run(size_t s) {
+    const Step& step = general.session.steps_[s];
+    std::vector<TensorSpec> specs;
+    if (!step.op || !step.op->plan(general.tensor_inputs, specs)) {
+      general.run(s);
+      return;
+    }
+    OpOutputs& buffers = general.session.replay_buffers_[s];
+    buffers.resize(step.outputs.size());
+    general.tensor_outputs.assign(step.outputs.size(), Tensor());
+    for (size_t o = 0; o < specs.size() && o < buffers.size(); ++o) {
+      if (specs[o].dtype == DType::Undefined) continue;
+      if (buffers[o].dtype() != specs[o].dtype || buffers[o].shape() != specs[o].shape) {
+        buffers[o] = Tensor(specs[o].dtype, specs[o].shape);
+      }
+      general.tensor_outputs[o] = buffers[o];
+    }
+    step.op->execute(general.tensor_inputs, general.tensor_outputs);
+  }
   void accept(size_t s) { general.accept(s); }
   void finish(size_t s) {
     general.finish(s);
@@ -57,6 +77,7 @@ struct Session::ReplayPath {
 Session::Replay Session::replay(const Trace& trace, const std::vector<size_t>& forced,
                                 const std::map<std::string, Tensor>& replaced) {
   std::vector<Value> values = trace.values;
+  replay_buffers_.resize(steps_.size());
   ReplayPath path{GeneralPath{*this, values, /*keep_values=*/true}, trace, std::vector<char>(steps_.size(), 0),
                   std::vector<char>(values.size(), 0)};
   for (size_t s : forced) {
@@ -73,7 +94,11 @@ Session::Replay Session::replay(const Trace& trace, const std::vector<size_t>& f
   run_steps(path);
   Replay replay;
   replay.steps_run = path.steps_run;
-  for (int slot : output_slots_) replay.outputs.push_back(values[slot]);
+  // Copies: the next replay executes into the same buffers.
+  for (int slot : output_slots_) {
+    const Value& value = values[slot];
+    replay.outputs.push_back(value.is_tensor() && !value.is_optional() ? Value(value.tensor().clone()) : value);
+  }
   return replay;
 }
 
