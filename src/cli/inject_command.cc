@@ -186,6 +186,7 @@ void sweep(const InjectOptions& options) {
   check_input(!options.dataset.empty(), "--ber needs --dataset: accuracy is measured on labelled images");
   faults::BerSweepOptions sweep;
   std::tie(sweep.low_rate, sweep.high_rate) = parse_rates(options.ber);
+  faults::check_bit_error_rates(sweep.low_rate, sweep.high_rate);
   sweep.points = options.ber_points;
   sweep.repeats = options.repeats;
   sweep.seed = std::stoull(options.seed);
@@ -197,10 +198,11 @@ void sweep(const InjectOptions& options) {
   const std::shared_ptr<Model> model = load_model(options.model);
   const IdxDataset data = read_idx_dataset(options.dataset, sweep.images);
   const faults::BerSweepResult result = faults::sweep_bit_error_rates(model, data, sweep);
-  std::printf("%s: %zu weight tensors, %lld bits exposed; accuracy on %lld images, %d error patterns per rate "
+  std::printf("%s: %zu weight tensors, %lld bits exposed; accuracy on %lld images, %d error pattern%s per rate "
               "(%.1f s)\nfault-free accuracy %.2f%%\n\n%-10s %12s %10s %10s %10s\n",
               options.model.c_str(), result.tensors.size(), static_cast<long long>(result.weight_bits),
-              static_cast<long long>(result.images), sweep.repeats, result.seconds, 100 * result.clean_accuracy,
+              static_cast<long long>(result.images), sweep.repeats, sweep.repeats == 1 ? "" : "s", result.seconds,
+              100 * result.clean_accuracy,
               "bit rate", "flips", "accuracy", "lowest", "highest");
   nlohmann::json points = nlohmann::json::array();
   std::string csv = "rate,repetition,accuracy\n";

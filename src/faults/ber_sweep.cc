@@ -53,12 +53,15 @@ std::vector<uint64_t> bit_error_positions(uint64_t bits, double rate, uint64_t s
   return positions;
 }
 
+void check_bit_error_rates(double low, double high) {
+  check_input(low > 0 && low < 1 && high > 0 && high < 1, "--ber ", low, ":", high,
+              ": rates are probabilities in (0, 1)");
+  check_input(low <= high, "--ber ", low, ":", high, ": the low rate comes first");
+}
+
 BerSweepResult sweep_bit_error_rates(std::shared_ptr<const Model> model, const IdxDataset& data,
                                      const BerSweepOptions& options) {
-  check_input(options.low_rate > 0 && options.low_rate < 1 && options.high_rate > 0 && options.high_rate < 1,
-              "--ber ", options.low_rate, ":", options.high_rate, ": rates are probabilities in (0, 1)");
-  check_input(options.low_rate <= options.high_rate, "--ber ", options.low_rate, ":", options.high_rate,
-              ": the low rate comes first");
+  check_bit_error_rates(options.low_rate, options.high_rate);
   check_input(options.points >= 1 && options.repeats >= 1, "--ber-points and --repeats are positive counts");
   const auto begin = std::chrono::steady_clock::now();
   BerSweepResult result;

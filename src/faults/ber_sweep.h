@@ -46,7 +46,10 @@ struct BerSweepResult {
   double seconds = 0;
 };
 
-// A bad-input Error for rates outside (0, 1), low above high, or no weight selected.
+// A bad-input Error naming --ber for rates outside (0, 1) or the low one above the high.
+void check_bit_error_rates(double low, double high);
+
+// A bad-input Error for bad rates (check_bit_error_rates) or no weight selected.
 BerSweepResult sweep_bit_error_rates(std::shared_ptr<const Model> model, const IdxDataset& data,
                                      const BerSweepOptions& options);
 

@@ -101,6 +101,9 @@ expect "--node '('" "$vigil" inject "$good" --node "(" --json "$scratch/inject.j
 expect "no fault site matches --site outputs --op LSTM" "$vigil" inject "$good" --op LSTM --json "$scratch/inject.json"
 expect "accumulators are those of int8 GEMMs" "$vigil" inject "$good" --site accumulators --json "$scratch/inject.json"
 expect "--flip-bits" "$vigil" inject "$good" --flip-bits 0 --json "$scratch/inject.json"
+expect "--ber needs --dataset" "$vigil" inject "$good" --ber 1e-7:1e-2 --json "$scratch/inject.json"
+expect "the low rate comes first" "$vigil" inject "$good" --ber 1e-2:1e-7 --dataset "$cases" --json "$scratch/inject.json"
+expect "--ber 'often'" "$vigil" inject "$good" --ber often --dataset "$cases" --json "$scratch/inject.json"
 [[ ! -e $scratch/inject.json ]] || { echo "FAIL: a refused campaign wrote its JSON"; failed=$((failed + 1)); }
 expect "--percentile" "$vigil" quantize "$good" --calib "$cases" --out "$scratch/q.onnx" --percentile 120
 expect "--weight-clip" "$vigil" quantize "$good" --calib "$cases" --out "$scratch/q.onnx" --weight-clip 2
