@@ -1,8 +1,10 @@
 # SPDX-License-Identifier: Apache-2.0
-"""Train the small Fashion-MNIST CNN that `vigil eval` checks end to end.
+"""Train the Fashion-MNIST models that vigil ships: a small CNN and a small ResNet.
 
-The model is trained with PyTorch on the IDX files of Debian's
-dataset-fashion-mnist package, then exported to ONNX (opset 13). The exported
+`--arch cnn` (the default) trains the CNN that `vigil eval` checks end to end;
+`--arch resnet` a ResNet with residual connections (the second trained model of
+fault-injection campaigns). Each is trained with PyTorch on the IDX files of
+Debian's dataset-fashion-mnist package, then exported to ONNX (opset 13). The exported
 model takes pixels scaled to [0, 1] (uint8 / 255) as input `image`
 [batch, 1, 28, 28] float32 and returns `logits` [batch, 10]; the dataset
 mean/std normalisation lives inside the model, so a consumer only divides by
@@ -10,7 +12,7 @@ mean/std normalisation lives inside the model, so a consumer only divides by
 model so the engine's accuracy can be compared with it.
 
 Run with Debian's interpreter (it carries torch and onnx):
-    /usr/bin/python3 models/train_fashion_mnist.py [--epochs 4] [--out-dir models]
+    /usr/bin/python3 models/train_fashion_mnist.py [--arch cnn|resnet] [--epochs 4] [--out-dir models]
 """
 
 import argparse
@@ -28,7 +30,7 @@ from torch import nn
 import torch.nn.functional as F
 
 DEFAULT_DATA_DIR = "/usr/share/datasets/fashion-mnist"
-MODEL_NAME = "fashion_mnist_cnn"
+MODEL_NAMES = {"cnn": "fashion_mnist_cnn", "resnet": "fashion_mnist_resnet"}
 # Training-set statistics of Fashion-MNIST pixels in [0, 1]; folded into the
 # model so that its input convention stays "pixels / 255".
 PIXEL_MEAN = 0.2860
@@ -89,6 +91,41 @@ class FashionCnn(nn.Module):
         return self.classifier(self.features(x))
 
 
+class BasicBlock(nn.Module):
+    """Two 3x3 convolutions with BatchNorm and a shortcut (1x1 when the shape changes)."""
+
+    def __init__(self, in_channels, out_channels, stride):
+        super().__init__()
+        self.conv1 = nn.Conv2d(in_channels, out_channels, 3, stride, 1, bias=False)
+        self.bn1 = nn.BatchNorm2d(out_channels)
+        self.conv2 = nn.Conv2d(out_channels, out_channels, 3, 1, 1, bias=False)
+        self.bn2 = nn.BatchNorm2d(out_channels)
+        self.shortcut = nn.Sequential()
+        if stride != 1 or in_channels != out_channels:
+            self.shortcut = nn.Sequential(nn.Conv2d(in_channels, out_channels, 1, stride, bias=False),
+                                          nn.BatchNorm2d(out_channels))
+
+    def forward(self, x):
+        y = F.relu(self.bn1(self.conv1(x)))
+        return F.relu(self.bn2(self.conv2(y)) + self.shortcut(x))
+
+
+class FashionResNet(nn.Module):
+    """A ResNet-8 for 28x28 images: a 3x3 stem, three stages of one block (16, 32, 64
+    channels at 28, 14 and 7 pixels), global average pooling and one linear layer."""
+
+    def __init__(self):
+        super().__init__()
+        self.stem = nn.Sequential(*conv_block(1, 16))
+        self.stages = nn.Sequential(BasicBlock(16, 16, 1), BasicBlock(16, 32, 2), BasicBlock(32, 64, 2))
+        self.classifier = nn.Linear(64, 10)
+
+    def forward(self, image):
+        x = (image - PIXEL_MEAN) / PIXEL_STD
+        x = self.stages(self.stem(x))
+        return self.classifier(torch.flatten(F.adaptive_avg_pool2d(x, 1), 1))
+
+
 def augment(x, generator):
     """Random horizontal flips and shifts of up to 2 pixels (zero padded)."""
     n = x.shape[0]
@@ -125,6 +162,7 @@ def export_onnx(model, path):
 
 def main():
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--arch", choices=sorted(MODEL_NAMES), default="cnn")
     parser.add_argument("--data-dir", default=DEFAULT_DATA_DIR)
     parser.add_argument("--out-dir", default=os.path.dirname(os.path.abspath(__file__)))
     parser.add_argument("--epochs", type=int, default=4)
@@ -142,7 +180,7 @@ def main():
     train_x, train_y = load_split(args.data_dir, "train")
     test_x, test_y = load_split(args.data_dir, "t10k")
 
-    model = FashionCnn()
+    model = FashionCnn() if args.arch == "cnn" else FashionResNet()
     optimizer = torch.optim.Adam(model.parameters(), lr=2e-3)
     steps_per_epoch = (train_x.shape[0] + args.batch_size - 1) // args.batch_size
     scheduler = torch.optim.lr_scheduler.OneCycleLR(
@@ -168,9 +206,9 @@ def main():
 
     accuracy = evaluate(model, test_x, test_y)
     os.makedirs(args.out_dir, exist_ok=True)
-    onnx_path = os.path.join(args.out_dir, MODEL_NAME + ".onnx")
+    onnx_path = os.path.join(args.out_dir, MODEL_NAMES[args.arch] + ".onnx")
     export_onnx(model, onnx_path)
-    with open(os.path.join(args.out_dir, MODEL_NAME + ".json"), "w") as f:
+    with open(os.path.join(args.out_dir, MODEL_NAMES[args.arch] + ".json"), "w") as f:
         json.dump({"accuracy": round(accuracy, 4), "test_images": int(test_x.shape[0]),
                    "epochs": args.epochs, "seed": args.seed}, f, indent=2)
         f.write("\n")
