@@ -9,7 +9,7 @@ set -euo pipefail
 
 packages=(cmake ninja-build g++ pkg-config libonnx-dev libprotobuf-dev protobuf-compiler libcli11-dev
           nlohmann-json3-dev libyaml-cpp-dev zlib1g-dev libgtest-dev libgmock-dev libbenchmark-dev
-          libonnx-testdata dataset-fashion-mnist python3)
+          libonnx-testdata dataset-fashion-mnist python3 libopenmpi-dev openmpi-bin)
 if [[ "${1:-}" == "--models" ]]; then
   packages+=(python3-torch python3-torchvision python3-onnx python3-numpy chromium)
   # Node.js and npm from Debian, unless the machine already has them from elsewhere.

@@ -5,9 +5,12 @@
 // margin of error and a confidence by Leveugle's formula), runs the campaign on every
 // worker thread with a progress bar, keeps a journal to resume from, and prints outcome
 // rates with Wilson intervals, by layer and by bit; --json and --csv write them. With
-// --ber it sweeps bit-error rates in the weights instead (faults/ber_sweep.h).
+// --ber it sweeps bit-error rates in the weights instead (faults/ber_sweep.h). Under
+// `mpirun -n R` each rank runs every R-th injection and rank 0 reports them all: the same
+// seed gives the same records for any R.
 #include <malloc.h>
 
+#include <algorithm>
 #include <cstdio>
 #include <filesystem>
 #include <memory>
@@ -18,6 +21,7 @@
 #include "cli/commands.h"
 #include "cli/json_output.h"
 #include "cli/model_inputs.h"
+#include "cli/mpi_ranks.h"
 #include "cli/seed_flag.h"
 #include "core/file_io.h"
 #include "core/progress.h"
@@ -232,10 +236,43 @@ void sweep(const InjectOptions& options) {
   if (!options.csv.empty()) write_file_atomically(options.csv, csv);
 }
 
+// Rank 0 gets every rank's records, by index, with the slowest rank's times and the
+// resumed records of all; the other ranks get their own part back.
+faults::CampaignResult merged_over_ranks(const MpiRanks& ranks, faults::CampaignResult part,
+                                         const faults::CampaignDesign& design) {
+  nlohmann::json mine = {{"resumed", part.resumed},
+                         {"seconds", part.seconds},
+                         {"setup_seconds", part.setup_seconds},
+                         {"records", nlohmann::json::array()}};
+  for (const faults::InjectionRecord& record : part.records) mine["records"].push_back(record.to_json(part.targets, design));
+  const std::vector<std::string> parts = ranks.gather(mine.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace));
+  if (ranks.rank() != 0) return part;
+  faults::CampaignResult merged;
+  merged.targets = std::move(part.targets);
+  merged.steps = part.steps;
+  for (size_t r = 0; r < parts.size(); ++r) {
+    const nlohmann::json json = nlohmann::json::parse(parts[r]);
+    merged.resumed += json.at("resumed").get<int64_t>();
+    merged.seconds = std::max(merged.seconds, json.at("seconds").get<double>());
+    merged.setup_seconds = std::max(merged.setup_seconds, json.at("setup_seconds").get<double>());
+    for (const nlohmann::json& record : json.at("records")) {
+      merged.records.push_back(
+          faults::InjectionRecord::from_json(record, merged.targets.size(), "MPI rank " + std::to_string(r)));
+    }
+  }
+  std::sort(merged.records.begin(), merged.records.end(),
+            [](const auto& a, const auto& b) { return a.index < b.index; });
+  return merged;
+}
+
 void inject(const InjectOptions& options) {
   check_output_folder("--json", options.json);
   check_output_folder("--csv", options.csv);
-  if (!options.ber.empty()) return sweep(options);
+  const MpiRanks ranks;
+  if (!options.ber.empty()) {
+    check_input(ranks.size() == 1, "--ber runs in one process, not over ", ranks.size(), " MPI ranks");
+    return sweep(options);
+  }
   // Every injection copies the activation it corrupts, megabytes on large models: kept in
   // the heap rather than mapped and unmapped each time, the copies cost no page faults.
   mallopt(M_MMAP_THRESHOLD, 32 << 20);
@@ -252,6 +289,8 @@ void inject(const InjectOptions& options) {
   campaign.reuse = !options.no_reuse;
   campaign.optimize = !options.no_optimize;
   campaign.abft = options.abft.options();
+  campaign.shard = ranks.rank();
+  campaign.shards = ranks.size();
 
   const std::string model_bytes = read_file(options.model, kMaxProtobufBytes);
   std::shared_ptr<Model> model = load_model_from_bytes(model_bytes, options.model);
@@ -265,23 +304,34 @@ void inject(const InjectOptions& options) {
 
   const nlohmann::json header = campaign_header(options, model_bytes, inputs, campaign.design, campaign.abft);
   std::unique_ptr<faults::CampaignJournal> journal;
-  if (!options.journal.empty()) journal = std::make_unique<faults::CampaignJournal>(options.journal, header);
+  if (!options.journal.empty()) {
+    // Over MPI each rank keeps a journal of its own share.
+    const std::string path = ranks.size() == 1 ? options.journal
+                                               : str_cat(options.journal, ".rank", ranks.rank(), "of", ranks.size());
+    journal = std::make_unique<faults::CampaignJournal>(path, header);
+  }
 
   int64_t elements = 0;
   for (const faults::FaultTarget& target : targets) elements += target.elements;
-  std::printf("%s: %lld injections of %s into %s (%zu sites, %lld values, %.4g single faults), %zu input%s, seed %s, "
-              "%d thread%s; margin %.4g at %.0f%% confidence\n",
+  if (ranks.rank() == 0) {
+    std::printf("%s: %lld injections of %s into %s (%zu sites, %lld values, %.4g single faults), %zu input%s, seed %s, "
+                "%d thread%s x %d process%s; margin %.4g at %.0f%% confidence\n",
               options.model.c_str(), static_cast<long long>(campaign.injections), options.faults.c_str(),
               options.site.c_str(), targets.size(), static_cast<long long>(elements), population, inputs.feeds.size(),
               inputs.feeds.size() == 1 ? "" : "s", options.seed.c_str(), options.threads,
-              options.threads == 1 ? "" : "s",
+              options.threads == 1 ? "" : "s", ranks.size(), ranks.size() == 1 ? "" : "es",
               faults::leveugle_margin(static_cast<double>(campaign.injections), options.confidence, population),
               100 * options.confidence);
-  std::fflush(stdout);
+    std::fflush(stdout);
+  }
   const int64_t resumed = journal ? static_cast<int64_t>(journal->records().size()) : 0;
   ProgressBar progress("inject", std::max<int64_t>(campaign.injections - resumed, 1));
-  const faults::CampaignResult result = faults::run_campaign(
-      model, inputs, campaign, journal.get(), [&](int64_t done) { progress.update(done - resumed); });
+  const faults::CampaignResult result = merged_over_ranks(
+      ranks,
+      faults::run_campaign(model, inputs, campaign, journal.get(),
+                           [&](int64_t done) { progress.update(done - resumed); }),
+      campaign.design);
+  if (ranks.rank() != 0) return;
   const int64_t fresh = static_cast<int64_t>(result.records.size()) - result.resumed;
   const double running = result.seconds - result.setup_seconds;
   std::printf("%lld injections (%lld resumed from the journal), %.0f injections/s, %.0f/s after %.2f s of set-up, %s\n\n",
@@ -292,6 +342,7 @@ void inject(const InjectOptions& options) {
   std::fflush(stdout);
   nlohmann::json report = faults::campaign_json(result, campaign.design, options.confidence, header);
   report["workers"] = options.threads;
+  report["processes"] = ranks.size();
   report["reuse"] = campaign.reuse;
   write_json_file(options.json, report);
   if (!options.csv.empty()) write_file_atomically(options.csv, faults::campaign_csv(result, campaign.design));

@@ -178,14 +178,17 @@ CampaignResult run_campaign(std::shared_ptr<const Model> model, const CampaignIn
             result.setup_seconds, std::chrono::duration<double>(std::chrono::steady_clock::now() - begin).count());
       }
       // Injection i runs on input i mod inputs; worker w takes rounds j = w, w + workers, ...
+      // of the injections i = input + j * inputs that this shard runs and the journal lacks.
       for (int64_t input = 0; input < std::min(input_count, count); ++input) {
+        std::vector<int64_t> pending;
+        for (int64_t index = input + worker * input_count; index < count; index += workers * input_count) {
+          if (!done[index] && index % options.shards == options.shard) pending.push_back(index);
+        }
+        if (pending.empty()) continue;
         const Session::Trace trace = session.trace(inputs.feeds[input]);
         const std::vector<Value> fault_free = session.replay(trace, {}).outputs;
         const int64_t label = inputs.labels.empty() ? -1 : inputs.labels[input];
-        for (int64_t round = worker;; round += workers) {
-          const int64_t index = input + round * input_count;
-          if (index >= count) break;
-          if (done[index]) continue;
+        for (const int64_t index : pending) {
           const Injection injection = draw_injection(design, result.targets, index);
           InjectionRecord record =
               inject(session, trace, fault_free, inputs.feeds[input], label, result.targets, design_options, injection);

@@ -35,6 +35,8 @@ struct CampaignOptions {
   CampaignDesign design;  // design.inputs is set from the inputs
   int64_t injections = 0;
   int workers = 1;
+  // This process runs the injections whose index is `shard` modulo `shards` (an MPI rank's share).
+  int shard = 0, shards = 1;
   bool reuse = true;
   bool optimize = true;
   abft::Options abft;
