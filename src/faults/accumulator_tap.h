@@ -27,8 +27,6 @@ class AccumulatorTap final : public StepHook {
   void before_step(const StepEvent& event) override;
   StepVerdict after_step(StepEvent& event) override;
 
-  int64_t accumulators() const { return seen_; }  // of the step tapped last
-
  private:
   static void on_tile(void* context, const kernels::S32Tile& tile);
 

@@ -25,7 +25,8 @@ SessionOptions worker_session_options(const CampaignOptions& options) {
   return SessionOptions{1, options.optimize, options.abft};
 }
 
-int64_t corrections(const Session& session) {
+// The steps ABFT has run again so far in this session (a corrected fault is one of them).
+int64_t recomputations(const Session& session) {
   const abft::StepChecker* checker = session.abft_checker();
   int64_t total = 0;
   if (checker) {
@@ -48,7 +49,7 @@ InjectionRecord inject(Session& session, const Session::Trace& trace, const std:
   record.model = injection.faults[0].model;
   record.bit = lowest_bit(injection.faults[0].mask);
   FaultInjector injector(session, targets, options.design, injection);
-  const int64_t corrections_before = corrections(session);
+  const int64_t recomputations_before = recomputations(session);
   std::vector<Value> faulty;
   try {
     const ScopedStepHook hooked(session, injector);
@@ -63,7 +64,7 @@ InjectionRecord inject(Session& session, const Session::Trace& trace, const std:
       for (Tensor& output : session.run(faulty_feeds)) faulty.emplace_back(std::move(output));
       record.steps_run = session.step_count();
     }
-    record.detail = classify_outcome(fault_free, faulty, label, corrections(session) > corrections_before);
+    record.detail = classify_outcome(fault_free, faulty, label, recomputations(session) > recomputations_before);
   } catch (const Error& error) {
     record.detail.outcome = error.kind() == ErrorKind::FaultDetected ? Outcome::Detected : Outcome::Due;
     if (record.detail.outcome == Outcome::Due) record.detail.due = error.what();
