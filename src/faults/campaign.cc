@@ -75,6 +75,7 @@ InjectionRecord inject(Session& session, const Session::Trace& trace, const std:
   const AppliedFault& applied = injector.applied().at(0);
   record.before = applied.before;
   record.after = applied.after;
+  record.elements = applied.elements;
   return record;
 }
 
@@ -89,11 +90,12 @@ nlohmann::json InjectionRecord::to_json(const std::vector<FaultTarget>& targets,
                          {"node", t.node},
                          {"element", element},
                          {"site", site_kind_name(t.kind)},
-                         {"fault", fault_kind_name(design.models.at(model).kind)},
+                         {"fault", design.models.at(model).name()},
                          {"model", model},
                          {"bit", bit},
                          {"before", before},
                          {"after", after},
+                         {"elements", elements},
                          {"top5", detail.top5_changed},
                          {"label", detail.label_changed},
                          {"top1", detail.top1},
@@ -122,6 +124,7 @@ InjectionRecord InjectionRecord::from_json(const nlohmann::json& json, size_t ta
     record.before = json.at("before").is_number() ? json.at("before").get<double>() : std::nan("");
     record.after = json.at("after").is_number() ? json.at("after").get<double>() : std::nan("");
     record.steps_run = json.at("steps").get<size_t>();
+    record.elements = json.value("elements", int64_t{1});  // absent before patterns existed
   } catch (const nlohmann::json::exception& error) {
     fail_bad_input(where, ": a record does not fit: ", error.what());
   }

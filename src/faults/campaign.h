@@ -50,7 +50,8 @@ struct InjectionRecord {
   int64_t element = 0;  // of the first fault, in its target
   size_t model = 0;   // of the first fault
   int bit = -1;       // the lowest bit position of the first fault; -1 for value faults
-  double before = 0, after = 0;  // the first fault's value before and after
+  double before = 0, after = 0;  // the first fault's value before and after (a pattern's anchor)
+  int64_t elements = 1;          // values the first fault corrupted (a pattern's size)
   size_t steps_run = 0;
 
   nlohmann::json to_json(const std::vector<FaultTarget>& targets, const CampaignDesign& design) const;

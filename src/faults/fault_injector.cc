@@ -52,6 +52,19 @@ void FaultInjector::corrupt(size_t f, void* data, DType dtype, int64_t element) 
   write_element_bits(data, dtype, element, corrupt_bits(word, dtype, model.kind, fault.mask, fault.random_word));
   applied.after = element_value(data, dtype, element);
   applied.applied = true;
+  applied.elements = 1;
+}
+
+void FaultInjector::corrupt_pattern(size_t f, Tensor& output) {
+  const Fault& fault = injection_.faults[f];
+  const FaultModel& model = design_.models[fault.model];
+  AppliedFault& applied = applied_[f];
+  const std::vector<int64_t> elements = pattern_elements(model.pattern, output.shape(), fault.element, fault.random_word);
+  applied.before = element_value(output.raw(), output.dtype(), fault.element);
+  write_value_class(output, elements, model.value_class, fault.random_word);
+  applied.after = element_value(output.raw(), output.dtype(), fault.element);
+  applied.applied = true;
+  applied.elements = static_cast<int64_t>(elements.size());
 }
 
 std::map<std::string, Tensor> FaultInjector::corrupted_inputs(const std::map<std::string, Tensor>& feeds) {
@@ -84,7 +97,11 @@ StepVerdict FaultInjector::after_step(StepEvent& event) {
     check_input(output.dtype() == target.dtype && output.numel() == target.elements, "output '", target.tensor,
                 "' changed its type or size since the fault sites were found");
     output = output.clone();
-    corrupt(f, output.raw(), target.dtype, fault.element);
+    if (design_.models[fault.model].spatial) {
+      corrupt_pattern(f, output);
+    } else {
+      corrupt(f, output.raw(), target.dtype, fault.element);
+    }
   }
   return StepVerdict::Accept;
 }

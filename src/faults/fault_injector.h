@@ -7,7 +7,8 @@
 //   a corrupted copy of it, so that packed or transformed weights carry the fault too;
 // - an accumulator fault corrupts one int32 sum inside the step's int8 GEMMs, before
 //   requantization and, when ABFT is on, before the checksum sees it;
-// - an input fault corrupts a copy of the fed input.
+// - an input fault corrupts a copy of the fed input;
+// - a spatial pattern (CLASSES) replaces a group of values of a step's output.
 // Flips, random values and zeros are transient: a step that ABFT runs again runs clean.
 // Stuck-at bits are permanent and hold on every run.
 #pragma once
@@ -26,7 +27,8 @@ namespace vigil::faults {
 // What one fault did to its value.
 struct AppliedFault {
   bool applied = false;
-  double before = 0, after = 0;
+  double before = 0, after = 0;  // of the faulted value (a pattern's anchor)
+  int64_t elements = 0;          // values corrupted
 };
 
 class FaultInjector final : public StepHook {
@@ -49,6 +51,8 @@ class FaultInjector final : public StepHook {
   struct CorruptedWeight;
   // Corrupts `data` (a tensor of `dtype`) at fault f's element; records what it did.
   void corrupt(size_t f, void* data, DType dtype, int64_t element);
+  // Corrupts the elements of fault f's spatial pattern in `output`.
+  void corrupt_pattern(size_t f, Tensor& output);
   void rerun_with_weights(StepEvent& event);
   void corrupt_tile(size_t step, const kernels::S32Tile& tile, int64_t first);
 

@@ -11,6 +11,7 @@
 #include <string>
 
 #include "core/dtype.h"
+#include "faults/spatial_pattern.h"
 
 namespace vigil::faults {
 
@@ -25,8 +26,16 @@ struct FaultModel {
   int bits = 1;       // bits per fault for flips and stuck-at (distinct positions in the range)
   int low_bit = 0;    // the range of positions, inclusive; high_bit -1: the type's top bit
   int high_bit = -1;
-  bool permanent() const { return kind == FaultKind::StuckAt0 || kind == FaultKind::StuckAt1; }
-  bool acts_on_bits() const { return kind == FaultKind::BitFlip || permanent(); }
+  // A CLASSES pattern of values (faults/spatial_pattern.h) instead of a fault in one value;
+  // `kind` does not apply. Node outputs only.
+  bool spatial = false;
+  SpatialPattern pattern = SpatialPattern::Point;
+  ValueClass value_class = ValueClass::InRange;
+
+  bool permanent() const { return !spatial && (kind == FaultKind::StuckAt0 || kind == FaultKind::StuckAt1); }
+  bool acts_on_bits() const { return !spatial && (kind == FaultKind::BitFlip || permanent()); }
+  // "flip", "stuck1", ...; "bullet_wake/nan" for a pattern.
+  std::string name() const;
   // The top bit position for values of `dtype` (31 for fp32); a bad-input Error when the
   // range does not fit the type or the type has no bits to corrupt (strings).
   int top_bit(DType dtype) const;
@@ -37,6 +46,9 @@ int dtype_bits(DType dtype);  // 0 for strings
 uint64_t read_element_bits(const void* data, DType dtype, int64_t index);
 void write_element_bits(void* data, DType dtype, int64_t index, uint64_t bits);
 double element_value(const void* data, DType dtype, int64_t index);
+// The word of `dtype` holding `value`: rounded to the nearest and clamped to the range
+// for integers.
+uint64_t word_of_value(DType dtype, double value);
 
 // The bits a fault leaves in a word of `dtype`. `mask` holds the positions a bit fault acts
 // on; `random_word` supplies a random value (a uniform value in [-1, 1] for floats, as

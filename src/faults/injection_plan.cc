@@ -28,7 +28,15 @@ void check_design(const CampaignDesign& design, const std::vector<FaultTarget>& 
   check_input(design.faults_per_inference >= 1, "--faults ", design.faults_per_inference, " is not a positive count");
   check_input(design.inputs >= 1, "a campaign needs at least one input");
   for (const FaultModel& model : design.models) {
-    for (const FaultTarget& target : targets) model.top_bit(target.dtype);
+    for (const FaultTarget& target : targets) {
+      model.top_bit(target.dtype);
+      if (!model.spatial) continue;
+      check_input(target.kind == SiteKind::Output, "--fault ", spatial_pattern_name(model.pattern),
+                  ": spatial patterns corrupt node outputs (--site outputs), not ", site_kind_name(target.kind));
+      check_input(model.value_class != ValueClass::NaN || dtype_is_float(target.dtype), "--values nan: output '",
+                  target.tensor, "' of ", target.node, " is ", dtype_name(target.dtype),
+                  " and holds no NaN (choose float outputs with --node or --op)");
+    }
   }
 }
 

@@ -85,7 +85,7 @@ TEST_F(Campaign, ReplayClassifiesLikeWholeRuns) {
 TEST_F(Campaign, WeightFaultEqualsACorruptedModel) {
   Session session(model_, SessionOptions{1, false});
   const Session::Trace trace = session.trace(inputs_.feeds[0]);
-  const std::vector<FaultTarget> targets = find_fault_targets(session, trace, {SiteKind::Weight});
+  const std::vector<FaultTarget> targets = find_fault_targets(session, trace, {SiteKind::Weight, "", ""});
   CampaignDesign design;
   design.models = {FaultModel{}};
   design.seed = 3;
