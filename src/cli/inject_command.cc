@@ -47,6 +47,7 @@ struct InjectOptions {
   std::string node;
   std::string op;
   std::string faults = "flip";
+  std::string values;  // value classes of the spatial patterns; empty: all
   int flip_bits = 1;
   std::string bits;
   int faults_per_inference = 1;
@@ -98,14 +99,29 @@ faults::CampaignDesign design_from(const InjectOptions& options) {
   faults::CampaignDesign design;
   design.faults_per_inference = options.faults_per_inference;
   design.seed = std::stoull(options.seed);
+  std::vector<faults::ValueClass> values;
+  std::stringstream value_list(options.values.empty() ? faults::value_class_names() : options.values);
+  for (std::string name; std::getline(value_list >> std::ws, name, ',');) values.push_back(faults::parse_value_class(name));
   std::stringstream list(options.faults);
+  bool patterns = false;
   for (std::string name; std::getline(list, name, ',');) {
     faults::FaultModel model;
-    model.kind = faults::parse_fault_kind(name);
     model.bits = options.flip_bits;
     parse_bits(options.bits, model);
+    if (faults::find_spatial_pattern(name, model.pattern)) {
+      // One model per value class: each pattern and class is drawn as often as the others.
+      patterns = model.spatial = true;
+      for (const faults::ValueClass value_class : values) {
+        model.value_class = value_class;
+        design.models.push_back(model);
+      }
+      continue;
+    }
+    model.kind = faults::parse_fault_kind(name);
     design.models.push_back(model);
   }
+  check_input(patterns || options.values.empty(), "--values applies to spatial patterns in --fault (",
+              faults::spatial_pattern_names(), ")");
   return design;
 }
 
@@ -152,7 +168,7 @@ nlohmann::json campaign_header(const InjectOptions& options, const std::string& 
                                const abft::Options& abft) {
   nlohmann::json models = nlohmann::json::array();
   for (const faults::FaultModel& model : design.models) {
-    models.push_back({{"fault", faults::fault_kind_name(model.kind)},
+    models.push_back({{"fault", model.name()},
                       {"bits", model.bits},
                       {"low_bit", model.low_bit},
                       {"high_bit", model.high_bit}});
@@ -369,8 +385,12 @@ void add_inject_command(CLI::App& app) {
   command->add_option("--node", options->node, "only nodes whose whole name matches this regular expression");
   command->add_option("--op", options->op, "only nodes of this operator type");
   command->add_option("--fault", options->faults,
-                      "fault model, or several separated by commas: flip, stuck0, stuck1, random, zero")
+                      "fault model, or several separated by commas: flip, stuck0, stuck1, random, zero; or CLASSES' "
+                      "spatial patterns on node outputs: " + faults::spatial_pattern_names())
       ->default_val("flip");
+  command->add_option("--values", options->values,
+                      "value classes of the spatial patterns, separated by commas: " + faults::value_class_names() +
+                          " (default: all)");
   command->add_option("--flip-bits", options->flip_bits, "bits each flip or stuck-at fault acts on")
       ->default_val(1)
       ->check(CLI::Range(1, 64));

@@ -77,7 +77,12 @@ CampaignSummary summarize(const CampaignResult& result, const CampaignDesign& de
     summary.all.add(record);
     summary.by_layer[layer_key(record.target, result.targets[record.target])].add(record);
     summary.by_bit[record.bit].add(record);
-    summary.by_fault[fault_kind_name(design.models[record.model].kind)].add(record);
+    const FaultModel& model = design.models[record.model];
+    summary.by_fault[model.name()].add(record);
+    if (model.spatial) {
+      summary.by_pattern[spatial_pattern_name(model.pattern)].add(record);
+      summary.by_value_class[value_class_name(model.value_class)].add(record);
+    }
   }
   return summary;
 }
@@ -110,11 +115,16 @@ nlohmann::json campaign_json(const CampaignResult& result, const CampaignDesign&
     row["bit"] = bit;
     json["by_bit"].push_back(row);
   }
-  for (const auto& [fault, counts] : summary.by_fault) {
-    nlohmann::json row = counts_json(counts, confidence);
-    row["fault"] = fault;
-    json["by_fault"].push_back(row);
-  }
+  const auto breakdown = [&](const char* key, const char* label, const std::map<std::string, OutcomeCounts>& rows) {
+    for (const auto& [name, counts] : rows) {
+      nlohmann::json row = counts_json(counts, confidence);
+      row[label] = name;
+      json[key].push_back(row);
+    }
+  };
+  breakdown("by_fault", "fault", summary.by_fault);
+  breakdown("by_pattern", "pattern", summary.by_pattern);
+  breakdown("by_value_class", "values", summary.by_value_class);
   return json;
 }
 
@@ -139,17 +149,21 @@ std::string campaign_table(const CampaignResult& result, const CampaignDesign& d
   out << "\n";
   table_head(out, "bit");
   for (const auto& [bit, counts] : summary.by_bit) table_row(out, bit < 0 ? "(value)" : std::to_string(bit), counts);
-  if (summary.by_fault.size() > 1) {
+  const auto breakdown = [&](const char* label, const std::map<std::string, OutcomeCounts>& rows) {
+    if (rows.size() <= 1) return;
     out << "\n";
-    table_head(out, "fault model");
-    for (const auto& [fault, counts] : summary.by_fault) table_row(out, fault, counts);
-  }
+    table_head(out, label);
+    for (const auto& [name, counts] : rows) table_row(out, name, counts);
+  };
+  breakdown("fault model", summary.by_fault);
+  breakdown("spatial pattern", summary.by_pattern);
+  breakdown("value class", summary.by_value_class);
   return out.str();
 }
 
 std::string campaign_csv(const CampaignResult& result, const CampaignDesign& design) {
   std::ostringstream out;
-  out << "injection,input,site,node,op,tensor,element,fault,bit,before,after,outcome,top1,output_change,top5_changed,"
+  out << "injection,input,site,node,op,tensor,element,fault,bit,before,after,elements,outcome,top1,output_change,top5_changed,"
          "label_changed,steps_run\n";
   out.precision(9);
   for (const InjectionRecord& record : result.records) {
@@ -157,8 +171,8 @@ std::string campaign_csv(const CampaignResult& result, const CampaignDesign& des
     out << record.index << ',' << record.input << ',' << site_kind_name(target.kind) << ','
         << report::csv_field(target.node) << ',' << report::csv_field(target.op_type) << ','
         << report::csv_field(target.tensor) << ',' << record.element << ','
-        << fault_kind_name(design.models[record.model].kind) << ',' << record.bit << ',' << record.before << ','
-        << record.after << ',' << outcome_name(record.detail.outcome) << ',' << record.detail.top1 << ','
+        << design.models[record.model].name() << ',' << record.bit << ',' << record.before << ','
+        << record.after << ',' << record.elements << ',' << outcome_name(record.detail.outcome) << ',' << record.detail.top1 << ','
         << record.detail.change << ',' << record.detail.top5_changed << ',' << record.detail.label_changed << ','
         << record.steps_run << '\n';
   }

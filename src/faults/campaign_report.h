@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 // What a campaign found, as people read it: outcome rates with Wilson intervals, overall
-// and broken down by layer, by bit position and by fault model; as a text table, as JSON
+// and broken down by layer, by bit position, by fault model and (for CLASSES patterns) by
+// pattern and value class; as a text table, as JSON
 // (summary and breakdowns) and as CSV (one row per injection).
 #pragma once
 
@@ -27,6 +28,10 @@ struct CampaignSummary {
   std::map<std::string, OutcomeCounts> by_layer;  // keyed "NNNN node" to keep execution order
   std::map<int, OutcomeCounts> by_bit;            // -1: value faults
   std::map<std::string, OutcomeCounts> by_fault;
+  // Spatial patterns (faults/spatial_pattern.h) over all their value classes, and value
+  // classes over all patterns; empty when the campaign has no patterns.
+  std::map<std::string, OutcomeCounts> by_pattern;
+  std::map<std::string, OutcomeCounts> by_value_class;
 };
 
 CampaignSummary summarize(const CampaignResult& result, const CampaignDesign& design);
