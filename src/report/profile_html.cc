@@ -10,6 +10,7 @@
 #include <vector>
 
 #include "perf/report_layers.h"
+#include "report/html_page.h"
 #include "report/layer_time_svg.h"
 #include "report/roofline_svg.h"
 #include "report/svg_chart.h"
@@ -20,20 +21,8 @@ using namespace perf;  // the profile and its layer helpers (perf/report_layers.
 
 namespace {
 
+// Rules of the profile's own charts, after the shared base (report/html_page.h).
 constexpr const char* kStyle = R"(
-body { font: 14px/1.4 system-ui, sans-serif; color: #222; margin: 24px auto; max-width: 1040px; padding: 0 16px; }
-h1 { font-size: 22px; margin: 0 0 4px; word-break: break-all; }
-h2 { font-size: 17px; margin: 28px 0 8px; border-bottom: 1px solid #ddd; padding-bottom: 4px; }
-.subtitle { color: #555; margin: 0 0 12px; }
-.metrics { display: grid; grid-template-columns: repeat(auto-fill, minmax(190px, 1fr)); gap: 8px; }
-.metric { border: 1px solid #e2e2e2; border-radius: 4px; padding: 6px 10px; background: #fafafa; }
-.metric .value { font-size: 17px; font-weight: 600; display: block; }
-.metric .label { color: #666; font-size: 12px; }
-svg { display: block; max-width: 100%; height: auto; font: 12px system-ui, sans-serif; }
-svg .grid { stroke: #e4e4e4; }
-svg .frame { fill: none; stroke: #888; }
-svg .tick { fill: #555; }
-svg .axis-title { fill: #333; font-size: 13px; }
 polyline.roof { fill: none; stroke-width: 2.5; }
 polyline.fp32 { stroke: #222; }
 polyline.int8 { stroke: #7b3294; stroke-dasharray: 8 4; }
@@ -43,17 +32,10 @@ text.int8 { fill: #7b3294; }
 svg .ridge { stroke: #999; stroke-dasharray: 3 3; }
 circle.layer-mark { fill-opacity: 0.6; stroke-width: 1.5; pointer-events: all; }
 circle.layer-mark:hover { fill-opacity: 0.9; stroke: #000; }
-svg .legend text { fill: #333; }
 .roof-labels text { paint-order: stroke; stroke: #fff; stroke-width: 3px; stroke-linejoin: round; }
 .roof-labels { pointer-events: none; }
 svg .bar-label { fill: #333; }
 svg .bar-value { fill: #555; }
-table { border-collapse: collapse; width: 100%; font-size: 12px; }
-th, td { padding: 3px 6px; border-bottom: 1px solid #eee; text-align: right; white-space: nowrap; }
-th { background: #f3f3f3; position: sticky; top: 0; }
-td.text, th.text { text-align: left; }
-td.name { white-space: normal; word-break: break-all; }
-.scroll { overflow-x: auto; }
 td.share { width: 160px; }
 .bar { background: #4a90d9; height: 10px; display: inline-block; vertical-align: middle; margin-right: 6px; }
 .swatch { display: inline-block; width: 10px; height: 10px; border-radius: 50%; margin-right: 4px; }
@@ -64,11 +46,6 @@ std::string count_of(int count, const char* noun) {
   return std::to_string(count) + " " + noun + (count == 1 ? "" : "s");
 }
 
-void metric(std::ostringstream& html, const std::string& value, const std::string& label) {
-  html << "<div class=\"metric\"><span class=\"value\">" << html_escape(value) << "</span><span class=\"label\">"
-       << html_escape(label) << "</span></div>\n";
-}
-
 void header(std::ostringstream& html, const ModelProfile& profile) {
   const MachinePeaks& peaks = profile.peaks;
   html << "<h1>vigil profile: " << html_escape(profile.model) << "</h1>\n<p class=\"subtitle\">"
@@ -77,29 +54,29 @@ void header(std::ostringstream& html, const ModelProfile& profile) {
        << format_number(peaks.clock_ghz) << " GHz, " << count_of(peaks.cores, "core") << "</p>\n";
 
   html << "<h2>Model</h2>\n<div class=\"metrics\">\n";
-  metric(html, format_number(profile.latency_seconds * 1e3) + " ms", "latency (median, step timer off)");
-  metric(html, format_number(profile.layer_seconds * 1e3) + " ms", "sum of the layers (step timer on)");
-  metric(html, format_number(profile.throughput_per_second) + " /s", "throughput (inferences)");
-  metric(html, format_number(profile.achieved_gops) + " GOP/s", "achieved");
-  metric(html, format_number(profile.utilization_percent) + " %", "utilization of the peak");
-  metric(html, format_number(static_cast<double>(profile.macs) * 1e-9) + " G", "MACs");
-  metric(html, format_number(static_cast<double>(profile.ops) * 1e-9) + " G", "operations");
-  metric(html, format_number(static_cast<double>(profile.parameters) * 1e-6) + " M",
+  html_metric(html, format_number(profile.latency_seconds * 1e3) + " ms", "latency (median, step timer off)");
+  html_metric(html, format_number(profile.layer_seconds * 1e3) + " ms", "sum of the layers (step timer on)");
+  html_metric(html, format_number(profile.throughput_per_second) + " /s", "throughput (inferences)");
+  html_metric(html, format_number(profile.achieved_gops) + " GOP/s", "achieved");
+  html_metric(html, format_number(profile.utilization_percent) + " %", "utilization of the peak");
+  html_metric(html, format_number(static_cast<double>(profile.macs) * 1e-9) + " G", "MACs");
+  html_metric(html, format_number(static_cast<double>(profile.ops) * 1e-9) + " G", "operations");
+  html_metric(html, format_number(static_cast<double>(profile.parameters) * 1e-6) + " M",
          "parameters (" + format_number(static_cast<double>(profile.parameter_bytes) * 1e-6) + " MB)");
-  metric(html, format_number(static_cast<double>(profile.peak_activation_bytes) * 1e-6) + " MB",
+  html_metric(html, format_number(static_cast<double>(profile.peak_activation_bytes) * 1e-6) + " MB",
          "peak activation memory");
-  metric(html, std::to_string(profile.layers.size()), "layers");
+  html_metric(html, std::to_string(profile.layers.size()), "layers");
   html << "</div>\n";
 
   const double fp32_ridge = profile.memory_gbs > 0.0 ? profile.fp32_peak_gops / profile.memory_gbs : 0.0;
   html << "<h2>Machine on " << count_of(profile.threads, "thread") << "</h2>\n<div class=\"metrics\">\n";
-  metric(html, format_number(profile.fp32_peak_gops) + " GFLOP/s", "fp32 peak");
-  metric(html, format_number(profile.memory_gbs) + " GB/s", "memory bandwidth (triad)");
-  metric(html, format_number(fp32_ridge) + " op/byte", "fp32 ridge point");
+  html_metric(html, format_number(profile.fp32_peak_gops) + " GFLOP/s", "fp32 peak");
+  html_metric(html, format_number(profile.memory_gbs) + " GB/s", "memory bandwidth (triad)");
+  html_metric(html, format_number(fp32_ridge) + " op/byte", "fp32 ridge point");
   if (profile.int8_peak_gops > 0.0) {
-    metric(html, format_number(profile.int8_peak_gops) + " GOP/s",
+    html_metric(html, format_number(profile.int8_peak_gops) + " GOP/s",
            "int8 peak" + (peaks.int8_loop.empty() ? std::string() : " (" + peaks.int8_loop + ")"));
-    metric(html,
+    html_metric(html,
            format_number(profile.memory_gbs > 0.0 ? profile.int8_peak_gops / profile.memory_gbs : 0.0) + " op/byte",
            "int8 ridge point");
   }
@@ -144,8 +121,6 @@ void layer_table(std::ostringstream& html, const ModelProfile& profile) {
 
 std::string profile_html(const ModelProfile& profile) {
   std::ostringstream html;
-  html << "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n<title>vigil profile: "
-       << html_escape(profile.model) << "</title>\n<style>" << kStyle << "</style>\n</head>\n<body>\n";
   header(html, profile);
   html << "<h2>Roofline</h2>\n" << roofline_svg(profile);
   html << "<h2>Time per layer</h2>\n" << layer_time_svg(profile);
@@ -153,8 +128,7 @@ std::string profile_html(const ModelProfile& profile) {
   operator_types(html, profile);
   html << "<h2>Layers in execution order</h2>\n";
   layer_table(html, profile);
-  html << "</body>\n</html>\n";
-  return html.str();
+  return html_document("vigil profile: " + profile.model, kStyle, html.str());
 }
 
 }  // namespace vigil::report
