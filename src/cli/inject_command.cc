@@ -4,7 +4,7 @@
 // inputs), the sites, the fault models and the number of injections (given, or from a
 // margin of error and a confidence by Leveugle's formula), runs the campaign on every
 // worker thread with a progress bar, keeps a journal to resume from, and prints outcome
-// rates with Wilson intervals, by layer and by bit; --json and --csv write them. With
+// rates with Wilson intervals, by layer and by bit; --json, --csv and --html write them. With
 // --ber it sweeps bit-error rates in the weights instead (faults/ber_sweep.h). Under
 // `mpirun -n R` each rank runs every R-th injection and rank 0 reports them all: the same
 // seed gives the same records for any R.
@@ -32,6 +32,8 @@
 #include "faults/campaign_report.h"
 #include "faults/campaign_statistics.h"
 #include "onnx_io/model_import.h"
+#include "report/ber_sweep_html.h"
+#include "report/campaign_html.h"
 #include "report/svg_chart.h"
 
 namespace vigil::cli {
@@ -59,6 +61,7 @@ struct InjectOptions {
   std::string journal;
   std::string json;
   std::string csv;
+  std::string html;
   bool no_reuse = false;
   bool no_optimize = false;
   AbftFlags abft;
@@ -240,15 +243,18 @@ void sweep(const InjectOptions& options) {
     }
   }
   std::fflush(stdout);
-  write_json_file(options.json, {{"model", options.model},
-                                 {"images", result.images},
-                                 {"repeats", sweep.repeats},
-                                 {"seed", options.seed},
-                                 {"weight_tensors", result.tensors},
-                                 {"weight_bits", result.weight_bits},
-                                 {"clean_accuracy", result.clean_accuracy},
-                                 {"seconds", result.seconds},
-                                 {"points", points}});
+  const nlohmann::json report = {{"model", options.model},
+                                {"images", result.images},
+                                {"repeats", sweep.repeats},
+                                {"seed", options.seed},
+                                {"weight_tensors", result.tensors},
+                                {"weight_bits", result.weight_bits},
+                                {"clean_accuracy", result.clean_accuracy},
+                                {"seconds", result.seconds},
+                                {"points", points}};
+  const std::string html = options.html.empty() ? std::string() : report::ber_sweep_html(report);
+  write_json_file(options.json, report);
+  if (!options.html.empty()) write_file_atomically(options.html, html);
   if (!options.csv.empty()) write_file_atomically(options.csv, csv);
 }
 
@@ -284,6 +290,7 @@ faults::CampaignResult merged_over_ranks(const MpiRanks& ranks, faults::Campaign
 void inject(const InjectOptions& options) {
   check_output_folder("--json", options.json);
   check_output_folder("--csv", options.csv);
+  check_output_folder("--html", options.html);
   const MpiRanks ranks;
   if (!options.ber.empty()) {
     check_input(ranks.size() == 1, "--ber runs in one process, not over ", ranks.size(), " MPI ranks");
@@ -360,8 +367,10 @@ void inject(const InjectOptions& options) {
   report["workers"] = options.threads;
   report["processes"] = ranks.size();
   report["reuse"] = campaign.reuse;
+  const std::string html = options.html.empty() ? std::string() : report::campaign_html(report);
   write_json_file(options.json, report);
   if (!options.csv.empty()) write_file_atomically(options.csv, faults::campaign_csv(result, campaign.design));
+  if (!options.html.empty()) write_file_atomically(options.html, html);
 }
 
 }  // namespace
@@ -414,6 +423,9 @@ void add_inject_command(CLI::App& app) {
                       "append each result to this file as it completes; run again with it to resume");
   command->add_option("--json", options->json, "write the summary and breakdowns as JSON to this file");
   command->add_option("--csv", options->csv, "write one row per injection as CSV to this file");
+  command->add_option("--html", options->html,
+                      "write a self-contained HTML page with charts (outcomes by layer, bit and fault model; with "
+                      "--ber, accuracy against the rate) to this file");
   command->add_flag("--no-reuse", options->no_reuse,
                     "run every faulty inference in full instead of replaying from the faulted step");
   command->add_flag("--no-optimize", options->no_optimize, "skip the graph passes (weights as stored in the file)");

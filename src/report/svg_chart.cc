@@ -54,6 +54,8 @@ std::string format_number(double value) {
   return string_printf("%.3g", value);
 }
 
+std::string percent_text(double rate) { return string_printf("%.1f%%", 100 * rate); }
+
 std::string svg_number(double value) {
   if (!std::isfinite(value)) return "0";
   std::string text = string_printf("%.2f", value);

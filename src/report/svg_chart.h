@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: Apache-2.0
-// The drawing primitives of the HTML profile report (report/profile_html.h): HTML escaping,
+// The drawing primitives of the HTML reports (report/profile_html.h, campaign_html.h): HTML escaping,
 // clipping long names, compact number formatting, a log10 scale from data to pixels, the
 // decades that cover a set of values, and a pair of log-log axes with a tick, a grid line
 // and a label at every decade. They know nothing of layers or rooflines (report/roofline_svg.h
@@ -28,6 +28,9 @@ std::string clip_front(const std::string& text, size_t width);
 // A figure for people: three significant digits ("0.0123", "4.56", "789"), whole numbers
 // from 1000 on ("12346"), and an exponent only far from 1 ("1.2e-05", "3.4e+15").
 std::string format_number(double value);
+
+// A rate as a percentage with one decimal: 0.1234 -> "12.3%".
+std::string percent_text(double rate);
 
 // A coordinate in an SVG: two decimals at most, trailing zeros dropped ("12.5", "300").
 std::string svg_number(double value);

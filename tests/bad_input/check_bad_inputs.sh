@@ -100,6 +100,7 @@ expect "--fault: 'melt'" "$vigil" inject "$good" --fault flip,melt --json "$scra
 expect "--values: 'hot'" "$vigil" inject "$good" --fault row --values hot --json "$scratch/inject.json"
 expect "--values applies to spatial patterns" "$vigil" inject "$good" --values nan --json "$scratch/inject.json"
 expect "spatial patterns corrupt node outputs" "$vigil" inject "$good" --fault block --site inputs --json "$scratch/inject.json"
+expect "--html $scratch/none/r.html: no folder" "$vigil" inject "$good" --html "$scratch/none/r.html" --json "$scratch/inject.json"
 expect "--node '('" "$vigil" inject "$good" --node "(" --json "$scratch/inject.json"
 expect "no fault site matches --site outputs --op LSTM" "$vigil" inject "$good" --op LSTM --json "$scratch/inject.json"
 expect "accumulators are those of int8 GEMMs" "$vigil" inject "$good" --site accumulators --json "$scratch/inject.json"
