@@ -9,29 +9,13 @@
 #include <cstring>
 
 #include "core/error.h"
+#include "core/fd_io.h"
 #include "onnx/onnx_pb.h"
 #include "onnx/shape_inference/implementation.h"
 
 namespace vigil {
 
 namespace {
-
-bool write_all(int fd, const std::string& bytes) {
-  size_t done = 0;
-  while (done < bytes.size()) {
-    const ssize_t n = ::write(fd, bytes.data() + done, bytes.size() - done);
-    if (n <= 0) return false;
-    done += static_cast<size_t>(n);
-  }
-  return true;
-}
-
-std::string read_all(int fd) {
-  std::string bytes;
-  char buffer[1 << 16];
-  for (ssize_t n; (n = ::read(fd, buffer, sizeof buffer)) > 0;) bytes.append(buffer, static_cast<size_t>(n));
-  return bytes;
-}
 
 // Shape inference of real models takes milliseconds; a model built to make it explode
 // (local functions that call each other twice, 40 deep) would take centuries.
