@@ -7,7 +7,8 @@
 // rates with Wilson intervals, by layer and by bit; --json, --csv and --html write them. With
 // --ber it sweeps bit-error rates in the weights instead (faults/ber_sweep.h). Under
 // `mpirun -n R` each rank runs every R-th injection and rank 0 reports them all: the same
-// seed gives the same records for any R.
+// seed gives the same records for any R. The workers run in a child process
+// (faults/isolated_campaign.h): an injection that crashes it or runs too long is a DUE.
 #include <malloc.h>
 
 #include <algorithm>
@@ -31,6 +32,7 @@
 #include "faults/campaign_journal.h"
 #include "faults/campaign_report.h"
 #include "faults/campaign_statistics.h"
+#include "faults/isolated_campaign.h"
 #include "onnx_io/model_import.h"
 #include "report/ber_sweep_html.h"
 #include "report/campaign_html.h"
@@ -59,6 +61,7 @@ struct InjectOptions {
   std::string seed = "0";
   int threads = 1;
   std::string journal;
+  double timeout = 0;  // seconds; 0: from the fault-free inference
   std::string json;
   std::string csv;
   std::string html;
@@ -305,6 +308,7 @@ void inject(const InjectOptions& options) {
               " is outside (0, 1)");
   check_input(options.confidence > 0 && options.confidence < 1, "--confidence ", options.confidence,
               " is outside (0, 1)");
+  check_input(options.timeout >= 0, "--timeout ", options.timeout, " is not a number of seconds");
   faults::CampaignOptions campaign;
   campaign.sites = {faults::parse_site_kind(options.site), options.node, options.op};
   campaign.design = design_from(options);
@@ -326,12 +330,16 @@ void inject(const InjectOptions& options) {
       options.injections > 0 ? options.injections : faults::injections_for(margin, options.confidence, population);
 
   const nlohmann::json header = campaign_header(options, model_bytes, inputs, campaign.design, campaign.abft);
-  std::unique_ptr<faults::CampaignJournal> journal;
+  faults::IsolationOptions isolation;
+  isolation.timeout_seconds = options.timeout;
+  isolation.header = header;
+  int64_t resumed = 0;
   if (!options.journal.empty()) {
     // Over MPI each rank keeps a journal of its own share.
-    const std::string path = ranks.size() == 1 ? options.journal
-                                               : str_cat(options.journal, ".rank", ranks.rank(), "of", ranks.size());
-    journal = std::make_unique<faults::CampaignJournal>(path, header);
+    isolation.journal = ranks.size() == 1 ? options.journal
+                                          : str_cat(options.journal, ".rank", ranks.rank(), "of", ranks.size());
+    // Opened here to refuse another campaign's journal before anything runs.
+    resumed = static_cast<int64_t>(faults::CampaignJournal(isolation.journal, header).records().size());
   }
 
   int64_t elements = 0;
@@ -347,12 +355,11 @@ void inject(const InjectOptions& options) {
               100 * options.confidence);
     std::fflush(stdout);
   }
-  const int64_t resumed = journal ? static_cast<int64_t>(journal->records().size()) : 0;
   ProgressBar progress("inject", std::max<int64_t>(campaign.injections - resumed, 1));
   const faults::CampaignResult result = merged_over_ranks(
       ranks,
-      faults::run_campaign(model, inputs, campaign, journal.get(),
-                           [&](int64_t done) { progress.update(done - resumed); }),
+      faults::run_isolated_campaign(model, inputs, campaign, isolation,
+                                    [&](int64_t done) { progress.update(done - resumed); }),
       campaign.design);
   if (ranks.rank() != 0) return;
   const int64_t fresh = static_cast<int64_t>(result.records.size()) - result.resumed;
@@ -421,6 +428,9 @@ void add_inject_command(CLI::App& app) {
       ->check(CLI::Range(1, 256));
   command->add_option("--journal", options->journal,
                       "append each result to this file as it completes; run again with it to resume");
+  command->add_option("--timeout", options->timeout,
+                      "seconds an injection may run before it counts as a DUE (time-out); default: 20 times the "
+                      "fault-free inference, at least 1");
   command->add_option("--json", options->json, "write the summary and breakdowns as JSON to this file");
   command->add_option("--csv", options->csv, "write one row per injection as CSV to this file");
   command->add_option("--html", options->html,

@@ -41,13 +41,7 @@ int lowest_bit(uint64_t mask) { return mask ? __builtin_ctzll(mask) : -1; }
 InjectionRecord inject(Session& session, const Session::Trace& trace, const std::vector<Value>& fault_free,
                        const std::map<std::string, Tensor>& feeds, int64_t label, const std::vector<FaultTarget>& targets,
                        const CampaignOptions& options, const Injection& injection) {
-  InjectionRecord record;
-  record.index = injection.index;
-  record.input = injection.input;
-  record.target = injection.faults[0].target;
-  record.element = injection.faults[0].element;
-  record.model = injection.faults[0].model;
-  record.bit = lowest_bit(injection.faults[0].mask);
+  InjectionRecord record = InjectionRecord::of(injection);
   FaultInjector injector(session, targets, options.design, injection);
   const int64_t recomputations_before = recomputations(session);
   std::vector<Value> faulty;
@@ -80,6 +74,17 @@ InjectionRecord inject(Session& session, const Session::Trace& trace, const std:
 }
 
 }  // namespace
+
+InjectionRecord InjectionRecord::of(const Injection& injection) {
+  InjectionRecord record;
+  record.index = injection.index;
+  record.input = injection.input;
+  record.target = injection.faults[0].target;
+  record.element = injection.faults[0].element;
+  record.model = injection.faults[0].model;
+  record.bit = lowest_bit(injection.faults[0].mask);
+  return record;
+}
 
 nlohmann::json InjectionRecord::to_json(const std::vector<FaultTarget>& targets, const CampaignDesign& design) const {
   const FaultTarget& t = targets.at(target);
@@ -172,6 +177,10 @@ CampaignResult run_campaign(std::shared_ptr<const Model> model, const CampaignIn
   std::atomic<int64_t> finished{result.resumed};
   const int64_t input_count = design.inputs;
   const int workers = std::max(1, options.workers);
+  CampaignWatch* watch = options.watch;
+  const auto now_ns = [] {
+    return std::chrono::duration_cast<std::chrono::nanoseconds>(std::chrono::steady_clock::now().time_since_epoch()).count();
+  };
   auto work = [&](int worker) {
     try {
       Session session(model, worker_session_options(design_options));
@@ -186,20 +195,34 @@ CampaignResult run_campaign(std::shared_ptr<const Model> model, const CampaignIn
       for (int64_t input = 0; input < std::min(input_count, count); ++input) {
         std::vector<int64_t> pending;
         for (int64_t index = input + worker * input_count; index < count; index += workers * input_count) {
-          if (!done[index] && index % options.shards == options.shard) pending.push_back(index);
+          if (done[index] || index % options.shards != options.shard) continue;
+          if (options.only.empty() || std::binary_search(options.only.begin(), options.only.end(), index)) {
+            pending.push_back(index);
+          }
         }
         if (pending.empty()) continue;
+        const int64_t traced_at = now_ns();
         const Session::Trace trace = session.trace(inputs.feeds[input]);
+        if (watch) {
+          const int64_t took = now_ns() - traced_at;
+          for (int64_t seen = watch->fault_free_ns; seen < took && !watch->fault_free_ns.compare_exchange_weak(seen, took);) {
+          }
+        }
         const std::vector<Value> fault_free = session.replay(trace, {}).outputs;
         const int64_t label = inputs.labels.empty() ? -1 : inputs.labels[input];
         for (const int64_t index : pending) {
           const Injection injection = draw_injection(design, result.targets, index);
+          if (watch) {
+            watch->slots[worker].since_ns = now_ns();
+            watch->slots[worker].index = index;
+          }
           InjectionRecord record =
               inject(session, trace, fault_free, inputs.feeds[input], label, result.targets, design_options, injection);
           const std::lock_guard<std::mutex> lock(mutex);
           if (failure) return;
           if (journal) journal->append(record.to_json(result.targets, design));
           records.push_back(std::move(record));
+          if (watch) watch->slots[worker].index = -1;
           if (progress) progress(++finished);
         }
       }

@@ -8,6 +8,7 @@
 // it are taken as done.
 #pragma once
 
+#include <atomic>
 #include <cstdint>
 #include <functional>
 #include <map>
@@ -30,6 +31,18 @@ struct CampaignInputs {
   std::vector<int64_t> labels;  // one per feed, or empty
 };
 
+// What the workers show of their progress to a process that supervises them
+// (faults/isolated_campaign.h), in memory both share: which injection each worker runs and
+// since when (steady clock, ns), and the slowest fault-free inference met so far.
+struct WorkerSlot {
+  std::atomic<int64_t> index{-1};  // -1: none
+  std::atomic<int64_t> since_ns{0};
+};
+struct CampaignWatch {
+  std::atomic<int64_t> fault_free_ns{0};
+  WorkerSlot* slots = nullptr;  // one per worker
+};
+
 struct CampaignOptions {
   SiteFilter sites;
   CampaignDesign design;  // design.inputs is set from the inputs
@@ -40,6 +53,8 @@ struct CampaignOptions {
   bool reuse = true;
   bool optimize = true;
   abft::Options abft;
+  std::vector<int64_t> only;        // when not empty: only these injections (ascending)
+  CampaignWatch* watch = nullptr;   // where the workers show what they run, or none
 };
 
 struct InjectionRecord {
@@ -57,6 +72,8 @@ struct InjectionRecord {
   nlohmann::json to_json(const std::vector<FaultTarget>& targets, const CampaignDesign& design) const;
   // A bad-input Error naming `where` when the record does not fit the campaign.
   static InjectionRecord from_json(const nlohmann::json& json, size_t targets, const std::string& where);
+  // The record of an injection before it runs: what was drawn, no outcome yet.
+  static InjectionRecord of(const Injection& injection);
 };
 
 struct CampaignResult {

@@ -24,7 +24,9 @@ std::string layer_name(const std::string& key) { return key.substr(key.find(' ')
 nlohmann::json counts_json(const OutcomeCounts& counts, double confidence) {
   nlohmann::json json = {{"injections", counts.total},
                          {"top5_changed", counts.top5_changed},
-                         {"label_changed", counts.label_changed}};
+                         {"label_changed", counts.label_changed},
+                         {"due_crashes", counts.crashes},
+                         {"due_timeouts", counts.timeouts}};
   for (int o = 0; o < kOutcomeCount; ++o) {
     const Interval interval = wilson_interval(counts.by_outcome[o], counts.total, confidence);
     json[outcome_name(static_cast<Outcome>(o))] = {
@@ -69,6 +71,8 @@ void OutcomeCounts::add(const InjectionRecord& record) {
   ++total;
   top5_changed += record.detail.top5_changed;
   label_changed += record.detail.label_changed > 0;
+  crashes += record.detail.due.rfind("crash", 0) == 0;
+  timeouts += record.detail.due == "time-out";
 }
 
 CampaignSummary summarize(const CampaignResult& result, const CampaignDesign& design) {
@@ -143,6 +147,11 @@ std::string campaign_table(const CampaignResult& result, const CampaignDesign& d
   std::snprintf(line, sizeof line, "top-5 changed  %7lld  %6s%%\n", static_cast<long long>(summary.all.top5_changed),
                 percent(summary.all.top5_changed, summary.all.total).c_str());
   out << line;
+  if (summary.all.crashes + summary.all.timeouts > 0) {
+    std::snprintf(line, sizeof line, "of the DUEs: %lld crashed the worker process, %lld ran past the time limit\n",
+                  static_cast<long long>(summary.all.crashes), static_cast<long long>(summary.all.timeouts));
+    out << line;
+  }
   out << "\n";
   table_head(out, "layer");
   for (const auto& [key, counts] : summary.by_layer) table_row(out, layer_name(key), counts);
@@ -164,7 +173,7 @@ std::string campaign_table(const CampaignResult& result, const CampaignDesign& d
 std::string campaign_csv(const CampaignResult& result, const CampaignDesign& design) {
   std::ostringstream out;
   out << "injection,input,site,node,op,tensor,element,fault,bit,before,after,elements,outcome,top1,output_change,top5_changed,"
-         "label_changed,steps_run\n";
+         "label_changed,steps_run,due\n";
   out.precision(9);
   for (const InjectionRecord& record : result.records) {
     const FaultTarget& target = result.targets[record.target];
@@ -174,7 +183,7 @@ std::string campaign_csv(const CampaignResult& result, const CampaignDesign& des
         << design.models[record.model].name() << ',' << record.bit << ',' << record.before << ','
         << record.after << ',' << record.elements << ',' << outcome_name(record.detail.outcome) << ',' << record.detail.top1 << ','
         << record.detail.change << ',' << record.detail.top5_changed << ',' << record.detail.label_changed << ','
-        << record.steps_run << '\n';
+        << record.steps_run << ',' << report::csv_field(record.detail.due) << '\n';
   }
   return out.str();
 }

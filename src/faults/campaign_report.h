@@ -19,6 +19,8 @@ struct OutcomeCounts {
   int64_t total = 0;
   int64_t top5_changed = 0;
   int64_t label_changed = 0;  // correct answers turned wrong
+  int64_t crashes = 0;        // DUEs that ended the worker process by a signal
+  int64_t timeouts = 0;       // DUEs that ran past the time limit
   void add(const InjectionRecord& record);
   int64_t operator[](Outcome outcome) const { return by_outcome[static_cast<int>(outcome)]; }
 };
