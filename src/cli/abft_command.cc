@@ -3,7 +3,8 @@
 // machine's ridge (abft/scheme_comparison.h): per checked layer its MACs, arithmetic
 // intensity, the ridge, the time without ABFT and each scheme's overhead, which scheme was
 // faster; then the whole model's overhead per scheme and how often fused, the scheme vigil
-// runs by default, was the faster one. --json writes every layer.
+// runs by default, was the faster one. --json writes every layer, --html a page with the
+// overhead per layer drawn (report/abft_html.h).
 #include <cstdio>
 #include <map>
 #include <memory>
@@ -14,6 +15,8 @@
 #include "cli/model_inputs.h"
 #include "onnx_io/model_import.h"
 #include "perf/peaks_cache.h"
+#include "core/output_files.h"
+#include "report/abft_html.h"
 #include "report/svg_chart.h"
 
 namespace vigil::cli {
@@ -26,6 +29,7 @@ struct AbftCommandOptions {
   int threads = 1;
   int runs = 20;
   std::string json;
+  std::string html;
 };
 
 double percent_over(double seconds, double base) { return base > 0 ? 100.0 * (seconds / base - 1.0) : 0.0; }
@@ -74,6 +78,7 @@ nlohmann::json to_json(const std::string& model, const abft::SchemeComparison& c
 
 void compare(const AbftCommandOptions& options) {
   check_output_folder("--json", options.json);
+  check_output_folder("--html", options.html);
   auto model = load_model(options.model);
   std::map<std::string, Tensor> feeds = read_input_files(model->graph, options.inputs);
   add_random_inputs(model->graph, feeds);
@@ -93,7 +98,10 @@ void compare(const AbftCommandOptions& options) {
               comparison.fused_faster, comparison.checked_layers, comparison.best_saves_seconds * 1e3,
               comparison.off_seconds > 0 ? 100.0 * comparison.best_saves_seconds / comparison.off_seconds : 0.0);
   std::fflush(stdout);
-  write_json_file(options.json, to_json(options.model, comparison));
+  const nlohmann::json report = to_json(options.model, comparison);
+  const std::string html = options.html.empty() ? std::string() : report::abft_html(report);
+  write_json_file(options.json, report);
+  if (!options.html.empty()) write_file_atomically(options.html, html);
 }
 
 }  // namespace
@@ -111,6 +119,8 @@ void add_abft_command(CLI::App& app) {
       ->default_val(20)
       ->check(CLI::Range(1, 100000));
   command->add_option("--json", options->json, "write every layer's figures as JSON to this file");
+  command->add_option("--html", options->html,
+                      "write a self-contained HTML page (overhead per layer, coverage, every figure) to this file");
   command->callback([options] { compare(*options); });
 }
 

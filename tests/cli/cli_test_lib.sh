@@ -1,7 +1,7 @@
 # SPDX-License-Identifier: Apache-2.0
 # What the command-line test scripts share (sourced, not run): a scratch folder removed
-# on exit, pass and fail counters, the checks `ok` and `bad`, and the closing summary
-# whose status is the script's.
+# on exit, pass and fail counters, the checks `ok` and `bad`, headless Chromium for the
+# HTML reports, and the closing summary whose status is the script's.
 # A failure prints the command's stderr if the script left it in $scratch/stderr.
 scratch="$(mktemp -d)"
 trap 'rm -rf "$scratch"' EXIT
@@ -36,6 +36,14 @@ bad() {
   fi
   if compgen -G "$scratch/out.*" >/dev/null; then fail "$* -> left an output file"; return; fi
   pass
+}
+
+# browse CHROMIUM_FLAGS...: headless Chromium (at $chromium) on a fresh home and profile,
+# so runs stay independent; its stderr goes to $scratch/chromium.stderr.
+chromium=/usr/bin/chromium
+browse() {
+  HOME="$scratch/home" timeout 120 "$chromium" --headless --no-sandbox --disable-gpu --no-first-run \
+    --user-data-dir="$scratch/profile" "$@" 2>>"$scratch/chromium.stderr"
 }
 
 # finish NAME: prints the counts and exits 0 only if nothing failed.

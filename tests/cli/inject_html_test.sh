@@ -11,7 +11,6 @@ vigil="$1"
 root="$(cd "$(dirname "$0")/../.." && pwd)"
 model="$root/models/fashion_mnist_cnn.onnx"
 data=/usr/share/datasets/fashion-mnist
-chromium=/usr/bin/chromium
 if [[ ! -d "$data" ]]; then
   echo "skipped: needs $data (dataset-fashion-mnist)"
   exit 77
@@ -57,10 +56,6 @@ if [[ ! -x "$chromium" ]]; then
   [[ $failed -eq 0 ]] && exit 77
   finish inject_html
 fi
-browse() {  # Chromium wants a writable home and profile; a fresh one keeps runs independent.
-  HOME="$scratch/home" timeout 120 "$chromium" --headless --no-sandbox --disable-gpu --no-first-run \
-    --user-data-dir="$scratch/profile" "$@" 2>>"$scratch/chromium.stderr"
-}
 for page in campaign ber; do
   browse --screenshot="$scratch/$page.png" --window-size=1100,1800 "file://$scratch/$page.html" >/dev/null
   size=$(stat -c %s "$scratch/$page.png" 2>/dev/null || echo 0)

@@ -9,18 +9,11 @@ set -u
 vigil="$1"
 root="$(cd "$(dirname "$0")/../.." && pwd)"
 model="$root/bench/models/resnet18.onnx"
-chromium=/usr/bin/chromium
+source "$(dirname "$0")/cli_test_lib.sh"
 if [[ ! -x "$chromium" || ! -f "$model" ]]; then
   echo "skipped: needs $chromium and $model"
   exit 77
 fi
-source "$(dirname "$0")/cli_test_lib.sh"
-
-# Chromium wants a writable home and profile; a fresh one keeps runs independent.
-browse() {
-  HOME="$scratch/home" timeout 120 "$chromium" --headless --no-sandbox --disable-gpu --no-first-run \
-    --user-data-dir="$scratch/profile" "$@" 2>"$scratch/chromium.stderr"
-}
 
 html="$scratch/report.html"
 json="$scratch/report.json"
