@@ -11,7 +11,7 @@ With `--clean-runs N` it then runs `vigil run MODEL --random-inputs --repeat N -
 many failed: a failure on a clean run is a false positive.
 
     /usr/bin/python3 bench/abft_table.py [--precision fp32 int8] [--vigil build/vigil]
-        [--models-dir bench/models] [--model NAME]... [--threads 1 2] [--scheme fused separate]
+        [--models-dir bench/models] [--model NAME]... [--threads 1 2] [--scheme fused separate full]
         [--runs 30] [--warmup 3] [--clean-runs 1000] [--json FILE]
 """
 import argparse
@@ -23,7 +23,7 @@ import tempfile
 
 import speed_table
 
-SCHEMES = ["fused", "separate"]
+SCHEMES = ["fused", "separate", "full"]
 
 
 def parse_args():
@@ -98,7 +98,9 @@ def main():
                               f"{report['detected']} |", flush=True)
                         continue
                     abft = report["abft"]
-                    print(f"| {precision} | {model} | {scheme} | {args.clean_runs} | {abft['checked_steps']} of "
+                    duplicated = abft.get("duplicated_steps", 0)
+                    covered = f"{abft['checked_steps']}" + (f" + {duplicated} duplicated" if duplicated else "")
+                    print(f"| {precision} | {model} | {scheme} | {args.clean_runs} | {covered} of "
                           f"{abft['steps']} | {abft['products']} | {abft['lines']} | {abft['detections']} |",
                           flush=True)
     if args.json:

@@ -8,6 +8,7 @@ const char* scheme_name(Scheme scheme) {
   switch (scheme) {
     case Scheme::Separate: return "separate";
     case Scheme::Fused: return "fused";
+    case Scheme::Full: return "full";
     default: return "off";
   }
 }
@@ -15,7 +16,7 @@ const char* scheme_name(Scheme scheme) {
 const char* mode_name(Mode mode) { return mode == Mode::Correct ? "correct" : "detect"; }
 
 std::optional<Scheme> parse_scheme(std::string_view name) {
-  for (Scheme scheme : {Scheme::Off, Scheme::Separate, Scheme::Fused}) {
+  for (Scheme scheme : {Scheme::Off, Scheme::Separate, Scheme::Fused, Scheme::Full}) {
     if (name == scheme_name(scheme)) return scheme;
   }
   return std::nullopt;

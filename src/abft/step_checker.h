@@ -5,6 +5,10 @@
 // inside the GEMM (kernels/gemm_check.h). After each step the checker reads what the
 // step's products found, counts it per step, and answers: accept, run the step again
 // (correct mode, first failure), or fail the inference with an error naming the node.
+// Under the `full` scheme a step without checked products runs twice and the two results
+// are compared bit for bit; in correct mode a disagreement gets a third run, whose result
+// stands if it agrees with either of the first two. Random operators are left out: their
+// runs are meant to differ.
 #pragma once
 
 #include <cstdint>
@@ -24,6 +28,7 @@ struct StepCounters {
   int64_t detections = 0;      // runs whose check failed
   int64_t recomputations = 0;  // runs asked for again after a failed check
   int64_t corrections = 0;     // recomputations that then passed
+  int64_t duplicated = 0;      // runs compared with a second run of the step (scheme full)
 };
 
 class StepChecker final : public StepHook {
@@ -37,9 +42,13 @@ class StepChecker final : public StepHook {
   StepVerdict after_step(StepEvent& event) override;
 
  private:
+  // The duplication of a step without checked products (scheme full).
+  StepVerdict duplicate(StepEvent& event, StepCounters& counters);
+
   Options options_;
   kernels::GemmCheckSink sink_;
   std::vector<StepCounters> counters_;
+  std::vector<Tensor> first_run_, second_run_;  // a duplicated step's earlier results
 };
 
 }  // namespace vigil::abft

@@ -15,7 +15,7 @@ abft::Options AbftFlags::options() const {
   options.scheme = *abft::parse_scheme(scheme);  // the flag's check admits only these names
   if (!mode.empty()) {
     check_input(options.scheme != abft::Scheme::Off, "--abft-mode ", mode,
-                ": ABFT is off; choose a scheme with --abft separate or --abft fused");
+                ": ABFT is off; choose a scheme with --abft fused, separate or full");
     options.mode = *abft::parse_mode(mode);
   }
   return options;
@@ -25,8 +25,9 @@ void add_abft_flags(CLI::App& command, AbftFlags& flags) {
   command
       .add_option("--abft", flags.scheme,
                   "check every Conv, Gemm and MatMul product by checksums: off, fused (inside the GEMM, no pass\n"
-                  "of its own over memory) or separate (a pass after each product, also covering the packing)")
-      ->check(CLI::IsMember({"off", "separate", "fused"}))
+                  "of its own over memory), separate (a pass after each product, also covering the packing) or\n"
+                  "full (fused, and every other operator run twice and compared)")
+      ->check(CLI::IsMember({"off", "separate", "fused", "full"}))
       ->default_val("off");
   command
       .add_option("--abft-mode", flags.mode,
@@ -39,9 +40,10 @@ nlohmann::json abft_summary(Session& session, const std::map<std::string, Tensor
   const abft::StepChecker* checker = session.abft_checker();
   if (!checker) return {};
   abft::StepCounters total;
-  int64_t checked_steps = 0;
+  int64_t checked_steps = 0, duplicated_steps = 0;
   for (const abft::StepCounters& step : checker->counters()) {
     if (step.products > 0) ++checked_steps;
+    if (step.duplicated > 0) ++duplicated_steps;
     total.products += step.products;
     total.lines += step.lines;
     total.detections += step.detections;
@@ -54,7 +56,8 @@ nlohmann::json abft_summary(Session& session, const std::map<std::string, Tensor
     const std::vector<StepCost> costs = measure_step_costs(session, *feeds);
     int64_t macs = 0, checked_macs = 0, covered_steps = 0;
     for (size_t s = 0; s < costs.size(); ++s) {
-      const bool checked = checker->counters()[s].products > 0;
+      const abft::StepCounters& step = checker->counters()[s];
+      const bool checked = step.products > 0 || step.duplicated > 0;
       macs += costs[s].cost.macs;
       checked_macs += checked ? costs[s].cost.macs : 0;
       covered_steps += checked;
@@ -68,6 +71,7 @@ nlohmann::json abft_summary(Session& session, const std::map<std::string, Tensor
           {"mode", abft::mode_name(checker->options().mode)},
           {"steps", checker->counters().size()},
           {"checked_steps", checked_steps},
+          {"duplicated_steps", duplicated_steps},
           {"products", total.products},
           {"lines", total.lines},
           {"detections", total.detections},
@@ -80,7 +84,11 @@ std::string abft_summary_line(const nlohmann::json& summary) {
   if (summary.is_null()) return {};
   return str_cat("  abft   ", summary["scheme"].get<std::string>(), ", ", summary["mode"].get<std::string>(), ": ",
                  summary["checked_steps"].get<int64_t>(), " of ", summary["steps"].get<int64_t>(),
-                 " steps checked, ", summary["products"].get<int64_t>(), " products, ",
+                 " steps checked",
+                 summary["duplicated_steps"].get<int64_t>() > 0
+                     ? str_cat(" and ", summary["duplicated_steps"].get<int64_t>(), " duplicated")
+                     : std::string(),
+                 ", ", summary["products"].get<int64_t>(), " products, ",
                  summary["detections"].get<int64_t>(), " detections, ", summary["corrections"].get<int64_t>(),
                  " corrected by recomputation",
                  summary["coverage"].is_null()

@@ -90,6 +90,7 @@ expect "--abft-mode correct: ABFT is off" "$vigil" run "$good" --random-inputs -
 expect "--abft-mode" "$vigil" bench "$good" --abft-mode detect
 expect "--abft" "$vigil" eval "$good" --dataset "$cases" --abft auto
 expect "--runs" "$vigil" abft "$good" --runs 0
+expect "--html $scratch/none/a.html: no folder" "$vigil" abft "$good" --html "$scratch/none/a.html" --json "$scratch/abft.json"
 expect "no such file" "$vigil" abft "$cases/not_there.onnx"
 expect "--site: 'registers'" "$vigil" inject "$good" --site registers --json "$scratch/inject.json"
 expect "--bits 40:40" "$vigil" inject "$good" --bits 40 --json "$scratch/inject.json"
