@@ -11,7 +11,7 @@ With `--clean-runs N` it then runs `vigil run MODEL --random-inputs --repeat N -
 many failed: a failure on a clean run is a false positive.
 
     /usr/bin/python3 bench/abft_table.py [--precision fp32 int8] [--vigil build/vigil]
-        [--models-dir bench/models] [--model NAME]... [--threads 1 2] [--scheme fused separate full]
+        [--models-dir bench/models] [--model NAME]... [--threads 1 2] [--scheme fused separate full auto]
         [--runs 30] [--warmup 3] [--clean-runs 1000] [--json FILE]
 """
 import argparse
@@ -23,7 +23,7 @@ import tempfile
 
 import speed_table
 
-SCHEMES = ["fused", "separate", "full"]
+SCHEMES = ["fused", "separate", "full", "auto"]
 
 
 def parse_args():

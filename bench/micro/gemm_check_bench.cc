@@ -30,7 +30,7 @@ double median(std::vector<double> values) {
 
 template <class Product>
 void time_against_unchecked(benchmark::State& state, kernels::GemmCheckScheme scheme, const Product& product) {
-  kernels::GemmCheckSink sink(scheme);
+  kernels::GemmCheckSink sink(scheme, scheme == kernels::GemmCheckScheme::Separate);
   kernels::GemmThreadContext checked_context;
   checked_context.check = &sink;
   std::vector<double> plain_ms, checked_ms;

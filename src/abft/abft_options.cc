@@ -9,6 +9,7 @@ const char* scheme_name(Scheme scheme) {
     case Scheme::Separate: return "separate";
     case Scheme::Fused: return "fused";
     case Scheme::Full: return "full";
+    case Scheme::Auto: return "auto";
     default: return "off";
   }
 }
@@ -16,7 +17,7 @@ const char* scheme_name(Scheme scheme) {
 const char* mode_name(Mode mode) { return mode == Mode::Correct ? "correct" : "detect"; }
 
 std::optional<Scheme> parse_scheme(std::string_view name) {
-  for (Scheme scheme : {Scheme::Off, Scheme::Separate, Scheme::Fused, Scheme::Full}) {
+  for (Scheme scheme : {Scheme::Off, Scheme::Separate, Scheme::Fused, Scheme::Full, Scheme::Auto}) {
     if (name == scheme_name(scheme)) return scheme;
   }
   return std::nullopt;

@@ -81,6 +81,8 @@ SchemeComparison compare_schemes(const std::shared_ptr<const Model>& model, cons
     layer.algorithm = costs[s].algorithm;
     layer.integer = costs[s].integer;
     layer.macs = costs[s].cost.macs;
+    layer.ops = costs[s].cost.ops;
+    layer.largest_input_bytes = costs[s].largest_input_bytes;
     const double bytes = static_cast<double>(costs[s].cost.bytes_read + costs[s].cost.bytes_written);
     layer.intensity = bytes > 0 ? static_cast<double>(costs[s].cost.ops) / bytes : 0.0;
     layer.ridge = peaks.memory_gbs(threads) <= 0 ? 0.0
@@ -98,6 +100,12 @@ SchemeComparison compare_schemes(const std::shared_ptr<const Model>& model, cons
       } else {
         comparison.best_saves_seconds += layer.fused_seconds - layer.separate_seconds;
       }
+    }
+    if (layer.fused_checked && layer.separate_checked) {
+      ++comparison.compared_layers;
+      const double picked = layer.auto_separate() ? layer.separate_seconds : layer.fused_seconds;
+      comparison.auto_right += picked <= std::min(layer.fused_seconds, layer.separate_seconds);
+      comparison.auto_saves_seconds += layer.fused_seconds - picked;
     }
     comparison.layers.push_back(std::move(layer));
   }

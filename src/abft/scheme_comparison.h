@@ -14,6 +14,7 @@
 
 #include "core/tensor.h"
 #include "graph/graph.h"
+#include "abft/abft_options.h"
 #include "perf/machine_peaks.h"
 
 namespace vigil::abft {
@@ -27,6 +28,9 @@ struct LayerComparison {
   double off_seconds = 0;  // medians over the runs
   double fused_seconds = 0, separate_seconds = 0;
   bool fused_checked = false, separate_checked = false;  // the scheme checked this step
+  int64_t ops = 0, largest_input_bytes = 0;
+  // What --abft auto picks for it (abft/abft_options.h: auto_prefers_separate).
+  bool auto_separate() const { return auto_prefers_separate(ops, largest_input_bytes, ridge); }
 };
 
 struct SchemeComparison {
@@ -38,6 +42,11 @@ struct SchemeComparison {
   // faster (or as fast), and the time the per-layer best would save over fused everywhere.
   int checked_layers = 0, fused_faster = 0;
   double best_saves_seconds = 0;
+  // The rule of --abft auto over the layers both schemes check: how many there are, on how
+  // many it picks the faster scheme, and the time its picks save over fused everywhere
+  // (negative: cost).
+  int compared_layers = 0, auto_right = 0;
+  double auto_saves_seconds = 0;
 };
 
 // A bad-input Error if the model cannot run on `feeds` or threads or runs are below 1.

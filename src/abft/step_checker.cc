@@ -8,6 +8,7 @@
 
 #include "core/error.h"
 #include "graph/graph.h"
+#include "graph/layer_cost.h"
 
 namespace vigil::abft {
 
@@ -22,6 +23,15 @@ bool random_operator(const std::string& op_type) {
   constexpr std::string_view kRandom[] = {"RandomNormal", "RandomUniform", "RandomNormalLike", "RandomUniformLike",
                                           "Bernoulli", "Multinomial"};
   return std::find(std::begin(kRandom), std::end(kRandom), op_type) != std::end(kRandom);
+}
+
+std::vector<TensorShapeAndType> shapes_of(const std::vector<const Tensor*>& tensors) {
+  std::vector<TensorShapeAndType> shapes;
+  for (const Tensor* tensor : tensors) {
+    shapes.push_back(tensor && !tensor->empty() ? TensorShapeAndType{tensor->shape(), tensor->dtype()}
+                                                : TensorShapeAndType{});
+  }
+  return shapes;
 }
 
 std::vector<Tensor> copies(const OpOutputs& outputs) {
@@ -58,9 +68,39 @@ std::string first_difference(const OpOutputs& outputs, const std::vector<Tensor>
 }  // namespace
 
 StepChecker::StepChecker(Options options, size_t steps)
-    : options_(options), sink_(kernel_scheme(options.scheme)), counters_(steps) {}
+    : options_(options),
+      sink_(kernel_scheme(options.scheme), options.scheme == Scheme::Separate),
+      counters_(steps),
+      choices_(options.scheme == Scheme::Auto ? steps : 0) {}
 
-void StepChecker::before_step(const StepEvent&) { sink_.take(); }
+Scheme StepChecker::step_scheme(size_t step) const {
+  if (options_.scheme == Scheme::Auto) return choices_.at(step).scheme;
+  return options_.scheme == Scheme::Separate ? Scheme::Separate : Scheme::Fused;
+}
+
+void StepChecker::before_step(const StepEvent& event) {
+  sink_.take();
+  if (options_.scheme == Scheme::Auto) sink_.set_scheme(kernel_scheme(choices_[event.index].scheme));
+}
+
+void StepChecker::choose(const StepEvent& event) {
+  Choice& choice = choices_[event.index];
+  const Shape first = !event.inputs.empty() && event.inputs[0] ? event.inputs[0]->shape() : Shape{};
+  if (choice.decided && choice.decided_for == first) return;
+  std::vector<const Tensor*> outputs;
+  for (const Tensor& output : event.outputs) outputs.push_back(&output);
+  const LayerCost cost = layer_cost(event.node, shapes_of(event.inputs), shapes_of(outputs));
+  const bool integer = !event.inputs.empty() && event.inputs[0] && dtype_is_integer(event.inputs[0]->dtype());
+  int64_t largest = 0;
+  for (const Tensor* input : event.inputs) {
+    if (input) largest = std::max(largest, static_cast<int64_t>(input->nbytes()));
+  }
+  const bool separate =
+      auto_prefers_separate(cost.ops, largest, integer ? options_.int8_ridge : options_.fp32_ridge);
+  choice.scheme = separate ? Scheme::Separate : Scheme::Fused;
+  choice.decided = true;
+  choice.decided_for = first;
+}
 
 StepVerdict StepChecker::after_step(StepEvent& event) {
   const kernels::GemmCheckTally tally = sink_.take();
@@ -68,6 +108,7 @@ StepVerdict StepChecker::after_step(StepEvent& event) {
   ++counters.runs;
   counters.products += tally.products;
   counters.lines += tally.lines;
+  if (options_.scheme == Scheme::Auto && event.attempt == 0 && tally.products > 0) choose(event);
   if (tally.products == 0 && options_.scheme == Scheme::Full && !random_operator(event.node.op_type)) {
     return duplicate(event, counters);
   }

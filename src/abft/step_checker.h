@@ -8,7 +8,9 @@
 // Under the `full` scheme a step without checked products runs twice and the two results
 // are compared bit for bit; in correct mode a disagreement gets a third run, whose result
 // stands if it agrees with either of the first two. Random operators are left out: their
-// runs are meant to differ.
+// runs are meant to differ. Under `auto` each step's products are checked fused on its
+// first run, which measures the step's intensity, and from then on by the scheme the
+// intensity against the machine's ridge picks (again whenever its input shapes change).
 #pragma once
 
 #include <cstdint>
@@ -37,6 +39,8 @@ class StepChecker final : public StepHook {
   kernels::GemmCheckSink& sink() { return sink_; }
   const Options& options() const { return options_; }
   const std::vector<StepCounters>& counters() const { return counters_; }
+  // The scheme each step's products are checked by (under auto, the choice made so far).
+  Scheme step_scheme(size_t step) const;
 
   void before_step(const StepEvent& event) override;
   StepVerdict after_step(StepEvent& event) override;
@@ -44,11 +48,19 @@ class StepChecker final : public StepHook {
  private:
   // The duplication of a step without checked products (scheme full).
   StepVerdict duplicate(StepEvent& event, StepCounters& counters);
+  // Auto: the scheme for this step's next runs, from what this run read and wrote.
+  void choose(const StepEvent& event);
 
   Options options_;
   kernels::GemmCheckSink sink_;
   std::vector<StepCounters> counters_;
   std::vector<Tensor> first_run_, second_run_;  // a duplicated step's earlier results
+  struct Choice {
+    Scheme scheme = Scheme::Fused;
+    bool decided = false;
+    Shape decided_for;  // the first input's shape when chosen
+  };
+  std::vector<Choice> choices_;  // auto, per step
 };
 
 }  // namespace vigil::abft

@@ -6,17 +6,23 @@
 
 #include "abft/step_checker.h"
 #include "core/error.h"
+#include "perf/peaks_cache.h"
 #include "runtime/step_costs.h"
 
 namespace vigil::cli {
 
-abft::Options AbftFlags::options() const {
+abft::Options AbftFlags::options(int threads) const {
   abft::Options options;
   options.scheme = *abft::parse_scheme(scheme);  // the flag's check admits only these names
   if (!mode.empty()) {
     check_input(options.scheme != abft::Scheme::Off, "--abft-mode ", mode,
                 ": ABFT is off; choose a scheme with --abft fused, separate or full");
     options.mode = *abft::parse_mode(mode);
+  }
+  if (options.scheme == abft::Scheme::Auto) {
+    const perf::MachinePeaks peaks = perf::find_machine_peaks(false, 0).peaks;
+    options.fp32_ridge = peaks.memory_gbs(threads) > 0 ? peaks.fp32_ridge(threads) : 0;
+    options.int8_ridge = peaks.memory_gbs(threads) > 0 ? peaks.int8_ridge(threads) : 0;
   }
   return options;
 }
@@ -26,8 +32,9 @@ void add_abft_flags(CLI::App& command, AbftFlags& flags) {
       .add_option("--abft", flags.scheme,
                   "check every Conv, Gemm and MatMul product by checksums: off, fused (inside the GEMM, no pass\n"
                   "of its own over memory), separate (a pass after each product, also covering the packing) or\n"
-                  "full (fused, and every other operator run twice and compared)")
-      ->check(CLI::IsMember({"off", "separate", "fused", "full"}))
+                  "full (fused, and every other operator run twice and compared) or auto (per layer: separate\n"
+                  "where the layer's largest operand alone makes it memory-bound on this machine, fused elsewhere)")
+      ->check(CLI::IsMember({"off", "separate", "fused", "full", "auto"}))
       ->default_val("off");
   command
       .add_option("--abft-mode", flags.mode,
@@ -40,9 +47,11 @@ nlohmann::json abft_summary(Session& session, const std::map<std::string, Tensor
   const abft::StepChecker* checker = session.abft_checker();
   if (!checker) return {};
   abft::StepCounters total;
-  int64_t checked_steps = 0, duplicated_steps = 0;
-  for (const abft::StepCounters& step : checker->counters()) {
+  int64_t checked_steps = 0, duplicated_steps = 0, separate_steps = 0;
+  for (size_t s = 0; s < checker->counters().size(); ++s) {
+    const abft::StepCounters& step = checker->counters()[s];
     if (step.products > 0) ++checked_steps;
+    if (step.products > 0 && checker->step_scheme(s) == abft::Scheme::Separate) ++separate_steps;
     if (step.duplicated > 0) ++duplicated_steps;
     total.products += step.products;
     total.lines += step.lines;
@@ -72,6 +81,7 @@ nlohmann::json abft_summary(Session& session, const std::map<std::string, Tensor
           {"steps", checker->counters().size()},
           {"checked_steps", checked_steps},
           {"duplicated_steps", duplicated_steps},
+          {"separate_steps", separate_steps},
           {"products", total.products},
           {"lines", total.lines},
           {"detections", total.detections},
@@ -88,6 +98,8 @@ std::string abft_summary_line(const nlohmann::json& summary) {
                  summary["duplicated_steps"].get<int64_t>() > 0
                      ? str_cat(" and ", summary["duplicated_steps"].get<int64_t>(), " duplicated")
                      : std::string(),
+                 summary["scheme"] == "auto" ? str_cat(" (", summary["separate_steps"].get<int64_t>(), " by separate)")
+                                            : std::string(),
                  ", ", summary["products"].get<int64_t>(), " products, ",
                  summary["detections"].get<int64_t>(), " detections, ", summary["corrections"].get<int64_t>(),
                  " corrected by recomputation",

@@ -16,8 +16,10 @@ namespace vigil::cli {
 struct AbftFlags {
   std::string scheme = "off";
   std::string mode;  // empty: not given
-  // The options; a bad-input error for --abft-mode without a scheme.
-  abft::Options options() const;
+  // The options for sessions of `threads` threads; a bad-input error for --abft-mode
+  // without a scheme. auto reads the machine's ridges from `vigil peaks`' cache (and
+  // measures them the first time on this machine).
+  abft::Options options(int threads) const;
 };
 
 void add_abft_flags(CLI::App& command, AbftFlags& flags);

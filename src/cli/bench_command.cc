@@ -98,7 +98,7 @@ void bench(const BenchOptions& options) {
   auto model = load_model(options.model);
   std::map<std::string, Tensor> feeds = read_input_files(model->graph, options.inputs);
   add_random_inputs(model->graph, feeds, options.seed);
-  const abft::Options abft = options.abft.options();
+  const abft::Options abft = options.abft.options(options.threads);
   Session session(model, SessionOptions{options.threads, true, abft});
   std::unique_ptr<Session> unchecked;  // the same model without ABFT, timed beside it
   if (abft.scheme != abft::Scheme::Off) unchecked = std::make_unique<Session>(model, SessionOptions{options.threads});

@@ -26,7 +26,7 @@ struct EvalOptions {
 void evaluate(const EvalOptions& options) {
   auto model = load_model(options.model);
   const IdxDataset dataset = read_idx_dataset(options.dataset, options.eval.limit);
-  Session session(model, SessionOptions{options.threads, !options.no_optimize, options.abft.options()});
+  Session session(model, SessionOptions{options.threads, !options.no_optimize, options.abft.options(options.threads)});
   const ClassifierEvalResult result = evaluate_classifier(session, dataset, options.eval);
   std::printf("%s on %s: top-1 accuracy %.2f%% (%lld of %lld images), %.0f images/s (batch %lld, %d thread%s)\n",
               options.model.c_str(), options.dataset.c_str(), 100 * result.accuracy(),

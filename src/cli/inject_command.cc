@@ -315,7 +315,7 @@ void inject(const InjectOptions& options) {
   campaign.workers = options.threads;
   campaign.reuse = !options.no_reuse;
   campaign.optimize = !options.no_optimize;
-  campaign.abft = options.abft.options();
+  campaign.abft = options.abft.options(1);  // the workers run one-thread sessions
   campaign.shard = ranks.rank();
   campaign.shards = ranks.size();
 

@@ -61,7 +61,7 @@ void run(const RunOptions& options) {
                 ": cannot create the folder");
   }
 
-  Session session(model, SessionOptions{options.threads, !options.no_optimize, options.abft.options()});
+  Session session(model, SessionOptions{options.threads, !options.no_optimize, options.abft.options(options.threads)});
   std::vector<Tensor> outputs;
   std::vector<double> times_ms;
   for (int i = 0; i < options.repeat; ++i) {

@@ -44,16 +44,23 @@ struct GemmCheckTally {
   std::string first_failure;  // e.g. "column 17 of a 64 x 3136 x 576 int8 product: ..."
 };
 
-// Where checked products report; shared by the threads of one step.
+// Where checked products report; shared by the threads of one step. `depthwise_planes`:
+// fp32 depthwise convolutions check their planes too (ops/conv_depthwise.cc), a pass of
+// their own that only the uniform separate scheme asks for.
 class GemmCheckSink {
  public:
-  explicit GemmCheckSink(GemmCheckScheme scheme) : scheme_(scheme) {}
+  GemmCheckSink(GemmCheckScheme scheme, bool depthwise_planes)
+      : scheme_(scheme), depthwise_planes_(depthwise_planes) {}
   GemmCheckScheme scheme() const { return scheme_; }
+  bool depthwise_planes() const { return depthwise_planes_; }
+  // Between steps (no product running): the scheme of the next step's products.
+  void set_scheme(GemmCheckScheme scheme) { scheme_ = scheme; }
   void add(const GemmCheckTally& product);
   GemmCheckTally take();  // what was added since the last take
 
  private:
   GemmCheckScheme scheme_;
+  bool depthwise_planes_;
   std::mutex mutex_;
   GemmCheckTally tally_;
 };

@@ -40,11 +40,11 @@ class DepthwiseConv final : public ConvAlgorithm {
     const kernels::F32DwConvGeometry g = geometry(s);
     const int64_t planes = s.batch * s.channels, taps = s.kernel_h * s.kernel_w;
     const kernels::Activation kind = e.activation.kind;
-    // The plane checksum is a pass of its own over the input and the output: the separate
-    // scheme's (the fused one checks what the kernels' registers hold, and the depthwise
-    // kernels hand theirs to no check).
+    // The plane checksum is a pass of its own over the input and the output, which only the
+    // uniform separate scheme asks for (the fused one checks what the kernels' registers
+    // hold, and the depthwise kernels hand theirs to no check).
     kernels::GemmCheckSink* const sink = kernels::gemm_thread_context().check;
-    kernels::GemmCheckSink* const check = sink && sink->scheme() == kernels::GemmCheckScheme::Separate ? sink : nullptr;
+    kernels::GemmCheckSink* const check = sink && sink->depthwise_planes() ? sink : nullptr;
     // Checked, the kernel stores the linear result; the activation follows the check.
     const bool clamp = !check && (kind == kernels::Activation::Relu || kind == kernels::Activation::Clip);
     const bool after = !clamp && kind != kernels::Activation::None;

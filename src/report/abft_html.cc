@@ -92,7 +92,7 @@ std::string overhead_bars(const nlohmann::json& layers) {
 void layer_table(std::ostringstream& html, const nlohmann::json& layers) {
   html << "<div class=\"scroll\"><table class=\"layers\">\n<tr><th class=\"text\">layer</th><th class=\"text\">op</th>"
        << "<th class=\"text\">algorithm</th><th class=\"text\">type</th><th>MMACs</th><th>op/byte</th><th>ridge</th>"
-       << "<th>off ms</th><th>fused</th><th>separate</th><th class=\"text\">faster</th></tr>\n";
+       << "<th>off ms</th><th>fused</th><th>separate</th><th class=\"text\">faster</th><th class=\"text\">auto picks</th></tr>\n";
   for (const nlohmann::json& layer : layers) {
     if (!checked(layer)) continue;
     const double off = layer.at("off_ms").get<double>();
@@ -107,7 +107,8 @@ void layer_table(std::ostringstream& html, const nlohmann::json& layers) {
          << format_number(layer.at("ridge_ops_per_byte").get<double>()) << "</td><td>" << format_number(off)
          << "</td><td>" << (fused_checked ? signed_percent(overhead(fused, off)) : "not checked") << "</td><td>"
          << signed_percent(overhead(separate, off)) << "</td><td class=\"text\">"
-         << (fused_checked && fused <= separate ? "fused" : "separate") << "</td></tr>\n";
+         << (fused_checked && fused <= separate ? "fused" : "separate") << "</td><td class=\"text\">"
+         << (fused_checked ? layer.at("auto_scheme").get<std::string>() : "-") << "</td></tr>\n";
   }
   html << "</table></div>\n";
 }
@@ -148,6 +149,11 @@ std::string abft_html(const nlohmann::json& comparison) {
               "layers where fused was the faster");
   html_metric(html, format_number(comparison.at("best_per_layer_saves_ms").get<double>()) + " ms",
               "the faster scheme per layer would save");
+  html_metric(html,
+              std::to_string(comparison.at("auto_right").get<int>()) + " of " +
+                  std::to_string(comparison.at("compared_layers").get<int>()),
+              "layers where --abft auto picks the faster (" +
+                  format_number(comparison.at("auto_saves_ms").get<double>()) + " ms saved over fused)");
   html << "</div>\n<h2>Overhead per layer</h2>\n" << overhead_bars(layers) << "<h2>Checked layers</h2>\n";
   layer_table(html, layers);
   return html_document("vigil abft: " + model, kStyle, html.str());

@@ -4,8 +4,9 @@
 // layers each scheme checks, then every checked layer as a row of two bars, the overhead
 // of fused and of separate on that layer in percent of its time without ABFT (to the left
 // when a scheme measured faster than none), beside its arithmetic intensity against the
-// machine's ridge, and a table of every figure. Every checked layer is one
-// <g class="abft-layer">. Self-contained: inline CSS and SVG, no script, no network access.
+// machine's ridge, and a table of every figure with the scheme --abft auto picks. Every
+// checked layer is one <g class="abft-layer">. Self-contained: inline CSS and SVG, no
+// script, no network access.
 #pragma once
 
 #include <nlohmann/json.hpp>

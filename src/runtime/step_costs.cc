@@ -2,6 +2,8 @@
 // Step costs from one observed run (see step_costs.h).
 #include "runtime/step_costs.h"
 
+#include <algorithm>
+
 namespace vigil {
 
 namespace {
@@ -36,6 +38,9 @@ std::vector<StepCost> measure_step_costs(Session& session, const std::map<std::s
     if (!outputs.empty() && !outputs[0].empty()) cost.output_shape = shape_to_string(outputs[0].shape());
     cost.integer = !inputs.empty() && inputs[0] && dtype_is_integer(inputs[0]->dtype());
     cost.cost = layer_cost(node, shapes_of(inputs), shapes_of(outputs));
+    for (const Tensor* input : inputs) {
+      if (input) cost.largest_input_bytes = std::max(cost.largest_input_bytes, static_cast<int64_t>(input->nbytes()));
+    }
     costs.push_back(std::move(cost));
   });
   {

@@ -21,6 +21,7 @@ struct StepCost {
   std::string output_shape;  // of the first output, e.g. "[1,64,56,56]"; empty if not a tensor
   std::string algorithm;     // Operator::algorithm(); empty for reference and value operators
   bool integer = false;      // the first input holds integers (integer arithmetic)
+  int64_t largest_input_bytes = 0;  // the largest tensor the step reads
   LayerCost cost;
 };
 

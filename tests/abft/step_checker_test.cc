@@ -4,11 +4,14 @@
 // checked; clean inferences never fail; a bit flipped in an accumulator of one layer
 // fails the inference in detect mode with one error naming the node, and in correct mode
 // is recomputed into an output bit-identical to the fault-free one; a fault that stays
-// fails even after the recomputation.
+// fails even after the recomputation. Under auto, each layer's scheme follows its
+// intensity over its largest operand against the ridge it is given (separate below it),
+// and faults are still caught.
 #include "abft/step_checker.h"
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <atomic>
 #include <bit>
 #include <cmath>
@@ -19,6 +22,7 @@
 #include "onnx_io/model_import.h"
 #include "fashion_mnist_models.h"
 #include "runtime/session.h"
+#include "runtime/step_costs.h"
 
 namespace vigil::abft {
 namespace {
@@ -162,6 +166,49 @@ TEST_F(AbftSession, DetectFailsNamingTheNodeAndCorrectRecomputesBitExactly) {
         EXPECT_EQ(counters.recomputations, 1);
         EXPECT_EQ(counters.corrections, 1);
         EXPECT_EQ(counters.runs, 2);
+      }
+    }
+  }
+}
+
+TEST_F(AbftSession, AutoChoosesByIntensityAndStillDetects) {
+  for (const bool int8 : {false, true}) {
+    const auto loaded = model(int8);
+    Session reference(loaded);
+    const Tensor expected = reference.run({{"image", images_}}).at(0);
+    std::vector<double> intensity;
+    for (const StepCost& cost : measure_step_costs(reference, {{"image", images_}})) {
+      // Operations per byte of the largest operand (abft/abft_options.h: auto_prefers_separate).
+      intensity.push_back(cost.largest_input_bytes > 0 ? static_cast<double>(cost.cost.ops) / cost.largest_input_bytes
+                                                       : 0);
+    }
+    // No ridge known: all fused. A ridge above every layer: all separate. The median
+    // intensity of the checked layers: those below it separate, the others fused.
+    Session probe(loaded, SessionOptions{1, true, {Scheme::Fused, Mode::Detect}});
+    probe.run({{"image", images_}});
+    std::vector<double> checked;
+    for (const size_t step : checked_steps(probe)) checked.push_back(intensity[step]);
+    std::sort(checked.begin(), checked.end());
+    const double median = checked[checked.size() / 2];
+    for (const double ridge : {0.0, median, 1e9}) {
+      Session session(loaded, SessionOptions{1, true, {Scheme::Auto, Mode::Detect, ridge, ridge}});
+      for (int run = 0; run < 2; ++run) {
+        ASSERT_TRUE(identical(session.run({{"image", images_}}).at(0), expected)) << "ridge " << ridge;
+      }
+      int separate = 0;
+      for (const size_t step : checked_steps(session)) {
+        const bool below = intensity[step] < ridge;
+        separate += below;
+        EXPECT_EQ(session.abft_checker()->step_scheme(step), below ? Scheme::Separate : Scheme::Fused)
+            << "step " << step << " at ridge " << ridge << (int8 ? " (int8)" : " (fp32)");
+        AccumulatorFault fault(step, int8 ? 5 : 30, 1);
+        session.add_hook(fault);
+        EXPECT_THROW(session.run({{"image", images_}}), Error) << "step " << step << " at ridge " << ridge;
+        session.remove_hook(fault);
+      }
+      if (ridge == median) {
+        EXPECT_GT(separate, 0);
+        EXPECT_LT(separate, static_cast<int>(checked.size()));
       }
     }
   }

@@ -88,7 +88,7 @@ expect "--abft" "$vigil" run "$good" --random-inputs --abft sometimes
 expect "--abft-mode" "$vigil" run "$good" --random-inputs --abft fused --abft-mode repair
 expect "--abft-mode correct: ABFT is off" "$vigil" run "$good" --random-inputs --abft-mode correct
 expect "--abft-mode" "$vigil" bench "$good" --abft-mode detect
-expect "--abft" "$vigil" eval "$good" --dataset "$cases" --abft auto
+expect "--abft" "$vigil" eval "$good" --dataset "$cases" --abft always
 expect "--runs" "$vigil" abft "$good" --runs 0
 expect "--html $scratch/none/a.html: no folder" "$vigil" abft "$good" --html "$scratch/none/a.html" --json "$scratch/abft.json"
 expect "no such file" "$vigil" abft "$cases/not_there.onnx"

@@ -97,7 +97,7 @@ TEST(DwConvChecksum, TheDepthwiseConvReportsOneCheckPerPlaneUnderSeparate) {
   const Tensor w = testing::random_tensor({8, 1, 3, 3}, 6);
   for (const GemmCheckScheme scheme : {GemmCheckScheme::Fused, GemmCheckScheme::Separate}) {
     for (const int64_t stride : {1, 2}) {
-      GemmCheckSink sink(scheme);
+      GemmCheckSink sink(scheme, scheme == GemmCheckScheme::Separate);
       GemmThreadContext context;
       context.check = &sink;
       const GemmThreadScope scope(context);

@@ -57,7 +57,7 @@ struct BitFlip {
 template <typename Product>
 GemmCheckTally checked(GemmCheckScheme scheme, Product&& product, const F32TileHook* f32_hook = nullptr,
                        const S32TileHook* s32_hook = nullptr) {
-  GemmCheckSink sink(scheme);
+  GemmCheckSink sink(scheme, scheme == GemmCheckScheme::Separate);
   GemmThreadContext context;
   context.check = &sink;
   context.f32_tile_hook = f32_hook;
