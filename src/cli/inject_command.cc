@@ -322,7 +322,8 @@ void inject(const InjectOptions& options) {
   const std::string model_bytes = read_file(options.model, kMaxProtobufBytes);
   std::shared_ptr<Model> model = load_model_from_bytes(model_bytes, options.model);
   const faults::CampaignInputs inputs = campaign_inputs(options, *model);
-  const std::vector<faults::FaultTarget> targets = faults::campaign_targets(model, inputs, campaign);
+  campaign.targets = faults::campaign_targets(model, inputs, campaign);
+  const std::vector<faults::FaultTarget>& targets = campaign.targets;
   campaign.design.inputs = static_cast<int64_t>(inputs.feeds.size());
   const double population = faults::fault_population(campaign.design, targets);
   const double margin = options.margin > 0 ? options.margin : 0.05;

@@ -155,7 +155,7 @@ CampaignResult run_campaign(std::shared_ptr<const Model> model, const CampaignIn
                             const std::function<void(int64_t done)>& progress) {
   const auto begin = std::chrono::steady_clock::now();
   CampaignResult result;
-  result.targets = campaign_targets(model, inputs, options);
+  result.targets = options.targets.empty() ? campaign_targets(model, inputs, options) : options.targets;
   CampaignOptions design_options = options;
   design_options.design.inputs = static_cast<int64_t>(inputs.feeds.size());
   const CampaignDesign& design = design_options.design;

@@ -54,6 +54,9 @@ struct CampaignOptions {
   bool optimize = true;
   abft::Options abft;
   std::vector<int64_t> only;        // when not empty: only these injections (ascending)
+  // The sites, when campaign_targets has found them already for these options and inputs
+  // (it runs a session); empty: found again.
+  std::vector<FaultTarget> targets;
   CampaignWatch* watch = nullptr;   // where the workers show what they run, or none
 };
 

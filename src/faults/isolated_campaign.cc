@@ -220,7 +220,7 @@ CampaignResult run_isolated_campaign(std::shared_ptr<const Model> model, const C
   } remove_temporary{path, temporary};
 
   CampaignResult result;
-  result.targets = campaign_targets(model, inputs, options);
+  result.targets = options.targets.empty() ? campaign_targets(model, inputs, options) : options.targets;
   CampaignDesign design = options.design;
   design.inputs = static_cast<int64_t>(inputs.feeds.size());
   result.resumed = static_cast<int64_t>(journal_records(path, isolation, result.targets.size(), options.injections).size());
@@ -230,6 +230,7 @@ CampaignResult run_isolated_campaign(std::shared_ptr<const Model> model, const C
   shared.state().finished = result.resumed;
   CampaignOptions watched = options;
   watched.watch = &shared.state().watch;
+  watched.targets = result.targets;
   std::vector<int64_t> suspects;  // injections to run alone, one at a time, descending
   for (;;) {
     CampaignOptions run = watched;
