@@ -18,7 +18,8 @@ int fuse_gemm_activation(Graph& graph);  // fuse_matmul.cc: Gemm + activation ->
 int lower_qonnx(Graph& graph);           // lower_qonnx.cc: QONNX Quant -> [Clip] QuantizeLinear DequantizeLinear
 int fuse_qdq(Graph& graph);              // fuse_qdq.cc: DequantizeLinear -> op -> QuantizeLinear -> integer operators
 int fuse_q_conv_residual(Graph& graph);  // fuse_q_conv_residual.cc: QConv -> QAdd -> QConv with a residual
-int fuse_dynamic_matmul(
-    Graph& graph);  // fuse_dynamic_matmul.cc: MatMulInteger -> Cast -> scale [-> bias] -> vigil.QGemm
+// fuse_dynamic_matmul.cc: DynamicQuantizeLinear, then MatMulInteger -> Cast -> scale [-> bias]
+// or com.microsoft MatMulIntegerToFloat; com.microsoft DynamicQuantizeMatMul -> vigil.QGemm
+int fuse_dynamic_matmul(Graph& graph);
 
 }  // namespace vigil::passes
