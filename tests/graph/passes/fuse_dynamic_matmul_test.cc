@@ -12,14 +12,20 @@ namespace vigil::testing {
 
 namespace {
 
-std::shared_ptr<Model> dynamic_matmul(bool with_bias) {
-  ModelBuilder builder;
-  builder.input("x", {1, 5, 16}).output("y", {1, 5, 8});
+// The product's constants: int8 weights W (16 x 8) with zero points Wz and per-column
+// scales Ws, and a float bias B.
+void add_weights(ModelBuilder& builder) {
   Tensor w(DType::Int8, {16, 8}), w_scale(DType::Float32, {8});
   for (int64_t i = 0; i < w.numel(); ++i) w.data<int8_t>()[i] = static_cast<int8_t>((i * 53 + 7) % 255 - 127);
   for (int64_t c = 0; c < 8; ++c) w_scale.data<float>()[c] = 0.001f * static_cast<float>(c + 1);
   builder.constant("W", w).constant("Wz", Tensor(DType::Int8, {8})).constant("Ws", w_scale);
   builder.random_constant("B", {8});
+}
+
+std::shared_ptr<Model> dynamic_matmul(bool with_bias) {
+  ModelBuilder builder;
+  builder.input("x", {1, 5, 16}).output("y", {1, 5, 8});
+  add_weights(builder);
   builder.node("DynamicQuantizeLinear", {"x"}, {"xq", "xs", "xz"});
   builder.node("MatMulInteger", {"xq", "W", "xz", "Wz"}, {"i"});
   builder.node("Cast", {"i"}, {"c"}).attributes.set("to", int_attribute(1));
@@ -34,11 +40,7 @@ std::shared_ptr<Model> integer_to_float(bool with_bias) {
   ModelBuilder builder;
   builder.model().opsets["com.microsoft"] = 1;
   builder.input("x", {1, 5, 16}).output("y", {1, 5, 8});
-  Tensor w(DType::Int8, {16, 8}), w_scale(DType::Float32, {8});
-  for (int64_t i = 0; i < w.numel(); ++i) w.data<int8_t>()[i] = static_cast<int8_t>((i * 53 + 7) % 255 - 127);
-  for (int64_t c = 0; c < 8; ++c) w_scale.data<float>()[c] = 0.001f * static_cast<float>(c + 1);
-  builder.constant("W", w).constant("Wz", Tensor(DType::Int8, {8})).constant("Ws", w_scale);
-  builder.random_constant("B", {8});
+  add_weights(builder);
   builder.node("DynamicQuantizeLinear", {"x"}, {"xq", "xs", "xz"});
   std::vector<std::string> inputs = {"xq", "W", "xs", "Ws", "xz", "Wz"};
   if (with_bias) inputs.push_back("B");
@@ -52,11 +54,7 @@ std::shared_ptr<Model> dynamic_quantize_matmuls() {
   ModelBuilder builder;
   builder.model().opsets["com.microsoft"] = 1;
   builder.input("x", {1, 5, 16}).output("y1", {1, 5, 8}).output("y2", {1, 5, 8});
-  Tensor w(DType::Int8, {16, 8}), w_scale(DType::Float32, {8});
-  for (int64_t i = 0; i < w.numel(); ++i) w.data<int8_t>()[i] = static_cast<int8_t>((i * 29 + 3) % 255 - 127);
-  for (int64_t c = 0; c < 8; ++c) w_scale.data<float>()[c] = 0.002f * static_cast<float>(c + 1);
-  builder.constant("W", w).constant("Ws", w_scale).constant("Wz", Tensor(DType::Int8, {8}));
-  builder.random_constant("B", {8});
+  add_weights(builder);
   builder.node("DynamicQuantizeMatMul", {"x", "W", "Ws", "Wz", "B"}, {"y1"}, "com.microsoft");
   builder.node("DynamicQuantizeMatMul", {"x", "W", "Ws"}, {"y2"}, "com.microsoft");
   return builder.build();
