@@ -180,6 +180,19 @@ std::vector<InjectionRecord> journal_records(const std::string& path, const Isol
   return records;
 }
 
+// The injections of `indices` the journal does not hold: a worker can end after it wrote an
+// injection's record and before it cleared its slot.
+std::vector<int64_t> unjournaled(const std::vector<int64_t>& indices, const std::string& path,
+                                 const IsolationOptions& isolation, size_t targets, int64_t count) {
+  const std::vector<InjectionRecord> records = journal_records(path, isolation, targets, count);
+  std::vector<int64_t> left;
+  for (const int64_t index : indices) {
+    const bool done = std::any_of(records.begin(), records.end(), [&](const auto& r) { return r.index == index; });
+    if (!done) left.push_back(index);
+  }
+  return left;
+}
+
 // A DUE for an injection that ended its process: what it was drawn as, the cause.
 void record_due(const std::string& path, const IsolationOptions& isolation, const std::vector<FaultTarget>& targets,
                 const CampaignDesign& design, int64_t index, const std::string& cause) {
@@ -232,6 +245,7 @@ CampaignResult run_isolated_campaign(std::shared_ptr<const Model> model, const C
   watched.watch = &shared.state().watch;
   watched.targets = result.targets;
   std::vector<int64_t> suspects;  // injections to run alone, one at a time, descending
+  int64_t done_at_last_crash = -1;  // records when a worker last ended outside any injection
   for (;;) {
     CampaignOptions run = watched;
     if (!suspects.empty()) {
@@ -243,8 +257,13 @@ CampaignResult run_isolated_campaign(std::shared_ptr<const Model> model, const C
     const auto settle = [&](int64_t index) {
       if (!suspects.empty() && suspects.back() == index) suspects.pop_back();
     };
+    const auto unfinished = [&](const std::vector<int64_t>& indices) {
+      return unjournaled(indices, path, isolation, result.targets.size(), options.injections);
+    };
     if (end.timed_out >= 0) {
-      record_due(path, isolation, result.targets, design, end.timed_out, "time-out");
+      if (!unfinished({end.timed_out}).empty()) {
+        record_due(path, isolation, result.targets, design, end.timed_out, "time-out");
+      }
       settle(end.timed_out);
       continue;
     }
@@ -256,8 +275,16 @@ CampaignResult run_isolated_campaign(std::shared_ptr<const Model> model, const C
     }
     const std::string cause = WIFSIGNALED(end.status) ? str_cat("crash (", ::strsignal(WTERMSIG(end.status)), ")")
                                                       : str_cat("crash (exit code ", WEXITSTATUS(end.status), ")");
-    const std::vector<int64_t> running = shared.running();
-    if (running.empty()) fail_internal("the campaign's worker process ended outside any injection: ", cause);
+    const std::vector<int64_t> running = unfinished(shared.running());
+    if (running.empty()) {
+      // Between injections: a fault of the process, not of an injection; go on, unless it
+      // keeps happening without progress.
+      const int64_t done = static_cast<int64_t>(journal_records(path, isolation, result.targets.size(),
+                                                                options.injections).size());
+      if (done == done_at_last_crash) fail_internal("the campaign's worker process ended outside any injection: ", cause);
+      done_at_last_crash = done;
+      continue;
+    }
     if (running.size() == 1) {
       record_due(path, isolation, result.targets, design, running[0], cause);
       settle(running[0]);

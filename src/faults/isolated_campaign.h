@@ -9,8 +9,9 @@
 //   a DUE "time-out"; the others it interrupted run again.
 // - A process that dies by a signal while running one injection has that one recorded as a
 //   DUE "crash (signal)"; while running several, each runs again alone, to find which.
-// - A process that dies outside any injection, or reports an error, ends the campaign
-//   with that error.
+// - An injection already in the journal is done, whatever happened to its process after.
+// - A process that dies outside any injection twice with no record in between, or that
+//   reports an error, ends the campaign with that error.
 // A fresh process goes on from the journal each time: the one given, or a temporary file.
 // The result is read back from it, and equals what run_campaign gives when nothing crashes.
 #pragma once
