@@ -3,12 +3,13 @@
 #include "accel/design_space.h"
 
 #include <algorithm>
-#include <exception>
+#include <mutex>
 
 #include "accel/mapping_yaml.h"
 #include "accel/pareto.h"
 #include "core/error.h"
 #include "core/progress.h"
+#include "core/thread_pool.h"
 
 namespace vigil::accel {
 
@@ -61,19 +62,12 @@ Exploration explore(const SweepSpec& sweep, const Workload& workload, const DseO
   exploration.points.resize(count);
   ProgressBar progress(str_cat("dse: ", count, " points"), count);
   int64_t done = 0;
-  std::exception_ptr failure;
-#pragma omp parallel for num_threads(threads) schedule(dynamic, 1)
-  for (int64_t index = 0; index < count; ++index) {
-    try {
-      exploration.points[index] = evaluate_point(sweep, layers, options.dataflow, search, index);
-    } catch (...) {
-#pragma omp critical(vigil_dse_failure)
-      if (!failure) failure = std::current_exception();
-    }
-#pragma omp critical(vigil_dse_progress)
+  std::mutex progress_mutex;
+  parallel_for(count, threads, [&](int64_t index) {
+    exploration.points[index] = evaluate_point(sweep, layers, options.dataflow, search, index);
+    std::lock_guard<std::mutex> lock(progress_mutex);
     progress.update(++done);
-  }
-  if (failure) std::rethrow_exception(failure);
+  });
 
   std::vector<int64_t> feasible;
   std::vector<std::vector<double>> costs;

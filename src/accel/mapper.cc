@@ -4,8 +4,6 @@
 // by (cost, number), which makes the answer independent of who evaluated what.
 #include "accel/mapper.h"
 
-#include <omp.h>
-
 #include <algorithm>
 #include <array>
 #include <atomic>
@@ -13,6 +11,7 @@
 #include <limits>
 
 #include "core/error.h"
+#include "core/thread_pool.h"
 
 namespace vigil::accel {
 
@@ -184,40 +183,40 @@ MapperResult search_mapping(const ArchSpec& arch, const Layer& layer, const Mapp
   check_input(arch.levels.size() + 1 <= 8, arch.path, ": memory: the mapper handles at most 7 levels");
   const auto start = std::chrono::steady_clock::now();
   const int64_t chunks = (options.max_evaluations + kChunk - 1) / kChunk;
-  std::atomic<int64_t> next_chunk{0};
   std::atomic<bool> out_of_time{false};
   const int threads = std::max(1, options.threads);
   std::vector<MapperResult> bests(threads);
   const LayerPrimes primes = layer_primes(layer);
 
-#pragma omp parallel num_threads(threads)
-  {
-    MapperResult& best = bests[omp_get_thread_num()];
-    Mapping candidate;
-    EvalResult result;
-    for (int64_t chunk; !out_of_time.load(std::memory_order_relaxed) && (chunk = next_chunk++) < chunks;) {
-      const int64_t end = std::min(options.max_evaluations, (chunk + 1) * kChunk);
-      for (int64_t index = chunk * kChunk; index < end; ++index) {
-        fill_candidate(arch, layer, primes, options.seed, index, candidate);
-        evaluate_into(arch, layer, candidate, result);
-        ++best.evaluations;
-        if (!result.ok) continue;
-        ++best.valid;
-        const double cost = objective_cost(options.objective, result);
-        if (!best.found || cost < best.cost || (cost == best.cost && index < best.index)) {
-          best.found = true;
-          best.cost = cost;
-          best.index = index;
-          best.mapping = candidate;
-          best.result = result;
-        }
-      }
-      if (options.max_seconds > 0 &&
-          std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count() > options.max_seconds) {
-        out_of_time = true;
+  std::vector<Mapping> candidates(threads);  // per thread, reused: no allocation once warm
+  std::vector<EvalResult> results(threads);
+  parallel_for(chunks, threads, [&](int64_t chunk) {
+    if (out_of_time.load(std::memory_order_relaxed)) return;
+    const int worker = parallel_worker();
+    MapperResult& best = bests[worker];
+    Mapping& candidate = candidates[worker];
+    EvalResult& result = results[worker];
+    const int64_t end = std::min(options.max_evaluations, (chunk + 1) * kChunk);
+    for (int64_t index = chunk * kChunk; index < end; ++index) {
+      fill_candidate(arch, layer, primes, options.seed, index, candidate);
+      evaluate_into(arch, layer, candidate, result);
+      ++best.evaluations;
+      if (!result.ok) continue;
+      ++best.valid;
+      const double cost = objective_cost(options.objective, result);
+      if (!best.found || cost < best.cost || (cost == best.cost && index < best.index)) {
+        best.found = true;
+        best.cost = cost;
+        best.index = index;
+        best.mapping = candidate;
+        best.result = result;
       }
     }
-  }
+    if (options.max_seconds > 0 &&
+        std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count() > options.max_seconds) {
+      out_of_time = true;
+    }
+  });
 
   MapperResult merged;
   for (MapperResult& best : bests) {

@@ -32,7 +32,7 @@ namespace {
 // Timed runs are taken in this many alternating blocks per engine (fewer if there are
 // fewer runs).
 constexpr int kBlocks = 5;
-// Before each block the machine settles, so that the other engine's idle threads (OpenMP's
+// Before each block the machine settles, so that the other engine's idle threads (vigil's
 // and ONNX Runtime's both spin a while after their last work) have gone to sleep, and one
 // untimed run wakes this engine's threads.
 constexpr auto kSettle = std::chrono::milliseconds(100);

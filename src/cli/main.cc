@@ -4,8 +4,6 @@
 // on stderr with exit code 2 for bad input (a malformed model, a wrong flag, an
 // unsupported operator, memory beyond the budget) or 1 for an internal error. The files
 // a command writes are committed only when it succeeds (output_files.h).
-#include <cctype>
-#include <cstdlib>
 #include <iostream>
 #include <optional>
 #include <string>
@@ -16,26 +14,6 @@
 #include "core/log.h"
 #include "core/memory_budget.h"
 #include "core/output_files.h"
-
-namespace {
-
-// libgomp gives each thread the stack OMP_STACKSIZE asks for and aborts with its own
-// message when it cannot; a size no kernel needs is refused before any thread starts.
-void check_openmp_stack_size() {
-  constexpr size_t kMaxStackBytes = size_t{1} << 30;
-  for (const char* variable : {"OMP_STACKSIZE", "GOMP_STACKSIZE"}) {
-    const char* text = std::getenv(variable);
-    if (!text) continue;
-    std::string value = text;
-    if (!value.empty() && std::isdigit(static_cast<unsigned char>(value.back())))
-      value += 'K';  // libgomp's default unit
-    const std::optional<size_t> bytes = vigil::parse_byte_size(value);
-    vigil::check_input(!bytes || *bytes <= kMaxStackBytes, variable, "=", text, ": more than the ",
-                       vigil::format_bytes(kMaxStackBytes), " of stack per thread that vigil allows");
-  }
-}
-
-}  // namespace
 
 int main(int argc, char** argv) {
   CLI::App app{
@@ -81,7 +59,6 @@ int main(int argc, char** argv) {
     vigil::OutputTransaction outputs;
     vigil::active_isa();  // a bad VIGIL_ISA or VIGIL_MAX_MEMORY fails here, before any model is read
     vigil::memory_budget();
-    check_openmp_stack_size();
     app.parse(argc, argv);
     outputs.commit();
     warnings.release();

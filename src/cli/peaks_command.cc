@@ -78,7 +78,7 @@ void add_peaks_command(CLI::App& app) {
       "Measure the machine's roofline: fp32 and int8 arithmetic peaks and memory bandwidth, on one core and on all "
       "threads (cached per CPU model; --force measures again)");
   command->add_flag("--force", options->force, "measure again even if the figures are cached");
-  command->add_option("--threads", options->threads, "threads of the \"all threads\" figures (default: OpenMP's)")
+  command->add_option("--threads", options->threads, "threads of the \"all threads\" figures (default: the CPUs this process may use)")
       ->check(CLI::Range(1, 256));
   command->add_option("--json", options->json, "write the figures as JSON to this file");
   command->callback([options] { peaks(*options); });

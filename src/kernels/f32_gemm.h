@@ -93,7 +93,7 @@ void f32_pack_b_panels(const F32Matrix& b, int64_t p0, int64_t depth, int64_t co
 // C = epilogue(A * B), checked when this thread has a check sink (kernels/gemm_check.h).
 // C is written, never read, unless the epilogue's residual aliases
 // it (allowed: residual == c with residual_ld == ldc). `threads` splits the output over
-// OpenMP threads; call with 1 from inside a parallel region. Packed operands must have
+// threads (kernels/gemm_thread_grid.h); inside a parallel loop it runs on the caller alone. Packed operands must have
 // been packed for the path active now (they are whenever the path is not changed between
 // session creation and run).
 void f32_gemm(int64_t m, int64_t n, int64_t k, const F32GemmA& a, const F32GemmB& b, float* c, int64_t ldc,

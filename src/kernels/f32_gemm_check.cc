@@ -84,7 +84,7 @@ F32ProductCheck::F32ProductCheck(GemmCheckSink& sink, int64_t m, int64_t n, int6
   read_back_ = separate_ && epilogue.scale == 1.0f && !epilogue.residual &&
                epilogue.activation.kind == Activation::None && !epilogue.tile_hook;
   grid_ = grid;
-  shared_ = by_rows_ ? grid.threads_n > 1 : grid.threads_m > 1;  // threads share lines along the split side
+  shared_ = by_rows_ ? grid.rectangles_n > 1 : grid.rectangles_m > 1;  // threads share lines along the split side
   const size_t lines = static_cast<size_t>(by_rows_ ? m : n);
   expected_.assign(lines, 0.0f);
   bound_.assign(lines, 0.0f);
@@ -151,7 +151,7 @@ F32RectangleCheck::F32RectangleCheck(F32ProductCheck& check, int64_t m0, int64_t
       n1_(n1),
       lines_(check.by_rows() ? m1 - m0 : n1 - n0),
       panel_lines_(check.by_rows() ? mr : nr),
-      sharers_(check.by_rows() ? check.grid().threads_n : check.grid().threads_m),
+      sharers_(check.by_rows() ? check.grid().rectangles_n : check.grid().rectangles_m),
       turn_(check.by_rows() ? gemm_thread_column_group(n0, check.columns(), nr, check.grid())
                             : gemm_thread_row_group(m0, check.rows(), mr, check.grid())),
       tallies_(!check.reads_back()),

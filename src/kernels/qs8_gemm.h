@@ -141,8 +141,8 @@ struct QS8GemmEpilogue {
 };
 
 // C (m x n, leading dimension ldc in elements of the output type) = epilogue(A * B),
-// checked when this thread has a check sink (kernels/gemm_check.h); C is written, never read. `threads` splits C over OpenMP threads; call with 1 from inside a
-// parallel region. `a` must have m rows and depth k; its path's micro-kernel does the work.
+// checked when this thread has a check sink (kernels/gemm_check.h); C is written, never read. `threads` splits C over threads (kernels/gemm_thread_grid.h);
+// inside a parallel loop it runs on the caller alone. `a` must have m rows and depth k; its path's micro-kernel does the work.
 void qs8_gemm(int64_t m, int64_t n, int64_t k, const QS8PackedWeights& a, const QS8GemmB& b, void* c, int64_t ldc,
               const QS8GemmEpilogue& epilogue, int threads = 1);
 

@@ -38,7 +38,7 @@ QS8ProductCheck::QS8ProductCheck(GemmCheckSink& sink, int64_t m, int64_t n, int6
 void QS8ProductCheck::add_sums(int64_t first, int64_t count, const uint32_t* sums) {
   for (int64_t j = 0; j < count; ++j) {
     uint32_t& target = actual_[static_cast<size_t>(first + j)];
-    if (grid_.threads_m > 1) {
+    if (grid_.rectangles_m > 1) {
       std::atomic_ref<uint32_t>(target).fetch_add(sums[j], std::memory_order_relaxed);
     } else {
       target += sums[j];

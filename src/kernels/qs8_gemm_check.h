@@ -56,7 +56,7 @@ class QS8RectangleCheck {
   // Whether this thread predicts the panel of columns starting at `first` (its turn), and
   // the prediction from one packed B panel (kernels/qs8_gemm.h layout) of columns
   // [first, first + cols).
-  bool predicts(int64_t first) const { return (first / nr_) % check_.grid().threads_m == turn_; }
+  bool predicts(int64_t first) const { return (first / nr_) % check_.grid().rectangles_m == turn_; }
   void predict(const uint8_t* panel, int nr, int64_t first, int cols);
   // Separate: C's int32 sums read back from the rectangle, less each row's offset
   // (bias - B's zero point x the row's sum of weights, as the driver folds it).

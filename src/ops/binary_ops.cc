@@ -270,13 +270,13 @@ class F32BinaryOperator final : public F32FastOperator {
     const bool a_moves = a_strides_.back() != 0, b_moves = b_strides_.back() != 0;
     const int64_t outer = total / inner;
     if (outer == 1) {  // one run: split it
-      parallel_ranges(inner, 1, threads_, [&](int64_t begin, int64_t end) {
+      parallel_ranges_if_large(inner, 1, threads_, [&](int64_t begin, int64_t end) {
         run(a + (a_moves ? begin : 0), b + (b_moves ? begin : 0), y + begin, end - begin, a_moves, b_moves);
       });
       return;
     }
     const size_t outer_rank = dims_.size() - 1;
-    parallel_ranges(outer, inner, threads_, [&](int64_t begin, int64_t end) {
+    parallel_ranges_if_large(outer, inner, threads_, [&](int64_t begin, int64_t end) {
       for (int64_t o = begin; o < end; ++o) {
         int64_t rest = o, a_offset = 0, b_offset = 0;
         for (size_t d = outer_rank; d-- > 0;) {

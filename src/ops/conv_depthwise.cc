@@ -67,9 +67,8 @@ class DepthwiseConv final : public ConvAlgorithm {
       }
       if (after) kernels::f32_activation(e.activation, s.out_plane(), out, out);
     };
-    // Planes over threads; one thread never enters OpenMP (libgomp allocates a team for
-    // every parallel region, even a serial one).
-    parallel_ranges(planes, s.out_plane() * taps, threads, [&](int64_t begin, int64_t end) {
+    // Planes over threads.
+    parallel_ranges_if_large(planes, s.out_plane() * taps, threads, [&](int64_t begin, int64_t end) {
       for (int64_t plane = begin; plane < end; ++plane) convolve_plane(plane);
     });
     if (check) {

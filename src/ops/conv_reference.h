@@ -10,6 +10,7 @@
 #include <vector>
 
 #include "core/tensor.h"
+#include "core/thread_pool.h"
 #include "kernels/ref/gemm_ref.h"
 #include "kernels/ref/im2col.h"
 #include "ops/conv_geometry.h"
@@ -70,12 +71,8 @@ void run_reference_conv(const ConvProblem& p, const T* x, const T* w, const T* b
   };
   const int64_t units = p.batch * p.group;
   if (p.group > 1 && units >= threads) {
-#pragma omp parallel num_threads(threads) if (threads > 1)
-    {
-      std::vector<T> columns;
-#pragma omp for schedule(static)
-      for (int64_t unit = 0; unit < units; ++unit) convolve(unit, columns, 1);
-    }
+    std::vector<std::vector<T>> columns(static_cast<size_t>(std::max(threads, 1)));  // per thread
+    parallel_for(units, threads, [&](int64_t unit) { convolve(unit, columns[parallel_worker()], 1); });
   } else {
     std::vector<T> columns;
     for (int64_t unit = 0; unit < units; ++unit) convolve(unit, columns, threads);

@@ -8,8 +8,7 @@
 // visible part with bias, residual and activation. Blocks are sized by kBlockBudget.
 #include <algorithm>
 
-#include <omp.h>
-
+#include "core/thread_pool.h"
 #include "kernels/f32_gemm.h"
 #include "kernels/gemm_check.h"
 #include "kernels/f32_winograd.h"
@@ -48,8 +47,8 @@ class WinogradConv final : public ConvAlgorithm {
   // How a run divides the tiles. Enough tiles: blocks that keep V and M within the budget,
   // a multiple of 16 (the GEMM's panel width) where possible, their count a multiple of
   // the threads, one block per thread at a time. Few tiles (deep 7x7 layers): the threads
-  // share each block, splitting its channels, transform points and output channels, in
-  // one parallel region (a barrier between the three steps; no region per GEMM).
+  // share each block, splitting its channels, then its transform points, then its output
+  // channels (three parallel loops per block; no loop per GEMM).
   struct Split {
     int64_t block = 16;
     bool shared = false;
@@ -84,28 +83,35 @@ class WinogradConv final : public ConvAlgorithm {
     const int64_t blocks = (tiles + block - 1) / block, units = s.batch * blocks;
     const int64_t vm = products_floats(s, block), d = tile_floats(s, block);
     const kernels::GemmThreadContext gemm_context = kernels::gemm_thread_context();  // the caller's, for every thread
-    auto work = [&](int thread, int team) {
-      const kernels::GemmThreadScope context(gemm_context);
-      auto unit_run = [&](int64_t unit, float* buffers, float* tile_buffer, int part, int parts) {
-        const int64_t n = unit / blocks, t0 = (unit % blocks) * block;
-        run_block(s, x + n * s.channels * s.in_plane(), e, n, t0, std::min(block, tiles - t0),
-                  y + n * s.out_channels * s.out_plane(), buffers, tile_buffer, part, parts);
-      };
-      if (plan.shared) {
-        for (int64_t unit = 0; unit < units; ++unit) unit_run(unit, scratch, scratch + vm + thread * d, thread, team);
-      } else {
-        float* mine = scratch + thread * (vm + d);
-#pragma omp for schedule(static)
-        for (int64_t unit = 0; unit < units; ++unit) unit_run(unit, mine, mine + vm, 0, 1);
-      }
+    auto block_of = [&](int64_t unit, float* buffers) {
+      const int64_t n = unit / blocks, t0 = (unit % blocks) * block;
+      return Block{x + n * s.channels * s.in_plane(), y + n * s.out_channels * s.out_plane(), n, t0,
+                   std::min(block, tiles - t0), buffers};
     };
-    // Not even a one-thread parallel region: libgomp allocates a team for each.
-    if (threads > 1 && (plan.shared || units > 1)) {
-#pragma omp parallel num_threads(threads)
-      work(omp_get_thread_num(), omp_get_num_threads());
-    } else {
-      work(0, 1);
+    if (plan.shared) {
+      for (int64_t unit = 0; unit < units; ++unit) {
+        const Block b = block_of(unit, scratch);
+        parallel_ranges(s.channels, threads, [&](int64_t first, int64_t last) {
+          transform_inputs(s, b, first, last, scratch + vm + parallel_worker() * d);
+        });
+        parallel_ranges(alpha_ * alpha_, threads, [&](int64_t first, int64_t last) {
+          const kernels::GemmThreadScope context(gemm_context);
+          multiply(s, b, first, last);
+        });
+        parallel_ranges(s.out_channels, threads, [&](int64_t first, int64_t last) {
+          transform_outputs(s, b, e, first, last, scratch + vm + parallel_worker() * d);
+        });
+      }
+      return;
     }
+    parallel_for(units, threads, [&](int64_t unit) {
+      const kernels::GemmThreadScope context(gemm_context);
+      float* mine = scratch + parallel_worker() * (vm + d);
+      const Block b = block_of(unit, mine);
+      transform_inputs(s, b, 0, s.channels, mine + vm);
+      multiply(s, b, 0, alpha_ * alpha_);
+      transform_outputs(s, b, e, 0, s.out_channels, mine + vm);
+    });
   }
 
  private:
@@ -122,42 +128,56 @@ class WinogradConv final : public ConvAlgorithm {
     return alpha_ * alpha_ * block + kernels::f32_winograd_rows_floats(m_, s.out_h, s.out_w);
   }
 
-  // Tiles [t0, t0 + count) of image n, by member `part` of `parts` threads sharing the
-  // block (each takes every parts-th channel, point and output channel). `buffers` holds V
-  // then M; d (points x count) is one channel's gathered tiles and, later, one output
-  // channel's transformed tiles; the gather's padded rows follow it.
-  void run_block(const Conv2dShape& s, const float* image, const ConvEpilogue& e, int64_t n, int64_t t0, int64_t count,
-                 float* out, float* buffers, float* d, int part, int parts) const {
-    const int64_t points = alpha_ * alpha_, C = s.channels, M = s.out_channels;
-    float* v = buffers;  // [point][channel][tile]
-    const int64_t v_ld = C * count + kPointSkew, m_ld = M * count + kPointSkew;
-    float* mm = v + points * v_ld;  // [point][out channel][tile]
-    const kernels::WinogradPlane geometry{s.in_h, s.in_w, s.pad_top, s.pad_left, s.out_h, s.out_w};
-    float* rows = d + points * count;
-    for (int64_t c = part; c < C; c += parts) {
-      kernels_.gather(geometry, image + c * s.in_plane(), t0, count, d, rows);
-      kernels_.input(d, count, count, v + c * count, v_ld);
+  // Tiles [t0, t0 + count) of image n. `buffers` holds V then M; the scratch d of a step
+  // (points x count) is one channel's gathered tiles and, later, one output channel's
+  // transformed tiles; the gather's padded rows follow it.
+  struct Block {
+    const float* image;
+    float* out;
+    int64_t n, t0, count;
+    float* buffers;
+  };
+  int64_t v_ld(const Conv2dShape& s, const Block& b) const { return s.channels * b.count + kPointSkew; }
+  float* v_of(const Block& b) const { return b.buffers; }  // [point][channel][tile]
+  float* m_of(const Conv2dShape& s, const Block& b) const {  // [point][out channel][tile]
+    return b.buffers + alpha_ * alpha_ * v_ld(s, b);
+  }
+  int64_t m_ld(const Conv2dShape& s, const Block& b) const { return s.out_channels * b.count + kPointSkew; }
+  kernels::WinogradPlane geometry(const Conv2dShape& s) const {
+    return {s.in_h, s.in_w, s.pad_top, s.pad_left, s.out_h, s.out_w};
+  }
+
+  // Channels [first, last): gathered and transformed into V.
+  void transform_inputs(const Conv2dShape& s, const Block& b, int64_t first, int64_t last, float* d) const {
+    float* v = v_of(b);
+    float* rows = d + alpha_ * alpha_ * b.count;
+    for (int64_t c = first; c < last; ++c) {
+      kernels_.gather(geometry(s), b.image + c * s.in_plane(), b.t0, b.count, d, rows);
+      kernels_.input(d, b.count, b.count, v + c * b.count, v_ld(s, b));
     }
-    if (parts > 1) {
-#pragma omp barrier
-    }
-    for (int64_t p = part; p < points; p += parts) {
+  }
+
+  // Transform points [first, last): M_p = U_p V_p.
+  void multiply(const Conv2dShape& s, const Block& b, int64_t first, int64_t last) const {
+    for (int64_t p = first; p < last; ++p) {
       kernels::F32GemmA a;
       a.packed = &packed_[static_cast<size_t>(p)];
-      kernels::F32GemmB b;
-      b.matrix = {v + p * v_ld, count};
-      kernels::f32_gemm(M, count, C, a, b, mm + p * m_ld, count, {}, 1);
+      kernels::F32GemmB operand;
+      operand.matrix = {v_of(b) + p * v_ld(s, b), b.count};
+      kernels::f32_gemm(s.out_channels, b.count, s.channels, a, operand, m_of(s, b) + p * m_ld(s, b), b.count, {}, 1);
     }
-    if (parts > 1) {
-#pragma omp barrier
-    }
+  }
+
+  // Output channels [first, last): transformed back and stored with the epilogue.
+  void transform_outputs(const Conv2dShape& s, const Block& b, const ConvEpilogue& e, int64_t first, int64_t last,
+                         float* d) const {
     kernels::WinogradEpilogue epilogue;
     epilogue.activation = e.activation;
-    for (int64_t o = part; o < M; o += parts) {
-      kernels_.output(mm + o * count, m_ld, count, d, count);
+    for (int64_t o = first; o < last; ++o) {
+      kernels_.output(m_of(s, b) + o * b.count, m_ld(s, b), b.count, d, b.count);
       epilogue.bias = e.bias ? e.bias[o] : 0.0f;
-      epilogue.residual = e.residual ? e.residual + (n * M + o) * s.out_plane() : nullptr;
-      kernels_.scatter(geometry, d, t0, count, epilogue, out + o * s.out_plane());
+      epilogue.residual = e.residual ? e.residual + (b.n * s.out_channels + o) * s.out_plane() : nullptr;
+      kernels_.scatter(geometry(s), d, b.t0, b.count, epilogue, b.out + o * s.out_plane());
     }
   }
 

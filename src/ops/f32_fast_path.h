@@ -11,6 +11,7 @@
 #include <memory>
 #include <utility>
 
+#include "core/thread_pool.h"
 #include "ops/operator.h"
 
 namespace vigil {
@@ -47,17 +48,15 @@ class F32FastOperator : public Operator {
 };
 
 // Calls body(begin, end) over [0, count) items of `work_per_item` elements each: in one
-// call when the whole is small or threads == 1, else in `threads` contiguous parts on
-// OpenMP threads (kernels inside run single-threaded).
+// call when the whole is small or threads == 1, else over ranges shared by the threads
+// (core/thread_pool.h; kernels inside run single-threaded).
 template <class Body>
-void parallel_ranges(int64_t count, int64_t work_per_item, int threads, const Body& body) {
-  const int64_t parts = std::min<int64_t>(threads, count);
-  if (parts <= 1 || count * work_per_item < kParallelMinElements) {
-    body(int64_t{0}, count);
+void parallel_ranges_if_large(int64_t count, int64_t work_per_item, int threads, const Body& body) {
+  if (threads <= 1 || count * work_per_item < kParallelMinElements) {
+    if (count > 0) body(int64_t{0}, count);
     return;
   }
-#pragma omp parallel for num_threads(static_cast <int>(parts)) schedule(static)
-  for (int64_t p = 0; p < parts; ++p) body(count * p / parts, count * (p + 1) / parts);
+  parallel_ranges(count, threads, body);
 }
 
 }  // namespace vigil

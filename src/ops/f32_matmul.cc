@@ -8,6 +8,7 @@
 // of matmul.cc.
 #include <algorithm>
 
+#include "core/thread_pool.h"
 #include "kernels/f32_gemm.h"
 #include "kernels/gemm_check.h"
 #include "ops/fused_activation.h"
@@ -126,17 +127,11 @@ class F32MatMul final : public F32ProductBase {
       if (packed && plan_.b_offsets[i] == 0) b_operand.packed = packed;
       kernels::f32_gemm(m, n, k, a_operand, b_operand, y + i * m * n, n, e, across_batches ? 1 : threads_);
     };
-    // Only a real team enters OpenMP: libgomp allocates one for every parallel region.
-    if (across_batches) {
-      const kernels::GemmThreadContext gemm_context = kernels::gemm_thread_context();  // the caller's, for every thread
-#pragma omp parallel for num_threads(threads_) schedule(static)
-      for (int64_t i = 0; i < batches; ++i) {
-        const kernels::GemmThreadScope context(gemm_context);
-        product(i);
-      }
-    } else {
-      for (int64_t i = 0; i < batches; ++i) product(i);
-    }
+    const kernels::GemmThreadContext gemm_context = kernels::gemm_thread_context();  // the caller's, for every thread
+    parallel_for(batches, across_batches ? threads_ : 1, [&](int64_t i) {
+      const kernels::GemmThreadScope context(gemm_context);
+      product(i);
+    });
   }
 
  private:

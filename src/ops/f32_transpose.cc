@@ -76,7 +76,7 @@ class TransposeOperator final : public F32FastOperator {
     const int64_t inner = dims_.back();
     if (src_strides_.back() == 1) {  // rows stay contiguous: copy them
       const int64_t rows = total / inner;
-      parallel_ranges(rows, inner, threads_, [&](int64_t begin, int64_t end) {
+      parallel_ranges_if_large(rows, inner, threads_, [&](int64_t begin, int64_t end) {
         for (int64_t r = begin; r < end; ++r) {
           std::memcpy(dst + r * inner, src + source_offset(r, rank - 1), static_cast<size_t>(inner) * 4);
         }
@@ -86,7 +86,7 @@ class TransposeOperator final : public F32FastOperator {
     if (rank >= 2 && src_strides_[rank - 2] == 1) {  // a batch of 2-D transposes
       const int64_t rows = dims_[rank - 2], batches = total / (rows * inner);
       const int64_t column_stride = src_strides_[rank - 1];
-      parallel_ranges(batches, rows * inner, threads_, [&](int64_t begin, int64_t end) {
+      parallel_ranges_if_large(batches, rows * inner, threads_, [&](int64_t begin, int64_t end) {
         for (int64_t b = begin; b < end; ++b) {
           transpose_2d(src + source_offset(b, rank - 2), column_stride, dst + b * rows * inner, rows, inner);
         }
@@ -94,7 +94,7 @@ class TransposeOperator final : public F32FastOperator {
       return;
     }
     const int64_t rows = total / inner, step = src_strides_.back();
-    parallel_ranges(rows, inner, threads_, [&](int64_t begin, int64_t end) {
+    parallel_ranges_if_large(rows, inner, threads_, [&](int64_t begin, int64_t end) {
       for (int64_t r = begin; r < end; ++r) {
         const uint32_t* from = src + source_offset(r, rank - 1);
         uint32_t* to = dst + r * inner;

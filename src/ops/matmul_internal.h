@@ -9,6 +9,7 @@
 #include <string>
 #include <vector>
 
+#include "core/thread_pool.h"
 #include "kernels/ref/gemm_ref.h"
 #include "ops/operator.h"
 
@@ -32,11 +33,10 @@ void run_matmul(const MatMulPlan& plan, const T* a, const T* b, T* y, int thread
   // Many products: one per thread; few: the GEMM spreads each over the threads.
   const bool across_batches = batches >= threads && threads > 1;
   const int gemm_threads = across_batches ? 1 : threads;
-#pragma omp parallel for num_threads(threads) schedule(static) if (across_batches)
-  for (int64_t i = 0; i < batches; ++i) {
+  parallel_for(batches, across_batches ? threads : 1, [&](int64_t i) {
     kernels::gemm_ref<T>(plan.m, plan.n, plan.k, T(1), {a + plan.a_offsets[i] * a_size, plan.k},
                          {b + plan.b_offsets[i] * b_size, plan.n}, T(0), y + i * y_size, plan.n, gemm_threads);
-  }
+  });
 }
 
 std::unique_ptr<Operator> create_reference_matmul(const OpCreateInfo& info);

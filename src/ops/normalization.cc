@@ -321,7 +321,7 @@ class F32BatchNormOperator final : public F32FastOperator {
     const int64_t inner = planes == 0 ? 0 : x.numel() / planes;
     const float* src = x.data<float>();
     float* dst = out[0].data<float>();
-    parallel_ranges(planes, inner, threads_, [&](int64_t begin, int64_t end) {
+    parallel_ranges_if_large(planes, inner, threads_, [&](int64_t begin, int64_t end) {
       for (int64_t p = begin; p < end; ++p) {
         const int64_t c = p % channels;
         kernels::f32_affine(inner, src + p * inner, multiplier_[c], shift_[c], dst + p * inner);
@@ -390,7 +390,7 @@ class F32LayerNormOperator final : public F32FastOperator {
     const float* bias = has_input(in, 2) ? in[2]->data<float>() : nullptr;
     float* y = out[0].data<float>();
     const float inverse_n = 1.0f / static_cast<float>(n);
-    parallel_ranges(rows, n, threads_, [&](int64_t begin, int64_t end) {
+    parallel_ranges_if_large(rows, n, threads_, [&](int64_t begin, int64_t end) {
       for (int64_t r = begin; r < end; ++r) {
         const float* xr = x + r * n;
         float* yr = y + r * n;

@@ -4,7 +4,7 @@
 // each output position the window's positions that fall inside the input (padding never
 // contributes a value; AveragePool's count_include_pad only changes the divisor). A global
 // pool is the same walk with one window covering the whole plane. Planes are spread over
-// OpenMP threads. Float32 GlobalAveragePool (row sums of kernels/reduce.h) and 2-D
+// the threads (core/thread_pool.h). Float32 GlobalAveragePool (row sums of kernels/reduce.h) and 2-D
 // MaxPool / AveragePool without dilation or Indices output (MaxPool also on the uint8 and
 // int8 tensors of quantized models) have planned paths: each
 // output row accumulates, per kernel row, the windowed row reduction of kernels/reduce.h
@@ -14,6 +14,7 @@
 #include <limits>
 #include <type_traits>
 
+#include "core/thread_pool.h"
 #include "kernels/reduce.h"
 #include "kernels/x8_window_max.h"
 #include "ops/conv_geometry.h"
@@ -48,8 +49,7 @@ void run_pool(const WindowPlan& plan, int64_t planes, const T* x, T* y, int64_t*
       step *= static_cast<size_t>(plan.input[d]);
     }
   }
-#pragma omp parallel for num_threads(threads) schedule(static) if (threads > 1 && planes > 1)
-  for (int64_t plane = 0; plane < planes; ++plane) {
+  parallel_for(planes, threads, [&](int64_t plane) {
     const T* in = x + plane * in_size;
     std::vector<int64_t> position(rank, 0), at(rank);
     for (int64_t o = 0; o < out_size; ++o) {
@@ -103,7 +103,7 @@ void run_pool(const WindowPlan& plan, int64_t planes, const T* x, T* y, int64_t*
         position[d] = 0;
       }
     }
-  }
+  });
 }
 
 // Runs a planned pool on X (N, C, spatial...) into out[0] (and Indices into out[1] when
@@ -262,7 +262,7 @@ class F32GlobalAveragePoolOperator final : public F32FastOperator {
     const int64_t n = planes == 0 ? 0 : in[0]->numel() / planes;
     const float* x = in[0]->data<float>();
     float* y = out[0].data<float>();
-    parallel_ranges(planes, n, threads_, [&](int64_t begin, int64_t end) {
+    parallel_ranges_if_large(planes, n, threads_, [&](int64_t begin, int64_t end) {
       kernels::f32_sum_rows(end - begin, n, x + begin * n, y + begin);
       for (int64_t p = begin; p < end; ++p) y[p] = n > 0 ? y[p] / static_cast<float>(n) : 0.0f;
     });
@@ -307,7 +307,7 @@ class Pool2dOperator final : public F32FastOperator {
   void execute(const OpInputs& in, OpOutputs& out) override {
     const int64_t planes = in[0]->dim(0) * in[0]->dim(1);
     const int64_t in_size = plan_.input[0] * plan_.input[1], out_size = plan_.output[0] * plan_.output[1];
-    parallel_ranges(planes, in_size, threads_, [&](int64_t begin, int64_t end) {
+    parallel_ranges_if_large(planes, in_size, threads_, [&](int64_t begin, int64_t end) {
       for (int64_t p = begin; p < end; ++p) {
         if (dtype_ == DType::UInt8) {
           max_pool_plane(in[0]->data<uint8_t>() + p * in_size, out[0].data<uint8_t>() + p * out_size);

@@ -222,7 +222,7 @@ class F32RowReduceOperator final : public F32FastOperator {
     const int64_t n = row_, rows = in[0]->numel() / n;
     const float* x = in[0]->data<float>();
     float* y = out[0].data<float>();
-    parallel_ranges(rows, n, threads_, [&](int64_t begin, int64_t end) {
+    parallel_ranges_if_large(rows, n, threads_, [&](int64_t begin, int64_t end) {
       const int64_t count = end - begin;
       const float* xs = x + begin * n;
       float* ys = y + begin;

@@ -40,7 +40,7 @@ class F32SoftmaxOperator final : public F32FastOperator {
     const int64_t n = row_, rows = n == 0 ? 0 : in[0]->numel() / n;
     const float* x = in[0]->data<float>();
     float* y = out[0].data<float>();
-    parallel_ranges(rows, n, threads_, [&](int64_t begin, int64_t end) {
+    parallel_ranges_if_large(rows, n, threads_, [&](int64_t begin, int64_t end) {
       for (int64_t r = begin; r < end; ++r) {
         const float* xr = x + r * n;
         float* yr = y + r * n;

@@ -316,7 +316,7 @@ class F32UnaryOperator final : public F32FastOperator {
     }
     const float* x = in[0]->data<float>();
     float* y = out[0].data<float>();
-    parallel_ranges(in[0]->numel(), 1, threads_, [&](int64_t begin, int64_t end) {
+    parallel_ranges_if_large(in[0]->numel(), 1, threads_, [&](int64_t begin, int64_t end) {
       if (map_.is_activation) {
         kernels::f32_activation(activation, end - begin, x + begin, y + begin);
       } else {

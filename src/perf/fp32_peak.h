@@ -32,7 +32,7 @@ const kernels::F32FmaPeakLoop* fp32_peak_loop(Isa isa);
 // machine's lowest vector peak). Nothing if the CPU has no vector path.
 const kernels::F32FmaPeakLoop* fp32_peak_loop_for(Isa isa);
 
-// Times the loop of `isa` on `threads` OpenMP threads at once, each running it for about
+// Times the loop of `isa` on `threads` threads at once, each running it for about
 // `seconds` of its own CPU time, and keeps the best of `repeats` timings (the least
 // disturbed one). The figure is the sum of the threads' rates, each on its own CPU clock:
 // what the cores give while the threads run (SMT siblings sharing a core, clock speed

@@ -4,11 +4,10 @@
 // module: perf/fp32_peak.h, perf/int8_peak.h, perf/memory_bandwidth.h, perf/clock_speed.h).
 #include "perf/machine_peaks.h"
 
-#include <omp.h>
-
 #include <algorithm>
 
 #include "core/cpu_features.h"
+#include "core/thread_pool.h"
 #include "perf/clock_speed.h"
 #include "perf/fp32_peak.h"
 #include "perf/int8_peak.h"
@@ -65,7 +64,7 @@ TheoreticalPeaks theoretical_peaks(const MachinePeaks& measured) {
 MachinePeaks measure_machine_peaks(int threads) {
   MachinePeaks peaks;
   peaks.cpu_model = cpu_model_name();
-  peaks.cores = threads >= 1 ? threads : omp_get_max_threads();
+  peaks.cores = threads >= 1 ? threads : available_cpus();
   peaks.clock_ghz = measure_clock_ghz();
   peaks.fp32_avx2 = fp32_pair(Isa::Avx2, peaks.cores);
   peaks.fp32_avx512 = fp32_pair(Isa::Avx512, peaks.cores);

@@ -23,7 +23,7 @@ struct PeakPair {
 
 struct MachinePeaks {
   std::string cpu_model;   // the processor's brand string (cpuid)
-  int cores = 0;           // threads of the "all cores" figures (the OpenMP default team)
+  int cores = 0;           // threads of the "all cores" figures (default: every CPU this process may use)
   double clock_ghz = 0.0;  // one core's clock under load, from a chain of dependent adds
 
   // Arithmetic, in 1e9 operations per second (a multiply-add counts as two). Zero where
@@ -63,7 +63,7 @@ struct TheoreticalPeaks {
 };
 TheoreticalPeaks theoretical_peaks(const MachinePeaks& measured);
 
-// Measures everything now (a few seconds). `threads` < 1 means the OpenMP default.
+// Measures everything now (a few seconds). `threads` < 1 means every CPU this process may use.
 MachinePeaks measure_machine_peaks(int threads = 0);
 
 // The figures cached for this CPU model and core count if there are any and `force` is

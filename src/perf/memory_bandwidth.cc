@@ -6,7 +6,6 @@
 // translation unit, which the compiler cannot prove free of effects.
 #include "perf/memory_bandwidth.h"
 
-#include <omp.h>
 #include <sys/mman.h>
 #include <unistd.h>
 
@@ -14,6 +13,7 @@
 #include <chrono>
 
 #include "core/error.h"
+#include "core/thread_pool.h"
 #include "kernels/stream_bandwidth.h"
 
 namespace vigil::perf {
@@ -58,12 +58,11 @@ double best_seconds(int threads, int repeats, int64_t count, const Work& work) {
   double best = 0.0;
   for (int repeat = 0; repeat < repeats; ++repeat) {
     const double start = wall_seconds();
-#pragma omp parallel num_threads(threads)
-    {
+    on_every_thread(threads, [&](int thread, int team) {
       int64_t begin = 0, end = 0;
-      slice(count, omp_get_thread_num(), omp_get_num_threads(), begin, end);
+      slice(count, thread, team, begin, end);
       work(begin, end);
-    }
+    });
     const double seconds = wall_seconds() - start;
     if (repeat == 0 || seconds < best) best = seconds;
   }
@@ -92,18 +91,14 @@ MemoryBandwidth measure_memory_bandwidth(int threads, int64_t buffer_bytes, int 
   const float* c = a + 2 * count;
   const kernels::StreamBandwidthLoops& loops = kernels::stream_bandwidth__avx2;
 
-  int team = 0;
-#pragma omp parallel num_threads(threads)
-  {
-#pragma omp single
-    team = omp_get_num_threads();
+  on_every_thread(threads, [&](int thread, int team) {
     int64_t begin = 0, end = 0;
-    slice(3 * count, omp_get_thread_num(), omp_get_num_threads(), begin, end);
+    slice(3 * count, thread, team, begin, end);
     std::fill(a + begin, a + end, 1.0f);
-  }
+  });
 
   MemoryBandwidth bandwidth;
-  bandwidth.threads = team;
+  bandwidth.threads = threads;
   bandwidth.buffer_bytes = 3 * count * static_cast<int64_t>(sizeof(float));
   const double bytes = static_cast<double>(bandwidth.buffer_bytes);
   const double read_seconds = best_seconds(threads, repeats, 3 * count,

@@ -3,8 +3,6 @@
 // {"format": 1, "machines": [ {figures}, ... ]}; an entry matches on cpu_model and cores.
 #include "perf/peaks_cache.h"
 
-#include <omp.h>
-
 #include <cmath>
 #include <cstdlib>
 #include <exception>
@@ -15,6 +13,7 @@
 #include "core/cpu_features.h"
 #include "core/file_io.h"
 #include "core/log.h"
+#include "core/thread_pool.h"
 
 namespace vigil::perf {
 
@@ -126,7 +125,7 @@ std::string peaks_cache_path() {
 FoundPeaks find_machine_peaks(bool force, int threads, const PeaksMeasurer& measure) {
   FoundPeaks found;
   found.cache_path = peaks_cache_path();
-  const int cores = threads >= 1 ? threads : omp_get_max_threads();
+  const int cores = threads >= 1 ? threads : available_cpus();
   const nlohmann::json entries = found.cache_path.empty() ? nlohmann::json::array() : cached_entries(found.cache_path);
   if (!force) {
     if (std::optional<MachinePeaks> cached = find_entry(entries, cpu_model_name(), cores)) {

@@ -27,7 +27,7 @@ struct FoundPeaks {
   std::string cache_path;   // where they were read or written; empty if no cache
 };
 
-// Measures on `threads` threads (< 1: the OpenMP default).
+// Measures on `threads` threads (< 1: every CPU this process may use).
 using PeaksMeasurer = std::function<MachinePeaks(int threads)>;
 
 // The cached figures of this CPU model on `threads` threads unless `force`; otherwise

@@ -2,11 +2,11 @@
 // Calibrating and timing throughput loops (throughput_timing.h).
 #include "perf/throughput_timing.h"
 
-#include <omp.h>
-
 #include <algorithm>
+#include <vector>
 
 #include "core/error.h"
+#include "core/thread_pool.h"
 #include "perf/cpu_clock.h"
 
 namespace vigil::perf {
@@ -41,15 +41,11 @@ Throughput measure_throughput(const char* what, const ThroughputLoop& loop, int 
   Throughput best;
   // The first region starts the threads and is not counted. The threads' rates add up.
   for (int repeat = 0; repeat <= repeats; ++repeat) {
-    int team = 0;
+    std::vector<double> rates(static_cast<size_t>(threads));
+    on_every_thread(threads, [&](int thread, int) { rates[thread] = rate(loop, iterations); });
     double total = 0.0;
-#pragma omp parallel num_threads(threads) reduction(+ : total)
-    {
-#pragma omp single
-      team = omp_get_num_threads();
-      total = rate(loop, iterations);
-    }
-    if (repeat > 0 && total > best.ops_per_second) best = {team, total};
+    for (const double thread_rate : rates) total += thread_rate;
+    if (repeat > 0 && total > best.ops_per_second) best = {threads, total};
   }
   return best;
 }

@@ -1,8 +1,8 @@
 // SPDX-License-Identifier: Apache-2.0
 // Timing a throughput loop on one or more cores: the common part of the arithmetic peaks
 // (perf/fp32_peak.h, perf/int8_peak.h) and of the clock measurement (perf/clock_speed.h).
-// The loop is calibrated on one thread, then run on every thread at once inside one
-// OpenMP region per timing. Each thread is timed on its own CPU clock
+// The loop is calibrated on one thread, then run on every thread at once (core/thread_pool.h's
+// on_every_thread) per timing. Each thread is timed on its own CPU clock
 // (CLOCK_THREAD_CPUTIME_ID), so time it spends descheduled on a busy machine does not
 // count; on an idle machine the CPU clock and the wall clock agree.
 #pragma once

@@ -1,8 +1,8 @@
 // SPDX-License-Identifier: Apache-2.0
 // A counting allocator for the allocation tests: this executable replaces operator new
 // and delete and interposes the C allocation functions (forwarding to glibc's own), so
-// every heap allocation anywhere in the process, the OpenMP runtime's included, is
-// counted while counting is on.
+// every heap allocation anywhere in the process, the thread pool's included, is counted
+// while counting is on.
 #include "counting_allocator.h"
 
 #include <atomic>

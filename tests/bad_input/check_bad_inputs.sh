@@ -165,7 +165,6 @@ expect "memory budget of 1 MiB (--max-memory)" "$vigil" --max-memory 1M run \
   "$(dirname "$0")/../../models/fashion_mnist_cnn.onnx" --random-inputs
 expect "--max-memory" "$vigil" run "$good" --random-inputs --max-memory 12Q
 expect "VIGIL_MAX_MEMORY" env VIGIL_MAX_MEMORY=lots "$vigil" run "$good" --random-inputs
-expect "OMP_STACKSIZE" env OMP_STACKSIZE=100G "$vigil" run "$good" --random-inputs
 # Endless or exploding inputs: a device, shape inference that would never end (it is cut
 # off after 10 s; vigil then names the operator it lacks), aliases that expand a YAML file.
 expect "/dev/zero: is a device" "$vigil" run /dev/zero

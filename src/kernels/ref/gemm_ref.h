@@ -3,12 +3,14 @@
 // dimensions, plain scalar C++. Conv (after im2col), ConvTranspose, MatMul and Gemm all
 // reduce to it, so the loop order matters: rows of C are computed four at a time with a
 // contiguous inner loop over columns (i-k-j), which g++ -O2 vectorises, and (row block,
-// column block) tiles are spread over OpenMP threads. It knows nothing of tensors.
+// column block) tiles are spread over threads (core/thread_pool.h). It knows nothing of tensors.
 #pragma once
 
 #include <algorithm>
 #include <cstdint>
 #include <vector>
+
+#include "core/thread_pool.h"
 
 namespace vigil::kernels {
 
@@ -81,8 +83,7 @@ void gemm_ref(int64_t m, int64_t n, int64_t k, T alpha, GemmOperand<T> a, GemmOp
   const int64_t column_blocks = (n + kColumnBlock - 1) / kColumnBlock;
   const int64_t tiles = row_blocks * column_blocks;
   const int team = static_cast<int>(std::max<int64_t>(1, std::min<int64_t>(threads, tiles)));
-#pragma omp parallel for num_threads(team) schedule(static) if (team > 1 && m * n * k > 32768)
-  for (int64_t tile = 0; tile < tiles; ++tile) {
+  parallel_for(tiles, m * n * k > 32768 ? team : 1, [&](int64_t tile) {
     const int64_t i0 = (tile % row_blocks) * kRowBlock;
     const int64_t j0 = (tile / row_blocks) * kColumnBlock;
     const int64_t j1 = std::min(n, j0 + kColumnBlock);
@@ -91,7 +92,7 @@ void gemm_ref(int64_t m, int64_t n, int64_t k, T alpha, GemmOperand<T> a, GemmOp
     } else {
       for (int64_t i = i0; i < m; ++i) gemm_tile<T, 1>(i, j0, j1, k, alpha, a, b_rows, ldb, c, ldc);
     }
-  }
+  });
 }
 
 // The float and double entry points, compiled once in gemm_ref.cc.

@@ -55,7 +55,7 @@ class QAddOperator final : public Operator {
     const auto* a = static_cast<const uint8_t*>(in[kA]->raw());
     const auto* b = static_cast<const uint8_t*>(in[kB]->raw());
     auto* y = static_cast<uint8_t*>(out[0].raw());
-    parallel_ranges(in[kA]->numel(), 1, threads_, [&](int64_t begin, int64_t end) {
+    parallel_ranges_if_large(in[kA]->numel(), 1, threads_, [&](int64_t begin, int64_t end) {
       kernels::qs8_add(p, end - begin, a + begin, b + begin, y + begin);
     });
   }

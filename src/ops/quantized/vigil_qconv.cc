@@ -23,13 +23,13 @@
 // Add's absorbed activation as `sum_activation`. The convolution's requantized output is
 // the Add's first operand, read on y's own grid, so the fused operator computes exactly
 // what QConv then QAdd computed (kernels/qs8_add.h), block by block in the GEMM's epilogue.
-#include <omp.h>
 
 #include <algorithm>
 #include <cstring>
 #include <optional>
 #include <vector>
 
+#include "core/thread_pool.h"
 #include "kernels/qs8_add.h"
 #include "kernels/qs8_dwconv.h"
 #include "kernels/qs8_gemm.h"
@@ -262,8 +262,7 @@ class QConvOperator final : public Operator {
     const uint8_t flip = x_type_ == DType::Int8 ? 0x80 : 0x00;
     if (last <= first) return;
     const int64_t count = last - first, p0 = first + left;  // p0: the padded column of the first pixel copied
-#pragma omp parallel for num_threads(threads_) schedule(static) if (threads_ > 1)
-    for (int64_t quad = 0; quad < quads; ++quad) {
+    parallel_for(quads, threads_, [&](int64_t quad) {
       const int64_t group = quad / quads_per_group_, channel0 = quad % quads_per_group_ * 4;
       // Per channel of the quad: its even and odd columns (stride 2), or its row; a padding
       // channel reads the zero point.
@@ -298,26 +297,25 @@ class QConvOperator final : public Operator {
         kernels::interleave_four_rows(evens, (count + 1) / 2, flip, row + ((p0 % 2) * plane + p0 / 2) * 4);
         kernels::interleave_four_rows(odds, count / 2, flip, row + (((p0 + 1) % 2) * plane + (p0 + 1) / 2) * 4);
       }
-    }
+    });
   }
 
   // The product's valid columns (out_w of every phase_w) into the output rows, each with
   // the residual added on the way when there is one.
   void drop_padding_columns(int64_t rows, uint8_t* y, const kernels::QS8GemmResidual* residual) const {
     const int64_t out_h = problem_.plan.output[0], out_w = problem_.plan.output[1];
-#pragma omp parallel for num_threads(threads_) schedule(static) if (threads_ > 1)
-    for (int64_t m = 0; m < rows; ++m) {
+    parallel_for(rows, threads_, [&](int64_t m) {
       const uint8_t* wide = wide_output_.data() + m * out_h * phase_w_;
       uint8_t* target = y + m * out_h * out_w;
       if (residual) {
         kernels::qs8_add_rows(residual->add, out_h, out_w, wide, phase_w_, residual->data + m * out_h * out_w, out_w,
                               target, out_w);
-        continue;
+        return;
       }
       for (int64_t oy = 0; oy < out_h; ++oy) {
         std::memcpy(target + oy * out_w, wide + oy * phase_w_, static_cast<size_t>(out_w));
       }
-    }
+    });
   }
 
   // Packs the weights when everything but x is constant and the layer suits the GEMM.
@@ -396,8 +394,7 @@ class QConvOperator final : public Operator {
     const auto* x = static_cast<const uint8_t*>(in[kX]->raw());
     auto* y = static_cast<uint8_t*>(out[0].raw());
     const uint8_t* residual = has_residual_ ? static_cast<const uint8_t*>(in[kResidual]->raw()) : nullptr;
-#pragma omp parallel for num_threads(threads_) schedule(static) if (threads_ > 1 && units > 1)
-    for (int64_t unit = 0; unit < units; ++unit) {
+    parallel_for(units, threads_, [&](int64_t unit) {
       const int64_t c = unit % p.channels;
       kernels::QS8DwconvChannel channel;
       channel.weights = depthwise_weights_.data() + c * taps;
@@ -408,12 +405,12 @@ class QConvOperator final : public Operator {
       channel.y_min = r.y.min;
       channel.y_max = r.y.max;
       kernels::qs8_dwconv_channel(depthwise_shape_, *depthwise_kernel_, x + unit * in_plane, x_type_ == DType::Int8,
-                                  channel, y + unit * out_plane, depthwise_scratch_[omp_get_thread_num()].data());
+                                  channel, y + unit * out_plane, depthwise_scratch_[parallel_worker()].data());
       if (residual) {
         uint8_t* plane = y + unit * out_plane;
         kernels::qs8_add(*residual_add_, out_plane, plane, residual + unit * out_plane, plane);
       }
-    }
+    });
   }
 
   void run_reference(const OpInputs& in, OpOutputs& out) const {

@@ -19,6 +19,7 @@
 // Otherwise the reference: exact int32 sums, then kernels::requantize.
 #include <algorithm>
 
+#include "core/thread_pool.h"
 #include "kernels/qs8_gemm.h"
 #include "kernels/s32_dequantize_transpose.h"
 #include "ops/families.h"
@@ -152,30 +153,33 @@ class QGemmOperator final : public Operator {
     kernels::qs8_gemm(p.columns, rows_, p.depth, packed_, b, scratch_.data(), rows_, e, threads_);
     constexpr int64_t kTile = 16;
     const bool parallel = threads_ > 1 && rows_ * p.columns >= 32768;
+    const int64_t row_tiles = (rows_ + kTile - 1) / kTile;
     if (!p.quantized_output) {
       for (int64_t c = 0; c < p.columns; ++c) {
         column_scales_[c] = p.a_scale * p.weight_scales[p.weight_scales.size() == 1 ? 0 : c];
       }
       const float* bias = p.float_bias.empty() ? nullptr : p.float_bias.data();
-#pragma omp parallel for num_threads(threads_) schedule(static) if (parallel)
-      for (int64_t r0 = 0; r0 < rows_; r0 += kTile) {
-        kernels::s32_dequantize_transpose(std::min(kTile, rows_ - r0), p.columns, scratch_.data() + r0, rows_,
-                                          column_scales_.data(), bias, out[0].data<float>() + r0 * p.columns,
-                                          p.columns);
-      }
+      parallel_ranges(row_tiles, parallel ? threads_ : 1, [&](int64_t first, int64_t last) {
+        for (int64_t r0 = first * kTile; r0 < std::min(rows_, last * kTile); r0 += kTile) {
+          kernels::s32_dequantize_transpose(std::min(kTile, rows_ - r0), p.columns, scratch_.data() + r0, rows_,
+                                            column_scales_.data(), bias, out[0].data<float>() + r0 * p.columns,
+                                            p.columns);
+        }
+      });
       return;
     }
     const auto* bytes = reinterpret_cast<const uint8_t*>(scratch_.data());
     auto* y = static_cast<uint8_t*>(out[0].raw());
-#pragma omp parallel for num_threads(threads_) schedule(static) if (parallel)
-    for (int64_t r0 = 0; r0 < rows_; r0 += kTile) {
-      for (int64_t c0 = 0; c0 < p.columns; c0 += kTile) {
-        const int64_t r1 = std::min(rows_, r0 + kTile), c1 = std::min(p.columns, c0 + kTile);
-        for (int64_t r = r0; r < r1; ++r) {
-          for (int64_t c = c0; c < c1; ++c) y[r * p.columns + c] = bytes[c * rows_ + r];
+    parallel_ranges(row_tiles, parallel ? threads_ : 1, [&](int64_t first, int64_t last) {
+      for (int64_t r0 = first * kTile; r0 < std::min(rows_, last * kTile); r0 += kTile) {
+        for (int64_t c0 = 0; c0 < p.columns; c0 += kTile) {
+          const int64_t r1 = std::min(rows_, r0 + kTile), c1 = std::min(p.columns, c0 + kTile);
+          for (int64_t r = r0; r < r1; ++r) {
+            for (int64_t c = c0; c < c1; ++c) y[r * p.columns + c] = bytes[c * rows_ + r];
+          }
         }
       }
-    }
+    });
   }
 
   std::string algorithm() const override {
