@@ -12,6 +12,7 @@
 #include <pthread.h>
 #include <sched.h>
 
+#include <algorithm>
 #include <atomic>
 #include <chrono>
 #include <condition_variable>
@@ -28,6 +29,11 @@ namespace {
 // between two loops of one inference usually lasts, short enough that an idle engine
 // leaves the cores to others at once.
 constexpr auto kHelperSpin = std::chrono::microseconds(100);
+// Claims per thread that a loop's items are grouped into: each claim is two atomic adds
+// on lines that the threads share, which cost more than a small item (a row copied, a
+// plane pooled: OpenMP's static split of them had none); enough claims per thread that a
+// helper which loses its core in the middle of one holds back little.
+constexpr int64_t kChunksPerThread = 4;
 // How many pauses the caller polls for claimed items to finish before it yields its core
 // to whichever thread holds them.
 constexpr int kCallerSpinPauses = 4096;
@@ -38,6 +44,7 @@ thread_local bool inside_loop = false;
 
 struct Loop {
   int64_t items = 0;
+  int64_t chunk = 1;  // items per claim
   void (*call)(const void*, int64_t) = nullptr;
   const void* body = nullptr;
   int max_helpers = 0;
@@ -48,16 +55,19 @@ struct Loop {
   std::exception_ptr failure;  // the first exception a call threw; rethrown on the caller
 };
 
-// Claims items of `loop` until none are left; returns after its last item is done.
+// Claims chunks of `loop`'s items until none are left; returns after its last is done.
 void work_on(Loop& loop) {
-  for (int64_t item; (item = loop.next.fetch_add(1, std::memory_order_relaxed)) < loop.items;) {
-    try {
-      loop.call(loop.body, item);
-    } catch (...) {
-      std::lock_guard<std::mutex> lock(loop.failure_mutex);
-      if (!loop.failure) loop.failure = std::current_exception();
+  for (int64_t first; (first = loop.next.fetch_add(loop.chunk, std::memory_order_relaxed)) < loop.items;) {
+    const int64_t last = std::min(loop.items, first + loop.chunk);
+    for (int64_t item = first; item < last; ++item) {
+      try {
+        loop.call(loop.body, item);
+      } catch (...) {
+        std::lock_guard<std::mutex> lock(loop.failure_mutex);
+        if (!loop.failure) loop.failure = std::current_exception();
+      }
     }
-    loop.done.fetch_add(1, std::memory_order_release);
+    loop.done.fetch_add(last - first, std::memory_order_release);
   }
 }
 
@@ -66,6 +76,7 @@ class Pool {
   void run(int64_t items, int threads, void (*call)(const void*, int64_t), const void* body) {
     Loop loop;
     loop.items = items;
+    loop.chunk = std::max<int64_t>(1, items / (int64_t{threads} * kChunksPerThread));
     loop.call = call;
     loop.body = body;
     loop.max_helpers = threads - 1;

@@ -1,8 +1,8 @@
 // SPDX-License-Identifier: Apache-2.0
 // The threads of every parallel loop in vigil (products, convolutions, element-wise
 // operators, the profiler's peaks, the accelerator mapper). A loop is a number of items;
-// the calling thread and up to threads - 1 helper threads claim items one at a time from a
-// shared counter, and the loop is over when every item is done, not when every thread has
+// the calling thread and up to threads - 1 helper threads claim them, a few at a time, from
+// a shared counter, and the loop is over when every item is done, not when every thread has
 // arrived: a helper that the operating system has not run yet (another process holds its
 // core) finds nothing left and costs nothing, and the caller never waits on work that no
 // thread has started. Helpers wait for the next loop by spinning briefly, then sleeping.
