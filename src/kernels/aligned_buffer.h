@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
-// Growable 64-byte aligned scratch memory. Kernels keep one per thread (thread_local) for
-// the operand they pack on the fly: it grows to the largest size a model needs during the
-// first inference and is reused afterwards, so steady-state inference allocates nothing.
+// Growable 64-byte aligned scratch memory. Kernels keep one per worker (kernels/worker_scratch.h)
+// for the operand they pack on the fly: it grows to the largest size a model needs during
+// the first inference and is reused afterwards, so steady-state inference allocates nothing.
 #pragma once
 
 #include <cstddef>
@@ -19,14 +19,19 @@ class AlignedBuffer {
 
   // At least `count` floats; the contents are not kept when it grows.
   float* floats(size_t count) {
-    const size_t bytes = (count * sizeof(float) + 63) / 64 * 64;
+    reserve_bytes(count * sizeof(float));
+    return static_cast<float*>(data_);
+  }
+  size_t capacity_bytes() const { return capacity_; }
+  // At least `bytes`; the contents are not kept when it grows.
+  void reserve_bytes(size_t bytes) {
+    bytes = (bytes + 63) / 64 * 64;
     if (bytes > capacity_) {
       std::free(data_);
       data_ = std::aligned_alloc(64, bytes);
       if (!data_) throw std::bad_alloc();
       capacity_ = bytes;
     }
-    return static_cast<float*>(data_);
   }
 
  private:

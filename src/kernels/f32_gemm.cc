@@ -19,6 +19,7 @@
 #include "kernels/f32_gemm_check.h"
 #include "kernels/f32_gemm_microkernel.h"
 #include "kernels/gemm_thread_grid.h"
+#include "kernels/worker_scratch.h"
 #include "kernels/unary.h"
 
 namespace vigil::kernels {
@@ -75,10 +76,15 @@ void f32_pack_b_panels(const F32Matrix& b, int64_t p0, int64_t depth, int64_t co
 
 namespace {
 
+// A worker's packed A and B blocks.
 struct ThreadBuffers {
   AlignedBuffer a, b;
+  void grow_to(const ThreadBuffers& other) {
+    a.reserve_bytes(other.a.capacity_bytes());
+    b.reserve_bytes(other.b.capacity_bytes());
+  }
 };
-thread_local ThreadBuffers buffers;
+thread_local WorkerScratch<ThreadBuffers> worker_buffers;  // this thread's products' workers
 
 // The clamp and leaky parts of an activation go into the micro-kernel; the rest is
 // applied to the stored tile.
@@ -122,11 +128,13 @@ struct Problem {
   const Epilogue* epilogue;
   const F32MicroKernel* kernel;
   F32ProductCheck* check;  // nullptr: unchecked
+  WorkerScratch<ThreadBuffers>* scratch;
 };
 
 // Packs B's block [pc, pc + kc) x [jc, jc + nc) into this thread's buffer, by the
 // operand's packer or from its matrix.
 const float* pack_b_block(const Problem& p, int64_t pc, int64_t kc, int64_t jc, int64_t nc) {
+  ThreadBuffers& buffers = p.scratch->mine();
   const int nr = p.kernel->nr;
   float* packed = buffers.b.floats(static_cast<size_t>(round_up(nc, nr) * kc));
   if (p.b->packer.pack) {
@@ -140,6 +148,7 @@ const float* pack_b_block(const Problem& p, int64_t pc, int64_t kc, int64_t jc, 
 // C rows [m0, m1) x columns [n0, n1), on one thread.
 void gemm_rectangle(const Problem& p, int64_t m0, int64_t m1, int64_t n0, int64_t n1,
                     F32RectangleCheck* check = nullptr) {
+  ThreadBuffers& buffers = p.scratch->mine();
   const int mr = p.kernel->mr, nr = p.kernel->nr;
   F32TileEpilogue base = tile_epilogue_template(*p.epilogue);
   const Epilogue& e = *p.epilogue;
@@ -239,6 +248,7 @@ void gemm_rectangle(const Problem& p, int64_t m0, int64_t m1, int64_t n0, int64_
 // read back where the epilogue can be undone.
 void check_rectangle_separately(const Problem& p, int64_t m0, int64_t m1, int64_t n0, int64_t n1,
                                 F32RectangleCheck& check) {
+  ThreadBuffers& buffers = p.scratch->mine();
   const int mr = p.kernel->mr, nr = p.kernel->nr;
   if (!p.check->by_rows()) {
     for (int64_t jc = n0; jc < n1; jc += kColumnBlock) {
@@ -370,21 +380,24 @@ void f32_gemm(int64_t m, int64_t n, int64_t k, const F32GemmA& a, const F32GemmB
   }
   const GemmThreadGrid grid = gemm_thread_grid(m, n, kernel.mr, kernel.nr, b.packed ? 0 : kPanelPackCost, team);
   GemmCheckSink* sink = context.check;
+  worker_buffers.prepare(team);
   if (!sink) {
-    const Problem problem{m, n, k, &a, &b, c, ldc, &epilogue, &kernel, nullptr};
+    const Problem problem{m, n, k, &a, &b, c, ldc, &epilogue, &kernel, nullptr, &worker_buffers};
     split_gemm_over_threads(m, n, kernel.mr, kernel.nr, grid, [&](int64_t m0, int64_t m1, int64_t n0, int64_t n1) {
       gemm_rectangle(problem, m0, m1, n0, n1);
     });
+    worker_buffers.equalize();
     return;
   }
   F32ProductCheck check(*sink, m, n, k, kDepthBlock, a, b, epilogue, grid);
-  const Problem problem{m, n, k, &a, &b, c, ldc, &epilogue, &kernel, &check};
+  const Problem problem{m, n, k, &a, &b, c, ldc, &epilogue, &kernel, &check, &worker_buffers};
   split_gemm_over_threads(m, n, kernel.mr, kernel.nr, grid,
                           [&](int64_t m0, int64_t m1, int64_t n0, int64_t n1) {
                             F32RectangleCheck part(check, m0, m1, n0, n1, kernel.mr, kernel.nr, epilogue.tile_hook);
                             gemm_rectangle(problem, m0, m1, n0, n1, &part);
                             if (check.separate()) check_rectangle_separately(problem, m0, m1, n0, n1, part);
                           });
+  worker_buffers.equalize();
   check.finish();
 }
 

@@ -52,14 +52,11 @@ inline int gemm_thread_column_group(int64_t n0, int64_t n, int nr, GemmThreadGri
 }
 
 // Calls rectangle(m0, m1, n0, n1) once per rectangle of `grid` that holds tiles, each on
-// whichever of the grid's threads claims it.
+// whichever of the grid's threads claims it (a 1 x 1 grid on the caller, as worker 0 of a
+// loop of its own, also inside another loop).
 template <class Rectangle>
 void split_gemm_over_threads(int64_t m, int64_t n, int mr, int nr, GemmThreadGrid grid, const Rectangle& rectangle) {
   const int team = grid.rectangles_m * grid.rectangles_n;
-  if (team <= 1) {
-    rectangle(int64_t{0}, m, int64_t{0}, n);
-    return;
-  }
   const int64_t tiles_m = (m + mr - 1) / mr, tiles_n = (n + nr - 1) / nr;
   const int64_t rows_per = (tiles_m + grid.rectangles_m - 1) / grid.rectangles_m * mr;
   const int64_t cols_per = (tiles_n + grid.rectangles_n - 1) / grid.rectangles_n * nr;

@@ -16,6 +16,7 @@
 #include "core/memory_budget.h"
 #include "kernels/aligned_buffer.h"
 #include "kernels/gemm_thread_grid.h"
+#include "kernels/worker_scratch.h"
 #include "kernels/qs8_gemm_check.h"
 #include "kernels/qs8_gemm_microkernel.h"
 #include "kernels/x8_interleave.h"
@@ -34,8 +35,16 @@ constexpr int64_t kPanelPackCost = 2;
 
 int64_t round_up(int64_t value, int64_t multiple) { return (value + multiple - 1) / multiple * multiple; }
 
-thread_local AlignedBuffer b_buffer;
-thread_local std::vector<QS8RowEpilogue> row_epilogues;
+// A worker's packed B block and its rows' epilogues.
+struct ThreadBuffers {
+  AlignedBuffer b;
+  std::vector<QS8RowEpilogue> row_epilogues;
+  void grow_to(const ThreadBuffers& other) {
+    b.reserve_bytes(other.b.capacity_bytes());
+    row_epilogues.reserve(other.row_epilogues.capacity());
+  }
+};
+thread_local WorkerScratch<ThreadBuffers> worker_buffers;  // this thread's products' workers
 
 int output_bytes(QS8GemmOutput output) { return output == QS8GemmOutput::I32 ? 4 : 1; }
 
@@ -167,6 +176,7 @@ struct Problem {
   const QS8GemmEpilogue* epilogue;
   const QS8MicroKernel* kernel;
   QS8ProductCheck* check;  // nullptr: unchecked
+  WorkerScratch<ThreadBuffers>* scratch;
 };
 
 // Packs B's columns [jc, jc + nc) into this thread's buffer, by the operand's packer or
@@ -174,7 +184,7 @@ struct Problem {
 const uint8_t* pack_b_block(const Problem& p, int64_t jc, int64_t nc) {
   const int nr = p.kernel->nr;
   const int64_t packed_bytes = qs8_gemm_b_packed_bytes(p.k, nr, nc);  // a multiple of 4
-  uint8_t* packed = reinterpret_cast<uint8_t*>(b_buffer.floats(static_cast<size_t>(packed_bytes / 4)));
+  uint8_t* packed = reinterpret_cast<uint8_t*>(p.scratch->mine().b.floats(static_cast<size_t>(packed_bytes / 4)));
   if (p.b->packer.pack) {
     p.b->packer.pack(p.b->packer.context, jc, nc, nr, packed);
   } else {
@@ -209,6 +219,7 @@ void gemm_rectangle(const Problem& p, int64_t m0, int64_t m1, int64_t n0, int64_
   const int element = output_bytes(e.output);
   // Each row's offset (bias - b_zero_point x rowsum, modulo 2^32) and multiplier, once.
   const uint32_t b_zero_point = static_cast<uint32_t>(e.b_zero_point + (p.b->is_signed ? 128 : 0));
+  std::vector<QS8RowEpilogue>& row_epilogues = p.scratch->mine().row_epilogues;
   row_epilogues.resize(static_cast<size_t>(m1 - m0));
   for (int64_t i = m0; i < m1; ++i) {
     const uint32_t bias = e.bias ? static_cast<uint32_t>(e.bias[i]) : 0u;
@@ -290,21 +301,24 @@ void qs8_gemm(int64_t m, int64_t n, int64_t k, const QS8PackedWeights& a, const 
   }
   const GemmThreadGrid grid = gemm_thread_grid(m, n, kernel.mr, kernel.nr, kPanelPackCost, team);
   GemmCheckSink* sink = context.check;
+  worker_buffers.prepare(team);
   if (!sink) {
-    const Problem problem{m, n, k, &a, &b, c, ldc, &epilogue, &kernel, nullptr};
+    const Problem problem{m, n, k, &a, &b, c, ldc, &epilogue, &kernel, nullptr, &worker_buffers};
     split_gemm_over_threads(m, n, kernel.mr, kernel.nr, grid, [&](int64_t m0, int64_t m1, int64_t n0, int64_t n1) {
       gemm_rectangle(problem, m0, m1, n0, n1);
     });
+    worker_buffers.equalize();
     return;
   }
   QS8ProductCheck check(*sink, m, n, k, a, epilogue, grid);
-  const Problem problem{m, n, k, &a, &b, c, ldc, &epilogue, &kernel, &check};
+  const Problem problem{m, n, k, &a, &b, c, ldc, &epilogue, &kernel, &check, &worker_buffers};
   split_gemm_over_threads(m, n, kernel.mr, kernel.nr, grid,
                           [&](int64_t m0, int64_t m1, int64_t n0, int64_t n1) {
                             QS8RectangleCheck part(check, m0, m1, n0, n1, kernel.mr, kernel.nr, epilogue.tile_hook);
                             gemm_rectangle(problem, m0, m1, n0, n1, &part);
                             if (check.separate()) check_rectangle_separately(problem, m0, m1, n0, n1, part);
                           });
+  worker_buffers.equalize();
   check.finish();
 }
 
