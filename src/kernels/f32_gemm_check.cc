@@ -10,6 +10,15 @@
 
 namespace vigil::kernels {
 
+// A worker's sums of its rectangle's lines.
+struct F32RectangleBuffers {
+  std::vector<double> sums, spread;
+  void grow_to(const F32RectangleBuffers& other) {
+    sums.reserve(other.sums.capacity());
+    spread.reserve(other.spread.capacity());
+  }
+};
+
 namespace {
 
 struct ProductBuffers {
@@ -18,10 +27,7 @@ struct ProductBuffers {
 };
 thread_local ProductBuffers product_buffers;
 
-struct RectangleBuffers {
-  std::vector<double> sums, spread;
-};
-thread_local RectangleBuffers rectangle_buffers;
+thread_local WorkerScratch<F32RectangleBuffers> worker_rectangle_buffers;  // this thread's products' workers
 
 constexpr double kUnit = 0x1p-24;  // fp32's unit roundoff
 
@@ -59,6 +65,7 @@ F32ProductCheck::F32ProductCheck(GemmCheckSink& sink, int64_t m, int64_t n, int6
                                  const F32GemmA& a, const F32GemmB& b, const Epilogue& epilogue,
                                  GemmThreadGrid grid)
     : sink_(sink),
+      rectangle_scratch_(worker_rectangle_buffers),
       m_(m),
       n_(n),
       k_(k),
@@ -90,7 +97,10 @@ F32ProductCheck::F32ProductCheck(GemmCheckSink& sink, int64_t m, int64_t n, int6
   bound_.assign(lines, 0.0f);
   actual_.assign(lines, 0.0);
   spread_.assign(read_back_ ? lines : 0, 0.0);
+  rectangle_scratch_.prepare(grid.rectangles_m * grid.rectangles_n);
 }
+
+F32RectangleBuffers& F32ProductCheck::rectangle_buffers() { return rectangle_scratch_.mine(); }
 
 void F32ProductCheck::add_sums(int64_t first, int64_t count, const double* sums, const double* spread) {
   for (int64_t l = 0; l < count; ++l) {
@@ -100,6 +110,7 @@ void F32ProductCheck::add_sums(int64_t first, int64_t count, const double* sums,
 }
 
 void F32ProductCheck::finish() {
+  rectangle_scratch_.equalize();
   GemmCheckTally tally;
   tally.products = 1;
   // The bound of the check (first order in u, over beta = the prediction over absolute
@@ -157,8 +168,8 @@ F32RectangleCheck::F32RectangleCheck(F32ProductCheck& check, int64_t m0, int64_t
       tallies_(!check.reads_back()),
       chained_(chained),
       hook_{tally, this},
-      sums_(rectangle_buffers.sums),
-      spread_(rectangle_buffers.spread) {
+      sums_(check.rectangle_buffers().sums),
+      spread_(check.rectangle_buffers().spread) {
   sums_.assign(static_cast<size_t>(lines_), 0.0);
   spread_.assign(check.reads_back() ? static_cast<size_t>(lines_) : 0, 0.0);
 }

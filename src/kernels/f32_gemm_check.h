@@ -19,8 +19,11 @@
 #include "kernels/gemm_check.h"
 #include "kernels/gemm_checksum_predict.h"
 #include "kernels/gemm_thread_grid.h"
+#include "kernels/worker_scratch.h"
 
 namespace vigil::kernels {
+
+struct F32RectangleBuffers;  // a worker's sums of its rectangle's lines
 
 // The encoded checksum of A (m x k): e^T A, then e^T |A|, 2k floats. F32PackedA encodes
 // its weights with it, F32PackedB its transpose (B e).
@@ -47,9 +50,12 @@ class F32ProductCheck {
   void add_sums(int64_t first, int64_t count, const double* sums, const double* spread);
   // Compares every line and reports to the sink; once every thread has ended.
   void finish();
+  // The running worker's buffers for its rectangle's sums.
+  F32RectangleBuffers& rectangle_buffers();
 
  private:
   GemmCheckSink& sink_;
+  WorkerScratch<F32RectangleBuffers>& rectangle_scratch_;  // the calling thread's
   int64_t m_, n_, k_, depth_block_;
   bool by_rows_ = false, separate_ = false, read_back_ = false, shared_ = false;
   GemmThreadGrid grid_;
@@ -91,7 +97,7 @@ class F32RectangleCheck {
   const F32TileHook* chained_;
   F32TileHook hook_;
   int64_t origin_ = 0;
-  std::vector<double>& sums_;  // this thread's, which only grow
+  std::vector<double>& sums_;  // this worker's, which only grow
   std::vector<double>& spread_;
 };
 

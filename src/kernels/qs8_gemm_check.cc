@@ -8,19 +8,25 @@
 
 namespace vigil::kernels {
 
+struct QS8RectangleBuffers {
+  std::vector<uint32_t> sums;
+  void grow_to(const QS8RectangleBuffers& other) { sums.reserve(other.sums.capacity()); }
+};
+
 namespace {
 
 struct ProductBuffers {
   std::vector<uint32_t> expected, actual;
 };
 thread_local ProductBuffers product_buffers;
-thread_local std::vector<uint32_t> rectangle_sums;
+thread_local WorkerScratch<QS8RectangleBuffers> worker_rectangle_buffers;  // this thread's products' workers
 
 }  // namespace
 
 QS8ProductCheck::QS8ProductCheck(GemmCheckSink& sink, int64_t m, int64_t n, int64_t k, const QS8PackedWeights& a,
                                  const QS8GemmEpilogue& epilogue, GemmThreadGrid grid)
     : sink_(sink),
+      rectangle_scratch_(worker_rectangle_buffers),
       m_(m),
       n_(n),
       k_(k),
@@ -33,6 +39,7 @@ QS8ProductCheck::QS8ProductCheck(GemmCheckSink& sink, int64_t m, int64_t n, int6
       kernel_(&gemm_checksum_predict_kernels().active()) {
   expected_.assign(static_cast<size_t>(n), 0u);
   actual_.assign(static_cast<size_t>(n), 0u);
+  rectangle_scratch_.prepare(grid.rectangles_m * grid.rectangles_n);
 }
 
 void QS8ProductCheck::add_sums(int64_t first, int64_t count, const uint32_t* sums) {
@@ -46,7 +53,10 @@ void QS8ProductCheck::add_sums(int64_t first, int64_t count, const uint32_t* sum
   }
 }
 
+QS8RectangleBuffers& QS8ProductCheck::rectangle_buffers() { return rectangle_scratch_.mine(); }
+
 void QS8ProductCheck::finish() {
+  rectangle_scratch_.equalize();
   GemmCheckTally tally;
   tally.products = 1;
   tally.lines = n_;
@@ -73,7 +83,7 @@ QS8RectangleCheck::QS8RectangleCheck(QS8ProductCheck& check, int64_t m0, int64_t
       turn_(gemm_thread_row_group(m0, check.rows(), mr, check.grid())),
       chained_(chained),
       hook_{tally, this},
-      sums_(rectangle_sums) {
+      sums_(check.rectangle_buffers().sums) {
   sums_.assign(static_cast<size_t>(n1 - n0), 0u);
 }
 

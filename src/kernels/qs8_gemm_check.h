@@ -15,9 +15,12 @@
 #include "kernels/gemm_check.h"
 #include "kernels/gemm_checksum_predict.h"
 #include "kernels/gemm_thread_grid.h"
+#include "kernels/worker_scratch.h"
 #include "kernels/qs8_gemm.h"
 
 namespace vigil::kernels {
+
+struct QS8RectangleBuffers;  // a worker's sums of its rectangle's columns
 
 class QS8ProductCheck {
  public:
@@ -34,9 +37,12 @@ class QS8ProductCheck {
   uint32_t* expected() { return expected_.data(); }
   void add_sums(int64_t first, int64_t count, const uint32_t* sums);
   void finish();  // compares every column and reports to the sink
+  // The running worker's buffers for its rectangle's sums.
+  QS8RectangleBuffers& rectangle_buffers();
 
  private:
   GemmCheckSink& sink_;
+  WorkerScratch<QS8RectangleBuffers>& rectangle_scratch_;  // the calling thread's
   int64_t m_, n_, k_;
   bool separate_, read_back_;
   GemmThreadGrid grid_;
@@ -72,7 +78,7 @@ class QS8RectangleCheck {
   const S32TileHook* chained_;
   S32TileHook hook_;
   int64_t origin_ = 0;
-  std::vector<uint32_t>& sums_;  // this thread's, which only grow
+  std::vector<uint32_t>& sums_;  // this worker's, which only grow
 };
 
 }  // namespace vigil::kernels

@@ -33,9 +33,12 @@ class StepCounter final : public StepHook {
   long steps = 0;
 };
 
-void expect_steady_state_allocates_nothing(int threads, int64_t batch, bool hooked = false) {
+void expect_steady_state_allocates_nothing(int threads, int64_t batch, bool hooked = false,
+                                           abft::Scheme scheme = abft::Scheme::Off) {
   const std::shared_ptr<Model> model = load_model(VIGIL_SOURCE_DIR "/models/fashion_mnist_cnn.onnx");
-  Session session(model, {threads});
+  abft::Options checks;
+  checks.scheme = scheme;
+  Session session(model, {threads, true, checks});
   StepCounter counter;
   if (hooked) session.add_hook(counter);
   const Tensor first = random_images(batch, 1), second = random_images(batch, 2);
@@ -60,6 +63,12 @@ TEST(SteadyState, FashionMnistOneThreadAllocatesNothing) { expect_steady_state_a
 TEST(SteadyState, FashionMnistTwoThreadsBatch8AllocatesNothing) { expect_steady_state_allocates_nothing(2, 8); }
 
 TEST(SteadyState, AStepHookAllocatesNothingEither) { expect_steady_state_allocates_nothing(2, 8, true); }
+// Checked products on two threads: every worker's sums are grown alike after each product.
+TEST(SteadyState, AbftChecksAllocateNothingEither) {
+  for (const abft::Scheme scheme : {abft::Scheme::Fused, abft::Scheme::Separate}) {
+    expect_steady_state_allocates_nothing(2, 8, false, scheme);
+  }
+}
 
 TEST(SteadyState, TheCounterSeesAllocations) {
   testing::start_counting_allocations();
