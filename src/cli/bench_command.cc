@@ -23,7 +23,9 @@
 #include "core/cpu_features.h"
 #include "kernels/f32_gemm.h"
 #include "onnx_io/model_import.h"
+#include "runtime/reference_kernel_warning.h"
 #include "runtime/session.h"
+#include "runtime/step_costs.h"
 
 namespace vigil::cli {
 
@@ -100,6 +102,7 @@ void bench(const BenchOptions& options) {
   add_random_inputs(model->graph, feeds, options.seed);
   const abft::Options abft = options.abft.options(options.threads);
   Session session(model, SessionOptions{options.threads, true, abft});
+  warn_about_reference_kernels(measure_step_costs(session, feeds));  // an untimed run that names slow layers
   std::unique_ptr<Session> unchecked;  // the same model without ABFT, timed beside it
   if (abft.scheme != abft::Scheme::Off) unchecked = std::make_unique<Session>(model, SessionOptions{options.threads});
   std::unique_ptr<OrtPeer> peer;

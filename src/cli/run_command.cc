@@ -14,7 +14,9 @@
 #include "cli/tensor_summary.h"
 #include "io/npy.h"
 #include "onnx_io/model_import.h"
+#include "runtime/reference_kernel_warning.h"
 #include "runtime/session.h"
+#include "runtime/step_costs.h"
 
 namespace vigil::cli {
 
@@ -70,7 +72,11 @@ void run(const RunOptions& options) {
       add_random_inputs(model->graph, feeds, options.seed + static_cast<uint64_t>(i));
     }
     const auto start = std::chrono::steady_clock::now();
-    outputs = session.run(feeds);
+    if (i == 0) {  // the first run also notes which heavy layers run on a reference kernel
+      warn_about_reference_kernels(measure_step_costs(session, feeds, &outputs));
+    } else {
+      outputs = session.run(feeds);
+    }
     times_ms.push_back(std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - start).count());
   }
   std::sort(times_ms.begin(), times_ms.end());

@@ -9,6 +9,7 @@
 #include <chrono>
 
 #include "core/error.h"
+#include "runtime/reference_kernel_warning.h"
 #include "runtime/session.h"
 #include "runtime/step_costs.h"
 #include "runtime/step_timer.h"
@@ -58,6 +59,7 @@ ModelProfile profile_model(const std::shared_ptr<const Model>& model, const std:
   check_input(options.runs >= 1, "profile: runs must be at least 1, not ", options.runs);
   Session session(model, SessionOptions{options.threads, options.optimize});
   const std::vector<StepCost> costs = measure_step_costs(session, feeds);
+  warn_about_reference_kernels(costs);
 
   std::vector<const Tensor*> inputs;
   for (const ValueInfo& input : session.graph().inputs) inputs.push_back(&feeds.at(input.name));

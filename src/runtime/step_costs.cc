@@ -24,7 +24,8 @@ std::vector<TensorShapeAndType> shapes_of(const OpOutputs& tensors) {
 
 }  // namespace
 
-std::vector<StepCost> measure_step_costs(Session& session, const std::map<std::string, Tensor>& feeds) {
+std::vector<StepCost> measure_step_costs(Session& session, const std::map<std::string, Tensor>& feeds,
+                                         std::vector<Tensor>* outputs) {
   std::vector<StepCost> costs;
   StepWatcher watcher([&](const StepEvent& event) {
     if (event.attempt > 0) return;
@@ -45,7 +46,8 @@ std::vector<StepCost> measure_step_costs(Session& session, const std::map<std::s
   });
   {
     const ScopedStepHook watching(session, watcher);
-    session.run(feeds);
+    std::vector<Tensor> produced = session.run(feeds);
+    if (outputs) *outputs = std::move(produced);
   }
   // Read after the run: operators choose their kernels when they first see the shapes.
   const std::vector<Session::StepSummary> steps = session.step_summaries();

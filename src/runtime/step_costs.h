@@ -27,7 +27,8 @@ struct StepCost {
 
 // Runs `session` once on `feeds` (every graph input) and returns the cost of each step in
 // execution order, indexed like Session::step_summaries(), through a step hook installed for
-// that run alone.
-std::vector<StepCost> measure_step_costs(Session& session, const std::map<std::string, Tensor>& feeds);
+// that run alone; the run's outputs go to `outputs` when it is given.
+std::vector<StepCost> measure_step_costs(Session& session, const std::map<std::string, Tensor>& feeds,
+                                         std::vector<Tensor>* outputs = nullptr);
 
 }  // namespace vigil
