@@ -58,21 +58,24 @@ LayerCost layer_cost(const Node& node, const std::vector<TensorShapeAndType>& in
   LayerCost cost;
   for (const auto& input : inputs) cost.bytes_read += bytes_of(input);
   for (const auto& output : outputs) cost.bytes_written += bytes_of(output);
-  // The optimisation passes' vigil.FusedConv, FusedMatMul and FusedGemm cost what the
-  // product they wrap costs; vigil.Gelu is elementwise. The integer operators cost their
-  // float forms (QConv, QLinearConv and ConvInteger a Conv; QGemm, QLinearMatMul and
-  // MatMulInteger, com.microsoft QGemm a MatMul; QAdd, com.microsoft QLinearAdd an Add),
-  // with the weights at their own input.
+  // The optimisation passes' vigil.FusedConv, FusedMatMul and FusedGemm, and ONNX
+  // Runtime's com.microsoft FusedConv and FusedMatMul, cost what the product they wrap
+  // costs; vigil.Gelu is elementwise. The integer operators cost their float forms
+  // (QConv, QLinearConv and ConvInteger a Conv; QGemm, QLinearMatMul and MatMulInteger,
+  // com.microsoft QGemm a MatMul; QAdd, com.microsoft QLinearAdd an Add), with the weights
+  // at their own input.
   static const std::map<std::string, std::pair<std::string, size_t>> kIntegerForms = {
       {"QConv", {"Conv", 3}},   {"QLinearConv", {"Conv", 3}},     {"ConvInteger", {"Conv", 1}},
       {"QGemm", {"MatMul", 3}}, {"QLinearMatMul", {"MatMul", 3}}, {"MatMulInteger", {"MatMul", 1}},
       {"QAdd", {"Add", 3}},     {"QLinearAdd", {"Add", 3}}};
   const bool vigil_domain = node.domain == "vigil";
-  const bool fused = vigil_domain && node.op_type.rfind("Fused", 0) == 0;
+  const bool fused =
+      (vigil_domain || node.domain == "com.microsoft") && (node.op_type == "FusedConv" || node.op_type == "FusedMatMul" ||
+                                                           node.op_type == "FusedGemm");
   const auto integer = kIntegerForms.find(node.op_type);
   const bool integer_form =
       integer != kIntegerForms.end() && (node.domain.empty() || vigil_domain || node.domain == "com.microsoft");
-  if (!node.domain.empty() && !vigil_domain && !integer_form) return cost;
+  if (!node.domain.empty() && !vigil_domain && !integer_form && !fused) return cost;
   const std::string op_type = fused ? node.op_type.substr(5) : integer_form ? integer->second.first : node.op_type;
   const size_t weight_input = integer_form ? integer->second.second : 1;
   if (inputs.size() > weight_input && !outputs.empty()) {
@@ -83,8 +86,8 @@ LayerCost layer_cost(const Node& node, const std::vector<TensorShapeAndType>& in
       cost.macs = out_count * w[1] * kernel_volume(w);
     } else if (op_type == "ConvTranspose" && w.size() >= 3) {
       cost.macs = shape_numel(a) * w[1] * kernel_volume(w);
-    } else if (op_type == "MatMul" && !a.empty()) {
-      cost.macs = out_count * a.back();
+    } else if (op_type == "MatMul" && !a.empty()) {  // com.microsoft FusedMatMul may read A transposed
+      cost.macs = out_count * (node.attributes.get_int("transA", 0) && a.size() >= 2 ? a[a.size() - 2] : a.back());
     } else if (op_type == "Gemm" && a.size() == 2) {
       cost.macs = out_count * (node.attributes.get_int("transA", 0) ? a[0] : a[1]);
     }

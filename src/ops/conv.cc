@@ -203,6 +203,7 @@ ConvProblem resolve_conv(const Tensor& x, const Tensor& w, const Tensor* b, cons
 void register_conv_operators(OpRegistry& registry) {
   registry.add("", "Conv", create_conv);
   registry.add("vigil", "FusedConv", create_conv);
+  registry.add("com.microsoft", "FusedConv", create_conv);  // what ONNX Runtime's optimizer writes
   registry.add("", "ConvTranspose", create_conv_transpose);
 }
 

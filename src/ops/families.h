@@ -35,6 +35,7 @@ void register_qlinear_matmul_operators(OpRegistry& registry);           // MatMu
 void register_qlinear_conv_operators(OpRegistry& registry);             // ConvInteger, QLinearConv
 void register_qlinear_elementwise_operators(OpRegistry& registry);      // com.microsoft QLinearAdd, QLinearMul, ...
 void register_matmul_integer_to_float_operators(OpRegistry& registry);  // com.microsoft MatMulIntegerToFloat, QGemm
+void register_onnxruntime_fused_operators(OpRegistry& registry);  // com.microsoft FusedMatMul, SkipLayerNormalization
 void register_vigil_qconv_operator(OpRegistry& registry);               // vigil.QConv (QDQ Conv groups)
 void register_vigil_qgemm_operator(OpRegistry& registry);               // vigil.QGemm (QDQ Gemm and MatMul groups)
 void register_vigil_qadd_operator(OpRegistry& registry);                // vigil.QAdd (QDQ Add groups)

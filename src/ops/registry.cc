@@ -37,6 +37,7 @@ const OpRegistry& OpRegistry::instance() {
     register_qlinear_conv_operators(r);
     register_qlinear_elementwise_operators(r);
     register_matmul_integer_to_float_operators(r);
+    register_onnxruntime_fused_operators(r);
     register_vigil_qconv_operator(r);
     register_vigil_qgemm_operator(r);
     register_vigil_qadd_operator(r);
