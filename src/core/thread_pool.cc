@@ -5,8 +5,8 @@
 // left and leaves. The caller claims items too, waits only for items already claimed,
 // withdraws the loop so that no helper joins any more, and waits for the helpers inside to
 // leave (they are past their last item by then). An exception thrown by an item reaches
-// the caller once the loop is over. Waiting threads spin for a short,
-// measured time, then yield (the caller, whose wait is short) or sleep (the helpers).
+// the caller once the loop is over. Waiting threads spin for a short, measured time, then
+// yield (the caller, whose wait is short) or sleep (the helpers).
 #include "core/thread_pool.h"
 
 #include <pthread.h>
