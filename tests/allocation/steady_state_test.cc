@@ -9,6 +9,7 @@
 #include <random>
 
 #include "counting_allocator.h"
+#include "graph_nodes.h"
 #include "onnx_io/model_import.h"
 #include "runtime/session.h"
 
@@ -33,14 +34,7 @@ class StepCounter final : public StepHook {
   long steps = 0;
 };
 
-Node node(std::string op, std::vector<std::string> inputs, std::vector<std::string> outputs) {
-  Node n;
-  n.name = outputs[0];
-  n.op_type = std::move(op);
-  n.inputs = std::move(inputs);
-  n.outputs = std::move(outputs);
-  return n;
-}
+using testing::node;
 
 Tensor random_matrix(int64_t rows, int64_t columns, uint32_t seed) {
   Tensor t(DType::Float32, {rows, columns});

@@ -6,6 +6,7 @@
 
 #include <random>
 
+#include "graph_nodes.h"
 #include "random_data.h"
 #include "runtime/session.h"
 
@@ -14,14 +15,7 @@ namespace {
 
 using testing::random_tensor;
 
-Node node(std::string op, std::vector<std::string> inputs, std::vector<std::string> outputs) {
-  Node n;
-  n.name = outputs[0];
-  n.op_type = std::move(op);
-  n.inputs = std::move(inputs);
-  n.outputs = std::move(outputs);
-  return n;
-}
+using testing::node;
 
 // x [batch, 32] -> MatMul w1 -> Relu -> MatMul w2 -> Add (residual of the first product) -> y.
 std::shared_ptr<Model> mlp_model() {

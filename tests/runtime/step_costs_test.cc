@@ -7,6 +7,7 @@
 
 #include <chrono>
 
+#include "graph_nodes.h"
 #include "random_data.h"
 #include "runtime/step_timer.h"
 
@@ -15,13 +16,7 @@ namespace {
 
 using testing::random_tensor;
 
-Node node(std::string op, std::vector<std::string> inputs, std::vector<std::string> outputs) {
-  Node n;
-  n.op_type = std::move(op);
-  n.inputs = std::move(inputs);
-  n.outputs = std::move(outputs);
-  return n;
-}
+using testing::node;
 
 // x [batch, 32] -> MatMul [32, 48] -> Relu -> MatMul [48, 16] -> y.
 std::shared_ptr<Model> mlp_model() {
