@@ -22,6 +22,8 @@
 #include <thread>
 #include <vector>
 
+#include "core/thread_scratch.h"
+
 namespace vigil {
 namespace {
 
@@ -79,14 +81,14 @@ class Pool {
     loop.chunk = std::max<int64_t>(1, items / (int64_t{threads} * kChunksPerThread));
     loop.call = call;
     loop.body = body;
-    loop.max_helpers = threads - 1;
+    loop.max_helpers = std::min(threads - 1, detail::kMaxPoolHelpers);
     bool sleepers = false;
     {
       std::lock_guard<std::mutex> lock(mutex_);
-      if (inside_loop || current_) {
+      if (inside_loop || current_ || idle_work_) {
         loop.max_helpers = 0;  // nested, or another thread's loop holds the helpers
       } else {
-        grow(threads - 1);
+        grow(loop.max_helpers);
         current_ = &loop;
         generation_.fetch_add(1, std::memory_order_release);
         sleepers = sleepers_ > 0;
@@ -110,6 +112,24 @@ class Pool {
     if (loop.failure) std::rethrow_exception(loop.failure);
   }
 
+  // Calls `call` while no loop holds the helpers (see detail::run_while_helpers_idle).
+  void while_idle(void (*call)(const void*, const int*, int), const void* body) {
+    {
+      std::lock_guard<std::mutex> lock(mutex_);
+      if (current_ || idle_work_) return;
+      idle_work_ = true;  // no loop is published until it is over
+    }
+    try {
+      call(body, helper_indices_.data(), static_cast<int>(helper_indices_.size()));
+    } catch (...) {
+      std::lock_guard<std::mutex> lock(mutex_);
+      idle_work_ = false;
+      throw;
+    }
+    std::lock_guard<std::mutex> lock(mutex_);
+    idle_work_ = false;
+  }
+
  private:
   template <class Ready>
   static void wait_until(const Ready& ready) {
@@ -122,10 +142,15 @@ class Pool {
     }
   }
 
-  // Under mutex_: starts helpers until there are `count`.
+  // Under mutex_: starts helpers until there are `count`, each with its scratch slot.
   void grow(int count) {
     while (static_cast<int>(helpers_.size()) < count) {
-      helpers_.emplace_back([this] { serve(); });
+      const int index = detail::claim_scratch_index();
+      helper_indices_.push_back(index);
+      helpers_.emplace_back([this, index] {
+        detail::adopt_scratch_index(index);
+        serve();
+      });
       helpers_.back().detach();
     }
   }
@@ -176,6 +201,8 @@ class Pool {
   int sleepers_ = 0;         // under mutex_
   std::atomic<uint64_t> generation_{0};  // changed under mutex_
   std::vector<std::thread> helpers_;     // under mutex_; detached, they live as long as the process
+  std::vector<int> helper_indices_;      // under mutex_, or while idle_work_: their scratch slots
+  bool idle_work_ = false;               // under mutex_: while_idle runs; loops run on their callers
 };
 
 // The process's pool. Never destroyed: its helpers sleep until the process ends. A child
@@ -197,6 +224,10 @@ Pool& pool() {
 namespace detail {
 void run_parallel_items(int64_t items, int threads, void (*call)(const void*, int64_t), const void* body) {
   pool().run(items, threads, call, body);
+}
+
+void run_while_helpers_idle(void (*call)(const void*, const int*, int), const void* body) {
+  pool().while_idle(call, body);
 }
 }  // namespace detail
 

@@ -16,6 +16,9 @@
 namespace vigil {
 
 namespace detail {
+// Helper threads the pool starts at most: a loop asked for more threads runs on this many
+// helpers and its caller.
+constexpr int kMaxPoolHelpers = 255;
 void run_parallel_items(int64_t items, int threads, void (*call)(const void* body, int64_t item), const void* body);
 // The worker number of the running thread in its innermost loop (parallel_worker()).
 inline thread_local int current_worker = 0;
@@ -30,6 +33,19 @@ class WorkerNumber {
  private:
   int previous_;
 };
+}  // namespace detail
+
+namespace detail {
+// Calls body(helper_indices, helpers), the scratch slots (core/thread_scratch.h) of the
+// pool's helpers, while no loop holds them (no helper runs an item, none can join a loop
+// until body returns); does nothing when a loop holds them.
+void run_while_helpers_idle(void (*call)(const void* body, const int* indices, int helpers), const void* body);
+template <class Body>
+void while_helpers_idle(const Body& body) {
+  run_while_helpers_idle(
+      [](const void* erased, const int* indices, int helpers) { (*static_cast<const Body*>(erased))(indices, helpers); },
+      &body);
+}
 }  // namespace detail
 
 // Calls body(item) once for every item in [0, items), on the calling thread and on up to

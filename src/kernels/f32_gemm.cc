@@ -84,7 +84,7 @@ struct ThreadBuffers {
     b.reserve_bytes(other.b.capacity_bytes());
   }
 };
-thread_local WorkerScratch<ThreadBuffers> worker_buffers;  // this thread's products' workers
+ThreadScratch<WorkerScratch<ThreadBuffers>> worker_buffers;  // each thread's products' workers
 
 // The clamp and leaky parts of an activation go into the micro-kernel; the rest is
 // applied to the stored tile.
@@ -380,24 +380,25 @@ void f32_gemm(int64_t m, int64_t n, int64_t k, const F32GemmA& a, const F32GemmB
   }
   const GemmThreadGrid grid = gemm_thread_grid(m, n, kernel.mr, kernel.nr, b.packed ? 0 : kPanelPackCost, team);
   GemmCheckSink* sink = context.check;
-  worker_buffers.prepare(team);
+  WorkerScratch<ThreadBuffers>& buffers = worker_buffers.mine();
+  buffers.prepare(team);
   if (!sink) {
-    const Problem problem{m, n, k, &a, &b, c, ldc, &epilogue, &kernel, nullptr, &worker_buffers};
+    const Problem problem{m, n, k, &a, &b, c, ldc, &epilogue, &kernel, nullptr, &buffers};
     split_gemm_over_threads(m, n, kernel.mr, kernel.nr, grid, [&](int64_t m0, int64_t m1, int64_t n0, int64_t n1) {
       gemm_rectangle(problem, m0, m1, n0, n1);
     });
-    worker_buffers.equalize();
+    buffers.equalize();
     return;
   }
   F32ProductCheck check(*sink, m, n, k, kDepthBlock, a, b, epilogue, grid);
-  const Problem problem{m, n, k, &a, &b, c, ldc, &epilogue, &kernel, &check, &worker_buffers};
+  const Problem problem{m, n, k, &a, &b, c, ldc, &epilogue, &kernel, &check, &buffers};
   split_gemm_over_threads(m, n, kernel.mr, kernel.nr, grid,
                           [&](int64_t m0, int64_t m1, int64_t n0, int64_t n1) {
                             F32RectangleCheck part(check, m0, m1, n0, n1, kernel.mr, kernel.nr, epilogue.tile_hook);
                             gemm_rectangle(problem, m0, m1, n0, n1, &part);
                             if (check.separate()) check_rectangle_separately(problem, m0, m1, n0, n1, part);
                           });
-  worker_buffers.equalize();
+  buffers.equalize();
   check.finish();
 }
 

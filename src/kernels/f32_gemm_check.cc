@@ -24,10 +24,19 @@ namespace {
 struct ProductBuffers {
   std::vector<float> computed, expected, bound;
   std::vector<double> actual, spread;
+  void grow_to(const ProductBuffers& other) {
+    computed.reserve(other.computed.capacity());
+    expected.reserve(other.expected.capacity());
+    bound.reserve(other.bound.capacity());
+    actual.reserve(other.actual.capacity());
+    spread.reserve(other.spread.capacity());
+  }
 };
-thread_local ProductBuffers product_buffers;
+ThreadScratch<ProductBuffers> product_buffers;
 
-thread_local WorkerScratch<F32RectangleBuffers> worker_rectangle_buffers;  // this thread's products' workers
+ThreadScratch<WorkerScratch<F32RectangleBuffers>> worker_rectangle_buffers;  // each thread's products' workers
+
+ThreadScratch<ScratchVector<double>> checksum_totals, checksum_magnitudes;  // f32_encode_checksum's
 
 constexpr double kUnit = 0x1p-24;  // fp32's unit roundoff
 
@@ -45,7 +54,8 @@ void add_into(double* target, double value, bool shared) {
 void f32_encode_checksum(const F32Matrix& a, int64_t m, int64_t k, float* checksum) {
   float* sums = checksum;
   float* abs_sums = checksum + k;
-  thread_local std::vector<double> total, magnitude;  // grow only: products on the fly allocate nothing once warm
+  std::vector<double>& total = checksum_totals.mine().values;  // grow only: products on the fly allocate nothing once warm
+  std::vector<double>& magnitude = checksum_magnitudes.mine().values;
   total.assign(static_cast<size_t>(k), 0.0);
   magnitude.assign(static_cast<size_t>(k), 0.0);
   for (int64_t i = 0; i < m; ++i) {
@@ -65,16 +75,16 @@ F32ProductCheck::F32ProductCheck(GemmCheckSink& sink, int64_t m, int64_t n, int6
                                  const F32GemmA& a, const F32GemmB& b, const Epilogue& epilogue,
                                  GemmThreadGrid grid)
     : sink_(sink),
-      rectangle_scratch_(worker_rectangle_buffers),
+      rectangle_scratch_(worker_rectangle_buffers.mine()),
       m_(m),
       n_(n),
       k_(k),
       depth_block_(depth_block),
-      computed_(product_buffers.computed),
-      expected_(product_buffers.expected),
-      bound_(product_buffers.bound),
-      actual_(product_buffers.actual),
-      spread_(product_buffers.spread),
+      computed_(product_buffers.mine().computed),
+      expected_(product_buffers.mine().expected),
+      bound_(product_buffers.mine().bound),
+      actual_(product_buffers.mine().actual),
+      spread_(product_buffers.mine().spread),
       kernel_(&gemm_checksum_predict_kernels().active()) {
   if (a.packed) {
     sums_ = a.packed->checksum();

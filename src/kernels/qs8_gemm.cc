@@ -44,7 +44,7 @@ struct ThreadBuffers {
     row_epilogues.reserve(other.row_epilogues.capacity());
   }
 };
-thread_local WorkerScratch<ThreadBuffers> worker_buffers;  // this thread's products' workers
+ThreadScratch<WorkerScratch<ThreadBuffers>> worker_buffers;  // each thread's products' workers
 
 int output_bytes(QS8GemmOutput output) { return output == QS8GemmOutput::I32 ? 4 : 1; }
 
@@ -301,24 +301,25 @@ void qs8_gemm(int64_t m, int64_t n, int64_t k, const QS8PackedWeights& a, const 
   }
   const GemmThreadGrid grid = gemm_thread_grid(m, n, kernel.mr, kernel.nr, kPanelPackCost, team);
   GemmCheckSink* sink = context.check;
-  worker_buffers.prepare(team);
+  WorkerScratch<ThreadBuffers>& buffers = worker_buffers.mine();
+  buffers.prepare(team);
   if (!sink) {
-    const Problem problem{m, n, k, &a, &b, c, ldc, &epilogue, &kernel, nullptr, &worker_buffers};
+    const Problem problem{m, n, k, &a, &b, c, ldc, &epilogue, &kernel, nullptr, &buffers};
     split_gemm_over_threads(m, n, kernel.mr, kernel.nr, grid, [&](int64_t m0, int64_t m1, int64_t n0, int64_t n1) {
       gemm_rectangle(problem, m0, m1, n0, n1);
     });
-    worker_buffers.equalize();
+    buffers.equalize();
     return;
   }
   QS8ProductCheck check(*sink, m, n, k, a, epilogue, grid);
-  const Problem problem{m, n, k, &a, &b, c, ldc, &epilogue, &kernel, &check, &worker_buffers};
+  const Problem problem{m, n, k, &a, &b, c, ldc, &epilogue, &kernel, &check, &buffers};
   split_gemm_over_threads(m, n, kernel.mr, kernel.nr, grid,
                           [&](int64_t m0, int64_t m1, int64_t n0, int64_t n1) {
                             QS8RectangleCheck part(check, m0, m1, n0, n1, kernel.mr, kernel.nr, epilogue.tile_hook);
                             gemm_rectangle(problem, m0, m1, n0, n1, &part);
                             if (check.separate()) check_rectangle_separately(problem, m0, m1, n0, n1, part);
                           });
-  worker_buffers.equalize();
+  buffers.equalize();
   check.finish();
 }
 

@@ -17,16 +17,20 @@ namespace {
 
 struct ProductBuffers {
   std::vector<uint32_t> expected, actual;
+  void grow_to(const ProductBuffers& other) {
+    expected.reserve(other.expected.capacity());
+    actual.reserve(other.actual.capacity());
+  }
 };
-thread_local ProductBuffers product_buffers;
-thread_local WorkerScratch<QS8RectangleBuffers> worker_rectangle_buffers;  // this thread's products' workers
+ThreadScratch<ProductBuffers> product_buffers;
+ThreadScratch<WorkerScratch<QS8RectangleBuffers>> worker_rectangle_buffers;  // each thread's products' workers
 
 }  // namespace
 
 QS8ProductCheck::QS8ProductCheck(GemmCheckSink& sink, int64_t m, int64_t n, int64_t k, const QS8PackedWeights& a,
                                  const QS8GemmEpilogue& epilogue, GemmThreadGrid grid)
     : sink_(sink),
-      rectangle_scratch_(worker_rectangle_buffers),
+      rectangle_scratch_(worker_rectangle_buffers.mine()),
       m_(m),
       n_(n),
       k_(k),
@@ -34,8 +38,8 @@ QS8ProductCheck::QS8ProductCheck(GemmCheckSink& sink, int64_t m, int64_t n, int6
       read_back_(separate_ && epilogue.output == QS8GemmOutput::I32 && !epilogue.tile_hook),
       grid_(grid),
       checksum_(a.checksum()),
-      expected_(product_buffers.expected),
-      actual_(product_buffers.actual),
+      expected_(product_buffers.mine().expected),
+      actual_(product_buffers.mine().actual),
       kernel_(&gemm_checksum_predict_kernels().active()) {
   expected_.assign(static_cast<size_t>(n), 0u);
   actual_.assign(static_cast<size_t>(n), 0u);

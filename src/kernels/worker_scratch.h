@@ -5,13 +5,16 @@
 // would grow again, in some later run, when a worker first takes a larger part (on a loaded
 // machine a helper may take its first part many runs later). After every loop the caller
 // grows every slot to the largest that any slot reached: once a loop has run, no later run
-// of it allocates. A loop nested in another runs on one thread, which uses its own slots.
+// of it allocates. A loop nested in another runs on one thread, which uses its own slots;
+// each thread's slots are a ThreadScratch (core/thread_scratch.h), grown across threads after
+// every inference.
 #pragma once
 
 #include <memory>
 #include <vector>
 
 #include "core/thread_pool.h"
+#include "core/thread_scratch.h"
 
 namespace vigil::kernels {
 
@@ -27,9 +30,13 @@ class WorkerScratch {
   // The running worker's slot.
   Slots& mine() { return *slots_[static_cast<size_t>(parallel_worker())]; }
   // After the loop, on its caller: every slot as large as the largest.
-  void equalize() {
+  void equalize() { grow_to(*this); }
+  // As many slots as the other's, each as large as the largest of both.
+  void grow_to(const WorkerScratch& other) {
+    prepare(static_cast<int>(other.slots_.size()));
     for (const auto& slot : slots_) {
-      for (const auto& other : slots_) slot->grow_to(*other);
+      for (const auto& larger : other.slots_) slot->grow_to(*larger);
+      for (const auto& larger : slots_) slot->grow_to(*larger);
     }
   }
 

@@ -11,6 +11,7 @@
 #include <cstring>
 #include <vector>
 
+#include "core/thread_scratch.h"
 #include "kernels/conv_patch_rows.h"
 #include "kernels/x8_interleave.h"
 
@@ -62,12 +63,16 @@ void x8_pack_conv_patches(const void* context, int64_t col0, int64_t cols, int n
   }
 }
 
+namespace {
+ThreadScratch<ScratchVector<const uint8_t*>> group_sources;  // x8_pack_shifted_quads's
+}  // namespace
+
 void x8_pack_shifted_quads(const void* context, int64_t col0, int64_t cols, int nr, uint8_t* out) {
   const U8ShiftedQuads& g = *static_cast<const U8ShiftedQuads*>(context);
   const int64_t s = g.stride, plane = g.phase_h * g.phase_w;
   const int64_t groups = g.kernel_h * g.kernel_w * g.quad_count;
   // Each group's first source byte (column col0): its quad's phase plane at the tap's offset.
-  thread_local std::vector<const uint8_t*> sources;  // only grows
+  std::vector<const uint8_t*>& sources = group_sources.mine().values;  // only grows
   sources.resize(static_cast<size_t>(groups));
   for (int64_t group = 0; group < groups; ++group) {
     const int64_t tap = group / g.quad_count, quad = group % g.quad_count;

@@ -11,6 +11,7 @@
 #include <cmath>
 #include <limits>
 
+#include "core/thread_scratch.h"
 #include "kernels/f32_dwconv.h"
 #include "kernels/f32_dwconv_checksum.h"
 #include "kernels/gemm_check.h"
@@ -26,6 +27,8 @@ kernels::F32DwConvGeometry geometry(const Conv2dShape& s) {
   return {s.in_h,     s.in_w,     s.out_h,      s.out_w,      s.kernel_h, s.kernel_w,
           s.stride_h, s.stride_w, s.dilation_h, s.dilation_w, s.pad_top,  s.pad_left};
 }
+
+ThreadScratch<ScratchVector<double>> plane_scratch;  // the checks' sums, per thread
 
 class DepthwiseConv final : public ConvAlgorithm {
  public:
@@ -88,7 +91,7 @@ class DepthwiseConv final : public ConvAlgorithm {
   // The plane's sum (less bias and residual) against its checksum.
   static bool plane_agrees(const kernels::F32DwConvGeometry& g, const float* image, const float* w,
                            const kernels::F32DwConvEpilogue& pe, const float* out) {
-    thread_local std::vector<double> scratch;  // grows only
+    std::vector<double>& scratch = plane_scratch.mine().values;  // grows only
     double actual = 0, spread = 0;
     kernels::f32_dwconv_plane_sums(g, out, pe.residual, pe.bias, scratch, actual, spread);
     const kernels::DwConvPlaneChecksum checksum = kernels::f32_dwconv_plane_checksum(g, image, w, scratch);

@@ -7,19 +7,15 @@
 #include "core/thread_pool.h"
 
 #include <gtest/gtest.h>
-#include <pthread.h>
-#include <signal.h>
-#include <sys/syscall.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
 #include <atomic>
-#include <chrono>
-#include <filesystem>
-#include <string>
 #include <stdexcept>
 #include <thread>
 #include <vector>
+
+#include "held_helpers.h"
 
 namespace vigil {
 namespace {
@@ -122,40 +118,14 @@ TEST(ThreadPool, AChildProcessRunsLoopsOfItsOwn) {
   EXPECT_TRUE(WIFEXITED(status) && WEXITSTATUS(status) == 0);
 }
 
-// Helpers held in a signal handler stand for threads that the operating system does not run.
-std::atomic<bool> hold_helpers{false};
-std::atomic<int> helpers_held{0};
-void hold(int) {
-  ++helpers_held;
-  while (hold_helpers.load()) std::this_thread::sleep_for(std::chrono::microseconds(100));
-  --helpers_held;
-}
-
 TEST(ThreadPool, ALoopEndsWhileNoHelperCanRun) {
-  parallel_for(20, 2, [&](int64_t) { std::this_thread::sleep_for(std::chrono::milliseconds(1)); });
-  std::this_thread::sleep_for(std::chrono::milliseconds(20));  // the helpers have gone to sleep
-
-  struct sigaction action {}, previous{};
-  action.sa_handler = hold;
-  sigemptyset(&action.sa_mask);
-  ASSERT_EQ(sigaction(SIGUSR1, &action, &previous), 0);
-  hold_helpers = true;
-  const pid_t self = static_cast<pid_t>(syscall(SYS_gettid));
-  int signalled = 0;
-  for (const auto& task : std::filesystem::directory_iterator("/proc/self/task")) {
-    const pid_t thread = static_cast<pid_t>(std::stol(task.path().filename().string()));
-    if (thread != self && syscall(SYS_tgkill, getpid(), thread, SIGUSR1) == 0) ++signalled;
-  }
-  ASSERT_GE(signalled, 1);
-  while (helpers_held < signalled) std::this_thread::sleep_for(std::chrono::microseconds(100));
-
   std::vector<int> workers(1000, -1);
-  parallel_for(1000, 2, [&](int64_t item) { workers[static_cast<size_t>(item)] = parallel_worker(); });
+  {
+    const testing::HeldHelpers held;
+    ASSERT_GE(held.signalled(), 1);
+    parallel_for(1000, 2, [&](int64_t item) { workers[static_cast<size_t>(item)] = parallel_worker(); });
+  }
   for (const int worker : workers) EXPECT_EQ(worker, 0);
-
-  hold_helpers = false;
-  while (helpers_held > 0) std::this_thread::sleep_for(std::chrono::microseconds(100));
-  sigaction(SIGUSR1, &previous, nullptr);
   std::atomic<int> after{0};
   parallel_for(100, 2, [&](int64_t) { ++after; });
   EXPECT_EQ(after, 100);
