@@ -5,6 +5,8 @@
 
 #include <utility>
 
+#include "core/error.h"
+
 #include "kernels/gemm_checksum_predict.h"
 
 namespace vigil::kernels {
@@ -15,6 +17,24 @@ void GemmCheckSink::add(const GemmCheckTally& product) {
   tally_.lines += product.lines;
   if (product.failures > 0 && tally_.failures == 0) tally_.first_failure = product.first_failure;
   tally_.failures += product.failures;
+}
+
+void DepthwisePlaneFailures::record(int64_t plane) {
+  ++count_;
+  for (int64_t first = first_.load(); plane < first && !first_.compare_exchange_weak(first, plane);) {
+  }
+}
+
+GemmCheckTally DepthwisePlaneFailures::tally(int64_t kernel_h, int64_t kernel_w, const char* precision) const {
+  GemmCheckTally tally;
+  tally.products = 1;
+  tally.lines = planes_;
+  tally.failures = count_.load();
+  if (tally.failures > 0) {
+    tally.first_failure = str_cat("plane ", first_.load(), " of a", precision, " depthwise ", kernel_h, "x", kernel_w,
+                                  " convolution of ", planes_, " planes: its sum disagrees with its checksum");
+  }
+  return tally;
 }
 
 GemmCheckTally GemmCheckSink::take() {

@@ -26,6 +26,7 @@
 // activations) computes e^T A on the fly.
 #pragma once
 
+#include <atomic>
 #include <cstdint>
 #include <mutex>
 #include <string>
@@ -44,9 +45,23 @@ struct GemmCheckTally {
   std::string first_failure;  // e.g. "column 17 of a 64 x 3136 x 576 int8 product: ..."
 };
 
+// The planes of one depthwise convolution whose sums disagreed with their checksums,
+// recorded from any thread; then the step's tally.
+class DepthwisePlaneFailures {
+ public:
+  explicit DepthwisePlaneFailures(int64_t planes) : planes_(planes), first_(planes) {}
+  void record(int64_t plane);
+  GemmCheckTally tally(int64_t kernel_h, int64_t kernel_w, const char* precision) const;
+
+ private:
+  int64_t planes_;
+  std::atomic<int64_t> count_{0}, first_;
+};
+
 // Where checked products report; shared by the threads of one step. `depthwise_planes`:
 // fp32 depthwise convolutions check their planes too (ops/conv_depthwise.cc), a pass of
-// their own that only the uniform separate scheme asks for.
+// their own that only the uniform separate scheme asks for (int8 ones add up their sums in
+// registers and check their planes under every scheme, ops/quantized/vigil_qconv.cc).
 class GemmCheckSink {
  public:
   GemmCheckSink(GemmCheckScheme scheme, bool depthwise_planes)

@@ -7,6 +7,7 @@
 #include <cstring>
 
 #include "core/cpu_features.h"
+#include "kernels/qs8_dwconv_checksum_loops.h"
 
 namespace vigil::kernels {
 
@@ -14,14 +15,17 @@ namespace {
 
 constexpr int64_t kSlack = 64;  // vector loads may run this far past the plane
 
+// Where a checksum's column sums lie in the scratch: after the plane and its slack, aligned.
+int64_t columns_offset(const QS8DwconvShape& s) { return (s.padded_h() * s.padded_w() + kSlack + 63) / 64 * 64; }
+
 // int8 input is stored x + 128, its zero point moved the same.
 int32_t u8_form_zero_point(int32_t x_zero_point, bool is_signed) { return x_zero_point + (is_signed ? 128 : 0); }
 
 // The sum over the filter's taps, times the input's (u8-form) zero point: what the padded
 // sum x w holds beyond sum (x - zx) w.
-int32_t zero_point_correction(const QS8DwconvShape& s, const QS8DwconvChannel& c, int32_t zero_point) {
+int32_t zero_point_correction(const QS8DwconvShape& s, const int8_t* weights, int32_t zero_point) {
   int32_t sum = 0;
-  for (int64_t t = 0; t < s.kernel_h * s.kernel_w; ++t) sum += c.weights[t];
+  for (int64_t t = 0; t < s.kernel_h * s.kernel_w; ++t) sum += weights[t];
   return zero_point * sum;
 }
 
@@ -30,9 +34,11 @@ int32_t zero_point_correction(const QS8DwconvShape& s, const QS8DwconvChannel& c
 // The vector paths (x86/avx512/qs8_dwconv__avx512.cc, x86/avx512vbmi/qs8_dwconv__avx512vbmi.cc):
 // each copies the input into the plane's interior (bytes XOR flip), then computes.
 void qs8_dwconv_channel__avx512(const QS8DwconvShape& s, const uint8_t* x, uint8_t flip, uint8_t* plane,
-                                const QS8DwconvChannel& c, int32_t offset, uint8_t* y);
+                                const QS8DwconvChannel& c, int32_t offset, uint8_t* y, uint32_t* accumulator_sum);
 void qs8_dwconv_channel__avx512vbmi(const QS8DwconvShape& s, const uint8_t* x, uint8_t flip, uint8_t* plane,
-                                    const QS8DwconvChannel& c, int32_t offset, uint8_t* y);
+                                    const QS8DwconvChannel& c, int32_t offset, uint8_t* y, uint32_t* accumulator_sum);
+uint32_t qs8_dwconv_checksum__avx512(const QS8DwconvShape& s, const uint8_t* plane, const int16_t* column_weights,
+                                     uint32_t* columns);
 
 QS8PlaneInterior qs8_dwconv_interior(const QS8DwconvShape& s) {
   const int64_t row0 = std::max<int64_t>(0, -s.pad_top), row1 = std::min(s.in_h, s.padded_h() - s.pad_top);
@@ -54,7 +60,23 @@ int64_t qs8_dwconv_vbmi_rows_per_step(const QS8DwconvShape& s) {
 }
 
 size_t qs8_dwconv_scratch_bytes(const QS8DwconvShape& s) {
-  return static_cast<size_t>(s.padded_h() * s.padded_w() + kSlack);
+  return static_cast<size_t>(columns_offset(s) + s.kernel_h * s.padded_w() * static_cast<int64_t>(sizeof(uint32_t)));
+}
+
+int64_t qs8_dwconv_checksum_columns(const QS8DwconvShape& s) { return (s.padded_w() + 31) / 32 * 32; }
+
+uint32_t qs8_dwconv_make_checksum(const QS8DwconvShape& s, const int8_t* w, int32_t bias, int32_t x_zero_point,
+                                  bool is_signed, int16_t* column_weights) {
+  const int64_t columns = qs8_dwconv_checksum_columns(s);
+  std::fill(column_weights, column_weights + s.kernel_h * columns, int16_t{0});
+  for (int64_t ky = 0; ky < s.kernel_h; ++ky) {
+    for (int64_t kx = 0; kx < s.kernel_w; ++kx) {
+      for (int64_t ox = 0; ox < s.out_w; ++ox) column_weights[ky * columns + ox * s.stride_w + kx] += w[ky * s.kernel_w + kx];
+    }
+  }
+  const auto outputs = static_cast<uint32_t>(s.out_h * s.out_w);
+  const auto correction = static_cast<uint32_t>(zero_point_correction(s, w, u8_form_zero_point(x_zero_point, is_signed)));
+  return outputs * (static_cast<uint32_t>(bias) - correction);
 }
 
 void qs8_dwconv_fill_scratch(const QS8DwconvShape& s, int32_t x_zero_point, bool is_signed, uint8_t* scratch) {
@@ -65,7 +87,8 @@ namespace {
 
 // The scalar kernel: the reference of the vector ones.
 void qs8_dwconv_channel__scalar(const QS8DwconvShape& s, const uint8_t* x, uint8_t flip, uint8_t* scratch,
-                                const QS8DwconvChannel& c, int32_t offset, uint8_t* y) {
+                                const QS8DwconvChannel& c, int32_t offset, uint8_t* y, uint32_t* accumulator_sum) {
+  uint32_t total = 0;
   const int64_t width = s.padded_w();
   const QS8PlaneInterior in = qs8_dwconv_interior(s);
   for (int64_t iy = in.row0; iy < in.row0 + in.rows; ++iy) {
@@ -79,21 +102,24 @@ void qs8_dwconv_channel__scalar(const QS8DwconvShape& s, const uint8_t* x, uint8
       for (int64_t ky = 0; ky < s.kernel_h; ++ky) {
         for (int64_t kx = 0; kx < s.kernel_w; ++kx) sum += window[ky * width + kx] * c.weights[ky * s.kernel_w + kx];
       }
+      total += static_cast<uint32_t>(sum);
       y[oy * s.out_w + ox] = static_cast<uint8_t>(requantize(sum, c.multiplier, c.y_zero_point, c.y_min, c.y_max));
     }
   }
+  if (accumulator_sum) *accumulator_sum = total;
 }
 
 bool suits_every_shape(const QS8DwconvShape&) { return true; }
 bool suits_vbmi(const QS8DwconvShape& s) { return qs8_dwconv_vbmi_rows_per_step(s) > 0; }
 
 constexpr QS8DwconvKernel qs8_dwconv_requant__scalar{"qs8_dwconv_requant__scalar", CpuFeatures{}, suits_every_shape,
-                                                     qs8_dwconv_channel__scalar};
+                                                     qs8_dwconv_channel__scalar,
+                                                     qs8_dwconv_checksum_loops::predicted_sum};
 constexpr QS8DwconvKernel qs8_dwconv_requant__avx512{"qs8_dwconv_requant__avx512", kAvx512Features, suits_every_shape,
-                                                     qs8_dwconv_channel__avx512};
+                                                     qs8_dwconv_channel__avx512, qs8_dwconv_checksum__avx512};
 constexpr QS8DwconvKernel qs8_dwconv_requant__avx512vbmi{
     "qs8_dwconv_requant__avx512vbmi", kAvx512Features | CpuFeatures{CpuFeature::Avx512Vnni, CpuFeature::Avx512Vbmi},
-    suits_vbmi, qs8_dwconv_channel__avx512vbmi};
+    suits_vbmi, qs8_dwconv_channel__avx512vbmi, qs8_dwconv_checksum__avx512};
 constexpr const QS8DwconvKernel* kQS8DwconvKernels[] = {&qs8_dwconv_requant__scalar, &qs8_dwconv_requant__avx512,
                                                         &qs8_dwconv_requant__avx512vbmi};
 
@@ -108,12 +134,21 @@ const QS8DwconvKernel& qs8_dwconv_kernel(const QS8DwconvShape& shape, CpuFeature
   return qs8_dwconv_kernels().best(allowed, [&](const QS8DwconvKernel& kernel) { return kernel.suits(shape); });
 }
 
-void qs8_dwconv_channel(const QS8DwconvShape& s, const QS8DwconvKernel& kernel, const uint8_t* x, bool is_signed,
-                        const QS8DwconvChannel& c, uint8_t* y, uint8_t* scratch) {
+bool qs8_dwconv_channel(const QS8DwconvShape& s, const QS8DwconvKernel& kernel, const uint8_t* x, bool is_signed,
+                        const QS8DwconvChannel& c, uint8_t* y, uint8_t* scratch, const QS8DwconvChecksum* checksum) {
   const uint8_t flip = is_signed ? 0x80 : 0x00;
   // The bias less the padded sum's excess, added to every sum.
-  const int32_t offset = c.bias - zero_point_correction(s, c, u8_form_zero_point(c.x_zero_point, is_signed));
-  kernel.channel(s, x, flip, scratch, c, offset, y);
+  const int32_t offset = c.bias - zero_point_correction(s, c.weights, u8_form_zero_point(c.x_zero_point, is_signed));
+  if (!checksum) {
+    kernel.channel(s, x, flip, scratch, c, offset, y, nullptr);
+    return true;
+  }
+  uint32_t actual = 0;
+  kernel.channel(s, x, flip, scratch, c, offset, y, &actual);
+  const uint32_t predicted =
+      checksum->constant + kernel.predicted_sum(s, scratch, checksum->column_weights,
+                                                         reinterpret_cast<uint32_t*>(scratch + columns_offset(s)));
+  return actual == predicted;
 }
 
 }  // namespace vigil::kernels

@@ -45,15 +45,26 @@ struct QS8DwconvChannel {
 };
 
 // One channel: copies x into the plane's interior (bytes XOR flip), then computes y with
-// `offset` (the bias less the padded sum's excess) added to every sum.
+// `offset` (the bias less the padded sum's excess) added to every sum. With
+// `accumulator_sum`, also the sum of the plane's int32 sums before requantization, modulo
+// 2^32, added up in registers (ABFT's check of the plane).
 using QS8DwconvChannelFunction = void (*)(const QS8DwconvShape& s, const uint8_t* x, uint8_t flip, uint8_t* plane,
-                                          const QS8DwconvChannel& c, int32_t offset, uint8_t* y);
+                                          const QS8DwconvChannel& c, int32_t offset, uint8_t* y,
+                                          uint32_t* accumulator_sum);
+
+// The prediction of a plane's checksum from the padded plane: sum over filter rows ky and
+// columns of C_ky[column] x column_weights[ky][column], C_ky the column sums of the plane
+// rows filter row ky reads (kernels/qs8_dwconv_checksum_loops.h); scratch for kernel_h x
+// padded_w sums.
+using QS8DwconvChecksumFunction = uint32_t (*)(const QS8DwconvShape& s, const uint8_t* plane,
+                                               const int16_t* column_weights, uint32_t* columns);
 
 struct QS8DwconvKernel {
   const char* name;
   CpuFeatures needs;
   bool (*suits)(const QS8DwconvShape& shape);  // the shapes it serves
   QS8DwconvChannelFunction channel;
+  QS8DwconvChecksumFunction predicted_sum;
 };
 
 // qs8_dwconv_requant__scalar, __avx512, __avx512vbmi.
@@ -65,7 +76,8 @@ const QS8DwconvKernel& qs8_dwconv_kernel(const QS8DwconvShape& shape, CpuFeature
 // rows span at most 64 bytes).
 int64_t qs8_dwconv_vbmi_rows_per_step(const QS8DwconvShape& shape);
 
-// Bytes of scratch qs8_dwconv_channel needs (the padded plane and vector slack).
+// Bytes of scratch qs8_dwconv_channel needs (the padded plane, vector slack, and the sums of
+// a plane's checksum).
 size_t qs8_dwconv_scratch_bytes(const QS8DwconvShape& shape);
 // Fills the scratch with the input's zero point (in the u8 form), the border of every
 // channel's plane; once per layer and scratch, before the channels.
@@ -82,7 +94,31 @@ QS8PlaneInterior qs8_dwconv_interior(const QS8DwconvShape& shape);
 // y (out_h x out_w bytes, uint8 or int8 alike) from x (in_h x in_w bytes; int8 when
 // `is_signed`), on a kernel that suits the shape and that the CPU runs, with a scratch
 // qs8_dwconv_fill_scratch has filled for the same shape and zero point.
-void qs8_dwconv_channel(const QS8DwconvShape& shape, const QS8DwconvKernel& kernel, const uint8_t* x, bool is_signed,
-                        const QS8DwconvChannel& channel, uint8_t* y, uint8_t* scratch);
+// A channel's checksum (ABFT), made once per layer from its filter as loaded. A plane is
+// checked by the int32 sums of all its outputs, added up by the kernel in registers,
+// against
+//   N (bias - zx' sum w) + sum_taps w[tap] x S[tap]   (modulo 2^32),
+// N the outputs, zx' the input's zero point in the u8 form, S[tap] the sum of the padded
+// plane's bytes that the tap reads over all outputs. The second term is computed as
+// sum_ky sum_columns C_ky[column] x W_ky[column]: C_ky the column sums of the plane rows
+// filter row ky reads, W_ky[column] the sum of filter row ky's weights whose windows hold
+// the column (made here, once). Integer arithmetic modulo 2^32 is exact: a clean plane
+// always agrees, and any change to one sum, by any bit, or to a working weight that
+// changes the sums, never does.
+struct QS8DwconvChecksum {
+  const int16_t* column_weights = nullptr;  // kernel_h rows of qs8_dwconv_checksum_columns()
+  uint32_t constant = 0;                    // N (bias - zx' sum w), modulo 2^32
+};
+// The columns of a row of column weights: padded_w rounded up to a vector of 32.
+int64_t qs8_dwconv_checksum_columns(const QS8DwconvShape& shape);
+// Writes the column weights of filter w and returns the checksum's constant.
+uint32_t qs8_dwconv_make_checksum(const QS8DwconvShape& shape, const int8_t* w, int32_t bias, int32_t x_zero_point,
+                                  bool is_signed, int16_t* column_weights);
+
+// With `checksum`, the plane is also checked; returns whether it agrees (always true
+// without one).
+bool qs8_dwconv_channel(const QS8DwconvShape& shape, const QS8DwconvKernel& kernel, const uint8_t* x, bool is_signed,
+                        const QS8DwconvChannel& channel, uint8_t* y, uint8_t* scratch,
+                        const QS8DwconvChecksum* checksum = nullptr);
 
 }  // namespace vigil::kernels

@@ -51,7 +51,7 @@ class DepthwiseConv final : public ConvAlgorithm {
     // Checked, the kernel stores the linear result; the activation follows the check.
     const bool clamp = !check && (kind == kernels::Activation::Relu || kind == kernels::Activation::Clip);
     const bool after = !clamp && kind != kernels::Activation::None;
-    std::atomic<int64_t> failures{0}, first_failure{planes};
+    kernels::DepthwisePlaneFailures failures(planes);
     auto convolve_plane = [&](int64_t plane) {
       const int64_t c = plane % s.channels;
       kernels::F32DwConvEpilogue pe;
@@ -65,26 +65,14 @@ class DepthwiseConv final : public ConvAlgorithm {
       float* out = y + plane * s.out_plane();
       const float* image = x + plane * s.in_plane();
       kernel_.run(g, image, weights_.data() + c * taps, pe, out);
-      if (check && !plane_agrees(g, image, checksum_weights_.data() + c * taps, pe, out)) {
-        if (failures++ == 0 || plane < first_failure) first_failure = plane;
-      }
+      if (check && !plane_agrees(g, image, checksum_weights_.data() + c * taps, pe, out)) failures.record(plane);
       if (after) kernels::f32_activation(e.activation, s.out_plane(), out, out);
     };
     // Planes over threads.
     parallel_ranges_if_large(planes, s.out_plane() * taps, threads, [&](int64_t begin, int64_t end) {
       for (int64_t plane = begin; plane < end; ++plane) convolve_plane(plane);
     });
-    if (check) {
-      kernels::GemmCheckTally tally;
-      tally.products = 1;
-      tally.lines = planes;
-      tally.failures = failures;
-      if (tally.failures > 0) {
-        tally.first_failure = str_cat("plane ", first_failure.load(), " of a depthwise ", s.kernel_h, "x", s.kernel_w,
-                                      " convolution of ", planes, " planes: its sum disagrees with its checksum");
-      }
-      check->add(tally);
-    }
+    if (check) check->add(failures.tally(s.kernel_h, s.kernel_w, "n fp32"));
   }
 
  private:

@@ -4,7 +4,10 @@
 // the shapes MobileNet meets (3x3 at stride 1 and 2, planes of 112 down to 7, where the
 // VBMI path packs several output rows into one step) and the edges (planes of 1, 4 and
 // 15 columns, 17 columns, 2x2 and 1x4 filters, asymmetric padding, signed input, clamps);
-// and which kernel each shape gets under which features.
+// which kernel each shape gets under which features; and the plane checksum (ABFT): every
+// kernel's sums agree with it on every shape (planes wider than 128 columns and taller than
+// 128 rows take the vector paths' loops), a checked plane's output is the unchecked one,
+// and any bit flipped in any working weight breaks the agreement.
 #include <gtest/gtest.h>
 
 #include <random>
@@ -34,6 +37,20 @@ QS8DwconvShape conv_shape(int64_t in_h, int64_t in_w, int64_t k_h, int64_t k_w, 
   return s;
 }
 
+std::vector<uint8_t> random_plane(const QS8DwconvShape& s, std::mt19937& generator) {
+  std::uniform_int_distribution<int> byte(0, 255);
+  std::vector<uint8_t> x(static_cast<size_t>(s.in_h * s.in_w));
+  for (uint8_t& v : x) v = static_cast<uint8_t>(byte(generator));
+  return x;
+}
+
+std::vector<int8_t> random_filter(const QS8DwconvShape& s, std::mt19937& generator) {
+  std::uniform_int_distribution<int> weight(-128, 127);
+  std::vector<int8_t> w(static_cast<size_t>(s.kernel_h * s.kernel_w));
+  for (int8_t& v : w) v = static_cast<int8_t>(weight(generator));
+  return w;
+}
+
 std::vector<uint8_t> run(const QS8DwconvShape& s, const QS8DwconvKernel& kernel, const std::vector<uint8_t>& x,
                          bool is_signed, const kernels::QS8DwconvChannel& c) {
   std::vector<uint8_t> y(static_cast<size_t>(s.out_h * s.out_w) + 64, 0xA5);
@@ -60,10 +77,8 @@ TEST(QS8Dwconv, EveryKernelBitExactWithTheScalarOne) {
   int vbmi_shapes = 0;
   for (const QS8DwconvShape& s : shapes) {
     for (bool is_signed : {false, true}) {
-      std::vector<uint8_t> x(static_cast<size_t>(s.in_h * s.in_w));
-      for (uint8_t& v : x) v = static_cast<uint8_t>(byte(generator));
-      std::vector<int8_t> w(static_cast<size_t>(s.kernel_h * s.kernel_w));
-      for (int8_t& v : w) v = static_cast<int8_t>(byte(generator) - 128);
+      const std::vector<uint8_t> x = random_plane(s, generator);
+      std::vector<int8_t> w = random_filter(s, generator);
       kernels::QS8DwconvChannel c;
       c.weights = w.data();
       c.bias = 1234 - byte(generator) * 20;
@@ -87,6 +102,56 @@ TEST(QS8Dwconv, EveryKernelBitExactWithTheScalarOne) {
   if (kernels::KernelRegistry<QS8DwconvKernel>::runs_here(*kernels::qs8_dwconv_kernels().kernels().back())) {
     EXPECT_EQ(vbmi_shapes, 2 * 14);  // every shape but the 5x5
   }
+}
+
+TEST(QS8Dwconv, EveryKernelsPlaneAgreesWithItsChecksumAndCorruptWeightsDoNot) {
+  std::mt19937 generator(12);
+  int checked = 0;
+  for (const QS8DwconvShape& s : {conv_shape(112, 112, 3, 3, 1, 1), conv_shape(56, 56, 3, 3, 2, 1),
+                                  conv_shape(7, 7, 3, 3, 1, 1), conv_shape(9, 4, 3, 3, 1, 1),
+                                  conv_shape(6, 17, 3, 3, 2, 1), conv_shape(5, 11, 1, 4, 1, 0),
+                                  conv_shape(13, 9, 3, 3, 2, 0), conv_shape(9, 9, 5, 5, 1, 2),
+                                  conv_shape(20, 20, 3, 3, 3, 1), conv_shape(140, 140, 3, 3, 1, 1)}) {
+    for (bool is_signed : {false, true}) {
+      const std::vector<uint8_t> x = random_plane(s, generator);
+      std::vector<int8_t> w = random_filter(s, generator);
+      kernels::QS8DwconvChannel c;
+      c.weights = w.data();
+      c.bias = 2000000000;  // the sums wrap: the check is modulo 2^32
+      c.multiplier = kernels::fixed_point_multiplier(0.0021);
+      c.x_zero_point = is_signed ? -7 : 131;
+      for (const QS8DwconvKernel* kernel : kernels::qs8_dwconv_kernels().kernels()) {
+        if (!kernels::KernelRegistry<QS8DwconvKernel>::runs_here(*kernel) || !kernel->suits(s)) continue;
+        const std::string what = std::string(kernel->name) + " " + std::to_string(s.in_h) + "x" +
+                                 std::to_string(s.in_w) + " stride " + std::to_string(s.stride_w);
+        std::vector<uint8_t> scratch(kernels::qs8_dwconv_scratch_bytes(s));
+        kernels::qs8_dwconv_fill_scratch(s, c.x_zero_point, is_signed, scratch.data());
+        std::vector<uint8_t> plain(static_cast<size_t>(s.out_h * s.out_w)), y(plain.size());
+        EXPECT_TRUE(kernels::qs8_dwconv_channel(s, *kernel, x.data(), is_signed, c, plain.data(), scratch.data()));
+        std::vector<int16_t> column_weights(static_cast<size_t>(s.kernel_h * kernels::qs8_dwconv_checksum_columns(s)));
+        const kernels::QS8DwconvChecksum checksum{
+            column_weights.data(),
+            kernels::qs8_dwconv_make_checksum(s, w.data(), c.bias, c.x_zero_point, is_signed, column_weights.data())};
+        EXPECT_TRUE(
+            kernels::qs8_dwconv_channel(s, *kernel, x.data(), is_signed, c, y.data(), scratch.data(), &checksum))
+            << what;
+        EXPECT_EQ(y, plain) << what;
+        ++checked;
+        // The working copy corrupted after the checksum was made from the weights as loaded.
+        const std::vector<int8_t> loaded = w;
+        for (size_t tap = 0; tap < w.size(); ++tap) {
+          for (int bit = 0; bit < 8; ++bit) {
+            w[tap] = static_cast<int8_t>(loaded[tap] ^ (1 << bit));
+            EXPECT_FALSE(
+                kernels::qs8_dwconv_channel(s, *kernel, x.data(), is_signed, c, y.data(), scratch.data(), &checksum))
+                << what << " tap " << tap << " bit " << bit;
+            w[tap] = loaded[tap];
+          }
+        }
+      }
+    }
+  }
+  EXPECT_GE(checked, 20);  // the scalar kernel on every shape, at least
 }
 
 TEST(QS8Dwconv, KernelChoiceAndRowsPerStep) {

@@ -30,6 +30,7 @@
 #include <vector>
 
 #include "core/thread_pool.h"
+#include "kernels/gemm_check.h"
 #include "kernels/qs8_add.h"
 #include "kernels/qs8_dwconv.h"
 #include "kernels/qs8_gemm.h"
@@ -127,6 +128,7 @@ class QConvOperator final : public Operator {
       for (std::vector<uint8_t>& scratch : depthwise_scratch_) {
         kernels::qs8_dwconv_fill_scratch(depthwise_shape_, x_zero_point_, x_type_ == DType::Int8, scratch.data());
       }
+      checksum_constants_.clear();  // made again for this shape by the first checked run
     }
     plan_shifted_quads();
     const Shape y_shape = conv_output_shape(problem_);
@@ -356,6 +358,7 @@ class QConvOperator final : public Operator {
     const int64_t rows = w->dim(0) / group_, depth = w->numel() / w->dim(0);
     if (group_ > 1 && rows == 1 && w->dim(1) == 1) {  // depthwise: the direct kernel
       depthwise_weights_.assign(w->data<int8_t>(), w->data<int8_t>() + w->numel());
+      loaded_weights_ = depthwise_weights_;
       return;
     }
     const int64_t taps = w->dim(2) * w->dim(3), channels = w->dim(1);
@@ -394,6 +397,10 @@ class QConvOperator final : public Operator {
     const auto* x = static_cast<const uint8_t*>(in[kX]->raw());
     auto* y = static_cast<uint8_t*>(out[0].raw());
     const uint8_t* residual = has_residual_ ? static_cast<const uint8_t*>(in[kResidual]->raw()) : nullptr;
+    kernels::GemmCheckSink* const check = kernels::gemm_thread_context().check;
+    if (check && checksum_constants_.empty()) make_checksums();
+    const int64_t checksum_size = taps_checksum_size();
+    kernels::DepthwisePlaneFailures failures(units);
     parallel_for(units, threads_, [&](int64_t unit) {
       const int64_t c = unit % p.channels;
       kernels::QS8DwconvChannel channel;
@@ -404,13 +411,39 @@ class QConvOperator final : public Operator {
       channel.y_zero_point = r.y.zero_point;
       channel.y_min = r.y.min;
       channel.y_max = r.y.max;
-      kernels::qs8_dwconv_channel(depthwise_shape_, *depthwise_kernel_, x + unit * in_plane, x_type_ == DType::Int8,
-                                  channel, y + unit * out_plane, depthwise_scratch_[parallel_worker()].data());
+      const kernels::QS8DwconvChecksum checksum =
+          check ? kernels::QS8DwconvChecksum{checksum_weights_.data() + c * checksum_size,
+                                             checksum_constants_[static_cast<size_t>(c)]}
+                : kernels::QS8DwconvChecksum{};
+      const bool agrees = kernels::qs8_dwconv_channel(
+          depthwise_shape_, *depthwise_kernel_, x + unit * in_plane, x_type_ == DType::Int8, channel,
+          y + unit * out_plane, depthwise_scratch_[parallel_worker()].data(), check ? &checksum : nullptr);
+      if (!agrees) failures.record(unit);
       if (residual) {
         uint8_t* plane = y + unit * out_plane;
         kernels::qs8_add(*residual_add_, out_plane, plane, residual + unit * out_plane, plane);
       }
     });
+    if (check) check->add(failures.tally(p.plan.kernel[0], p.plan.kernel[1], "n int8"));
+  }
+
+  // A channel's column weights of its plane checksum (kernels/qs8_dwconv.h).
+  int64_t taps_checksum_size() const {
+    return depthwise_shape_.kernel_h * kernels::qs8_dwconv_checksum_columns(depthwise_shape_);
+  }
+
+  // Every channel's checksum, from the weights as loaded: a corruption of the working copy
+  // changes the sums but not the prediction.
+  void make_checksums() {
+    const int64_t channels = problem_.channels, taps = depthwise_shape_.kernel_h * depthwise_shape_.kernel_w;
+    const LayerRequantization& r = requantization_;
+    checksum_weights_.resize(static_cast<size_t>(channels * taps_checksum_size()));
+    checksum_constants_.resize(static_cast<size_t>(channels));
+    for (int64_t c = 0; c < channels; ++c) {
+      checksum_constants_[static_cast<size_t>(c)] = kernels::qs8_dwconv_make_checksum(
+          depthwise_shape_, loaded_weights_.data() + c * taps, r.bias.empty() ? 0 : r.bias[c], x_zero_point_,
+          x_type_ == DType::Int8, checksum_weights_.data() + c * taps_checksum_size());
+    }
   }
 
   void run_reference(const OpInputs& in, OpOutputs& out) const {
@@ -475,6 +508,11 @@ class QConvOperator final : public Operator {
   // The fast path, prepared at creation.
   std::vector<kernels::QS8PackedWeights> packed_;
   std::vector<int8_t> depthwise_weights_;  // channels x kh x kw, for the direct kernel
+  // The same as loaded, and the planes' checksums made from them (ABFT; made by the first
+  // checked run after each plan).
+  std::vector<int8_t> loaded_weights_;
+  std::vector<int16_t> checksum_weights_;   // channels x taps_checksum_size()
+  std::vector<uint32_t> checksum_constants_;  // per channel
   LayerRequantization requantization_;
   std::optional<kernels::QS8AddParameters> residual_add_;  // of the fused Add, with the fast path
   DType x_type_ = DType::UInt8;

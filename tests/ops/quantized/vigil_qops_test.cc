@@ -3,12 +3,13 @@
 // packed at creation, the int8 GEMM on every instruction-set path this CPU has) bit-exact
 // against the reference path of the same operator (weights given at run time), the
 // reference against the fixed-point formula computed here, and against ONNX's float
-// requantization (QLinearConv) within one step.
+// requantization (QLinearConv) within one step; depthwise planes checked by ABFT.
 #include <gtest/gtest.h>
 
 #include <random>
 
 #include "core/cpu_features.h"
+#include "kernels/gemm_check.h"
 #include "kernels/requantize.h"
 #include "ops/op_test_util.h"
 
@@ -120,6 +121,35 @@ TEST(QConv, FastPathBitExactWithTheReferenceOnEveryPath) {
     }
     set_active_isa(detected_isa());
   }
+}
+
+// The direct depthwise kernel checks every plane under either scheme (its sums added up in
+// registers), and a checked run computes what an unchecked one does.
+TEST(QConv, DepthwisePlanesAreCheckedUnderEveryScheme) {
+  int depthwise = 0;
+  for (const ConvCase& c : kConvCases) {
+    if (c.group != c.x[1] || c.strides[0] > 2) continue;
+    ++depthwise;
+    const std::vector<Tensor> inputs = conv_inputs(c);
+    OpRunner plain = q_conv(c);
+    for (size_t i = 1; i < inputs.size(); ++i) plain.constant(i);
+    const Tensor unchecked = plain.run1(inputs);
+    for (const kernels::GemmCheckScheme scheme : {kernels::GemmCheckScheme::Fused, kernels::GemmCheckScheme::Separate}) {
+      kernels::GemmCheckSink sink(scheme, false);
+      kernels::GemmThreadContext context;
+      context.check = &sink;
+      const kernels::GemmThreadScope scope(context);
+      OpRunner fast = q_conv(c);
+      for (size_t i = 1; i < inputs.size(); ++i) fast.constant(i);
+      const Tensor y = fast.threads(2).run1(inputs);
+      const kernels::GemmCheckTally tally = sink.take();
+      EXPECT_EQ(tally.products, 1);
+      EXPECT_EQ(tally.lines, c.x[0] * c.x[1]);  // one per plane
+      EXPECT_EQ(tally.failures, 0) << tally.first_failure;
+      EXPECT_EQ(y.to_double_vector(), unchecked.to_double_vector());
+    }
+  }
+  EXPECT_EQ(depthwise, 4);
 }
 
 TEST(QConv, ReferenceIsTheFixedPointFormulaAndOneStepFromOnnx) {

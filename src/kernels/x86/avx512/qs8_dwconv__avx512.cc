@@ -3,7 +3,8 @@
 // plane's interior (x86/avx512/dwconv_plane__avx512.h), then sixteen output pixels per step. Each tap loads the sixteen
 // window bytes it meets, widened so that every 32-bit lane holds the byte in its low 16 bits (stride 1: one byte per
 // lane; stride 2: two bytes per lane, the even one low), and one vpmaddwd with (w, 0) in every lane adds byte x w
-// exactly. The sums are requantized in registers (x86/avx512/requantize__avx512.h) and stored, masked at the row's end.
+// exactly. The sums are requantized in registers (x86/avx512/requantize__avx512.h) and stored, masked at the row's end;
+// checked, the live lanes' sums are also added up in a register.
 // 3x3 kernels at stride 1 and 2 are unrolled at compile time. Other strides take the scalar loop's arithmetic through a
 // gather of sixteen bytes.
 #include <immintrin.h>
@@ -37,9 +38,10 @@ inline __m512i tap_bytes(const uint8_t* p, int64_t stride) {
 namespace {
 
 // The rows for a kernel of KH x KW at stride S, known at compile time so that the taps
-// unroll (0: read from the shape).
-template <int KH, int KW, int S>
-void rows(const QS8DwconvShape& s, const uint8_t* plane, const QS8DwconvChannel& c, int32_t offset, uint8_t* y) {
+// unroll (0: read from the shape). kSum: also add up the sums of the live lanes.
+template <int KH, int KW, int S, bool kSum>
+void rows(const QS8DwconvShape& s, const uint8_t* plane, const QS8DwconvChannel& c, int32_t offset, uint8_t* y,
+          uint32_t* accumulator_sum) {
   const int64_t kh = KH ? KH : s.kernel_h, kw = KW ? KW : s.kernel_w, stride = S ? S : s.stride_w;
   const int64_t width = s.padded_w(), taps = kh * kw;
   __m512i weights[25];
@@ -49,6 +51,7 @@ void rows(const QS8DwconvShape& s, const uint8_t* plane, const QS8DwconvChannel&
   }
   const avx512::RequantizeVector q(c.multiplier, c.y_zero_point, c.y_min, c.y_max);
   const __m512i bias = _mm512_set1_epi32(offset);
+  __m512i total = _mm512_setzero_si512();
   for (int64_t oy = 0; oy < s.out_h; ++oy) {
     const uint8_t* row = plane + oy * s.stride_h * width;
     for (int64_t ox = 0; ox < s.out_w; ox += 16) {
@@ -63,19 +66,33 @@ void rows(const QS8DwconvShape& s, const uint8_t* plane, const QS8DwconvChannel&
       }
       const __m128i bytes = _mm512_cvtepi32_epi8(avx512::requantize_epi32(sum, q));
       const int64_t live = std::min<int64_t>(16, s.out_w - ox);
-      _mm_mask_storeu_epi8(y + oy * s.out_w + ox, static_cast<__mmask16>((1u << live) - 1), bytes);
+      const auto lanes = static_cast<__mmask16>((1u << live) - 1);
+      if constexpr (kSum) total = _mm512_mask_add_epi32(total, lanes, total, sum);
+      _mm_mask_storeu_epi8(y + oy * s.out_w + ox, lanes, bytes);
     }
   }
+  if constexpr (kSum) *accumulator_sum = static_cast<uint32_t>(_mm512_reduce_add_epi32(total));
+}
+
+template <int KH, int KW, int S>
+void rows(const QS8DwconvShape& s, const uint8_t* plane, const QS8DwconvChannel& c, int32_t offset, uint8_t* y,
+          uint32_t* accumulator_sum) {
+  if (accumulator_sum) return rows<KH, KW, S, true>(s, plane, c, offset, y, accumulator_sum);
+  rows<KH, KW, S, false>(s, plane, c, offset, y, nullptr);
 }
 
 }  // namespace
 
 void qs8_dwconv_channel__avx512(const QS8DwconvShape& s, const uint8_t* x, uint8_t flip, uint8_t* plane,
-                                const QS8DwconvChannel& c, int32_t offset, uint8_t* y) {
+                                const QS8DwconvChannel& c, int32_t offset, uint8_t* y, uint32_t* accumulator_sum) {
   avx512::fill_plane_interior(s, x, flip, plane);
-  if (s.kernel_h == 3 && s.kernel_w == 3 && s.stride_w == 1) return rows<3, 3, 1>(s, plane, c, offset, y);
-  if (s.kernel_h == 3 && s.kernel_w == 3 && s.stride_w == 2) return rows<3, 3, 2>(s, plane, c, offset, y);
-  rows<0, 0, 0>(s, plane, c, offset, y);
+  if (s.kernel_h == 3 && s.kernel_w == 3 && s.stride_w == 1) {
+    return rows<3, 3, 1>(s, plane, c, offset, y, accumulator_sum);
+  }
+  if (s.kernel_h == 3 && s.kernel_w == 3 && s.stride_w == 2) {
+    return rows<3, 3, 2>(s, plane, c, offset, y, accumulator_sum);
+  }
+  rows<0, 0, 0>(s, plane, c, offset, y, accumulator_sum);
 }
 
 }  // namespace vigil::kernels

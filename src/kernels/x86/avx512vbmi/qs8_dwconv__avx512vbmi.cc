@@ -8,7 +8,8 @@
 // A plane narrower than 16 packs several output rows into the lanes (lane l: row
 // l / out_w, column l % out_w), whose outputs lie one after another in y, so a 7 x 7 plane
 // fills 14 of 16 lanes instead of 7. The sums are requantized in registers
-// (x86/avx512/requantize__avx512.h) and stored, masked.
+// (x86/avx512/requantize__avx512.h) and stored, masked; checked, the live lanes' sums are
+// also added up in a register.
 #include <immintrin.h>
 
 #include <algorithm>
@@ -48,16 +49,18 @@ __m512i row_weights(const int8_t* w, int64_t width) {
   return _mm512_set1_epi32(static_cast<int32_t>(packed));
 }
 
-// KH: the filter's height when known at compile time (0: read from the shape).
-template <int KH>
+// KH: the filter's height when known at compile time (0: read from the shape). kSum: also
+// add up the sums of the live lanes.
+template <int KH, bool kSum>
 void steps(const QS8DwconvShape& s, int64_t rows_per_step, const uint8_t* plane, const QS8DwconvChannel& c,
-           int32_t offset, uint8_t* y) {
+           int32_t offset, uint8_t* y, uint32_t* accumulator_sum) {
   const int64_t kh = KH ? KH : s.kernel_h, width = s.padded_w();
   __m512i weights[8];
   for (int64_t ky = 0; ky < kh; ++ky) weights[ky] = row_weights(c.weights + ky * s.kernel_w, s.kernel_w);
   const __m512i index = window_index(s, rows_per_step);
   const avx512::RequantizeVector q(c.multiplier, c.y_zero_point, c.y_min, c.y_max);
   const __m512i bias = _mm512_set1_epi32(offset);
+  __m512i total = _mm512_setzero_si512();
   for (int64_t oy = 0; oy < s.out_h; oy += rows_per_step) {
     // With several rows per step the plane is narrower than 16: one step per row group.
     for (int64_t ox = 0; ox < s.out_w; ox += 16) {
@@ -70,19 +73,29 @@ void steps(const QS8DwconvShape& s, int64_t rows_per_step, const uint8_t* plane,
       const __m128i out = _mm512_cvtepi32_epi8(avx512::requantize_epi32(sum, q));
       const int64_t live =
           rows_per_step == 1 ? std::min<int64_t>(16, s.out_w - ox) : std::min(rows_per_step, s.out_h - oy) * s.out_w;
-      _mm_mask_storeu_epi8(y + oy * s.out_w + ox, static_cast<__mmask16>((1u << live) - 1), out);
+      const auto lanes = static_cast<__mmask16>((1u << live) - 1);
+      if constexpr (kSum) total = _mm512_mask_add_epi32(total, lanes, total, sum);
+      _mm_mask_storeu_epi8(y + oy * s.out_w + ox, lanes, out);
     }
   }
+  if constexpr (kSum) *accumulator_sum = static_cast<uint32_t>(_mm512_reduce_add_epi32(total));
+}
+
+template <int KH>
+void steps(const QS8DwconvShape& s, int64_t rows_per_step, const uint8_t* plane, const QS8DwconvChannel& c,
+           int32_t offset, uint8_t* y, uint32_t* accumulator_sum) {
+  if (accumulator_sum) return steps<KH, true>(s, rows_per_step, plane, c, offset, y, accumulator_sum);
+  steps<KH, false>(s, rows_per_step, plane, c, offset, y, nullptr);
 }
 
 }  // namespace
 
 void qs8_dwconv_channel__avx512vbmi(const QS8DwconvShape& s, const uint8_t* x, uint8_t flip, uint8_t* plane,
-                                    const QS8DwconvChannel& c, int32_t offset, uint8_t* y) {
+                                    const QS8DwconvChannel& c, int32_t offset, uint8_t* y, uint32_t* accumulator_sum) {
   avx512::fill_plane_interior(s, x, flip, plane);
   const int64_t rows_per_step = qs8_dwconv_vbmi_rows_per_step(s);
-  if (s.kernel_h == 3) return steps<3>(s, rows_per_step, plane, c, offset, y);
-  steps<0>(s, rows_per_step, plane, c, offset, y);
+  if (s.kernel_h == 3) return steps<3>(s, rows_per_step, plane, c, offset, y, accumulator_sum);
+  steps<0>(s, rows_per_step, plane, c, offset, y, accumulator_sum);
 }
 
 }  // namespace vigil::kernels
