@@ -33,6 +33,7 @@ constexpr PipelineStep kPipeline[] = {
     {"lower_qonnx", graph_only<passes::lower_qonnx>, ""},
     {"constant_folding", fold_constants_but_dequantize, ""},
     {"fuse_qdq", graph_only<passes::fuse_qdq>, "QConv"},
+    {"lift_qlinear", graph_only<passes::lift_qlinear>, "QConv"},
     {"fuse_q_conv_residual", graph_only<passes::fuse_q_conv_residual>, "QConv"},
     {"fuse_dynamic_matmul", graph_only<passes::fuse_dynamic_matmul>, "QGemm"},
     {"fold_dequantized_weights", fold_constants, ""},

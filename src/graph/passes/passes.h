@@ -17,6 +17,7 @@ int fuse_matmul(Graph& graph);  // fuse_matmul.cc: MatMul scale, bias, residual,
 int fuse_gemm_activation(Graph& graph);  // fuse_matmul.cc: Gemm + activation -> vigil.FusedGemm
 int lower_qonnx(Graph& graph);           // lower_qonnx.cc: QONNX Quant -> [Clip] QuantizeLinear DequantizeLinear
 int fuse_qdq(Graph& graph);              // fuse_qdq.cc: DequantizeLinear -> op -> QuantizeLinear -> integer operators
+int lift_qlinear(Graph& graph);          // lift_qlinear.cc: QLinearConv, QLinearMatMul -> vigil.QConv, vigil.QGemm
 int fuse_q_conv_residual(Graph& graph);  // fuse_q_conv_residual.cc: QConv -> QAdd -> QConv with a residual
 // fuse_dynamic_matmul.cc: DynamicQuantizeLinear, then MatMulInteger -> Cast -> scale [-> bias]
 // or com.microsoft MatMulIntegerToFloat; com.microsoft DynamicQuantizeMatMul -> vigil.QGemm

@@ -56,9 +56,11 @@ std::vector<int32_t> integer_bias(const Tensor* bias, const Tensor* bias_scale, 
   check_input(bias->numel() == channels, what, ": the bias has ", bias->numel(), " values for ", channels,
               " output channels");
   const bool quantized = bias->dtype() == DType::Int32;
-  check_input(quantized ? bias_scale != nullptr : bias->dtype() == DType::Float32, what,
-              ": the bias must be int32 with a scale, or float32");
+  check_input(quantized || bias->dtype() == DType::Float32, what, ": the bias must be int32 or float32");
   const std::vector<double> values = bias->to_double_vector();
+  if (quantized && !bias_scale) {  // already on the sum's grid (QLinearConv's B)
+    return std::vector<int32_t>(values.begin(), values.end());
+  }
   std::vector<double> scales(static_cast<size_t>(channels), 1.0);
   if (quantized) {
     const QuantizationParameters parameters(bias->shape(), bias_scale, nullptr, 0, what);

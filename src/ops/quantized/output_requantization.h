@@ -40,7 +40,8 @@ std::vector<kernels::FixedPointMultiplier> channel_multipliers(float x_scale, co
 
 // The bias on the sum's grid: round_half_even(b x b_scale[c] / (x_scale x w_scale[c])) for
 // an int32 `bias` with `bias_scale` (exactly b when b_scale is x_scale x w_scale, as
-// quantizers write it), or b / (x_scale x w_scale[c]) for a float32 bias without scale.
+// quantizers write it), b itself for an int32 bias without scale (QLinearConv's), or
+// b / (x_scale x w_scale[c]) for a float32 bias.
 // `channels` values; empty when there is no bias.
 std::vector<int32_t> integer_bias(const Tensor* bias, const Tensor* bias_scale, float x_scale,
                                   const QuantizationParameters& weights, int64_t channels, const std::string& what);
