@@ -2,6 +2,8 @@
 // Reading quantization parameters (quantization.h).
 #include "ops/quantized/quantization.h"
 
+#include <algorithm>
+
 #include "core/error.h"
 
 namespace vigil {
@@ -98,7 +100,14 @@ Tensor quantize_values(const std::vector<float>& values, const Shape& shape, DTy
 std::vector<int32_t> centred_int32(const Tensor& tensor, const QuantizationParameters& parameters,
                                    const std::string& what) {
   std::vector<int32_t> values = int32_values(tensor, what);
-  for (int64_t i = 0; i < tensor.numel(); ++i) values[i] -= parameters.zero_point(parameters.channel_of(i));
+  // Runs of elements that share a zero point: one division per run, not per element.
+  const int64_t count = tensor.numel();
+  for (int64_t first = 0; first < count;) {
+    const int64_t last = std::min(count, first + parameters.elements_sharing(first));
+    const int32_t zero_point = parameters.zero_point(parameters.channel_of(first));
+    for (int64_t i = first; i < last; ++i) values[static_cast<size_t>(i)] -= zero_point;
+    first = last;
+  }
   return values;
 }
 

@@ -46,6 +46,10 @@ class QuantizationParameters {
   int64_t channels() const { return static_cast<int64_t>(scales_.size()); }
   // The parameter index of element `element` (row-major) of the tensor.
   int64_t channel_of(int64_t element) const { return per_axis_ ? (element / inner_) % channels() : 0; }
+  // How many elements from `element` on share its parameters (at least 1).
+  int64_t elements_sharing(int64_t element) const {
+    return per_axis_ ? inner_ - element % inner_ : std::numeric_limits<int64_t>::max() - element;
+  }
   float scale(int64_t channel) const { return scales_[static_cast<size_t>(channel)]; }
   int32_t zero_point(int64_t channel) const { return zero_points_[static_cast<size_t>(channel)]; }
 

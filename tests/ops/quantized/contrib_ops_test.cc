@@ -2,9 +2,11 @@
 // The com.microsoft int8 operators against hand-computed numbers: the dequantize, compute,
 // requantize formulas of QLinearAdd, QLinearMul, QLinearSigmoid, QLinearLeakyRelu,
 // QLinearGlobalAveragePool (NCHW and channels_last) and QLinearConcat, with broadcasting,
-// ties to even and saturation, and the integer products of MatMulIntegerToFloat,
+// ties to even and saturation, the table same-shaped operands use, and the integer products of MatMulIntegerToFloat,
 // DynamicQuantizeMatMul and QGemm with per-column scales, biases and transposes.
 #include <gtest/gtest.h>
+
+#include <cstring>
 
 #include "ops/op_test_util.h"
 
@@ -26,6 +28,31 @@ TEST(QuantizationContribOps, QLinearAddBroadcastsAndRoundsHalfToEven) {
           .run1({make<uint8_t>({2}, {10, 20}), scale(0.5f), make<uint8_t>({}, {10}), make<uint8_t>({}, {4}),
                  scale(1.0f), make<uint8_t>({}, {0}), scale(2.0f), make<uint8_t>({}, {1})});
   expect_tensor<uint8_t>(y, {2}, {3, 5});
+}
+
+// Operands of one shape take the table of every pair of bytes; it must hold what the
+// element-wise arithmetic gives, so both paths run over all 65,536 pairs (the broadcast one
+// by giving A a leading 1) and agree byte for byte, for uint8 and int8, Add and Mul.
+TEST(QuantizationContribOps, QLinearAddAndMulOfOneShapeMatchTheBroadcastPath) {
+  for (const std::string op : {"QLinearAdd", "QLinearMul"}) {
+    for (const bool is_signed : {false, true}) {
+      const DType type = is_signed ? DType::Int8 : DType::UInt8;
+      Tensor a(type, {65536}), b(type, {65536});
+      for (int i = 0; i < 65536; ++i) {
+        static_cast<uint8_t*>(a.raw())[i] = static_cast<uint8_t>(i >> 8);
+        static_cast<uint8_t*>(b.raw())[i] = static_cast<uint8_t>(i & 255);
+      }
+      auto zero = [&](int value) { return is_signed ? make<int8_t>({}, {static_cast<int8_t>(value)})
+                                                    : make<uint8_t>({}, {static_cast<uint8_t>(value + 128)}); };
+      auto run = [&](const Tensor& first) {
+        return microsoft(op).run1({first, scale(0.031f), zero(-3), b, scale(0.047f), zero(5), scale(0.11f), zero(1)});
+      };
+      const Tensor same_shape = run(a);
+      const Tensor broadcast = run(a.reshaped({1, 65536}));
+      ASSERT_EQ(broadcast.numel(), 65536);
+      EXPECT_EQ(std::memcmp(same_shape.raw(), broadcast.raw(), 65536), 0) << op << (is_signed ? " int8" : " uint8");
+    }
+  }
 }
 
 TEST(QuantizationContribOps, QLinearMulSaturates) {
