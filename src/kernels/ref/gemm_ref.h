@@ -72,9 +72,13 @@ void gemm_ref(int64_t m, int64_t n, int64_t k, T alpha, GemmOperand<T> a, GemmOp
   const T* b_rows = b.data;
   int64_t ldb = b.ld;
   if (b.transposed) {
+    // In square blocks, so that neither side strides through memory one element at a time.
+    constexpr int64_t kBlock = 64;
     packed.resize(static_cast<size_t>(k * n));
-    for (int64_t j = 0; j < n; ++j)
-      for (int64_t p = 0; p < k; ++p) packed[p * n + j] = b.data[j * b.ld + p];
+    for (int64_t j0 = 0; j0 < n; j0 += kBlock)
+      for (int64_t p0 = 0; p0 < k; p0 += kBlock)
+        for (int64_t j = j0; j < std::min(n, j0 + kBlock); ++j)
+          for (int64_t p = p0; p < std::min(k, p0 + kBlock); ++p) packed[p * n + j] = b.data[j * b.ld + p];
     b_rows = packed.data();
     ldb = n;
   }

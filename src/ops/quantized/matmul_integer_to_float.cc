@@ -6,10 +6,12 @@
 //   DynamicQuantizeMatMul  A (float) quantized to uint8 as DynamicQuantizeLinear does, then
 //                          as MatMulIntegerToFloat
 //   QGemm                  Y = alpha x a_scale x b_scale[n] x ((A - a_zp)(B - b_zp[n]) + C),
-//                          C an int32 bias; float out, or requantized when y_scale is given
+//                          C an int32 bias; float out, or requantized when y_scale is given;
+//                          constant weights centred and laid out for the product once
 // B's scale and zero point are per tensor or per column. The sums are exact int32
 // (run_matmul and the reference GEMM).
 #include <cmath>
+#include <memory>
 
 #include "core/error.h"
 #include "ops/families.h"
@@ -96,11 +98,32 @@ std::unique_ptr<Operator> create_dynamic_quantize_matmul(const OpCreateInfo& inf
 }
 
 // Inputs A, a_scale, a_zero_point, B, b_scale, b_zero_point, C, y_scale, y_zero_point.
+// B (k x n after its transpose) centred by its zero points, row-major: made once when B and
+// its parameters are constants (weights), so that a run neither converts nor transposes them.
+std::shared_ptr<const std::vector<int32_t>> constant_centred_b(const OpCreateInfo& info, bool trans_b) {
+  const std::vector<std::string>& inputs = info.node.inputs;
+  auto constant = [&](size_t i) { return i < inputs.size() && !inputs[i].empty() ? info.find_constant(inputs[i]) : nullptr; };
+  const Tensor* b = constant(3);
+  const Tensor* scale = constant(4);
+  const bool zero_point_known = inputs.size() <= 5 || inputs[5].empty() || constant(5);
+  if (!b || !scale || !zero_point_known || b->rank() != 2 || !is_8_bit(b->dtype())) return nullptr;
+  const std::string what = info.describe();
+  const QuantizationParameters parameters(b->shape(), scale, constant(5), trans_b ? 0 : 1, what);
+  const std::vector<int32_t> centred = centred_int32(*b, parameters, what);
+  const int64_t k = trans_b ? b->dim(1) : b->dim(0), n = trans_b ? b->dim(0) : b->dim(1);
+  auto rows = std::make_shared<std::vector<int32_t>>(static_cast<size_t>(k * n));
+  for (int64_t p = 0; p < k; ++p) {
+    for (int64_t j = 0; j < n; ++j) (*rows)[static_cast<size_t>(p * n + j)] = centred[static_cast<size_t>(trans_b ? j * k + p : p * n + j)];
+  }
+  return rows;
+}
+
 std::unique_ptr<Operator> create_qgemm(const OpCreateInfo& info) {
   const float alpha = info.attributes().get_float("alpha", 1.0f);
   const bool trans_a = info.attributes().get_int("transA", 0) != 0;
   const bool trans_b = info.attributes().get_int("transB", 0) != 0;
   const int threads = std::max(1, info.threads);
+  const std::shared_ptr<const std::vector<int32_t>> centred_b = constant_centred_b(info, trans_b);
   return make_operator([=, what = info.describe()](const OpInputs& in, OpOutputs& out) {
     const Tensor& a = require_input(in, 0, what);
     const Tensor& b = require_input(in, 3, what);
@@ -118,10 +141,15 @@ std::unique_ptr<Operator> create_qgemm(const OpCreateInfo& info) {
     const QuantizationParameters b_parameters(b.shape(), &require_input(in, 4, what),
                                               has_input(in, 5) ? in[5] : nullptr, trans_b ? 0 : 1, what);
     const std::vector<int32_t> a_centred = centred_int32(a, a_parameters, what);
-    const std::vector<int32_t> b_centred = centred_int32(b, b_parameters, what);
     std::vector<int32_t> sums(static_cast<size_t>(m * n), 0);
-    kernels::gemm_ref<int32_t>(m, n, k, 1, {a_centred.data(), a.dim(1), trans_a}, {b_centred.data(), b.dim(1), trans_b},
-                               0, sums.data(), n, threads);
+    if (centred_b) {
+      kernels::gemm_ref<int32_t>(m, n, k, 1, {a_centred.data(), a.dim(1), trans_a}, {centred_b->data(), n, false}, 0,
+                                 sums.data(), n, threads);
+    } else {
+      const std::vector<int32_t> b_centred = centred_int32(b, b_parameters, what);
+      kernels::gemm_ref<int32_t>(m, n, k, 1, {a_centred.data(), a.dim(1), trans_a},
+                                 {b_centred.data(), b.dim(1), trans_b}, 0, sums.data(), n, threads);
+    }
     const Tensor* c = has_input(in, 6) ? in[6] : nullptr;
     std::vector<int64_t> c_index;
     if (c) {

@@ -8,13 +8,14 @@
 //   QLinearGlobalAveragePool the mean of every channel's plane, NCHW or (channels_last) NHWC
 //   QLinearConcat            every input requantized to Y's scale and zero point, then joined
 // Rounding is half to even and results saturate (quantization.h). A and B broadcast as in
-// numpy. QLinearAdd and QLinearMul of two operands of one shape (a residual Add) look their
-// result up in a table of every pair of bytes, made once with the same arithmetic.
+// numpy. QLinearAdd and QLinearMul of two operands of one shape (a residual Add) are planned
+// and look their result up in a table of every pair of bytes, made with the same arithmetic.
 #include <algorithm>
 #include <cmath>
 #include <memory>
 
 #include "core/error.h"
+#include "ops/f32_fast_path.h"
 #include "ops/families.h"
 #include "ops/quantized/quantization.h"
 #include "ops/registry.h"
@@ -92,35 +93,69 @@ class PairTable {
   std::vector<uint8_t> table_;
 };
 
+// QLinearAdd and QLinearMul. Operands of one shape have a planned path: the table above,
+// one look-up per element, written in place of A where the session allows; others
+// broadcast on the reference arithmetic.
 template <class Combine>
-std::unique_ptr<Operator> create_qlinear_binary(const OpCreateInfo& info, Combine combine) {
-  auto table = std::make_shared<PairTable>();
-  return make_operator([combine, table, what = info.describe()](const OpInputs& in, OpOutputs& out) {
-    const Tensor& a = integer_input(in, 0, DType::Undefined, what);
-    const Tensor& b = integer_input(in, 3, a.dtype(), what);
-    const TensorQuantization c =
-        TensorQuantization::read(require_input(in, 6, what), has_input(in, 7) ? in[7] : nullptr, what, "C");
-    if (a.shape() == b.shape()) {
-      const TensorQuantization aq =
-          TensorQuantization::read(require_input(in, 1, what), has_input(in, 2) ? in[2] : nullptr, what, "A");
-      const TensorQuantization bq =
-          TensorQuantization::read(require_input(in, 4, what), has_input(in, 5) ? in[5] : nullptr, what, "B");
-      const uint8_t* pairs = table->get(a.dtype(), aq, bq, c, combine);
-      out[0] = Tensor(a.dtype(), a.shape());
-      const auto* x = static_cast<const uint8_t*>(a.raw());
-      const auto* y = static_cast<const uint8_t*>(b.raw());
-      auto* z = static_cast<uint8_t*>(out[0].raw());
-      for (int64_t i = 0; i < a.numel(); ++i) z[i] = pairs[x[i] << 8 | y[i]];
-      return;
-    }
-    const std::vector<float> a_values = dequantized(in, 0, a.dtype(), what, "A");
-    const std::vector<float> b_values = dequantized(in, 3, a.dtype(), what, "B");
-    const Shape shape = broadcast_shapes(a.shape(), b.shape(), what);
+class QLinearBinary final : public Operator {
+ public:
+  QLinearBinary(const OpCreateInfo& info, Combine combine)
+      : what_(info.describe()), combine_(combine), threads_(std::max(1, info.threads)) {}
+
+  void run(const OpInputs& in, OpOutputs& out) override {
+    if (require_input(in, 0, what_).shape() == require_input(in, 3, what_).shape()) return Operator::run(in, out);
+    const Tensor& a = integer_input(in, 0, DType::Undefined, what_);
+    const Tensor& b = integer_input(in, 3, a.dtype(), what_);
+    const std::vector<float> a_values = dequantized(in, 0, a.dtype(), what_, "A");
+    const std::vector<float> b_values = dequantized(in, 3, a.dtype(), what_, "B");
+    const Shape shape = broadcast_shapes(a.shape(), b.shape(), what_);
     const std::vector<int64_t> a_index = broadcast_index(a.shape(), shape), b_index = broadcast_index(b.shape(), shape);
     std::vector<float> values(a_index.size());
-    for (size_t i = 0; i < values.size(); ++i) values[i] = combine(a_values[a_index[i]], b_values[b_index[i]]);
-    out[0] = quantize_values(values, shape, a.dtype(), c, what);
-  });
+    for (size_t i = 0; i < values.size(); ++i) values[i] = combine_(a_values[a_index[i]], b_values[b_index[i]]);
+    out[0] = quantize_values(values, shape, a.dtype(), quantization(in, 6, "C"), what_);
+  }
+
+  bool plan(const OpInputs& in, std::vector<TensorSpec>& outputs) override {
+    const Tensor& a = integer_input(in, 0, DType::Undefined, what_);
+    const Tensor& b = integer_input(in, 3, a.dtype(), what_);
+    if (a.shape() != b.shape()) return false;
+    table(in);  // made now, so that execute() allocates nothing
+    outputs.assign(1, TensorSpec{a.dtype(), a.shape()});
+    return true;
+  }
+
+  void execute(const OpInputs& in, OpOutputs& out) override {
+    const uint8_t* pairs = table(in);
+    const auto* x = static_cast<const uint8_t*>(in[0]->raw());
+    const auto* y = static_cast<const uint8_t*>(in[3]->raw());
+    auto* z = static_cast<uint8_t*>(out[0].raw());
+    parallel_ranges_if_large(in[0]->numel(), 1, threads_, [&](int64_t begin, int64_t end) {
+      for (int64_t i = begin; i < end; ++i) z[i] = pairs[x[i] << 8 | y[i]];
+    });
+  }
+
+  int in_place_input() const override { return 0; }
+  std::string algorithm() const override { return "qs8_byte_pair_table"; }
+
+ private:
+  TensorQuantization quantization(const OpInputs& in, size_t index, const char* name) const {
+    return TensorQuantization::read(require_input(in, index, what_), has_input(in, index + 1) ? in[index + 1] : nullptr,
+                                    what_, name);
+  }
+  const uint8_t* table(const OpInputs& in) {
+    return table_.get(in[0]->dtype(), quantization(in, 1, "A"), quantization(in, 4, "B"), quantization(in, 6, "C"),
+                      combine_);
+  }
+
+  std::string what_;
+  Combine combine_;
+  int threads_;
+  PairTable table_;
+};
+
+template <class Combine>
+std::unique_ptr<Operator> create_qlinear_binary(const OpCreateInfo& info, Combine combine) {
+  return std::make_unique<QLinearBinary<Combine>>(info, combine);
 }
 
 std::unique_ptr<Operator> create_qlinear_add(const OpCreateInfo& info) {
