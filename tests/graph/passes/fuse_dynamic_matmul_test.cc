@@ -3,10 +3,12 @@
 // x_scale x W_scale -> Add bias, as ONNX Runtime's dynamic quantizer writes it, or
 // DynamicQuantizeLinear -> com.microsoft MatMulIntegerToFloat or com.microsoft
 // DynamicQuantizeMatMul, as its optimizer saves it) -> vigil.QGemm with a float output: the
-// node written, and outputs equal to the unfused graph's.
+// node written, outputs equal to the unfused graph's, and a planned int8 kernel for each.
 #include "graph/passes/pass.h"
 #include "graph/passes/pass_test_util.h"
 #include "graph/passes/passes.h"
+#include "runtime/reference_kernel_warning.h"
+#include "runtime/step_costs.h"
 
 namespace vigil::testing {
 
@@ -125,6 +127,26 @@ TEST(FuseDynamicMatMul, SameOutputsAsTheUnfusedGraph) {
   for (int64_t i = 0; i < x.numel(); ++i) x.data<float>()[i] = static_cast<float>((i * 37) % 101) / 50.0f - 1.0f;
   // The same integer sums, scaled by the same float32 products: equal to the last bit.
   EXPECT_EQ(optimized_max_difference(dynamic_matmul(true), {{"x", x}}, 2), 0.0);
+}
+
+// Every form, fused, runs its product on a planned int8 kernel: no step with multiply-adds
+// is left to a reference operator.
+TEST(FuseDynamicMatMul, EveryFormRunsOnAPlannedKernel) {
+  if (!fused_operator_registered("QGemm")) GTEST_SKIP() << "vigil.QGemm is not registered";
+  Tensor x(DType::Float32, {1, 5, 16});
+  for (int64_t i = 0; i < x.numel(); ++i) x.data<float>()[i] = static_cast<float>((i * 29) % 89) / 45.0f - 1.0f;
+  for (const std::shared_ptr<Model>& model : {dynamic_matmul(true), integer_to_float(true), dynamic_quantize_matmuls()}) {
+    Session session(model, SessionOptions{1, true});
+    const std::vector<StepCost> costs = measure_step_costs(session, {{"x", x}});
+    int products = 0;
+    for (const StepCost& cost : costs) {
+      if (cost.cost.macs == 0) continue;
+      ++products;
+      EXPECT_FALSE(cost.algorithm.empty()) << cost.name << " (" << cost.op_type << ") runs on a reference kernel";
+    }
+    EXPECT_GE(products, 1);
+    EXPECT_EQ(reference_kernel_warnings(costs), std::vector<std::string>{});
+  }
 }
 
 }  // namespace vigil::testing
