@@ -42,9 +42,9 @@ namespace detail {
 void run_while_helpers_idle(void (*call)(const void* body, const int* indices, int helpers), const void* body);
 template <class Body>
 void while_helpers_idle(const Body& body) {
-  run_while_helpers_idle(
-      [](const void* erased, const int* indices, int helpers) { (*static_cast<const Body*>(erased))(indices, helpers); },
-      &body);
+  run_while_helpers_idle([](const void* erased, const int* indices,
+                            int helpers) { (*static_cast<const Body*>(erased))(indices, helpers); },
+                         &body);
 }
 }  // namespace detail
 

@@ -71,11 +71,14 @@ uint32_t qs8_dwconv_make_checksum(const QS8DwconvShape& s, const int8_t* w, int3
   std::fill(column_weights, column_weights + s.kernel_h * columns, int16_t{0});
   for (int64_t ky = 0; ky < s.kernel_h; ++ky) {
     for (int64_t kx = 0; kx < s.kernel_w; ++kx) {
-      for (int64_t ox = 0; ox < s.out_w; ++ox) column_weights[ky * columns + ox * s.stride_w + kx] += w[ky * s.kernel_w + kx];
+      for (int64_t ox = 0; ox < s.out_w; ++ox) {
+        column_weights[ky * columns + ox * s.stride_w + kx] += w[ky * s.kernel_w + kx];
+      }
     }
   }
   const auto outputs = static_cast<uint32_t>(s.out_h * s.out_w);
-  const auto correction = static_cast<uint32_t>(zero_point_correction(s, w, u8_form_zero_point(x_zero_point, is_signed)));
+  const auto correction =
+      static_cast<uint32_t>(zero_point_correction(s, w, u8_form_zero_point(x_zero_point, is_signed)));
   return outputs * (static_cast<uint32_t>(bias) - correction);
 }
 
@@ -147,7 +150,7 @@ bool qs8_dwconv_channel(const QS8DwconvShape& s, const QS8DwconvKernel& kernel, 
   kernel.channel(s, x, flip, scratch, c, offset, y, &actual);
   const uint32_t predicted =
       checksum->constant + kernel.predicted_sum(s, scratch, checksum->column_weights,
-                                                         reinterpret_cast<uint32_t*>(scratch + columns_offset(s)));
+                                                reinterpret_cast<uint32_t*>(scratch + columns_offset(s)));
   return actual == predicted;
 }
 

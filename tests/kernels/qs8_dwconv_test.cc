@@ -107,11 +107,11 @@ TEST(QS8Dwconv, EveryKernelBitExactWithTheScalarOne) {
 TEST(QS8Dwconv, EveryKernelsPlaneAgreesWithItsChecksumAndCorruptWeightsDoNot) {
   std::mt19937 generator(12);
   int checked = 0;
-  for (const QS8DwconvShape& s : {conv_shape(112, 112, 3, 3, 1, 1), conv_shape(56, 56, 3, 3, 2, 1),
-                                  conv_shape(7, 7, 3, 3, 1, 1), conv_shape(9, 4, 3, 3, 1, 1),
-                                  conv_shape(6, 17, 3, 3, 2, 1), conv_shape(5, 11, 1, 4, 1, 0),
-                                  conv_shape(13, 9, 3, 3, 2, 0), conv_shape(9, 9, 5, 5, 1, 2),
-                                  conv_shape(20, 20, 3, 3, 3, 1), conv_shape(140, 140, 3, 3, 1, 1)}) {
+  for (const QS8DwconvShape& s :
+       {conv_shape(112, 112, 3, 3, 1, 1), conv_shape(56, 56, 3, 3, 2, 1), conv_shape(7, 7, 3, 3, 1, 1),
+        conv_shape(9, 4, 3, 3, 1, 1), conv_shape(6, 17, 3, 3, 2, 1), conv_shape(5, 11, 1, 4, 1, 0),
+        conv_shape(13, 9, 3, 3, 2, 0), conv_shape(9, 9, 5, 5, 1, 2), conv_shape(20, 20, 3, 3, 3, 1),
+        conv_shape(140, 140, 3, 3, 1, 1)}) {
     for (bool is_signed : {false, true}) {
       const std::vector<uint8_t> x = random_plane(s, generator);
       std::vector<int8_t> w = random_filter(s, generator);

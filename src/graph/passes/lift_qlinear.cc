@@ -45,8 +45,8 @@ std::optional<double> largest_centred(const GraphIndex& index, const std::string
 // Whether every output channel's sum stays below 2^29: weights w (channel c's elements at
 // c * channel_step + i * element_step, i < elements) centred by their zero point (per
 // tensor or per channel), times the largest centred x, plus the bias.
-bool sums_exact(const Tensor& w, const Tensor* w_zero_point, const Tensor* bias, int64_t channels,
-                int64_t channel_step, int64_t element_step, int64_t elements, double x_largest) {
+bool sums_exact(const Tensor& w, const Tensor* w_zero_point, const Tensor* bias, int64_t channels, int64_t channel_step,
+                int64_t element_step, int64_t elements, double x_largest) {
   if (w.dtype() != DType::UInt8 && w.dtype() != DType::Int8) return false;
   const std::vector<double> values = w.to_double_vector();
   const std::vector<double> zeros = w_zero_point ? w_zero_point->to_double_vector() : std::vector<double>{0.0};

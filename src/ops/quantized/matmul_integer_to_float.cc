@@ -102,7 +102,9 @@ std::unique_ptr<Operator> create_dynamic_quantize_matmul(const OpCreateInfo& inf
 // its parameters are constants (weights), so that a run neither converts nor transposes them.
 std::shared_ptr<const std::vector<int32_t>> constant_centred_b(const OpCreateInfo& info, bool trans_b) {
   const std::vector<std::string>& inputs = info.node.inputs;
-  auto constant = [&](size_t i) { return i < inputs.size() && !inputs[i].empty() ? info.find_constant(inputs[i]) : nullptr; };
+  auto constant = [&](size_t i) {
+    return i < inputs.size() && !inputs[i].empty() ? info.find_constant(inputs[i]) : nullptr;
+  };
   const Tensor* b = constant(3);
   const Tensor* scale = constant(4);
   const bool zero_point_known = inputs.size() <= 5 || inputs[5].empty() || constant(5);
@@ -113,7 +115,8 @@ std::shared_ptr<const std::vector<int32_t>> constant_centred_b(const OpCreateInf
   const int64_t k = trans_b ? b->dim(1) : b->dim(0), n = trans_b ? b->dim(0) : b->dim(1);
   auto rows = std::make_shared<std::vector<int32_t>>(static_cast<size_t>(k * n));
   for (int64_t p = 0; p < k; ++p) {
-    for (int64_t j = 0; j < n; ++j) (*rows)[static_cast<size_t>(p * n + j)] = centred[static_cast<size_t>(trans_b ? j * k + p : p * n + j)];
+    for (int64_t j = 0; j < n; ++j)
+      (*rows)[static_cast<size_t>(p * n + j)] = centred[static_cast<size_t>(trans_b ? j * k + p : p * n + j)];
   }
   return rows;
 }

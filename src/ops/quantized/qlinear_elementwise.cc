@@ -69,10 +69,15 @@ std::vector<int64_t> broadcast_index(const Shape& from, const Shape& to) {
 class PairTable {
  public:
   template <class Combine>
-  const uint8_t* get(DType type, const TensorQuantization& a, const TensorQuantization& b,
-                     const TensorQuantization& c, const Combine& combine) {
-    const float key[] = {a.scale, b.scale, c.scale, static_cast<float>(a.zero_point), static_cast<float>(b.zero_point),
-                         static_cast<float>(c.zero_point), static_cast<float>(type == DType::Int8)};
+  const uint8_t* get(DType type, const TensorQuantization& a, const TensorQuantization& b, const TensorQuantization& c,
+                     const Combine& combine) {
+    const float key[] = {a.scale,
+                         b.scale,
+                         c.scale,
+                         static_cast<float>(a.zero_point),
+                         static_cast<float>(b.zero_point),
+                         static_cast<float>(c.zero_point),
+                         static_cast<float>(type == DType::Int8)};
     if (!table_.empty() && std::equal(std::begin(key), std::end(key), std::begin(key_))) return table_.data();
     std::copy(std::begin(key), std::end(key), std::begin(key_));
     table_.resize(256 * 256);
@@ -81,8 +86,8 @@ class PairTable {
       const float a_value = a.dequantize(is_signed ? static_cast<int8_t>(x) : x);
       for (int y = 0; y < 256; ++y) {
         const float value = combine(a_value, b.dequantize(is_signed ? static_cast<int8_t>(y) : y));
-        table_[static_cast<size_t>(x << 8 | y)] = is_signed ? static_cast<uint8_t>(c.quantize<int8_t>(value))
-                                                            : c.quantize<uint8_t>(value);
+        table_[static_cast<size_t>(x << 8 | y)] =
+            is_signed ? static_cast<uint8_t>(c.quantize<int8_t>(value)) : c.quantize<uint8_t>(value);
       }
     }
     return table_.data();

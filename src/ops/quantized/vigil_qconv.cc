@@ -511,7 +511,7 @@ class QConvOperator final : public Operator {
   // The same as loaded, and the planes' checksums made from them (ABFT; made by the first
   // checked run after each plan).
   std::vector<int8_t> loaded_weights_;
-  std::vector<int16_t> checksum_weights_;   // channels x taps_checksum_size()
+  std::vector<int16_t> checksum_weights_;     // channels x taps_checksum_size()
   std::vector<uint32_t> checksum_constants_;  // per channel
   LayerRequantization requantization_;
   std::optional<kernels::QS8AddParameters> residual_add_;  // of the fused Add, with the fast path

@@ -75,8 +75,8 @@ std::shared_ptr<Model> qoperator_model(DType activations, int conv_channels = 16
 TEST(LiftQLinear, QLinearConvAndQLinearMatMulBecomeVigilsIntegerOperators) {
   Graph graph = qoperator_model(DType::UInt8)->graph;
   EXPECT_EQ(passes::lift_qlinear(graph), 3);
-  EXPECT_EQ(op_types(graph), (std::vector<std::string>{"QuantizeLinear", "QConv", "QConv", "Flatten", "QGemm",
-                                                       "DequantizeLinear"}));
+  EXPECT_EQ(op_types(graph),
+            (std::vector<std::string>{"QuantizeLinear", "QConv", "QConv", "Flatten", "QGemm", "DequantizeLinear"}));
   EXPECT_EQ(graph.nodes[1].domain, "vigil");
   EXPECT_EQ(graph.nodes[1].inputs.size(), 10u);
   EXPECT_EQ(graph.nodes[1].inputs[9], "");  // the int32 bias is already on the sum's grid

@@ -42,8 +42,10 @@ TEST(QuantizationContribOps, QLinearAddAndMulOfOneShapeMatchTheBroadcastPath) {
         static_cast<uint8_t*>(a.raw())[i] = static_cast<uint8_t>(i >> 8);
         static_cast<uint8_t*>(b.raw())[i] = static_cast<uint8_t>(i & 255);
       }
-      auto zero = [&](int value) { return is_signed ? make<int8_t>({}, {static_cast<int8_t>(value)})
-                                                    : make<uint8_t>({}, {static_cast<uint8_t>(value + 128)}); };
+      auto zero = [&](int value) {
+        return is_signed ? make<int8_t>({}, {static_cast<int8_t>(value)})
+                         : make<uint8_t>({}, {static_cast<uint8_t>(value + 128)});
+      };
       auto run = [&](const Tensor& first) {
         return microsoft(op).run1({first, scale(0.031f), zero(-3), b, scale(0.047f), zero(5), scale(0.11f), zero(1)});
       };

@@ -134,7 +134,8 @@ TEST(QConv, DepthwisePlanesAreCheckedUnderEveryScheme) {
     OpRunner plain = q_conv(c);
     for (size_t i = 1; i < inputs.size(); ++i) plain.constant(i);
     const Tensor unchecked = plain.run1(inputs);
-    for (const kernels::GemmCheckScheme scheme : {kernels::GemmCheckScheme::Fused, kernels::GemmCheckScheme::Separate}) {
+    for (const kernels::GemmCheckScheme scheme :
+         {kernels::GemmCheckScheme::Fused, kernels::GemmCheckScheme::Separate}) {
       kernels::GemmCheckSink sink(scheme, false);
       kernels::GemmThreadContext context;
       context.check = &sink;
