@@ -6,6 +6,7 @@
 
 #include "cli/commands.h"
 #include "cli/json_output.h"
+#include "quant/opset_upgrade.h"
 #include "quant/quantize_model.h"
 
 namespace vigil::cli {
@@ -24,6 +25,10 @@ struct QuantizeCommandOptions {
 };
 
 void print_report(const QuantizeCommandOptions& options, const quant::QuantizeReport& report) {
+  if (report.upgraded_from_opset != 0) {
+    std::printf("%s: upgraded from ONNX opset %lld to %lld before quantizing\n", options.model.c_str(),
+                static_cast<long long>(report.upgraded_from_opset), static_cast<long long>(quant::kQuantizedOpset));
+  }
   if (options.quantize.dynamic) {
     std::printf("%s -> %s: dynamic quantization of %d MatMul/Gemm node%s (int8 weights, %s)\n", options.model.c_str(),
                 options.out.c_str(), report.dynamic.products, report.dynamic.products == 1 ? "" : "s",
@@ -50,7 +55,8 @@ nlohmann::json report_json(const QuantizeCommandOptions& options, const quant::Q
   const quant::QuantizeOptions& q = options.quantize;
   nlohmann::json json = {
       {"model", options.model},       {"output", options.out},        {"mode", q.dynamic ? "dynamic" : "static"},
-      {"per_channel", q.per_channel}, {"weight_clip", q.weight_clip}, {"exclude", q.exclude}};
+      {"per_channel", q.per_channel}, {"weight_clip", q.weight_clip}, {"exclude", q.exclude},
+      {"upgraded_from_opset", report.upgraded_from_opset}};
   if (q.dynamic) {
     json["products"] = report.dynamic.products;
     return json;

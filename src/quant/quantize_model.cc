@@ -10,6 +10,7 @@
 #include "onnx/onnx_pb.h"
 #include "onnx_io/model_import.h"
 #include "quant/calibrator.h"
+#include "quant/opset_upgrade.h"
 
 namespace vigil::quant {
 
@@ -65,12 +66,17 @@ void check_quantize_options(const QuantizeOptions& options) {
 QuantizeReport quantize_model_file(const std::string& model_path, const std::string& output_path,
                                    const QuantizeOptions& options) {
   check_quantize_options(options);
-  const std::shared_ptr<Model> model = load_model(model_path);  // checks the file as every command does
+  std::shared_ptr<Model> model = load_model(model_path);  // checks the file as every command does
   onnx::ModelProto proto;
   check_input(parse_protobuf(read_file(model_path, kMaxProtobufBytes), proto), model_path, ": not an ONNX model");
   const std::string base_dir = std::filesystem::path(model_path).parent_path().string();
 
   QuantizeReport report;
+  report.upgraded_from_opset = upgrade_for_quantization(proto, model_path);
+  if (report.upgraded_from_opset != 0) {
+    // Calibration runs the graph that is quantized: the upgrade may have added nodes.
+    model = load_model_from_bytes(proto.SerializeAsString(), model_path);
+  }
   if (options.dynamic) {
     report.dynamic = write_dynamic(proto, options.per_channel, options.weight_clip,
                                    {options.exclude.begin(), options.exclude.end()}, base_dir);

@@ -38,6 +38,7 @@ struct ActivationReport {
 };
 
 struct QuantizeReport {
+  int64_t upgraded_from_opset = 0;  // the opset of a model upgraded to 13 first (quant/opset_upgrade.h), or 0
   int64_t calibration_samples = 0;
   QdqSummary qdq;
   DynamicSummary dynamic;
