@@ -7,7 +7,7 @@
 //                          as MatMulIntegerToFloat
 //   QGemm                  Y = alpha x a_scale x b_scale[n] x ((A - a_zp)(B - b_zp[n]) + C),
 //                          C an int32 bias; float out, or requantized when y_scale is given;
-//                          constant weights centred and laid out for the product once
+//                          constant weights centred once into int16 rows per output column
 // B's scale and zero point are per tensor or per column. The sums are exact int32
 // (run_matmul and the reference GEMM).
 #include <cmath>
@@ -97,10 +97,17 @@ std::unique_ptr<Operator> create_dynamic_quantize_matmul(const OpCreateInfo& inf
   });
 }
 
-// Inputs A, a_scale, a_zero_point, B, b_scale, b_zero_point, C, y_scale, y_zero_point.
-// B (k x n after its transpose) centred by its zero points, row-major: made once when B and
-// its parameters are constants (weights), so that a run neither converts nor transposes them.
-std::shared_ptr<const std::vector<int32_t>> constant_centred_b(const OpCreateInfo& info, bool trans_b) {
+// B centred by its zero points (|value| <= 255, so int16), one row of k values per output
+// column: made once when B and its parameters are constants (weights), so that a run
+// neither converts nor transposes them and each output is one dot product of int16 rows,
+// which the compiler turns into multiply-add pairs. Depths above 32,768 could overflow
+// the int32 sum and keep the general path.
+struct CentredColumns {
+  int64_t k = 0, n = 0;
+  std::vector<int16_t> values;  // n x k
+};
+
+std::shared_ptr<const CentredColumns> constant_centred_b(const OpCreateInfo& info, bool trans_b) {
   const std::vector<std::string>& inputs = info.node.inputs;
   auto constant = [&](size_t i) {
     return i < inputs.size() && !inputs[i].empty() ? info.find_constant(inputs[i]) : nullptr;
@@ -112,21 +119,34 @@ std::shared_ptr<const std::vector<int32_t>> constant_centred_b(const OpCreateInf
   const std::string what = info.describe();
   const QuantizationParameters parameters(b->shape(), scale, constant(5), trans_b ? 0 : 1, what);
   const std::vector<int32_t> centred = centred_int32(*b, parameters, what);
-  const int64_t k = trans_b ? b->dim(1) : b->dim(0), n = trans_b ? b->dim(0) : b->dim(1);
-  auto rows = std::make_shared<std::vector<int32_t>>(static_cast<size_t>(k * n));
-  for (int64_t p = 0; p < k; ++p) {
-    for (int64_t j = 0; j < n; ++j)
-      (*rows)[static_cast<size_t>(p * n + j)] = centred[static_cast<size_t>(trans_b ? j * k + p : p * n + j)];
+  auto columns = std::make_shared<CentredColumns>();
+  columns->k = trans_b ? b->dim(1) : b->dim(0);
+  columns->n = trans_b ? b->dim(0) : b->dim(1);
+  const int64_t k = columns->k, n = columns->n;
+  if (k > 32768) return nullptr;
+  columns->values.resize(static_cast<size_t>(k * n));
+  for (int64_t j = 0; j < n; ++j) {
+    for (int64_t p = 0; p < k; ++p) {
+      columns->values[static_cast<size_t>(j * k + p)] =
+          static_cast<int16_t>(centred[static_cast<size_t>(trans_b ? j * k + p : p * n + j)]);
+    }
   }
-  return rows;
+  return columns;
 }
 
+int32_t int16_dot(const int16_t* a, const int16_t* b, int64_t count) {
+  int32_t sum = 0;
+  for (int64_t i = 0; i < count; ++i) sum += int32_t{a[i]} * int32_t{b[i]};
+  return sum;
+}
+
+// Inputs A, a_scale, a_zero_point, B, b_scale, b_zero_point, C, y_scale, y_zero_point.
 std::unique_ptr<Operator> create_qgemm(const OpCreateInfo& info) {
   const float alpha = info.attributes().get_float("alpha", 1.0f);
   const bool trans_a = info.attributes().get_int("transA", 0) != 0;
   const bool trans_b = info.attributes().get_int("transB", 0) != 0;
   const int threads = std::max(1, info.threads);
-  const std::shared_ptr<const std::vector<int32_t>> centred_b = constant_centred_b(info, trans_b);
+  const std::shared_ptr<const CentredColumns> centred_b = constant_centred_b(info, trans_b);
   return make_operator([=, what = info.describe()](const OpInputs& in, OpOutputs& out) {
     const Tensor& a = require_input(in, 0, what);
     const Tensor& b = require_input(in, 3, what);
@@ -145,9 +165,17 @@ std::unique_ptr<Operator> create_qgemm(const OpCreateInfo& info) {
                                               has_input(in, 5) ? in[5] : nullptr, trans_b ? 0 : 1, what);
     const std::vector<int32_t> a_centred = centred_int32(a, a_parameters, what);
     std::vector<int32_t> sums(static_cast<size_t>(m * n), 0);
-    if (centred_b) {
-      kernels::gemm_ref<int32_t>(m, n, k, 1, {a_centred.data(), a.dim(1), trans_a}, {centred_b->data(), n, false}, 0,
-                                 sums.data(), n, threads);
+    if (centred_b && centred_b->k == k && centred_b->n == n) {
+      std::vector<int16_t> row(static_cast<size_t>(k));
+      for (int64_t r = 0; r < m; ++r) {
+        for (int64_t p = 0; p < k; ++p) {
+          row[static_cast<size_t>(p)] =
+              static_cast<int16_t>(a_centred[static_cast<size_t>(trans_a ? p * a.dim(1) + r : r * a.dim(1) + p)]);
+        }
+        for (int64_t j = 0; j < n; ++j) {
+          sums[static_cast<size_t>(r * n + j)] = int16_dot(row.data(), centred_b->values.data() + j * k, k);
+        }
+      }
     } else {
       const std::vector<int32_t> b_centred = centred_int32(b, b_parameters, what);
       kernels::gemm_ref<int32_t>(m, n, k, 1, {a_centred.data(), a.dim(1), trans_a},

@@ -135,5 +135,30 @@ TEST(QuantizationContribOps, QGemmTransposedBWithBiasFloatAndQuantized) {
   expect_tensor<uint8_t>(run(true), {1, 2}, {2, 2});  // 1.5 rounds to 2
 }
 
+// Constant weights take the path that centres them once into int16 rows: the same int32
+// sums as the general path, with B plain and transposed, int8 and uint8, zero points per
+// column, several rows of A.
+TEST(QuantizationContribOps, QGemmOfConstantWeightsMatchesTheGeneralPath) {
+  for (const bool trans_b : {false, true}) {
+    for (const bool signed_b : {false, true}) {
+      const Shape b_shape = trans_b ? Shape{7, 37} : Shape{37, 7};
+      Tensor a(DType::UInt8, {3, 37}), b(signed_b ? DType::Int8 : DType::UInt8, b_shape);
+      for (int64_t i = 0; i < a.numel(); ++i) a.data<uint8_t>()[i] = static_cast<uint8_t>(i * 53 % 256);
+      for (int64_t i = 0; i < b.numel(); ++i) static_cast<uint8_t*>(b.raw())[i] = static_cast<uint8_t>(i * 29 % 256);
+      Tensor b_zero(b.dtype(), {7});
+      for (int64_t i = 0; i < 7; ++i) static_cast<uint8_t*>(b_zero.raw())[i] = static_cast<uint8_t>(i * 3);
+      const std::vector<Tensor> inputs = {a, scale(0.02f), make<uint8_t>({}, {120}), b,
+                                          make<float>({7}, {0.01f, 0.02f, 0.03f, 0.01f, 0.02f, 0.03f, 0.04f}),
+                                          b_zero};
+      const Tensor general = microsoft("QGemm").attr("transB", trans_b ? 1 : 0).run1(inputs);
+      OpRunner constant = microsoft("QGemm");
+      constant.attr("transB", trans_b ? 1 : 0).constant(3).constant(4).constant(5);
+      const Tensor fast = constant.run1(inputs);
+      EXPECT_EQ(fast.to_double_vector(), general.to_double_vector()) << (trans_b ? "B^T " : "B ")
+                                                                      << (signed_b ? "int8" : "uint8");
+    }
+  }
+}
+
 }  // namespace
 }  // namespace vigil::testing
