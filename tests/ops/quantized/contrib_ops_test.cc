@@ -147,15 +147,18 @@ TEST(QuantizationContribOps, QGemmOfConstantWeightsMatchesTheGeneralPath) {
       for (int64_t i = 0; i < b.numel(); ++i) static_cast<uint8_t*>(b.raw())[i] = static_cast<uint8_t>(i * 29 % 256);
       Tensor b_zero(b.dtype(), {7});
       for (int64_t i = 0; i < 7; ++i) static_cast<uint8_t*>(b_zero.raw())[i] = static_cast<uint8_t>(i * 3);
-      const std::vector<Tensor> inputs = {a, scale(0.02f), make<uint8_t>({}, {120}), b,
+      const std::vector<Tensor> inputs = {a,
+                                          scale(0.02f),
+                                          make<uint8_t>({}, {120}),
+                                          b,
                                           make<float>({7}, {0.01f, 0.02f, 0.03f, 0.01f, 0.02f, 0.03f, 0.04f}),
                                           b_zero};
       const Tensor general = microsoft("QGemm").attr("transB", trans_b ? 1 : 0).run1(inputs);
       OpRunner constant = microsoft("QGemm");
       constant.attr("transB", trans_b ? 1 : 0).constant(3).constant(4).constant(5);
       const Tensor fast = constant.run1(inputs);
-      EXPECT_EQ(fast.to_double_vector(), general.to_double_vector()) << (trans_b ? "B^T " : "B ")
-                                                                      << (signed_b ? "int8" : "uint8");
+      EXPECT_EQ(fast.to_double_vector(), general.to_double_vector())
+          << (trans_b ? "B^T " : "B ") << (signed_b ? "int8" : "uint8");
     }
   }
 }
