@@ -77,6 +77,17 @@ class ConvOperator final : public Operator {
 
   std::string algorithm() const override { return algorithm_ ? algorithm_->name() : std::string(); }
 
+  // The planned path computes any band of rows; the residual has the output's rows.
+  std::optional<RowDependence> row_dependence(const OpInputs& in) const override {
+    if (!algorithm_ || !has_input(in, 0) || in[0]->dtype() != DType::Float32 || in[0]->rank() != 4) {
+      return std::nullopt;
+    }
+    std::optional<RowDependence> rows = window_rows(window_, resolve(in).plan, in.size());
+    if (rows && fused_ && has_input(in, 3)) rows->roles[3] = RowDependence::Role::Aligned;
+    if (rows) rows->align = algorithm_->row_block();
+    return rows;
+  }
+
   void run(const OpInputs& in, OpOutputs& out) override {
     if (algorithm_ && require_input(in, 0, what_).dtype() == DType::Float32) return Operator::run(in, out);
     const ConvProblem p = resolve(in);

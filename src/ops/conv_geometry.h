@@ -4,11 +4,13 @@
 // at creation, and the output size and padding they give for an actual input.
 #pragma once
 
+#include <optional>
 #include <string>
 
 #include "core/shape.h"
 #include "graph/attribute.h"
 #include "kernels/ref/im2col.h"
+#include "ops/operator.h"
 
 namespace vigil {
 
@@ -37,6 +39,13 @@ struct WindowPlan {
 // attribute lengths or an empty output.
 WindowPlan plan_window(const WindowAttributes& attributes, const Shape& input, const Shape& kernel,
                        const std::string& what);
+
+// The row dependence (ops/operator.h) of a 2-D window over input 0 of `inputs` inputs,
+// the others Whole; nullopt where the padding depends on the input's height (automatic
+// padding) or the output's height is rounded up (ceil mode), for a band would then be
+// padded differently from the whole input.
+std::optional<RowDependence> window_rows(const WindowAttributes& attributes, const WindowPlan& plan,
+                                         size_t inputs);
 
 // The value of a per-dimension attribute list, or `fallback` repeated when it is empty;
 // a bad-input Error if its length is not `rank`.

@@ -39,6 +39,8 @@ class WinogradConv final : public ConvAlgorithm {
       packed_.emplace_back(rows, depth, kernels::F32Matrix{u.data() + p * rows * depth, depth});
   }
 
+  int64_t row_block() const override { return m_; }
+
   std::string name() const override {
     return std::string(m_ == 2 ? "winograd_f2x2_3x3 " : "winograd_f4x4_3x3 ") + kernels_.name + " + " +
            kernels::f32_gemm_kernel_name(packed_[0].isa());

@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: Apache-2.0
 // The default general path of Operator (plan, allocate, execute), the function-backed
-// Operator and input helpers.
+// Operator, input helpers and the row dependence of elementwise operators.
 #include "ops/operator.h"
 
 namespace vigil {
@@ -29,6 +29,15 @@ class FunctionOperator final : public Operator {
 
 std::unique_ptr<Operator> make_operator(OpRunFunction run) {
   return std::make_unique<FunctionOperator>(std::move(run));
+}
+
+RowDependence aligned_rows(const OpInputs& inputs, int64_t output_height) {
+  RowDependence rows;
+  for (const Tensor* input : inputs) {
+    const bool aligned = input && input->rank() == 4 && input->dim(2) == output_height;
+    rows.roles.push_back(aligned ? RowDependence::Role::Aligned : RowDependence::Role::Whole);
+  }
+  return rows;
 }
 
 const Tensor& require_input(const OpInputs& inputs, size_t index, const std::string& what) {

@@ -5,8 +5,10 @@
 // output shapes from the actual inputs, allocates and fills the outputs.
 #pragma once
 
+#include <cstdint>
 #include <functional>
 #include <memory>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -22,6 +24,23 @@ using OpOutputs = std::vector<Tensor>;
 struct TensorSpec {
   DType dtype = DType::Undefined;
   Shape shape;
+};
+
+// How output 0's rows depend on the inputs' rows, for an operator that computes each row
+// of a 4-D (N, C, H, W) output from a window of rows of its 4-D inputs (convolution,
+// pooling, elementwise operators). Output row o reads rows [o * stride - pad_top,
+// o * stride - pad_top + extent) of each Windowed input, row o of each Aligned input and
+// any part of each Whole input. An operator that computes blocks of `align` rows together
+// (Winograd's tiles) rounds each row of a block from every row the block reads: a change
+// that reaches one row of it changes them all, and a band must start at a block. Given a
+// band of the Windowed inputs' rows and the matching rows of the Aligned ones, the
+// operator computes every output row whose block reads only rows inside the band (or the
+// padding of the whole input) bit for bit as it would over the whole input. Replays use it
+// to recompute only the rows a change reaches (runtime/row_band.h).
+struct RowDependence {
+  enum class Role : uint8_t { Windowed, Aligned, Whole };
+  int64_t extent = 1, stride = 1, pad_top = 0, pad_bottom = 0, align = 1;
+  std::vector<Role> roles;  // one per input
 };
 
 class Operator {
@@ -51,7 +70,15 @@ class Operator {
   // The kernel or algorithm the operator runs, e.g. "winograd_f4x4_3x3 + f32_gemm_6x16__avx2",
   // for `vigil info --optimized` and the profiler; empty for plain reference operators.
   virtual std::string algorithm() const { return {}; }
+
+  // The dependence of output 0's rows on the inputs' rows for these inputs (as plan()
+  // would take them), or nullopt where the operator computes no row from a band alone.
+  virtual std::optional<RowDependence> row_dependence(const OpInputs& inputs) const { return std::nullopt; }
 };
+
+// Every input of rank 4 whose height is the output's (`output_height`) Aligned, the rest
+// Whole: the row dependence of an elementwise operator with a 4-D output.
+RowDependence aligned_rows(const OpInputs& inputs, int64_t output_height);
 
 // What an operator factory knows about the node it builds.
 struct OpCreateInfo {
