@@ -22,6 +22,7 @@
 #include "core/value.h"
 #include "graph/graph.h"
 #include "ops/operator.h"
+#include "runtime/row_band.h"
 #include "runtime/step_hook.h"
 
 namespace vigil {
@@ -70,6 +71,7 @@ class Session {
   // faulty inference this way.
   struct Trace {
     std::vector<Value> values;  // every value slot after the inference, nothing released
+    uint64_t id = 0;            // unique in the process
   };
   Trace trace(const std::map<std::string, Tensor>& feeds);
   // A traced value by name; nullptr for a name the session does not know.
@@ -77,6 +79,7 @@ class Session {
   struct Replay {
     std::vector<Value> outputs;  // the graph outputs in declaration order
     size_t steps_run = 0;
+    size_t band_steps = 0;  // of those, the steps that computed only a band of rows
   };
   // Starts from the trace with `replaced` graph inputs (by name) put in, runs the `forced`
   // steps, and runs any other step only when one of its inputs differs from the trace
@@ -84,8 +87,12 @@ class Session {
   // out (a corrupted value that a Relu clips, a result that comes out equal) costs nothing
   // further. Hooks see the steps that run, and may change their outputs. Steps with a
   // planned path execute into buffers the session keeps from one replay to the next, so
-  // replays allocate next to nothing; the outputs returned are copies.
-  Replay replay(const Trace& trace, const std::vector<size_t>& forced, const std::map<std::string, Tensor>& replaced = {});
+  // replays allocate next to nothing; the outputs returned are copies. Without ABFT, a
+  // convolution, pooling or elementwise step whose changed inputs differ from the trace in
+  // a band of rows computes only the output rows that band reaches (runtime/row_band.h)
+  // when that is at most three quarters of them, and keeps the trace's other rows.
+  Replay replay(const Trace& trace, const std::vector<size_t>& forced,
+                const std::map<std::string, Tensor>& replaced = {});
 
   // The memory plan of the last planned inference; all zero before one.
   struct PlanSummary {
@@ -157,8 +164,14 @@ class Session {
   std::vector<StepHook*> hooks_;
   bool plannable_ = false;  // tensor operators only, and not a subgraph
   std::unique_ptr<ExecutionPlan> plan_;
-  std::vector<OpOutputs> replay_buffers_;  // by step: the outputs replays execute into
-  std::unique_ptr<abft::StepChecker> abft_;  // installed as the first hook
+  struct ReplayBuffer {
+    OpOutputs outputs;   // what the step's replays execute into
+    uint64_t trace = 0;  // the trace whose output outputs[0] holds outside the stale rows
+    RowBand stale;       // the rows of outputs[0] that may differ from that trace
+  };
+  std::vector<ReplayBuffer> replay_buffers_;  // by step
+  BandBuffers band_buffers_;                  // the bands of rows that replays run steps on
+  std::unique_ptr<abft::StepChecker> abft_;   // installed as the first hook
 };
 
 // Installs a hook on a session for the lifetime of this object.

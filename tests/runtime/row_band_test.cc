@@ -1,0 +1,257 @@
+// SPDX-License-Identifier: Apache-2.0
+// Replays on bands of rows (runtime/row_band.h). The geometry against brute force: the
+// output rows a changed band reaches, and the band run that recomputes them (its kept
+// rows read only rows of its input band or the whole input's padding, and start at a
+// block). Then a network built here with every float32 convolution algorithm (Winograd
+// F(4x4) and F(2x2), 1x1 GEMM and its transposed form, implicit GEMM with stride and
+// dilation, depthwise), padded max pooling, residual adds and Relus: a value corrupted at
+// any step, replayed on bands, gives the outputs of the whole inference run again bit
+// for bit, with one and two threads and replays of two inputs in turns, and steps do run
+// on bands. Planned inference after
+// such replays is still right; under ABFT no step runs on a band.
+#include <gtest/gtest.h>
+
+#include <algorithm>
+#include <random>
+
+#include "graph_nodes.h"
+#include "random_data.h"
+#include "runtime/row_band.h"
+#include "runtime/session.h"
+
+namespace vigil {
+namespace {
+
+using Role = RowDependence::Role;
+
+RowDependence window(int64_t extent, int64_t stride, int64_t pad_top, int64_t pad_bottom, int64_t align) {
+  RowDependence rows;
+  rows.extent = extent;
+  rows.stride = stride;
+  rows.pad_top = pad_top;
+  rows.pad_bottom = pad_bottom;
+  rows.align = align;
+  rows.roles = {Role::Windowed};
+  return rows;
+}
+
+int64_t output_height(const RowDependence& r, int64_t input_height) {
+  return (input_height + r.pad_top + r.pad_bottom - r.extent) / r.stride + 1;
+}
+
+// ... and with blocks of rows, every row of a block holding such a row.
+TEST(RowBand, ReachedRowsAreTheRowsWhoseWindowReadsAChangedRow) {
+  for (int64_t extent : {1, 2, 3, 5, 7})
+    for (int64_t stride : {1, 2, 3})
+      for (int64_t pad = 0; pad < extent; ++pad)
+        for (int64_t align : {1, 2, 4}) {
+          const RowDependence rows = window(extent, stride, pad, extent - 1 - pad, align);
+          const int64_t height = 13, out = output_height(rows, height);
+          for (int64_t begin = 0; begin < height; ++begin)
+            for (int64_t end = begin + 1; end <= height; ++end) {
+              RowBand expected;
+              for (int64_t o = 0; o < out; ++o) {
+                const int64_t first = o * stride - pad, last = first + extent;  // reads [first, last)
+                if (first < end && last > begin) {
+                  expected = unite(expected, {o / align * align, std::min(out, (o / align + 1) * align)});
+                }
+              }
+              const RowBand reached = reached_rows(rows, Role::Windowed, {begin, end}, out);
+              const std::string where = std::to_string(extent) + " " + std::to_string(stride) + " " +
+                                        std::to_string(pad) + " " + std::to_string(align) + " [" +
+                                        std::to_string(begin) + ", " + std::to_string(end) + ")";
+              ASSERT_EQ(reached.empty(), expected.empty()) << where;
+              if (expected.empty()) continue;
+              ASSERT_EQ(reached.begin, expected.begin) << where;
+              ASSERT_EQ(reached.end, expected.end) << where;
+            }
+        }
+  const RowDependence aligned;
+  EXPECT_EQ(reached_rows(aligned, Role::Aligned, {3, 9}, 7).end, 7);
+  EXPECT_EQ(reached_rows(aligned, Role::Whole, {3, 4}, 7).begin, 0);
+  EXPECT_EQ(reached_rows(aligned, Role::Aligned, RowBand::all(), 7).end, 7);
+  EXPECT_TRUE(reached_rows(aligned, Role::Aligned, {}, 7).empty());
+}
+
+TEST(RowBand, ABandRunsKeptRowsReadOnlyItsInputOrTheWholeInputsPadding) {
+  for (int64_t extent : {1, 3, 5, 7})
+    for (int64_t stride : {1, 2})
+      for (int64_t pad = 0; pad < extent; ++pad)
+        for (int64_t align : {1, 2, 4}) {
+          const RowDependence rows = window(extent, stride, pad, extent - 1 - pad, align);
+          const int64_t height = 23, out = output_height(rows, height);
+          for (int64_t begin = 0; begin < out; ++begin)
+            for (int64_t end = begin + 1; end <= out; ++end) {
+              const BandRun run = band_run(rows, {begin, end}, height, out);
+              const std::string where = std::to_string(extent) + " " + std::to_string(stride) + " " +
+                                        std::to_string(pad) + " " + std::to_string(align) + " [" +
+                                        std::to_string(begin) + ", " + std::to_string(end) + ")";
+              ASSERT_EQ(run.computed.begin % align, 0) << where;
+              ASSERT_EQ(run.input.begin, run.computed.begin * stride) << where;
+              ASSERT_LE(run.computed.begin, begin) << where;
+              ASSERT_GE(run.computed.end, end) << where;
+              // The operator over the band yields exactly the computed rows.
+              RowDependence band = rows;
+              ASSERT_EQ(output_height(band, run.input.rows()), run.computed.rows()) << where;
+              // Every row of the blocks holding the kept rows reads, in the band run, what
+              // it reads in the whole run.
+              const int64_t first_block = begin / align * align, last_block = (end + align - 1) / align * align;
+              for (int64_t o = first_block; o < std::min(out, last_block); ++o) {
+                for (int64_t r = o * stride - pad; r < o * stride - pad + extent; ++r) {
+                  const int64_t band_row = r - run.input.begin;  // the band run reads its row band_row
+                  const bool band_reads_data = band_row >= 0 && band_row < run.input.rows();
+                  const bool whole_reads_data = r >= 0 && r < height;
+                  ASSERT_EQ(band_reads_data, whole_reads_data) << where << " row " << o << " reads " << r;
+                }
+              }
+            }
+        }
+}
+
+TEST(RowBand, DifferingRowsSpanEveryPlane) {
+  Tensor a = testing::random_tensor({2, 3, 9, 5}, 1);
+  Tensor b = a.clone();
+  EXPECT_TRUE(differing_rows(a, b, RowBand::all()).empty());
+  b.data<float>()[(1 * 3 + 2) * 45 + 6 * 5 + 4] += 1;  // image 1, channel 2, row 6
+  b.data<float>()[(0 * 3 + 1) * 45 + 2 * 5 + 0] += 1;  // image 0, channel 1, row 2
+  const RowBand both = differing_rows(a, b, RowBand::all());
+  EXPECT_EQ(both.begin, 2);
+  EXPECT_EQ(both.end, 7);
+  EXPECT_EQ(differing_rows(a, b, {3, 9}).begin, 6);
+  EXPECT_TRUE(differing_rows(a, b, {3, 6}).empty());
+}
+
+// --- replays on a network with every convolution algorithm ---
+
+using testing::node;
+
+Attribute ints(std::vector<int64_t> values) {
+  Attribute a;
+  a.type = AttributeType::Ints;
+  a.ints = std::move(values);
+  return a;
+}
+
+Node conv(const std::string& x, const std::string& w, const std::string& y, int64_t stride, int64_t pad,
+          int64_t dilation = 1, int64_t group = 1) {
+  Node n = node("Conv", {x, w}, {y});
+  n.attributes.set_owner(n.describe());
+  n.attributes.set("strides", ints({stride, stride}));
+  n.attributes.set("pads", ints({pad, pad, pad, pad}));
+  n.attributes.set("dilations", ints({dilation, dilation}));
+  Attribute g;
+  g.type = AttributeType::Int;
+  g.i = group;
+  n.attributes.set("group", g);
+  return n;
+}
+
+std::shared_ptr<Model> network() {
+  auto model = std::make_shared<Model>();
+  model->opsets[""] = 13;
+  Graph& g = model->graph;
+  auto declare = [&](const std::string& name, std::vector<int64_t> dims, bool input) {
+    ValueInfo info{name, DType::Float32, true, {}};
+    for (int64_t d : dims) info.dims.push_back(Dim{d, ""});
+    (input ? g.inputs : g.value_infos).push_back(info);
+  };
+  declare("x", {2, 32, 20, 20}, true);
+  declare("p", {2, 32, 10, 10}, false);
+  declare("c3", {2, 64, 10, 10}, false);
+  declare("r4", {2, 64, 5, 5}, false);
+  auto weight = [&](const std::string& name, Shape shape, uint32_t seed) {
+    g.initializers[name] = testing::random_tensor(std::move(shape), seed, -0.2f, 0.2f);
+  };
+  weight("w1", {32, 32, 3, 3}, 1);  // 20x20: Winograd F(4x4)
+  weight("w2", {32, 32, 3, 3}, 2);  // 10x10: Winograd F(2x2)
+  weight("w3", {64, 32, 1, 1}, 3);  // 1x1 GEMM
+  weight("w4", {64, 64, 3, 3}, 4);  // stride 2: implicit GEMM
+  weight("w5", {64, 64, 1, 1}, 5);  // 5x5: 1x1 transposed
+  weight("wd", {64, 1, 3, 3}, 6);   // depthwise
+  weight("w6", {16, 64, 3, 3}, 7);  // dilation 2: implicit GEMM
+  Node pool = node("MaxPool", {"r1"}, {"p"});
+  pool.attributes.set_owner(pool.describe());
+  pool.attributes.set("kernel_shape", ints({3, 3}));
+  pool.attributes.set("strides", ints({2, 2}));
+  pool.attributes.set("pads", ints({1, 1, 1, 1}));
+  g.nodes = {node("Relu", {"x"}, {"r0"}),  // so that Winograd F(4x4) runs on a changed band
+             conv("r0", "w1", "c1", 1, 1),       node("Relu", {"c1"}, {"r1"}),     pool,
+             conv("p", "w2", "c2", 1, 1),        node("Add", {"c2", "p"}, {"a2"}), conv("a2", "w3", "c3", 1, 0),
+             conv("c3", "w4", "c4", 2, 1),       node("Relu", {"c4"}, {"r4"}),     conv("r4", "w5", "c5", 1, 0),
+             conv("c5", "wd", "d", 1, 1, 1, 64), node("Add", {"d", "r4"}, {"a"}),  node("Relu", {"a"}, {"r"}),
+             conv("r", "w6", "y", 1, 2, 2)};
+  g.outputs.push_back({"y", DType::Float32, true, {}});
+  g.validate_and_sort();
+  return model;
+}
+
+// Replaces element `element` of output 0 of step `step` by -3x - 1, in a copy.
+class OutputCorruption final : public StepHook {
+ public:
+  OutputCorruption(size_t step, int64_t element) : step_(step), element_(element) {}
+  StepVerdict after_step(StepEvent& event) override {
+    if (event.index != step_) return StepVerdict::Accept;
+    Tensor& output = event.outputs.at(0);
+    output = output.clone();
+    float& x = output.data<float>()[element_ % output.numel()];
+    x = -3 * x - 1;
+    return StepVerdict::Accept;
+  }
+
+ private:
+  size_t step_;
+  int64_t element_;
+};
+
+TEST(RowBandReplay, EveryConvolutionAlgorithmReplaysABandLikeTheWholeRun) {
+  for (const int threads : {1, 2}) {
+    Session session(network(), SessionOptions{threads, true});
+    std::string algorithms;
+    for (const Session::StepSummary& step : session.step_summaries()) algorithms += step.algorithm + "; ";
+    for (const char* expected : {"winograd_f4x4", "winograd_f2x2", "gemm_1x1 ", "gemm_1x1_transposed", "implicit_gemm",
+                                 "f32_dwconv", "max_pool"}) {
+      ASSERT_NE(algorithms.find(expected), std::string::npos) << expected << " not in " << algorithms;
+    }
+    // Two inputs in turns: the rows a replay keeps are those of its own trace.
+    const Tensor x = testing::random_tensor({2, 32, 20, 20}, 9);
+    const std::vector<std::map<std::string, Tensor>> feeds = {{{"x", x}},
+                                                              {{"x", testing::random_tensor({2, 32, 20, 20}, 10)}}};
+    const std::vector<Session::Trace> traces = {session.trace(feeds[0]), session.trace(feeds[1])};
+    size_t band_steps = 0;
+    std::mt19937 engine(5);
+    for (size_t step = 0; step < session.step_count(); ++step) {
+      for (int trial = 0; trial < 24; ++trial) {
+        const int64_t element = static_cast<int64_t>(engine() % 1000000);
+        OutputCorruption corruption(step, element);
+        const ScopedStepHook hooked(session, corruption);
+        const Session::Replay replay = session.replay(traces[trial % 2], {step});
+        const Tensor whole = session.run(feeds[trial % 2]).at(0);
+        ASSERT_TRUE(identical(replay.outputs.at(0).tensor(), whole))
+            << threads << " threads, step " << step << " element " << element;
+        band_steps += replay.band_steps;
+      }
+    }
+    EXPECT_GT(band_steps, session.step_count() * 24) << threads << " threads";
+    // The operators that ran on bands are planned for the whole input again.
+    std::vector<Tensor> outputs;
+    session.run_into({&x}, outputs);
+    EXPECT_TRUE(identical(outputs.at(0), session.replay(traces[0], {}).outputs.at(0).tensor()));
+  }
+}
+
+TEST(RowBandReplay, UnderAbftEveryStepRunsWhole) {
+  abft::Options checks;
+  checks.scheme = abft::Scheme::Fused;
+  Session session(network(), SessionOptions{1, true, checks});
+  const std::map<std::string, Tensor> feeds = {{"x", testing::random_tensor({2, 32, 20, 20}, 9)}};
+  const Session::Trace trace = session.trace(feeds);
+  OutputCorruption corruption(0, 1234);
+  const ScopedStepHook hooked(session, corruption);
+  const Session::Replay replay = session.replay(trace, {0});
+  EXPECT_GT(replay.steps_run, 2u);
+  EXPECT_EQ(replay.band_steps, 0u);
+  EXPECT_TRUE(identical(replay.outputs.at(0).tensor(), session.run(feeds).at(0)));
+}
+
+}  // namespace
+}  // namespace vigil
