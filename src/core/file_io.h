@@ -38,6 +38,8 @@ class BoundedReader {
   // Up to `count` bytes, fewer only at the end; the number read.
   size_t read_some(char* out, size_t count);
   bool at_end();
+  // The bytes the whole source holds, where known without reading it (a plain file).
+  std::optional<size_t> size() const { return known_size_; }
   // A bad-input Error if the source is known to hold fewer than `count` more bytes (an
   // uncompressed regular file or memory); checked before a reader allocates for them.
   void require_available(size_t count, const char* what) const;

@@ -2,6 +2,7 @@
 // The memory budget: one atomic count of the bytes alive in budgeted blocks.
 #include "core/memory_budget.h"
 
+#include <sys/mman.h>
 #include <unistd.h>
 
 #include <atomic>
@@ -15,6 +16,13 @@ namespace vigil {
 
 namespace {
 constexpr size_t kAlignment = 64;
+// Blocks of at least kMappedBlock come straight from the kernel, already zeroed, aligned
+// to a huge page and offered transparent huge pages: one page fault and one TLB entry per
+// 2 MiB instead of 512 of each. Loading ResNet-50's 100 MB of weights and packing them
+// faulted in 25,000 pages, which in a virtual machine took half of its set-up; its packed
+// weights are then streamed on every inference. Smaller blocks come from malloc.
+constexpr size_t kHugePage = size_t{2} << 20;
+constexpr size_t kMappedBlock = size_t{4} << 20;
 
 std::atomic<size_t> bytes_in_use{0};
 
@@ -53,6 +61,27 @@ void set_memory_budget(size_t bytes) { budget().store(bytes, std::memory_order_r
 
 size_t memory_in_use() { return bytes_in_use.load(std::memory_order_relaxed); }
 
+bool arrives_zeroed(size_t bytes) { return bytes >= kMappedBlock; }
+
+namespace {
+
+// `bytes` of zeroed memory at a huge-page boundary, or nullptr; `length` is what to unmap.
+std::byte* map_block(size_t bytes, size_t& length) {
+  const size_t page = static_cast<size_t>(sysconf(_SC_PAGE_SIZE));
+  length = (bytes + page - 1) / page * page;
+  void* mapped = mmap(nullptr, length + kHugePage, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+  if (mapped == MAP_FAILED) return nullptr;
+  auto* start = static_cast<std::byte*>(mapped);
+  auto* aligned = reinterpret_cast<std::byte*>((reinterpret_cast<uintptr_t>(start) + kHugePage - 1) / kHugePage * kHugePage);
+  if (aligned > start) munmap(start, static_cast<size_t>(aligned - start));
+  std::byte* end = start + length + kHugePage;
+  if (end > aligned + length) munmap(aligned + length, static_cast<size_t>(end - (aligned + length)));
+  madvise(aligned, length, MADV_HUGEPAGE);  // a hint: without huge pages the block still works
+  return aligned;
+}
+
+}  // namespace
+
 std::shared_ptr<std::byte> allocate_block(size_t bytes, const char* what) {
   const size_t limit = memory_budget();
   const size_t rounded = bytes > limit ? bytes : (bytes + kAlignment - 1) / kAlignment * kAlignment;
@@ -63,6 +92,18 @@ std::shared_ptr<std::byte> allocate_block(size_t bytes, const char* what) {
                 " already in use, over the memory budget of ", format_bytes(static_cast<double>(limit)),
                 " (--max-memory)");
   } while (!bytes_in_use.compare_exchange_weak(in_use, in_use + rounded, std::memory_order_relaxed));
+  if (rounded >= kMappedBlock) {
+    size_t length = 0;
+    std::byte* block = map_block(rounded, length);
+    if (!block) {
+      bytes_in_use.fetch_sub(rounded, std::memory_order_relaxed);
+      fail_bad_input(what, " needs ", format_bytes(static_cast<double>(bytes)), " and the system has no memory left");
+    }
+    return std::shared_ptr<std::byte>(block, [rounded, length](std::byte* p) {
+      munmap(p, length);
+      bytes_in_use.fetch_sub(rounded, std::memory_order_relaxed);
+    });
+  }
   void* memory = std::aligned_alloc(kAlignment, std::max(rounded, kAlignment));
   if (!memory) {
     bytes_in_use.fetch_sub(rounded, std::memory_order_relaxed);

@@ -25,6 +25,9 @@ size_t memory_in_use();  // bytes in blocks alive now
 // owner lets go. A bad-input Error naming `what` if it would take the process over the
 // budget or if the system has no memory for it.
 std::shared_ptr<std::byte> allocate_block(size_t bytes, const char* what = "tensor");
+// Whether a block of `bytes` from allocate_block is zeroed already (a large one, fresh from
+// the kernel), so that zeroing it again would only touch every page for nothing.
+bool arrives_zeroed(size_t bytes);
 
 // "4096", "512M", "1.5G", "2T" (powers of 1024; a trailing "B" or "iB" is accepted);
 // nothing for text that is not a size or for a size of 0.

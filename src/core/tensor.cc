@@ -16,7 +16,7 @@ namespace {
 std::shared_ptr<std::byte> allocate_zeroed(size_t bytes) {
   const size_t padded = byte_count(static_cast<int64_t>(bytes / 64 + 2), 64);
   std::shared_ptr<std::byte> block = allocate_block(padded);
-  std::memset(block.get(), 0, padded);
+  if (!arrives_zeroed(padded)) std::memset(block.get(), 0, padded);
   return block;
 }
 }  // namespace
