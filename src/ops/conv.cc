@@ -28,11 +28,11 @@ namespace {
 // The fast algorithm for a float32 2-D layer with constant weights. Depthwise layers go to
 // the direct kernels; 3x3 stride-1 layers to Winograd where it measured faster than
 // implicit GEMM (docs/kernels.md, "Convolution"); the rest to the GEMM.
-std::unique_ptr<ConvAlgorithm> choose_algorithm(const Conv2dShape& layer, const float* weights) {
+std::unique_ptr<ConvAlgorithm> choose_algorithm(const Conv2dShape& layer, const float* weights, int threads) {
   if (layer.group == layer.channels && layer.group == layer.out_channels) return make_depthwise_conv(layer, weights);
   const bool winograd_shape = layer.group == 1 && layer.kernel_h == 3 && layer.kernel_w == 3 && layer.stride_h == 1 &&
                               layer.stride_w == 1 && layer.dilation_h == 1 && layer.dilation_w == 1;
-  if (winograd_shape && winograd_pays(layer)) return make_winograd_conv(layer, weights, winograd_tile(layer));
+  if (winograd_shape && winograd_pays(layer, threads)) return make_winograd_conv(layer, weights, winograd_tile(layer));
   return make_gemm_conv(layer, weights);
 }
 
@@ -71,7 +71,7 @@ class ConvOperator final : public Operator {
     layer_.dilation_w = dilations[1];
     if (std::min({layer_.stride_h, layer_.stride_w, layer_.dilation_h, layer_.dilation_w}) < 1) return;
     declared_input_size(info);
-    algorithm_ = choose_algorithm(layer_, w->data<float>());
+    algorithm_ = choose_algorithm(layer_, w->data<float>(), threads_);
     layer_.in_h = layer_.in_w = 1;
   }
 
