@@ -90,7 +90,7 @@ class Session {
   // replays allocate next to nothing; the outputs returned are copies. Without ABFT, a
   // convolution, pooling or elementwise step whose changed inputs differ from the trace in
   // a band of rows computes only the output rows that band reaches (runtime/row_band.h)
-  // when that is at most three quarters of them, and keeps the trace's other rows.
+  // when that is at most seven eighths of them, and keeps the trace's other rows.
   Replay replay(const Trace& trace, const std::vector<size_t>& forced,
                 const std::map<std::string, Tensor>& replaced = {});
 

@@ -120,7 +120,7 @@ struct Session::ReplayPath {
       reached = unite(reached, reached_rows(*rows, role, changed_input, height));
     }
     const BandRun run = band_run(*rows, reached.empty() ? RowBand{0, 1} : reached, input_height, height);
-    if (4 * run.computed.rows() > 3 * height) return false;
+    if (8 * run.computed.rows() > 7 * height) return false;
 
     ReplayBuffer& buffer = session.replay_buffers_[s];
     if (!reached.empty()) {
