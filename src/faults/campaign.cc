@@ -49,7 +49,7 @@ InjectionRecord inject(Session& session, const Session::Trace& trace, const std:
     const ScopedStepHook hooked(session, injector);
     const std::map<std::string, Tensor> corrupted = injector.corrupted_inputs(feeds);
     if (options.reuse) {
-      Session::Replay replay = session.replay(trace, injector.forced_steps(), corrupted);
+      Session::Replay replay = session.replay(trace, injector.forced_steps(), corrupted, injector.output_fault_steps());
       faulty = std::move(replay.outputs);
       record.steps_run = replay.steps_run;
     } else {

@@ -19,10 +19,11 @@ FaultInjector::FaultInjector(const Session& session, const std::vector<FaultTarg
                              const CampaignDesign& design, const Injection& injection)
     : session_(session), targets_(targets), design_(design), injection_(injection) {
   applied_.resize(injection.faults.size());
-  std::vector<char> tapped(session.step_count(), 0);
+  std::vector<char> tapped(session.step_count(), 0), computed(session.step_count(), 0);
   for (size_t f = 0; f < injection.faults.size(); ++f) {
     const FaultTarget& target = targets[injection.faults[f].target];
     forced_.insert(forced_.end(), target.steps.begin(), target.steps.end());
+    for (size_t step : target.steps) computed[step] = computed[step] || target.kind != SiteKind::Output;
     if (target.kind == SiteKind::Accumulator) tapped[target.steps[0]] = 1;
     if (target.kind != SiteKind::Weight) continue;
     auto known = std::find_if(weights_.begin(), weights_.end(), [&](const auto& w) { return w->name == target.tensor; });
@@ -35,6 +36,9 @@ FaultInjector::FaultInjector(const Session& session, const std::vector<FaultTarg
   }
   std::sort(forced_.begin(), forced_.end());
   forced_.erase(std::unique(forced_.begin(), forced_.end()), forced_.end());
+  for (size_t step : forced_) {
+    if (!computed[step]) output_only_.push_back(step);
+  }
   if (std::find(tapped.begin(), tapped.end(), 1) != tapped.end()) {
     tap_ = std::make_unique<AccumulatorTap>(
         std::move(tapped), [this](size_t step, const kernels::S32Tile& tile, int64_t first) { corrupt_tile(step, tile, first); });

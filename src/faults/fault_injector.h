@@ -39,6 +39,9 @@ class FaultInjector final : public StepHook {
 
   // The steps a replay must run, ascending.
   const std::vector<size_t>& forced_steps() const { return forced_; }
+  // Those of them that only faults in their outputs hit: the hook replaces their outputs
+  // by corrupted copies, so a replay may hand it the traced outputs instead of running them.
+  const std::vector<size_t>& output_fault_steps() const { return output_only_; }
   // The fed inputs that the input faults corrupt, corrupted (copies).
   std::map<std::string, Tensor> corrupted_inputs(const std::map<std::string, Tensor>& feeds);
 
@@ -61,6 +64,7 @@ class FaultInjector final : public StepHook {
   const CampaignDesign& design_;
   const Injection& injection_;
   std::vector<size_t> forced_;
+  std::vector<size_t> output_only_;
   std::vector<std::unique_ptr<CorruptedWeight>> weights_;
   std::unique_ptr<AccumulatorTap> tap_;
   int attempt_ = 0;

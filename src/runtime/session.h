@@ -91,8 +91,11 @@ class Session {
   // convolution, pooling or elementwise step whose changed inputs differ from the trace in
   // a band of rows computes only the output rows that band reaches (runtime/row_band.h)
   // when that is at most seven eighths of them, and keeps the trace's other rows.
+  // Forced steps listed in `outputs_replaced` are those whose outputs the hooks replace by
+  // new tensors (an output fault): without ABFT, and while their inputs are the trace's,
+  // they are not run and the hooks get the traced outputs, which they must not write.
   Replay replay(const Trace& trace, const std::vector<size_t>& forced,
-                const std::map<std::string, Tensor>& replaced = {});
+                const std::map<std::string, Tensor>& replaced = {}, const std::vector<size_t>& outputs_replaced = {});
 
   // The memory plan of the last planned inference; all zero before one.
   struct PlanSummary {

@@ -49,8 +49,9 @@ struct Session::ReplayPath {
   GeneralPath general;
   const Trace& trace;
   std::vector<char> forced;      // by step
+  std::vector<char> traced;      // by step: forced, but the hooks may take the traced outputs
   std::vector<RowBand> changed;  // by slot: the rows that differ from the trace
-  bool bands = false;            // steps may run on bands of rows
+  bool bands = false;            // steps may run on bands of rows, and take traced outputs
   RowBand computed = {};         // the rows of output 0 that the running step computes
   size_t steps_run = 0, band_steps = 0;
 
@@ -68,6 +69,7 @@ struct Session::ReplayPath {
   void run(size_t s) {
     const Step& step = general.session.steps_[s];
     computed = RowBand::all();
+    if (bands && traced[s] && hand_traced_outputs(s)) return;
     if (bands && !forced[s] && run_band(s)) {
       ++band_steps;
       return;
@@ -90,6 +92,26 @@ struct Session::ReplayPath {
       general.tensor_outputs[o] = buffers[o];
     }
     step.op->execute(general.tensor_inputs, general.tensor_outputs);
+  }
+
+  // A step whose inputs are the trace's computes the trace's outputs: they are handed over
+  // as they are (the hooks replace them rather than write them). False where an input
+  // differs or an output is not a tensor.
+  bool hand_traced_outputs(size_t s) {
+    const Step& step = general.session.steps_[s];
+    if (!step.op) return false;
+    for (int slot : step.inputs) {
+      if (slot >= 0 && !changed[slot].empty()) return false;
+    }
+    general.tensor_outputs.assign(step.outputs.size(), Tensor());
+    for (size_t o = 0; o < step.outputs.size(); ++o) {
+      const int slot = step.outputs[o];
+      if (slot < 0) continue;
+      const Value& value = trace.values[slot];
+      if (!value.is_tensor() || value.is_optional()) return false;
+      general.tensor_outputs[o] = value.tensor();
+    }
+    return true;
   }
 
   // Runs the step on the band of rows its changed inputs reach, into its buffer holding
@@ -183,14 +205,22 @@ struct Session::ReplayPath {
 };
 
 Session::Replay Session::replay(const Trace& trace, const std::vector<size_t>& forced,
-                                const std::map<std::string, Tensor>& replaced) {
+                                const std::map<std::string, Tensor>& replaced,
+                                const std::vector<size_t>& outputs_replaced) {
   std::vector<Value> values = trace.values;
   replay_buffers_.resize(steps_.size());
-  ReplayPath path{GeneralPath{*this, values, /*keep_values=*/true}, trace, std::vector<char>(steps_.size(), 0),
-                  std::vector<RowBand>(values.size()), /*bands=*/!abft_};
+  ReplayPath path{GeneralPath{*this, values, /*keep_values=*/true},
+                  trace,
+                  std::vector<char>(steps_.size(), 0),
+                  std::vector<char>(steps_.size(), 0),
+                  std::vector<RowBand>(values.size()),
+                  /*bands=*/!abft_};
   for (size_t s : forced) {
     check_input(s < steps_.size(), "replay: step ", s, " of ", steps_.size(), " does not exist");
     path.forced[s] = 1;
+  }
+  for (size_t s : outputs_replaced) {
+    if (s < steps_.size() && path.forced[s]) path.traced[s] = 1;
   }
   for (const auto& [name, tensor] : replaced) {
     const auto input = std::find(input_names_.begin(), input_names_.end(), name);
