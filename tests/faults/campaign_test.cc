@@ -53,31 +53,38 @@ class Campaign : public ::testing::Test {
     return options;
   }
 
+ public:
   static std::vector<Outcome> outcomes(const CampaignResult& result) {
     std::vector<Outcome> list;
     for (const InjectionRecord& record : result.records) list.push_back(record.detail.outcome);
     return list;
   }
 
+ protected:
   std::shared_ptr<Model> model_;
   CampaignInputs inputs_;
 };
 
 // Replays (bands of rows, faulted outputs taken from the trace) give the outputs of whole
 // runs bit for bit, with one fault per inference and with three (a later faulted step
-// whose inputs an earlier fault changed must run).
-TEST_F(Campaign, ReplayClassifiesLikeWholeRuns) {
+// whose inputs an earlier fault changed must run), on the float model and its int8 form
+// (integer convolutions on bands, max pooling on bytes).
+void expect_replays_classify_like_whole_runs(const std::shared_ptr<const Model>& model, const CampaignInputs& inputs,
+                                             const std::vector<SiteKind>& sites) {
   for (const int faults : {1, 3})
-    for (const SiteKind site : {SiteKind::Output, SiteKind::Weight, SiteKind::Input}) {
-      CampaignOptions replayed = options(site, 150);
+    for (const SiteKind site : sites) {
+      CampaignOptions replayed;
+      replayed.sites.kind = site;
       replayed.design.models = {FaultModel{}, FaultModel{FaultKind::RandomValue}, FaultModel{FaultKind::StuckAt1}};
+      replayed.design.seed = 7;
       replayed.design.faults_per_inference = faults;
+      replayed.injections = 150;
       CampaignOptions whole = replayed;
       whole.reuse = false;
-      const CampaignResult a = run_campaign(model_, inputs_, replayed, nullptr);
-      const CampaignResult b = run_campaign(model_, inputs_, whole, nullptr);
+      const CampaignResult a = run_campaign(model, inputs, replayed, nullptr);
+      const CampaignResult b = run_campaign(model, inputs, whole, nullptr);
       ASSERT_EQ(a.records.size(), 150u);
-      EXPECT_EQ(outcomes(a), outcomes(b)) << site_kind_name(site);
+      EXPECT_EQ(Campaign::outcomes(a), Campaign::outcomes(b)) << site_kind_name(site);
       size_t replayed_steps = 0;
       for (size_t i = 0; i < a.records.size(); ++i) {
         EXPECT_EQ(a.records[i].before, b.records[i].before);
@@ -88,6 +95,15 @@ TEST_F(Campaign, ReplayClassifiesLikeWholeRuns) {
       }
       EXPECT_LT(replayed_steps, 150 * a.steps) << site_kind_name(site);
     }
+}
+
+TEST_F(Campaign, ReplayClassifiesLikeWholeRuns) {
+  expect_replays_classify_like_whole_runs(model_, inputs_, {SiteKind::Output, SiteKind::Weight, SiteKind::Input});
+}
+
+TEST_F(Campaign, Int8ReplayClassifiesLikeWholeRuns) {
+  expect_replays_classify_like_whole_runs(testing::fashion_mnist_int8_model(), inputs_,
+                                          {SiteKind::Output, SiteKind::Accumulator});
 }
 
 TEST_F(Campaign, WeightFaultEqualsACorruptedModel) {
