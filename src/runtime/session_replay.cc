@@ -3,7 +3,9 @@
 // same step loop as every other path, but a step runs only when it is forced (the step a
 // fault corrupts) or when one of its inputs differs from the trace; every other step is
 // skipped and its outputs stay the trace's. A change that a later step absorbs therefore
-// stops there, and branches it never reaches are never recomputed.
+// stops there, and branches it never reaches are never recomputed. Inside a step that
+// runs, only the rows the change reaches are computed where the operator allows it
+// (runtime/row_band.h), and a step faulted only in its outputs takes the traced ones.
 #include <algorithm>
 #include <atomic>
 
