@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: Apache-2.0
 // Small graphs built in code for the tests: a node of the default domain, named after its
-// first output.
+// first output, and an attribute holding integers.
 #pragma once
 
 #include <string>
@@ -18,6 +18,13 @@ inline Node node(std::string op, std::vector<std::string> inputs, std::vector<st
   n.inputs = std::move(inputs);
   n.outputs = std::move(outputs);
   return n;
+}
+
+inline Attribute ints(std::vector<int64_t> values) {
+  Attribute a;
+  a.type = AttributeType::Ints;
+  a.ints = std::move(values);
+  return a;
 }
 
 }  // namespace vigil::testing

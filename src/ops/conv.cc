@@ -13,6 +13,7 @@
 #include <algorithm>
 #include <vector>
 
+#include "core/shared_preparation.h"
 #include "kernels/aligned_buffer.h"
 #include "ops/conv_geometry.h"
 #include "ops/conv_internal.h"
@@ -27,13 +28,26 @@ namespace {
 
 // The fast algorithm for a float32 2-D layer with constant weights. Depthwise layers go to
 // the direct kernels; 3x3 stride-1 layers to Winograd where it measured faster than
-// implicit GEMM (docs/kernels.md, "Convolution"); the rest to the GEMM.
-std::unique_ptr<ConvAlgorithm> choose_algorithm(const Conv2dShape& layer, const float* weights, int threads) {
-  if (layer.group == layer.channels && layer.group == layer.out_channels) return make_depthwise_conv(layer, weights);
+// implicit GEMM (docs/kernels.md, "Convolution"); the rest to the GEMM. Sessions over the
+// same weights share it (core/shared_preparation.h): it is immutable once made.
+std::shared_ptr<const ConvAlgorithm> choose_algorithm(const Conv2dShape& layer, const Tensor& weights, int threads) {
+  const float* w = weights.data<float>();
+  const auto prepared = [&](const char* kind, int tile, std::function<std::unique_ptr<ConvAlgorithm>()> make) {
+    const std::string recipe = str_cat(kind, tile, ' ', layer.out_channels, ' ', layer.channels, ' ', layer.group, ' ',
+                                       layer.kernel_h, ' ', layer.kernel_w, ' ', layer.stride_h, ' ', layer.stride_w,
+                                       ' ', layer.dilation_h, ' ', layer.dilation_w, ' ', layer.in_h, ' ', layer.in_w);
+    return shared_preparation<ConvAlgorithm>(weights, recipe, make);
+  };
+  if (layer.group == layer.channels && layer.group == layer.out_channels) {
+    return prepared("depthwise", 0, [&] { return make_depthwise_conv(layer, w); });
+  }
   const bool winograd_shape = layer.group == 1 && layer.kernel_h == 3 && layer.kernel_w == 3 && layer.stride_h == 1 &&
                               layer.stride_w == 1 && layer.dilation_h == 1 && layer.dilation_w == 1;
-  if (winograd_shape && winograd_pays(layer, threads)) return make_winograd_conv(layer, weights, winograd_tile(layer));
-  return make_gemm_conv(layer, weights);
+  if (winograd_shape && winograd_pays(layer, threads)) {
+    const int tile = winograd_tile(layer);
+    return prepared("winograd", tile, [&] { return make_winograd_conv(layer, w, tile); });
+  }
+  return prepared("gemm", 0, [&] { return make_gemm_conv(layer, w); });
 }
 
 // Scratch shared by all convolution layers run on this thread (Winograd's transformed
@@ -71,7 +85,7 @@ class ConvOperator final : public Operator {
     layer_.dilation_w = dilations[1];
     if (std::min({layer_.stride_h, layer_.stride_w, layer_.dilation_h, layer_.dilation_w}) < 1) return;
     declared_input_size(info);
-    algorithm_ = choose_algorithm(layer_, w->data<float>(), threads_);
+    algorithm_ = choose_algorithm(layer_, *w, threads_);
     layer_.in_h = layer_.in_w = 1;
   }
 
@@ -182,9 +196,9 @@ class ConvOperator final : public Operator {
   int threads_;
   bool fused_;
   kernels::ActivationSpec activation_;
-  Conv2dShape layer_;  // from the weights and attributes, at creation
-  std::unique_ptr<ConvAlgorithm> algorithm_;
-  Conv2dShape shape_;  // planned
+  Conv2dShape layer_;                               // from the weights and attributes, at creation
+  std::shared_ptr<const ConvAlgorithm> algorithm_;  // shared with other sessions
+  Conv2dShape shape_;                               // planned
   size_t scratch_floats_ = 0;
 };
 

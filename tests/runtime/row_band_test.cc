@@ -123,14 +123,8 @@ TEST(RowBand, DifferingRowsSpanEveryPlane) {
 
 // --- replays on a network with every convolution algorithm ---
 
+using testing::ints;
 using testing::node;
-
-Attribute ints(std::vector<int64_t> values) {
-  Attribute a;
-  a.type = AttributeType::Ints;
-  a.ints = std::move(values);
-  return a;
-}
 
 Node conv(const std::string& x, const std::string& w, const std::string& y, int64_t stride, int64_t pad,
           int64_t dilation = 1, int64_t group = 1) {

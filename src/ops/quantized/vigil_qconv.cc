@@ -29,6 +29,7 @@
 #include <optional>
 #include <vector>
 
+#include "core/shared_preparation.h"
 #include "core/thread_pool.h"
 #include "kernels/gemm_check.h"
 #include "kernels/qs8_add.h"
@@ -109,7 +110,7 @@ class QConvOperator final : public Operator {
   }
 
   bool plan(const OpInputs& in, std::vector<TensorSpec>& outputs) override {
-    if (packed_.empty() && depthwise_weights_.empty()) return false;
+    if (!packed_ && depthwise_weights_.empty()) return false;
     const Tensor& x = require_input(in, kX, what());
     const Tensor& w = require_input(in, kW, what());
     check_input(x.dtype() == x_type_, what(), ": x is ", dtype_name(x.dtype()), ", its zero point ",
@@ -178,7 +179,7 @@ class QConvOperator final : public Operator {
           shifted.stride = stride_;
           b.packer = kernels::x8_shifted_quad_packer(shifted);
           const int64_t wide = p.plan.output[0] * phase_w_;
-          kernels::qs8_gemm(rows, wide, kernels::x8_shifted_quads_depth(shifted), packed_[static_cast<size_t>(g)], b,
+          kernels::qs8_gemm(rows, wide, kernels::x8_shifted_quads_depth(shifted), (*packed_)[static_cast<size_t>(g)], b,
                             wide_output_.data(), wide, e, threads_);
           drop_padding_columns(rows, target, residual ? &sum : nullptr);
           continue;
@@ -202,7 +203,7 @@ class QConvOperator final : public Operator {
         patches.is_signed = b.is_signed;
         b.packer = kernels::x8_conv_patch_packer(patches);
         if (residual) e.residual = &sum;
-        kernels::qs8_gemm(rows, pixels, depth, packed_[static_cast<size_t>(g)], b, target, pixels, e, threads_);
+        kernels::qs8_gemm(rows, pixels, depth, (*packed_)[static_cast<size_t>(g)], b, target, pixels, e, threads_);
       }
     }
   }
@@ -210,8 +211,7 @@ class QConvOperator final : public Operator {
   // The fast path computes any band of rows exactly (integer sums); the residual has the
   // output's rows.
   std::optional<RowDependence> row_dependence(const OpInputs& in) const override {
-    if ((packed_.empty() && depthwise_weights_.empty()) || !has_input(in, kX) || !has_input(in, kW) ||
-        in[kX]->rank() != 4) {
+    if ((!packed_ && depthwise_weights_.empty()) || !has_input(in, kX) || !has_input(in, kW) || in[kX]->rank() != 4) {
       return std::nullopt;
     }
     std::optional<RowDependence> rows =
@@ -222,8 +222,8 @@ class QConvOperator final : public Operator {
 
   std::string algorithm() const override {
     if (!depthwise_weights_.empty()) return std::string("depthwise ") + depthwise_kernel_->name;
-    if (packed_.empty()) return {};
-    return std::string("implicit_gemm ") + packed_.front().kernel_name();
+    if (!packed_) return {};
+    return std::string("implicit_gemm ") + packed_->front().kernel_name();
   }
 
  private:
@@ -368,27 +368,35 @@ class QConvOperator final : public Operator {
                                    requantization_.y.type);
     }
     check_input(group_ >= 1 && w->dim(0) % group_ == 0, what(), ": W has ", w->dim(0), " filters for group ", group_);
-    const int64_t rows = w->dim(0) / group_, depth = w->numel() / w->dim(0);
+    const int64_t rows = w->dim(0) / group_;
     if (group_ > 1 && rows == 1 && w->dim(1) == 1) {  // depthwise: the direct kernel
       depthwise_weights_.assign(w->data<int8_t>(), w->data<int8_t>() + w->numel());
       loaded_weights_ = depthwise_weights_;
       return;
     }
-    const int64_t taps = w->dim(2) * w->dim(3), channels = w->dim(1);
     shifted_quads_ = uses_shifted_quads(window_, w->dim(2), w->dim(3));
+    quads_per_group_ = shifted_quads_ ? (w->dim(1) + 3) / 4 : 0;
+    // Sessions over the same weights share the packing (core/shared_preparation.h).
+    packed_ = shared_preparation<std::vector<kernels::QS8PackedWeights>>(
+        *w, str_cat(shifted_quads_ ? "tap-major " : "gemm ", group_), [&] { return pack(*w); });
+  }
+
+  // The weights of each group packed for the GEMM: as they are, or for shifted quads tap
+  // by tap, channels in quads (kernels/x8_conv_patches.h): column (tap x quads + q) x 4 + i
+  // holds channel 4q + i at that tap, zero for a padding channel.
+  std::unique_ptr<std::vector<kernels::QS8PackedWeights>> pack(const Tensor& w) const {
+    auto packed = std::make_unique<std::vector<kernels::QS8PackedWeights>>();
+    const int64_t rows = w.dim(0) / group_, depth = w.numel() / w.dim(0);
     if (!shifted_quads_) {
-      for (int64_t g = 0; g < group_; ++g) {
-        packed_.emplace_back(rows, depth, w->data<int8_t>() + g * rows * depth, depth);
-      }
-      return;
+      for (int64_t g = 0; g < group_; ++g)
+        packed->emplace_back(rows, depth, w.data<int8_t>() + g * rows * depth, depth);
+      return packed;
     }
-    // Tap by tap, channels in quads (kernels/x8_conv_patches.h): column (tap x quads + q) x 4
-    // + i holds channel 4q + i at that tap, zero for a padding channel.
-    quads_per_group_ = (channels + 3) / 4;
+    const int64_t taps = w.dim(2) * w.dim(3), channels = w.dim(1);
     const int64_t tap_depth = taps * quads_per_group_ * 4;
     std::vector<int8_t> tap_major(static_cast<size_t>(rows * tap_depth));
     for (int64_t g = 0; g < group_; ++g) {
-      const int8_t* weights = w->data<int8_t>() + g * rows * depth;
+      const int8_t* weights = w.data<int8_t>() + g * rows * depth;
       std::fill(tap_major.begin(), tap_major.end(), int8_t{0});
       for (int64_t m = 0; m < rows; ++m) {
         for (int64_t c = 0; c < channels; ++c) {
@@ -398,8 +406,9 @@ class QConvOperator final : public Operator {
           }
         }
       }
-      packed_.emplace_back(rows, tap_depth, tap_major.data(), tap_depth);
+      packed->emplace_back(rows, tap_depth, tap_major.data(), tap_depth);
     }
+    return packed;
   }
 
   void execute_depthwise(const OpInputs& in, OpOutputs& out) {
@@ -519,8 +528,8 @@ class QConvOperator final : public Operator {
   int64_t group_;
   int threads_;
   // The fast path, prepared at creation.
-  std::vector<kernels::QS8PackedWeights> packed_;
-  std::vector<int8_t> depthwise_weights_;  // channels x kh x kw, for the direct kernel
+  std::shared_ptr<const std::vector<kernels::QS8PackedWeights>> packed_;  // shared with other sessions
+  std::vector<int8_t> depthwise_weights_;                                 // channels x kh x kw, for the direct kernel
   // The same as loaded, and the planes' checksums made from them (ABFT; made by the first
   // checked run after each plan).
   std::vector<int8_t> loaded_weights_;
