@@ -320,9 +320,12 @@ void inject(const InjectOptions& options) {
   campaign.shards = ranks.size();
 
   const std::string model_bytes = read_file(options.model, kMaxProtobufBytes);
-  std::shared_ptr<Model> model = load_model_from_bytes(model_bytes, options.model);
-  const faults::CampaignInputs inputs = campaign_inputs(options, *model);
-  campaign.targets = faults::campaign_targets(model, inputs, campaign);
+  const std::shared_ptr<Model> loaded = load_model_from_bytes(model_bytes, options.model);
+  const faults::CampaignInputs inputs = campaign_inputs(options, *loaded);
+  const std::shared_ptr<const Model> model = faults::campaign_model(loaded, campaign);
+  // Kept until the campaign ends: the workers' sessions share its packed weights.
+  Session prepared(model, faults::campaign_session_options(campaign));
+  campaign.targets = faults::campaign_targets(prepared, inputs, campaign);
   const std::vector<faults::FaultTarget>& targets = campaign.targets;
   campaign.design.inputs = static_cast<int64_t>(inputs.feeds.size());
   const double population = faults::fault_population(campaign.design, targets);

@@ -14,16 +14,11 @@
 #include "core/error.h"
 #include "faults/campaign_journal.h"
 #include "faults/fault_injector.h"
+#include "runtime/graph_optimizer.h"
 
 namespace vigil::faults {
 
 namespace {
-
-SessionOptions worker_session_options(const CampaignOptions& options) {
-  // One thread per session: the workers are the parallelism, and accumulators are numbered
-  // in the order one thread meets them.
-  return SessionOptions{1, options.optimize, options.abft};
-}
 
 // The steps ABFT has run again so far in this session (a corrected fault is one of them).
 int64_t recomputations(const Session& session) {
@@ -138,10 +133,27 @@ InjectionRecord InjectionRecord::from_json(const nlohmann::json& json, size_t ta
   return record;
 }
 
+SessionOptions campaign_session_options(const CampaignOptions& options) {
+  // One thread per session: the workers are the parallelism, and accumulators are numbered
+  // in the order one thread meets them.
+  return SessionOptions{1, options.optimize, options.abft};
+}
+
+std::shared_ptr<const Model> campaign_model(std::shared_ptr<const Model> model, CampaignOptions& options) {
+  if (!options.optimize) return model;
+  options.optimize = false;
+  return optimized_model(std::move(model));
+}
+
 std::vector<FaultTarget> campaign_targets(std::shared_ptr<const Model> model, const CampaignInputs& inputs,
                                           const CampaignOptions& options) {
+  Session session(std::move(model), campaign_session_options(options));
+  return campaign_targets(session, inputs, options);
+}
+
+std::vector<FaultTarget> campaign_targets(Session& session, const CampaignInputs& inputs,
+                                          const CampaignOptions& options) {
   check_input(!inputs.feeds.empty(), "a campaign needs at least one input");
-  Session session(std::move(model), worker_session_options(options));
   const Session::Trace trace = session.trace(inputs.feeds[0]);
   std::vector<FaultTarget> targets = find_fault_targets(session, trace, options.sites);
   CampaignDesign design = options.design;
@@ -155,8 +167,9 @@ CampaignResult run_campaign(std::shared_ptr<const Model> model, const CampaignIn
                             const std::function<void(int64_t done)>& progress) {
   const auto begin = std::chrono::steady_clock::now();
   CampaignResult result;
-  result.targets = options.targets.empty() ? campaign_targets(model, inputs, options) : options.targets;
   CampaignOptions design_options = options;
+  model = campaign_model(std::move(model), design_options);
+  result.targets = options.targets.empty() ? campaign_targets(model, inputs, design_options) : options.targets;
   design_options.design.inputs = static_cast<int64_t>(inputs.feeds.size());
   const CampaignDesign& design = design_options.design;
   const int64_t count = options.injections;
@@ -183,7 +196,7 @@ CampaignResult run_campaign(std::shared_ptr<const Model> model, const CampaignIn
   };
   auto work = [&](int worker) {
     try {
-      Session session(model, worker_session_options(design_options));
+      Session session(model, campaign_session_options(design_options));
       {
         const std::lock_guard<std::mutex> lock(mutex);
         result.steps = session.step_count();

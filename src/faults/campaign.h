@@ -88,8 +88,19 @@ struct CampaignResult {
   size_t steps = 0;                      // steps of one inference
 };
 
+// The options of the workers' sessions: one thread each.
+SessionOptions campaign_session_options(const CampaignOptions& options);
+// The model as the campaign's sessions run it: optimised here, once, when `options` ask
+// for it (which they then no longer do), so that every session shares one graph and so
+// its prepared weights (core/shared_preparation.h).
+std::shared_ptr<const Model> campaign_model(std::shared_ptr<const Model> model, CampaignOptions& options);
+
 // The sites of the campaign, found on a session of its options over the first input.
 std::vector<FaultTarget> campaign_targets(std::shared_ptr<const Model> model, const CampaignInputs& inputs,
+                                          const CampaignOptions& options);
+// The same on a session made with campaign_session_options(options): kept while the
+// campaign runs, it lends the workers' sessions its prepared weights (core/shared_preparation.h).
+std::vector<FaultTarget> campaign_targets(Session& session, const CampaignInputs& inputs,
                                           const CampaignOptions& options);
 
 // `progress(done)` is called from the workers (serialised) as injections finish.
