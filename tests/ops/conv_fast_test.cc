@@ -161,15 +161,23 @@ TEST(ConvFast, PointwiseRunsAGemmOnTheInput) {
   check({2, 64, 40, 14, 14, 1, 1, 1, 1, {0, 0, 0, 0}, "gemm_1x1"}, {true, false, "", {}});
 }
 
-TEST(ConvFast, PointwiseOnSmallMapsRunsTheTransposedProduct) {
+TEST(ConvFast, SmallMapsRunTheTransposedProduct) {
   check({1, 40, 37, 7, 7, 1, 1, 1, 1, {0, 0, 0, 0}, "gemm_1x1_transposed", true}, {true, false, "", {}});
   check({2, 17, 70, 5, 3, 1, 1, 1, 1, {0, 0, 0, 0}, "gemm_1x1_transposed", true}, {});
   for (const Fused& f :
-       {Fused{true, true, "Clip", {-0.5f, 0.75f}}, Fused{false, true, "Sigmoid", {}}, Fused{true, false, "Relu", {}}})
+       {Fused{true, true, "Clip", {-0.5f, 0.75f}}, Fused{false, true, "Sigmoid", {}}, Fused{true, false, "Relu", {}}}) {
     check({2, 33, 48, 7, 7, 1, 1, 1, 1, {0, 0, 0, 0}, "gemm_1x1_transposed", true}, f);
-  // A larger map, or padding (transposes() refuses it): the direct product.
-  check({1, 8, 8, 9, 9, 1, 1, 1, 1, {0, 0, 0, 0}, "gemm_1x1", true}, {});
-  check({1, 8, 8, 6, 6, 1, 1, 1, 1, {1, 0, 0, 1}, "gemm_1x1", true}, {});
+    check({2, 24, 40, 7, 7, 3, 1, 1, 1, {1, 1, 1, 1}, "implicit_gemm_transposed", true}, f);  // ResNet's layer4
+  }
+  // Padding, strides and dilations gather the patches first.
+  check({1, 8, 8, 6, 6, 1, 1, 1, 1, {1, 0, 0, 1}, "gemm_1x1_transposed", true}, {});
+  check({1, 20, 36, 14, 14, 3, 2, 1, 1, {1, 1, 1, 1}, "implicit_gemm_transposed", true}, {true, false, "", {}});
+  check({2, 13, 9, 11, 10, 3, 2, 2, 1, {2, 1, 0, 3}, "implicit_gemm_transposed", true}, {});
+  check({1, 17, 21, 9, 7, 5, 1, 1, 1, {2, 2, 2, 2}, "implicit_gemm_transposed", true}, {});
+  // A larger map, or groups: the direct product.
+  check({1, 8, 8, 9, 9, 1, 1, 1, 1, {0, 0, 0, 0}, "gemm_1x1 ", true}, {});
+  check({1, 12, 18, 9, 9, 3, 1, 1, 1, {1, 1, 1, 1}, "implicit_gemm ", true}, {});
+  check({1, 12, 18, 7, 7, 3, 2, 1, 3, {1, 1, 1, 1}, "implicit_gemm ", true}, {});
 }
 
 TEST(ConvFast, StridedPointwiseGathersPixels) {

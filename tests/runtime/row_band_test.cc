@@ -4,7 +4,7 @@
 // rows read only rows of its input band or the whole input's padding, and start at a
 // block). Then a network built here with every float32 convolution algorithm (Winograd
 // F(4x4) and F(2x2), 1x1 GEMM and its transposed form, implicit GEMM with stride and
-// dilation, depthwise), padded max pooling, residual adds and Relus: a value corrupted at
+// dilation and its transposed form, depthwise), padded max pooling, residual adds and Relus: a value corrupted at
 // any step, replayed on bands, gives the outputs of the whole inference run again bit
 // for bit, with one and two threads and replays of two inputs in turns, and steps do run
 // on bands. Planned inference after
@@ -151,6 +151,7 @@ std::shared_ptr<Model> network() {
   };
   declare("x", {2, 32, 20, 20}, true);
   declare("p", {2, 32, 10, 10}, false);
+  declare("ps", {2, 32, 10, 10}, false);
   declare("c3", {2, 64, 10, 10}, false);
   declare("r4", {2, 64, 5, 5}, false);
   auto weight = [&](const std::string& name, Shape shape, uint32_t seed) {
@@ -159,18 +160,20 @@ std::shared_ptr<Model> network() {
   weight("w1", {32, 32, 3, 3}, 1);  // 20x20: Winograd F(4x4)
   weight("w2", {32, 32, 3, 3}, 2);  // 10x10: Winograd F(2x2)
   weight("w3", {64, 32, 1, 1}, 3);  // 1x1 GEMM
-  weight("w4", {64, 64, 3, 3}, 4);  // stride 2: implicit GEMM
+  weight("w7", {32, 32, 3, 3}, 8);  // stride 2, dilation 2 on 20x20: implicit GEMM
+  weight("w4", {64, 64, 3, 3}, 4);  // stride 2 on 10x10: implicit GEMM, transposed
   weight("w5", {64, 64, 1, 1}, 5);  // 5x5: 1x1 transposed
   weight("wd", {64, 1, 3, 3}, 6);   // depthwise
-  weight("w6", {16, 64, 3, 3}, 7);  // dilation 2: implicit GEMM
+  weight("w6", {16, 64, 3, 3}, 7);  // dilation 2 on 5x5: implicit GEMM, transposed
   Node pool = node("MaxPool", {"r1"}, {"p"});
   pool.attributes.set_owner(pool.describe());
   pool.attributes.set("kernel_shape", ints({3, 3}));
   pool.attributes.set("strides", ints({2, 2}));
   pool.attributes.set("pads", ints({1, 1, 1, 1}));
   g.nodes = {node("Relu", {"x"}, {"r0"}),  // so that Winograd F(4x4) runs on a changed band
-             conv("r0", "w1", "c1", 1, 1),       node("Relu", {"c1"}, {"r1"}),     pool,
-             conv("p", "w2", "c2", 1, 1),        node("Add", {"c2", "p"}, {"a2"}), conv("a2", "w3", "c3", 1, 0),
+             conv("r0", "w1", "c1", 1, 1),       node("Relu", {"c1"}, {"r1"}),       pool,
+             conv("r1", "w7", "s", 2, 2, 2),     node("Add", {"p", "s"}, {"ps"}),    conv("ps", "w2", "c2", 1, 1),
+             node("Add", {"c2", "ps"}, {"a2"}),  conv("a2", "w3", "c3", 1, 0),
              conv("c3", "w4", "c4", 2, 1),       node("Relu", {"c4"}, {"r4"}),     conv("r4", "w5", "c5", 1, 0),
              conv("c5", "wd", "d", 1, 1, 1, 64), node("Add", {"d", "r4"}, {"a"}),  node("Relu", {"a"}, {"r"}),
              conv("r", "w6", "y", 1, 2, 2)};
@@ -204,7 +207,8 @@ TEST(RowBandReplay, EveryConvolutionAlgorithmReplaysABandLikeTheWholeRun) {
     for (const Session::StepSummary& step : session.step_summaries()) algorithms += step.algorithm + "; ";
     // F(2x2) runs on two threads (on one, the AVX-512 GEMM takes that layer as implicit GEMM).
     for (const char* expected : {"winograd_f4x4", threads == 2 ? "winograd_f2x2" : "winograd", "gemm_1x1 ",
-                                 "gemm_1x1_transposed", "implicit_gemm", "f32_dwconv", "max_pool"}) {
+                                 "gemm_1x1_transposed", "implicit_gemm ", "implicit_gemm_transposed", "f32_dwconv",
+                                 "max_pool"}) {
       ASSERT_NE(algorithms.find(expected), std::string::npos) << expected << " not in " << algorithms;
     }
     // Two inputs in turns: the rows a replay keeps are those of its own trace.
