@@ -30,7 +30,7 @@ namespace {
 // the direct kernels; 3x3 stride-1 layers to Winograd where it measured faster than
 // implicit GEMM (docs/kernels.md, "Convolution"); the rest to the GEMM. Sessions over the
 // same weights share it (core/shared_preparation.h): it is immutable once made.
-std::shared_ptr<const ConvAlgorithm> choose_algorithm(const Conv2dShape& layer, const Tensor& weights, int threads) {
+std::shared_ptr<const ConvAlgorithm> choose_algorithm(const Conv2dShape& layer, const Tensor& weights) {
   const float* w = weights.data<float>();
   const auto prepared = [&](const char* kind, int tile, std::function<std::unique_ptr<ConvAlgorithm>()> make) {
     const std::string recipe = str_cat(kind, tile, ' ', layer.out_channels, ' ', layer.channels, ' ', layer.group, ' ',
@@ -43,7 +43,7 @@ std::shared_ptr<const ConvAlgorithm> choose_algorithm(const Conv2dShape& layer, 
   }
   const bool winograd_shape = layer.group == 1 && layer.kernel_h == 3 && layer.kernel_w == 3 && layer.stride_h == 1 &&
                               layer.stride_w == 1 && layer.dilation_h == 1 && layer.dilation_w == 1;
-  if (winograd_shape && winograd_pays(layer, threads)) {
+  if (winograd_shape && winograd_pays(layer)) {
     const int tile = winograd_tile(layer);
     return prepared("winograd", tile, [&] { return make_winograd_conv(layer, w, tile); });
   }
@@ -85,7 +85,7 @@ class ConvOperator final : public Operator {
     layer_.dilation_w = dilations[1];
     if (std::min({layer_.stride_h, layer_.stride_w, layer_.dilation_h, layer_.dilation_w}) < 1) return;
     declared_input_size(info);
-    algorithm_ = choose_algorithm(layer_, *w, threads_);
+    algorithm_ = choose_algorithm(layer_, *w);
     layer_.in_h = layer_.in_w = 1;
   }
 

@@ -57,9 +57,9 @@ std::unique_ptr<ConvAlgorithm> make_gemm_conv(const Conv2dShape& layer, const fl
 std::unique_ptr<ConvAlgorithm> make_depthwise_conv(const Conv2dShape& layer, const float* weights);
 // Winograd F(tile x tile, 3x3), tile 2 or 4, for 3x3 stride-1 dilation-1 layers with one group.
 std::unique_ptr<ConvAlgorithm> make_winograd_conv(const Conv2dShape& layer, const float* weights, int tile);
-// Whether Winograd beats implicit GEMM for such a layer run on `threads` threads, and with
-// which tile; `layer.in_h` and `in_w` are the declared input size, or 0 when unknown.
-bool winograd_pays(const Conv2dShape& layer, int threads);
+// Whether Winograd beats implicit GEMM for such a layer on the active GEMM, and with which
+// tile; `layer.in_h` and `in_w` are the declared input size, or 0 when unknown.
+bool winograd_pays(const Conv2dShape& layer);
 int winograd_tile(const Conv2dShape& layer);
 
 }  // namespace vigil

@@ -202,14 +202,14 @@ std::unique_ptr<ConvAlgorithm> make_winograd_conv(const Conv2dShape& layer, cons
 // Measured on resnet layer shapes (docs/kernels.md): with 32 or more input and output
 // channels Winograd beats implicit GEMM from 56x56 down to 14x14; F(4x4) wins while the
 // image gives enough tiles (14x14 and up), F(2x2) below that. At 7x7 (16 tiles) it wins
-// on two threads, and on one with the AVX2 GEMM, but the AVX-512 GEMM on one thread runs
-// the 49 columns of implicit GEMM faster: ResNet-18's 512 -> 512 layers took 2.4 ms
-// against 3.2 ms (AMD Zen 5). Without a declared input size, channel count stands in:
-// ImageNet networks reach 512 channels at 7x7.
-bool winograd_pays(const Conv2dShape& layer, int threads) {
+// with the AVX2 GEMM, but the AVX-512 GEMM runs the transposed implicit GEMM faster:
+// ResNet-50's 512 -> 512 layers took 1.9 ms against 2.3 ms on one thread, 1.3 ms
+// against 1.8 ms on two (AMD Zen 5). Without a declared input size, channel count stands
+// in: ImageNet networks reach 512 channels at 7x7.
+bool winograd_pays(const Conv2dShape& layer) {
   const bool small_map =
       layer.in_h > 0 && layer.in_w > 0 ? std::min(layer.in_h, layer.in_w) < 14 : layer.channels > 256;
-  const bool narrow_gemm_wins = small_map && threads == 1 && active_isa() == Isa::Avx512;
+  const bool narrow_gemm_wins = small_map && active_isa() == Isa::Avx512;
   return layer.channels >= 32 && layer.out_channels >= 32 && !narrow_gemm_wins;
 }
 int winograd_tile(const Conv2dShape& layer) {

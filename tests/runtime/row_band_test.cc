@@ -4,16 +4,17 @@
 // rows read only rows of its input band or the whole input's padding, and start at a
 // block). Then a network built here with every float32 convolution algorithm (Winograd
 // F(4x4) and F(2x2), 1x1 GEMM and its transposed form, implicit GEMM with stride and
-// dilation and its transposed form, depthwise), padded max pooling, residual adds and Relus: a value corrupted at
-// any step, replayed on bands, gives the outputs of the whole inference run again bit
-// for bit, with one and two threads and replays of two inputs in turns, and steps do run
-// on bands. Planned inference after
-// such replays is still right; under ABFT no step runs on a band.
+// dilation and its transposed form, depthwise), padded max pooling, residual adds and
+// Relus: a value corrupted at any step, replayed on bands, gives the outputs of the whole
+// inference run again bit for bit, on the CPU's path and the AVX2 one, with one and two
+// threads and replays of two inputs in turns, and steps do run on bands. Planned
+// inference after such replays is still right; under ABFT no step runs on a band.
 #include <gtest/gtest.h>
 
 #include <algorithm>
 #include <random>
 
+#include "core/cpu_features.h"
 #include "graph_nodes.h"
 #include "random_data.h"
 #include "runtime/row_band.h"
@@ -200,42 +201,53 @@ class OutputCorruption final : public StepHook {
   int64_t element_;
 };
 
-TEST(RowBandReplay, EveryConvolutionAlgorithmReplaysABandLikeTheWholeRun) {
-  for (const int threads : {1, 2}) {
-    Session session(network(), SessionOptions{threads, true});
-    std::string algorithms;
-    for (const Session::StepSummary& step : session.step_summaries()) algorithms += step.algorithm + "; ";
-    // F(2x2) runs on two threads (on one, the AVX-512 GEMM takes that layer as implicit GEMM).
-    for (const char* expected : {"winograd_f4x4", threads == 2 ? "winograd_f2x2" : "winograd", "gemm_1x1 ",
-                                 "gemm_1x1_transposed", "implicit_gemm ", "implicit_gemm_transposed", "f32_dwconv",
-                                 "max_pool"}) {
-      ASSERT_NE(algorithms.find(expected), std::string::npos) << expected << " not in " << algorithms;
-    }
-    // Two inputs in turns: the rows a replay keeps are those of its own trace.
-    const Tensor x = testing::random_tensor({2, 32, 20, 20}, 9);
-    const std::vector<std::map<std::string, Tensor>> feeds = {{{"x", x}},
-                                                              {{"x", testing::random_tensor({2, 32, 20, 20}, 10)}}};
-    const std::vector<Session::Trace> traces = {session.trace(feeds[0]), session.trace(feeds[1])};
-    size_t band_steps = 0;
-    std::mt19937 engine(5);
-    for (size_t step = 0; step < session.step_count(); ++step) {
-      for (int trial = 0; trial < 24; ++trial) {
-        const int64_t element = static_cast<int64_t>(engine() % 1000000);
-        OutputCorruption corruption(step, element);
-        const ScopedStepHook hooked(session, corruption);
-        const Session::Replay replay = session.replay(traces[trial % 2], {step});
-        const Tensor whole = session.run(feeds[trial % 2]).at(0);
-        ASSERT_TRUE(identical(replay.outputs.at(0).tensor(), whole))
-            << threads << " threads, step " << step << " element " << element;
-        band_steps += replay.band_steps;
-      }
-    }
-    EXPECT_GT(band_steps, session.step_count() * 24) << threads << " threads";
-    // The operators that ran on bands are planned for the whole input again.
-    std::vector<Tensor> outputs;
-    session.run_into({&x}, outputs);
-    EXPECT_TRUE(identical(outputs.at(0), session.replay(traces[0], {}).outputs.at(0).tensor()));
+// Corrupts every step's output at sampled elements and replays on bands.
+void check_band_replays(Isa isa, int threads) {
+  Session session(network(), SessionOptions{threads, true});
+  std::string algorithms;
+  for (const Session::StepSummary& step : session.step_summaries()) algorithms += step.algorithm + "; ";
+  for (const char* expected : {"winograd_f4x4", isa == Isa::Avx512 ? "implicit_gemm " : "winograd_f2x2",
+                               "gemm_1x1 ", "gemm_1x1_transposed", "implicit_gemm_transposed", "f32_dwconv",
+                               "max_pool"}) {
+    ASSERT_NE(algorithms.find(expected), std::string::npos) << expected << " not in " << algorithms;
   }
+  // Two inputs in turns: the rows a replay keeps are those of its own trace.
+  const Tensor x = testing::random_tensor({2, 32, 20, 20}, 9);
+  const std::vector<std::map<std::string, Tensor>> feeds = {{{"x", x}},
+                                                            {{"x", testing::random_tensor({2, 32, 20, 20}, 10)}}};
+  const std::vector<Session::Trace> traces = {session.trace(feeds[0]), session.trace(feeds[1])};
+  size_t band_steps = 0;
+  std::mt19937 engine(5);
+  for (size_t step = 0; step < session.step_count(); ++step) {
+    for (int trial = 0; trial < 24; ++trial) {
+      const int64_t element = static_cast<int64_t>(engine() % 1000000);
+      OutputCorruption corruption(step, element);
+      const ScopedStepHook hooked(session, corruption);
+      const Session::Replay replay = session.replay(traces[trial % 2], {step});
+      const Tensor whole = session.run(feeds[trial % 2]).at(0);
+      ASSERT_TRUE(identical(replay.outputs.at(0).tensor(), whole))
+          << isa_name(isa) << ", " << threads << " threads, step " << step << " element " << element;
+      band_steps += replay.band_steps;
+    }
+  }
+  EXPECT_GT(band_steps, session.step_count() * 24) << isa_name(isa) << ", " << threads << " threads";
+  // The operators that ran on bands are planned for the whole input again.
+  std::vector<Tensor> outputs;
+  session.run_into({&x}, outputs);
+  EXPECT_TRUE(identical(outputs.at(0), session.replay(traces[0], {}).outputs.at(0).tensor()));
+}
+
+TEST(RowBandReplay, EveryConvolutionAlgorithmReplaysABandLikeTheWholeRun) {
+  const CpuFeatures saved = active_features();
+  // The 10x10 layer takes F(2x2) with the AVX2 GEMM, implicit GEMM with the AVX-512 one.
+  std::vector<Isa> isas = {detected_isa()};
+  if (detected_isa() == Isa::Avx512) isas.push_back(Isa::Avx2);
+  for (const Isa isa : isas)
+    for (const int threads : {1, 2}) {
+      set_active_isa(isa);
+      check_band_replays(isa, threads);
+    }
+  set_active_features(saved);
 }
 
 TEST(RowBandReplay, UnderAbftEveryStepRunsWhole) {
