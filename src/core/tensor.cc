@@ -12,16 +12,23 @@
 namespace vigil {
 
 namespace {
-// Zeroed, with 64 bytes of slack past the end for kernels that read a vector beyond it.
-std::shared_ptr<std::byte> allocate_zeroed(size_t bytes) {
+// With 64 bytes of slack past the end, zeroed, for kernels that read a vector beyond it;
+// the bytes before zeroed too unless `zero` is false.
+std::shared_ptr<std::byte> allocate_storage(size_t bytes, bool zero) {
   const size_t padded = byte_count(static_cast<int64_t>(bytes / 64 + 2), 64);
   std::shared_ptr<std::byte> block = allocate_block(padded);
-  if (!arrives_zeroed(padded)) std::memset(block.get(), 0, padded);
+  if (arrives_zeroed(padded)) return block;
+  const size_t from = zero ? 0 : bytes;
+  std::memset(block.get() + from, 0, padded - from);
   return block;
 }
 }  // namespace
 
-Tensor::Tensor(DType dtype, Shape shape) : dtype_(dtype), shape_(std::move(shape)) {
+Tensor::Tensor(DType dtype, Shape shape) : Tensor(dtype, std::move(shape), true) {}
+
+Tensor Tensor::for_overwrite(DType dtype, Shape shape) { return Tensor(dtype, std::move(shape), false); }
+
+Tensor::Tensor(DType dtype, Shape shape, bool zero) : dtype_(dtype), shape_(std::move(shape)) {
   const int64_t count = shape_numel(shape_, "tensor");
   if (dtype_ == DType::String) {
     const size_t strings = byte_count(count, sizeof(std::string));
@@ -30,7 +37,7 @@ Tensor::Tensor(DType dtype, Shape shape) : dtype_(dtype), shape_(std::move(shape
     return;
   }
   check_input(dtype_size(dtype_) > 0, "tensors of element type ", dtype_name(dtype_), " are not supported");
-  storage_ = allocate_zeroed(byte_count(count, dtype_size(dtype_)));
+  storage_ = allocate_storage(byte_count(count, dtype_size(dtype_)), zero);
 }
 
 void Tensor::fail_raw_string() {
@@ -54,7 +61,7 @@ Tensor Tensor::reshaped(Shape shape) const {
 }
 
 Tensor Tensor::clone() const {
-  Tensor copy(dtype_, shape_);
+  Tensor copy = for_overwrite(dtype_, shape_);
   if (dtype_ == DType::String) {
     *copy.strings_ = *strings_;
     return copy;

@@ -24,6 +24,10 @@ class Tensor {
   Tensor() = default;
   // A zero-filled tensor.
   Tensor(DType dtype, Shape shape);
+  // A tensor whose every element the caller writes before anything reads it (the outputs
+  // of a planned operator, a copy): only the slack past its end is zeroed. String tensors
+  // are made as above.
+  static Tensor for_overwrite(DType dtype, Shape shape);
 
   // A tensor over `bytes` of memory owned elsewhere (a session's arena): it keeps `owner`
   // alive and does not zero the bytes. Not for string tensors.
@@ -88,6 +92,7 @@ class Tensor {
   std::vector<double> to_double_vector() const;
 
  private:
+  Tensor(DType dtype, Shape shape, bool zero);
   [[noreturn]] static void fail_raw_string();
 
   DType dtype_ = DType::Undefined;

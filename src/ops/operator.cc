@@ -9,7 +9,8 @@ void Operator::run(const OpInputs& inputs, OpOutputs& outputs) {
   std::vector<TensorSpec> specs;
   if (!plan(inputs, specs)) fail_internal("operator has neither run() nor a planned path");
   for (size_t o = 0; o < specs.size() && o < outputs.size(); ++o) {
-    if (specs[o].dtype != DType::Undefined) outputs[o] = Tensor(specs[o].dtype, specs[o].shape);
+    // execute() writes every element, as it does into a session's arena.
+    if (specs[o].dtype != DType::Undefined) outputs[o] = Tensor::for_overwrite(specs[o].dtype, specs[o].shape);
   }
   execute(inputs, outputs);
 }

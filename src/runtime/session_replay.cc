@@ -89,7 +89,7 @@ struct Session::ReplayPath {
     for (size_t o = 0; o < specs.size() && o < buffers.size(); ++o) {
       if (specs[o].dtype == DType::Undefined) continue;
       if (buffers[o].dtype() != specs[o].dtype || buffers[o].shape() != specs[o].shape) {
-        buffers[o] = Tensor(specs[o].dtype, specs[o].shape);
+        buffers[o] = Tensor::for_overwrite(specs[o].dtype, specs[o].shape);  // execute() writes it all
       }
       general.tensor_outputs[o] = buffers[o];
     }
@@ -182,9 +182,10 @@ struct Session::ReplayPath {
   static void restore_trace_rows(ReplayBuffer& buffer, uint64_t id, const Tensor& traced) {
     buffer.outputs.resize(1);
     Tensor& output = buffer.outputs[0];
-    if (output.dtype() != traced.dtype() || output.shape() != traced.shape())
-      output = Tensor(traced.dtype(), traced.shape());
-    const RowBand stale = buffer.trace == id ? intersect(buffer.stale, {0, traced.dim(2)}) : RowBand{0, traced.dim(2)};
+    const bool fresh = output.dtype() != traced.dtype() || output.shape() != traced.shape();
+    if (fresh) output = Tensor::for_overwrite(traced.dtype(), traced.shape());
+    const RowBand stale =
+        buffer.trace == id && !fresh ? intersect(buffer.stale, {0, traced.dim(2)}) : RowBand{0, traced.dim(2)};
     copy_rows(traced, stale.begin, output, stale.begin, stale.rows());
     buffer.trace = id;
     buffer.stale = {};
