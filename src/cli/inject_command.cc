@@ -299,8 +299,10 @@ void inject(const InjectOptions& options) {
     check_input(ranks.size() == 1, "--ber runs in one process, not over ", ranks.size(), " MPI ranks");
     return sweep(options);
   }
-  // Every injection copies the activation it corrupts, megabytes on large models: kept in
-  // the heap rather than mapped and unmapped each time, the copies cost no page faults.
+  // Every injection copies the activation it corrupts, megabytes on large models. Blocks
+  // under 4 MiB come from malloc (core/memory_budget.h): kept in the heap rather than mapped
+  // and unmapped each time, such copies cost no page faults. Larger ones are mapped with
+  // huge pages, a fault per 2 MiB.
   mallopt(M_MMAP_THRESHOLD, 32 << 20);
   mallopt(M_TRIM_THRESHOLD, 512 << 20);
   check_output_folder("--journal", options.journal);
