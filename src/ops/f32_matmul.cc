@@ -8,6 +8,7 @@
 // of matmul.cc.
 #include <algorithm>
 
+#include "core/shared_preparation.h"
 #include "core/thread_pool.h"
 #include "kernels/f32_gemm.h"
 #include "kernels/gemm_check.h"
@@ -35,7 +36,7 @@ class F32ProductBase : public Operator {
     Operator::run(inputs, outputs);
   }
   std::string algorithm() const override {
-    return std::string(packed_b_.empty() ? "f32_gemm " : "f32_gemm packed-B ") + kernels::f32_gemm_kernel_name();
+    return std::string(packed_b_ ? "f32_gemm packed-B " : "f32_gemm ") + kernels::f32_gemm_kernel_name();
   }
 
  protected:
@@ -48,19 +49,22 @@ class F32ProductBase : public Operator {
     const Tensor* b = info.find_constant(info.node.inputs[1]);
     if (!b || b->dtype() != DType::Float32 || b->rank() != 2) return;
     const int64_t k = transposed ? b->dim(1) : b->dim(0), n = transposed ? b->dim(0) : b->dim(1);
-    packed_b_ = kernels::F32PackedB(k, n, {b->data<float>(), b->dim(1), transposed});
+    // Sessions over the same weights share the packing (core/shared_preparation.h).
+    packed_b_ = shared_preparation<kernels::F32PackedB>(*b, transposed ? "transposed" : "as is", [&] {
+      return std::make_unique<kernels::F32PackedB>(k, n, kernels::F32Matrix{b->data<float>(), b->dim(1), transposed});
+    });
     packed_from_ = b->data<float>();
   }
   // The packed B, if `b` is the tensor it was packed from.
   const kernels::F32PackedB* packed_for(const Tensor& b) const {
-    return !packed_b_.empty() && b.data<float>() == packed_from_ ? &packed_b_ : nullptr;
+    return packed_b_ && b.data<float>() == packed_from_ ? packed_b_.get() : nullptr;
   }
 
   std::string what_;
   int threads_;
   bool fused_;  // FusedMatMul or FusedGemm
   std::unique_ptr<Operator> reference_;
-  kernels::F32PackedB packed_b_;
+  std::shared_ptr<const kernels::F32PackedB> packed_b_;
   const float* packed_from_ = nullptr;
 };
 

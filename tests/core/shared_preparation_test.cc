@@ -3,7 +3,8 @@
 // the same recipe are prepared once and shared, by threads preparing at once too; another
 // recipe, other bytes with equal values, or other active CPU features prepare anew; an
 // entry goes with its last user. Then sessions: two over one model run every float32
-// convolution on the same prepared algorithms and give the same outputs bit for bit.
+// convolution on the same prepared algorithms, and a MatMul on the same packed weights,
+// and give the same outputs bit for bit.
 #include "core/shared_preparation.h"
 
 #include <gtest/gtest.h>
@@ -123,6 +124,22 @@ TEST(SharedPreparation, SessionsOverOneModelShareTheirConvolutions) {
   const Tensor y = second.run(feeds).at(0);
   ASSERT_EQ(y.shape(), expected.shape());
   for (int64_t i = 0; i < y.numel(); ++i) ASSERT_EQ(y.data<float>()[i], expected.data<float>()[i]) << i;
+}
+
+TEST(SharedPreparation, SessionsOverOneModelShareAMatMulsPackedWeights) {
+  auto model = std::make_shared<Model>();
+  model->opsets[""] = 13;
+  Graph& g = model->graph;
+  g.inputs.push_back({"x", DType::Float32, true, {Dim{3, ""}, Dim{40, ""}}});
+  g.initializers["w"] = testing::random_tensor({40, 24}, 9);
+  g.nodes = {node("MatMul", {"x", "w"}, {"y"})};
+  g.outputs.push_back({"y", DType::Float32, true, {}});
+  g.validate_and_sort();
+  const std::map<std::string, Tensor> feeds = {{"x", testing::random_tensor({3, 40}, 10)}};
+  const size_t before = shared_preparations_in_use();
+  Session first(model), second(model);
+  EXPECT_EQ(shared_preparations_in_use(), before + 1);
+  EXPECT_TRUE(identical(first.run(feeds).at(0), second.run(feeds).at(0)));
 }
 
 }  // namespace

@@ -19,6 +19,7 @@
 // Otherwise the reference: exact int32 sums, then kernels::requantize.
 #include <algorithm>
 
+#include "core/shared_preparation.h"
 #include "core/thread_pool.h"
 #include "kernels/qs8_gemm.h"
 #include "kernels/s32_dequantize_transpose.h"
@@ -81,13 +82,16 @@ class QGemmOperator final : public Operator {
     const bool symmetric = std::all_of(parameters_.weight_zero_points.begin(), parameters_.weight_zero_points.end(),
                                        [](int32_t z) { return z == 0; });
     if (constants[kB]->dtype() == DType::Int8 && symmetric) {
-      packed_ = kernels::QS8PackedWeights(parameters_.columns, parameters_.depth, parameters_.weights.data(),
-                                          parameters_.depth);
+      // Sessions over the same weights share the packing (core/shared_preparation.h).
+      packed_ = shared_preparation<kernels::QS8PackedWeights>(*constants[kB], transposed_ ? "transB" : "as is", [&] {
+        return std::make_unique<kernels::QS8PackedWeights>(parameters_.columns, parameters_.depth,
+                                                           parameters_.weights.data(), parameters_.depth);
+      });
     }
   }
 
   void run(const OpInputs& in, OpOutputs& out) override {
-    if (!packed_.empty()) return Operator::run(in, out);
+    if (packed_) return Operator::run(in, out);
     const GemmParameters p = read(in, &require_input(in, kA, what_));
     const Tensor& a = *in[kA];
     const int64_t rows = a.numel() / p.depth;
@@ -106,7 +110,7 @@ class QGemmOperator final : public Operator {
   }
 
   bool plan(const OpInputs& in, std::vector<TensorSpec>& outputs) override {
-    if (packed_.empty()) return false;
+    if (!packed_) return false;
     if (dynamic_a_) read_a(parameters_, in);
     const Tensor& a = require_input(in, kA, what_);
     check_input(a.dtype() == parameters_.a_type, what_, ": a is ", dtype_name(a.dtype()), ", its zero point ",
@@ -144,13 +148,13 @@ class QGemmOperator final : public Operator {
       e.output = kernels::QS8GemmOutput::I32;
     }
     if (scratch_.empty()) {  // one row, quantized: y^T is y
-      kernels::qs8_gemm(p.columns, 1, p.depth, packed_, b, out[0].raw(), 1, e, threads_);
+      kernels::qs8_gemm(p.columns, 1, p.depth, *packed_, b, out[0].raw(), 1, e, threads_);
       return;
     }
     // y^T into scratch (int32 sums, or bytes packed at the front), then y in blocks of 16
     // rows: floats by kernels/s32_dequantize_transpose.h, bytes in tiles of 16 x 16 so
     // that both sides stay in cache lines.
-    kernels::qs8_gemm(p.columns, rows_, p.depth, packed_, b, scratch_.data(), rows_, e, threads_);
+    kernels::qs8_gemm(p.columns, rows_, p.depth, *packed_, b, scratch_.data(), rows_, e, threads_);
     constexpr int64_t kTile = 16;
     const bool parallel = threads_ > 1 && rows_ * p.columns >= 32768;
     const int64_t row_tiles = (rows_ + kTile - 1) / kTile;
@@ -183,7 +187,7 @@ class QGemmOperator final : public Operator {
   }
 
   std::string algorithm() const override {
-    return packed_.empty() ? std::string() : std::string("gemm ") + packed_.kernel_name();
+    return packed_ ? std::string("gemm ") + packed_->kernel_name() : std::string();
   }
 
  private:
@@ -271,12 +275,12 @@ class QGemmOperator final : public Operator {
   bool transposed_;
   kernels::ActivationSpec activation_;
   int threads_;
-  bool dynamic_a_ = false;     // a_scale and a_zero_point are read at run time
-  GemmParameters parameters_;  // constants known at creation
-  kernels::QS8PackedWeights packed_;
-  int64_t rows_ = 0;                  // planned
-  std::vector<int32_t> scratch_;      // planned: y^T
-  std::vector<float> column_scales_;  // planned: a_scale x b_scale[c], set per inference
+  bool dynamic_a_ = false;                                   // a_scale and a_zero_point are read at run time
+  GemmParameters parameters_;                                // constants known at creation
+  std::shared_ptr<const kernels::QS8PackedWeights> packed_;  // shared with other sessions
+  int64_t rows_ = 0;                                         // planned
+  std::vector<int32_t> scratch_;                             // planned: y^T
+  std::vector<float> column_scales_;                         // planned: a_scale x b_scale[c], set per inference
 };
 
 std::unique_ptr<Operator> create_q_gemm(const OpCreateInfo& info) { return std::make_unique<QGemmOperator>(info); }
