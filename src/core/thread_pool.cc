@@ -142,16 +142,22 @@ class Pool {
     }
   }
 
-  // Under mutex_: starts helpers until there are `count`, each with its scratch slot.
+  // Under mutex_: starts helpers until there are `count`, each with its scratch slot, and
+  // waits until each has begun: a thread's start allocates (its slot's clean-up is
+  // registered then), and on a loaded machine a new thread may first run long after the
+  // inference that made it, in one that must allocate nothing.
   void grow(int count) {
     while (static_cast<int>(helpers_.size()) < count) {
       const int index = detail::claim_scratch_index();
       helper_indices_.push_back(index);
-      helpers_.emplace_back([this, index] {
+      std::atomic<bool> begun{false};
+      helpers_.emplace_back([this, index, &begun] {
         detail::adopt_scratch_index(index);
+        begun.store(true, std::memory_order_release);
         serve();
       });
       helpers_.back().detach();
+      wait_until([&] { return begun.load(std::memory_order_acquire); });
     }
   }
 

@@ -4,12 +4,18 @@
 // by the replaced allocator), on the shipped Fashion-MNIST model with one and two threads
 // and with a step hook installed, and on an MLP whose products split over two threads,
 // checked by ABFT. A helper thread that first runs after warm-up (the operating system ran
-// none during it) allocates nothing either. Every step must be planned for that, which the
-// test also checks.
+// none during it) allocates nothing either, nor does one that the operating system starts
+// late. Every step must be planned for that, which the test also checks.
 #include <gtest/gtest.h>
+#include <sched.h>
+#include <sys/wait.h>
+#include <unistd.h>
 
+#include <atomic>
+#include <chrono>
 #include <optional>
 #include <random>
+#include <thread>
 
 #include "counting_allocator.h"
 #include "graph_nodes.h"
@@ -112,6 +118,28 @@ TEST(SteadyState, HelpersThatFirstRunAfterWarmUpAllocateNothing) {
   for (const abft::Scheme scheme : {abft::Scheme::Off, abft::Scheme::Fused}) {
     expect_steady_state_allocates_nothing(2, 64, false, scheme, false, true);
   }
+}
+
+// On one core a new thread may first run long after the loop that made it; its start
+// allocates, so the pool waits for it. A child process has a pool of its own, with no
+// helpers yet.
+TEST(SteadyState, ANewHelperHasBegunWhenItsFirstLoopEnds) {
+  const pid_t child = fork();
+  ASSERT_GE(child, 0);
+  if (child == 0) {
+    cpu_set_t one;
+    CPU_ZERO(&one);
+    CPU_SET(sched_getcpu(), &one);
+    sched_setaffinity(0, sizeof(one), &one);
+    std::atomic<int64_t> sum{0};
+    parallel_for(64, 2, [&](int64_t i) { sum.fetch_add(i, std::memory_order_relaxed); });
+    testing::start_counting_allocations();
+    std::this_thread::sleep_for(std::chrono::milliseconds(50));  // the helper runs now if it has not yet
+    _exit(testing::stop_counting_allocations() == 0 && sum == 64 * 63 / 2 ? 0 : 1);
+  }
+  int status = 0;
+  ASSERT_EQ(waitpid(child, &status, 0), child);
+  EXPECT_TRUE(WIFEXITED(status) && WEXITSTATUS(status) == 0) << "the new helper allocated after its loop";
 }
 
 TEST(SteadyState, TheCounterSeesAllocations) {
