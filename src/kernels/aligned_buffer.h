@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: Apache-2.0
 // Growable 64-byte aligned scratch memory. Kernels keep one per worker (kernels/worker_scratch.h)
-// for the operand they pack on the fly: it grows to the largest size a model needs during
+// or per thread (core/thread_scratch.h) for the operand they pack on the fly: it grows to the largest size a model needs during
 // the first inference and is reused afterwards, so steady-state inference allocates nothing.
 #pragma once
 
@@ -23,6 +23,8 @@ class AlignedBuffer {
     return static_cast<float*>(data_);
   }
   size_t capacity_bytes() const { return capacity_; }
+  // As large as the other (a ThreadScratch's grow).
+  void grow_to(const AlignedBuffer& other) { reserve_bytes(other.capacity_); }
   // At least `bytes`; the contents are not kept when it grows.
   void reserve_bytes(size_t bytes) {
     bytes = (bytes + 63) / 64 * 64;

@@ -70,11 +70,27 @@ std::shared_ptr<Model> mlp_model() {
   return model;
 }
 
+// The images -> Conv 3x3 to 32 channels -> Relu -> depthwise 3x3 -> Relu: depthwise planes
+// run on whichever thread takes them, each with its ring of padded rows.
+std::shared_ptr<Model> depthwise_model() {
+  auto model = std::make_shared<Model>();
+  model->opsets[""] = 13;
+  Graph& graph = model->graph;
+  graph.inputs.push_back({"x", DType::Float32, true, {{-1, "batch"}, {1, ""}, {28, ""}, {28, ""}}});
+  graph.initializers["w1"] = random_matrix(32, 9, 5).reshaped({32, 1, 3, 3});
+  graph.initializers["wd"] = random_matrix(32, 9, 6).reshaped({32, 1, 3, 3});
+  graph.nodes = {testing::conv("x", "w1", "c", 1, 1), node("Relu", {"c"}, {"r"}),
+                 testing::conv("r", "wd", "d", 1, 1, 1, 32), node("Relu", {"d"}, {"y"})};
+  graph.outputs.push_back({"y", DType::Float32, true, {}});
+  graph.validate_and_sort();
+  return model;
+}
+
 void expect_steady_state_allocates_nothing(int threads, int64_t batch, bool hooked = false,
-                                           abft::Scheme scheme = abft::Scheme::Off, bool mlp = false,
+                                           abft::Scheme scheme = abft::Scheme::Off,
+                                           std::shared_ptr<Model> model = nullptr,
                                            bool helpers_held_in_warm_up = false) {
-  const std::shared_ptr<Model> model =
-      mlp ? mlp_model() : load_model(VIGIL_SOURCE_DIR "/models/fashion_mnist_cnn.onnx");
+  if (!model) model = load_model(VIGIL_SOURCE_DIR "/models/fashion_mnist_cnn.onnx");
   abft::Options checks;
   checks.scheme = scheme;
   Session session(model, {threads, true, checks});
@@ -109,14 +125,16 @@ TEST(SteadyState, AStepHookAllocatesNothingEither) { expect_steady_state_allocat
 // Checked products on two threads: every worker's sums are grown alike after each product.
 TEST(SteadyState, AbftChecksAllocateNothingEither) {
   for (const abft::Scheme scheme : {abft::Scheme::Fused, abft::Scheme::Separate}) {
-    expect_steady_state_allocates_nothing(2, 64, false, scheme, true);
+    expect_steady_state_allocates_nothing(2, 64, false, scheme, mlp_model());
   }
 }
 
-// Winograd's products run inside its parallel loop, on whichever thread takes a block.
+// Winograd's products run inside its parallel loop, on whichever thread takes a block, and
+// depthwise planes on whichever thread takes a channel.
 TEST(SteadyState, HelpersThatFirstRunAfterWarmUpAllocateNothing) {
   for (const abft::Scheme scheme : {abft::Scheme::Off, abft::Scheme::Fused}) {
-    expect_steady_state_allocates_nothing(2, 64, false, scheme, false, true);
+    expect_steady_state_allocates_nothing(2, 64, false, scheme, nullptr, true);
+    expect_steady_state_allocates_nothing(2, 64, false, scheme, depthwise_model(), true);
   }
 }
 

@@ -124,22 +124,9 @@ TEST(RowBand, DifferingRowsSpanEveryPlane) {
 
 // --- replays on a network with every convolution algorithm ---
 
+using testing::conv;
 using testing::ints;
 using testing::node;
-
-Node conv(const std::string& x, const std::string& w, const std::string& y, int64_t stride, int64_t pad,
-          int64_t dilation = 1, int64_t group = 1) {
-  Node n = node("Conv", {x, w}, {y});
-  n.attributes.set_owner(n.describe());
-  n.attributes.set("strides", ints({stride, stride}));
-  n.attributes.set("pads", ints({pad, pad, pad, pad}));
-  n.attributes.set("dilations", ints({dilation, dilation}));
-  Attribute g;
-  g.type = AttributeType::Int;
-  g.i = group;
-  n.attributes.set("group", g);
-  return n;
-}
 
 std::shared_ptr<Model> network() {
   auto model = std::make_shared<Model>();
