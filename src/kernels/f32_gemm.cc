@@ -152,8 +152,9 @@ void gemm_rectangle(const Problem& p, int64_t m0, int64_t m1, int64_t n0, int64_
   const int mr = p.kernel->mr, nr = p.kernel->nr;
   F32TileEpilogue base = tile_epilogue_template(*p.epilogue);
   const Epilogue& e = *p.epilogue;
-  if (check && check->tile_hook()) base.tile_hook = check->tile_hook();
-  const F32MicroKernelFunction micro_kernel = base.tile_hook ? p.kernel->run_hooked : p.kernel->run;
+  const bool tallies = check && check->tallies();
+  base.tally_rows = tallies && p.check->by_rows();
+  const F32MicroKernelFunction micro_kernel = base.tile_hook || tallies ? p.kernel->run_hooked : p.kernel->run;
   // Fused checks predict from the panels as they are packed (or read in place) below.
   const bool predict_columns = check && !p.check->separate() && !p.check->by_rows();
   const bool predict_rows = check && !p.check->separate() && p.check->by_rows();
@@ -231,7 +232,7 @@ void gemm_rectangle(const Problem& p, int64_t m0, int64_t m1, int64_t n0, int64_
               if (e.bias) tile.bias = e.bias_per_column ? e.bias + j : e.bias + i;
               if (e.residual) tile.residual = e.residual + i * e.residual_ld + j;
             }
-            if (check) check->at(i, j);
+            if (tallies && tile.last) tile.tally = check->tally_at(i, j);
             micro_kernel(kc, a_block + (ir / mr) * a_panel_stride, b_panel, b_stride, c, p.ldc, rows, cols, tile);
             if (tile.last && activation_after_store(e.activation.kind)) {
               for (int r = 0; r < rows; ++r) f32_activation(e.activation, cols, c + r * p.ldc, c + r * p.ldc);
@@ -394,7 +395,7 @@ void f32_gemm(int64_t m, int64_t n, int64_t k, const F32GemmA& a, const F32GemmB
   const Problem problem{m, n, k, &a, &b, c, ldc, &epilogue, &kernel, &check, &buffers};
   split_gemm_over_threads(m, n, kernel.mr, kernel.nr, grid,
                           [&](int64_t m0, int64_t m1, int64_t n0, int64_t n1) {
-                            F32RectangleCheck part(check, m0, m1, n0, n1, kernel.mr, kernel.nr, epilogue.tile_hook);
+                            F32RectangleCheck part(check, m0, m1, n0, n1, kernel.mr, kernel.nr);
                             gemm_rectangle(problem, m0, m1, n0, n1, &part);
                             if (check.separate()) check_rectangle_separately(problem, m0, m1, n0, n1, part);
                           });

@@ -164,7 +164,7 @@ void F32ProductCheck::finish() {
 }
 
 F32RectangleCheck::F32RectangleCheck(F32ProductCheck& check, int64_t m0, int64_t m1, int64_t n0, int64_t n1,
-                                     int mr, int nr, const F32TileHook* chained)
+                                     int mr, int nr)
     : check_(check),
       m0_(m0),
       m1_(m1),
@@ -176,8 +176,6 @@ F32RectangleCheck::F32RectangleCheck(F32ProductCheck& check, int64_t m0, int64_t
       turn_(check.by_rows() ? gemm_thread_column_group(n0, check.columns(), nr, check.grid())
                             : gemm_thread_row_group(m0, check.rows(), mr, check.grid())),
       tallies_(!check.reads_back()),
-      chained_(chained),
-      hook_{tally, this},
       sums_(check.rectangle_buffers().sums),
       spread_(check.rectangle_buffers().spread) {
   sums_.assign(static_cast<size_t>(lines_), 0.0);
@@ -186,13 +184,6 @@ F32RectangleCheck::F32RectangleCheck(F32ProductCheck& check, int64_t m0, int64_t
 
 F32RectangleCheck::~F32RectangleCheck() {
   check_.add_sums(check_.by_rows() ? m0_ : n0_, lines_, sums_.data(), spread_.data());
-}
-
-void F32RectangleCheck::tally(void* context, const F32Tile& tile) {
-  auto* self = static_cast<F32RectangleCheck*>(context);
-  if (self->chained_) self->chained_->on_tile(self->chained_->context, tile);
-  self->check_.kernel().f32_tally(tile.sums, tile.ld, tile.rows, tile.cols, self->check_.by_rows(),
-                                  self->sums_.data() + self->origin_);
 }
 
 void F32RectangleCheck::predict(int64_t p0, int64_t depth, const float* panel, int64_t stride, int64_t first,

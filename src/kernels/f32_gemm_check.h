@@ -71,14 +71,12 @@ class F32ProductCheck {
 // One thread's rectangle [m0, m1) x [n0, n1) of a checked product.
 class F32RectangleCheck {
  public:
-  F32RectangleCheck(F32ProductCheck& check, int64_t m0, int64_t m1, int64_t n0, int64_t n1, int mr, int nr,
-                    const F32TileHook* chained);
+  F32RectangleCheck(F32ProductCheck& check, int64_t m0, int64_t m1, int64_t n0, int64_t n1, int mr, int nr);
   ~F32RectangleCheck();  // adds the thread's sums into the product's lines
-  // The hook that tallies each tile's sums (and calls `chained` first); nullptr when C is
-  // read back instead.
-  const F32TileHook* tile_hook() const { return tallies_ ? &hook_ : nullptr; }
-  // The origin of the next tile the micro-kernel computes.
-  void at(int64_t i, int64_t j) { origin_ = check_.by_rows() ? i - m0_ : j - n0_; }
+  // Whether the micro-kernels tally the tiles' lines (else C is read back), and where for
+  // the tile at (i, j) (F32TileEpilogue::tally).
+  bool tallies() const { return tallies_; }
+  double* tally_at(int64_t i, int64_t j) { return sums_.data() + (check_.by_rows() ? i - m0_ : j - n0_); }
   // Whether this thread predicts the panel of lines starting at `first` (its turn among the
   // threads sharing them), and the prediction from one panel of the other operand: depth
   // [p0, p0 + depth), lines [first, first + width) of C.
@@ -88,15 +86,10 @@ class F32RectangleCheck {
   void read_back(const float* c, int64_t ldc, const Epilogue& epilogue);
 
  private:
-  static void tally(void* context, const F32Tile& tile);
-
   F32ProductCheck& check_;
   int64_t m0_, m1_, n0_, n1_, lines_;
   int panel_lines_, sharers_, turn_;
   bool tallies_;
-  const F32TileHook* chained_;
-  F32TileHook hook_;
-  int64_t origin_ = 0;
   std::vector<double>& sums_;  // this worker's, which only grow
   std::vector<double>& spread_;
 };

@@ -29,6 +29,12 @@ struct F32TileEpilogue {
   float leaky_alpha = 0.0f;  // when `leaky`
   bool leaky = false;
   const F32TileHook* tile_hook = nullptr;  // read by the hooked variant only
+  // The fused check's sums of the tile's lines (kernels/f32_gemm_check.h), read by the
+  // hooked variant only, on the last block of k: each column's sum of the tile's sums over
+  // the whole depth (this block's plus those already in C; before scale, bias and the
+  // rest) is added to tally[column], or each row's to tally[row] when `tally_rows`.
+  double* tally = nullptr;
+  bool tally_rows = false;
 };
 
 // rows <= MR and cols <= NR for edge tiles; the panels are always full (zero-padded). Row p
@@ -38,7 +44,7 @@ using F32MicroKernelFunction = void (*)(int64_t kc, const float* a_panel, const 
                                         float* c, int64_t ldc, int rows, int cols, const F32TileEpilogue& epilogue);
 
 // Each micro-kernel comes in two variants from one template: `run`, and `run_hooked`, which
-// hands each tile's sums to the epilogue's tile hook before the epilogue.
+// hands each tile's sums to the epilogue's tile hook and tally before the epilogue.
 struct F32MicroKernel {
   const char* name;
   CpuFeatures needs;
@@ -57,9 +63,11 @@ struct F32MicroKernel {
 const KernelRegistry<F32MicroKernel>& f32_gemm_kernels();
 inline const F32MicroKernel& f32_micro_kernel(Isa isa) { return f32_gemm_kernels().best(isa_features(isa)); }
 
-// The hooked variants' call: the tile's sums (row stride `ld`) before the epilogue.
-inline void call_tile_hook(const F32TileEpilogue& e, float* sums, int64_t ld, int rows, int cols, const float* c) {
-  e.tile_hook->on_tile(e.tile_hook->context, F32Tile{sums, ld, rows, cols, c, !e.accumulate, e.last});
+// The hooked variants' call, before the epilogue: the tile's sums (row stride kLd) to the
+// hook. The kernel then tallies them (F32TileEpilogue::tally).
+template <int kLd>
+inline void call_tile_hook(const F32TileEpilogue& e, float* sums, int rows, int cols, const float* c) {
+  if (e.tile_hook) e.tile_hook->on_tile(e.tile_hook->context, F32Tile{sums, kLd, rows, cols, c, !e.accumulate, e.last});
 }
 
 // The epilogue of one output element, in the order the micro-kernels apply it: the

@@ -4,9 +4,9 @@
 //     panel of the other operand, giving the predicted sum of C along every column (or
 //     row) the panel holds. The f32 form also accumulates the rounding bound of the check,
 //     the same product over absolute values; the int8 form is exact modulo 2^32;
-//   - the tally: the sums of one tile of C, added per column (or row).
-// Both run while the GEMM driver has the panel or the tile in cache, so they are vector
-// kernels of their own: plain loops written for the compiler to vectorize, compiled once
+// (the other side, the tiles' sums, the micro-kernels tally themselves: F32TileEpilogue,
+// QS8TileEpilogue). It runs while the GEMM driver has the panel in cache, so it is a vector
+// kernel of its own: plain loops written for the compiler to vectorize, compiled once
 // per instruction-set path (kernels/gemm_checksum_predict_loops.h).
 #pragma once
 
@@ -40,10 +40,6 @@ struct GemmChecksumPredictKernel {
   // bytes, nr <= 32): expected[j] += sum_p sums[p] x byte(p, j) for j < cols, modulo 2^32.
   void (*s32)(const S32Checksum& checksum, int64_t groups, const uint8_t* panel, int nr, int cols,
               uint32_t* expected);
-  // The other side of the check: a tile's sums (rows x cols <= 32, row stride ld) added
-  // into `lines`, per column (lines[c] += sum_r) or, when by_rows, per row.
-  void (*f32_tally)(const float* sums, int64_t ld, int rows, int cols, bool by_rows, double* lines);
-  void (*s32_tally)(const int32_t* sums, int64_t ld, int rows, int cols, uint32_t* lines);
   // The depthwise checksum's sums (kernels/f32_dwconv_checksum.h): one row of `count`
   // values added into running column sums, sums[c] += line[c] and magnitudes[c] += |line[c]|.
   void (*f32_add_row)(const float* line, int64_t count, float* sums, float* magnitudes);

@@ -80,51 +80,6 @@ void s32_fixed(const int32_t* sums, int64_t groups, const uint8_t* panel, int co
   }
 }
 
-template <int kCols>
-void f32_tally_columns(const float* sums, int64_t ld, int rows, int cols, double* lines) {
-  float total[kCols] = {};
-  for (int r = 0; r < rows; ++r) {
-    for (int c = 0; c < kCols; ++c) total[c] += sums[r * ld + c];
-  }
-  for (int c = 0; c < cols; ++c) lines[c] += total[c];
-}
-
-// Tiles are stored full (ld >= 32 or ld >= 16, the micro-kernel's NR): columns past `cols`
-// are read and dropped.
-[[maybe_unused]] void f32_tally(const float* sums, int64_t ld, int rows, int cols, bool by_rows, double* lines) {
-  if (by_rows) {
-    for (int r = 0; r < rows; ++r) {
-      float total = 0.0f;
-      for (int c = 0; c < cols; ++c) total += sums[r * ld + c];
-      lines[r] += total;
-    }
-    return;
-  }
-  if (ld >= 32) return f32_tally_columns<32>(sums, ld, rows, cols, lines);
-  if (ld >= 16) return f32_tally_columns<16>(sums, ld, rows, cols, lines);
-  for (int r = 0; r < rows; ++r) {
-    for (int c = 0; c < cols; ++c) lines[c] += sums[r * ld + c];
-  }
-}
-
-template <int kCols>
-void s32_tally_columns(const int32_t* sums, int64_t ld, int rows, int cols, uint32_t* lines) {
-  uint32_t total[kCols] = {};
-  for (int r = 0; r < rows; ++r) {
-    for (int c = 0; c < kCols; ++c) total[c] += static_cast<uint32_t>(sums[r * ld + c]);
-  }
-  for (int c = 0; c < cols; ++c) lines[c] += total[c];
-}
-
-[[maybe_unused]] void s32_tally(const int32_t* sums, int64_t ld, int rows, int cols, uint32_t* lines) {
-  if (ld >= 32) return s32_tally_columns<32>(sums, ld, rows, cols, lines);
-  if (ld >= 16) return s32_tally_columns<16>(sums, ld, rows, cols, lines);
-  if (ld >= 8) return s32_tally_columns<8>(sums, ld, rows, cols, lines);
-  for (int r = 0; r < rows; ++r) {
-    for (int c = 0; c < cols; ++c) lines[c] += static_cast<uint32_t>(sums[r * ld + c]);
-  }
-}
-
 [[maybe_unused]] void f32_add_row(const float* line, int64_t count, float* sums, float* magnitudes) {
   for (int64_t c = 0; c < count; ++c) {
     sums[c] += line[c];

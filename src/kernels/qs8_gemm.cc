@@ -233,8 +233,9 @@ void gemm_rectangle(const Problem& p, int64_t m0, int64_t m1, int64_t n0, int64_
   tile.c_min = e.c_min;
   tile.c_max = e.c_max;
   tile.output = e.output;
-  tile.tile_hook = check && check->tile_hook() ? check->tile_hook() : e.tile_hook;
-  const QS8MicroKernelFunction micro_kernel = tile.tile_hook ? p.kernel->run_hooked : p.kernel->run;
+  tile.tile_hook = e.tile_hook;
+  const bool tallies = check && check->tallies();
+  const QS8MicroKernelFunction micro_kernel = tile.tile_hook || tallies ? p.kernel->run_hooked : p.kernel->run;
   // A fused check predicts from each panel once it is packed.
   const bool predict = check && !p.check->separate();
   for (int64_t jc = n0; jc < n1; jc += column_block) {
@@ -251,7 +252,7 @@ void gemm_rectangle(const Problem& p, int64_t m0, int64_t m1, int64_t n0, int64_
           const int64_t i = ic + ir, j = jc + jr;
           tile.rows = row_epilogues.data() + (i - m0);
           void* c = static_cast<char*>(p.c) + (i * p.ldc + j) * element;
-          if (check) check->at(j);
+          if (tallies) tile.tally = check->tally_at(j);
           micro_kernel(groups, p.a->panel(i), b_panel, c, p.ldc, rows, cols, tile);
         }
       }
@@ -315,7 +316,7 @@ void qs8_gemm(int64_t m, int64_t n, int64_t k, const QS8PackedWeights& a, const 
   const Problem problem{m, n, k, &a, &b, c, ldc, &epilogue, &kernel, &check, &buffers};
   split_gemm_over_threads(m, n, kernel.mr, kernel.nr, grid,
                           [&](int64_t m0, int64_t m1, int64_t n0, int64_t n1) {
-                            QS8RectangleCheck part(check, m0, m1, n0, n1, kernel.mr, kernel.nr, epilogue.tile_hook);
+                            QS8RectangleCheck part(check, m0, m1, n0, n1, kernel.mr, kernel.nr);
                             gemm_rectangle(problem, m0, m1, n0, n1, &part);
                             if (check.separate()) check_rectangle_separately(problem, m0, m1, n0, n1, part);
                           });

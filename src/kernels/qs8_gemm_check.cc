@@ -77,7 +77,7 @@ void QS8ProductCheck::finish() {
 }
 
 QS8RectangleCheck::QS8RectangleCheck(QS8ProductCheck& check, int64_t m0, int64_t m1, int64_t n0, int64_t n1,
-                                     int mr, int nr, const S32TileHook* chained)
+                                     int mr, int nr)
     : check_(check),
       m0_(m0),
       m1_(m1),
@@ -85,19 +85,11 @@ QS8RectangleCheck::QS8RectangleCheck(QS8ProductCheck& check, int64_t m0, int64_t
       n1_(n1),
       nr_(nr),
       turn_(gemm_thread_row_group(m0, check.rows(), mr, check.grid())),
-      chained_(chained),
-      hook_{tally, this},
       sums_(check.rectangle_buffers().sums) {
   sums_.assign(static_cast<size_t>(n1 - n0), 0u);
 }
 
 QS8RectangleCheck::~QS8RectangleCheck() { check_.add_sums(n0_, n1_ - n0_, sums_.data()); }
-
-void QS8RectangleCheck::tally(void* context, const S32Tile& tile) {
-  auto* self = static_cast<QS8RectangleCheck*>(context);
-  if (self->chained_) self->chained_->on_tile(self->chained_->context, tile);
-  self->check_.kernel().s32_tally(tile.sums, tile.ld, tile.rows, tile.cols, self->sums_.data() + self->origin_);
-}
 
 void QS8RectangleCheck::predict(const uint8_t* panel, int nr, int64_t first, int cols) {
   check_.kernel().s32(check_.checksum(), check_.groups(), panel, nr, cols, check_.expected() + first);

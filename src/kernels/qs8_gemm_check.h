@@ -54,11 +54,12 @@ class QS8ProductCheck {
 // One thread's rectangle [m0, m1) x [n0, n1) of a checked product.
 class QS8RectangleCheck {
  public:
-  QS8RectangleCheck(QS8ProductCheck& check, int64_t m0, int64_t m1, int64_t n0, int64_t n1, int mr, int nr,
-                    const S32TileHook* chained);
+  QS8RectangleCheck(QS8ProductCheck& check, int64_t m0, int64_t m1, int64_t n0, int64_t n1, int mr, int nr);
   ~QS8RectangleCheck();  // adds the thread's sums into the product's columns
-  const S32TileHook* tile_hook() const { return check_.reads_back() ? nullptr : &hook_; }
-  void at(int64_t j) { origin_ = j - n0_; }  // the next tile's first column
+  // Whether the micro-kernels tally the tiles' columns (else C is read back), and where
+  // for the tile whose first column is j (QS8TileEpilogue::tally).
+  bool tallies() const { return !check_.reads_back(); }
+  uint32_t* tally_at(int64_t j) { return sums_.data() + (j - n0_); }
   // Whether this thread predicts the panel of columns starting at `first` (its turn), and
   // the prediction from one packed B panel (kernels/qs8_gemm.h layout) of columns
   // [first, first + cols).
@@ -70,14 +71,9 @@ class QS8RectangleCheck {
                  uint32_t b_zero_point);
 
  private:
-  static void tally(void* context, const S32Tile& tile);
-
   QS8ProductCheck& check_;
   int64_t m0_, m1_, n0_, n1_;
   int nr_, turn_;
-  const S32TileHook* chained_;
-  S32TileHook hook_;
-  int64_t origin_ = 0;
   std::vector<uint32_t>& sums_;  // this worker's, which only grow
 };
 

@@ -42,6 +42,10 @@ struct QS8TileEpilogue {
   int32_t c_zero_point = 0, c_min = 0, c_max = 0;
   QS8GemmOutput output = QS8GemmOutput::U8;
   const S32TileHook* tile_hook = nullptr;  // read by the hooked variant only
+  // The fused check's sums of the tile's columns (kernels/qs8_gemm_check.h), read by the
+  // hooked variant only: each column's sum of the tile's raw sums (after the hook, before
+  // the row offset) is added to tally[column], modulo 2^32.
+  uint32_t* tally = nullptr;
 };
 
 // groups = ceil(k / 4). The panels are full (A zero-padded below its last row and beyond
@@ -56,7 +60,7 @@ struct QS8MicroKernel {
   int mr, nr;
   int a_bytes;  // bytes per packed A element: 1 (int8) or 2 (int16, the AVX2 path)
   // Two variants from one template: `run`, and `run_hooked`, which hands each tile's sums
-  // to the epilogue's tile hook before the epilogue.
+  // to the epilogue's tile hook and tally before the epilogue.
   QS8MicroKernelFunction run;
   QS8MicroKernelFunction run_hooked;
 };
@@ -66,9 +70,18 @@ struct QS8MicroKernel {
 #include "kernels/qs8_gemm_kernels.inc"
 #undef VIGIL_QS8_GEMM_KERNEL
 
-// The hooked variants' call: the tile's sums (row stride `ld`) before the epilogue.
-inline void call_tile_hook(const QS8TileEpilogue& e, int32_t* sums, int64_t ld, int rows, int cols, const void* c) {
-  e.tile_hook->on_tile(e.tile_hook->context, S32Tile{sums, ld, rows, cols, c, true, true});
+// The hooked variants' call, before the epilogue: the tile's sums (row stride kLd) to the
+// hook, then into the tally. Inline, so that each kernel's translation unit vectorises the
+// tally with its own instruction set while the tile is in L1.
+template <int kLd>
+inline void call_tile_hook(const QS8TileEpilogue& e, int32_t* sums, int rows, int cols, const void* c) {
+  if (e.tile_hook) e.tile_hook->on_tile(e.tile_hook->context, S32Tile{sums, kLd, rows, cols, c, true, true});
+  if (!e.tally) return;
+  uint32_t totals[kLd] = {};
+  for (int r = 0; r < rows; ++r) {
+    for (int j = 0; j < kLd; ++j) totals[j] += static_cast<uint32_t>(sums[r * kLd + j]);
+  }
+  for (int j = 0; j < cols; ++j) e.tally[j] += totals[j];
 }
 
 // The epilogue of one output element (row r of the tile): the scalar kernel uses it and

@@ -20,13 +20,20 @@ void run(int64_t kc, const float* a, const float* b, int64_t b_stride, float* c,
       for (int j = 0; j < kColumns; ++j) acc[r][j] += factor * b[p * b_stride + j];
     }
   }
-  if constexpr (kHooked) call_tile_hook(epilogue, &acc[0][0], kColumns, rows, cols, c);
+  if constexpr (kHooked) call_tile_hook<kColumns>(epilogue, &acc[0][0], rows, cols, c);
+  // The fused check's tally: the sums as the epilogue takes them, per line in float.
+  const bool tallies = kHooked && epilogue.tally && epilogue.last;
+  float totals[kColumns > kRows ? kColumns : kRows] = {};
   for (int r = 0; r < rows; ++r) {
     float* out = c + r * ldc;
     for (int j = 0; j < cols; ++j) {
       const float sum = epilogue.accumulate ? acc[r][j] + out[j] : acc[r][j];
+      if (tallies) totals[epilogue.tally_rows ? r : j] += sum;
       out[j] = epilogue.last ? f32_tile_epilogue_value(epilogue, sum, r, j) : sum;
     }
+  }
+  if (tallies) {
+    for (int l = 0; l < (epilogue.tally_rows ? rows : cols); ++l) epilogue.tally[l] += totals[l];
   }
 }
 

@@ -26,9 +26,15 @@ inline __m256 load(const float* p, __m256i mask) {
   return kFull ? _mm256_loadu_ps(p) : _mm256_maskload_ps(p, mask);
 }
 
+// The tile's sums over the whole depth so far: this block's, plus C's when accumulating.
+template <bool kFull>
+inline __m256 accumulated(const F32TileEpilogue& e, __m256 v, __m256i mask, const float* c_row) {
+  return e.accumulate ? _mm256_add_ps(v, load<kFull>(c_row, mask)) : v;
+}
+
 template <bool kFull>
 inline __m256 finish(const F32TileEpilogue& e, __m256 v, int row, int half, __m256i mask, const float* c_row) {
-  if (e.accumulate) v = _mm256_add_ps(v, load<kFull>(c_row, mask));
+  v = accumulated<kFull>(e, v, mask, c_row);
   if (!e.last) return v;
   if (e.scale != 1.0f) v = _mm256_mul_ps(v, _mm256_set1_ps(e.scale));
   if (e.bias) {
@@ -43,6 +49,41 @@ inline __m256 finish(const F32TileEpilogue& e, __m256 v, int row, int half, __m2
     v = _mm256_blendv_ps(v, _mm256_mul_ps(v, _mm256_set1_ps(e.leaky_alpha)), negative);
   }
   return v;
+}
+
+// The fused check's tally of a stored tile (F32TileEpilogue::tally), on the last block:
+// the sums as the epilogue takes them (C read before the epilogue overwrites it), per
+// column in two vectors, or per row.
+inline void tally_tile(const F32TileEpilogue& e, const float (*tile)[kColumns], int rows, int cols, const float* c,
+                       int64_t ldc) {
+  const __m256i masks[2] = {column_mask(cols), column_mask(cols - 8)};
+  __m256 totals[2] = {_mm256_setzero_ps(), _mm256_setzero_ps()};
+  for (int r = 0; r < rows; ++r) {
+    __m256 sums[2];
+    for (int half = 0; half < 2; ++half) {
+      if (half * 8 >= cols) {  // a left-half tile: its right half was never written
+        sums[half] = _mm256_setzero_ps();
+        continue;
+      }
+      const __m256 live = _mm256_castsi256_ps(masks[half]);
+      sums[half] = _mm256_and_ps(live, accumulated<false>(e, _mm256_load_ps(tile[r] + half * 8), masks[half],
+                                                          c + r * ldc + half * 8));
+    }
+    if (!e.tally_rows) {
+      totals[0] = _mm256_add_ps(totals[0], sums[0]);
+      totals[1] = _mm256_add_ps(totals[1], sums[1]);
+      continue;
+    }
+    const __m256 row = _mm256_add_ps(sums[0], sums[1]);
+    __m128 quarter = _mm_add_ps(_mm256_castps256_ps128(row), _mm256_extractf128_ps(row, 1));
+    quarter = _mm_add_ps(quarter, _mm_movehl_ps(quarter, quarter));
+    e.tally[r] += _mm_cvtss_f32(_mm_add_ss(quarter, _mm_movehdup_ps(quarter)));
+  }
+  if (e.tally_rows) return;
+  alignas(32) float column_totals[kColumns];
+  _mm256_store_ps(column_totals, totals[0]);
+  _mm256_store_ps(column_totals + 8, totals[1]);
+  for (int j = 0; j < cols; ++j) e.tally[j] += column_totals[j];
 }
 
 // The products of a full tile, handed row by row to `emit(row, left, right)` while they
@@ -123,7 +164,10 @@ void run(int64_t kc, const float* a, const float* b, int64_t b_stride, float* c,
       _mm256_store_ps(tile[r] + 8, right);
     });
   }
-  if constexpr (kHooked) call_tile_hook(epilogue, &tile[0][0], kColumns, rows, cols, c);
+  if constexpr (kHooked) {
+    call_tile_hook<kColumns>(epilogue, &tile[0][0], rows, cols, c);
+    if (epilogue.tally && epilogue.last) tally_tile(epilogue, tile, rows, cols, c, ldc);
+  }
   const __m256i masks[2] = {column_mask(cols), column_mask(cols - 8)};
   for (int r = 0; r < rows; ++r) {
     float* out = c + r * ldc;

@@ -18,9 +18,13 @@ namespace {
 
 constexpr int kRows = 8, kColumns = 32;
 
-inline __m512 finish(const F32TileEpilogue& e, __m512 v, int row, int half, __mmask16 mask, const float* c_row) {
-  if (e.accumulate) v = _mm512_add_ps(v, _mm512_maskz_loadu_ps(mask, c_row));
-  if (!e.last) return v;
+// The tile's sums over the whole depth so far: this block's, plus C's when accumulating.
+inline __m512 accumulated(const F32TileEpilogue& e, __m512 v, __mmask16 mask, const float* c_row) {
+  return e.accumulate ? _mm512_add_ps(v, _mm512_maskz_loadu_ps(mask, c_row)) : v;
+}
+
+// The rest of the epilogue, on the last block of depth.
+inline __m512 finish(const F32TileEpilogue& e, __m512 v, int row, int half, __mmask16 mask) {
   v = _mm512_mul_ps(v, _mm512_set1_ps(e.scale));
   if (e.bias) {
     v = _mm512_add_ps(
@@ -35,6 +39,16 @@ inline __m512 finish(const F32TileEpilogue& e, __m512 v, int row, int half, __mm
     v = _mm512_mask_mul_ps(v, negative, v, _mm512_set1_ps(e.leaky_alpha));
   }
   return v;
+}
+
+// Adds the first `count` (<= 16) of 16 floats, widened, to the doubles at `lines`.
+inline void add_widened(__m512 sums, int count, double* lines) {
+  const __mmask8 low = static_cast<__mmask8>(count >= 8 ? 0xff : (1u << count) - 1);
+  const __mmask8 high = static_cast<__mmask8>(count >= 16 ? 0xff : count <= 8 ? 0 : (1u << (count - 8)) - 1);
+  const __m512d first = _mm512_cvtps_pd(_mm512_castps512_ps256(sums));
+  const __m512d second = _mm512_cvtps_pd(_mm512_extractf32x8_ps(sums, 1));
+  _mm512_mask_storeu_pd(lines, low, _mm512_add_pd(_mm512_maskz_loadu_pd(low, lines), first));
+  if (high) _mm512_mask_storeu_pd(lines + 8, high, _mm512_add_pd(_mm512_maskz_loadu_pd(high, lines + 8), second));
 }
 
 template <bool kHooked>
@@ -81,15 +95,43 @@ void run(int64_t kc, const float* a, const float* b, int64_t b_stride, float* c,
     _mm512_store_ps(tile[r], rows_of_tile[r][0]);
     _mm512_store_ps(tile[r] + 16, rows_of_tile[r][1]);
   }
-  if constexpr (kHooked) call_tile_hook(epilogue, &tile[0][0], kColumns, rows, cols, c);
+  if constexpr (kHooked) call_tile_hook<kColumns>(epilogue, &tile[0][0], rows, cols, c);
   const int low = cols < 16 ? cols : 16, high = cols > 16 ? cols - 16 : 0;
   const __mmask16 masks[2] = {static_cast<__mmask16>((1u << low) - 1), static_cast<__mmask16>((1u << high) - 1)};
+  // The fused check's tally, from the sums as the epilogue takes them: per column in two
+  // vectors, per row one float each.
+  const bool tallies = kHooked && epilogue.tally && epilogue.last;
+  __m512 column_totals[2] = {_mm512_setzero_ps(), _mm512_setzero_ps()};
+  alignas(32) float row_totals[kRows] = {};
   for (int r = 0; r < rows; ++r) {
     float* out = c + r * ldc;
+    __m512 sums[2];
+    for (int half = 0; half < 2; ++half) {
+      sums[half] = accumulated(epilogue, _mm512_load_ps(tile[r] + half * 16), masks[half], out + half * 16);
+    }
+    if (tallies) {
+      if (epilogue.tally_rows) {
+        row_totals[r] = _mm512_reduce_add_ps(
+            _mm512_add_ps(_mm512_maskz_mov_ps(masks[0], sums[0]), _mm512_maskz_mov_ps(masks[1], sums[1])));
+      } else {
+        column_totals[0] = _mm512_add_ps(column_totals[0], sums[0]);
+        column_totals[1] = _mm512_add_ps(column_totals[1], sums[1]);
+      }
+    }
     for (int half = 0; half < 2; ++half) {
       if (!masks[half]) continue;
-      const __m512 v = finish(epilogue, _mm512_load_ps(tile[r] + half * 16), r, half, masks[half], out + half * 16);
+      const __m512 v = epilogue.last ? finish(epilogue, sums[half], r, half, masks[half]) : sums[half];
       _mm512_mask_storeu_ps(out + half * 16, masks[half], v);
+    }
+  }
+  if (tallies) {
+    if (epilogue.tally_rows) {
+      const __mmask8 live = static_cast<__mmask8>((1u << rows) - 1);
+      const __m512d totals = _mm512_cvtps_pd(_mm256_load_ps(row_totals));
+      _mm512_mask_storeu_pd(epilogue.tally, live, _mm512_add_pd(_mm512_maskz_loadu_pd(live, epilogue.tally), totals));
+    } else {
+      add_widened(column_totals[0], low, epilogue.tally);
+      if (high) add_widened(column_totals[1], high, epilogue.tally + 16);
     }
   }
 }

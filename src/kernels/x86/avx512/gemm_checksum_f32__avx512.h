@@ -2,7 +2,7 @@
 // The fp32 checksum kernels (kernels/gemm_checksum_predict.h) on AVX-512, shared by the
 // AVX-512 and AVX-512 VNNI entries of the family: the prediction on two zmm of 16 lanes
 // with masks for narrow panels, two lines of depth at a time into separate accumulators so
-// that the FMA latency is covered; the tally of a tile's sums into doubles. Included by
+// that the FMA latency is covered. Included by
 // translation units compiled with the AVX-512 flags; unnamed namespace, one copy each.
 #pragma once
 
@@ -55,41 +55,6 @@ __mmask16 lanes(int count) {
   _mm512_mask_storeu_ps(expected + 16, high, _mm512_add_ps(_mm512_maskz_loadu_ps(high, expected + 16), e1));
   _mm512_mask_storeu_ps(bound, low, _mm512_add_ps(_mm512_maskz_loadu_ps(low, bound), b0));
   _mm512_mask_storeu_ps(bound + 16, high, _mm512_add_ps(_mm512_maskz_loadu_ps(high, bound + 16), b1));
-}
-
-// Adds 16 floats, widened, to 16 doubles at `lines` (the first `count` of them).
-void add_widened(__m512 sums, int count, double* lines) {
-  const __mmask8 low = static_cast<__mmask8>(lanes(count)), high = static_cast<__mmask8>(lanes(count - 8));
-  const __m512d first = _mm512_cvtps_pd(_mm512_castps512_ps256(sums));
-  const __m512d second = _mm512_cvtps_pd(_mm512_extractf32x8_ps(sums, 1));
-  _mm512_mask_storeu_pd(lines, low, _mm512_add_pd(_mm512_maskz_loadu_pd(low, lines), first));
-  _mm512_mask_storeu_pd(lines + 8, high, _mm512_add_pd(_mm512_maskz_loadu_pd(high, lines + 8), second));
-}
-
-float horizontal_sum(__m512 v) {
-  const __m256 half = _mm256_add_ps(_mm512_castps512_ps256(v), _mm512_extractf32x8_ps(v, 1));
-  const __m128 quarter = _mm_add_ps(_mm256_castps256_ps128(half), _mm256_extractf128_ps(half, 1));
-  const __m128 pairs = _mm_add_ps(quarter, _mm_movehl_ps(quarter, quarter));
-  return _mm_cvtss_f32(_mm_add_ss(pairs, _mm_movehdup_ps(pairs)));
-}
-
-[[maybe_unused]] void f32_tally_avx512(const float* sums, int64_t ld, int rows, int cols, bool by_rows, double* lines) {
-  const __mmask16 low = lanes(cols), high = lanes(cols - 16);
-  if (by_rows) {
-    for (int r = 0; r < rows; ++r) {
-      const __m512 row = _mm512_add_ps(_mm512_maskz_loadu_ps(low, sums + r * ld),
-                                       _mm512_maskz_loadu_ps(high, sums + r * ld + 16));
-      lines[r] += horizontal_sum(row);
-    }
-    return;
-  }
-  __m512 t0 = _mm512_setzero_ps(), t1 = _mm512_setzero_ps();
-  for (int r = 0; r < rows; ++r) {
-    t0 = _mm512_add_ps(t0, _mm512_maskz_loadu_ps(low, sums + r * ld));
-    t1 = _mm512_add_ps(t1, _mm512_maskz_loadu_ps(high, sums + r * ld + 16));
-  }
-  add_widened(t0, cols, lines);
-  if (cols > 16) add_widened(t1, cols - 16, lines + 16);
 }
 
 }  // namespace

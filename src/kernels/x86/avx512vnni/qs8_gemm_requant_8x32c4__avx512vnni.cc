@@ -204,7 +204,7 @@ void run(int64_t groups, const void* a_panel, const uint8_t* b, void* c, int64_t
   } else {
     tile_sums(groups, a, b, tile);
   }
-  if constexpr (kHooked) call_tile_hook(epilogue, &tile[0][0], kColumns, rows, cols, c);
+  if constexpr (kHooked) call_tile_hook<kColumns>(epilogue, &tile[0][0], rows, cols, c);
   const int low = cols < 16 ? cols : 16, high = cols > 16 ? cols - 16 : 0;
   const __mmask16 masks[2] = {static_cast<__mmask16>((1u << low) - 1), static_cast<__mmask16>((1u << high) - 1)};
   const int64_t row_bytes = ldc * (epilogue.output == QS8GemmOutput::I32 ? 4 : 1);
