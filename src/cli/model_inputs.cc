@@ -46,7 +46,8 @@ void add_random_inputs(const Graph& graph, std::map<std::string, Tensor>& feeds,
     dispatch_dtype(input.dtype, "random input '" + input.name + "'", [&](auto tag) {
       using T = typename decltype(tag)::type;
       T* data = tensor.data<T>();
-      for (int64_t i = 0; i < tensor.numel(); ++i) {
+      const int64_t count = tensor.numel();
+      for (int64_t i = 0; i < count; ++i) {
         if constexpr (std::is_same_v<T, bool>) {
           data[i] = generator() & 1;
         } else if constexpr (std::is_integral_v<T>) {
