@@ -58,11 +58,16 @@ void f32_encode_checksum(const F32Matrix& a, int64_t m, int64_t k, float* checks
   std::vector<double>& magnitude = checksum_magnitudes.mine().values;
   total.assign(static_cast<size_t>(k), 0.0);
   magnitude.assign(static_cast<size_t>(k), 0.0);
-  for (int64_t i = 0; i < m; ++i) {
+  if (!a.transposed) {  // row by row, on the vector kernel
+    const auto add_row = gemm_checksum_predict_kernels().active().f64_add_row;
+    for (int64_t i = 0; i < m; ++i) add_row(a.data + i * a.ld, k, total.data(), magnitude.data());
+  } else {
     for (int64_t p = 0; p < k; ++p) {
-      const double v = a.transposed ? a.data[p * a.ld + i] : a.data[i * a.ld + p];
-      total[static_cast<size_t>(p)] += v;
-      magnitude[static_cast<size_t>(p)] += std::fabs(v);
+      for (int64_t i = 0; i < m; ++i) {
+        const double v = a.data[p * a.ld + i];
+        total[static_cast<size_t>(p)] += v;
+        magnitude[static_cast<size_t>(p)] += std::fabs(v);
+      }
     }
   }
   for (int64_t p = 0; p < k; ++p) {

@@ -342,8 +342,9 @@ INSTANTIATE_TEST_SUITE_P(Kernels, QS8GemmCheckOnKernel, ::testing::ValuesIn(kQs8
                          });
 
 // Every checksum kernel this CPU runs against the scalar one: fp32 predictions within
-// rounding of it on panels and widths of every path, int8 predictions and tallies equal to
-// it for checksums of one to five digits (sums up to the int32 limits), every nr.
+// rounding of it on panels and widths of every path, rows added in double bit for bit,
+// int8 predictions equal to it for checksums of one to five digits (sums up to the int32
+// limits), every nr.
 TEST(GemmChecksumKernels, AgreeWithTheScalarLoops) {
   const auto& family = gemm_checksum_predict_kernels();
   const GemmChecksumPredictKernel& scalar = *family.kernels()[0];
@@ -363,6 +364,15 @@ TEST(GemmChecksumKernels, AgreeWithTheScalarLoops) {
           ASSERT_NEAR(e[c], e_ref[c], 1e-4) << kernel->name << " width " << width << " at " << c;
           ASSERT_NEAR(b[c], b_ref[c], 1e-4) << kernel->name << " width " << width << " at " << c;
         }
+        // Rows added in double: the same additions in the same order, so the same bits.
+        std::vector<double> sums_of_rows(stride, 0.5), magnitudes(stride, 0.25);
+        std::vector<double> sums_ref(stride, 0.5), magnitudes_ref(stride, 0.25);
+        for (int64_t p = 0; p < depth; ++p) {
+          kernel->f64_add_row(panel.data() + p * stride, width, sums_of_rows.data(), magnitudes.data());
+          scalar.f64_add_row(panel.data() + p * stride, width, sums_ref.data(), magnitudes_ref.data());
+        }
+        ASSERT_EQ(sums_of_rows, sums_ref) << kernel->name << " width " << width;
+        ASSERT_EQ(magnitudes, magnitudes_ref) << kernel->name << " width " << width;
       }
     }
     for (const int nr : {8, 16, 32}) {

@@ -10,6 +10,7 @@ extern const GemmChecksumPredictKernel gemm_checksum_predict__scalar;
 const GemmChecksumPredictKernel gemm_checksum_predict__scalar = {"gemm_checksum_predict__scalar", CpuFeatures{},
                                                                 gemm_checksum_predict_loops::f32,
                                                                 gemm_checksum_predict_loops::s32,
-                                                                gemm_checksum_predict_loops::f32_add_row};
+                                                                gemm_checksum_predict_loops::f32_add_row,
+    gemm_checksum_predict_loops::f64_add_row};
 
 }  // namespace vigil::kernels

@@ -59,6 +59,7 @@ void s32(const S32Checksum& checksum, int64_t groups, const uint8_t* panel, int 
 extern const GemmChecksumPredictKernel gemm_checksum_predict__avx2;
 const GemmChecksumPredictKernel gemm_checksum_predict__avx2 = {
     "gemm_checksum_predict__avx2",   kAvx2Features, gemm_checksum_predict_loops::f32, s32,
-    gemm_checksum_predict_loops::f32_add_row};
+    gemm_checksum_predict_loops::f32_add_row,
+    gemm_checksum_predict_loops::f64_add_row};
 
 }  // namespace vigil::kernels
