@@ -97,6 +97,41 @@ TEST_P(F32GemmOnPath, ShapesAndLayoutsMatchTheReference) {
   }
 }
 
+// A product of one row (a fully connected layer at batch 1) takes a path of its own in the
+// micro-kernels; it adds in the same order as a full tile, so each row's outputs are the
+// same bits whether the row is computed alone or with others (first and last row tiles).
+TEST_P(F32GemmOnPath, OneRowAloneIsTheSameBitsAsInAFullProduct) {
+  const Isa isa = GetParam();
+  set_active_isa(isa);
+  for (const int64_t k : {5, 300, 700}) {
+    for (const int64_t n : {33, 100}) {
+      for (const bool pack_b : {false, true}) {
+        const int64_t m = 9;
+        const std::vector<float> a = random_values(m * k, 5), b = random_values(k * n, 6);
+        const F32Matrix b_matrix{b.data(), n, false};
+        F32PackedB packed_b;
+        F32GemmB b_operand;
+        b_operand.matrix = b_matrix;
+        if (pack_b) {
+          packed_b = F32PackedB(k, n, b_matrix, isa);
+          b_operand.packed = &packed_b;
+        }
+        std::vector<float> all(m * n), one(n);
+        F32GemmA a_operand;
+        a_operand.matrix = F32Matrix{a.data(), k, false};
+        f32_gemm(m, n, k, a_operand, b_operand, all.data(), n, {}, 1);
+        for (const int64_t i : {int64_t{0}, m - 1}) {
+          a_operand.matrix = F32Matrix{a.data() + i * k, k, false};
+          f32_gemm(1, n, k, a_operand, b_operand, one.data(), n, {}, 1);
+          for (int64_t j = 0; j < n; ++j) {
+            ASSERT_EQ(one[j], all[i * n + j]) << isa_name(isa) << " k=" << k << " n=" << n << " row " << i;
+          }
+        }
+      }
+    }
+  }
+}
+
 TEST_P(F32GemmOnPath, EpiloguePartsMatchTheScalarEpilogue) {
   const ActivationSpec activations[] = {{Activation::None},
                                         {Activation::Relu},

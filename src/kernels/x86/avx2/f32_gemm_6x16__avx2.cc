@@ -143,6 +143,22 @@ void multiply_left_half(int64_t kc, const float* a, const float* b, int64_t b_st
   for (int r = 0; r < kRows; ++r) _mm256_store_ps(tile[r], rows_of_tile[r]);
 }
 
+// One row (a matrix-vector product: a fully connected layer at batch 1): its two
+// accumulators alone, added in the same order as in the full tile, so the sums are the
+// same bits; the other five rows' multiply-adds would only cost time.
+void multiply_one_row(int64_t kc, const float* a, const float* b, int64_t b_stride, float* row) {
+  __m256 c0 = _mm256_setzero_ps(), c1 = c0;
+  for (int64_t p = 0; p < kc; ++p) {
+    const __m256 factor = _mm256_broadcast_ss(a);
+    c0 = _mm256_fmadd_ps(factor, _mm256_loadu_ps(b), c0);
+    c1 = _mm256_fmadd_ps(factor, _mm256_loadu_ps(b + 8), c1);
+    a += kRows;
+    b += b_stride;
+  }
+  _mm256_store_ps(row, c0);
+  _mm256_store_ps(row + 8, c1);
+}
+
 template <bool kHooked>
 void run(int64_t kc, const float* a, const float* b, int64_t b_stride, float* c, int64_t ldc, int rows, int cols,
          const F32TileEpilogue& epilogue) {
@@ -156,7 +172,9 @@ void run(int64_t kc, const float* a, const float* b, int64_t b_stride, float* c,
     return;
   }
   alignas(32) float tile[kRows][kColumns];
-  if (cols <= 8) {
+  if (rows == 1) {
+    multiply_one_row(kc, a, b, b_stride, tile[0]);
+  } else if (cols <= 8) {
     multiply_left_half(kc, a, b, b_stride, tile);
   } else {
     multiply_full(kc, a, b, b_stride, [&](int r, __m256 left, __m256 right) {

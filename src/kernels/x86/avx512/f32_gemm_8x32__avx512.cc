@@ -51,11 +51,9 @@ inline void add_widened(__m512 sums, int count, double* lines) {
   if (high) _mm512_mask_storeu_pd(lines + 8, high, _mm512_add_pd(_mm512_maskz_loadu_pd(high, lines + 8), second));
 }
 
-template <bool kHooked>
-void run(int64_t kc, const float* a, const float* b, int64_t b_stride, float* c, int64_t ldc, int rows, int cols,
-         const F32TileEpilogue& epilogue) {
-  // Named accumulators: GCC keeps an array of vectors in memory, and the loop would then
-  // store all sixteen each k step.
+// The products of a full tile over kc, into an L1 tile. Named accumulators: GCC keeps an
+// array of vectors in memory, and the loop would then store all sixteen each k step.
+void tile_sums(int64_t kc, const float* a, const float* b, int64_t b_stride, float (*tile)[kColumns]) {
   __m512 c00 = _mm512_setzero_ps(), c01 = c00, c10 = c00, c11 = c00, c20 = c00, c21 = c00, c30 = c00, c31 = c00;
   __m512 c40 = c00, c41 = c00, c50 = c00, c51 = c00, c60 = c00, c61 = c00, c70 = c00, c71 = c00;
   for (int64_t p = 0; p < kc; ++p) {
@@ -88,12 +86,38 @@ void run(int64_t kc, const float* a, const float* b, int64_t b_stride, float* c,
     a += kRows;
     b += b_stride;
   }
-  alignas(64) float tile[kRows][kColumns];
   const __m512 rows_of_tile[kRows][2] = {{c00, c01}, {c10, c11}, {c20, c21}, {c30, c31},
                                          {c40, c41}, {c50, c51}, {c60, c61}, {c70, c71}};
   for (int r = 0; r < kRows; ++r) {
     _mm512_store_ps(tile[r], rows_of_tile[r][0]);
     _mm512_store_ps(tile[r] + 16, rows_of_tile[r][1]);
+  }
+}
+
+// One row (a matrix-vector product: a fully connected layer at batch 1): its two
+// accumulators alone, added in the same order as in the full tile, so the sums are the
+// same bits; the other seven rows' multiply-adds would only cost time.
+void row_sums(int64_t kc, const float* a, const float* b, int64_t b_stride, float* row) {
+  __m512 c0 = _mm512_setzero_ps(), c1 = c0;
+  for (int64_t p = 0; p < kc; ++p) {
+    const __m512 factor = _mm512_set1_ps(a[0]);
+    c0 = _mm512_fmadd_ps(factor, _mm512_loadu_ps(b), c0);
+    c1 = _mm512_fmadd_ps(factor, _mm512_loadu_ps(b + 16), c1);
+    a += kRows;
+    b += b_stride;
+  }
+  _mm512_store_ps(row, c0);
+  _mm512_store_ps(row + 16, c1);
+}
+
+template <bool kHooked>
+void run(int64_t kc, const float* a, const float* b, int64_t b_stride, float* c, int64_t ldc, int rows, int cols,
+         const F32TileEpilogue& epilogue) {
+  alignas(64) float tile[kRows][kColumns];
+  if (rows == 1) {
+    row_sums(kc, a, b, b_stride, tile[0]);
+  } else {
+    tile_sums(kc, a, b, b_stride, tile);
   }
   if constexpr (kHooked) call_tile_hook<kColumns>(epilogue, &tile[0][0], rows, cols, c);
   const int low = cols < 16 ? cols : 16, high = cols > 16 ? cols - 16 : 0;
