@@ -4,9 +4,9 @@
 
 #include <cmath>
 
+#include "abft/machine_ridges.h"
 #include "abft/step_checker.h"
 #include "core/error.h"
-#include "perf/peaks_cache.h"
 #include "runtime/step_costs.h"
 
 namespace vigil::cli {
@@ -19,11 +19,7 @@ abft::Options AbftFlags::options(int threads) const {
                 ": ABFT is off; choose a scheme with --abft fused, separate or full");
     options.mode = *abft::parse_mode(mode);
   }
-  if (options.scheme == abft::Scheme::Auto) {
-    const perf::MachinePeaks peaks = perf::find_machine_peaks(false, 0).peaks;
-    options.fp32_ridge = peaks.memory_gbs(threads) > 0 ? peaks.fp32_ridge(threads) : 0;
-    options.int8_ridge = peaks.memory_gbs(threads) > 0 ? peaks.int8_ridge(threads) : 0;
-  }
+  abft::set_machine_ridges(options, threads);
   return options;
 }
 
