@@ -14,6 +14,7 @@
 
 #include "abft/abft_options.h"
 #include "abft/machine_ridges.h"
+#include "core/dtype.h"
 #include "core/error.h"
 #include "onnx_io/model_import.h"
 #include "runtime/session.h"
@@ -74,22 +75,9 @@ VigilStatus guarded(const Body& body) {
 // The library's type for a C one, or a bad-input error naming `what`.
 DType element_type(VigilDType dtype, const std::string& what) {
   const auto type = static_cast<DType>(dtype);
-  switch (type) {
-    case DType::Float32:
-    case DType::UInt8:
-    case DType::Int8:
-    case DType::UInt16:
-    case DType::Int16:
-    case DType::Int32:
-    case DType::Int64:
-    case DType::Bool:
-    case DType::Float16:
-    case DType::Float64:
-    case DType::UInt32:
-    case DType::UInt64:
-    case DType::BFloat16: return type;
-    default: vigil::fail_bad_input(what, ": element type ", static_cast<int>(dtype), " is not one vigil runs");
-  }
+  check_input(vigil::dtype_is_float(type) || vigil::dtype_is_integer(type) || type == DType::Bool, what,
+              ": element type ", static_cast<int>(dtype), " is not one vigil runs");
+  return type;
 }
 
 // A tensor over the bytes of a caller's C tensor, checked.
