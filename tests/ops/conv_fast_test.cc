@@ -8,6 +8,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <cstring>
 #include <random>
 #include <string>
 
@@ -151,6 +152,23 @@ void check(const ConvCase& c, const Fused& f, bool constant = true) {
       const double bound = 2e-6 * magnitude * std::sqrt(double(c.channels / c.group * c.kernel * c.kernel) + 4);
       EXPECT_LE(max_error, bound) << isa_name(isa) << " " << algorithm << " threads " << threads << " max error "
                                   << max_error;
+      // Each image of a batch comes out bit for bit as it does alone (replays batch
+      // several injections into one run and must give each the bits of its own run).
+      const int64_t in_image = c.channels * c.h * c.w, out_image = c.out_channels * oh * ow;
+      for (int64_t n = 0; n < c.batch && c.batch > 1; ++n) {
+        ConvCase alone = c;
+        alone.batch = 1;
+        const auto slice = [](const std::vector<float>& v, int64_t at, int64_t count) {
+          return std::vector<float>(v.begin() + at, v.begin() + at + count);
+        };
+        const Tensor x1 = make<float>({1, c.channels, c.h, c.w}, slice(xv, n * in_image, in_image));
+        const Tensor z1 = f.residual ? make<float>({1, c.out_channels, oh, ow}, slice(zv, n * out_image, out_image))
+                                     : Tensor();
+        const auto [y1, algorithm1] = run_constant(alone, x1, w, b, z1, f, threads, constant);
+        EXPECT_EQ(algorithm1, algorithm);
+        EXPECT_EQ(std::memcmp(y1.raw(), y.data<float>() + n * out_image, sizeof(float) * out_image), 0)
+            << isa_name(isa) << " " << algorithm << " threads " << threads << " image " << n;
+      }
     }
   }
   set_active_isa(detected_isa());
