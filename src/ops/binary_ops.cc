@@ -292,11 +292,11 @@ class F32BinaryOperator final : public F32FastOperator {
 
   int in_place_input() const override { return 0; }
   std::string algorithm() const override { return "f32_vbinary"; }
-  std::optional<RowDependence> row_dependence(const OpInputs& in) const override {
+  std::optional<SpatialDependence> spatial_dependence(const OpInputs& in) const override {
     if (!has_input(in, 0) || !has_input(in, 1)) return std::nullopt;
     const Shape shape = broadcast_shapes(in[0]->shape(), in[1]->shape(), "binary operator");
     if (shape.size() != 4) return std::nullopt;
-    return aligned_rows(in, shape[2]);
+    return aligned_spatially(in, shape[2], shape[3]);
   }
 
  private:

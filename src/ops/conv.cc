@@ -91,15 +91,15 @@ class ConvOperator final : public Operator {
 
   std::string algorithm() const override { return algorithm_ ? algorithm_->name() : std::string(); }
 
-  // The planned path computes any band of rows; the residual has the output's rows.
-  std::optional<RowDependence> row_dependence(const OpInputs& in) const override {
+  // The planned path computes any box of rows and columns; the residual has the output's.
+  std::optional<SpatialDependence> spatial_dependence(const OpInputs& in) const override {
     if (!algorithm_ || !has_input(in, 0) || in[0]->dtype() != DType::Float32 || in[0]->rank() != 4) {
       return std::nullopt;
     }
-    std::optional<RowDependence> rows = window_rows(window_, resolve(in).plan, in.size());
-    if (rows && fused_ && has_input(in, 3)) rows->roles[3] = RowDependence::Role::Aligned;
-    if (rows) rows->align = algorithm_->row_block();
-    return rows;
+    std::optional<SpatialDependence> dependence = window_dependence(window_, resolve(in).plan, in.size());
+    if (dependence && fused_ && has_input(in, 3)) dependence->roles[3] = SpatialDependence::Role::Aligned;
+    if (dependence) dependence->rows.align = dependence->cols.align = algorithm_->row_block();
+    return dependence;
   }
 
   void run(const OpInputs& in, OpOutputs& out) override {

@@ -99,8 +99,9 @@ class GemmConv final : public ConvAlgorithm {
     return pointwise_ && s.stride_h == 1 && s.stride_w == 1 && s.pad_top == 0 && s.pad_left == 0 && s.out_h == s.in_h &&
            s.out_w == s.in_w;
   }
-  // The declared map decides, not the planned one: a band of rows (runtime/row_band.h)
-  // then takes the same product as the whole map, and so gives the same bits.
+  // The declared map decides, not the planned one: a box of rows and columns
+  // (runtime/spatial_box.h) then takes the same product as the whole map, and so gives the
+  // same bits.
   bool transposes(const Conv2dShape&) const { return !transposed_.empty(); }
 
   void run_transposed(const Conv2dShape& s, const float* x, const ConvEpilogue& e, float* y, float* scratch,

@@ -23,20 +23,20 @@ WindowAttributes WindowAttributes::read(const Attributes& attributes, const std:
   return result;
 }
 
-std::optional<RowDependence> window_rows(const WindowAttributes& attributes, const WindowPlan& plan,
-                                         size_t inputs) {
+std::optional<SpatialDependence> window_dependence(const WindowAttributes& attributes, const WindowPlan& plan,
+                                                   size_t inputs) {
   if (plan.input.size() != 2 || attributes.ceil_mode ||
       (attributes.auto_pad != "NOTSET" && attributes.auto_pad != "VALID")) {
     return std::nullopt;
   }
-  RowDependence rows;
-  rows.extent = (plan.kernel[0] - 1) * plan.dilations[0] + 1;
-  rows.stride = plan.strides[0];
-  rows.pad_top = plan.pads_begin[0];
-  rows.pad_bottom = plan.pads_end[0];
-  rows.roles.assign(inputs, RowDependence::Role::Whole);
-  if (inputs > 0) rows.roles[0] = RowDependence::Role::Windowed;
-  return rows;
+  const auto axis = [&](size_t d) {
+    return AxisWindow{(plan.kernel[d] - 1) * plan.dilations[d] + 1, plan.strides[d], plan.pads_begin[d],
+                      plan.pads_end[d]};
+  };
+  SpatialDependence dependence{axis(0), axis(1), {}};
+  dependence.roles.assign(inputs, SpatialDependence::Role::Whole);
+  if (inputs > 0) dependence.roles[0] = SpatialDependence::Role::Windowed;
+  return dependence;
 }
 
 Shape per_dimension(const Shape& values, size_t rank, int64_t fallback, const std::string& name,

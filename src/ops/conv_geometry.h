@@ -40,12 +40,12 @@ struct WindowPlan {
 WindowPlan plan_window(const WindowAttributes& attributes, const Shape& input, const Shape& kernel,
                        const std::string& what);
 
-// The row dependence (ops/operator.h) of a 2-D window over input 0 of `inputs` inputs,
-// the others Whole; nullopt where the padding depends on the input's height (automatic
-// padding) or the output's height is rounded up (ceil mode), for a band would then be
-// padded differently from the whole input.
-std::optional<RowDependence> window_rows(const WindowAttributes& attributes, const WindowPlan& plan,
-                                         size_t inputs);
+// The spatial dependence (ops/operator.h) of a 2-D window over input 0 of `inputs` inputs,
+// the others Whole; nullopt where the padding depends on the input's size (automatic
+// padding) or the output's size is rounded up (ceil mode), for a box would then be padded
+// differently from the whole input.
+std::optional<SpatialDependence> window_dependence(const WindowAttributes& attributes, const WindowPlan& plan,
+                                                   size_t inputs);
 
 // The value of a per-dimension attribute list, or `fallback` repeated when it is empty;
 // a bad-input Error if its length is not `rank`.

@@ -43,9 +43,9 @@ class ConvAlgorithm {
   virtual ~ConvAlgorithm() = default;
   virtual std::string name() const = 0;
   virtual size_t scratch_floats(const Conv2dShape&, int) const { return 0; }
-  // The output rows it computes together, in blocks starting at row 0 (Winograd's tiles):
-  // a band of rows computes each row as the whole run does only if it starts at such a
-  // block (ops/operator.h, RowDependence::align).
+  // The output rows (and columns) it computes together, in blocks starting at row 0
+  // (Winograd's tiles): a box computes each value as the whole run does only if it starts
+  // at such a block (ops/operator.h, AxisWindow::align).
   virtual int64_t row_block() const { return 1; }
   virtual void run(const Conv2dShape& shape, const float* x, const ConvEpilogue& epilogue, float* y, float* scratch,
                    int threads) const = 0;

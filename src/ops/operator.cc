@@ -32,13 +32,14 @@ std::unique_ptr<Operator> make_operator(OpRunFunction run) {
   return std::make_unique<FunctionOperator>(std::move(run));
 }
 
-RowDependence aligned_rows(const OpInputs& inputs, int64_t output_height) {
-  RowDependence rows;
+SpatialDependence aligned_spatially(const OpInputs& inputs, int64_t output_height, int64_t output_width) {
+  SpatialDependence dependence;
   for (const Tensor* input : inputs) {
-    const bool aligned = input && input->rank() == 4 && input->dim(2) == output_height;
-    rows.roles.push_back(aligned ? RowDependence::Role::Aligned : RowDependence::Role::Whole);
+    const bool aligned = input && input->rank() == 4 && (input->dim(2) == output_height || input->dim(2) == 1) &&
+                         (input->dim(3) == output_width || input->dim(3) == 1);
+    dependence.roles.push_back(aligned ? SpatialDependence::Role::Aligned : SpatialDependence::Role::Whole);
   }
-  return rows;
+  return dependence;
 }
 
 const Tensor& require_input(const OpInputs& inputs, size_t index, const std::string& what) {

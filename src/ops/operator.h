@@ -26,20 +26,25 @@ struct TensorSpec {
   Shape shape;
 };
 
-// How output 0's rows depend on the inputs' rows, for an operator that computes each row
-// of a 4-D (N, C, H, W) output from a window of rows of its 4-D inputs (convolution,
-// pooling, elementwise operators). Output row o reads rows [o * stride - pad_top,
-// o * stride - pad_top + extent) of each Windowed input, row o of each Aligned input and
-// any part of each Whole input. An operator that computes blocks of `align` rows together
-// (Winograd's tiles) rounds each row of a block from every row the block reads: a change
-// that reaches one row of it changes them all, and a band must start at a block. Given a
-// band of the Windowed inputs' rows and the matching rows of the Aligned ones, the
-// operator computes every output row whose block reads only rows inside the band (or the
-// padding of the whole input) bit for bit as it would over the whole input. Replays use it
-// to recompute only the rows a change reaches (runtime/row_band.h).
-struct RowDependence {
+// How output 0's rows and columns depend on the inputs' rows and columns, for an operator
+// that computes each value of a 4-D (N, C, H, W) output from a window of its 4-D inputs
+// (convolution, pooling, elementwise operators). Along each axis (`rows`, `cols`), output
+// position o reads positions [o * stride - pad_begin, o * stride - pad_begin + extent) of
+// each Windowed input, position o of each Aligned input (or its only one, where the input
+// has size 1 on that axis and is broadcast), and any part of each Whole input. An operator
+// that computes blocks of `align` positions together (Winograd's tiles) rounds each value
+// of a block from everything the block reads: a change that reaches one position of it
+// changes them all, and a box must start at a block. Given a box of the Windowed inputs'
+// rows and columns and the matching box of the Aligned ones, the operator computes every
+// output value whose block reads only values inside the box (or the padding of the whole
+// input) bit for bit as it would over the whole input. Replays use it to recompute only the
+// box a change reaches (runtime/spatial_box.h).
+struct AxisWindow {
+  int64_t extent = 1, stride = 1, pad_begin = 0, pad_end = 0, align = 1;
+};
+struct SpatialDependence {
   enum class Role : uint8_t { Windowed, Aligned, Whole };
-  int64_t extent = 1, stride = 1, pad_top = 0, pad_bottom = 0, align = 1;
+  AxisWindow rows, cols;
   std::vector<Role> roles;  // one per input
 };
 
@@ -71,14 +76,14 @@ class Operator {
   // for `vigil info --optimized` and the profiler; empty for plain reference operators.
   virtual std::string algorithm() const { return {}; }
 
-  // The dependence of output 0's rows on the inputs' rows for these inputs (as plan()
-  // would take them), or nullopt where the operator computes no row from a band alone.
-  virtual std::optional<RowDependence> row_dependence(const OpInputs& inputs) const { return std::nullopt; }
+  // The dependence of output 0's rows and columns on the inputs' for these inputs (as
+  // plan() would take them), or nullopt where the operator computes nothing from a box alone.
+  virtual std::optional<SpatialDependence> spatial_dependence(const OpInputs& inputs) const { return std::nullopt; }
 };
 
-// Every input of rank 4 whose height is the output's (`output_height`) Aligned, the rest
-// Whole: the row dependence of an elementwise operator with a 4-D output.
-RowDependence aligned_rows(const OpInputs& inputs, int64_t output_height);
+// Every input of rank 4 whose height and width are the output's or 1 Aligned, the rest
+// Whole: the spatial dependence of an elementwise operator with a 4-D output.
+SpatialDependence aligned_spatially(const OpInputs& inputs, int64_t output_height, int64_t output_width);
 
 // What an operator factory knows about the node it builds.
 struct OpCreateInfo {

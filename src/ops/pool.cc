@@ -322,9 +322,10 @@ class Pool2dOperator final : public F32FastOperator {
 
   std::string algorithm() const override { return max_ ? "max_pool_2d_rows" : "average_pool_2d_rows"; }
 
-  std::optional<RowDependence> row_dependence(const OpInputs& in) const override {
+  std::optional<SpatialDependence> spatial_dependence(const OpInputs& in) const override {
     if (!has_input(in, 0) || in[0]->rank() != 4) return std::nullopt;
-    return window_rows(window_, plan_window(window_, spatial_of(*in[0]), window_.kernel_shape, "pool"), in.size());
+    return window_dependence(window_, plan_window(window_, spatial_of(*in[0]), window_.kernel_shape, "pool"),
+                             in.size());
   }
 
  private:

@@ -327,9 +327,9 @@ class F32UnaryOperator final : public F32FastOperator {
 
   int in_place_input() const override { return 0; }
   std::string algorithm() const override { return "f32_vunary"; }
-  std::optional<RowDependence> row_dependence(const OpInputs& in) const override {
+  std::optional<SpatialDependence> spatial_dependence(const OpInputs& in) const override {
     if (!has_input(in, 0) || in[0]->rank() != 4) return std::nullopt;
-    return aligned_rows(in, in[0]->dim(2));
+    return aligned_spatially(in, in[0]->dim(2), in[0]->dim(3));
   }
 
  private:

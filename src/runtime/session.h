@@ -22,7 +22,7 @@
 #include "core/value.h"
 #include "graph/graph.h"
 #include "ops/operator.h"
-#include "runtime/row_band.h"
+#include "runtime/spatial_box.h"
 #include "runtime/step_hook.h"
 
 namespace vigil {
@@ -79,7 +79,7 @@ class Session {
   struct Replay {
     std::vector<Value> outputs;  // the graph outputs in declaration order
     size_t steps_run = 0;
-    size_t band_steps = 0;  // of those, the steps that computed only a band of rows
+    size_t box_steps = 0;  // of those, the steps that computed only a box of rows and columns
   };
   // Starts from the trace with `replaced` graph inputs (by name) put in, runs the `forced`
   // steps, and runs any other step only when one of its inputs differs from the trace
@@ -89,8 +89,9 @@ class Session {
   // planned path execute into buffers the session keeps from one replay to the next, so
   // replays allocate next to nothing; the outputs returned are copies. Without ABFT, a
   // convolution, pooling or elementwise step whose changed inputs differ from the trace in
-  // a band of rows computes only the output rows that band reaches (runtime/row_band.h)
-  // when that is at most seven eighths of them, and keeps the trace's other rows.
+  // a box of rows and columns computes only the output box that box reaches
+  // (runtime/spatial_box.h) when that is at most seven eighths of the map, and keeps the
+  // trace's other values.
   // Forced steps listed in `outputs_replaced` are those whose outputs the hooks replace by
   // new tensors (an output fault): without ABFT, and while their inputs are the trace's,
   // they are not run and the hooks get the traced outputs, which they must not write.
@@ -169,11 +170,11 @@ class Session {
   std::unique_ptr<ExecutionPlan> plan_;
   struct ReplayBuffer {
     OpOutputs outputs;   // what the step's replays execute into
-    uint64_t trace = 0;  // the trace whose output outputs[0] holds outside the stale rows
-    RowBand stale;       // the rows of outputs[0] that may differ from that trace
+    uint64_t trace = 0;  // the trace whose output outputs[0] holds outside the stale box
+    Box stale;           // the box of outputs[0] that may differ from that trace
   };
   std::vector<ReplayBuffer> replay_buffers_;  // by step
-  BandBuffers band_buffers_;                  // the bands of rows that replays run steps on
+  BoxBuffers box_buffers_;                    // the boxes that replays run steps on
   std::unique_ptr<abft::StepChecker> abft_;   // installed as the first hook
 };
 

@@ -4,8 +4,9 @@
 // fault corrupts) or when one of its inputs differs from the trace; every other step is
 // skipped and its outputs stay the trace's. A change that a later step absorbs therefore
 // stops there, and branches it never reaches are never recomputed. Inside a step that
-// runs, only the rows the change reaches are computed where the operator allows it
-// (runtime/row_band.h), and a step faulted only in its outputs takes the traced ones.
+// runs, only the box of rows and columns the change reaches is computed where the
+// operator allows it (runtime/spatial_box.h), and a step faulted only in its outputs takes
+// the traced ones.
 #include <algorithm>
 #include <atomic>
 
@@ -32,17 +33,17 @@ const Value* Session::traced_value(const Trace& trace, const std::string& name) 
 
 namespace {
 
-// Where `now` differs from the trace's `traced`: the rows of `within` (4-D tensors of one
-// shape), all rows (any other change), or none.
-RowBand changed_rows(const Value& now, const Value& traced, RowBand within) {
+// Where `now` differs from the trace's `traced`: the box of `within` (4-D tensors of one
+// shape), everything (any other change), or nothing.
+Box changed_box(const Value& now, const Value& traced, const Box& within) {
   if (now.is_tensor() && traced.is_tensor() && !now.is_optional() && !traced.is_optional()) {
     const Tensor& a = now.tensor();
     const Tensor& b = traced.tensor();
     if (a.rank() == 4 && a.dtype() != DType::String && a.dtype() == b.dtype() && a.shape() == b.shape()) {
-      return differing_rows(a, b, within);
+      return differing_box(a, b, within);
     }
   }
-  return identical(now, traced) ? RowBand{} : RowBand::all();
+  return identical(now, traced) ? Box{} : Box::all();
 }
 
 }  // namespace
@@ -50,12 +51,12 @@ RowBand changed_rows(const Value& now, const Value& traced, RowBand within) {
 struct Session::ReplayPath {
   GeneralPath general;
   const Trace& trace;
-  std::vector<char> forced;      // by step
-  std::vector<char> traced;      // by step: forced, but the hooks may take the traced outputs
-  std::vector<RowBand> changed;  // by slot: the rows that differ from the trace
-  bool bands = false;            // steps may run on bands of rows, and take traced outputs
-  RowBand computed = {};         // the rows of output 0 that the running step computes
-  size_t steps_run = 0, band_steps = 0;
+  std::vector<char> forced;  // by step
+  std::vector<char> traced;  // by step: forced, but the hooks may take the traced outputs
+  std::vector<Box> changed;  // by slot: the box that differs from the trace
+  bool boxes = false;        // steps may run on boxes, and take traced outputs
+  Box computed = {};         // the box of output 0 that the running step computes
+  size_t steps_run = 0, box_steps = 0;
 
   StepStart prepare(size_t s) {
     const Step& step = general.session.steps_[s];
@@ -66,14 +67,14 @@ struct Session::ReplayPath {
     return general.prepare(s);
   }
   // A planned operator executes into the step's kept buffers (made again only when a
-  // shape changed, which a corrupted shape tensor can do), on a band of rows where it can;
-  // any other runs as usual.
+  // shape changed, which a corrupted shape tensor can do), on a box where it can; any
+  // other runs as usual.
   void run(size_t s) {
     const Step& step = general.session.steps_[s];
-    computed = RowBand::all();
-    if (bands && traced[s] && hand_traced_outputs(s)) return;
-    if (bands && !forced[s] && run_band(s)) {
-      ++band_steps;
+    computed = Box::all();
+    if (boxes && traced[s] && hand_traced_outputs(s)) return;
+    if (boxes && !forced[s] && run_box(s)) {
+      ++box_steps;
       return;
     }
     std::vector<TensorSpec> specs;
@@ -84,7 +85,7 @@ struct Session::ReplayPath {
     ReplayBuffer& buffer = general.session.replay_buffers_[s];
     OpOutputs& buffers = buffer.outputs;
     buffers.resize(step.outputs.size());
-    buffer.stale = RowBand::all();
+    buffer.stale = Box::all();
     general.tensor_outputs.assign(step.outputs.size(), Tensor());
     for (size_t o = 0; o < specs.size() && o < buffers.size(); ++o) {
       if (specs[o].dtype == DType::Undefined) continue;
@@ -116,10 +117,11 @@ struct Session::ReplayPath {
     return true;
   }
 
-  // Runs the step on the band of rows its changed inputs reach, into its buffer holding
-  // the trace's output elsewhere; false (nothing run) where the step cannot or where the
-  // band is most of the output.
-  bool run_band(size_t s) {
+  // Runs the step on the box its changed inputs reach, into its buffer holding the
+  // trace's output elsewhere; false (nothing run) where the step cannot or where the box
+  // is most of the output.
+  bool run_box(size_t s) {
+    using Role = SpatialDependence::Role;
     Session& session = general.session;
     const Step& step = session.steps_[s];
     const OpInputs& in = general.tensor_inputs;
@@ -128,65 +130,76 @@ struct Session::ReplayPath {
     if (!traced_value.is_tensor() || traced_value.is_optional()) return false;
     const Tensor& traced = traced_value.tensor();
     if (traced.rank() != 4 || traced.dtype() == DType::String) return false;
-    const std::optional<RowDependence> rows = step.op->row_dependence(in);
-    if (!rows || rows->roles.size() != in.size()) return false;
-    const int64_t height = traced.dim(2);
-    int64_t input_height = height;  // of the Windowed inputs
-    RowBand reached;
+    const std::optional<SpatialDependence> dependence = step.op->spatial_dependence(in);
+    if (!dependence || dependence->roles.size() != in.size()) return false;
+    const int64_t height = traced.dim(2), width = traced.dim(3);
+    int64_t input_height = height, input_width = width;  // of the Windowed inputs
+    Box reached;
     for (size_t i = 0; i < in.size(); ++i) {
       if (!in[i]) continue;
-      const RowDependence::Role role = rows->roles[i];
-      if (role != RowDependence::Role::Whole && in[i]->rank() != 4) return false;
-      if (role == RowDependence::Role::Windowed) input_height = in[i]->dim(2);
-      const RowBand changed_input = changed[step.inputs[i]];
+      const Role role = dependence->roles[i];
+      if (role != Role::Whole && in[i]->rank() != 4) return false;
+      if (role == Role::Windowed) {
+        input_height = in[i]->dim(2);
+        input_width = in[i]->dim(3);
+      }
+      const Box& changed_input = changed[step.inputs[i]];
       if (changed_input.empty()) continue;
-      if (role == RowDependence::Role::Whole) return false;
-      reached = unite(reached, reached_rows(*rows, role, changed_input, height));
+      if (role == Role::Whole) return false;
+      reached = unite(reached, reached_box(*dependence, role, in[i]->shape(), changed_input, height, width));
     }
-    const BandRun run = band_run(*rows, reached.empty() ? RowBand{0, 1} : reached, input_height, height);
-    if (8 * run.computed.rows() > 7 * height) return false;
+    const Box wanted = reached.empty() ? Box{{0, 1}, {0, 1}} : reached;
+    const BandRun rows = band_run(dependence->rows, wanted.rows, input_height, height);
+    const BandRun cols = band_run(dependence->cols, wanted.cols, input_width, width);
+    const Box computed_box{rows.computed, cols.computed}, output_box{rows.output, cols.output};
+    if (8 * computed_box.area() > 7 * height * width) return false;
 
     ReplayBuffer& buffer = session.replay_buffers_[s];
     if (!reached.empty()) {
-      OpInputs band_inputs = in;
-      if (band_slices.size() < in.size()) band_slices.resize(in.size());
+      OpInputs box_inputs = in;
+      if (box_slices.size() < in.size()) box_slices.resize(in.size());
       for (size_t i = 0; i < in.size(); ++i) {
-        if (!in[i] || rows->roles[i] == RowDependence::Role::Whole) continue;
-        const bool windowed = rows->roles[i] == RowDependence::Role::Windowed;
-        band_slices[i] = session.band_buffers_.rows_of(i, *in[i], windowed ? run.input : run.computed);
-        band_inputs[i] = &band_slices[i];
+        if (!in[i] || dependence->roles[i] == Role::Whole) continue;
+        // An Aligned input's axis of size 1 is broadcast, and taken whole.
+        const Box box = dependence->roles[i] == Role::Windowed
+                            ? Box{rows.input, cols.input}
+                            : Box{in[i]->dim(2) == height ? rows.computed : Band{0, 1},
+                                  in[i]->dim(3) == width ? cols.computed : Band{0, 1}};
+        box_slices[i] = session.box_buffers_.box_of(i, *in[i], box);
+        box_inputs[i] = &box_slices[i];
       }
       std::vector<TensorSpec> specs;
-      const bool planned = step.op->plan(band_inputs, specs) && specs.size() == 1 && specs[0].dtype == traced.dtype() &&
-                           specs[0].shape.size() == 4 && specs[0].shape[0] == traced.dim(0) &&
-                           specs[0].shape[1] == traced.dim(1) && specs[0].shape[2] == run.computed.rows() &&
-                           specs[0].shape[3] == traced.dim(3);
+      const Shape expected{traced.dim(0), traced.dim(1), computed_box.rows.size(), computed_box.cols.size()};
+      const bool planned = step.op->plan(box_inputs, specs) && specs.size() == 1 &&
+                           specs[0].dtype == traced.dtype() && specs[0].shape == expected;
       if (!planned) return false;  // the whole run plans the operator again
-      OpOutputs band_output{session.band_buffers_.tensor(in.size(), specs[0].dtype, specs[0].shape)};
-      step.op->execute(band_inputs, band_output);
+      OpOutputs box_output{session.box_buffers_.tensor(in.size(), specs[0].dtype, specs[0].shape)};
+      step.op->execute(box_inputs, box_output);
       // The operator goes back to the whole input's plan, which planned inferences assume.
       step.op->plan(in, specs);
-      restore_trace_rows(buffer, trace.id, traced);
-      copy_rows(band_output[0], run.output.begin - run.computed.begin, buffer.outputs[0], run.output.begin,
-                run.output.rows());
-      buffer.stale = run.output;
+      restore_trace_box(buffer, trace.id, traced);
+      copy_box(box_output[0], buffer.outputs[0],
+               {output_box.rows.begin - computed_box.rows.begin, output_box.cols.begin - computed_box.cols.begin,
+                output_box.rows.begin, output_box.cols.begin, output_box.rows.size(), output_box.cols.size()});
+      buffer.stale = output_box;
     } else {
-      restore_trace_rows(buffer, trace.id, traced);  // no output row reads a changed row
+      restore_trace_box(buffer, trace.id, traced);  // no output value reads a changed one
     }
-    computed = reached.empty() ? RowBand{} : run.output;
+    computed = reached.empty() ? Box{} : output_box;
     general.tensor_outputs.assign(1, buffer.outputs[0]);
     return true;
   }
 
   // Makes the buffer's output 0 equal to the output `traced` of trace `id` again.
-  static void restore_trace_rows(ReplayBuffer& buffer, uint64_t id, const Tensor& traced) {
+  static void restore_trace_box(ReplayBuffer& buffer, uint64_t id, const Tensor& traced) {
     buffer.outputs.resize(1);
     Tensor& output = buffer.outputs[0];
     const bool fresh = output.dtype() != traced.dtype() || output.shape() != traced.shape();
     if (fresh) output = Tensor::for_overwrite(traced.dtype(), traced.shape());
-    const RowBand stale =
-        buffer.trace == id && !fresh ? intersect(buffer.stale, {0, traced.dim(2)}) : RowBand{0, traced.dim(2)};
-    copy_rows(traced, stale.begin, output, stale.begin, stale.rows());
+    const Box stale = buffer.trace == id && !fresh ? intersect(buffer.stale, Box::of(traced)) : Box::of(traced);
+    copy_box(traced, output,
+             {stale.rows.begin, stale.cols.begin, stale.rows.begin, stale.cols.begin, stale.rows.size(),
+              stale.cols.size()});
     buffer.trace = id;
     buffer.stale = {};
   }
@@ -198,13 +211,13 @@ struct Session::ReplayPath {
     for (size_t o = 0; o < outputs.size(); ++o) {
       const int slot = outputs[o];
       if (slot >= 0)
-        changed[slot] = changed_rows(general.values[slot], trace.values[slot], o == 0 ? computed : RowBand::all());
+        changed[slot] = changed_box(general.values[slot], trace.values[slot], o == 0 ? computed : Box::all());
     }
   }
   const OpInputs& inputs(size_t s) const { return general.inputs(s); }
   OpOutputs& outputs(size_t s) { return general.outputs(s); }
 
-  std::vector<Tensor> band_slices = {};  // the band inputs of the running step
+  std::vector<Tensor> box_slices = {};  // the box inputs of the running step
 };
 
 Session::Replay Session::replay(const Trace& trace, const std::vector<size_t>& forced,
@@ -216,8 +229,8 @@ Session::Replay Session::replay(const Trace& trace, const std::vector<size_t>& f
                   trace,
                   std::vector<char>(steps_.size(), 0),
                   std::vector<char>(steps_.size(), 0),
-                  std::vector<RowBand>(values.size()),
-                  /*bands=*/!abft_};
+                  std::vector<Box>(values.size()),
+                  /*boxes=*/!abft_};
   for (size_t s : forced) {
     check_input(s < steps_.size(), "replay: step ", s, " of ", steps_.size(), " does not exist");
     path.forced[s] = 1;
@@ -230,12 +243,12 @@ Session::Replay Session::replay(const Trace& trace, const std::vector<size_t>& f
     check_input(input != input_names_.end(), "replay: '", name, "' is not an input of the model");
     const int slot = input_slots_[input - input_names_.begin()];
     values[slot] = tensor;
-    path.changed[slot] = changed_rows(values[slot], trace.values[slot], RowBand::all());
+    path.changed[slot] = changed_box(values[slot], trace.values[slot], Box::all());
   }
   run_steps(path);
   Replay replay;
   replay.steps_run = path.steps_run;
-  replay.band_steps = path.band_steps;
+  replay.box_steps = path.box_steps;
   // Copies: the next replay executes into the same buffers.
   for (int slot : output_slots_) {
     const Value& value = values[slot];

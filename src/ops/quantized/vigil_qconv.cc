@@ -208,16 +208,18 @@ class QConvOperator final : public Operator {
     }
   }
 
-  // The fast path computes any band of rows exactly (integer sums); the residual has the
-  // output's rows.
-  std::optional<RowDependence> row_dependence(const OpInputs& in) const override {
+  // The fast path computes any box of rows and columns exactly (integer sums); the
+  // residual has the output's.
+  std::optional<SpatialDependence> spatial_dependence(const OpInputs& in) const override {
     if ((!packed_ && depthwise_weights_.empty()) || !has_input(in, kX) || !has_input(in, kW) || in[kX]->rank() != 4) {
       return std::nullopt;
     }
-    std::optional<RowDependence> rows =
-        window_rows(window_, resolve_conv(*in[kX], *in[kW], nullptr, window_, group_, what()).plan, in.size());
-    if (rows && has_residual_ && kResidual < in.size()) rows->roles[kResidual] = RowDependence::Role::Aligned;
-    return rows;
+    std::optional<SpatialDependence> dependence = window_dependence(
+        window_, resolve_conv(*in[kX], *in[kW], nullptr, window_, group_, what()).plan, in.size());
+    if (dependence && has_residual_ && kResidual < in.size()) {
+      dependence->roles[kResidual] = SpatialDependence::Role::Aligned;
+    }
+    return dependence;
   }
 
   std::string algorithm() const override {
