@@ -200,9 +200,8 @@ CampaignResult run_campaign(std::shared_ptr<const Model> model, const CampaignIn
       {
         const std::lock_guard<std::mutex> lock(mutex);
         result.steps = session.step_count();
-        result.setup_seconds = std::max(
-            result.setup_seconds, std::chrono::duration<double>(std::chrono::steady_clock::now() - begin).count());
       }
+      bool set_up = false;
       // Injection i runs on input i mod inputs; worker w takes rounds j = w, w + workers, ...
       // of the injections i = input + j * inputs that this shard runs and the journal lacks.
       for (int64_t input = 0; input < std::min(input_count, count); ++input) {
@@ -223,6 +222,12 @@ CampaignResult run_campaign(std::shared_ptr<const Model> model, const CampaignIn
         }
         const std::vector<Value> fault_free = session.replay(trace, {}).outputs;
         const int64_t label = inputs.labels.empty() ? -1 : inputs.labels[input];
+        if (!set_up) {  // the session has planned its steps on its first inference
+          set_up = true;
+          const std::lock_guard<std::mutex> lock(mutex);
+          result.setup_seconds = std::max(
+              result.setup_seconds, std::chrono::duration<double>(std::chrono::steady_clock::now() - begin).count());
+        }
         for (const int64_t index : pending) {
           const Injection injection = draw_injection(design, result.targets, index);
           if (watch) {

@@ -84,7 +84,7 @@ struct CampaignResult {
   std::vector<InjectionRecord> records;  // by index, each once
   int64_t resumed = 0;                   // records that came from the journal
   double seconds = 0;                    // the whole campaign, sessions and traces included
-  double setup_seconds = 0;              // of which making the workers' sessions (the slowest worker's)
+  double setup_seconds = 0;              // of which the workers' set-up: sessions and first traces (the slowest's)
   size_t steps = 0;                      // steps of one inference
 };
 
