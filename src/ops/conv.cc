@@ -98,7 +98,10 @@ class ConvOperator final : public Operator {
     }
     std::optional<SpatialDependence> dependence = window_dependence(window_, resolve(in).plan, in.size());
     if (dependence && fused_ && has_input(in, 3)) dependence->roles[3] = SpatialDependence::Role::Aligned;
-    if (dependence) dependence->rows.align = dependence->cols.align = algorithm_->row_block();
+    if (dependence) {
+      dependence->rows.align = dependence->cols.align = algorithm_->row_block();
+      dependence->cols.whole = algorithm_->whole_rows();
+    }
     return dependence;
   }
 

@@ -38,6 +38,9 @@ class DepthwiseConv final : public ConvAlgorithm {
         checksum_weights_(weights_) {}
 
   std::string name() const override { return std::string("depthwise ") + kernel_.name; }
+  // The vector kernels add a column's taps in an order set by how the width splits into
+  // groups of vectors.
+  bool whole_rows() const override { return true; }
 
   void run(const Conv2dShape& s, const float* x, const ConvEpilogue& e, float* y, float*, int threads) const override {
     const kernels::F32DwConvGeometry g = geometry(s);

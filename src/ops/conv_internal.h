@@ -47,6 +47,9 @@ class ConvAlgorithm {
   // (Winograd's tiles): a box computes each value as the whole run does only if it starts
   // at such a block (ops/operator.h, AxisWindow::align).
   virtual int64_t row_block() const { return 1; }
+  // Whether each output row's values depend on the row's width (not only on what their
+  // windows read): a box then takes whole rows (ops/operator.h, AxisWindow::whole).
+  virtual bool whole_rows() const { return false; }
   virtual void run(const Conv2dShape& shape, const float* x, const ConvEpilogue& epilogue, float* y, float* scratch,
                    int threads) const = 0;
 };

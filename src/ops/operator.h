@@ -37,10 +37,13 @@ struct TensorSpec {
 // changes them all, and a box must start at a block. Given a box of the Windowed inputs'
 // rows and columns and the matching box of the Aligned ones, the operator computes every
 // output value whose block reads only values inside the box (or the padding of the whole
-// input) bit for bit as it would over the whole input. Replays use it to recompute only the
-// box a change reaches (runtime/spatial_box.h).
+// input) bit for bit as it would over the whole input. An axis marked `whole` is computed
+// only in full: the operator's arithmetic at a position depends on the axis's extent (the
+// vector depthwise kernels group a row's columns by its width). Replays use it to
+// recompute only the box a change reaches (runtime/spatial_box.h).
 struct AxisWindow {
   int64_t extent = 1, stride = 1, pad_begin = 0, pad_end = 0, align = 1;
+  bool whole = false;
 };
 struct SpatialDependence {
   enum class Role : uint8_t { Windowed, Aligned, Whole };

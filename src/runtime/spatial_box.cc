@@ -112,7 +112,7 @@ Box differing_box(const Tensor& now, const Tensor& traced, Box within) {
 
 Band reached_band(const AxisWindow& axis, Band changed, int64_t output_size) {
   if (changed.empty()) return {};
-  if (changed.end == Band::all().end) return {0, output_size};
+  if (axis.whole || changed.end == Band::all().end) return {0, output_size};
   // Output position o reads [o s - pad_begin, o s - pad_begin + extent).
   const Band reached{floor_div(changed.begin + axis.pad_begin - axis.extent, axis.stride) + 1,
                      floor_div(changed.end - 1 + axis.pad_begin, axis.stride) + 1};
@@ -148,6 +148,7 @@ BandRun band_run(const AxisWindow& axis, Band output, int64_t input_size, int64_
   // With blocks of `align` positions, the band covers the blocks of the positions wanted
   // whole, and starts a block earlier where the first of them would read the band's padding.
   BandRun run;
+  if (axis.whole) return {{0, output_size}, {0, input_size}, {0, output_size}};
   const int64_t align = std::max<int64_t>(1, axis.align);
   const int64_t begin = floor_div(output.begin, align) * align;
   const int64_t end = std::min(output_size, ceil_div(output.end, align) * align);

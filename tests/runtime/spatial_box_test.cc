@@ -67,6 +67,17 @@ TEST(SpatialBox, AReachedBoxCombinesItsAxesAndBroadcastsAlignedOnes) {
   EXPECT_EQ(reached.rows.end, 5);
   EXPECT_EQ(reached.cols.begin, 2);  // columns o with 2o - 2 <= 6 < 2o + 3
   EXPECT_EQ(reached.cols.end, 5);
+  // An axis computed only whole: every column, read from the whole input.
+  SpatialDependence rows_only = conv;
+  rows_only.cols.whole = true;
+  const Box wide = reached_box(rows_only, Role::Windowed, {1, 4, 9, 11}, {{3, 4}, {6, 7}}, 9, 6);
+  EXPECT_EQ(wide.rows.begin, 2);
+  EXPECT_EQ(wide.cols.begin, 0);
+  EXPECT_EQ(wide.cols.end, 6);
+  const BandRun columns = band_run(rows_only.cols, {2, 3}, 11, 6);
+  EXPECT_EQ(columns.input.end, 11);
+  EXPECT_EQ(columns.computed.begin, 0);
+  EXPECT_EQ(columns.output.end, 6);
   const SpatialDependence add;
   const Box box{{3, 9}, {1, 2}};
   EXPECT_EQ(reached_box(add, Role::Aligned, {1, 4, 7, 5}, box, 7, 5).rows.end, 7);
@@ -281,6 +292,39 @@ TEST(SpatialBoxReplay, EveryConvolutionAlgorithmReplaysABoxLikeTheWholeRun) {
       set_active_isa(isa);
       check_band_replays(isa, threads);
     }
+  set_active_features(saved);
+}
+
+// The vector depthwise kernels group a row's columns by the row's width, and the groups
+// add their taps in different orders: on a map wider than three vectors a box of columns
+// would round differently from the whole row. Faults at every position of a wide map.
+TEST(SpatialBoxReplay, AWideDepthwiseLayerReplaysLikeTheWholeRun) {
+  auto model = std::make_shared<Model>();
+  model->opsets[""] = 13;
+  Graph& g = model->graph;
+  ValueInfo x{"x", DType::Float32, true, {}};
+  for (int64_t d : {1, 4, 6, 70}) x.dims.push_back(Dim{d, ""});
+  g.inputs.push_back(x);
+  g.initializers["wd"] = testing::random_tensor({4, 1, 3, 3}, 11, -0.5f, 0.5f);
+  g.nodes = {node("Relu", {"x"}, {"r"}), conv("r", "wd", "y", 1, 1, 1, 4)};
+  g.outputs.push_back({"y", DType::Float32, true, {}});
+  g.validate_and_sort();
+  const CpuFeatures saved = active_features();
+  std::vector<Isa> isas = {detected_isa()};
+  if (detected_isa() == Isa::Avx512) isas.push_back(Isa::Avx2);
+  for (const Isa isa : isas) {
+    set_active_isa(isa);
+    Session session(model, SessionOptions{1, true});
+    const std::map<std::string, Tensor> feeds = {{"x", testing::random_tensor({1, 4, 6, 70}, 12)}};
+    const Session::Trace trace = session.trace(feeds);
+    for (int64_t element = 0; element < 4 * 6 * 70; element += 7) {
+      OutputCorruption corruption(0, element);
+      const ScopedStepHook hooked(session, corruption);
+      const Session::Replay replay = session.replay(trace, {0});
+      ASSERT_TRUE(identical(replay.outputs.at(0).tensor(), session.run(feeds).at(0)))
+          << isa_name(isa) << ", element " << element;
+    }
+  }
   set_active_features(saved);
 }
 
