@@ -3,6 +3,7 @@
 #include "kernels/qs8_gemm_check.h"
 
 #include <atomic>
+#include <cstring>
 
 #include "core/error.h"
 
@@ -48,12 +49,7 @@ QS8ProductCheck::QS8ProductCheck(GemmCheckSink& sink, int64_t m, int64_t n, int6
 
 void QS8ProductCheck::add_sums(int64_t first, int64_t count, const uint32_t* sums) {
   for (int64_t j = 0; j < count; ++j) {
-    uint32_t& target = actual_[static_cast<size_t>(first + j)];
-    if (grid_.rectangles_m > 1) {
-      std::atomic_ref<uint32_t>(target).fetch_add(sums[j], std::memory_order_relaxed);
-    } else {
-      target += sums[j];
-    }
+    std::atomic_ref<uint32_t>(actual_[static_cast<size_t>(first + j)]).fetch_add(sums[j], std::memory_order_relaxed);
   }
 }
 
@@ -64,7 +60,8 @@ void QS8ProductCheck::finish() {
   GemmCheckTally tally;
   tally.products = 1;
   tally.lines = n_;
-  for (int64_t j = 0; j < n_; ++j) {
+  const bool agree = std::memcmp(actual_.data(), expected_.data(), static_cast<size_t>(n_) * sizeof(uint32_t)) == 0;
+  for (int64_t j = 0; j < (agree ? 0 : n_); ++j) {
     const size_t at = static_cast<size_t>(j);
     if (actual_[at] == expected_[at]) continue;
     if (tally.failures++ == 0) {
@@ -85,11 +82,19 @@ QS8RectangleCheck::QS8RectangleCheck(QS8ProductCheck& check, int64_t m0, int64_t
       n1_(n1),
       nr_(nr),
       turn_(gemm_thread_row_group(m0, check.rows(), mr, check.grid())),
-      sums_(check.rectangle_buffers().sums) {
-  sums_.assign(static_cast<size_t>(n1 - n0), 0u);
+      shares_columns_(check.grid().rectangles_m > 1) {
+  if (!shares_columns_) {  // its columns are its own: it adds into the product's sums
+    sums_ = check.actual() + n0;
+    return;
+  }
+  std::vector<uint32_t>& own = check.rectangle_buffers().sums;
+  own.assign(static_cast<size_t>(n1 - n0), 0u);
+  sums_ = own.data();
 }
 
-QS8RectangleCheck::~QS8RectangleCheck() { check_.add_sums(n0_, n1_ - n0_, sums_.data()); }
+QS8RectangleCheck::~QS8RectangleCheck() {
+  if (shares_columns_) check_.add_sums(n0_, n1_ - n0_, sums_);
+}
 
 void QS8RectangleCheck::predict(const uint8_t* panel, int nr, int64_t first, int cols) {
   check_.kernel().s32(check_.checksum(), check_.groups(), panel, nr, cols, check_.expected() + first);
@@ -101,7 +106,7 @@ void QS8RectangleCheck::read_back(const int32_t* c, int64_t ldc, const QS8Packed
     const uint32_t bias = epilogue.bias ? static_cast<uint32_t>(epilogue.bias[i]) : 0u;
     const uint32_t offset = bias - b_zero_point * static_cast<uint32_t>(a.row_sums()[i]);
     const int32_t* row = c + i * ldc;
-    for (int64_t j = n0_; j < n1_; ++j) sums_[static_cast<size_t>(j - n0_)] += static_cast<uint32_t>(row[j]) - offset;
+    for (int64_t j = n0_; j < n1_; ++j) sums_[j - n0_] += static_cast<uint32_t>(row[j]) - offset;
   }
 }
 

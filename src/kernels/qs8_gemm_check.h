@@ -4,9 +4,9 @@
 // so the check compares the sums of C's columns: the int32 sums of products (before the
 // row offset that folds B's zero point and the bias) against (e^T A) B over B's packed
 // bytes, both modulo 2^32, where equality is exact. The threads that split the rows take
-// turns panel by panel to predict the columns they share; each thread's sums are added
-// into the columns when it ends, atomically where threads split the rows (an add modulo
-// 2^32 does not depend on the order).
+// turns panel by panel to predict the columns they share, and add their sums into them
+// when they end, atomically (an add modulo 2^32 does not depend on the order); a thread
+// that has its columns to itself tallies straight into the product's sums.
 #pragma once
 
 #include <cstdint>
@@ -35,6 +35,8 @@ class QS8ProductCheck {
   int64_t groups() const { return (k_ + 3) / 4; }
   const GemmChecksumPredictKernel& kernel() const { return *kernel_; }
   uint32_t* expected() { return expected_.data(); }
+  uint32_t* actual() { return actual_.data(); }
+  // Adds a rectangle's sums into columns that other rectangles share, atomically.
   void add_sums(int64_t first, int64_t count, const uint32_t* sums);
   void finish();  // compares every column and reports to the sink
   // The running worker's buffers for its rectangle's sums.
@@ -55,11 +57,11 @@ class QS8ProductCheck {
 class QS8RectangleCheck {
  public:
   QS8RectangleCheck(QS8ProductCheck& check, int64_t m0, int64_t m1, int64_t n0, int64_t n1, int mr, int nr);
-  ~QS8RectangleCheck();  // adds the thread's sums into the product's columns
+  ~QS8RectangleCheck();  // adds the thread's sums into columns it shares with others
   // Whether the micro-kernels tally the tiles' columns (else C is read back), and where
   // for the tile whose first column is j (QS8TileEpilogue::tally).
   bool tallies() const { return !check_.reads_back(); }
-  uint32_t* tally_at(int64_t j) { return sums_.data() + (j - n0_); }
+  uint32_t* tally_at(int64_t j) { return sums_ + (j - n0_); }
   // Whether this thread predicts the panel of columns starting at `first` (its turn), and
   // the prediction from one packed B panel (kernels/qs8_gemm.h layout) of columns
   // [first, first + cols).
@@ -74,7 +76,10 @@ class QS8RectangleCheck {
   QS8ProductCheck& check_;
   int64_t m0_, m1_, n0_, n1_;
   int nr_, turn_;
-  std::vector<uint32_t>& sums_;  // this worker's, which only grow
+  // Where threads split the rows, each adds its columns into a worker's buffer of its own,
+  // then atomically into the product's sums; else straight into the product's sums.
+  bool shares_columns_;
+  uint32_t* sums_;
 };
 
 }  // namespace vigil::kernels

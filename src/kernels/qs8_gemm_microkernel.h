@@ -71,11 +71,18 @@ struct QS8MicroKernel {
 #undef VIGIL_QS8_GEMM_KERNEL
 
 // The hooked variants' call, before the epilogue: the tile's sums (row stride kLd) to the
-// hook, then into the tally. Inline, so that each kernel's translation unit vectorises the
-// tally with its own instruction set while the tile is in L1.
+// hook.
 template <int kLd>
 inline void call_tile_hook(const QS8TileEpilogue& e, int32_t* sums, int rows, int cols, const void* c) {
   if (e.tile_hook) e.tile_hook->on_tile(e.tile_hook->context, S32Tile{sums, kLd, rows, cols, c, true, true});
+}
+
+// The fused check's tally after the hook: each column's sum of the tile's raw sums into
+// e.tally, modulo 2^32. Inline, so that each kernel's translation unit vectorises it with
+// its own instruction set while the tile is in L1 (the AVX-512 kernel adds its tile in
+// registers instead).
+template <int kLd>
+inline void tally_tile_columns(const QS8TileEpilogue& e, const int32_t* sums, int rows, int cols) {
   if (!e.tally) return;
   uint32_t totals[kLd] = {};
   for (int r = 0; r < rows; ++r) {

@@ -239,7 +239,10 @@ struct Int8Problem {
 
 TEST_P(QS8GemmCheckOnKernel, CleanProductsPassAndEveryBitOfAnAccumulatorIsCaught) {
   const QS8MicroKernel* kernel = GetParam();
-  const int64_t sizes[][3] = {{1, 1, 1}, {5, 1, 67}, {7, 13, 5}, {8, 32, 17}, {13, 67, 300}, {64, 300, 64}};
+  // The last two are large enough for two threads, which split the rows of the first
+  // (adding their sums into shared columns) and the columns of the second.
+  const int64_t sizes[][3] = {{1, 1, 1},      {5, 1, 67},     {7, 13, 5},    {8, 32, 17},
+                              {13, 67, 300}, {64, 300, 64}, {256, 20, 512}, {16, 600, 256}};
   std::mt19937 engine(11);
   for (const auto& s : sizes) {
     const Int8Problem problem(s[0], s[1], s[2], 12);

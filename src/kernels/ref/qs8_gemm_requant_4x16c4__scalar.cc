@@ -24,7 +24,10 @@ void run(int64_t groups, const void* a_panel, const uint8_t* b, void* c, int64_t
     a += kRows * 4;
     b += kColumns * 4;
   }
-  if constexpr (kHooked) call_tile_hook<kColumns>(epilogue, &acc[0][0], rows, cols, c);
+  if constexpr (kHooked) {
+    call_tile_hook<kColumns>(epilogue, &acc[0][0], rows, cols, c);
+    tally_tile_columns<kColumns>(epilogue, &acc[0][0], rows, cols);
+  }
   for (int r = 0; r < rows; ++r) {
     for (int j = 0; j < cols; ++j) {
       const int32_t value = qs8_tile_epilogue_value(epilogue, acc[r][j], r);

@@ -81,6 +81,7 @@ void run(int64_t groups, const void* a_panel, const uint8_t* b, void* c, int64_t
     };
     avx2::finish_six_rows(rows, out, row_bytes, keep, c00, c01, c10, c11, c20, c21, c30, c31, c40, c41, c50, c51);
     call_tile_hook<kColumns>(epilogue, &tile[0][0], rows, cols, c);
+    tally_tile_columns<kColumns>(epilogue, &tile[0][0], rows, cols);
     for (int r = 0; r < rows; ++r) {
       finish_row(epilogue, r, _mm256_load_si256(reinterpret_cast<const __m256i*>(tile[r])), cols, out + r * row_bytes);
     }

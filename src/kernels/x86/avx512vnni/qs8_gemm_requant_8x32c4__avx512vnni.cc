@@ -193,6 +193,22 @@ void one_column(int64_t groups, const int8_t* a, const uint8_t* b, int32_t (*til
   for (int r = 0; r < kRows; ++r) tile[r][0] = rows[r];
 }
 
+// The fused check's column sums of the tile, after the hook and before the row offsets,
+// added to the tally modulo 2^32. The rows past the tile's last hold zeros (A's panel is
+// zero-padded), so all eight are added, in registers.
+void tally_columns(const int32_t (*tile)[kColumns], const __mmask16 masks[2], uint32_t* tally) {
+  __m512i low = _mm512_load_si512(tile[0]), high = _mm512_load_si512(tile[0] + 16);
+  for (int r = 1; r < kRows; ++r) {
+    low = _mm512_add_epi32(low, _mm512_load_si512(tile[r]));
+    high = _mm512_add_epi32(high, _mm512_load_si512(tile[r] + 16));
+  }
+  _mm512_mask_storeu_epi32(tally, masks[0], _mm512_add_epi32(_mm512_maskz_loadu_epi32(masks[0], tally), low));
+  if (masks[1]) {
+    _mm512_mask_storeu_epi32(tally + 16, masks[1],
+                             _mm512_add_epi32(_mm512_maskz_loadu_epi32(masks[1], tally + 16), high));
+  }
+}
+
 template <bool kHooked>
 void run(int64_t groups, const void* a_panel, const uint8_t* b, void* c, int64_t ldc, int rows, int cols,
          const QS8TileEpilogue& epilogue) {
@@ -204,9 +220,12 @@ void run(int64_t groups, const void* a_panel, const uint8_t* b, void* c, int64_t
   } else {
     tile_sums(groups, a, b, tile);
   }
-  if constexpr (kHooked) call_tile_hook<kColumns>(epilogue, &tile[0][0], rows, cols, c);
   const int low = cols < 16 ? cols : 16, high = cols > 16 ? cols - 16 : 0;
   const __mmask16 masks[2] = {static_cast<__mmask16>((1u << low) - 1), static_cast<__mmask16>((1u << high) - 1)};
+  if constexpr (kHooked) {
+    call_tile_hook<kColumns>(epilogue, &tile[0][0], rows, cols, c);
+    if (epilogue.tally) tally_columns(tile, masks, epilogue.tally);
+  }
   const int64_t row_bytes = ldc * (epilogue.output == QS8GemmOutput::I32 ? 4 : 1);
   finish_tile(epilogue, tile, rows, masks, static_cast<char*>(c), row_bytes);
 }

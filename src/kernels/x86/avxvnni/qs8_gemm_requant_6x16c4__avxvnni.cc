@@ -62,7 +62,10 @@ void one_column(int64_t groups, const int8_t* a, const uint8_t* b, int rows, con
   alignas(16) int32_t sums[8];
   _mm_store_si128(reinterpret_cast<__m128i*>(sums), _mm_add_epi32(low[0], low[1]));
   _mm_store_si128(reinterpret_cast<__m128i*>(sums + 4), _mm_add_epi32(high[0], high[1]));
-  if constexpr (kHooked) call_tile_hook<1>(e, sums, rows, 1, out);
+  if constexpr (kHooked) {
+    call_tile_hook<1>(e, sums, rows, 1, out);
+    tally_tile_columns<1>(e, sums, rows, 1);
+  }
   for (int r = 0; r < rows; ++r) {
     finish_row(e, r, _mm256_set1_epi32(sums[r]), _mm256_setzero_si256(), 1, out + r * row_bytes);
   }
@@ -118,6 +121,7 @@ void run(int64_t groups, const void* a_panel, const uint8_t* b, void* c, int64_t
     };
     avx2::finish_six_rows(rows, out, row_bytes, keep, c00, c01, c10, c11, c20, c21, c30, c31, c40, c41, c50, c51);
     call_tile_hook<kColumns>(epilogue, &tile[0][0], rows, cols, c);
+    tally_tile_columns<kColumns>(epilogue, &tile[0][0], rows, cols);
     for (int r = 0; r < rows; ++r) {
       const __m256i* sums = reinterpret_cast<const __m256i*>(tile[r]);
       finish_row(epilogue, r, _mm256_load_si256(sums), _mm256_load_si256(sums + 1), cols, out + r * row_bytes);
