@@ -40,14 +40,6 @@ ThreadScratch<ScratchVector<double>> checksum_totals, checksum_magnitudes;  // f
 
 constexpr double kUnit = 0x1p-24;  // fp32's unit roundoff
 
-void add_into(double* target, double value, bool shared) {
-  if (shared) {
-    std::atomic_ref<double>(*target).fetch_add(value, std::memory_order_relaxed);
-  } else {
-    *target += value;
-  }
-}
-
 }  // namespace
 
 // e^T A and e^T |A| of A (m x k), per k, in double, rounded once.
@@ -106,7 +98,6 @@ F32ProductCheck::F32ProductCheck(GemmCheckSink& sink, int64_t m, int64_t n, int6
   read_back_ = separate_ && epilogue.scale == 1.0f && !epilogue.residual &&
                epilogue.activation.kind == Activation::None && !epilogue.tile_hook;
   grid_ = grid;
-  shared_ = by_rows_ ? grid.rectangles_n > 1 : grid.rectangles_m > 1;  // threads share lines along the split side
   const size_t lines = static_cast<size_t>(by_rows_ ? m : n);
   expected_.assign(lines, 0.0f);
   bound_.assign(lines, 0.0f);
@@ -119,8 +110,10 @@ F32RectangleBuffers& F32ProductCheck::rectangle_buffers() { return rectangle_scr
 
 void F32ProductCheck::add_sums(int64_t first, int64_t count, const double* sums, const double* spread) {
   for (int64_t l = 0; l < count; ++l) {
-    add_into(&actual_[static_cast<size_t>(first + l)], sums[l], shared_);
-    if (read_back_) add_into(&spread_[static_cast<size_t>(first + l)], spread[l], shared_);
+    std::atomic_ref<double>(actual_[static_cast<size_t>(first + l)]).fetch_add(sums[l], std::memory_order_relaxed);
+    if (read_back_) {
+      std::atomic_ref<double>(spread_[static_cast<size_t>(first + l)]).fetch_add(spread[l], std::memory_order_relaxed);
+    }
   }
 }
 
@@ -180,15 +173,22 @@ F32RectangleCheck::F32RectangleCheck(F32ProductCheck& check, int64_t m0, int64_t
       sharers_(check.by_rows() ? check.grid().rectangles_n : check.grid().rectangles_m),
       turn_(check.by_rows() ? gemm_thread_column_group(n0, check.columns(), nr, check.grid())
                             : gemm_thread_row_group(m0, check.rows(), mr, check.grid())),
-      tallies_(!check.reads_back()),
-      sums_(check.rectangle_buffers().sums),
-      spread_(check.rectangle_buffers().spread) {
-  sums_.assign(static_cast<size_t>(lines_), 0.0);
-  spread_.assign(check.reads_back() ? static_cast<size_t>(lines_) : 0, 0.0);
+      tallies_(!check.reads_back()) {
+  const int64_t first = check.by_rows() ? m0 : n0;
+  if (sharers_ == 1) {  // its lines are its own: it adds into the product's sums
+    sums_ = check.actual() + first;
+    spread_ = check.spread() + first;
+    return;
+  }
+  F32RectangleBuffers& own = check.rectangle_buffers();
+  own.sums.assign(static_cast<size_t>(lines_), 0.0);
+  own.spread.assign(check.reads_back() ? static_cast<size_t>(lines_) : 0, 0.0);
+  sums_ = own.sums.data();
+  spread_ = own.spread.data();
 }
 
 F32RectangleCheck::~F32RectangleCheck() {
-  check_.add_sums(check_.by_rows() ? m0_ : n0_, lines_, sums_.data(), spread_.data());
+  if (sharers_ > 1) check_.add_sums(check_.by_rows() ? m0_ : n0_, lines_, sums_, spread_);
 }
 
 void F32RectangleCheck::predict(int64_t p0, int64_t depth, const float* panel, int64_t stride, int64_t first,

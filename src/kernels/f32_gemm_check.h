@@ -5,8 +5,9 @@
 // Lines: the check compares the sums of C's columns when A carries the checksum (packed
 // weights, or two activations: e^T A computed on the fly), of its rows when the weights
 // are B (B e). The threads that share lines (those that split the other side) take turns
-// panel by panel to predict them; the sums of C are gathered per thread and added into
-// the lines when the thread ends, atomically where threads share them. The rounding bound follows
+// panel by panel to predict them and gather their sums of C apart, added into the lines
+// when each ends, atomically; a thread that has its lines to itself tallies straight into
+// the product's sums. The rounding bound follows
 // the order of the sums: the micro-kernel accumulates blocks of `depth_block` k and then
 // adds the blocks, so C's sums err by at most (block + blocks) u (|e^T| |A| |B|), not k u;
 // the prediction, accumulated the same way, as much again (F32ProductCheck::finish).
@@ -46,7 +47,10 @@ class F32ProductCheck {
   const GemmChecksumPredictKernel& kernel() const { return *kernel_; }
   float* expected() { return expected_.data(); }
   float* bound() { return bound_.data(); }
-  // Adds a thread's sums of C (and, read back, of |C|) for lines [first, first + count).
+  double* actual() { return actual_.data(); }
+  double* spread() { return spread_.data(); }  // read back only
+  // Adds a thread's sums of C (and, read back, of |C|) for lines [first, first + count)
+  // that other threads share, atomically.
   void add_sums(int64_t first, int64_t count, const double* sums, const double* spread);
   // Compares every line and reports to the sink; once every thread has ended.
   void finish();
@@ -57,7 +61,7 @@ class F32ProductCheck {
   GemmCheckSink& sink_;
   WorkerScratch<F32RectangleBuffers>& rectangle_scratch_;  // the calling thread's
   int64_t m_, n_, k_, depth_block_;
-  bool by_rows_ = false, separate_ = false, read_back_ = false, shared_ = false;
+  bool by_rows_ = false, separate_ = false, read_back_ = false;
   GemmThreadGrid grid_;
   const float* sums_ = nullptr;
   const float* abs_sums_ = nullptr;
@@ -72,11 +76,11 @@ class F32ProductCheck {
 class F32RectangleCheck {
  public:
   F32RectangleCheck(F32ProductCheck& check, int64_t m0, int64_t m1, int64_t n0, int64_t n1, int mr, int nr);
-  ~F32RectangleCheck();  // adds the thread's sums into the product's lines
+  ~F32RectangleCheck();  // adds the thread's sums into lines it shares with others
   // Whether the micro-kernels tally the tiles' lines (else C is read back), and where for
   // the tile at (i, j) (F32TileEpilogue::tally).
   bool tallies() const { return tallies_; }
-  double* tally_at(int64_t i, int64_t j) { return sums_.data() + (check_.by_rows() ? i - m0_ : j - n0_); }
+  double* tally_at(int64_t i, int64_t j) { return sums_ + (check_.by_rows() ? i - m0_ : j - n0_); }
   // Whether this thread predicts the panel of lines starting at `first` (its turn among the
   // threads sharing them), and the prediction from one panel of the other operand: depth
   // [p0, p0 + depth), lines [first, first + width) of C.
@@ -90,8 +94,9 @@ class F32RectangleCheck {
   int64_t m0_, m1_, n0_, n1_, lines_;
   int panel_lines_, sharers_, turn_;
   bool tallies_;
-  std::vector<double>& sums_;  // this worker's, which only grow
-  std::vector<double>& spread_;
+  // A worker's buffers of its own where threads share the lines, else the product's.
+  double* sums_;
+  double* spread_;
 };
 
 }  // namespace vigil::kernels

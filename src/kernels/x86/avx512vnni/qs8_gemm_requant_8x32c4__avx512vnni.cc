@@ -193,12 +193,11 @@ void one_column(int64_t groups, const int8_t* a, const uint8_t* b, int32_t (*til
   for (int r = 0; r < kRows; ++r) tile[r][0] = rows[r];
 }
 
-// The fused check's column sums of the tile, after the hook and before the row offsets,
-// added to the tally modulo 2^32. The rows past the tile's last hold zeros (A's panel is
-// zero-padded), so all eight are added, in registers.
-void tally_columns(const int32_t (*tile)[kColumns], const __mmask16 masks[2], uint32_t* tally) {
+// The fused check's column sums of the tile's rows, after the hook and before the row
+// offsets, added in registers, then to the tally modulo 2^32.
+void tally_columns(const int32_t (*tile)[kColumns], int rows, const __mmask16 masks[2], uint32_t* tally) {
   __m512i low = _mm512_load_si512(tile[0]), high = _mm512_load_si512(tile[0] + 16);
-  for (int r = 1; r < kRows; ++r) {
+  for (int r = 1; r < rows; ++r) {
     low = _mm512_add_epi32(low, _mm512_load_si512(tile[r]));
     high = _mm512_add_epi32(high, _mm512_load_si512(tile[r] + 16));
   }
@@ -224,7 +223,7 @@ void run(int64_t groups, const void* a_panel, const uint8_t* b, void* c, int64_t
   const __mmask16 masks[2] = {static_cast<__mmask16>((1u << low) - 1), static_cast<__mmask16>((1u << high) - 1)};
   if constexpr (kHooked) {
     call_tile_hook<kColumns>(epilogue, &tile[0][0], rows, cols, c);
-    if (epilogue.tally) tally_columns(tile, masks, epilogue.tally);
+    if (epilogue.tally) tally_columns(tile, rows, masks, epilogue.tally);
   }
   const int64_t row_bytes = ldc * (epilogue.output == QS8GemmOutput::I32 ? 4 : 1);
   finish_tile(epilogue, tile, rows, masks, static_cast<char*>(c), row_bytes);
