@@ -50,9 +50,8 @@ void f32_encode_checksum(const F32Matrix& a, int64_t m, int64_t k, float* checks
   std::vector<double>& magnitude = checksum_magnitudes.mine().values;
   total.assign(static_cast<size_t>(k), 0.0);
   magnitude.assign(static_cast<size_t>(k), 0.0);
-  if (!a.transposed) {  // row by row, on the vector kernel
-    const auto add_row = gemm_checksum_predict_kernels().active().f64_add_row;
-    for (int64_t i = 0; i < m; ++i) add_row(a.data + i * a.ld, k, total.data(), magnitude.data());
+  if (!a.transposed) {  // the rows, on the vector kernel
+    gemm_checksum_predict_kernels().active().f64_add_rows(a.data, a.ld, m, k, total.data(), magnitude.data());
   } else {
     for (int64_t p = 0; p < k; ++p) {
       for (int64_t i = 0; i < m; ++i) {

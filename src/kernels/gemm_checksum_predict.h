@@ -43,9 +43,9 @@ struct GemmChecksumPredictKernel {
   // The depthwise checksum's sums (kernels/f32_dwconv_checksum.h): one row of `count`
   // values added into running column sums, sums[c] += line[c] and magnitudes[c] += |line[c]|.
   void (*f32_add_row)(const float* line, int64_t count, float* sums, float* magnitudes);
-  // The same in double: the encoded checksum of an operand computed on the fly
-  // (f32_encode_checksum), one row of it at a time.
-  void (*f64_add_row)(const float* line, int64_t count, double* sums, double* magnitudes);
+  // The same in double for `rows` rows (row i at lines + i * ld), added in row order: the
+  // encoded checksum of an operand computed on the fly (f32_encode_checksum).
+  void (*f64_add_rows)(const float* lines, int64_t ld, int64_t rows, int64_t count, double* sums, double* magnitudes);
 };
 
 // gemm_checksum_predict__scalar, __avx2, __avx512, __avx512vnni.

@@ -80,11 +80,15 @@ void s32_fixed(const int32_t* sums, int64_t groups, const uint8_t* panel, int co
   }
 }
 
-[[maybe_unused]] void f64_add_row(const float* line, int64_t count, double* sums, double* magnitudes) {
-  for (int64_t c = 0; c < count; ++c) {
-    const double value = line[c];
-    sums[c] += value;
-    magnitudes[c] += std::fabs(value);
+[[maybe_unused]] void f64_add_rows(const float* lines, int64_t ld, int64_t rows, int64_t count, double* sums,
+                                   double* magnitudes) {
+  for (int64_t i = 0; i < rows; ++i) {
+    const float* line = lines + i * ld;
+    for (int64_t c = 0; c < count; ++c) {
+      const double value = line[c];
+      sums[c] += value;
+      magnitudes[c] += std::fabs(value);
+    }
   }
 }
 

@@ -367,15 +367,18 @@ TEST(GemmChecksumKernels, AgreeWithTheScalarLoops) {
           ASSERT_NEAR(e[c], e_ref[c], 1e-4) << kernel->name << " width " << width << " at " << c;
           ASSERT_NEAR(b[c], b_ref[c], 1e-4) << kernel->name << " width " << width << " at " << c;
         }
-        // Rows added in double: the same additions in the same order, so the same bits.
-        std::vector<double> sums_of_rows(stride, 0.5), magnitudes(stride, 0.25);
-        std::vector<double> sums_ref(stride, 0.5), magnitudes_ref(stride, 0.25);
-        for (int64_t p = 0; p < depth; ++p) {
-          kernel->f64_add_row(panel.data() + p * stride, width, sums_of_rows.data(), magnitudes.data());
-          scalar.f64_add_row(panel.data() + p * stride, width, sums_ref.data(), magnitudes_ref.data());
+        // Rows added in double: the same additions in the same order, so the same bits; also
+        // rows as wide as the stride (50: more than one block of 32 columns).
+        for (const int64_t count : {int64_t{width}, stride}) {
+          std::vector<double> sums_of_rows(stride, 0.5), magnitudes(stride, 0.25);
+          std::vector<double> sums_ref(stride, 0.5), magnitudes_ref(stride, 0.25);
+          kernel->f64_add_rows(panel.data(), stride, depth, count, sums_of_rows.data(), magnitudes.data());
+          for (int64_t p = 0; p < depth; ++p) {
+            scalar.f64_add_rows(panel.data() + p * stride, stride, 1, count, sums_ref.data(), magnitudes_ref.data());
+          }
+          ASSERT_EQ(sums_of_rows, sums_ref) << kernel->name << " count " << count;
+          ASSERT_EQ(magnitudes, magnitudes_ref) << kernel->name << " count " << count;
         }
-        ASSERT_EQ(sums_of_rows, sums_ref) << kernel->name << " width " << width;
-        ASSERT_EQ(magnitudes, magnitudes_ref) << kernel->name << " width " << width;
       }
     }
     for (const int nr : {8, 16, 32}) {

@@ -11,6 +11,6 @@ const GemmChecksumPredictKernel gemm_checksum_predict__scalar = {"gemm_checksum_
                                                                 gemm_checksum_predict_loops::f32,
                                                                 gemm_checksum_predict_loops::s32,
                                                                 gemm_checksum_predict_loops::f32_add_row,
-    gemm_checksum_predict_loops::f64_add_row};
+    gemm_checksum_predict_loops::f64_add_rows};
 
 }  // namespace vigil::kernels

@@ -60,6 +60,6 @@ extern const GemmChecksumPredictKernel gemm_checksum_predict__avx2;
 const GemmChecksumPredictKernel gemm_checksum_predict__avx2 = {
     "gemm_checksum_predict__avx2",   kAvx2Features, gemm_checksum_predict_loops::f32, s32,
     gemm_checksum_predict_loops::f32_add_row,
-    gemm_checksum_predict_loops::f64_add_row};
+    gemm_checksum_predict_loops::f64_add_rows};
 
 }  // namespace vigil::kernels

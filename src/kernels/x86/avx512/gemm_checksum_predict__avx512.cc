@@ -18,6 +18,6 @@ extern const GemmChecksumPredictKernel gemm_checksum_predict__avx512;
 const GemmChecksumPredictKernel gemm_checksum_predict__avx512 = {
     "gemm_checksum_predict__avx512", kAvx512Features, f32_predict_avx512, gemm_checksum_predict_loops::s32,
     gemm_checksum_predict_loops::f32_add_row,
-    gemm_checksum_predict_loops::f64_add_row};
+    f64_add_rows_avx512};
 
 }  // namespace vigil::kernels

@@ -82,6 +82,6 @@ extern const GemmChecksumPredictKernel gemm_checksum_predict__avx512vnni;
 const GemmChecksumPredictKernel gemm_checksum_predict__avx512vnni = {
     "gemm_checksum_predict__avx512vnni", kAvx512Features | CpuFeatures{CpuFeature::Avx512Vnni}, f32_predict_avx512, s32,
     gemm_checksum_predict_loops::f32_add_row,
-    gemm_checksum_predict_loops::f64_add_row};
+    f64_add_rows_avx512};
 
 }  // namespace vigil::kernels
