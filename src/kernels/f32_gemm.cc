@@ -155,7 +155,7 @@ void gemm_rectangle(const Problem& p, int64_t m0, int64_t m1, int64_t n0, int64_
   const bool tallies = check && check->tallies();
   base.tally_rows = tallies && p.check->by_rows();
   const F32MicroKernelFunction micro_kernel = base.tile_hook || tallies ? p.kernel->run_hooked : p.kernel->run;
-  // Fused checks predict from the panels as they are packed (or read in place) below.
+  // Fused checks predict from the panels (packed or read in place) as the tiles use them.
   const bool predict_columns = check && !p.check->separate() && !p.check->by_rows();
   const bool predict_rows = check && !p.check->separate() && p.check->by_rows();
   // Packing B pays off when many rows of A reuse each panel; for a few rows it costs more
@@ -188,14 +188,6 @@ void gemm_rectangle(const Problem& p, int64_t m0, int64_t m1, int64_t n0, int64_
       } else {
         b_block = pack_b_block(p, pc, kc, jc, nc);
         b_panel_stride = kc * nr;
-      }
-      if (predict_columns) {
-        for (int64_t jr = 0; jr < nc; jr += nr) {
-          if (!check->predicts(jc + jr)) continue;
-          const bool packed_tail = b_in_place && jr >= in_place_columns;
-          check->predict(pc, kc, packed_tail ? tail_panel : b_block + (jr / nr) * b_panel_stride,
-                         packed_tail ? nr : b_row_stride, jc + jr, static_cast<int>(std::min<int64_t>(nr, nc - jr)));
-        }
       }
       F32TileEpilogue tile = base;
       tile.accumulate = pc > 0;
@@ -237,6 +229,11 @@ void gemm_rectangle(const Problem& p, int64_t m0, int64_t m1, int64_t n0, int64_
             if (tile.last && activation_after_store(e.activation.kind)) {
               for (int r = 0; r < rows; ++r) f32_activation(e.activation, cols, c + r * p.ldc, c + r * p.ldc);
             }
+          }
+          // A column check predicts from the panel once the first row block's tiles have
+          // brought it into L1 (from memory, for a B read in place).
+          if (predict_columns && ic == m0 && check->predicts(jc + jr)) {
+            check->predict(pc, kc, b_panel, b_stride, jc + jr, cols);
           }
         }
       }
