@@ -44,6 +44,11 @@ class StepChecker final : public StepHook {
 
   void before_step(const StepEvent& event) override;
   StepVerdict after_step(StepEvent& event) override;
+  // Only correct mode (a recomputation) and full (a duplicate run) run a step again;
+  // detect mode's checks read the products' tallies, so steps may still write in place.
+  bool reads_inputs_after_step() const override {
+    return options_.mode == Mode::Correct || options_.scheme == Scheme::Full;
+  }
 
  private:
   // The duplication of a step without checked products (scheme full).

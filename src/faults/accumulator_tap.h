@@ -26,6 +26,7 @@ class AccumulatorTap final : public StepHook {
 
   void before_step(const StepEvent& event) override;
   StepVerdict after_step(StepEvent& event) override;
+  bool reads_inputs_after_step() const override { return false; }
 
  private:
   static void on_tile(void* context, const kernels::S32Tile& tile);

@@ -222,12 +222,17 @@ std::vector<Value> Session::run_values(const std::map<std::string, Value>& feeds
 size_t Session::step_count() const { return steps_.size(); }
 
 void Session::add_hook(StepHook& hook) {
-  if (hooks_.empty() && plan_ && plan_->summary.in_place_steps > 0) plan_.reset();
   hooks_.push_back(&hook);
+  if (plan_ && plan_->summary.in_place_steps > 0 && !in_place_allowed()) plan_.reset();
 }
 
 void Session::remove_hook(StepHook& hook) {
   hooks_.erase(std::remove(hooks_.begin(), hooks_.end(), &hook), hooks_.end());
+  if (plan_ && !plan_->in_place_allowed && in_place_allowed()) plan_.reset();
+}
+
+bool Session::in_place_allowed() const {
+  return std::none_of(hooks_.begin(), hooks_.end(), [](const StepHook* hook) { return hook->reads_inputs_after_step(); });
 }
 
 std::vector<Session::StepSummary> Session::step_summaries() const {

@@ -125,8 +125,10 @@ class Session {
   // Installs a hook around every step of this session (runtime/step_hook.h; not owned:
   // it must stay alive while installed). The hooks' before_step run in installation
   // order and their after_step in reverse, so a hook installed later sits closer to the
-  // operator. While any hook is installed no step writes over its input's buffer, so
-  // that every step can run again: installing the first hook drops a plan that did.
+  // operator. While a hook that reads inputs after a step is installed
+  // (StepHook::reads_inputs_after_step), no step writes over its input's buffer, so that
+  // every step can run again: installing the first such hook drops a plan that did, and
+  // removing the last drops a plan made without (the next inference plans again).
   // Hooks see the steps of this session, not those of the subgraphs of If, Loop or Scan.
   void add_hook(StepHook& hook);
   void remove_hook(StepHook& hook);
@@ -166,6 +168,7 @@ class Session {
   std::vector<int> output_slots_;
   std::vector<Step> steps_;
   std::vector<StepHook*> hooks_;
+  bool in_place_allowed() const;  // no installed hook reads inputs after a step
   bool plannable_ = false;  // tensor operators only, and not a subgraph
   std::unique_ptr<ExecutionPlan> plan_;
   struct ReplayBuffer {

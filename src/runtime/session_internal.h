@@ -55,6 +55,7 @@ struct Session::ExecutionPlan {
   std::vector<const Tensor*> slot_tensors;  // where each slot's tensor lives
   std::shared_ptr<std::byte> arena;
   PlanSummary summary;
+  bool in_place_allowed = true;  // planned while no hook read inputs after a step
 };
 
 // What a path asks of the loop for one step.
@@ -200,7 +201,11 @@ void Session::run_hooked_step(size_t index, Path& path) {
     path.run(index);
     bool rerun = false;
     for (auto hook = hooks_.rbegin(); hook != hooks_.rend(); ++hook) {
-      rerun = (*hook)->after_step(event) == StepVerdict::Rerun || rerun;
+      const bool asks = (*hook)->after_step(event) == StepVerdict::Rerun;
+      if (asks && !(*hook)->reads_inputs_after_step()) {
+        throw Error(ErrorKind::Internal, "a step hook that does not read inputs after a step asked for a rerun");
+      }
+      rerun = asks || rerun;
     }
     if (!rerun) break;
     check_input(attempt + 1 < kMaxStepRuns, "ran ", kMaxStepRuns, " times and a hook still asks to run it again");

@@ -27,6 +27,10 @@ struct StepEvent {
   OpOutputs& outputs;
   int attempt;  // 0 on the step's first run in an inference; 1, 2, ... on the runs a hook asked for
 };
+// A planned inference may write a step's output over an input that dies there (an Add, an
+// activation), unless an installed hook reads inputs after the step
+// (StepHook::reads_inputs_after_step): after such a step the input's values are gone and
+// only its shape is left to read.
 
 enum class StepVerdict { Accept, Rerun };
 
@@ -44,9 +48,15 @@ class StepHook {
   // writing into it). Returning Rerun runs the step again on the same inputs; the hooks
   // then see it again with `attempt` one higher.
   virtual StepVerdict after_step(StepEvent& event) { return StepVerdict::Accept; }
+  // Whether after_step reads the values of the step's inputs, or asks for a rerun (which
+  // needs them): then no step writes its output over an input while the hook is installed.
+  // A hook that looks only at outputs and shapes says false and keeps the planned runs
+  // that write in place; asking for a rerun then is an internal error.
+  virtual bool reads_inputs_after_step() const { return true; }
 };
 
 // A hook that only watches: calls `watch` after every run of every step and accepts it.
+// `watch` reads the outputs and the inputs' shapes, not the inputs' values.
 class StepWatcher final : public StepHook {
  public:
   explicit StepWatcher(std::function<void(const StepEvent&)> watch) : watch_(std::move(watch)) {}
@@ -54,6 +64,7 @@ class StepWatcher final : public StepHook {
     watch_(event);
     return StepVerdict::Accept;
   }
+  bool reads_inputs_after_step() const override { return false; }
 
  private:
   std::function<void(const StepEvent&)> watch_;

@@ -22,6 +22,7 @@ class StepTimer final : public StepHook {
     seconds_[event.index] = event.attempt == 0 ? elapsed : seconds_[event.index] + elapsed;
     return StepVerdict::Accept;
   }
+  bool reads_inputs_after_step() const override { return false; }
 
   // Each step's time in the last inference, indexed like Session::step_summaries().
   const std::vector<double>& seconds() const { return seconds_; }

@@ -2,13 +2,15 @@
 // Step hooks: every path of a session (general, planning run, planned run) calls them
 // around every step, in nesting order; a hook's replaced output flows downstream; a hook
 // that asks for a re-run gets one on the same inputs (with no step written over its
-// input), and one that never accepts ends the inference with an error naming the node.
+// input, while a hook that only watches keeps the steps that do), and one that never
+// accepts ends the inference with an error naming the node.
 #include <gtest/gtest.h>
 
 #include <cmath>
 #include <string>
 #include <vector>
 
+#include "abft/abft_options.h"
 #include "random_data.h"
 #include "runtime/session.h"
 
@@ -157,13 +159,86 @@ TEST(StepHooks, ARerunRecomputesTheStepOnItsOriginalInputs) {
   // Planned without hooks, the Neg writes over the Add's output: a re-run would negate twice.
   ASSERT_EQ(session.plan_summary().in_place_steps, 1u);
   Recomputer recomputer;
-  const ScopedStepHook recomputing(session, recomputer);
-  for (int path : {2, 0, 1, 2}) {
-    recomputer.attempts.clear();
-    expect_values(run_path(session, x, path), expected_y(x, c), kPaths[path]);
-    EXPECT_EQ(recomputer.attempts, (std::vector<int>{0, 1})) << kPaths[path];
+  {
+    const ScopedStepHook recomputing(session, recomputer);
+    for (int path : {2, 0, 1, 2}) {
+      recomputer.attempts.clear();
+      expect_values(run_path(session, x, path), expected_y(x, c), kPaths[path]);
+      EXPECT_EQ(recomputer.attempts, (std::vector<int>{0, 1})) << kPaths[path];
+    }
+    EXPECT_EQ(session.plan_summary().in_place_steps, 0u);
   }
-  EXPECT_EQ(session.plan_summary().in_place_steps, 0u);
+  // The hook removed, the next inference plans again and writes in place once more.
+  session.run_into({&x}, outputs);
+  EXPECT_EQ(session.plan_summary().in_place_steps, 1u);
+  expect_values(outputs[0], expected_y(x, c), "planned after the hook");
+}
+
+// A hook that watches outputs only, installed for the planning run (as `vigil bench` and
+// `vigil info` measure each layer's cost), keeps the steps that write in place.
+TEST(StepHooks, AWatcherKeepsStepsThatWriteInPlace) {
+  Session session(chain_model(), {1, false});
+  const Tensor& c = session.graph().initializers.at("c");
+  const Tensor x = random_tensor({4, 8}, 5);
+  std::vector<Tensor> outputs;
+  std::vector<std::string> watched;
+  StepWatcher watcher([&](const StepEvent& event) { watched.push_back(event.node.name); });
+  {
+    const ScopedStepHook watching(session, watcher);
+    session.run_into({&x}, outputs);
+    EXPECT_EQ(session.plan_summary().in_place_steps, 1u);
+    expect_values(outputs[0], expected_y(x, c), "planning, watched");
+  }
+  EXPECT_EQ(watched, (std::vector<std::string>{"add", "neg", "mul"}));
+  session.run_into({&x}, outputs);
+  EXPECT_EQ(session.plan_summary().in_place_steps, 1u);
+  expect_values(outputs[0], expected_y(x, c), "planned");
+}
+
+// ABFT's checker re-runs steps in correct mode and duplicates them under full; in detect
+// mode it reads the products' tallies only, and the plan keeps writing in place.
+TEST(StepHooks, AbftDetectModeKeepsStepsThatWriteInPlace) {
+  const Tensor x = random_tensor({4, 8}, 8);
+  const struct {
+    abft::Options abft;
+    size_t in_place;
+  } cases[] = {{{abft::Scheme::Fused, abft::Mode::Detect}, 1},
+               {{abft::Scheme::Separate, abft::Mode::Detect}, 1},
+               {{abft::Scheme::Fused, abft::Mode::Correct}, 0},
+               {{abft::Scheme::Full, abft::Mode::Detect}, 0}};
+  for (const auto& c : cases) {
+    Session session(chain_model(), SessionOptions{1, false, c.abft});
+    std::vector<Tensor> outputs;
+    session.run_into({&x}, outputs);
+    session.run_into({&x}, outputs);
+    EXPECT_EQ(session.plan_summary().in_place_steps, c.in_place)
+        << abft::scheme_name(c.abft.scheme) << " " << abft::mode_name(c.abft.mode);
+    expect_values(outputs[0], expected_y(x, session.graph().initializers.at("c")), abft::scheme_name(c.abft.scheme));
+  }
+}
+
+// Asks for a re-run while saying it reads no inputs after a step: the inputs may be gone.
+class DishonestRecomputer final : public StepHook {
+ public:
+  StepVerdict after_step(StepEvent& event) override {
+    return event.node.name == "neg" && event.attempt == 0 ? StepVerdict::Rerun : StepVerdict::Accept;
+  }
+  bool reads_inputs_after_step() const override { return false; }
+};
+
+TEST(StepHooks, ARerunFromAHookThatReadsNoInputsIsAnInternalError) {
+  Session session(chain_model(), {1, false});
+  const Tensor x = random_tensor({4, 8}, 6);
+  DishonestRecomputer hook;
+  const ScopedStepHook hooked(session, hook);
+  std::vector<Tensor> outputs;
+  try {
+    session.run_into({&x}, outputs);
+    FAIL() << "the rerun went through";
+  } catch (const Error& e) {
+    EXPECT_EQ(e.kind(), ErrorKind::Internal);
+    EXPECT_NE(std::string(e.what()).find("node 'neg'"), std::string::npos) << e.what();
+  }
 }
 
 class Refuser final : public StepHook {
