@@ -228,7 +228,6 @@ void Session::add_hook(StepHook& hook) {
 
 void Session::remove_hook(StepHook& hook) {
   hooks_.erase(std::remove(hooks_.begin(), hooks_.end(), &hook), hooks_.end());
-  if (plan_ && !plan_->in_place_allowed && in_place_allowed()) plan_.reset();
 }
 
 bool Session::in_place_allowed() const {

@@ -128,7 +128,8 @@ class Session {
   // operator. While a hook that reads inputs after a step is installed
   // (StepHook::reads_inputs_after_step), no step writes over its input's buffer, so that
   // every step can run again: installing the first such hook drops a plan that did, and
-  // removing the last drops a plan made without (the next inference plans again).
+  // the plan made then stays so after the hook leaves (a fault campaign installs one hook
+  // per inference: planning again at each would cost more than the in-place steps save).
   // Hooks see the steps of this session, not those of the subgraphs of If, Loop or Scan.
   void add_hook(StepHook& hook);
   void remove_hook(StepHook& hook);

@@ -55,7 +55,6 @@ struct Session::ExecutionPlan {
   std::vector<const Tensor*> slot_tensors;  // where each slot's tensor lives
   std::shared_ptr<std::byte> arena;
   PlanSummary summary;
-  bool in_place_allowed = true;  // planned while no hook read inputs after a step
 };
 
 // What a path asks of the loop for one step.

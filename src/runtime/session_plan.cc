@@ -146,7 +146,7 @@ struct Session::PlanningPath {
 std::vector<Tensor> Session::plan_and_run(const std::vector<const Tensor*>& inputs) {
   plan_.reset();
   auto plan = std::make_unique<ExecutionPlan>();
-  plan->in_place_allowed = in_place_allowed();
+  const bool may_write_in_place = in_place_allowed();
   const size_t slot_count = slot_of_.size();
   std::vector<Tensor> values(slot_count);
   for (size_t slot = 0; slot < slot_count; ++slot) {
@@ -214,7 +214,7 @@ std::vector<Tensor> Session::plan_and_run(const std::vector<const Tensor*>& inpu
       if (is_graph_output[slot]) continue;
       int buffer = -1;
       // With a hook that reads inputs after a step (or reruns it), none writes over its input.
-      const int in_place = o == 0 && plan->in_place_allowed ? steps_[s].op->in_place_input() : -1;
+      const int in_place = o == 0 && may_write_in_place ? steps_[s].op->in_place_input() : -1;
       if (in_place >= 0 && static_cast<size_t>(in_place) < steps_[s].inputs.size()) {
         const int source = steps_[s].inputs[in_place];
         if (source >= 0 && buffer_of_slot[source] >= 0 && last_reader[source] == step &&
