@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <atomic>
 #include <cmath>
+#include <limits>
 
 #include "core/error.h"
 
@@ -97,11 +98,24 @@ F32ProductCheck::F32ProductCheck(GemmCheckSink& sink, int64_t m, int64_t n, int6
   read_back_ = separate_ && epilogue.scale == 1.0f && !epilogue.residual &&
                epilogue.activation.kind == Activation::None && !epilogue.tile_hook;
   grid_ = grid;
+  // The bound of the check (first order in u, over beta = the prediction over absolute
+  // values): C's sums, accumulated over blocks of depth in the micro-kernel, err by at
+  // most (block + blocks) u beta; the prediction, accumulated the same way in float, as
+  // much; a tile's tally in float adds up to 32 u, the rounded checksum u, a read-back
+  // bias u |C|. The allowance covers them all, with room for the second-order terms.
+  const int64_t blocks = (k_ + depth_block_ - 1) / depth_block_;
+  tolerance_ = kUnit * static_cast<double>(2 * (std::min(k_, depth_block_) + blocks) + 40);
+  // The threads zero the lines they predict, and those they tally where they own them
+  // (F32RectangleCheck); lines the threads share start from zero here.
   const size_t lines = static_cast<size_t>(by_rows_ ? m : n);
-  expected_.assign(lines, 0.0f);
-  bound_.assign(lines, 0.0f);
-  actual_.assign(lines, 0.0);
-  spread_.assign(read_back_ ? lines : 0, 0.0);
+  expected_.resize(lines);
+  bound_.resize(lines);
+  actual_.resize(lines);
+  spread_.resize(read_back_ ? lines : 0);
+  if (lines_shared()) {
+    std::fill(actual_.begin(), actual_.end(), 0.0);
+    std::fill(spread_.begin(), spread_.end(), 0.0);
+  }
   rectangle_scratch_.prepare(grid.rectangles_m * grid.rectangles_n);
 }
 
@@ -116,44 +130,49 @@ void F32ProductCheck::add_sums(int64_t first, int64_t count, const double* sums,
   }
 }
 
+// A line's verdict: 0 agrees, 1 disagrees, 2 unchecked (NaN or Inf in the operands:
+// nothing to check against), with the difference it allows. Branch-free, so that the
+// comparison of many lines vectorizes.
+int F32ProductCheck::verdict(size_t at, double* allowed) const {
+  constexpr double kLargest = std::numeric_limits<double>::max();
+  const double predicted = expected_[at], bound = bound_[at];
+  const double spread = read_back_ ? spread_[at] : 0.0;
+  *allowed = tolerance_ * bound + 2.0 * kUnit * spread;
+  const double difference = std::fabs(actual_[at] - predicted);
+  const bool checkable = std::fabs(predicted) <= kLargest && std::fabs(bound) <= kLargest;
+  // A sum that is not finite where the prediction is disagrees (an infinite read-back
+  // spread would allow anything).
+  const bool agrees = difference <= *allowed && difference <= kLargest && spread <= kLargest;
+  return checkable ? static_cast<int>(!agrees) : 2;
+}
+
+void F32ProductCheck::compare(int64_t first, int64_t count) {
+  int64_t unchecked = 0, failures = 0;
+  for (int64_t l = first; l < first + count; ++l) {
+    double allowed;
+    const int v = verdict(static_cast<size_t>(l), &allowed);
+    unchecked += v == 2;
+    failures += v == 1;
+  }
+  lines_checked_.fetch_add(count - unchecked, std::memory_order_relaxed);
+  failures_.fetch_add(failures, std::memory_order_relaxed);
+}
+
 void F32ProductCheck::finish() {
   rectangle_scratch_.equalize();
+  const int64_t lines = by_rows_ ? m_ : n_;
+  if (lines_shared()) compare(0, lines);
   GemmCheckTally tally;
   tally.products = 1;
-  // The bound of the check (first order in u, over beta = the prediction over absolute
-  // values): C's sums, accumulated over blocks of depth in the micro-kernel, err by at
-  // most (block + blocks) u beta; the prediction, accumulated the same way in float, as
-  // much; a tile's tally in float adds up to 32 u, the rounded checksum u, a read-back
-  // bias u |C|. The allowance covers them all, with room for the second-order terms.
-  const int64_t blocks = (k_ + depth_block_ - 1) / depth_block_;
-  const double tolerance = kUnit * static_cast<double>(2 * (std::min(k_, depth_block_) + blocks) + 40);
-  const int64_t lines = by_rows_ ? m_ : n_;
-  // One branch-free pass counts the lines checked and the lines that disagree; only a
-  // failing product looks at its lines again to describe the first.
-  int64_t unchecked = 0, failures = 0;
-  for (int64_t l = 0; l < lines; ++l) {
+  tally.lines = lines_checked_.load(std::memory_order_relaxed);
+  tally.failures = failures_.load(std::memory_order_relaxed);
+  // Only a failing product looks at its lines again, to describe the first.
+  for (int64_t l = 0; tally.failures > 0 && l < lines; ++l) {
+    double allowed;
+    if (verdict(static_cast<size_t>(l), &allowed) != 1) continue;
     const size_t at = static_cast<size_t>(l);
-    const double predicted = expected_[at], bound = bound_[at];
-    const double spread = read_back_ ? spread_[at] : 0.0;
-    // NaN or Inf in the operands: nothing to check against.
-    const bool checkable = std::isfinite(predicted) && std::isfinite(bound);
-    // (An infinite read-back spread would allow anything: a sum that is not finite where the
-    // prediction is disagrees.)
-    const bool agrees = std::isfinite(actual_[at]) && std::isfinite(spread) &&
-                        std::fabs(actual_[at] - predicted) <= tolerance * bound + 2.0 * kUnit * spread;
-    unchecked += !checkable;
-    failures += checkable && !agrees;
-  }
-  tally.lines = lines - unchecked;
-  tally.failures = failures;
-  for (int64_t l = 0; failures > 0 && l < lines; ++l) {
-    const size_t at = static_cast<size_t>(l);
-    const double predicted = expected_[at], bound = bound_[at];
-    const double allowed = tolerance * bound + 2.0 * kUnit * (read_back_ ? spread_[at] : 0.0);
-    if (!std::isfinite(predicted) || !std::isfinite(bound)) continue;
-    if (std::isfinite(actual_[at]) && std::isfinite(allowed) && std::fabs(actual_[at] - predicted) <= allowed) continue;
     tally.first_failure = str_cat(by_rows_ ? "row " : "column ", l, " of a ", m_, " x ", n_, " x ", k_,
-                                  " fp32 product sums to ", actual_[at], ", its checksum predicts ", predicted,
+                                  " fp32 product sums to ", actual_[at], ", its checksum predicts ", expected_[at],
                                   " (rounding allows ", allowed, ")");
     break;
   }
@@ -174,9 +193,17 @@ F32RectangleCheck::F32RectangleCheck(F32ProductCheck& check, int64_t m0, int64_t
                             : gemm_thread_row_group(m0, check.rows(), mr, check.grid())),
       tallies_(!check.reads_back()) {
   const int64_t first = check.by_rows() ? m0 : n0;
+  for (int64_t line = first; line < first + lines_; line += panel_lines_) {
+    if (!predicts(line)) continue;
+    const int64_t end = std::min(line + panel_lines_, first + lines_);
+    std::fill(check.expected() + line, check.expected() + end, 0.0f);
+    std::fill(check.bound() + line, check.bound() + end, 0.0f);
+  }
   if (sharers_ == 1) {  // its lines are its own: it adds into the product's sums
     sums_ = check.actual() + first;
     spread_ = check.spread() + first;
+    std::fill(sums_, sums_ + lines_, 0.0);
+    if (check.reads_back()) std::fill(spread_, spread_ + lines_, 0.0);
     return;
   }
   F32RectangleBuffers& own = check.rectangle_buffers();
@@ -187,7 +214,12 @@ F32RectangleCheck::F32RectangleCheck(F32ProductCheck& check, int64_t m0, int64_t
 }
 
 F32RectangleCheck::~F32RectangleCheck() {
-  if (sharers_ > 1) check_.add_sums(check_.by_rows() ? m0_ : n0_, lines_, sums_, spread_);
+  const int64_t first = check_.by_rows() ? m0_ : n0_;
+  if (sharers_ > 1) {
+    check_.add_sums(first, lines_, sums_, spread_);
+  } else {
+    check_.compare(first, lines_);
+  }
 }
 
 void F32RectangleCheck::predict(int64_t p0, int64_t depth, const float* panel, int64_t stride, int64_t first,

@@ -7,12 +7,14 @@
 // are B (B e). The threads that share lines (those that split the other side) take turns
 // panel by panel to predict them and gather their sums of C apart, added into the lines
 // when each ends, atomically; a thread that has its lines to itself tallies straight into
-// the product's sums. The rounding bound follows
+// the product's sums. A thread that owns its lines also zeroes and compares them, so no
+// pass over the lines runs on one thread alone. The rounding bound follows
 // the order of the sums: the micro-kernel accumulates blocks of `depth_block` k and then
 // adds the blocks, so C's sums err by at most (block + blocks) u (|e^T| |A| |B|), not k u;
 // the prediction, accumulated the same way, as much again (F32ProductCheck::finish).
 #pragma once
 
+#include <atomic>
 #include <cstdint>
 #include <vector>
 
@@ -49,10 +51,15 @@ class F32ProductCheck {
   float* bound() { return bound_.data(); }
   double* actual() { return actual_.data(); }
   double* spread() { return spread_.data(); }  // read back only
+  // Whether the threads share lines of C (the grid splits the side they run along).
+  bool lines_shared() const { return (by_rows_ ? grid_.rectangles_n : grid_.rectangles_m) > 1; }
   // Adds a thread's sums of C (and, read back, of |C|) for lines [first, first + count)
   // that other threads share, atomically.
   void add_sums(int64_t first, int64_t count, const double* sums, const double* spread);
-  // Compares every line and reports to the sink; once every thread has ended.
+  // Compares lines [first, first + count), complete, and counts them; from any thread.
+  void compare(int64_t first, int64_t count);
+  // Compares the lines no thread compared, then reports to the sink; once every thread
+  // has ended.
   void finish();
   // The running worker's buffers for its rectangle's sums.
   F32RectangleBuffers& rectangle_buffers();
@@ -65,18 +72,22 @@ class F32ProductCheck {
   GemmThreadGrid grid_;
   const float* sums_ = nullptr;
   const float* abs_sums_ = nullptr;
+  int verdict(size_t line, double* allowed) const;
   // The calling thread's buffers, which only grow (no allocation once warm).
   std::vector<float>& computed_;  // e^T A and e^T |A| when A carries no checksum
   std::vector<float>&expected_, &bound_;
   std::vector<double>&actual_, &spread_;
   const GemmChecksumPredictKernel* kernel_;
+  double tolerance_ = 0.0;  // of the bound, in units of it (finish)
+  std::atomic<int64_t> lines_checked_{0}, failures_{0};
 };
 
 // One thread's rectangle [m0, m1) x [n0, n1) of a checked product.
 class F32RectangleCheck {
  public:
   F32RectangleCheck(F32ProductCheck& check, int64_t m0, int64_t m1, int64_t n0, int64_t n1, int mr, int nr);
-  ~F32RectangleCheck();  // adds the thread's sums into lines it shares with others
+  // Adds the thread's sums into lines it shares with others, or compares its own lines.
+  ~F32RectangleCheck();
   // Whether the micro-kernels tally the tiles' lines (else C is read back), and where for
   // the tile at (i, j) (F32TileEpilogue::tally).
   bool tallies() const { return tallies_; }
