@@ -37,7 +37,7 @@ void qs8_dwconv_channel__avx512(const QS8DwconvShape& s, const uint8_t* x, uint8
                                 const QS8DwconvChannel& c, int32_t offset, uint8_t* y, uint32_t* accumulator_sum);
 void qs8_dwconv_channel__avx512vbmi(const QS8DwconvShape& s, const uint8_t* x, uint8_t flip, uint8_t* plane,
                                     const QS8DwconvChannel& c, int32_t offset, uint8_t* y, uint32_t* accumulator_sum);
-uint32_t qs8_dwconv_checksum__avx512(const QS8DwconvShape& s, const uint8_t* plane, const int16_t* column_weights,
+uint32_t qs8_dwconv_checksum__avx512(const QS8DwconvShape& s, const uint8_t* plane, const int16_t* checksum_weights,
                                      uint32_t* columns);
 
 QS8PlaneInterior qs8_dwconv_interior(const QS8DwconvShape& s) {
@@ -65,14 +65,29 @@ size_t qs8_dwconv_scratch_bytes(const QS8DwconvShape& s) {
 
 int64_t qs8_dwconv_checksum_columns(const QS8DwconvShape& s) { return (s.padded_w() + 31) / 32 * 32; }
 
+bool qs8_dwconv_checksum_by_footprint(const QS8DwconvShape& s) {
+  return s.padded_h() * s.padded_w() <= kQS8DwconvFootprintBytes && s.kernel_h * s.kernel_w <= 255;
+}
+
+int64_t qs8_dwconv_checksum_size(const QS8DwconvShape& s) {
+  if (qs8_dwconv_checksum_by_footprint(s)) return (s.padded_h() * s.padded_w() + 31) / 32 * 32;
+  return s.kernel_h * qs8_dwconv_checksum_columns(s);
+}
+
 uint32_t qs8_dwconv_make_checksum(const QS8DwconvShape& s, const int8_t* w, int32_t bias, int32_t x_zero_point,
-                                  bool is_signed, int16_t* column_weights) {
-  const int64_t columns = qs8_dwconv_checksum_columns(s);
-  std::fill(column_weights, column_weights + s.kernel_h * columns, int16_t{0});
+                                  bool is_signed, int16_t* checksum_weights) {
+  std::fill(checksum_weights, checksum_weights + qs8_dwconv_checksum_size(s), int16_t{0});
+  // Footprint: every byte, the weights of the taps that read it at every output (at most
+  // 255 taps of |w| <= 128: within int16). Columns: every column, the weights of a filter
+  // row's taps that read it at every output column.
+  const bool footprint = qs8_dwconv_checksum_by_footprint(s);
+  const int64_t columns = qs8_dwconv_checksum_columns(s), width = s.padded_w();
   for (int64_t ky = 0; ky < s.kernel_h; ++ky) {
     for (int64_t kx = 0; kx < s.kernel_w; ++kx) {
-      for (int64_t ox = 0; ox < s.out_w; ++ox) {
-        column_weights[ky * columns + ox * s.stride_w + kx] += w[ky * s.kernel_w + kx];
+      const int16_t weight = w[ky * s.kernel_w + kx];
+      for (int64_t oy = 0; oy < (footprint ? s.out_h : 1); ++oy) {
+        int16_t* row = footprint ? checksum_weights + (oy * s.stride_h + ky) * width : checksum_weights + ky * columns;
+        for (int64_t ox = 0; ox < s.out_w; ++ox) row[ox * s.stride_w + kx] = static_cast<int16_t>(row[ox * s.stride_w + kx] + weight);
       }
     }
   }
@@ -149,7 +164,7 @@ bool qs8_dwconv_channel(const QS8DwconvShape& s, const QS8DwconvKernel& kernel, 
   uint32_t actual = 0;
   kernel.channel(s, x, flip, scratch, c, offset, y, &actual);
   const uint32_t predicted =
-      checksum->constant + kernel.predicted_sum(s, scratch, checksum->column_weights,
+      checksum->constant + kernel.predicted_sum(s, scratch, checksum->weights,
                                                 reinterpret_cast<uint32_t*>(scratch + columns_offset(s)));
   return actual == predicted;
 }

@@ -52,12 +52,11 @@ using QS8DwconvChannelFunction = void (*)(const QS8DwconvShape& s, const uint8_t
                                           const QS8DwconvChannel& c, int32_t offset, uint8_t* y,
                                           uint32_t* accumulator_sum);
 
-// The prediction of a plane's checksum from the padded plane: sum over filter rows ky and
-// columns of C_ky[column] x column_weights[ky][column], C_ky the column sums of the plane
-// rows filter row ky reads (kernels/qs8_dwconv_checksum_loops.h); scratch for kernel_h x
-// padded_w sums.
+// The prediction of a plane's checksum from the padded plane (QS8DwconvChecksum, below),
+// in the shape's layout (kernels/qs8_dwconv_checksum_loops.h); scratch for kernel_h x
+// padded_w column sums.
 using QS8DwconvChecksumFunction = uint32_t (*)(const QS8DwconvShape& s, const uint8_t* plane,
-                                               const int16_t* column_weights, uint32_t* columns);
+                                               const int16_t* checksum_weights, uint32_t* columns);
 
 struct QS8DwconvKernel {
   const char* name;
@@ -99,21 +98,32 @@ QS8PlaneInterior qs8_dwconv_interior(const QS8DwconvShape& shape);
 // against
 //   N (bias - zx' sum w) + sum_taps w[tap] x S[tap]   (modulo 2^32),
 // N the outputs, zx' the input's zero point in the u8 form, S[tap] the sum of the padded
-// plane's bytes that the tap reads over all outputs. The second term is computed as
-// sum_ky sum_columns C_ky[column] x W_ky[column]: C_ky the column sums of the plane rows
-// filter row ky reads, W_ky[column] the sum of filter row ky's weights whose windows hold
-// the column (made here, once). Integer arithmetic modulo 2^32 is exact: a clean plane
-// always agrees, and any change to one sum, by any bit, or to a working weight that
-// changes the sums, never does.
+// plane's bytes that the tap reads over all outputs. The second term is a sum of the
+// padded plane's bytes, each times the weights of the taps that read it; it is computed
+// in one of two layouts, by the plane's size:
+//   - footprint (planes of at most kQS8DwconvFootprintBytes, filters of at most 255 taps):
+//     one dot product of the whole padded plane with its footprint F (per byte of the
+//     plane, the sum of the weights of every tap, at every output, that reads it), made
+//     here once: a few vectors per plane, where the filter rows would cost more;
+//   - columns (larger planes): sum_ky sum_columns C_ky[column] x W_ky[column], C_ky the
+//     column sums of the plane rows filter row ky reads, W_ky[column] the sum of filter
+//     row ky's weights whose windows hold the column (made here, once).
+// Integer arithmetic modulo 2^32 is exact: a clean plane always agrees, and any change to
+// one sum, by any bit, or to a working weight that changes the sums, never does.
 struct QS8DwconvChecksum {
-  const int16_t* column_weights = nullptr;  // kernel_h rows of qs8_dwconv_checksum_columns()
-  uint32_t constant = 0;                    // N (bias - zx' sum w), modulo 2^32
+  const int16_t* weights = nullptr;  // qs8_dwconv_checksum_size() of the footprint or column weights
+  uint32_t constant = 0;             // N (bias - zx' sum w), modulo 2^32
 };
+constexpr int64_t kQS8DwconvFootprintBytes = 256;
+bool qs8_dwconv_checksum_by_footprint(const QS8DwconvShape& shape);
+// The int16 weights of a channel's checksum: the footprint (padded plane, rounded up to a
+// vector of 32), or kernel_h rows of qs8_dwconv_checksum_columns().
+int64_t qs8_dwconv_checksum_size(const QS8DwconvShape& shape);
 // The columns of a row of column weights: padded_w rounded up to a vector of 32.
 int64_t qs8_dwconv_checksum_columns(const QS8DwconvShape& shape);
-// Writes the column weights of filter w and returns the checksum's constant.
+// Writes the weights of filter w's checksum and returns its constant.
 uint32_t qs8_dwconv_make_checksum(const QS8DwconvShape& shape, const int8_t* w, int32_t bias, int32_t x_zero_point,
-                                  bool is_signed, int16_t* column_weights);
+                                  bool is_signed, int16_t* checksum_weights);
 
 // With `checksum`, the plane is also checked; returns whether it agrees (always true
 // without one).

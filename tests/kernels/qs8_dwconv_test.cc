@@ -105,6 +105,11 @@ TEST(QS8Dwconv, EveryKernelBitExactWithTheScalarOne) {
 }
 
 TEST(QS8Dwconv, EveryKernelsPlaneAgreesWithItsChecksumAndCorruptWeightsDoNot) {
+  // Small planes predict by footprint, the others by columns: the shapes below take both.
+  EXPECT_TRUE(kernels::qs8_dwconv_checksum_by_footprint(conv_shape(7, 7, 3, 3, 1, 1)));
+  EXPECT_TRUE(kernels::qs8_dwconv_checksum_by_footprint(conv_shape(14, 14, 3, 3, 1, 1)));  // 16 x 16 padded
+  EXPECT_FALSE(kernels::qs8_dwconv_checksum_by_footprint(conv_shape(20, 20, 3, 3, 3, 1)));
+  EXPECT_FALSE(kernels::qs8_dwconv_checksum_by_footprint(conv_shape(112, 112, 3, 3, 1, 1)));
   std::mt19937 generator(12);
   int checked = 0;
   for (const QS8DwconvShape& s :
@@ -128,10 +133,9 @@ TEST(QS8Dwconv, EveryKernelsPlaneAgreesWithItsChecksumAndCorruptWeightsDoNot) {
         kernels::qs8_dwconv_fill_scratch(s, c.x_zero_point, is_signed, scratch.data());
         std::vector<uint8_t> plain(static_cast<size_t>(s.out_h * s.out_w)), y(plain.size());
         EXPECT_TRUE(kernels::qs8_dwconv_channel(s, *kernel, x.data(), is_signed, c, plain.data(), scratch.data()));
-        std::vector<int16_t> column_weights(static_cast<size_t>(s.kernel_h * kernels::qs8_dwconv_checksum_columns(s)));
+        std::vector<int16_t> weights(static_cast<size_t>(kernels::qs8_dwconv_checksum_size(s)));
         const kernels::QS8DwconvChecksum checksum{
-            column_weights.data(),
-            kernels::qs8_dwconv_make_checksum(s, w.data(), c.bias, c.x_zero_point, is_signed, column_weights.data())};
+            weights.data(), kernels::qs8_dwconv_make_checksum(s, w.data(), c.bias, c.x_zero_point, is_signed, weights.data())};
         EXPECT_TRUE(
             kernels::qs8_dwconv_channel(s, *kernel, x.data(), is_signed, c, y.data(), scratch.data(), &checksum))
             << what;

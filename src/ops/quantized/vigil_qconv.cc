@@ -451,10 +451,8 @@ class QConvOperator final : public Operator {
     if (check) check->add(failures.tally(p.plan.kernel[0], p.plan.kernel[1], "n int8"));
   }
 
-  // A channel's column weights of its plane checksum (kernels/qs8_dwconv.h).
-  int64_t taps_checksum_size() const {
-    return depthwise_shape_.kernel_h * kernels::qs8_dwconv_checksum_columns(depthwise_shape_);
-  }
+  // A channel's weights of its plane checksum (kernels/qs8_dwconv.h).
+  int64_t taps_checksum_size() const { return kernels::qs8_dwconv_checksum_size(depthwise_shape_); }
 
   // Every channel's checksum, from the weights as loaded: a corruption of the working copy
   // changes the sums but not the prediction.

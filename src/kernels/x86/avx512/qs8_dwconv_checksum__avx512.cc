@@ -1,8 +1,9 @@
 // SPDX-License-Identifier: Apache-2.0
 // The prediction of a depthwise int8 plane's checksum (kernels/qs8_dwconv.h) on AVX-512,
-// for the AVX-512 and VBMI depthwise kernels:
-//   sum_ky sum_columns C_ky[column] x W_ky[column]   (modulo 2^32).
-// Planes up to 128 columns wide keep C_ky in up to four registers of 16-bit lanes (out_h
+// for the AVX-512 and VBMI depthwise kernels. Footprint: the plane's bytes, 32 at a time
+// widened to 16 bits, one vpmaddwd each with the footprint. Columns:
+//   sum_ky sum_columns C_ky[column] x W_ky[column]   (modulo 2^32);
+// planes up to 128 columns wide keep C_ky in up to four registers of 16-bit lanes (out_h
 // <= 128 rows of bytes stay below 2^15, so vpmaddwd multiplies them as signed by the
 // column weights), each plane row added with one widening load and one add; filter rows
 // from stride_h on take the sums of the row stride_h before, less one plane row and plus
@@ -16,8 +17,9 @@
 #include "kernels/qs8_dwconv_checksum_loops.h"
 
 // GCC 12's headers build the 256-bit halves of a zmm from an undefined merge source, which
-// -Wmaybe-uninitialized reports at every use.
+// -Wmaybe-uninitialized (or, inlined, -Wuninitialized) reports at every use.
 #pragma GCC diagnostic ignored "-Wmaybe-uninitialized"
+#pragma GCC diagnostic ignored "-Wuninitialized"
 
 namespace vigil::kernels {
 
@@ -62,10 +64,25 @@ uint32_t in_registers(const QS8DwconvShape& s, const uint8_t* plane, const int16
   return static_cast<uint32_t>(_mm512_reduce_add_epi32(total));
 }
 
+// The footprint's dot product (its int16 weights padded with zeros to whole vectors).
+uint32_t by_footprint(const QS8DwconvShape& s, const uint8_t* plane, const int16_t* footprint) {
+  const int64_t bytes = s.padded_h() * s.padded_w();
+  __m512i total = _mm512_setzero_si512();
+  for (int64_t i = 0; i < bytes; i += kLanes) {
+    const int64_t left = bytes - i;
+    const __mmask32 live = left >= kLanes ? ~__mmask32{0} : (__mmask32{1} << left) - 1;
+    const __m512i values = _mm512_cvtepu8_epi16(_mm256_maskz_loadu_epi8(live, plane + i));
+    total = _mm512_add_epi32(total, _mm512_madd_epi16(values, _mm512_loadu_si512(footprint + i)));
+  }
+  return static_cast<uint32_t>(_mm512_reduce_add_epi32(total));
+}
+
 }  // namespace
 
-uint32_t qs8_dwconv_checksum__avx512(const QS8DwconvShape& s, const uint8_t* plane, const int16_t* column_weights,
+uint32_t qs8_dwconv_checksum__avx512(const QS8DwconvShape& s, const uint8_t* plane, const int16_t* checksum_weights,
                                      uint32_t* columns) {
+  if (qs8_dwconv_checksum_by_footprint(s)) return by_footprint(s, plane, checksum_weights);
+  const int16_t* column_weights = checksum_weights;
   const int64_t width = s.padded_w();
   if (width <= kMaxWidth && s.out_h <= kMaxRows && s.kernel_h <= kMaxKernelH) {
     switch ((width + kLanes - 1) / kLanes) {
