@@ -75,15 +75,24 @@ inline __m512i requantize(__m512i v, const QS8RowEpilogue& row, const RowConstan
   return _mm512_add_epi32(_mm512_min_epi32(_mm512_max_epi32(y, b.lower), b.upper), b.zero_point);
 }
 
-// Rows of the stored tile, offset, converted and stored under the column masks.
+// Rows of the stored tile, offset, converted and stored under the column masks. kTally:
+// the fused check's column sums of the rows, before the offsets, from the same loads,
+// added in registers and then to the tally modulo 2^32.
+template <bool kTally>
 void finish_tile(const QS8TileEpilogue& e, const int32_t (*tile)[kColumns], int rows, const __mmask16 masks[2],
                  char* out, int64_t row_bytes) {
   const TileBounds bounds = tile_bounds(e);
+  __m512i column_sums[2] = {_mm512_setzero_si512(), _mm512_setzero_si512()};
   for (int r = 0; r < rows; ++r, out += row_bytes) {
     const QS8RowEpilogue& row = e.rows[r];
     const __m512i offset = _mm512_set1_epi32(row.offset);
-    const __m512i low = _mm512_add_epi32(_mm512_load_si512(tile[r]), offset);
-    const __m512i high = _mm512_add_epi32(_mm512_load_si512(tile[r] + 16), offset);
+    const __m512i sums_low = _mm512_load_si512(tile[r]), sums_high = _mm512_load_si512(tile[r] + 16);
+    if constexpr (kTally) {
+      column_sums[0] = _mm512_add_epi32(column_sums[0], sums_low);
+      column_sums[1] = _mm512_add_epi32(column_sums[1], sums_high);
+    }
+    const __m512i low = _mm512_add_epi32(sums_low, offset);
+    const __m512i high = _mm512_add_epi32(sums_high, offset);
     if (e.output == QS8GemmOutput::I32) {
       _mm512_mask_storeu_epi32(out, masks[0], low);
       if (masks[1]) _mm512_mask_storeu_epi32(out + 64, masks[1], high);
@@ -95,6 +104,14 @@ void finish_tile(const QS8TileEpilogue& e, const int32_t (*tile)[kColumns], int 
     // In range after the clamp: the truncating narrow is exact.
     _mm_mask_storeu_epi8(out, masks[0], _mm512_cvtepi32_epi8(requantize(low, row, k, bounds)));
     if (masks[1]) _mm_mask_storeu_epi8(out + 16, masks[1], _mm512_cvtepi32_epi8(requantize(high, row, k, bounds)));
+  }
+  if constexpr (kTally) {
+    for (int half = 0; half < 2; ++half) {
+      if (!masks[half]) continue;
+      uint32_t* tally = e.tally + half * 16;
+      _mm512_mask_storeu_epi32(tally, masks[half],
+                               _mm512_add_epi32(_mm512_maskz_loadu_epi32(masks[half], tally), column_sums[half]));
+    }
   }
 }
 
@@ -193,21 +210,6 @@ void one_column(int64_t groups, const int8_t* a, const uint8_t* b, int32_t (*til
   for (int r = 0; r < kRows; ++r) tile[r][0] = rows[r];
 }
 
-// The fused check's column sums of the tile's rows, after the hook and before the row
-// offsets, added in registers, then to the tally modulo 2^32.
-void tally_columns(const int32_t (*tile)[kColumns], int rows, const __mmask16 masks[2], uint32_t* tally) {
-  __m512i low = _mm512_load_si512(tile[0]), high = _mm512_load_si512(tile[0] + 16);
-  for (int r = 1; r < rows; ++r) {
-    low = _mm512_add_epi32(low, _mm512_load_si512(tile[r]));
-    high = _mm512_add_epi32(high, _mm512_load_si512(tile[r] + 16));
-  }
-  _mm512_mask_storeu_epi32(tally, masks[0], _mm512_add_epi32(_mm512_maskz_loadu_epi32(masks[0], tally), low));
-  if (masks[1]) {
-    _mm512_mask_storeu_epi32(tally + 16, masks[1],
-                             _mm512_add_epi32(_mm512_maskz_loadu_epi32(masks[1], tally + 16), high));
-  }
-}
-
 template <bool kHooked>
 void run(int64_t groups, const void* a_panel, const uint8_t* b, void* c, int64_t ldc, int rows, int cols,
          const QS8TileEpilogue& epilogue) {
@@ -221,12 +223,12 @@ void run(int64_t groups, const void* a_panel, const uint8_t* b, void* c, int64_t
   }
   const int low = cols < 16 ? cols : 16, high = cols > 16 ? cols - 16 : 0;
   const __mmask16 masks[2] = {static_cast<__mmask16>((1u << low) - 1), static_cast<__mmask16>((1u << high) - 1)};
+  const int64_t row_bytes = ldc * (epilogue.output == QS8GemmOutput::I32 ? 4 : 1);
   if constexpr (kHooked) {
     call_tile_hook<kColumns>(epilogue, &tile[0][0], rows, cols, c);
-    if (epilogue.tally) tally_columns(tile, rows, masks, epilogue.tally);
+    if (epilogue.tally) return finish_tile<true>(epilogue, tile, rows, masks, static_cast<char*>(c), row_bytes);
   }
-  const int64_t row_bytes = ldc * (epilogue.output == QS8GemmOutput::I32 ? 4 : 1);
-  finish_tile(epilogue, tile, rows, masks, static_cast<char*>(c), row_bytes);
+  finish_tile<false>(epilogue, tile, rows, masks, static_cast<char*>(c), row_bytes);
 }
 
 }  // namespace
