@@ -12,6 +12,7 @@
 #include <cmath>
 #include <cstring>
 #include <limits>
+#include <xmmintrin.h>
 
 #include "core/memory_budget.h"
 #include "core/shape.h"
@@ -36,18 +37,46 @@ constexpr int64_t kPanelPackCost = 4;
 
 int64_t round_up(int64_t value, int64_t multiple) { return (value + multiple - 1) / multiple * multiple; }
 
+// Rows [0, live) of a row-major A (row r at rows + r * ld, from the block's first k), of
+// `depth` k, into one panel MR high: panel[p * mr + r], zero below the live rows. Whole
+// groups of four live rows go four k at a time through SSE2 registers (part of every
+// x86-64), transposed; the rest element by element.
+void interleave_rows(const float* rows, int64_t ld, int live, int64_t depth, int mr, float* panel) {
+  const int grouped = live / 4 * 4;
+  int64_t p = 0;
+  for (; p + 4 <= depth; p += 4) {
+    for (int r = 0; r < grouped; r += 4) {
+      __m128 k0 = _mm_loadu_ps(rows + r * ld + p), k1 = _mm_loadu_ps(rows + (r + 1) * ld + p);
+      __m128 k2 = _mm_loadu_ps(rows + (r + 2) * ld + p), k3 = _mm_loadu_ps(rows + (r + 3) * ld + p);
+      _MM_TRANSPOSE4_PS(k0, k1, k2, k3);
+      _mm_storeu_ps(panel + p * mr + r, k0);
+      _mm_storeu_ps(panel + (p + 1) * mr + r, k1);
+      _mm_storeu_ps(panel + (p + 2) * mr + r, k2);
+      _mm_storeu_ps(panel + (p + 3) * mr + r, k3);
+    }
+  }
+  auto element = [&](int64_t q, int r) { panel[q * mr + r] = r < live ? rows[r * ld + q] : 0.0f; };
+  for (int64_t q = 0; grouped < mr && q < p; ++q) {  // the rows past the groups, where they took the k
+    for (int r = grouped; r < mr; ++r) element(q, r);
+  }
+  for (int64_t q = p; q < depth; ++q) {  // every row of the k left
+    for (int r = 0; r < mr; ++r) element(q, r);
+  }
+}
+
 // Packs rows [row0, row0 + rows) x depth [p0, p0 + depth) of A into MR-high panels, each
 // depth x MR interleaved, zero-padded below the last row.
 void pack_a_block(const F32Matrix& a, int64_t row0, int64_t rows, int64_t p0, int64_t depth, int mr, float* out) {
   for (int64_t i0 = 0; i0 < rows; i0 += mr) {
-    const int64_t live = std::min<int64_t>(mr, rows - i0);
-    for (int64_t p = 0; p < depth; ++p) {
-      float* dst = out + p * mr;
-      for (int64_t r = 0; r < live; ++r) {
-        const int64_t i = row0 + i0 + r, q = p0 + p;
-        dst[r] = a.transposed ? a.data[q * a.ld + i] : a.data[i * a.ld + q];
+    const int live = static_cast<int>(std::min<int64_t>(mr, rows - i0));
+    if (!a.transposed) {
+      interleave_rows(a.data + (row0 + i0) * a.ld + p0, a.ld, live, depth, mr, out);
+    } else {  // a panel's line of k is contiguous in A
+      for (int64_t p = 0; p < depth; ++p) {
+        float* dst = out + p * mr;
+        std::memcpy(dst, a.data + (p0 + p) * a.ld + row0 + i0, static_cast<size_t>(live) * sizeof(float));
+        std::fill(dst + live, dst + mr, 0.0f);
       }
-      for (int64_t r = live; r < mr; ++r) dst[r] = 0.0f;
     }
     out += depth * mr;
   }
