@@ -15,8 +15,8 @@ floor of a layer is that fraction of its time without ABFT (the check's arithmet
 product's own efficiency); the model's floor is their sum over the model's time. int8
 products get no floor: on the small depths of MobileNet their time goes to requantization
 more than to their dot products, so a share of instructions does not bound a share of
-time. Depthwise convolutions are not products: int8 checks them by their input's column
-sums (docs/abft.md), fp32 `fused` does not check them; their measured cost is listed on
+time. Depthwise convolutions are not products: int8 checks them by a weighted sum of their
+padded input (docs/abft.md), fp32 `fused` does not check them; their measured cost is listed on
 its own.
 
     /usr/bin/python3 bench/abft_floor.py [--vigil build/vigil] [--models-dir bench/models]
