@@ -1,8 +1,9 @@
 // SPDX-License-Identifier: Apache-2.0
 // How f32_gemm and qs8_gemm share one product's output among threads: a grid of
 // rectangles_m x rectangles_n rectangles of whole MR x NR tiles, one per thread, chosen for
-// the fewest tiles plus B panels to pack in the largest (rectangles that share columns
-// each pack them; the cost is 0 when B comes packed). The threads claim rectangles from
+// the fewest tiles plus panels to pack in the largest: rectangles that share columns each
+// pack those B panels, rectangles that share rows those A panels (each cost is 0 when its
+// operand comes packed). The threads claim rectangles from
 // the pool (core/thread_pool.h): a thread that the system has not run yet leaves its
 // rectangle to one that has. Each rectangle runs the kernel's own single-threaded code.
 // Finer grids (up to four rectangles per thread, where they added at most 3% to the tiles
@@ -24,15 +25,17 @@ namespace vigil::kernels {
 struct GemmThreadGrid {
   int rectangles_m = 1, rectangles_n = 1;
 };
-inline GemmThreadGrid gemm_thread_grid(int64_t m, int64_t n, int mr, int nr, int64_t panel_pack_cost, int team) {
+// The costs are in tiles of products per panel packed.
+inline GemmThreadGrid gemm_thread_grid(int64_t m, int64_t n, int mr, int nr, int64_t b_panel_cost,
+                                       int64_t a_panel_cost, int team) {
   GemmThreadGrid grid;
   if (team <= 1) return grid;
   const int64_t tiles_m = (m + mr - 1) / mr, tiles_n = (n + nr - 1) / nr;
   int64_t best = std::numeric_limits<int64_t>::max();
   for (int rm = 1; rm <= team; ++rm) {
     if (team % rm) continue;
-    const int64_t columns = (tiles_n + team / rm - 1) / (team / rm);
-    const int64_t largest = ((tiles_m + rm - 1) / rm + panel_pack_cost) * columns;
+    const int64_t columns = (tiles_n + team / rm - 1) / (team / rm), rows = (tiles_m + rm - 1) / rm;
+    const int64_t largest = (rows + b_panel_cost) * columns + a_panel_cost * rows;
     if (largest < best) {
       best = largest;
       grid = {rm, team / rm};

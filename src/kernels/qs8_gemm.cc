@@ -300,7 +300,7 @@ void qs8_gemm(int64_t m, int64_t n, int64_t k, const QS8PackedWeights& a, const 
     hooked.tile_hook = context.s32_tile_hook;
     return qs8_gemm(m, n, k, a, b, c, ldc, hooked, threads);
   }
-  const GemmThreadGrid grid = gemm_thread_grid(m, n, kernel.mr, kernel.nr, kPanelPackCost, team);
+  const GemmThreadGrid grid = gemm_thread_grid(m, n, kernel.mr, kernel.nr, kPanelPackCost, 0, team);
   GemmCheckSink* sink = context.check;
   WorkerScratch<ThreadBuffers>& buffers = worker_buffers.mine();
   buffers.prepare(team);
