@@ -51,6 +51,26 @@ inline void add_widened(__m512 sums, int count, double* lines) {
   if (high) _mm512_mask_storeu_pd(lines + 8, high, _mm512_add_pd(_mm512_maskz_loadu_pd(high, lines + 8), second));
 }
 
+// The totals of eight rows of 16 lanes, in one vector: a tree of in-lane unpacks and
+// shuffles, then across the 128-bit lanes. (Eight horizontal sums stored one float at a
+// time and read back as a vector stall on store forwarding.)
+inline __m256 row_totals(const __m512 (&rows)[kRows]) {
+  auto pair = [](__m512 a, __m512 b) {  // per 128-bit lane: [a, b, a, b] partial sums
+    return _mm512_add_ps(_mm512_unpacklo_ps(a, b), _mm512_unpackhi_ps(a, b));
+  };
+  auto quad = [](__m512 ab, __m512 cd) {  // per 128-bit lane: the lane's sums of a, b, c, d
+    return _mm512_add_ps(_mm512_shuffle_ps(ab, cd, _MM_SHUFFLE(1, 0, 1, 0)),
+                         _mm512_shuffle_ps(ab, cd, _MM_SHUFFLE(3, 2, 3, 2)));
+  };
+  const __m512 low = quad(pair(rows[0], rows[1]), pair(rows[2], rows[3]));
+  const __m512 high = quad(pair(rows[4], rows[5]), pair(rows[6], rows[7]));
+  // Lanes [low0 + low2, low1 + low3, high0 + high2, high1 + high3], then each pair added.
+  const __m512 halves = _mm512_add_ps(_mm512_shuffle_f32x4(low, high, _MM_SHUFFLE(1, 0, 1, 0)),
+                                      _mm512_shuffle_f32x4(low, high, _MM_SHUFFLE(3, 2, 3, 2)));
+  const __m512 totals = _mm512_add_ps(halves, _mm512_shuffle_f32x4(halves, halves, _MM_SHUFFLE(2, 3, 0, 1)));
+  return _mm512_castps512_ps256(_mm512_shuffle_f32x4(totals, totals, _MM_SHUFFLE(2, 0, 2, 0)));
+}
+
 // The products of a full tile over kc, into an L1 tile. Named accumulators: GCC keeps an
 // array of vectors in memory, and the loop would then store all sixteen each k step.
 void tile_sums(int64_t kc, const float* a, const float* b, int64_t b_stride, float (*tile)[kColumns]) {
@@ -123,10 +143,10 @@ void run(int64_t kc, const float* a, const float* b, int64_t b_stride, float* c,
   const int low = cols < 16 ? cols : 16, high = cols > 16 ? cols - 16 : 0;
   const __mmask16 masks[2] = {static_cast<__mmask16>((1u << low) - 1), static_cast<__mmask16>((1u << high) - 1)};
   // The fused check's tally, from the sums as the epilogue takes them: per column in two
-  // vectors, per row one float each.
+  // vectors, per row one vector of lanes, summed across at the end.
   const bool tallies = kHooked && epilogue.tally && epilogue.last;
   __m512 column_totals[2] = {_mm512_setzero_ps(), _mm512_setzero_ps()};
-  alignas(32) float row_totals[kRows] = {};
+  __m512 row_lanes[kRows];  // each row's two halves added (set below for every row)
   for (int r = 0; r < rows; ++r) {
     float* out = c + r * ldc;
     __m512 sums[2];
@@ -135,8 +155,7 @@ void run(int64_t kc, const float* a, const float* b, int64_t b_stride, float* c,
     }
     if (tallies) {
       if (epilogue.tally_rows) {
-        row_totals[r] = _mm512_reduce_add_ps(
-            _mm512_add_ps(_mm512_maskz_mov_ps(masks[0], sums[0]), _mm512_maskz_mov_ps(masks[1], sums[1])));
+        row_lanes[r] = _mm512_add_ps(_mm512_maskz_mov_ps(masks[0], sums[0]), _mm512_maskz_mov_ps(masks[1], sums[1]));
       } else {
         column_totals[0] = _mm512_add_ps(column_totals[0], sums[0]);
         column_totals[1] = _mm512_add_ps(column_totals[1], sums[1]);
@@ -150,8 +169,9 @@ void run(int64_t kc, const float* a, const float* b, int64_t b_stride, float* c,
   }
   if (tallies) {
     if (epilogue.tally_rows) {
+      for (int r = rows; r < kRows; ++r) row_lanes[r] = _mm512_setzero_ps();
       const __mmask8 live = static_cast<__mmask8>((1u << rows) - 1);
-      const __m512d totals = _mm512_cvtps_pd(_mm256_load_ps(row_totals));
+      const __m512d totals = _mm512_cvtps_pd(row_totals(row_lanes));
       _mm512_mask_storeu_pd(epilogue.tally, live, _mm512_add_pd(_mm512_maskz_loadu_pd(live, epilogue.tally), totals));
     } else {
       add_widened(column_totals[0], low, epilogue.tally);
