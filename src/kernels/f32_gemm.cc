@@ -7,12 +7,13 @@
 // same number of tiles and, where it can, whole columns of B.
 #include "kernels/f32_gemm.h"
 
+#include <xmmintrin.h>
+
 #include <algorithm>
 #include <cassert>
 #include <cmath>
 #include <cstring>
 #include <limits>
-#include <xmmintrin.h>
 
 #include "core/memory_budget.h"
 #include "core/shape.h"
@@ -409,8 +410,8 @@ void f32_gemm(int64_t m, int64_t n, int64_t k, const F32GemmA& a, const F32GemmB
     hooked.tile_hook = context.f32_tile_hook;
     return f32_gemm(m, n, k, a, b, c, ldc, hooked, threads);
   }
-  const GemmThreadGrid grid = gemm_thread_grid(m, n, kernel.mr, kernel.nr, b.packed ? 0 : kPanelPackCost,
-                                               a.packed ? 0 : kAPanelPackCost, team);
+  const GemmThreadGrid grid =
+      gemm_thread_grid(m, n, kernel.mr, kernel.nr, b.packed ? 0 : kPanelPackCost, a.packed ? 0 : kAPanelPackCost, team);
   GemmCheckSink* sink = context.check;
   WorkerScratch<ThreadBuffers>& buffers = worker_buffers.mine();
   buffers.prepare(team);

@@ -171,9 +171,9 @@ void F32ProductCheck::finish() {
     double allowed;
     if (verdict(static_cast<size_t>(l), &allowed) != 1) continue;
     const size_t at = static_cast<size_t>(l);
-    tally.first_failure = str_cat(by_rows_ ? "row " : "column ", l, " of a ", m_, " x ", n_, " x ", k_,
-                                  " fp32 product sums to ", actual_[at], ", its checksum predicts ", expected_[at],
-                                  " (rounding allows ", allowed, ")");
+    tally.first_failure =
+        str_cat(by_rows_ ? "row " : "column ", l, " of a ", m_, " x ", n_, " x ", k_, " fp32 product sums to ",
+                actual_[at], ", its checksum predicts ", expected_[at], " (rounding allows ", allowed, ")");
     break;
   }
   sink_.add(tally);

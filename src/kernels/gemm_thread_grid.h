@@ -26,8 +26,8 @@ struct GemmThreadGrid {
   int rectangles_m = 1, rectangles_n = 1;
 };
 // The costs are in tiles of products per panel packed.
-inline GemmThreadGrid gemm_thread_grid(int64_t m, int64_t n, int mr, int nr, int64_t b_panel_cost,
-                                       int64_t a_panel_cost, int team) {
+inline GemmThreadGrid gemm_thread_grid(int64_t m, int64_t n, int mr, int nr, int64_t b_panel_cost, int64_t a_panel_cost,
+                                       int team) {
   GemmThreadGrid grid;
   if (team <= 1) return grid;
   const int64_t tiles_m = (m + mr - 1) / mr, tiles_n = (n + nr - 1) / nr;

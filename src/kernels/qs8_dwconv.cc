@@ -87,7 +87,9 @@ uint32_t qs8_dwconv_make_checksum(const QS8DwconvShape& s, const int8_t* w, int3
       const int16_t weight = w[ky * s.kernel_w + kx];
       for (int64_t oy = 0; oy < (footprint ? s.out_h : 1); ++oy) {
         int16_t* row = footprint ? checksum_weights + (oy * s.stride_h + ky) * width : checksum_weights + ky * columns;
-        for (int64_t ox = 0; ox < s.out_w; ++ox) row[ox * s.stride_w + kx] = static_cast<int16_t>(row[ox * s.stride_w + kx] + weight);
+        for (int64_t ox = 0; ox < s.out_w; ++ox) {
+          row[ox * s.stride_w + kx] = static_cast<int16_t>(row[ox * s.stride_w + kx] + weight);
+        }
       }
     }
   }
@@ -164,8 +166,8 @@ bool qs8_dwconv_channel(const QS8DwconvShape& s, const QS8DwconvKernel& kernel, 
   uint32_t actual = 0;
   kernel.channel(s, x, flip, scratch, c, offset, y, &actual);
   const uint32_t predicted =
-      checksum->constant + kernel.predicted_sum(s, scratch, checksum->weights,
-                                                reinterpret_cast<uint32_t*>(scratch + columns_offset(s)));
+      checksum->constant +
+      kernel.predicted_sum(s, scratch, checksum->weights, reinterpret_cast<uint32_t*>(scratch + columns_offset(s)));
   return actual == predicted;
 }
 

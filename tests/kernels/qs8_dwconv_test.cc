@@ -135,7 +135,8 @@ TEST(QS8Dwconv, EveryKernelsPlaneAgreesWithItsChecksumAndCorruptWeightsDoNot) {
         EXPECT_TRUE(kernels::qs8_dwconv_channel(s, *kernel, x.data(), is_signed, c, plain.data(), scratch.data()));
         std::vector<int16_t> weights(static_cast<size_t>(kernels::qs8_dwconv_checksum_size(s)));
         const kernels::QS8DwconvChecksum checksum{
-            weights.data(), kernels::qs8_dwconv_make_checksum(s, w.data(), c.bias, c.x_zero_point, is_signed, weights.data())};
+            weights.data(),
+            kernels::qs8_dwconv_make_checksum(s, w.data(), c.bias, c.x_zero_point, is_signed, weights.data())};
         EXPECT_TRUE(
             kernels::qs8_dwconv_channel(s, *kernel, x.data(), is_signed, c, y.data(), scratch.data(), &checksum))
             << what;
