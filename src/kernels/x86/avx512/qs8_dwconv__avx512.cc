@@ -15,9 +15,11 @@
 #include "kernels/x86/avx512/dwconv_plane__avx512.h"
 #include "kernels/x86/avx512/requantize__avx512.h"
 
-// GCC 12's 64-bit shift, min and max intrinsics pass an undefined vector as the unused
-// merge source, which -Wmaybe-uninitialized reports at every use.
+// GCC 12's 64-bit shift, min, max and 256-bit extract intrinsics pass an undefined vector
+// as the unused merge source, which -Wmaybe-uninitialized (or, inlined, -Wuninitialized)
+// reports at every use.
 #pragma GCC diagnostic ignored "-Wmaybe-uninitialized"
+#pragma GCC diagnostic ignored "-Wuninitialized"
 
 namespace vigil::kernels {
 
