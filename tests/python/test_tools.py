@@ -3,8 +3,10 @@
 its --json document as a dict; a bad flag raises the command's error line; --isa and
 --max-memory do not outlive the call."""
 
+import json
 import os
 import pathlib
+import subprocess
 
 import numpy as np
 import pytest
@@ -45,7 +47,6 @@ def test_predict_and_abft(cnn_path):
 
 
 def test_bad_flags_raise_the_command_line_error(cnn_path, vigil_binary):
-    import subprocess
     command = subprocess.run([vigil_binary, "profile", cnn_path, "--runs", "0"], capture_output=True, text=True)
     assert command.returncode == 2
     with pytest.raises(vigil.BadInput) as raised:
@@ -72,3 +73,21 @@ def test_run_command_prints_as_the_command_does(cnn_path, capfd):
     exit_code, message = vigil.run_command(["info", cnn_path])
     assert (exit_code, message) == (0, "")
     assert os.path.basename(cnn_path) in capfd.readouterr().out
+
+
+def test_inject_gives_the_commands_campaign(cnn_path, vigil_binary, tmp_path):
+    flags = {"dataset": "/usr/share/datasets/fashion-mnist", "images": 4, "injections": 200, "seed": 5}
+    campaign = vigil.inject(cnn_path, **flags)
+    subprocess.run([vigil_binary, "inject", cnn_path, "--dataset", flags["dataset"], "--images", "4", "--injections",
+                    "200", "--seed", "5", "--json", str(tmp_path / "inject.json")], check=True, capture_output=True)
+    expected = json.loads((tmp_path / "inject.json").read_text())
+    timings = {"seconds", "setup_seconds", "injections_per_second", "injections_per_second_after_setup"}
+    assert {key: value for key, value in campaign.items() if key not in timings} == \
+        {key: value for key, value in expected.items() if key not in timings}
+    assert campaign["injections"] == 200
+
+
+def test_peaks_reports_the_roofline():
+    measured = vigil.peaks()
+    assert measured["cores"] >= 1
+    assert measured["int8_gops"]["one_core"] > 0 and measured["triad_gbs"]["all_cores"] > 0
