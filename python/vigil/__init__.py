@@ -8,7 +8,8 @@
     image = np.zeros((1, 1, 28, 28), dtype=np.float32)
     (logits,) = session.run(None, {session.get_inputs()[0].name: image})
 
-InferenceSession has the calls of ONNX Runtime's (get_inputs, get_outputs, run). The
+InferenceSession has the calls of ONNX Runtime's (get_inputs, get_outputs, run; its
+SessionOptions and providers too, so that `import vigil as ort` runs code written for it). The
 tools of the `vigil` command are functions that take its flags as keyword arguments
 (`dataset_limit=100` for `--dataset-limit 100`; True for a flag without a value; a
 list for a flag given several times; a dict for NAME=VALUE flags such as `input`) and
@@ -31,23 +32,66 @@ import json
 import os
 import tempfile
 
-from ._vigil import (  # noqa: F401  (the module's public names)
-    BadInput,
-    Error,
-    FaultDetected,
-    InferenceSession,
-    NodeArg,
-    Unsupported,
-    active_isa,
-    run_command,
-)
+from . import _vigil
+from ._vigil import BadInput, Error, FaultDetected, NodeArg, Unsupported, active_isa, run_command
 
 __all__ = [
-    "InferenceSession", "NodeArg", "Error", "BadInput", "Unsupported", "FaultDetected", "active_isa",
+    "InferenceSession", "SessionOptions", "GraphOptimizationLevel", "NodeArg", "Error", "BadInput", "Unsupported",
+    "FaultDetected", "active_isa",
     "run_command", "quantize", "profile", "peaks", "predict", "abft", "inject", "bench", "eval", "info",
 ]
 
 _EXIT_CODE_ERRORS = {2: BadInput, 3: FaultDetected}
+
+
+class GraphOptimizationLevel:
+    """ONNX Runtime's levels; vigil's graph passes are all on, or off for ORT_DISABLE_ALL."""
+    ORT_DISABLE_ALL = 0
+    ORT_ENABLE_BASIC = 1
+    ORT_ENABLE_EXTENDED = 2
+    ORT_ENABLE_ALL = 99
+
+
+class SessionOptions:
+    """The fields of ONNX Runtime's SessionOptions that vigil reads, so that code written
+    for it runs unchanged: intra_op_num_threads (0: one thread) and
+    graph_optimization_level."""
+
+    def __init__(self):
+        self.intra_op_num_threads = 0
+        self.graph_optimization_level = GraphOptimizationLevel.ORT_ENABLE_ALL
+
+
+class InferenceSession(_vigil.InferenceSession):
+    """A model loaded, optimised and ready to run.
+
+    InferenceSession(path, sess_options=None, providers=None, *, threads=None,
+                     optimize=None, isa=None, abft=None, abft_mode=None)
+
+    ONNX Runtime's positional form works as it is (SessionOptions above; providers may
+    name only the CPU; provider_options is accepted and ignored); vigil's own keywords say
+    the same more directly and win over sess_options. See docs/python.md."""
+
+    def __init__(self, path, sess_options=None, providers=None, *, threads=None, optimize=None, isa=None, abft=None,
+                 abft_mode=None, provider_options=None):
+        for provider in providers or []:
+            name = provider[0] if isinstance(provider, (tuple, list)) else provider
+            if name != "CPUExecutionProvider":
+                raise BadInput(f"InferenceSession: provider '{name}': vigil runs on the CPU only "
+                               "(CPUExecutionProvider)")
+        if threads is None:
+            threads = getattr(sess_options, "intra_op_num_threads", 0) or 1
+        if optimize is None:
+            level = getattr(sess_options, "graph_optimization_level", GraphOptimizationLevel.ORT_ENABLE_ALL)
+            optimize = level != GraphOptimizationLevel.ORT_DISABLE_ALL
+        super().__init__(path, threads=threads, optimize=optimize, isa=isa, abft=abft, abft_mode=abft_mode)
+
+    def run(self, output_names, input_feed, run_options=None):
+        """The named outputs (all for None) as numpy arrays, in the order asked."""
+        return super().run(output_names, input_feed)
+
+    def get_providers(self):
+        return ["CPUExecutionProvider"]
 
 
 def _flags(options):

@@ -205,3 +205,18 @@ def test_isa_limits_the_kernels(cnn_path):
     assert vigil.active_isa() == before
     best = vigil.InferenceSession(cnn_path).run(None, {name: images})[0]
     np.testing.assert_allclose(scalar, best, rtol=1e-4, atol=1e-4)
+
+
+def test_onnx_runtime_arguments(cnn_path):
+    options = vigil.SessionOptions()
+    options.intra_op_num_threads = 2
+    options.graph_optimization_level = vigil.GraphOptimizationLevel.ORT_DISABLE_ALL
+    session = vigil.InferenceSession(cnn_path, options, providers=["CPUExecutionProvider"])
+    assert session.get_providers() == ["CPUExecutionProvider"]
+    images = np.random.default_rng(4).random((2, 1, 28, 28), dtype=np.float32)
+    name = session.get_inputs()[0].name
+    unoptimized = session.run(None, {name: images}, None)[0]
+    optimized = vigil.InferenceSession(cnn_path).run(None, {name: images})[0]
+    np.testing.assert_allclose(unoptimized, optimized, rtol=1e-4, atol=1e-5)
+    with pytest.raises(vigil.BadInput, match="provider 'CUDAExecutionProvider': vigil runs on the CPU only"):
+        vigil.InferenceSession(cnn_path, providers=[("CUDAExecutionProvider", {}), "CPUExecutionProvider"])
