@@ -104,6 +104,44 @@ TEST(QS8Dwconv, EveryKernelBitExactWithTheScalarOne) {
   }
 }
 
+// Multipliers whose products land on ties (small integer sums times 2^-k), of 1 and more
+// (the rounded value may pass 32 bits, settled in 64-bit lanes), and clamps at both ends.
+TEST(QS8Dwconv, EveryKernelRoundsTiesAndWideMultipliersAsTheScalarOne) {
+  std::mt19937 generator(13);
+  std::uniform_int_distribution<int> small_weight(-2, 2);
+  int compared = 0;
+  for (const QS8DwconvShape& s : {conv_shape(7, 7, 3, 3, 1, 1), conv_shape(14, 14, 3, 3, 2, 1),
+                                  conv_shape(28, 28, 3, 3, 1, 1), conv_shape(13, 9, 3, 3, 2, 0)}) {
+    for (const double multiplier : {0.5, 0.25, 0.125, 1.0, 1.5, 3.0, 37.0}) {
+      for (bool is_signed : {false, true}) {
+        const std::vector<uint8_t> x = random_plane(s, generator);
+        std::vector<int8_t> w(static_cast<size_t>(s.kernel_h * s.kernel_w));
+        for (int8_t& v : w) v = static_cast<int8_t>(small_weight(generator));
+        kernels::QS8DwconvChannel c;
+        c.weights = w.data();
+        c.bias = 3;
+        c.multiplier = kernels::fixed_point_multiplier(multiplier);
+        c.x_zero_point = is_signed ? -1 : 128;
+        c.y_zero_point = is_signed ? 0 : 128;
+        c.y_min = is_signed ? -128 : 0;
+        c.y_max = is_signed ? 127 : 255;
+        const std::span<const QS8DwconvKernel* const> all = kernels::qs8_dwconv_kernels().kernels();
+        const std::vector<uint8_t> expected = run(s, *all[0], x, is_signed, c);
+        for (const QS8DwconvKernel* kernel : all.subspan(1)) {
+          if (!kernels::KernelRegistry<QS8DwconvKernel>::runs_here(*kernel) || !kernel->suits(s)) continue;
+          ++compared;
+          EXPECT_EQ(run(s, *kernel, x, is_signed, c), expected)
+              << kernel->name << " " << s.in_h << "x" << s.in_w << " multiplier " << multiplier
+              << (is_signed ? " signed" : "");
+        }
+      }
+    }
+  }
+  if (kernels::KernelRegistry<QS8DwconvKernel>::runs_here(*kernels::qs8_dwconv_kernels().kernels()[1])) {
+    EXPECT_GT(compared, 0);
+  }
+}
+
 TEST(QS8Dwconv, EveryKernelsPlaneAgreesWithItsChecksumAndCorruptWeightsDoNot) {
   // Small planes predict by footprint, the others by columns: the shapes below take both.
   EXPECT_TRUE(kernels::qs8_dwconv_checksum_by_footprint(conv_shape(7, 7, 3, 3, 1, 1)));

@@ -51,7 +51,8 @@ void rows(const QS8DwconvShape& s, const uint8_t* plane, const QS8DwconvChannel&
   if (held) {
     for (int64_t t = 0; t < taps; ++t) weights[t] = _mm512_set1_epi32(static_cast<uint16_t>(int16_t{c.weights[t]}));
   }
-  const avx512::RequantizeVector q(c.multiplier, c.y_zero_point, c.y_min, c.y_max);
+  const avx512::MultiplierVector multiplier = avx512::multiplier_vector(c.multiplier);
+  const avx512::ClampVector clamp = avx512::clamp_vector(c.y_zero_point, c.y_min, c.y_max);
   const __m512i bias = _mm512_set1_epi32(offset);
   __m512i total = _mm512_setzero_si512();
   for (int64_t oy = 0; oy < s.out_h; ++oy) {
@@ -66,7 +67,7 @@ void rows(const QS8DwconvShape& s, const uint8_t* plane, const QS8DwconvChannel&
           sum = _mm512_add_epi32(sum, _mm512_madd_epi16(tap_bytes(window + ky * width + kx, stride), w));
         }
       }
-      const __m128i bytes = _mm512_cvtepi32_epi8(avx512::requantize_epi32(sum, q));
+      const __m128i bytes = _mm512_cvtepi32_epi8(avx512::requantize_epi32(sum, multiplier, clamp));
       const int64_t live = std::min<int64_t>(16, s.out_w - ox);
       const auto lanes = static_cast<__mmask16>((1u << live) - 1);
       if constexpr (kSum) total = _mm512_mask_add_epi32(total, lanes, total, sum);

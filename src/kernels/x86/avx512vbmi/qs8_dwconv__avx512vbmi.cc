@@ -60,7 +60,8 @@ void steps(const QS8DwconvShape& s, int64_t rows_per_step, const uint8_t* plane,
   __m512i weights[8];
   for (int64_t ky = 0; ky < kh; ++ky) weights[ky] = row_weights(c.weights + ky * s.kernel_w, s.kernel_w);
   const __m512i index = window_index(s, rows_per_step);
-  const avx512::RequantizeVector q(c.multiplier, c.y_zero_point, c.y_min, c.y_max);
+  const avx512::MultiplierVector multiplier = avx512::multiplier_vector(c.multiplier);
+  const avx512::ClampVector clamp = avx512::clamp_vector(c.y_zero_point, c.y_min, c.y_max);
   const __m512i bias = _mm512_set1_epi32(offset);
   __m512i total = _mm512_setzero_si512();
   for (int64_t oy = 0; oy < s.out_h; oy += rows_per_step) {
@@ -72,7 +73,7 @@ void steps(const QS8DwconvShape& s, int64_t rows_per_step, const uint8_t* plane,
         const __m512i bytes = _mm512_permutexvar_epi8(index, _mm512_loadu_si512(window + ky * width));
         sum = _mm512_dpbusd_epi32(sum, bytes, weights[ky]);
       }
-      const __m128i out = _mm512_cvtepi32_epi8(avx512::requantize_epi32(sum, q));
+      const __m128i out = _mm512_cvtepi32_epi8(avx512::requantize_epi32(sum, multiplier, clamp));
       const int64_t live =
           rows_per_step == 1 ? std::min<int64_t>(16, s.out_w - ox) : std::min(rows_per_step, s.out_h - oy) * s.out_w;
       const auto lanes = static_cast<__mmask16>((1u << live) - 1);

@@ -4,9 +4,8 @@
 // vpdpbusd per B vector with the row's 4 weight bytes broadcast by the instruction ({1to16}):
 // 16 independent chains cover its latency on two pipes. A single column takes a loop of its
 // own (one 256-bit vpdpbusd a group). The epilogue requantizes the tile's
-// sums (still in L1) from the rows' prepared constants: products in 64-bit lanes
-// (vpmuldq), rounded half up, the ties found from the sums' low bits and rounded to even,
-// a clamp; bit-exact with kernels/requantize.h. Compiled with the AVX-512 and VNNI flags
+// sums (still in L1) from the rows' prepared constants (x86/avx512/requantize__avx512.h,
+// bit-exact with kernels/requantize.h). Compiled with the AVX-512 and VNNI flags
 // only.
 #include <immintrin.h>
 
@@ -17,6 +16,7 @@
 #pragma GCC diagnostic ignored "-Wmaybe-uninitialized"
 
 #include "kernels/qs8_gemm_microkernel.h"
+#include "kernels/x86/avx512/requantize__avx512.h"
 
 namespace vigil::kernels {
 
@@ -24,64 +24,13 @@ namespace {
 
 constexpr int kRows = 8, kColumns = 32;
 
-// The tile's output bounds less the zero point, and the zero point (32-bit lanes), with
-// the bounds in 64-bit lanes for rows of wide multipliers.
-struct TileBounds {
-  __m512i lower, upper, zero_point;
-  __m512i lower64, upper64;
-};
-
-TileBounds tile_bounds(const QS8TileEpilogue& e) {
-  const int64_t lower = int64_t{e.c_min} - e.c_zero_point, upper = int64_t{e.c_max} - e.c_zero_point;
-  return {_mm512_set1_epi32(static_cast<int32_t>(lower)), _mm512_set1_epi32(static_cast<int32_t>(upper)),
-          _mm512_set1_epi32(e.c_zero_point), _mm512_set1_epi64(lower), _mm512_set1_epi64(upper)};
-}
-
-// One row's constants, broadcast from the prepared row: 64-bit lanes for the product and
-// its shift, 32-bit lanes for the ties.
-struct RowConstants {
-  __m512i mantissa, half, shift;
-  __m512i tie_bits, tie_pattern;
-};
-
-// 16 sums (offset already added) to 16 outputs, clamped, zero point added, as int32.
-// Rounded half up, then at the ties (kernels/requantize.h: found from the sums' low bits,
-// in 32-bit lanes) the low bit cleared: round half to even.
-inline __m512i requantize(__m512i v, const QS8RowEpilogue& row, const RowConstants& k, const TileBounds& b) {
-  auto product_rounded = [&](__m512i lanes) {
-    return _mm512_srav_epi64(_mm512_add_epi64(_mm512_mul_epi32(lanes, k.mantissa), k.half), k.shift);
-  };
-  const __m512i odd_lanes = _mm512_srli_epi64(v, 32);
-  __m512i even = product_rounded(v), odd = product_rounded(odd_lanes);
-  if (row.wide) {
-    // A multiplier of 1 or more: a shifted product may pass 32 bits, so the ties are
-    // settled and the clamp applied in 64-bit lanes, each sum's low 32 bits tested there.
-    const __m512i bits = _mm512_set1_epi64(row.ties.low_bits), pattern = _mm512_set1_epi64(row.ties.pattern);
-    const __m512i one = _mm512_set1_epi64(1);
-    auto settle_ties = [&](__m512i rounded, __m512i lanes) {
-      const __mmask8 ties = _mm512_cmpeq_epi64_mask(_mm512_and_si512(lanes, bits), pattern);
-      return _mm512_min_epi64(_mm512_max_epi64(_mm512_mask_andnot_epi64(rounded, ties, one, rounded), b.lower64),
-                              b.upper64);
-    };
-    even = settle_ties(even, v);
-    odd = settle_ties(odd, odd_lanes);
-    const __m512i y = _mm512_mask_blend_epi32(0xAAAA, even, _mm512_slli_epi64(odd, 32));
-    return _mm512_add_epi32(_mm512_min_epi32(_mm512_max_epi32(y, b.lower), b.upper), b.zero_point);
-  }
-  // Below 1, |sum x multiplier| < 2^31: the rounded values fit the 32-bit lanes.
-  const __mmask16 ties = _mm512_cmpeq_epi32_mask(_mm512_and_si512(v, k.tie_bits), k.tie_pattern);
-  __m512i y = _mm512_mask_blend_epi32(0xAAAA, even, _mm512_slli_epi64(odd, 32));
-  y = _mm512_mask_andnot_epi32(y, ties, _mm512_set1_epi32(1), y);
-  return _mm512_add_epi32(_mm512_min_epi32(_mm512_max_epi32(y, b.lower), b.upper), b.zero_point);
-}
-
 // Rows of the stored tile, offset, converted and stored under the column masks. kTally:
 // the fused check's column sums of the rows, before the offsets, from the same loads,
 // added in registers and then to the tally modulo 2^32.
 template <bool kTally>
 void finish_tile(const QS8TileEpilogue& e, const int32_t (*tile)[kColumns], int rows, const __mmask16 masks[2],
                  char* out, int64_t row_bytes) {
-  const TileBounds bounds = tile_bounds(e);
+  const avx512::ClampVector bounds = avx512::clamp_vector(e.c_zero_point, e.c_min, e.c_max);
   __m512i column_sums[2] = {_mm512_setzero_si512(), _mm512_setzero_si512()};
   for (int r = 0; r < rows; ++r, out += row_bytes) {
     const QS8RowEpilogue& row = e.rows[r];
@@ -98,12 +47,12 @@ void finish_tile(const QS8TileEpilogue& e, const int32_t (*tile)[kColumns], int 
       if (masks[1]) _mm512_mask_storeu_epi32(out + 64, masks[1], high);
       continue;
     }
-    const RowConstants k{_mm512_set1_epi64(row.mantissa), _mm512_set1_epi64(row.half), _mm512_set1_epi64(row.total),
-                         _mm512_set1_epi32(static_cast<int32_t>(row.ties.low_bits)),
-                         _mm512_set1_epi32(static_cast<int32_t>(row.ties.pattern))};
+    const avx512::MultiplierVector k = avx512::multiplier_vector(row.mantissa, row.total, row.ties, row.wide);
     // In range after the clamp: the truncating narrow is exact.
-    _mm_mask_storeu_epi8(out, masks[0], _mm512_cvtepi32_epi8(requantize(low, row, k, bounds)));
-    if (masks[1]) _mm_mask_storeu_epi8(out + 16, masks[1], _mm512_cvtepi32_epi8(requantize(high, row, k, bounds)));
+    _mm_mask_storeu_epi8(out, masks[0], _mm512_cvtepi32_epi8(avx512::requantize_epi32(low, k, bounds)));
+    if (masks[1]) {
+      _mm_mask_storeu_epi8(out + 16, masks[1], _mm512_cvtepi32_epi8(avx512::requantize_epi32(high, k, bounds)));
+    }
   }
   if constexpr (kTally) {
     for (int half = 0; half < 2; ++half) {
