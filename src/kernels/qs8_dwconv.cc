@@ -5,6 +5,7 @@
 
 #include <algorithm>
 #include <cstring>
+#include <vector>
 
 #include "core/cpu_features.h"
 #include "kernels/qs8_dwconv_checksum_loops.h"
@@ -17,6 +18,43 @@ constexpr int64_t kSlack = 64;  // vector loads may run this far past the plane
 
 // Where a checksum's column sums lie in the scratch: after the plane and its slack, aligned.
 int64_t columns_offset(const QS8DwconvShape& s) { return (s.padded_h() * s.padded_w() + kSlack + 63) / 64 * 64; }
+
+// Where the plane's pieces lie in the scratch: after the column sums, aligned; a leading
+// 64-byte word says whether the plane has them.
+int64_t pieces_offset(const QS8DwconvShape& s) {
+  return (columns_offset(s) + s.kernel_h * s.padded_w() * static_cast<int64_t>(sizeof(uint32_t)) + 63) / 64 * 64;
+}
+
+// The plane's pieces (QS8PlanePiece), or none when it has too many or one of them reads
+// input bytes more than 64 apart.
+std::vector<QS8PlanePiece> plane_pieces(const QS8DwconvShape& s) {
+  const int64_t width = s.padded_w(), bytes = s.padded_h() * width, input = s.in_h * s.in_w;
+  const int64_t count = (bytes + 63) / 64;
+  if (count > kQS8DwconvExpandedPieces) return {};
+  std::vector<QS8PlanePiece> pieces(static_cast<size_t>(count));
+  for (int64_t v = 0; v < count; ++v) {
+    QS8PlanePiece& piece = pieces[static_cast<size_t>(v)];
+    piece = {};
+    int64_t first = input, last = -1;
+    for (int64_t p = 64 * v; p < std::min(bytes, 64 * v + 64); ++p) {
+      const int64_t iy = p / width - s.pad_top, ix = p % width - s.pad_left;
+      if (iy < 0 || iy >= s.in_h || ix < 0 || ix >= s.in_w) continue;
+      first = std::min(first, iy * s.in_w + ix);
+      last = std::max(last, iy * s.in_w + ix);
+    }
+    if (last < 0) continue;  // border only
+    if (last - first >= 64) return {};
+    piece.base = first;
+    piece.count = std::min<int64_t>(64, input - first);
+    for (int64_t p = 64 * v; p < std::min(bytes, 64 * v + 64); ++p) {
+      const int64_t iy = p / width - s.pad_top, ix = p % width - s.pad_left;
+      if (iy < 0 || iy >= s.in_h || ix < 0 || ix >= s.in_w) continue;
+      piece.index[p - 64 * v] = static_cast<uint8_t>(iy * s.in_w + ix - first);
+      piece.valid |= uint64_t{1} << (p - 64 * v);
+    }
+  }
+  return pieces;
+}
 
 // int8 input is stored x + 128, its zero point moved the same.
 int32_t u8_form_zero_point(int32_t x_zero_point, bool is_signed) { return x_zero_point + (is_signed ? 128 : 0); }
@@ -60,7 +98,13 @@ int64_t qs8_dwconv_vbmi_rows_per_step(const QS8DwconvShape& s) {
 }
 
 size_t qs8_dwconv_scratch_bytes(const QS8DwconvShape& s) {
-  return static_cast<size_t>(columns_offset(s) + s.kernel_h * s.padded_w() * static_cast<int64_t>(sizeof(uint32_t)));
+  return static_cast<size_t>(pieces_offset(s) + 64 +
+                             kQS8DwconvExpandedPieces * static_cast<int64_t>(sizeof(QS8PlanePiece)));
+}
+
+const QS8PlanePiece* qs8_dwconv_plane_pieces(const QS8DwconvShape& s, const uint8_t* scratch) {
+  const uint8_t* at = scratch + pieces_offset(s);
+  return at[0] == 1 ? reinterpret_cast<const QS8PlanePiece*>(at + 64) : nullptr;
 }
 
 int64_t qs8_dwconv_checksum_columns(const QS8DwconvShape& s) { return (s.padded_w() + 31) / 32 * 32; }
@@ -101,6 +145,10 @@ uint32_t qs8_dwconv_make_checksum(const QS8DwconvShape& s, const int8_t* w, int3
 
 void qs8_dwconv_fill_scratch(const QS8DwconvShape& s, int32_t x_zero_point, bool is_signed, uint8_t* scratch) {
   std::memset(scratch, static_cast<uint8_t>(u8_form_zero_point(x_zero_point, is_signed)), qs8_dwconv_scratch_bytes(s));
+  const std::vector<QS8PlanePiece> pieces = plane_pieces(s);
+  uint8_t* at = scratch + pieces_offset(s);
+  at[0] = pieces.empty() ? 0 : 1;
+  if (!pieces.empty()) std::memcpy(at + 64, pieces.data(), pieces.size() * sizeof(QS8PlanePiece));
 }
 
 namespace {

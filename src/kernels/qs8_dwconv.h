@@ -75,12 +75,28 @@ const QS8DwconvKernel& qs8_dwconv_kernel(const QS8DwconvShape& shape, CpuFeature
 // rows span at most 64 bytes).
 int64_t qs8_dwconv_vbmi_rows_per_step(const QS8DwconvShape& shape);
 
-// Bytes of scratch qs8_dwconv_channel needs (the padded plane, vector slack, and the sums of
-// a plane's checksum).
+// Bytes of scratch qs8_dwconv_channel needs (the padded plane, vector slack, the sums of a
+// plane's checksum, and the plane's expansion below).
 size_t qs8_dwconv_scratch_bytes(const QS8DwconvShape& shape);
 // Fills the scratch with the input's zero point (in the u8 form), the border of every
-// channel's plane; once per layer and scratch, before the channels.
+// channel's plane, and writes the plane's expansion where it has one; once per layer and
+// scratch, before the channels.
 void qs8_dwconv_fill_scratch(const QS8DwconvShape& shape, int32_t x_zero_point, bool is_signed, uint8_t* scratch);
+
+// A small padded plane (at most four 64-byte pieces) written whole from the input, piece by
+// piece: one load of `count` input bytes from `base`, one byte permutation (`index`), the
+// input's zero point where `valid` is clear (the border). The VBMI kernel fills such planes
+// so, in about five instructions a piece where the row-by-row copy of a 14 x 14 plane took
+// fourteen masked moves and their masks; made once per layer by qs8_dwconv_fill_scratch.
+struct QS8PlanePiece {
+  uint8_t index[64];
+  uint64_t valid;
+  int64_t base, count;
+};
+constexpr int64_t kQS8DwconvExpandedPieces = 4;
+// The pieces of the plane (as many as its padded bytes take, in 64s), or nullptr when the
+// plane is larger or a piece reads input bytes more than 64 apart.
+const QS8PlanePiece* qs8_dwconv_plane_pieces(const QS8DwconvShape& shape, const uint8_t* scratch);
 
 // Where the input lands in the padded plane: rows [row0, row0 + rows) and columns
 // [col0, col0 + cols) of x (all of it, unless a negative pad crops it), at (row0 +

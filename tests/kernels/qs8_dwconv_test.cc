@@ -72,6 +72,17 @@ TEST(QS8Dwconv, EveryKernelBitExactWithTheScalarOne) {
       conv_shape(5, 15, 3, 3, 1, 1),    conv_shape(6, 17, 3, 3, 2, 1),    conv_shape(8, 8, 2, 2, 1, 0),
       conv_shape(5, 11, 1, 4, 1, 0),    conv_shape(13, 9, 3, 3, 2, 0),    conv_shape(9, 9, 5, 5, 1, 2),
   };
+  // Small planes are written whole from their pieces, larger ones row by row: the shapes
+  // above take both.
+  const auto has_pieces = [](const QS8DwconvShape& s) {
+    std::vector<uint8_t> scratch(kernels::qs8_dwconv_scratch_bytes(s));
+    kernels::qs8_dwconv_fill_scratch(s, 0, false, scratch.data());
+    return kernels::qs8_dwconv_plane_pieces(s, scratch.data()) != nullptr;
+  };
+  EXPECT_TRUE(has_pieces(conv_shape(7, 7, 3, 3, 1, 1)));
+  EXPECT_TRUE(has_pieces(conv_shape(14, 14, 3, 3, 1, 1)));  // 16 x 16 padded: four pieces
+  EXPECT_TRUE(has_pieces(conv_shape(14, 14, 3, 3, 2, 1)));
+  EXPECT_FALSE(has_pieces(conv_shape(28, 28, 3, 3, 1, 1)));
   std::mt19937 generator(11);
   std::uniform_int_distribution<int> byte(0, 255);
   int vbmi_shapes = 0;

@@ -84,6 +84,24 @@ void steps(const QS8DwconvShape& s, int64_t rows_per_step, const uint8_t* plane,
   if constexpr (kSum) *accumulator_sum = static_cast<uint32_t>(_mm512_reduce_add_epi32(total));
 }
 
+// A small plane written whole from its pieces (kernels/qs8_dwconv.h QS8PlanePiece): the
+// input's bytes flipped to the u8 form, permuted into place, the zero point on the border.
+void expand_plane(const QS8DwconvShape& s, const QS8PlanePiece* pieces, const uint8_t* x, uint8_t flip,
+                  uint8_t zero_point, uint8_t* plane) {
+  const int64_t bytes = s.padded_h() * s.padded_w();
+  const __m512i flips = _mm512_set1_epi8(static_cast<char>(flip));
+  const __m512i border = _mm512_set1_epi8(static_cast<char>(zero_point));
+  for (int64_t v = 0; v * 64 < bytes; ++v) {
+    const QS8PlanePiece& piece = pieces[v];
+    const auto load = piece.count >= 64 ? ~__mmask64{0} : (__mmask64{1} << piece.count) - 1;
+    const __m512i input = _mm512_xor_si512(_mm512_maskz_loadu_epi8(load, x + piece.base), flips);
+    const __m512i bytes_of_piece =
+        _mm512_mask_permutexvar_epi8(border, piece.valid, _mm512_loadu_si512(piece.index), input);
+    const int64_t left = bytes - v * 64;
+    _mm512_mask_storeu_epi8(plane + v * 64, left >= 64 ? ~__mmask64{0} : (__mmask64{1} << left) - 1, bytes_of_piece);
+  }
+}
+
 template <int KH>
 void steps(const QS8DwconvShape& s, int64_t rows_per_step, const uint8_t* plane, const QS8DwconvChannel& c,
            int32_t offset, uint8_t* y, uint32_t* accumulator_sum) {
@@ -95,7 +113,12 @@ void steps(const QS8DwconvShape& s, int64_t rows_per_step, const uint8_t* plane,
 
 void qs8_dwconv_channel__avx512vbmi(const QS8DwconvShape& s, const uint8_t* x, uint8_t flip, uint8_t* plane,
                                     const QS8DwconvChannel& c, int32_t offset, uint8_t* y, uint32_t* accumulator_sum) {
-  avx512::fill_plane_interior(s, x, flip, plane);
+  const QS8PlanePiece* pieces = qs8_dwconv_plane_pieces(s, plane);
+  if (pieces) {
+    expand_plane(s, pieces, x, flip, static_cast<uint8_t>(c.x_zero_point + (flip ? 128 : 0)), plane);
+  } else {
+    avx512::fill_plane_interior(s, x, flip, plane);
+  }
   const int64_t rows_per_step = qs8_dwconv_vbmi_rows_per_step(s);
   if (s.kernel_h == 3) return steps<3>(s, rows_per_step, plane, c, offset, y, accumulator_sum);
   steps<0>(s, rows_per_step, plane, c, offset, y, accumulator_sum);
