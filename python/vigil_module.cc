@@ -25,7 +25,6 @@
 #include <string>
 #include <vector>
 
-#include "abft/abft_options.h"
 #include "abft/machine_ridges.h"
 #include "cli/command_line.h"
 #include "core/cpu_features.h"
@@ -156,21 +155,8 @@ class InferenceSession {
     const std::string file = py::str(py::module_::import("os").attr("fspath")(path));
     check_input(threads >= 1, "InferenceSession: threads ", threads, " is not at least 1");
     if (isa) set_active_features(parse_feature_mask(*isa, "InferenceSession: isa"));
-    abft::Options checks;
-    if (abft) {
-      const auto scheme = abft::parse_scheme(*abft);
-      check_input(scheme.has_value(), "InferenceSession: abft '", *abft,
-                  "' is none of off, fused, separate, full, auto");
-      checks.scheme = *scheme;
-    }
-    if (abft_mode) {
-      const auto mode = abft::parse_mode(*abft_mode);
-      check_input(mode.has_value(), "InferenceSession: abft_mode '", *abft_mode, "' is neither detect nor correct");
-      check_input(checks.scheme != abft::Scheme::Off, "InferenceSession: abft_mode '", *abft_mode,
-                  "' needs an abft scheme other than off");
-      checks.mode = *mode;
-    }
-    abft::set_machine_ridges(checks, threads);
+    const abft::Options checks =
+        abft::options_by_name(abft.value_or(""), abft_mode.value_or(""), threads, "InferenceSession");
     py::gil_scoped_release unlocked;
     session_ = std::make_unique<Session>(load_model(file), SessionOptions{threads, optimize, checks});
   }

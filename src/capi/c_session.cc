@@ -37,7 +37,9 @@ struct DeclaredValue {
   int64_t rank = -1;
 
   explicit DeclaredValue(const vigil::ValueInfo& info)
-      : name(info.name), dtype(static_cast<VigilDType>(info.dtype)), rank(info.has_shape ? static_cast<int64_t>(info.dims.size()) : -1) {
+      : name(info.name),
+        dtype(static_cast<VigilDType>(info.dtype)),
+        rank(info.has_shape ? static_cast<int64_t>(info.dims.size()) : -1) {
     for (const vigil::Dim& dim : info.dims) {
       dims.push_back(dim.is_fixed() ? dim.value : -1);
       dim_names.push_back(dim.symbol);
@@ -127,25 +129,11 @@ VigilStatus vigil_session_create(const char* model_path, const VigilSessionOptio
     vigil_session_options_init(&given);
     if (options) given = *options;
     check_input(given.threads >= 1, "vigil_session_create: threads ", given.threads, " is not at least 1");
-    vigil::abft::Options checks;
-    if (given.abft) {
-      const auto scheme = vigil::abft::parse_scheme(given.abft);
-      check_input(scheme.has_value(), "vigil_session_create: abft '", given.abft,
-                  "' is none of off, fused, separate, full, auto");
-      checks.scheme = *scheme;
-    }
-    if (given.abft_mode) {
-      const auto mode = vigil::abft::parse_mode(given.abft_mode);
-      check_input(mode.has_value(), "vigil_session_create: abft_mode '", given.abft_mode,
-                  "' is neither detect nor correct");
-      check_input(checks.scheme != vigil::abft::Scheme::Off, "vigil_session_create: abft_mode '", given.abft_mode,
-                  "' needs an abft scheme other than off");
-      checks.mode = *mode;
-    }
-    vigil::abft::set_machine_ridges(checks, given.threads);
+    const vigil::abft::Options checks = vigil::abft::options_by_name(
+        given.abft ? given.abft : "", given.abft_mode ? given.abft_mode : "", given.threads, "vigil_session_create");
     auto created = std::make_unique<VigilSession>();
-    created->session = std::make_unique<vigil::Session>(vigil::load_model(model_path),
-                                                        vigil::SessionOptions{given.threads, given.optimize != 0, checks});
+    created->session = std::make_unique<vigil::Session>(
+        vigil::load_model(model_path), vigil::SessionOptions{given.threads, given.optimize != 0, checks});
     for (const vigil::ValueInfo& info : created->session->graph().inputs) created->inputs.emplace_back(info);
     for (const vigil::ValueInfo& info : created->session->graph().outputs) created->outputs.emplace_back(info);
     *session = created.release();
@@ -181,8 +169,8 @@ VigilStatus vigil_session_run(VigilSession* session, const VigilTensor* inputs, 
   return guarded([&] {
     check_input(session != nullptr && outputs != nullptr, "vigil_session_run: session or outputs is NULL");
     *outputs = nullptr;
-    check_input(input_count == session->inputs.size(), "vigil_session_run: the model takes ",
-                session->inputs.size(), " inputs, ", input_count, " given");
+    check_input(input_count == session->inputs.size(), "vigil_session_run: the model takes ", session->inputs.size(),
+                " inputs, ", input_count, " given");
     check_input(input_count == 0 || inputs != nullptr, "vigil_session_run: inputs is NULL");
     session->input_tensors.clear();
     for (size_t i = 0; i < input_count; ++i) {
