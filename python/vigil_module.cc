@@ -201,9 +201,12 @@ class InferenceSession {
     std::vector<const Tensor*> input_pointers;
     for (const Tensor& tensor : inputs) input_pointers.push_back(&tensor);
 
+    // One run at a time, until its results are copied out. The lock is taken without the
+    // GIL, so a thread that holds the GIL never waits for it.
+    std::unique_lock<std::mutex> one_run_at_a_time(running_, std::defer_lock);
     {
       py::gil_scoped_release unlocked;
-      const std::lock_guard<std::mutex> one_run_at_a_time(running_);
+      one_run_at_a_time.lock();
       session_->run_into(input_pointers, results_);
     }
     py::list outputs;

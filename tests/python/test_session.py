@@ -86,23 +86,24 @@ def test_results_are_the_callers_own(cnn_path):
 
 
 def test_threads_run_sessions_at_once_with_the_same_results(cnn_path):
-    rng = np.random.default_rng(11)
-    images = rng.random((4, 1, 28, 28), dtype=np.float32)
     reference = vigil.InferenceSession(cnn_path)
     name = reference.get_inputs()[0].name
-    (expected,) = reference.run(None, {name: images})
+    rng = np.random.default_rng(11)
+    images = [rng.random((4, 1, 28, 28), dtype=np.float32) for _ in range(4)]
+    expected = [reference.run(None, {name: batch})[0] for batch in images]
     shared = vigil.InferenceSession(cnn_path)
     failures = []
 
-    def work(session):
+    def work(session, which):
         try:
-            for _ in range(20):
-                np.testing.assert_array_equal(session.run(None, {name: images})[0], expected)
+            for _ in range(50):
+                np.testing.assert_array_equal(session.run(None, {name: images[which]})[0], expected[which])
         except Exception as error:  # reported by the main thread
             failures.append(error)
 
-    workers = [threading.Thread(target=work, args=(vigil.InferenceSession(cnn_path),)) for _ in range(2)]
-    workers += [threading.Thread(target=work, args=(shared,)) for _ in range(2)]
+    # Two threads with sessions of their own, two sharing one on different inputs.
+    workers = [threading.Thread(target=work, args=(vigil.InferenceSession(cnn_path), i)) for i in range(2)]
+    workers += [threading.Thread(target=work, args=(shared, i)) for i in range(2, 4)]
     for worker in workers:
         worker.start()
     for worker in workers:
