@@ -12,12 +12,14 @@
 //   Concat               -> com.microsoft QLinearConcat
 //   MaxPool, Reshape, Flatten, Transpose, Squeeze, Unsqueeze between a DQ and a Q with the
 //   same scale and zero point -> the same operator on the quantized tensor (these commute
-//   with quantization: they move or select values, never combine them).
+//   with quantization: they move or select values, never combine them); without such a Q,
+//   the operator moves before the DQ.
 // Relu and Clip between the operator and its Q are absorbed as `activation` attributes; the
 // integer operator turns them into a clamp of the quantized output (exact: quantization is
 // monotone). DequantizeLinear nodes left without readers are removed. The pass runs first,
 // before constant folding would turn DQ(W_q) into float weights.
 #include <algorithm>
+#include <limits>
 
 #include "graph/passes/activation_match.h"
 #include "graph/passes/pass.h"
@@ -52,6 +54,19 @@ std::optional<Dequantized> dequantized(const Graph& graph, const GraphIndex& ind
                      dq->attributes.get_int("axis", 1)};
 }
 
+// Two clamps in a row as one: Relu then Clip, as lower_qonnx writes a QONNX Quant of
+// fewer than 8 bits after a Relu. Clamps whose ranges do not overlap stay apart.
+std::optional<FusedActivation> chained_clamps(const FusedActivation& first, const FusedActivation& second) {
+  constexpr float kInf = std::numeric_limits<float>::infinity();
+  auto bounds = [&](const FusedActivation& a) {
+    return a.name == "Relu" ? std::vector<float>{0.0f, kInf} : a.params;
+  };
+  const std::vector<float> a = bounds(first), b = bounds(second);
+  const float low = std::max(a[0], b[0]), high = std::min(a[1], b[1]);
+  if (low > high) return std::nullopt;
+  return FusedActivation{"Clip", {low, high}};
+}
+
 // The QuantizeLinear that ends a group whose float result is `value`, perhaps after a Relu
 // or Clip: the nodes it adds to the match, its output, parameters and the activation.
 struct Requantized {
@@ -65,8 +80,10 @@ std::optional<Requantized> requantized(const Graph& graph, const GraphIndex& ind
   Requantized result;
   std::string current = value;
   const Node* next = only_reader(graph, index, current);
-  if (next && allow_activation && (next->op_type == "Relu" || next->op_type == "Clip") && next->domain.empty()) {
-    result.activation = match_activation(*next, index);
+  while (next && allow_activation && (next->op_type == "Relu" || next->op_type == "Clip") && next->domain.empty()) {
+    const std::optional<FusedActivation> activation = match_activation(*next, index);
+    if (!activation) return std::nullopt;
+    result.activation = result.activation ? chained_clamps(*result.activation, *activation) : activation;
     if (!result.activation) return std::nullopt;
     result.nodes.push_back(node_position(graph, next));
     current = next->outputs[0];
@@ -238,6 +255,27 @@ bool pass_through(Graph& graph, const GraphIndex& index, size_t n) {
   return true;
 }
 
+// DQ(x) -> MaxPool | Reshape | ... with no matching Q after it (a QONNX model quantizes
+// before the pool, not after): the operator on x, then the DQ, so that the operator that
+// reads the result finds its input dequantized. Exact for the same reason as above; MaxPool
+// needs a positive scale, which keeps the order of the values.
+bool sink_dequantize(Graph& graph, const GraphIndex& index, size_t n) {
+  const Node& node = graph.nodes[n];
+  if (node.inputs.empty() || node.outputs.size() != 1) return false;
+  const auto x = dequantized(graph, index, node.inputs[0], true);
+  if (!x || (node.op_type == "MaxPool" && !(index.constant(x->scale)->data<float>()[0] > 0))) return false;
+  Node moved = node;
+  moved.inputs[0] = x->quantized;
+  moved.outputs = {unique_value_name(graph, node.outputs[0] + "_quantized")};
+  Node dequantize = graph.nodes[x->node];
+  dequantize.name = node.name + "_dequantize";
+  dequantize.inputs[0] = moved.outputs[0];
+  dequantize.outputs = {node.outputs[0]};
+  graph.nodes[n] = std::move(moved);
+  graph.nodes.insert(graph.nodes.begin() + static_cast<std::ptrdiff_t>(n) + 1, std::move(dequantize));
+  return true;
+}
+
 bool fuse_at(Graph& graph, const GraphIndex& index, size_t n) {
   const Node& node = graph.nodes[n];
   if (!node.domain.empty()) return false;
@@ -253,7 +291,7 @@ bool fuse_at(Graph& graph, const GraphIndex& index, size_t n) {
   if (op == "GlobalAveragePool" || op == "Concat") return fuse_contrib(graph, index, n);
   static const char* const kMovers[] = {"MaxPool", "Reshape", "Flatten", "Transpose", "Squeeze", "Unsqueeze"};
   if (std::any_of(std::begin(kMovers), std::end(kMovers), [&](const char* mover) { return op == mover; })) {
-    return pass_through(graph, index, n);
+    return pass_through(graph, index, n) || sink_dequantize(graph, index, n);
   }
   return false;
 }

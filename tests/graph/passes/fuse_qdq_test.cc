@@ -65,7 +65,8 @@ TEST(FuseQdq, PerTensorWeightsWhateverTheAxis) {
 }
 
 TEST(FuseQdq, GroupsThatDoNotMatchStayFloat) {
-  // A Q whose parameters differ from its DQ around MaxPool: the pool cannot move onto bytes.
+  // A Q whose parameters differ from its DQ around MaxPool: the pool moves onto the bytes,
+  // and their requantization stays a DQ -> Q pair.
   ModelBuilder builder;
   QdqBuilder q(builder);
   builder.input("x", {1, 2, 4, 4}).output("y_d", {1, 2, 2, 2});
@@ -77,8 +78,10 @@ TEST(FuseQdq, GroupsThatDoNotMatchStayFloat) {
   pool.attributes.set("strides", ints_attribute({2, 2}));
   q.quantize("y", "y");
   Graph graph = builder.build()->graph;
-  EXPECT_EQ(passes::fuse_qdq(graph), 0);
-  EXPECT_EQ(count_ops(graph, "DequantizeLinear"), 2);
+  EXPECT_EQ(passes::fuse_qdq(graph), 2);  // the move, and the removal of the DQ it leaves unread
+  EXPECT_EQ(op_types(graph), (std::vector<std::string>{"QuantizeLinear", "MaxPool", "DequantizeLinear",
+                                                       "QuantizeLinear", "DequantizeLinear"}));
+  EXPECT_EQ(graph.nodes[1].inputs[0], "x_q");
 
   // An Add whose result is not quantized (a float graph output) stays an Add.
   ModelBuilder add;
@@ -91,6 +94,65 @@ TEST(FuseQdq, GroupsThatDoNotMatchStayFloat) {
   Graph add_graph = add.build()->graph;
   EXPECT_EQ(passes::fuse_qdq(add_graph), 0);
   EXPECT_EQ(count_ops(add_graph, "Add"), 1);
+}
+
+TEST(FuseQdq, QonnxStyleChainsBecomeIntegerOperators) {
+  // As lower_qonnx writes a 2-bit QONNX CNN: Conv -> Relu -> Clip(0, 3 steps) -> Q, and a
+  // MaxPool between the DQ and the next Conv with no Q after it.
+  ModelBuilder builder;
+  QdqBuilder q(builder);
+  builder.input("x", {1, 4, 8, 8}).output("y_d", {1, 4, 4, 4});
+  q.parameters("x", 0.25f, 0);
+  q.parameters("a", 0.25f, 0);
+  q.parameters("y", 0.25f, 0);
+  q.quantize("x", "x");
+  q.weights("conv1", {4, 4, 3, 3}, 0.25f);
+  q.weights("conv2", {4, 4, 3, 3}, 0.25f);
+  auto conv = [&](const std::string& name, const std::string& input) {
+    Node& node = builder.node("Conv", {input, name + "_wd", name + "_bd"}, {name});
+    node.attributes.set("kernel_shape", ints_attribute({3, 3}));
+    node.attributes.set("pads", ints_attribute({1, 1, 1, 1}));
+  };
+  conv("conv1", "x_d");
+  builder.node("Relu", {"conv1"}, {"r"});
+  builder.constant("low", Tensor::scalar<float>(0.0f)).constant("high", Tensor::scalar<float>(0.75f));
+  builder.node("Clip", {"r", "low", "high"}, {"a"});
+  q.quantize("a", "a");
+  Node& pool = builder.node("MaxPool", {"a_d"}, {"p"});
+  pool.attributes.set("kernel_shape", ints_attribute({2, 2}));
+  pool.attributes.set("strides", ints_attribute({2, 2}));
+  conv("conv2", "p");
+  q.quantize("conv2", "y");
+  builder.node("Identity", {"conv2_q"}, {"y_q"});
+  q.dequantize("y_q", "y", "y_d");
+  Graph graph = builder.build()->graph;
+  passes::fuse_qdq(graph);
+  EXPECT_EQ(op_types(graph), (std::vector<std::string>{"QuantizeLinear", "QConv", "MaxPool", "QConv", "Identity",
+                                                       "DequantizeLinear"}));
+  const Node& conv1 = graph.nodes[1];
+  EXPECT_EQ(conv1.attributes.get_string("activation", ""), "Clip");
+  EXPECT_EQ(conv1.attributes.get_floats("activation_params"), (std::vector<float>{0.0f, 0.75f}));
+  EXPECT_EQ(graph.nodes[2].inputs[0], "a_q");
+  EXPECT_EQ(graph.nodes[3].inputs[0], graph.nodes[2].outputs[0]);
+}
+
+TEST(FuseQdq, ClampsThatDoNotOverlapStayApart) {
+  ModelBuilder builder;
+  QdqBuilder q(builder);
+  builder.input("x", {1, 4, 4, 4}).output("y_d", {1, 4, 4, 4});
+  q.parameters("x", 0.25f, 0);
+  q.quantize("x", "x");
+  q.weights("conv", {4, 4, 1, 1}, 0.25f);
+  builder.node("Conv", {"x_d", "conv_wd", "conv_bd"}, {"c"}).attributes.set("kernel_shape", ints_attribute({1, 1}));
+  builder.constant("low", Tensor::scalar<float>(-2.0f)).constant("high", Tensor::scalar<float>(-1.0f));
+  builder.node("Relu", {"c"}, {"r"});
+  builder.node("Clip", {"r", "low", "high"}, {"y"});
+  q.parameters("y", 0.25f, 0);
+  q.quantize("y", "y");
+  Graph graph = builder.build()->graph;
+  passes::fuse_qdq(graph);
+  EXPECT_EQ(count_ops(graph, "QConv"), 0);
+  EXPECT_EQ(count_ops(graph, "Conv"), 1);
 }
 
 }  // namespace vigil::testing

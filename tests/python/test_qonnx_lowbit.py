@@ -1,0 +1,66 @@
+# SPDX-License-Identifier: Apache-2.0
+"""QONNX models with weights and activations of 8, 4 and 2 bits (qonnx_models.py): vigil's
+outputs equal the exact result of the QONNX definition, with the graph passes on and off,
+on every kernel path the CPU has, and every convolution and fully connected layer runs
+on an integer kernel."""
+
+import numpy as np
+import onnx
+import pytest
+
+import vigil
+from qonnx_models import lowbit_cnn, run_reference
+
+WIDTHS = [(8, 8, False), (4, 4, False), (2, 2, False), (2, 2, True), (4, 2, False)]
+
+
+# Every kernel path: the scalar reference, AVX2 with and without AVX-VNNI, AVX-512 with and
+# without VNNI and VBMI. Those this CPU lacks are skipped.
+ISAS = ["scalar", "avx2,-avxvnni", "avx2", "avx512,-avx512vnni,-avx512vbmi", "avx512,-avx512vbmi", "native"]
+
+
+def session_or_none(path, **options):
+    try:
+        return vigil.InferenceSession(path, **options)
+    except vigil.BadInput as error:
+        if "this CPU cannot run" in str(error):
+            return None
+        raise
+
+
+@pytest.fixture(scope="module")
+def images(fashion_mnist_test):
+    return fashion_mnist_test[0][:32]
+
+
+@pytest.fixture(scope="module", params=WIDTHS, ids=lambda w: f"w{w[0]}a{w[1]}{'_narrow' if w[2] else ''}")
+def model(request, tmp_path_factory):
+    weight_bits, activation_bits, narrow = request.param
+    model = lowbit_cnn(weight_bits, activation_bits, seed=weight_bits * 10 + activation_bits, narrow_weights=narrow)
+    onnx.checker.check_model(model)
+    path = tmp_path_factory.mktemp("qonnx") / f"{model.graph.name}.onnx"
+    onnx.save(model, str(path))
+    return model, str(path)
+
+
+@pytest.mark.parametrize("optimize", [True, False])
+def test_outputs_are_the_exact_qonnx_result(model, images, optimize):
+    proto, path = model
+    (expected,) = run_reference(proto, {"image": images})
+    for isa in ISAS:
+        for threads in (1, 2):
+            session = session_or_none(path, threads=threads, optimize=optimize, isa=isa)
+            if session is None:
+                continue
+            (logits,) = session.run(None, {"image": images})
+            np.testing.assert_array_equal(logits, expected.astype(np.float32), err_msg=f"{isa}, {threads} threads")
+
+
+def test_layers_run_on_integer_kernels(model):
+    _, path = model
+    layers = vigil.profile(path, threads=1, runs=1)["layers"]
+    for layer in layers:
+        if layer["macs"] > 0:
+            assert layer["op_type"] in ("vigil.QConv", "vigil.QGemm"), layer["name"]
+            assert "reference" not in layer["algorithm"], layer["name"]
+        assert layer["op_type"] not in ("DequantizeLinear", "Quant"), layer["name"]
