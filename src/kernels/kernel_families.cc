@@ -2,6 +2,7 @@
 // The listing of kernels/kernel_families.h, from each family's registry.
 #include "kernels/kernel_families.h"
 
+#include "kernels/bitserial_gemm.h"
 #include "kernels/f32_dwconv.h"
 #include "kernels/f32_gemm_microkernel.h"
 #include "kernels/f32_qs8_quantize.h"
@@ -53,6 +54,7 @@ std::vector<KernelListing> list_kernels() {
   add_family(x8_window_max_kernels(), listing);
   add_family(x8_deinterleave_kernels(), listing);
   add_family(gemm_checksum_predict_kernels(), listing);
+  add_family(bitserial_gemm_kernels(), listing);
   return listing;
 }
 

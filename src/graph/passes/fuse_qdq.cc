@@ -58,9 +58,7 @@ std::optional<Dequantized> dequantized(const Graph& graph, const GraphIndex& ind
 // fewer than 8 bits after a Relu. Clamps whose ranges do not overlap stay apart.
 std::optional<FusedActivation> chained_clamps(const FusedActivation& first, const FusedActivation& second) {
   constexpr float kInf = std::numeric_limits<float>::infinity();
-  auto bounds = [&](const FusedActivation& a) {
-    return a.name == "Relu" ? std::vector<float>{0.0f, kInf} : a.params;
-  };
+  auto bounds = [&](const FusedActivation& a) { return a.name == "Relu" ? std::vector<float>{0.0f, kInf} : a.params; };
   const std::vector<float> a = bounds(first), b = bounds(second);
   const float low = std::max(a[0], b[0]), high = std::min(a[1], b[1]);
   if (low > high) return std::nullopt;

@@ -127,8 +127,8 @@ TEST(FuseQdq, QonnxStyleChainsBecomeIntegerOperators) {
   q.dequantize("y_q", "y", "y_d");
   Graph graph = builder.build()->graph;
   passes::fuse_qdq(graph);
-  EXPECT_EQ(op_types(graph), (std::vector<std::string>{"QuantizeLinear", "QConv", "MaxPool", "QConv", "Identity",
-                                                       "DequantizeLinear"}));
+  EXPECT_EQ(op_types(graph),
+            (std::vector<std::string>{"QuantizeLinear", "QConv", "MaxPool", "QConv", "Identity", "DequantizeLinear"}));
   const Node& conv1 = graph.nodes[1];
   EXPECT_EQ(conv1.attributes.get_string("activation", ""), "Clip");
   EXPECT_EQ(conv1.attributes.get_floats("activation_params"), (std::vector<float>{0.0f, 0.75f}));
