@@ -160,27 +160,33 @@ def export_onnx(model, path):
     )
 
 
-def main():
-    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    parser.add_argument("--arch", choices=sorted(MODEL_NAMES), default="cnn")
+def training_arguments(description):
+    """The options every training script here takes; a script adds its own."""
+    parser = argparse.ArgumentParser(description=description)
     parser.add_argument("--data-dir", default=DEFAULT_DATA_DIR)
     parser.add_argument("--out-dir", default=os.path.dirname(os.path.abspath(__file__)))
     parser.add_argument("--epochs", type=int, default=4)
     parser.add_argument("--batch-size", type=int, default=128)
     parser.add_argument("--seed", type=int, default=20241)
     parser.add_argument("--threads", type=int, default=2)
-    args = parser.parse_args()
+    return parser
 
+
+def seeded_data(args):
+    """Sets the threads, seeds every generator from --seed and loads both splits:
+    (the batch generator, (train_x, train_y), (test_x, test_y))."""
     torch.set_num_threads(args.threads)
     random.seed(args.seed)
     np.random.seed(args.seed)
     torch.manual_seed(args.seed)
     generator = torch.Generator().manual_seed(args.seed)
+    return generator, load_split(args.data_dir, "train"), load_split(args.data_dir, "t10k")
 
-    train_x, train_y = load_split(args.data_dir, "train")
-    test_x, test_y = load_split(args.data_dir, "t10k")
 
-    model = FashionCnn() if args.arch == "cnn" else FashionResNet()
+def train(model, args, generator, train_split, test_split):
+    """Adam with a one-cycle learning-rate schedule over augmented batches; prints each
+    epoch's loss and test accuracy."""
+    (train_x, train_y), (test_x, test_y) = train_split, test_split
     optimizer = torch.optim.Adam(model.parameters(), lr=2e-3)
     steps_per_epoch = (train_x.shape[0] + args.batch_size - 1) // args.batch_size
     scheduler = torch.optim.lr_scheduler.OneCycleLR(
@@ -203,6 +209,15 @@ def main():
         accuracy = evaluate(model, test_x, test_y)
         print(f"epoch {epoch + 1}/{args.epochs}: loss {total_loss / steps_per_epoch:.4f}, "
               f"test accuracy {accuracy:.4f}, {time.time() - start_time:.0f} s", flush=True)
+
+
+def main():
+    parser = training_arguments(__doc__.split("\n")[0])
+    parser.add_argument("--arch", choices=sorted(MODEL_NAMES), default="cnn")
+    args = parser.parse_args()
+    generator, (train_x, train_y), (test_x, test_y) = seeded_data(args)
+    model = FashionCnn() if args.arch == "cnn" else FashionResNet()
+    train(model, args, generator, (train_x, train_y), (test_x, test_y))
 
     accuracy = evaluate(model, test_x, test_y)
     os.makedirs(args.out_dir, exist_ok=True)

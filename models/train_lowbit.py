@@ -20,15 +20,12 @@ qonnx.custom_op.general), as Brevitas does, and a Quant after every activation. 
 test accuracy measured here with torch (quantized forward pass) is written beside it.
 
 Run with Debian's interpreter:
-    /usr/bin/python3 models/train_lowbit.py --bits 2/2 [--epochs 5] [--out-dir models]
+    /usr/bin/python3 models/train_lowbit.py --bits 2/2 [--epochs 4] [--out-dir models]
 """
 
-import argparse
 import json
 import os
-import random
 import sys
-import time
 
 import numpy as np
 import onnx
@@ -37,7 +34,7 @@ import torch.nn.functional as F
 from onnx import TensorProto, helper, numpy_helper
 from torch import nn
 
-from train_fashion_mnist import DEFAULT_DATA_DIR, augment, evaluate, load_split
+from train_fashion_mnist import evaluate, seeded_data, train, training_arguments
 
 QONNX_DOMAIN = "qonnx.custom_op.general"
 CHANNELS = [(1, 32), (32, 32), (32, 64)]  # the three convolutions; a 2x2 max pool after the 2nd and 3rd
@@ -191,43 +188,13 @@ def export_qonnx(model, path):
 
 
 def main():
-    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser = training_arguments(__doc__.split("\n")[0])
     parser.add_argument("--bits", required=True, help="W/A: weight and activation bits of the middle layers")
-    parser.add_argument("--data-dir", default=DEFAULT_DATA_DIR)
-    parser.add_argument("--out-dir", default=os.path.dirname(os.path.abspath(__file__)))
-    parser.add_argument("--epochs", type=int, default=5)
-    parser.add_argument("--batch-size", type=int, default=128)
-    parser.add_argument("--seed", type=int, default=20241)
-    parser.add_argument("--threads", type=int, default=2)
     args = parser.parse_args()
     weight_bits, activation_bits = (int(v) for v in args.bits.split("/"))
-
-    torch.set_num_threads(args.threads)
-    random.seed(args.seed)
-    np.random.seed(args.seed)
-    torch.manual_seed(args.seed)
-    generator = torch.Generator().manual_seed(args.seed)
-    train_x, train_y = load_split(args.data_dir, "train")
-    test_x, test_y = load_split(args.data_dir, "t10k")
-
+    generator, (train_x, train_y), (test_x, test_y) = seeded_data(args)
     model = LowBitCnn(weight_bits, activation_bits)
-    optimizer = torch.optim.Adam(model.parameters(), lr=2e-3)
-    steps_per_epoch = (train_x.shape[0] + args.batch_size - 1) // args.batch_size
-    scheduler = torch.optim.lr_scheduler.OneCycleLR(optimizer, max_lr=3e-3, epochs=args.epochs,
-                                                    steps_per_epoch=steps_per_epoch)
-    start_time = time.time()
-    for epoch in range(args.epochs):
-        model.train()
-        order = torch.randperm(train_x.shape[0], generator=generator)
-        for step in range(steps_per_epoch):
-            index = order[step * args.batch_size:(step + 1) * args.batch_size]
-            loss = F.cross_entropy(model(augment(train_x[index], generator)), train_y[index])
-            optimizer.zero_grad()
-            loss.backward()
-            optimizer.step()
-            scheduler.step()
-        print(f"epoch {epoch + 1}/{args.epochs}: test accuracy {evaluate(model, test_x, test_y):.4f}, "
-              f"{time.time() - start_time:.0f} s", flush=True)
+    train(model, args, generator, (train_x, train_y), (test_x, test_y))
 
     accuracy = evaluate(model, test_x, test_y)
     name = "fashion_mnist_cnn_" + ("float" if weight_bits == FLOAT_BITS else f"w{weight_bits}a{activation_bits}")
