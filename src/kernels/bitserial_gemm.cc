@@ -171,7 +171,7 @@ const KernelRegistry<BitSerialGemmKernel>& bitserial_gemm_kernels() {
 
 void bitserial_gemm(const BitSerialGemm& product, int threads, const BitSerialGemmKernel* kernel) {
   const BitSerialGemmKernel& chosen = kernel ? *kernel : bitserial_gemm_kernels().active();
-  // Few enough rows per range that both threads stay busy, many enough to fill the tiles.
+  // A small product runs on one thread: handing it out would cost more than it saves.
   const int64_t work = product.rows * product.cols * product.words * product.x_planes * product.w_planes;
   const int team = work < (int64_t{1} << 16) ? 1 : threads;
   parallel_ranges(product.rows, team, [&](int64_t begin, int64_t end) { chosen.run(product, begin, end); });

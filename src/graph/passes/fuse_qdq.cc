@@ -256,12 +256,16 @@ bool pass_through(Graph& graph, const GraphIndex& index, size_t n) {
 // DQ(x) -> MaxPool | Reshape | ... with no matching Q after it (a QONNX model quantizes
 // before the pool, not after): the operator on x, then the DQ, so that the operator that
 // reads the result finds its input dequantized. Exact for the same reason as above; MaxPool
-// needs a positive scale, which keeps the order of the values.
+// needs bytes (it takes no int32) and a positive scale, which keeps the order of the values.
 bool sink_dequantize(Graph& graph, const GraphIndex& index, size_t n) {
   const Node& node = graph.nodes[n];
   if (node.inputs.empty() || node.outputs.size() != 1) return false;
   const auto x = dequantized(graph, index, node.inputs[0], true);
-  if (!x || (node.op_type == "MaxPool" && !(index.constant(x->scale)->data<float>()[0] > 0))) return false;
+  if (!x) return false;
+  if (node.op_type == "MaxPool" &&
+      (index.dtype(x->quantized) == DType::Int32 || !(index.constant(x->scale)->data<float>()[0] > 0))) {
+    return false;
+  }
   Node moved = node;
   moved.inputs[0] = x->quantized;
   moved.outputs = {unique_value_name(graph, node.outputs[0] + "_quantized")};

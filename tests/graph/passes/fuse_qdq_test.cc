@@ -136,6 +136,20 @@ TEST(FuseQdq, QonnxStyleChainsBecomeIntegerOperators) {
   EXPECT_EQ(graph.nodes[3].inputs[0], graph.nodes[2].outputs[0]);
 }
 
+TEST(FuseQdq, MaxPoolStaysAfterTheDequantizeOfInt32) {
+  // MaxPool takes no int32: a DQ of int32 sums keeps its place before the pool.
+  ModelBuilder builder;
+  builder.output("y", {1, 1, 1, 1});
+  Tensor sums(DType::Int32, {1, 1, 2, 2});
+  for (int64_t i = 0; i < 4; ++i) sums.data<int32_t>()[i] = static_cast<int32_t>(i * 1000);
+  builder.constant("sums", sums).constant("s", Tensor::scalar<float>(0.5f));
+  builder.node("DequantizeLinear", {"sums", "s"}, {"d"});
+  builder.node("MaxPool", {"d"}, {"y"}).attributes.set("kernel_shape", ints_attribute({2, 2}));
+  Graph graph = builder.build()->graph;
+  EXPECT_EQ(passes::fuse_qdq(graph), 0);
+  EXPECT_EQ(op_types(graph), (std::vector<std::string>{"DequantizeLinear", "MaxPool"}));
+}
+
 TEST(FuseQdq, ClampsThatDoNotOverlapStayApart) {
   ModelBuilder builder;
   QdqBuilder q(builder);
