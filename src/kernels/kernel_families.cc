@@ -11,6 +11,7 @@
 #include "kernels/qs8_add.h"
 #include "kernels/qs8_dwconv.h"
 #include "kernels/qs8_gemm_microkernel.h"
+#include "kernels/qs8_requantize_rows.h"
 #include "kernels/s32_dequantize_transpose.h"
 #include "kernels/unary_binary_reduce_isa.h"
 #include "kernels/x8_deinterleave.h"
@@ -55,6 +56,7 @@ std::vector<KernelListing> list_kernels() {
   add_family(x8_deinterleave_kernels(), listing);
   add_family(gemm_checksum_predict_kernels(), listing);
   add_family(bitserial_gemm_kernels(), listing);
+  add_family(qs8_requantize_rows_kernels(), listing);
   return listing;
 }
 
