@@ -3,6 +3,7 @@
 // registry and the driver that splits rows over threads.
 #include "kernels/bitserial_gemm.h"
 
+#include <algorithm>
 #include <bit>
 #include <cassert>
 
@@ -28,6 +29,20 @@ int32_t BitEncoding::min() const {
 int32_t BitEncoding::max() const {
   if (bipolar) return 1;
   return is_signed ? (int32_t{1} << (bits - 1)) - 1 : (int32_t{1} << bits) - 1;
+}
+
+BitEncoding narrowest_signed_encoding(const int8_t* values, int64_t count) {
+  int32_t low = 0, high = 0;
+  bool plus_minus_one = count > 0;
+  for (int64_t i = 0; i < count; ++i) {
+    low = std::min<int32_t>(low, values[i]);
+    high = std::max<int32_t>(high, values[i]);
+    plus_minus_one = plus_minus_one && (values[i] == 1 || values[i] == -1);
+  }
+  if (plus_minus_one) return {1, false, true};
+  int bits = 1;
+  while (low < -(1 << (bits - 1)) || high > (1 << (bits - 1)) - 1) ++bits;
+  return {bits, true, false};
 }
 
 namespace {

@@ -37,6 +37,11 @@ struct BitEncoding {
   int32_t max() const;
 };
 
+// The encoding with the fewest planes that holds each of `count` int8 values: bipolar when
+// every one is -1 or +1, else the narrowest two's complement width (ternary -1, 0, +1:
+// signed 2 bits).
+BitEncoding narrowest_signed_encoding(const int8_t* values, int64_t count);
+
 inline int64_t bit_words(int64_t k) { return (k + 63) / 64; }
 inline constexpr int kBitSerialLanes = 8;  // weight columns per block
 
