@@ -81,8 +81,8 @@ def run_reference(model, feeds):
 def lowbit_cnn(weight_bits, activation_bits, seed=0, narrow_weights=False):
     """A Fashion-MNIST-shaped CNN (1x28x28 -> 10 logits): conv 16 (8-bit weights), conv 32,
     maxpool, conv 32, maxpool, fully connected (8-bit weights). The middle convolutions
-    have `weight_bits` weights; every Relu is followed by an unsigned `activation_bits`
-    Quant. Scales are powers of two, per output channel on the weights."""
+    have `weight_bits` weights (1: BipolarQuant); every Relu is followed by an unsigned
+    `activation_bits` Quant. Scales are powers of two, per output channel on the weights."""
     rng = np.random.default_rng(seed)
     nodes, initializers = [], []
 
@@ -100,6 +100,11 @@ def lowbit_cnn(weight_bits, activation_bits, seed=0, narrow_weights=False):
     def quantized_weights(name, shape, bits, narrow):
         exponents = rng.integers(3, 6, size=shape[0])
         scale = np.exp2(-exponents.astype(np.float64)).reshape([-1] + [1] * (len(shape) - 1))
+        if bits == 1:  # binary: BipolarQuant, scale x sign
+            w = rng.normal(size=shape)
+            inputs = [constant(name, w), constant(name + "_q_scale", scale.astype(np.float32))]
+            nodes.append(helper.make_node("BipolarQuant", inputs, [name + "_q"], name=name + "_q", domain=QONNX_DOMAIN))
+            return name + "_q", scale
         low, high = quant_bounds(bits, 1, narrow)
         w = rng.normal(size=shape) * (high - low) / 3 * scale  # rounds and clamps at the Quant
         return quant(name + "_q", constant(name, w), scale.astype(np.float32), bits, 1, narrow), scale

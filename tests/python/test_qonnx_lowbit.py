@@ -11,7 +11,8 @@ import pytest
 import vigil
 from qonnx_models import lowbit_cnn, run_reference
 
-WIDTHS = [(8, 8, False), (4, 4, False), (2, 2, False), (2, 2, True), (4, 2, False)]
+WIDTHS = [(8, 8, False), (4, 4, False), (2, 2, False), (2, 2, True), (4, 2, False), (1, 1, False), (1, 2, False),
+          (2, 1, False)]
 
 
 # Every kernel path: the scalar reference, AVX2 with and without AVX-VNNI, AVX-512 with and
@@ -64,3 +65,24 @@ def test_layers_run_on_integer_kernels(model):
             assert layer["op_type"] in ("vigil.QConv", "vigil.QGemm"), layer["name"]
             assert "reference" not in layer["algorithm"], layer["name"]
         assert layer["op_type"] not in ("DequantizeLinear", "Quant"), layer["name"]
+
+
+def test_low_bit_layers_run_bit_serial_where_it_is_faster(model):
+    """With AVX-512 VPOPCNTDQ (or on the scalar path) the middle convolutions of up to 4
+    plane pairs run bit-serial; an ABFT-checked session runs them on the int8 GEMM, whose
+    sums it checks, and gives the same outputs."""
+    proto, path = model
+    weight_bits, activation_bits = (int(v) for v in proto.graph.name.split("_w")[1].split("a"))
+    planes = weight_bits * activation_bits
+    flags = open("/proc/cpuinfo").read()
+    for isa in ("native", "scalar"):
+        if isa == "native" and "avx512_vpopcntdq" not in flags:
+            continue
+        layers = vigil.profile(path, threads=1, runs=1, isa=isa)["layers"]
+        middle = {layer["name"]: layer["algorithm"] for layer in layers if layer["name"] in ("conv2", "conv3")}
+        for name, algorithm in middle.items():
+            assert algorithm.startswith("bitserial") == (planes <= 4), f"{isa} {name}: {algorithm}"
+    images = np.random.default_rng(3).random((2, 1, 28, 28), dtype=np.float32)
+    plain = vigil.InferenceSession(path)
+    checked = vigil.InferenceSession(path, abft="fused", abft_mode="correct")
+    np.testing.assert_array_equal(plain.run(None, {"image": images})[0], checked.run(None, {"image": images})[0])

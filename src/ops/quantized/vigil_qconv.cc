@@ -14,7 +14,9 @@
 // split into phase planes and interleaved by channel quads once per inference, with the
 // weights packed tap by tap to match, so packing is a copy; otherwise gathered. Depthwise
 // layers (one filter per channel, stride 1 or 2) run the direct kernel of
-// kernels/qs8_dwconv.h instead, channel by channel over the threads. No float arithmetic
+// kernels/qs8_dwconv.h instead, channel by channel over the threads. Layers of one group
+// whose weights fit one or two bit planes run bit-serial when an input's values fit few
+// planes (ops/quantized/bit_serial_conv.h), to the same bytes. No float arithmetic
 // runs per element. Otherwise the reference: exact int32 sums (ops/quantized/integer_conv.h), then
 // kernels::requantize, the scalar definition the GEMM's epilogue is bit-exact with.
 //
@@ -40,6 +42,7 @@
 #include "kernels/x8_interleave.h"
 #include "ops/families.h"
 #include "ops/fused_activation.h"
+#include "ops/quantized/bit_serial_conv.h"
 #include "ops/quantized/integer_conv.h"
 #include "ops/quantized/output_requantization.h"
 #include "ops/registry.h"
@@ -132,6 +135,7 @@ class QConvOperator final : public Operator {
       checksum_constants_.clear();  // made again for this shape by the first checked run
     }
     plan_shifted_quads();
+    if (bit_serial_ && problem_.group == 1) bit_serial_->plan(problem_.plan, threads_);
     const Shape y_shape = conv_output_shape(problem_);
     if (has_residual_) check_residual(require_input(in, kResidual, what()), y_shape, requantization_.y.type);
     outputs.assign(1, TensorSpec{requantization_.y.type, y_shape});
@@ -149,8 +153,16 @@ class QConvOperator final : public Operator {
     auto* y = static_cast<uint8_t*>(out[0].raw());  // one byte per element, uint8 or int8
     const uint8_t* residual = has_residual_ ? static_cast<const uint8_t*>(in[kResidual]->raw()) : nullptr;
     const LayerRequantization& r = requantization_;
+    const kernels::GemmThreadContext& context = kernels::gemm_thread_context();
+    // Checks and tile hooks observe the int8 GEMM's sums: with one installed, it runs.
+    const bool bit_serial = bit_serial_ && p.group == 1 && !context.check && !context.s32_tile_hook;
     for (int64_t n = 0; n < p.batch; ++n) {
       const uint8_t* image = x + n * p.channels * in_plane;
+      const int64_t image_outputs = n * p.out_channels * pixels;
+      if (bit_serial && bit_serial_->run(image, y + image_outputs, residual ? residual + image_outputs : nullptr,
+                                         residual ? &*residual_add_ : nullptr)) {
+        continue;
+      }
       if (!phases_.empty()) split_image(image);
       for (int64_t g = 0; g < p.group; ++g) {
         kernels::QS8GemmEpilogue e;
@@ -214,8 +226,8 @@ class QConvOperator final : public Operator {
     if ((!packed_ && depthwise_weights_.empty()) || !has_input(in, kX) || !has_input(in, kW) || in[kX]->rank() != 4) {
       return std::nullopt;
     }
-    std::optional<SpatialDependence> dependence = window_dependence(
-        window_, resolve_conv(*in[kX], *in[kW], nullptr, window_, group_, what()).plan, in.size());
+    std::optional<SpatialDependence> dependence =
+        window_dependence(window_, resolve_conv(*in[kX], *in[kW], nullptr, window_, group_, what()).plan, in.size());
     if (dependence && has_residual_ && kResidual < in.size()) {
       dependence->roles[kResidual] = SpatialDependence::Role::Aligned;
     }
@@ -225,6 +237,7 @@ class QConvOperator final : public Operator {
   std::string algorithm() const override {
     if (!depthwise_weights_.empty()) return std::string("depthwise ") + depthwise_kernel_->name;
     if (!packed_) return {};
+    if (bit_serial_ && !bit_serial_->algorithm().empty()) return bit_serial_->algorithm();
     return std::string("implicit_gemm ") + packed_->front().kernel_name();
   }
 
@@ -381,6 +394,29 @@ class QConvOperator final : public Operator {
     // Sessions over the same weights share the packing (core/shared_preparation.h).
     packed_ = shared_preparation<std::vector<kernels::QS8PackedWeights>>(
         *w, str_cat(shifted_quads_ ? "tap-major " : "gemm ", group_), [&] { return pack(*w); });
+    if (group_ == 1 && x_type_ == DType::UInt8) prepare_bit_serial(*w);
+  }
+
+  // The bit-serial path for weights of one or two bit planes (ops/quantized/bit_serial_conv.h),
+  // with the int8 GEMM's row epilogues: the same offsets, multipliers and bounds.
+  void prepare_bit_serial(const Tensor& w) {
+    const LayerRequantization& r = requantization_;
+    const int64_t rows = w.dim(0), depth = w.numel() / rows;
+    std::vector<kernels::QS8RowEpilogue> epilogues;
+    for (int64_t m = 0; m < rows; ++m) {
+      uint32_t sum = 0;
+      for (int64_t k = 0; k < depth; ++k) sum += static_cast<uint32_t>(w.data<int8_t>()[m * depth + k]);
+      const uint32_t bias = r.bias.empty() ? 0u : static_cast<uint32_t>(r.bias[static_cast<size_t>(m)]);
+      const int32_t offset = static_cast<int32_t>(bias - static_cast<uint32_t>(x_zero_point_) * sum);
+      epilogues.push_back(kernels::qs8_row_epilogue(offset, r.multipliers[r.multipliers.size() == 1 ? 0 : m]));
+    }
+    kernels::QS8TileEpilogue output;
+    output.c_zero_point = r.y.zero_point;
+    output.c_min = r.y.min;
+    output.c_max = r.y.max;
+    output.output = r.y.type == DType::UInt8 ? kernels::QS8GemmOutput::U8 : kernels::QS8GemmOutput::S8;
+    bit_serial_ = BitSerialConv::prepare(w.data<int8_t>(), rows, w.dim(1), w.dim(2), w.dim(3), std::move(epilogues),
+                                         output, static_cast<uint8_t>(x_zero_point_));
   }
 
   // The weights of each group packed for the GEMM: as they are, or for shifted quads tap
@@ -548,6 +584,7 @@ class QConvOperator final : public Operator {
   std::vector<uint8_t> wide_output_;  // the product over the phase width
   int64_t stride_ = 1, padded_h_ = 0, padded_w_ = 0, phase_h_ = 0, phase_w_ = 0;
   std::vector<std::vector<uint8_t>> depthwise_scratch_;  // one padded plane per thread
+  std::unique_ptr<BitSerialConv> bit_serial_;            // weights of one or two bit planes; or null
 };
 
 std::unique_ptr<Operator> create_q_conv(const OpCreateInfo& info) { return std::make_unique<QConvOperator>(info); }

@@ -76,4 +76,33 @@ TEST(LowerQonnx, IntegerGraphAgreesWithTheQonnxReference) {
             (std::vector<std::string>{"Clip", "QuantizeLinear", "QConv", "DequantizeLinear"}));
 }
 
+TEST(LowerQonnx, BinaryWeightsAndActivations) {
+  // A BipolarQuant on weights becomes int8 signs behind a per-channel DequantizeLinear; an
+  // unsigned 1-bit Quant on activations becomes Clip [0, scale] -> QuantizeLinear; a
+  // signed 1-bit Quant (bipolar in QONNX's reference) stays QONNX.
+  ModelBuilder builder;
+  builder.model().opsets["qonnx.custom_op.general"] = 1;
+  builder.input("x", {1, 2, 4, 4}).output("y", {1, 3, 4, 4});
+  Tensor w(DType::Float32, {3, 2, 1, 1});
+  for (int64_t i = 0; i < w.numel(); ++i) w.data<float>()[i] = static_cast<float>(i % 3) - 1.0f;  // -1, 0, 1, ...
+  Tensor w_scale(DType::Float32, {3, 1, 1, 1});
+  for (int c = 0; c < 3; ++c) w_scale.data<float>()[c] = 0.5f;
+  builder.constant("W", w).constant("w_s", w_scale);
+  builder.constant("a_s", Tensor::scalar<float>(0.25f)).constant("a_z", Tensor::scalar<float>(0.0f));
+  builder.constant("a_b", Tensor::scalar<float>(1.0f));
+  builder.node("BipolarQuant", {"W", "w_s"}, {"wq"}, "qonnx.custom_op.general");
+  quant(builder, "x", "a", "xq", false, false);
+  builder.node("Conv", {"xq", "wq"}, {"c"});
+  quant(builder, "c", "a", "y", true, false);
+  Graph graph = builder.build()->graph;
+  EXPECT_EQ(passes::lower_qonnx(graph), 2);
+  EXPECT_EQ(op_types(graph), (std::vector<std::string>{"DequantizeLinear", "Clip", "QuantizeLinear", "DequantizeLinear",
+                                                       "Conv", "Quant"}));
+  const Tensor& signs = graph.initializers.at(graph.nodes[0].inputs[0]);
+  ASSERT_EQ(signs.dtype(), DType::Int8);
+  for (int64_t i = 0; i < signs.numel(); ++i) EXPECT_EQ(signs.data<int8_t>()[i], i % 3 == 0 ? -1 : 1);  // sign(0) = +1
+  EXPECT_EQ(graph.nodes[0].attributes.get_int("axis", 1), 0);
+  EXPECT_FLOAT_EQ(graph.initializers.at(graph.nodes[1].inputs[2]).data<float>()[0], 0.25f);
+}
+
 }  // namespace vigil::testing
