@@ -78,7 +78,7 @@ def run_reference(model, feeds):
     return [values[o.name] for o in model.graph.output]
 
 
-def lowbit_cnn(weight_bits, activation_bits, seed=0, narrow_weights=False):
+def lowbit_cnn(weight_bits, activation_bits, seed=0, narrow_weights=False, width=0):
     """A Fashion-MNIST-shaped CNN (1x28x28 -> 10 logits): conv 16 (8-bit weights), conv 32,
     maxpool, conv 32, maxpool, fully connected (8-bit weights). The middle convolutions
     have `weight_bits` weights (1: BipolarQuant); every Relu is followed by an unsigned
@@ -119,16 +119,17 @@ def lowbit_cnn(weight_bits, activation_bits, seed=0, narrow_weights=False):
 
     act_scale = 2.0 ** -2
     x = quant("input_q", "image", 2.0 ** -8, 8, 0, 0)
-    x = conv("conv1", x, 2.0 ** -8, 16, 1, 8)
-    x = conv("conv2", x, act_scale, 32, 16, weight_bits)
+    widths = [width] * 3 if width else [16, 32, 32]
+    x = conv("conv1", x, 2.0 ** -8, widths[0], 1, 8)
+    x = conv("conv2", x, act_scale, widths[1], widths[0], weight_bits)
     nodes.append(helper.make_node("MaxPool", [x], ["pool1"], name="pool1", kernel_shape=[2, 2], strides=[2, 2]))
-    x = conv("conv3", "pool1", act_scale, 32, 32, weight_bits)
+    x = conv("conv3", "pool1", act_scale, widths[2], widths[1], weight_bits)
     nodes.append(helper.make_node("MaxPool", [x], ["pool2"], name="pool2", kernel_shape=[2, 2], strides=[2, 2]))
     nodes.append(helper.make_node("Flatten", ["pool2"], ["flat"], name="flatten"))
-    weights, w_scale = quantized_weights("fc_w", [10, 32 * 7 * 7], 8, 0)
+    weights, w_scale = quantized_weights("fc_w", [10, widths[2] * 7 * 7], 8, 0)
     bias = rng.integers(-20, 20, size=10) * act_scale * w_scale.reshape(-1)
     nodes.append(helper.make_node("Gemm", ["flat", weights, constant("fc_b", bias)], ["logits"], name="fc", transB=1))
-    graph = helper.make_graph(nodes, f"qonnx_cnn_w{weight_bits}a{activation_bits}",
+    graph = helper.make_graph(nodes, f"qonnx_cnn{width or ''}_w{weight_bits}a{activation_bits}",
                               [helper.make_tensor_value_info("image", TensorProto.FLOAT, ["N", 1, 28, 28])],
                               [helper.make_tensor_value_info("logits", TensorProto.FLOAT, ["N", 10])], initializers)
     model = helper.make_model(graph, opset_imports=[helper.make_opsetid("", 13), helper.make_opsetid(QONNX_DOMAIN, 1)],

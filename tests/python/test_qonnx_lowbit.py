@@ -67,22 +67,41 @@ def test_layers_run_on_integer_kernels(model):
         assert layer["op_type"] not in ("DequantizeLinear", "Quant"), layer["name"]
 
 
-def test_low_bit_layers_run_bit_serial_where_it_is_faster(model):
-    """With AVX-512 VPOPCNTDQ (or on the scalar path) the middle convolutions of up to 4
-    plane pairs run bit-serial; an ABFT-checked session runs them on the int8 GEMM, whose
-    sums it checks, and gives the same outputs."""
-    proto, path = model
-    weight_bits, activation_bits = (int(v) for v in proto.graph.name.split("_w")[1].split("a"))
-    planes = weight_bits * activation_bits
+
+# 64-channel models, whose middle convolutions suit the bit-serial path.
+BIT_SERIAL_WIDTHS = [(1, 1), (1, 2), (2, 1), (2, 2), (2, 4)]
+
+
+@pytest.fixture(scope="module", params=BIT_SERIAL_WIDTHS, ids=lambda w: f"w{w[0]}a{w[1]}")
+def wide_model(request, tmp_path_factory):
+    weight_bits, activation_bits = request.param
+    model = lowbit_cnn(weight_bits, activation_bits, seed=weight_bits * 7 + activation_bits, width=64)
+    path = tmp_path_factory.mktemp("qonnx") / f"{model.graph.name}.onnx"
+    onnx.save(model, str(path))
+    return model, str(path), weight_bits * activation_bits
+
+
+def test_bit_serial_layers_are_exact_on_every_path(wide_model, images):
+    """The middle convolutions run bit-serial where weight planes x activation planes is
+    at most 4 (with AVX-512 VPOPCNTDQ, and on the scalar path), on the int8 GEMM otherwise
+    and under ABFT; the outputs equal the QONNX definition on every path."""
+    proto, path, plane_pairs = wide_model
+    few = images[:8]
+    (expected,) = run_reference(proto, {"image": few})
+    for isa in ISAS:
+        for threads in (1, 2):
+            session = session_or_none(path, threads=threads, isa=isa)
+            if session is None:
+                continue
+            (logits,) = session.run(None, {"image": few})
+            np.testing.assert_array_equal(logits, expected.astype(np.float32), err_msg=f"{isa}, {threads} threads")
+    checked = vigil.InferenceSession(path, abft="fused", abft_mode="correct")
+    np.testing.assert_array_equal(checked.run(None, {"image": few})[0], expected.astype(np.float32))
     flags = open("/proc/cpuinfo").read()
     for isa in ("native", "scalar"):
         if isa == "native" and "avx512_vpopcntdq" not in flags:
             continue
         layers = vigil.profile(path, threads=1, runs=1, isa=isa)["layers"]
-        middle = {layer["name"]: layer["algorithm"] for layer in layers if layer["name"] in ("conv2", "conv3")}
-        for name, algorithm in middle.items():
-            assert algorithm.startswith("bitserial") == (planes <= 4), f"{isa} {name}: {algorithm}"
-    images = np.random.default_rng(3).random((2, 1, 28, 28), dtype=np.float32)
-    plain = vigil.InferenceSession(path)
-    checked = vigil.InferenceSession(path, abft="fused", abft_mode="correct")
-    np.testing.assert_array_equal(plain.run(None, {"image": images})[0], checked.run(None, {"image": images})[0])
+        for layer in layers:
+            if layer["name"] in ("conv2", "conv3"):
+                assert layer["algorithm"].startswith("bitserial") == (plane_pairs <= 4), f"{isa} {layer}"

@@ -18,6 +18,7 @@ namespace {
 
 constexpr int64_t kColumnBlock = 256;  // output pixels per work item
 constexpr int kMaxActivationPlanes = 4;
+constexpr int64_t kMinWords = 8;  // 64-bit words per plane along the depth
 
 // Plane pairs (weight planes x activation planes) up to which the bit-serial product beats
 // the int8 kernel this CPU runs (ops/quantized/bit_serial_conv.h).
@@ -35,7 +36,10 @@ int plane_pair_budget() {
 std::unique_ptr<BitSerialConv> BitSerialConv::prepare(const int8_t* w, int64_t m, int64_t channels, int64_t kernel_h,
                                                       int64_t kernel_w, std::vector<kernels::QS8RowEpilogue> rows,
                                                       const kernels::QS8TileEpilogue& output, uint8_t x_zero_point) {
-  const int64_t taps = kernel_h * kernel_w;
+  const int64_t taps = kernel_h * kernel_w, channel_words = kernels::bit_words(channels);
+  // Channels that leave a quarter of their words empty, or a depth of few words (a 1x1
+  // window over few channels), cost more in padding and per-tile work than the planes save.
+  if (4 * channels < 3 * 64 * channel_words || taps * channel_words < kMinWords) return nullptr;
   const kernels::BitEncoding encoding = kernels::narrowest_signed_encoding(w, m * channels * taps);
   if (encoding.planes() > 2) return nullptr;
   std::unique_ptr<BitSerialConv> conv(new BitSerialConv());

@@ -2,7 +2,9 @@
 // The bit-serial path of vigil.QConv (ops/quantized/vigil_qconv.cc), for low-bit layers: a
 // 2-D convolution of one group whose int8 weights fit one or two bit planes (bipolar +-1,
 // as a QONNX BipolarQuant writes them, or signed 1 or 2 bits: ternary) over unsigned 8-bit
-// activations that fit few planes (a QONNX 1- or 2-bit Quant after a Relu). It computes
+// activations that fit few planes (a QONNX 1- or 2-bit Quant after a Relu), with at least
+// three quarters of each 64-channel word filled and a depth of at least 8 words (a 3x3
+// window over 64 channels; not a 1x1 shortcut over 64 to 256). It computes
 // the same int32 sums as the int8 GEMM, on kernels/bitserial_gemm.h with the weights as
 // the broadcast rows and the patches of kernels/bitserial_conv_patches.h as the columns,
 // then the int8 GEMM's epilogue (kernels/qs8_requantize_rows.h) and the fused residual
