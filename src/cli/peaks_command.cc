@@ -28,7 +28,7 @@ void print_row(const char* what, const perf::PeakPair& pair, double theory_per_c
     std::printf("  %-34s %12s\n", what, "not on this CPU");
     return;
   }
-  std::printf("  %-34s %12.1f %12.1f", what, pair.one_core, pair.all_cores);
+  std::printf("  %-46s %12.1f %12.1f", what, pair.one_core, pair.all_cores);
   if (theory_per_core > 0.0) {
     std::printf(" %12.1f %9.1f%%", theory_per_core, 100.0 * pair.one_core / theory_per_core);
   }
@@ -47,11 +47,13 @@ void peaks(const PeaksCommandOptions& options) {
   } else {
     std::printf("%s %s\n\n", found.from_cache ? "from the cache" : "measured now, cached in", found.cache_path.c_str());
   }
-  std::printf("  %-34s %12s %12s %12s %10s\n", "", "one core", "all threads", "theory/core", "of theory");
+  std::printf("  %-46s %12s %12s %12s %10s\n", "", "one core", "all threads", "theory/core", "of theory");
   print_row("fp32 AVX2 GFLOP/s", peaks.fp32_avx2, theory.fp32_avx2_gflops);
   print_row("fp32 AVX-512 GFLOP/s", peaks.fp32_avx512, theory.fp32_avx512_gflops);
   const std::string int8 = "int8 GOP/s (" + peaks.int8_loop + ")";
   print_row(int8.c_str(), peaks.int8, theory.int8_gops);
+  const std::string bits = "1-bit GOP/s (" + peaks.bitserial_loop + ")";
+  print_row(bits.c_str(), peaks.bitserial, 0.0);
   print_row("memory read GB/s", peaks.read_gbs, 0.0);
   print_row("memory triad GB/s", peaks.triad_gbs, 0.0);
   print_row("ridge fp32 flop/byte (triad)", {peaks.fp32_ridge(1), peaks.fp32_ridge(peaks.cores)}, 0.0);
@@ -73,12 +75,14 @@ void peaks(const PeaksCommandOptions& options) {
 
 void add_peaks_command(CLI::App& app) {
   auto options = std::make_shared<PeaksCommandOptions>();
-  CLI::App* command = app.add_subcommand(
-      "peaks",
-      "Measure the machine's roofline: fp32 and int8 arithmetic peaks and memory bandwidth, on one core and on all "
-      "threads (cached per CPU model; --force measures again)");
+  CLI::App* command = app.add_subcommand("peaks",
+                                         "Measure the machine's roofline: fp32, int8 and 1-bit arithmetic peaks and "
+                                         "memory bandwidth, on one core and on all "
+                                         "threads (cached per CPU model; --force measures again)");
   command->add_flag("--force", options->force, "measure again even if the figures are cached");
-  command->add_option("--threads", options->threads, "threads of the \"all threads\" figures (default: the CPUs this process may use)")
+  command
+      ->add_option("--threads", options->threads,
+                   "threads of the \"all threads\" figures (default: the CPUs this process may use)")
       ->check(CLI::Range(1, 256));
   command->add_option("--json", options->json, "write the figures as JSON to this file");
   command->callback([options] { peaks(*options); });

@@ -1,13 +1,14 @@
 // SPDX-License-Identifier: Apache-2.0
 // The roofline figures of machine_peaks.h: interpolating between one core and all cores,
 // the theory at the measured clock, and measuring all of it (each figure by its own
-// module: perf/fp32_peak.h, perf/int8_peak.h, perf/memory_bandwidth.h, perf/clock_speed.h).
+// module: perf/fp32_peak.h, perf/int8_peak.h, perf/bitserial_peak.h, perf/memory_bandwidth.h, perf/clock_speed.h).
 #include "perf/machine_peaks.h"
 
 #include <algorithm>
 
 #include "core/cpu_features.h"
 #include "core/thread_pool.h"
+#include "perf/bitserial_peak.h"
 #include "perf/clock_speed.h"
 #include "perf/fp32_peak.h"
 #include "perf/int8_peak.h"
@@ -45,6 +46,8 @@ double MachinePeaks::fp32_gflops(int threads) const {
 
 double MachinePeaks::int8_gops(int threads) const { return at_threads(int8, cores, threads); }
 
+double MachinePeaks::bitserial_gops(int threads) const { return at_threads(bitserial, cores, threads); }
+
 double MachinePeaks::memory_gbs(int threads) const { return at_threads(triad_gbs, cores, threads); }
 
 TheoreticalPeaks theoretical_peaks(const MachinePeaks& measured) {
@@ -72,6 +75,11 @@ MachinePeaks measure_machine_peaks(int threads) {
     const Int8Peak one = measure_int8_peak(1, kArithmeticSeconds, kArithmeticRepeats);
     peaks.int8 = {one.gops, measure_int8_peak(peaks.cores, kArithmeticSeconds, kArithmeticRepeats).gops};
     peaks.int8_loop = one.loop;
+  }
+  if (bitserial_peak_loop() != nullptr) {
+    const BitSerialPeak one = measure_bitserial_peak(1, kArithmeticSeconds, kArithmeticRepeats);
+    peaks.bitserial = {one.gops, measure_bitserial_peak(peaks.cores, kArithmeticSeconds, kArithmeticRepeats).gops};
+    peaks.bitserial_loop = one.loop;
   }
   const MemoryBandwidth one = measure_memory_bandwidth(1, 0, kBandwidthRepeats);
   const MemoryBandwidth all = measure_memory_bandwidth(peaks.cores, 0, kBandwidthRepeats);

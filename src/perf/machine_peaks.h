@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: Apache-2.0
 // The machine's measured roofline: arithmetic peaks (fp32 FMA per vector path, int8 dot
-// products) and memory bandwidth (read-only and triad over buffers far larger than the
+// products, 1-bit products) and memory bandwidth (read-only and triad over buffers far larger than the
 // last-level cache), on one core and on all cores, with the clock they ran at. `vigil
 // peaks` prints them; the profiler (perf/model_profile.h) places every layer against them;
 // the per-layer fault-tolerance policy reads a layer's intensity against the ridge point.
@@ -28,10 +28,12 @@ struct MachinePeaks {
 
   // Arithmetic, in 1e9 operations per second (a multiply-add counts as two). Zero where
   // this CPU lacks the path.
-  PeakPair fp32_avx2;     // GFLOP/s, f32_fma_peak__avx2
-  PeakPair fp32_avx512;   // GFLOP/s, f32_fma_peak__avx512
-  PeakPair int8;          // GOP/s, the best int8 dot-product loop the CPU runs
-  std::string int8_loop;  // its name, e.g. "s8_dot_peak__avx2" or "s8_dot_peak__avx512vnni"
+  PeakPair fp32_avx2;          // GFLOP/s, f32_fma_peak__avx2
+  PeakPair fp32_avx512;        // GFLOP/s, f32_fma_peak__avx512
+  PeakPair int8;               // GOP/s, the best int8 dot-product loop the CPU runs
+  std::string int8_loop;       // its name, e.g. "s8_dot_peak__avx2" or "s8_dot_peak__avx512vnni"
+  PeakPair bitserial;          // GOP/s of 1-bit products (AND, popcount, add), the best loop the CPU runs
+  std::string bitserial_loop;  // its name, e.g. "bitserial_peak__avx512vpopcntdq"
 
   // Memory, in 1e9 bytes per second: a read-only sum, and the STREAM triad
   // a[i] = b[i] + s * c[i] counted as STREAM counts it (two reads and one write per
@@ -43,6 +45,7 @@ struct MachinePeaks {
   // threads: one_core at 1, all_cores at `cores` or more, linear in between.
   double fp32_gflops(int threads) const;
   double int8_gops(int threads) const;
+  double bitserial_gops(int threads) const;
   double memory_gbs(int threads) const;
   // Ridge points in operations per byte: below them a layer is memory-bound.
   double fp32_ridge(int threads) const { return fp32_gflops(threads) / memory_gbs(threads); }

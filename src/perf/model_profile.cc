@@ -7,6 +7,7 @@
 
 #include <algorithm>
 #include <chrono>
+#include <cstdio>
 
 #include "core/error.h"
 #include "runtime/reference_kernel_warning.h"
@@ -31,9 +32,25 @@ double wall_seconds() {
   return std::chrono::duration<double>(std::chrono::steady_clock::now().time_since_epoch()).count();
 }
 
+// Weight planes x activation planes of a bit-serial layer, from the algorithm its operator
+// names ("bitserial w1a2 bitserial_gemm__avx512vpopcntdq", ops/quantized/bit_serial_conv.h);
+// 0 for any other.
+int plane_pairs(const std::string& algorithm) {
+  int weights = 0, activations = 0;
+  if (std::sscanf(algorithm.c_str(), "bitserial w%da%d", &weights, &activations) != 2) return 0;
+  return weights * activations;
+}
+
+// The peak of a layer's arithmetic: fp32, int8, or the 1-bit peak shared by its plane pairs.
+double layer_peak(const LayerProfile& layer, const ModelProfile& profile) {
+  if (layer.plane_pairs > 0 && profile.bitserial_peak_gops > 0.0)
+    return profile.bitserial_peak_gops / layer.plane_pairs;
+  return layer.integer ? profile.int8_peak_gops : profile.fp32_peak_gops;
+}
+
 // The intensity, achieved rates and place on the roofline of a layer whose cost and time are known.
 void place_on_roofline(LayerProfile& layer, const ModelProfile& profile) {
-  const double peak = layer.integer ? profile.int8_peak_gops : profile.fp32_peak_gops;
+  const double peak = layer_peak(layer, profile);
   const double bytes = static_cast<double>(layer.cost.bytes());
   const double ops = static_cast<double>(layer.cost.ops);
   layer.intensity = bytes > 0.0 ? ops / bytes : 0.0;
@@ -87,11 +104,14 @@ ModelProfile profile_model(const std::shared_ptr<const Model>& model, const std:
   profile.peaks = peaks;
   profile.fp32_peak_gops = peaks.fp32_gflops(options.threads);
   profile.int8_peak_gops = peaks.int8_gops(options.threads);
+  profile.bitserial_peak_gops = peaks.bitserial_gops(options.threads);
   profile.memory_gbs = peaks.memory_gbs(options.threads);
   int64_t integer_ops = 0;
   for (size_t s = 0; s < costs.size(); ++s) {
     const StepCost& step = costs[s];
-    LayerProfile layer{step.name, step.op_type, step.algorithm, step.output_shape, step.integer, step.cost};
+    LayerProfile layer{step.name,         step.op_type, step.algorithm,
+                       step.output_shape, step.integer, plane_pairs(step.algorithm),
+                       step.cost};
     layer.seconds = median(step_runs[s]);
     place_on_roofline(layer, profile);
     profile.macs += layer.cost.macs;

@@ -42,8 +42,11 @@ struct LayerProfile {
   std::string algorithm;     // what the operator runs, e.g. "gemm 6x16 avx2"; empty for reference operators
   std::string output_shape;  // "[1,64,56,56]"
   bool integer = false;      // integer arithmetic (int8 peak) rather than floating point (fp32 peak)
-  LayerCost cost;            // MACs, operations, bytes (graph/layer_cost.h)
-  double seconds = 0.0;      // median over the runs
+  // A bit-serial layer's weight planes x activation planes (from its algorithm, "bitserial
+  // w<bits>a<bits> ..."): its roof is the 1-bit peak over this many; 0 for other layers.
+  int plane_pairs = 0;
+  LayerCost cost;        // MACs, operations, bytes (graph/layer_cost.h)
+  double seconds = 0.0;  // median over the runs
   // Derived from the above and the peaks.
   double intensity = 0.0;        // operations per byte moved (cost.ops / (bytes read + written))
   double achieved_gops = 0.0;    // cost.ops / seconds, in 1e9 per second
@@ -59,9 +62,10 @@ struct ModelProfile {
   int runs = 0;
   std::vector<LayerProfile> layers;  // in execution order
   MachinePeaks peaks;                // the roofline the layers are placed on
-  // The roofline for these threads: the fp32 and int8 peaks and the triad bandwidth.
+  // The roofline for these threads: the fp32, int8 and 1-bit peaks and the triad bandwidth.
   double fp32_peak_gops = 0.0;
   double int8_peak_gops = 0.0;
+  double bitserial_peak_gops = 0.0;  // 1-bit products
   double memory_gbs = 0.0;
 
   // Model-level metrics (Sze et al.).

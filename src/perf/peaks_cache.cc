@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: Apache-2.0
 // Reading and writing the peaks cache (peaks_cache.h) with nlohmann::json. The file is
-// {"format": 1, "machines": [ {figures}, ... ]}; an entry matches on cpu_model and cores.
+// {"format": 2, "machines": [ {figures}, ... ]}; an entry matches on cpu_model and cores.
 #include "perf/peaks_cache.h"
 
 #include <cmath>
@@ -19,7 +19,7 @@ namespace vigil::perf {
 
 namespace {
 
-constexpr int kFormat = 1;
+constexpr int kFormat = 2;  // 2: the bit-serial peak
 
 nlohmann::json pair_json(const PeakPair& pair) { return {{"one_core", pair.one_core}, {"all_cores", pair.all_cores}}; }
 
@@ -36,6 +36,8 @@ MachinePeaks peaks_from_json(const nlohmann::json& json) {
   peaks.fp32_avx512 = pair_from_json(json.at("fp32_avx512_gflops"));
   peaks.int8 = pair_from_json(json.at("int8_gops"));
   peaks.int8_loop = json.at("int8_loop").get<std::string>();
+  peaks.bitserial = pair_from_json(json.at("bitserial_gops"));
+  peaks.bitserial_loop = json.at("bitserial_loop").get<std::string>();
   peaks.read_gbs = pair_from_json(json.at("read_gbs"));
   peaks.triad_gbs = pair_from_json(json.at("triad_gbs"));
   return peaks;
@@ -63,7 +65,8 @@ bool plausible(const MachinePeaks& p) {
   };
   return p.cores >= 1 && valid(p.clock_ghz, true) && valid_pair(p.read_gbs, true) && valid_pair(p.triad_gbs, true) &&
          valid_pair(p.fp32_avx2, detected_isa() >= Isa::Avx2) &&
-         valid_pair(p.fp32_avx512, detected_isa() >= Isa::Avx512) && valid_pair(p.int8, !p.int8_loop.empty());
+         valid_pair(p.fp32_avx512, detected_isa() >= Isa::Avx512) && valid_pair(p.int8, !p.int8_loop.empty()) &&
+         valid_pair(p.bitserial, !p.bitserial_loop.empty());
 }
 
 bool same_machine(const nlohmann::json& entry, const std::string& cpu_model, int cores) {
@@ -110,6 +113,8 @@ nlohmann::json machine_peaks_json(const MachinePeaks& peaks) {
           {"fp32_avx512_gflops", pair_json(peaks.fp32_avx512)},
           {"int8_gops", pair_json(peaks.int8)},
           {"int8_loop", peaks.int8_loop},
+          {"bitserial_gops", pair_json(peaks.bitserial)},
+          {"bitserial_loop", peaks.bitserial_loop},
           {"read_gbs", pair_json(peaks.read_gbs)},
           {"triad_gbs", pair_json(peaks.triad_gbs)}};
 }

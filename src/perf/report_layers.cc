@@ -49,7 +49,10 @@ std::string algorithm_name(const LayerProfile& layer) {
   return layer.algorithm.empty() ? "reference" : layer.algorithm;
 }
 
-const char* data_type_name(const LayerProfile& layer) { return layer.integer ? "int8" : "fp32"; }
+const char* data_type_name(const LayerProfile& layer) {
+  if (layer.plane_pairs > 0) return "bit-serial";
+  return layer.integer ? "int8" : "fp32";
+}
 
 const char* layer_colour(Bound bound, bool integer) {
   if (bound == Bound::Memory) return integer ? "#1d4f91" : "#4a90d9";

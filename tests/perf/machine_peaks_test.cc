@@ -32,6 +32,8 @@ MachinePeaks four_core_peaks() {
   peaks.fp32_avx512 = {180.0, 690.0};
   peaks.int8 = {170.0, 680.0};
   peaks.int8_loop = "s8_dot_peak__avx2";
+  peaks.bitserial = {700.0, 2600.0};
+  peaks.bitserial_loop = "bitserial_peak__avx2";
   peaks.read_gbs = {30.0, 60.0};
   peaks.triad_gbs = {20.0, 50.0};
   return peaks;
@@ -44,6 +46,7 @@ TEST(MachinePeaks, InterpolatesBetweenOneCoreAndAllCores) {
   EXPECT_DOUBLE_EQ(peaks.fp32_gflops(8), 690.0);
   EXPECT_DOUBLE_EQ(peaks.fp32_gflops(2), 180.0 + (690.0 - 180.0) / 3.0);
   EXPECT_DOUBLE_EQ(peaks.int8_gops(3), 170.0 + 2.0 * (680.0 - 170.0) / 3.0);
+  EXPECT_DOUBLE_EQ(peaks.bitserial_gops(4), 2600.0);
   EXPECT_DOUBLE_EQ(peaks.memory_gbs(1), 20.0);  // the triad, not the read sum
   EXPECT_DOUBLE_EQ(peaks.memory_gbs(4), 50.0);
   EXPECT_DOUBLE_EQ(peaks.fp32_ridge(1), 9.0);
@@ -158,14 +161,15 @@ TEST_F(PeaksCacheTest, MeasuresOverADamagedFile) {
   std::filesystem::create_directories(folder_ / "vigil");
   const std::string this_machine = R"("cpu_model": ")" + cpu_model_name() + R"(", "cores": 4)";
   const std::vector<std::string> damaged_files = {
-      "{not json", "[]", R"({"format": 1, "machines": [{"cpu_model": 3}]})",
-      R"({"format": 1, "machines": [{)" + this_machine + R"(, "clock_ghz": "fast"}]})",
+      "{not json", "[]", R"({"format": 2, "machines": [{"cpu_model": 3}]})",
+      R"({"format": 2, "machines": [{)" + this_machine + R"(, "clock_ghz": "fast"}]})",
       R"({"format": 999, "machines": [{)" + this_machine + "}]}",
       // Complete but zeroed: trusted, it would give a roofline of 0 GFLOP/s.
-      R"({"format": 1, "machines": [{)" + this_machine +
+      R"({"format": 2, "machines": [{)" + this_machine +
           R"(, "clock_ghz": 0, "fp32_avx2_gflops": {"one_core": 0, "all_cores": 0},
           "fp32_avx512_gflops": {"one_core": 0, "all_cores": 0}, "int8_gops": {"one_core": 0, "all_cores": 0},
-          "int8_loop": "s8_dot_peak__avx2", "read_gbs": {"one_core": 0, "all_cores": 0},
+          "int8_loop": "s8_dot_peak__avx2", "bitserial_gops": {"one_core": 0, "all_cores": 0},
+          "bitserial_loop": "bitserial_peak__avx2", "read_gbs": {"one_core": 0, "all_cores": 0},
           "triad_gbs": {"one_core": 0, "all_cores": 0}}]})"};
   for (const std::string& damaged : damaged_files) {
     std::ofstream(folder_ / "vigil" / "machine_peaks.json") << damaged;

@@ -104,4 +104,8 @@ def test_bit_serial_layers_are_exact_on_every_path(wide_model, images):
         layers = vigil.profile(path, threads=1, runs=1, isa=isa)["layers"]
         for layer in layers:
             if layer["name"] in ("conv2", "conv3"):
-                assert layer["algorithm"].startswith("bitserial") == (plane_pairs <= 4), f"{isa} {layer}"
+                bit_serial = layer["algorithm"].startswith("bitserial")
+                assert bit_serial == (plane_pairs <= 4), f"{isa} {layer}"
+                # Placed against the 1-bit peak shared by its plane pairs.
+                assert layer["data_type"] == ("bit-serial" if bit_serial else "int8"), layer
+                assert layer["plane_pairs"] == (plane_pairs if bit_serial else 0), layer
