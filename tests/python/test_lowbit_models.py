@@ -2,9 +2,11 @@
 """The shipped low-bit Fashion-MNIST CNNs (models/train_lowbit.py): vigil's accuracy on
 the 10,000 test images equals the accuracy PyTorch measured at training within 0.3%,
 with the graph passes on, and within 1% of the QONNX operators run as written (passes
-off) on 2,000 images; the layers of 2 and more bits run on integer kernels."""
+off) on 2,000 images; the layers of 2 and more bits run on integer kernels, and those the
+bit-serial path does not suit are named in a warning."""
 
 import json
+import subprocess
 
 import numpy as np
 import pytest
@@ -48,3 +50,14 @@ def test_layers_run_on_integer_kernels(name):
     for layer in layers:
         if layer["macs"] > 0:
             assert layer["op_type"] in ("vigil.QConv", "vigil.QGemm"), layer["name"]
+
+
+def test_low_bit_layers_off_the_bit_serial_path_are_named(vigil_binary):
+    # The ternary layers read 32 channels, half of each 64-bit word: they stay on the int8
+    # kernel, and `vigil bench` says so, layer by layer, in one line each.
+    result = subprocess.run([vigil_binary, "bench", str(SOURCE_DIR / "models" / "fashion_mnist_cnn_w2a2.onnx"),
+                             "--runs", "2", "--warmup", "1"], capture_output=True, text=True, check=True)
+    warnings = [line for line in result.stderr.splitlines() if "low-bit weights run on the int8 kernel" in line]
+    assert len(warnings) == 2, result.stderr
+    assert "'conv2'" in warnings[0] and "'conv3'" in warnings[1], warnings
+    assert "32 input channels fill 32 of the 64 bits" in warnings[0], warnings

@@ -8,6 +8,7 @@
 #include <algorithm>
 #include <bit>
 
+#include "core/error.h"
 #include "core/thread_pool.h"
 #include "kernels/qs8_gemm.h"
 #include "kernels/qs8_requantize_rows.h"
@@ -34,14 +35,35 @@ int plane_pair_budget() {
 }  // namespace
 
 std::unique_ptr<BitSerialConv> BitSerialConv::prepare(const int8_t* w, int64_t m, int64_t channels, int64_t kernel_h,
-                                                      int64_t kernel_w, std::vector<kernels::QS8RowEpilogue> rows,
-                                                      const kernels::QS8TileEpilogue& output, uint8_t x_zero_point) {
+                                                      int64_t kernel_w, int64_t group, bool signed_activations,
+                                                      std::vector<kernels::QS8RowEpilogue> rows,
+                                                      const kernels::QS8TileEpilogue& output, uint8_t x_zero_point,
+                                                      std::string& refusal, bool& cpu_refusal) {
   const int64_t taps = kernel_h * kernel_w, channel_words = kernels::bit_words(channels);
-  // Channels that leave a quarter of their words empty, or a depth of few words (a 1x1
-  // window over few channels), cost more in padding and per-tile work than the planes save.
-  if (4 * channels < 3 * 64 * channel_words || taps * channel_words < kMinWords) return nullptr;
   const kernels::BitEncoding encoding = kernels::narrowest_signed_encoding(w, m * channels * taps);
-  if (encoding.planes() > 2) return nullptr;
+  refusal.clear();
+  cpu_refusal = false;
+  if (encoding.planes() > 2) return nullptr;  // not a low-bit layer: nothing to say
+  if (group != 1) {
+    refusal = str_cat("grouped (", group, " groups)");
+  } else if (signed_activations) {
+    refusal = "int8 activations (bit-serial reads unsigned ones)";
+  } else if (4 * channels < 3 * 64 * channel_words) {
+    // Channels that leave a quarter of their words empty cost more in padding than the
+    // planes save.
+    refusal = str_cat(channels, " input channels fill ", channels, " of the ", 64 * channel_words,
+                      " bits of their words (bit-serial needs three quarters)");
+  } else if (taps * channel_words < kMinWords) {
+    // A depth of few words (a 1x1 window over few channels) is mostly per-tile work.
+    const int64_t words = taps * channel_words;
+    refusal = str_cat("a depth of ", words, words == 1 ? " word" : " words", " of 64 bits (bit-serial needs ",
+                      kMinWords, ")");
+  } else if (plane_pair_budget() < encoding.planes()) {
+    cpu_refusal = true;
+    refusal = str_cat("the int8 kernel (", kernels::qs8_gemm_kernels().active().name, ") is faster than ",
+                      kernels::bitserial_gemm_kernels().active().name, " here");
+  }
+  if (!refusal.empty()) return nullptr;
   std::unique_ptr<BitSerialConv> conv(new BitSerialConv());
   conv->rows_ = m;
   conv->channels_ = channels;

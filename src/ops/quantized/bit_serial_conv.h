@@ -34,12 +34,16 @@ namespace vigil {
 
 class BitSerialConv {
  public:
-  // For weights (m x channels x kh x kw) that some activation width can pair with under
-  // the budget, else nullptr. `rows` holds each output channel's epilogue with the int8
-  // GEMM's offset (bias - x_zero_point x the row's weight sum); `output` the bounds.
+  // For weights (m x channels x kh x kw) of one or two bit planes that the path suits,
+  // else nullptr, with `refusal` saying why when the weights are low-bit ("" otherwise)
+  // and `cpu_refusal` whether the reason is this CPU's kernels rather than the layer.
+  // `rows` holds each output channel's epilogue with the int8 GEMM's offset (bias -
+  // x_zero_point x the row's weight sum); `output` the bounds.
   static std::unique_ptr<BitSerialConv> prepare(const int8_t* w, int64_t m, int64_t channels, int64_t kernel_h,
-                                                int64_t kernel_w, std::vector<kernels::QS8RowEpilogue> rows,
-                                                const kernels::QS8TileEpilogue& output, uint8_t x_zero_point);
+                                                int64_t kernel_w, int64_t group, bool signed_activations,
+                                                std::vector<kernels::QS8RowEpilogue> rows,
+                                                const kernels::QS8TileEpilogue& output, uint8_t x_zero_point,
+                                                std::string& refusal, bool& cpu_refusal);
 
   // The buffers for one geometry (a 2-D window plan) on up to `threads` threads.
   void plan(const WindowPlan& window, int threads);

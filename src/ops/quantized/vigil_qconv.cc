@@ -31,6 +31,7 @@
 #include <optional>
 #include <vector>
 
+#include "core/log.h"
 #include "core/shared_preparation.h"
 #include "core/thread_pool.h"
 #include "kernels/gemm_check.h"
@@ -394,11 +395,13 @@ class QConvOperator final : public Operator {
     // Sessions over the same weights share the packing (core/shared_preparation.h).
     packed_ = shared_preparation<std::vector<kernels::QS8PackedWeights>>(
         *w, str_cat(shifted_quads_ ? "tap-major " : "gemm ", group_), [&] { return pack(*w); });
-    if (group_ == 1 && x_type_ == DType::UInt8) prepare_bit_serial(*w);
+    prepare_bit_serial(*w);
   }
 
   // The bit-serial path for weights of one or two bit planes (ops/quantized/bit_serial_conv.h),
-  // with the int8 GEMM's row epilogues: the same offsets, multipliers and bounds.
+  // with the int8 GEMM's row epilogues: the same offsets, multipliers and bounds. A low-bit
+  // layer it does not suit is named in a warning (at info level where the reason is that
+  // this CPU's int8 kernel is faster).
   void prepare_bit_serial(const Tensor& w) {
     const LayerRequantization& r = requantization_;
     const int64_t rows = w.dim(0), depth = w.numel() / rows;
@@ -415,8 +418,19 @@ class QConvOperator final : public Operator {
     output.c_min = r.y.min;
     output.c_max = r.y.max;
     output.output = r.y.type == DType::UInt8 ? kernels::QS8GemmOutput::U8 : kernels::QS8GemmOutput::S8;
-    bit_serial_ = BitSerialConv::prepare(w.data<int8_t>(), rows, w.dim(1), w.dim(2), w.dim(3), std::move(epilogues),
-                                         output, static_cast<uint8_t>(x_zero_point_));
+    std::string refusal;
+    bool cpu_refusal = false;
+    bit_serial_ =
+        BitSerialConv::prepare(w.data<int8_t>(), rows, w.dim(1), w.dim(2), w.dim(3), group_, x_type_ == DType::Int8,
+                               std::move(epilogues), output, static_cast<uint8_t>(x_zero_point_), refusal, cpu_refusal);
+    if (refusal.empty()) return;
+    // A reason of the layer's is a warning; the CPU's, the same for every layer, is news.
+    const std::string message = str_cat(what(), ": its low-bit weights run on the int8 kernel: ", refusal);
+    if (cpu_refusal) {
+      log_info(message);
+    } else {
+      log_warning(message);
+    }
   }
 
   // The weights of each group packed for the GEMM: as they are, or for shifted quads tap
