@@ -20,6 +20,8 @@ struct QuantizeCommandOptions {
   std::string activation_type = "uint8";
   bool per_tensor = false;
   std::string format = "qdq";
+  std::string bits = "8/8";
+  std::vector<std::string> layer_bits;
   std::string json;
   quant::QuantizeOptions quantize;
 };
@@ -35,12 +37,17 @@ void print_report(const QuantizeCommandOptions& options, const quant::QuantizeRe
                 options.per_tensor ? "per tensor" : "per channel");
     return;
   }
-  std::printf("  %-44s %11s %11s %11s %11s %12s %5s\n", "activation", "min", "max", "range lo", "range hi", "scale",
-              "zero");
+  std::printf("  %-44s %11s %11s %11s %11s %12s %5s %4s\n", "activation", "min", "max", "range lo", "range hi", "scale",
+              "zero", "bits");
   for (const quant::ActivationReport& a : report.activations) {
     const std::string name = a.name.size() > 44 ? "..." + a.name.substr(a.name.size() - 41) : a.name;
-    std::printf("  %-44s %11.5g %11.5g %11.5g %11.5g %12.6g %5d%s\n", name.c_str(), a.min, a.max, a.range.lo,
-                a.range.hi, a.parameters.scale, a.parameters.zero_point, a.same_as.empty() ? "" : "  (as its input)");
+    std::printf("  %-44s %11.5g %11.5g %11.5g %11.5g %12.6g %5d %4d%s\n", name.c_str(), a.min, a.max, a.range.lo,
+                a.range.hi, a.parameters.scale, a.parameters.zero_point, a.bits,
+                a.same_as.empty() ? "" : "  (as its input)");
+  }
+  for (const auto& [name, widths] : report.low_bit_layers) {
+    std::printf("  low-bit layer %s: %d-bit weights%s, %d-bit input\n", name.c_str(), widths.weights,
+                widths.weights == 1 ? " (BipolarQuant)" : "", widths.activations);
   }
   std::printf(
       "%s -> %s: %d nodes quantized, %d activations (%s), %d int8 weights (%s), %d int32 biases; %s "
@@ -53,10 +60,13 @@ void print_report(const QuantizeCommandOptions& options, const quant::QuantizeRe
 
 nlohmann::json report_json(const QuantizeCommandOptions& options, const quant::QuantizeReport& report) {
   const quant::QuantizeOptions& q = options.quantize;
-  nlohmann::json json = {
-      {"model", options.model},       {"output", options.out},        {"mode", q.dynamic ? "dynamic" : "static"},
-      {"per_channel", q.per_channel}, {"weight_clip", q.weight_clip}, {"exclude", q.exclude},
-      {"upgraded_from_opset", report.upgraded_from_opset}};
+  nlohmann::json json = {{"model", options.model},
+                         {"output", options.out},
+                         {"mode", q.dynamic ? "dynamic" : "static"},
+                         {"per_channel", q.per_channel},
+                         {"weight_clip", q.weight_clip},
+                         {"exclude", q.exclude},
+                         {"upgraded_from_opset", report.upgraded_from_opset}};
   if (q.dynamic) {
     json["products"] = report.dynamic.products;
     return json;
@@ -78,9 +88,15 @@ nlohmann::json report_json(const QuantizeCommandOptions& options, const quant::Q
                            {"range", {a.range.lo, a.range.hi}},
                            {"scale", a.parameters.scale},
                            {"zero_point", a.parameters.zero_point},
-                           {"same_as", a.same_as}});
+                           {"same_as", a.same_as},
+                           {"bits", a.bits}});
   }
   json["activations"] = activations;
+  nlohmann::json low_bit = nlohmann::json::object();
+  for (const auto& [name, widths] : report.low_bit_layers) {
+    low_bit[name] = {{"weight_bits", widths.weights}, {"activation_bits", widths.activations}};
+  }
+  json["low_bit_layers"] = low_bit;
   return json;
 }
 
@@ -92,6 +108,12 @@ void quantize(QuantizeCommandOptions& options) {
   q.calibration.scheme.type = options.activation_type == "int8" ? DType::Int8 : DType::UInt8;
   q.per_channel = !options.per_tensor;
   q.format = options.format == "qonnx" ? quant::QuantFormat::Qonnx : quant::QuantFormat::Qdq;
+  q.widths = quant::parse_layer_widths(options.bits, "--bits");
+  for (const std::string& item : options.layer_bits) {
+    const size_t equals = item.rfind('=');
+    check_input(equals != std::string::npos && equals > 0, "--layer-bits: '", item, "' is not NODE=W/A");
+    q.layer_widths[item.substr(0, equals)] = quant::parse_layer_widths(item.substr(equals + 1), "--layer-bits");
+  }
   const quant::QuantizeReport report = quant::quantize_model_file(options.model, options.out, q);
   print_report(options, report);
   std::fflush(stdout);
@@ -143,6 +165,17 @@ void add_quantize_command(CLI::App& app) {
                    "output format: qdq (QuantizeLinear/DequantizeLinear, default) or qonnx (QONNX Quant nodes)")
       ->check(CLI::IsMember({"qdq", "qonnx"}))
       ->default_val("qdq");
+  command
+      ->add_option("--bits", options->bits,
+                   "W/A: weight and activation bits (1-8) of every Conv, Gemm and MatMul but the first and the last "
+                   "(8/8); below 8 needs --format qonnx (1-bit weights: BipolarQuant)")
+      ->default_val("8/8");
+  command
+      ->add_option("--layer-bits", options->layer_bits,
+                   "NODE=W/A: one Conv, Gemm or MatMul's weight and activation bits (repeat for several)")
+      ->expected(1)
+      ->allow_extra_args(false)
+      ->multi_option_policy(CLI::MultiOptionPolicy::TakeAll);
   command->add_option("--threads", options->quantize.threads, "threads for calibration")
       ->default_val(1)
       ->check(CLI::Range(1, 256));

@@ -23,6 +23,7 @@ int32_t ScaleZeroPoint::quantize(float x, int32_t qmin, int32_t qmax) const {
 }
 
 IntegerRange integer_range(const ActivationScheme& scheme) {
+  if (scheme.bits < 8) return {0, (1 << scheme.bits) - 1};
   if (scheme.type == DType::UInt8) return {0, 255};
   return scheme.symmetric ? IntegerRange{-127, 127} : IntegerRange{-128, 127};
 }
@@ -30,7 +31,7 @@ IntegerRange integer_range(const ActivationScheme& scheme) {
 ScaleZeroPoint activation_parameters(Range range, const ActivationScheme& scheme) {
   const double lo = std::min(0.0f, range.lo), hi = std::max(0.0f, range.hi);
   const IntegerRange q = integer_range(scheme);
-  if (scheme.symmetric) {
+  if (scheme.symmetric && scheme.bits == 8) {
     const double t = std::max(-lo, hi);
     if (t == 0) return {1.0f, scheme.type == DType::UInt8 ? 128 : 0};
     if (scheme.type == DType::UInt8) return {static_cast<float>(2 * t / 255), 128};
@@ -41,7 +42,8 @@ ScaleZeroPoint activation_parameters(Range range, const ActivationScheme& scheme
   return {scale, round_clamped(q.min - lo / scale, q.min, q.max)};
 }
 
-QuantizedWeight quantize_weight(const Tensor& weight, int64_t axis, float clip) {
+QuantizedWeight quantize_weight(const Tensor& weight, int64_t axis, float clip, int bits) {
+  assert(bits >= 1 && bits <= 8);
   assert(weight.dtype() == DType::Float32 && axis < weight.rank());
   QuantizedWeight result;
   result.axis = axis;
@@ -52,19 +54,30 @@ QuantizedWeight quantize_weight(const Tensor& weight, int64_t axis, float clip) 
   const auto channel_of = [&](int64_t i) { return axis < 0 ? 0 : (i / inner) % channels; };
 
   const float* w = weight.data<float>();
+  int8_t* q = result.values.data<int8_t>();
+  if (bits == 1) {
+    std::vector<double> abs_sum(static_cast<size_t>(channels), 0.0);
+    for (int64_t i = 0; i < weight.numel(); ++i) {
+      abs_sum[static_cast<size_t>(channel_of(i))] += std::fabs(w[i]);
+      q[i] = w[i] >= 0.0f ? 1 : -1;
+    }
+    const double per_channel = static_cast<double>(weight.numel()) / static_cast<double>(channels);
+    for (double sum : abs_sum) result.scales.push_back(sum > 0 ? static_cast<float>(sum / per_channel) : 1.0f);
+    return result;
+  }
+  const int32_t levels = (1 << (bits - 1)) - 1;
   std::vector<float> abs_max(static_cast<size_t>(channels), 0.0f);
   for (int64_t i = 0; i < weight.numel(); ++i) {
     float& m = abs_max[static_cast<size_t>(channel_of(i))];
     m = std::max(m, std::fabs(w[i]));
   }
   for (float m : abs_max) {
-    const float scale = static_cast<float>(static_cast<double>(clip) * m / 127);
+    const float scale = static_cast<float>(static_cast<double>(clip) * m / levels);
     result.scales.push_back(scale > 0 ? scale : 1.0f);
   }
-  int8_t* q = result.values.data<int8_t>();
   for (int64_t i = 0; i < weight.numel(); ++i) {
     const ScaleZeroPoint p{result.scales[static_cast<size_t>(channel_of(i))], 0};
-    q[i] = static_cast<int8_t>(p.quantize(w[i], -127, 127));
+    q[i] = static_cast<int8_t>(p.quantize(w[i], -levels, levels));
   }
   return result;
 }

@@ -20,10 +20,12 @@ struct Range {
 };
 
 // How an activation tensor is quantized: uint8 or int8, asymmetric (a zero point that
-// maps lo..hi onto the whole integer range) or symmetric.
+// maps lo..hi onto the whole integer range) or symmetric; or, with fewer than 8 bits, the
+// unsigned asymmetric integers 0 .. 2^bits - 1 whatever the type and symmetry.
 struct ActivationScheme {
   DType type = DType::UInt8;
   bool symmetric = false;
+  int bits = 8;
 };
 
 struct ScaleZeroPoint {
@@ -36,7 +38,8 @@ struct ScaleZeroPoint {
 };
 
 // The integer range of an activation type (uint8 0..255, int8 -128..127; symmetric int8
-// uses -127..127 so that the range is symmetric about zero, as ONNX Runtime does).
+// uses -127..127 so that the range is symmetric about zero, as ONNX Runtime does; fewer
+// bits: 0 .. 2^bits - 1).
 struct IntegerRange {
   int32_t min, max;
 };
@@ -56,11 +59,13 @@ struct QuantizedWeight {
   std::vector<float> scales;
   int64_t axis = -1;
 };
-// scale = clip * max|w| / 127 over each channel (or the whole tensor), q = round(w /
-// scale) clamped to [-127, 127]. clip in (0, 1] clips the largest weights to clip * max|w|
-// (a finer grid for the rest; fewer large values for a flipped bit to reach). An all-zero
+// scale = clip * max|w| / L over each channel (or the whole tensor), q = round(w / scale)
+// clamped to [-L, L], with L = 2^(bits - 1) - 1 (127 at 8 bits, 1 at 2: ternary). clip in
+// (0, 1] clips the largest weights to clip * max|w| (a finer grid for the rest; fewer
+// large values for a flipped bit to reach). One bit: q = +1 where w >= 0, else -1, and
+// scale = the mean |w| (XNOR-Net's), as QONNX's BipolarQuant computes it. An all-zero
 // channel gets scale 1. `weight` is float32 of rank > axis.
-QuantizedWeight quantize_weight(const Tensor& weight, int64_t axis, float clip);
+QuantizedWeight quantize_weight(const Tensor& weight, int64_t axis, float clip, int bits = 8);
 
 // An int32 bias for a product whose input has `input_scale` and whose weight has
 // `weight_scales` (one, or one per element of the bias): scale_c = input_scale *

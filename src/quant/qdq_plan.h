@@ -40,6 +40,13 @@ struct QdqPlan {
   std::vector<Bias> biases;
   // The quantized inputs of each quantized node: index -> tensor name.
   std::map<size_t, std::map<int, std::string>> quantized_inputs;
+  // Weights and activations of fewer than 8 bits, written as QONNX (quant/low_bit_widths.h);
+  // every other one has 8.
+  std::map<std::string, int> low_bits;
+  int bits_of(const std::string& tensor) const {
+    const auto it = low_bits.find(tensor);
+    return it == low_bits.end() ? 8 : it->second;
+  }
 };
 
 // `exclude` names nodes to keep in float: a bad-input Error naming --exclude if one is not

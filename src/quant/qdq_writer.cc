@@ -45,19 +45,21 @@ class Emitter {
 
   // A constant: QDQ stores `integers` (of `type`) with zero points 0 read through a
   // DequantizeLinear (per-axis along `axis` when there are several scales); QONNX keeps
-  // the float initializer and quantizes it with a Quant node whose scale broadcasts
-  // along `axis`.
+  // the float initializer and quantizes it with a Quant node of `bits` (a BipolarQuant
+  // for 1) whose scale broadcasts along `axis`.
   std::string constant(const std::string& name, const Tensor& integers, const std::vector<float>& scales, int64_t axis,
-                       DType type, bool narrow) {
+                       DType type, bool narrow, int bits = 8) {
     if (format_ == QuantFormat::Qonnx) {
       Shape shape;  // a scalar, or [1, .., C, .., 1] with C along the axis
       if (scales.size() > 1) {
         shape.assign(static_cast<size_t>(integers.rank()), 1);
         shape[static_cast<size_t>(axis)] = static_cast<int64_t>(scales.size());
       }
+      const Tensor scale = Tensor::from_vector<float>(shape, scales);
+      if (bits == 1) return bipolar_quant(name, scale);
       const std::vector<float> zeros(scales.size(), 0.0f);
-      return quant(name, Tensor::from_vector<float>(shape, scales), Tensor::from_vector<float>(shape, zeros),
-                   type == DType::Int32 ? 32 : 8, true, narrow);
+      return quant(name, scale, Tensor::from_vector<float>(shape, zeros), type == DType::Int32 ? 32 : bits, true,
+                   narrow);
     }
     const auto [scale, zero] = scales_and_zeros(scales, type);
     const std::string values = editor_.add_initializer(name + "_quantized", integers);
@@ -70,11 +72,13 @@ class Emitter {
     return output;
   }
 
-  // An activation: QuantizeLinear -> DequantizeLinear, or one QONNX Quant.
-  std::string activation(const std::string& tensor, const ScaleZeroPoint& p, const ActivationScheme& scheme) {
+  // An activation: QuantizeLinear -> DequantizeLinear, or one QONNX Quant (unsigned below
+  // 8 bits).
+  std::string activation(const std::string& tensor, const ScaleZeroPoint& p, const ActivationScheme& scheme, int bits) {
     if (format_ == QuantFormat::Qonnx) {
-      return quant(tensor, Tensor::scalar(p.scale), Tensor::scalar(static_cast<float>(p.zero_point)), 8,
-                   scheme.type == DType::Int8, scheme.type == DType::Int8 && scheme.symmetric);
+      const bool is_signed = bits == 8 && scheme.type == DType::Int8;
+      return quant(tensor, Tensor::scalar(p.scale), Tensor::scalar(static_cast<float>(p.zero_point)), bits, is_signed,
+                   is_signed && scheme.symmetric);
     }
     const std::string scale = editor_.add_initializer(tensor + "_scale", Tensor::scalar(p.scale));
     const std::string zero = editor_.add_initializer(tensor + "_zero_point", scalar_of(scheme.type, p.zero_point));
@@ -110,6 +114,15 @@ class Emitter {
     return output;
   }
 
+  // QONNX's BipolarQuant(x, scale): scale where x >= 0, else -scale.
+  std::string bipolar_quant(const std::string& tensor, const Tensor& scale) {
+    const std::string output = editor_.unique_name(tensor + "_BipolarQuant_Output");
+    nodes_.push_back(editor_.make_node("BipolarQuant", {tensor, editor_.add_initializer(tensor + "_scale", scale)},
+                                       {output}, tensor + "_BipolarQuant"));
+    nodes_.back().set_domain(kQonnxDomain);
+    return output;
+  }
+
   GraphEditor& editor_;
   std::vector<onnx::NodeProto>& nodes_;
   QuantFormat format_;
@@ -139,8 +152,9 @@ QdqSummary write_qdq(onnx::ModelProto& model, const QdqPlan& plan,
   // Constants first: weights, then biases (whose scales need their weight's scales).
   std::map<std::string, std::vector<float>> weight_scales;
   for (const auto& [name, axis] : plan.weights) {
-    const QuantizedWeight q = quantize_weight(editor.initializer(name), axis, weight_clip);
-    replacement[name] = emit.constant(name, q.values, q.scales, axis, DType::Int8, true);
+    const int bits = plan.bits_of(name);
+    const QuantizedWeight q = quantize_weight(editor.initializer(name), axis, weight_clip, bits);
+    replacement[name] = emit.constant(name, q.values, q.scales, axis, DType::Int8, true, bits);
     constants.insert(name);
     weight_scales[name] = q.scales;
     ++summary.weights;
@@ -158,7 +172,7 @@ QdqSummary write_qdq(onnx::ModelProto& model, const QdqPlan& plan,
   const auto add_pair = [&](const std::string& tensor) {
     const auto p = activations.find(tensor);
     if (p == activations.end()) return;
-    replacement[tensor] = emit.activation(tensor, p->second, scheme);
+    replacement[tensor] = emit.activation(tensor, p->second, scheme, plan.bits_of(tensor));
     ++summary.activations;
   };
   for (const auto& input : original.input()) add_pair(input.name());

@@ -10,6 +10,7 @@
 #include "onnx/onnx_pb.h"
 #include "onnx_io/model_import.h"
 #include "quant/calibrator.h"
+#include "quant/low_bit_widths.h"
 #include "quant/opset_upgrade.h"
 
 namespace vigil::quant {
@@ -37,9 +38,13 @@ std::vector<ActivationReport> activation_parameters_for(const QdqPlan& plan,
       report.parameters = from.parameters;
       report.same_as = from.name;
     } else {
-      report.range = choose_range(s->second, settings);
-      report.parameters = activation_parameters(report.range, settings.scheme);
+      // The range is chosen for the tensor's width: mse and entropy clip harder at fewer bits.
+      CalibrationSettings tensor_settings = settings;
+      tensor_settings.scheme.bits = plan.bits_of(name);
+      report.range = choose_range(s->second, tensor_settings);
+      report.parameters = activation_parameters(report.range, tensor_settings.scheme);
     }
+    report.bits = plan.bits_of(name);
     index[name] = reports.size();
     reports.push_back(report);
   }
@@ -61,6 +66,9 @@ void check_quantize_options(const QuantizeOptions& options) {
   const DType type = options.calibration.scheme.type;
   check_input(type == DType::UInt8 || type == DType::Int8, "--activation-type: ", dtype_name(type),
               " is not uint8 or int8");
+  const bool low_bits = options.widths.low() || !options.layer_widths.empty();
+  check_input(!low_bits || (options.format == QuantFormat::Qonnx && !options.dynamic),
+              "--bits: widths below 8 bits are written as QONNX (--format qonnx), by static quantization");
 }
 
 QuantizeReport quantize_model_file(const std::string& model_path, const std::string& output_path,
@@ -82,7 +90,8 @@ QuantizeReport quantize_model_file(const std::string& model_path, const std::str
                                    {options.exclude.begin(), options.exclude.end()}, base_dir);
     if (report.dynamic.products == 0) log_warning(model_path, ": no MatMul or Gemm with a float weight to quantize");
   } else {
-    const QdqPlan plan = plan_qdq(proto.graph(), options.per_channel, options.exclude);
+    QdqPlan plan = plan_qdq(proto.graph(), options.per_channel, options.exclude);
+    report.low_bit_layers = plan_low_bit_widths(proto.graph(), plan, options.widths, options.layer_widths);
     check_input(model->graph.inputs.size() == 1, model_path, ": calibration feeds one input, the model has ",
                 model->graph.inputs.size());
     const CalibrationData data(options.calibration_data, model->graph.inputs[0], options.calibration_limit);

@@ -7,11 +7,13 @@
 #pragma once
 
 #include <cstdint>
+#include <map>
 #include <string>
 #include <vector>
 
 #include "quant/calibration_methods.h"
 #include "quant/dynamic_quantization.h"
+#include "quant/low_bit_widths.h"
 #include "quant/qdq_writer.h"
 
 namespace vigil::quant {
@@ -25,6 +27,10 @@ struct QuantizeOptions {
   std::vector<std::string> exclude;
   bool dynamic = false;
   QuantFormat format = QuantFormat::Qdq;  // static quantization only
+  // Low-bit widths (QONNX only; quant/low_bit_widths.h): of every product but the first
+  // and the last, and of the products named.
+  LayerWidths widths;
+  std::map<std::string, LayerWidths> layer_widths;
   int threads = 1;
 };
 
@@ -35,6 +41,7 @@ struct ActivationReport {
   Range range;             // chosen
   ScaleZeroPoint parameters;
   std::string same_as;  // a pass-through output: the tensor whose parameters it takes
+  int bits = 8;         // below 8: unsigned 0 .. 2^bits - 1
 };
 
 struct QuantizeReport {
@@ -43,6 +50,7 @@ struct QuantizeReport {
   QdqSummary qdq;
   DynamicSummary dynamic;
   std::vector<ActivationReport> activations;
+  std::map<std::string, LayerWidths> low_bit_layers;  // the products given fewer than 8 bits, by node name
 };
 
 // Checks the options (a bad-input Error naming the flag) before any work.

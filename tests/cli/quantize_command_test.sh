@@ -57,6 +57,12 @@ if ok "$scratch/qonnx.onnx" "$vigil" quantize "$model" --calib "$data" --calib-l
      --out "$scratch/qonnx.onnx"; then
   grep -q "qonnx.custom_op.general" "$scratch/qonnx.onnx" || fail "--format qonnx wrote no QONNX Quant node"
 fi
+if ok "$scratch/low.onnx" "$vigil" quantize "$model" --calib "$data" --calib-limit 20 --format qonnx --bits 2/2 \
+     --json "$scratch/low.json" --out "$scratch/low.onnx"; then
+  grep -q "low-bit layer" "$scratch/stdout" || fail "--bits 2/2 names no low-bit layer"
+  grep -q '"activation_bits": 2' "$scratch/low.json" || fail "--bits 2/2: the JSON report lacks the widths"
+  ok "$scratch/low.onnx" "$vigil" run "$scratch/low.onnx" --random-inputs
+fi
 ok "$scratch/d.onnx" "$vigil" quantize "$model" --dynamic --out "$scratch/d.onnx" &&
   grep -q "dynamic quantization of 2 MatMul/Gemm nodes" "$scratch/stdout" || fail "dynamic summary"
 if ok "$scratch/r.onnx" "$vigil" quantize "$model" --calib random --calib-limit 2 --out "$scratch/r.onnx"; then
@@ -73,5 +79,8 @@ bad "--calib: $model: not an IDX file" "$model" --calib "$model"
 bad "--activation-type" "$model" --calib "$data" --activation-type int4
 bad "--format" "$model" --calib "$data" --format qnn
 bad "--format qonnx" "$model" --dynamic --format qonnx
+bad "--bits: widths below 8 bits are written as QONNX" "$model" --calib "$data" --bits 4/4
+bad "--bits: '9/2' is not W/A with widths from 1 to 8 bits" "$model" --calib "$data" --format qonnx --bits 9/2
+bad "--layer-bits: 'conv9' is not a quantized Conv" "$model" --calib "$data" --format qonnx --layer-bits conv9=2/2
 bad "no_model.onnx" "$scratch/no_model.onnx" --calib "$data"
 finish quantize_command

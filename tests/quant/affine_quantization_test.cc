@@ -79,6 +79,27 @@ TEST(AffineQuantization, WeightTiesRoundToEvenAndClipSaturates) {
   EXPECT_EQ(zeros.scales[0], 1.0f);
 }
 
+TEST(AffineQuantization, LowBitWeightsAndActivations) {
+  // Two bits: ternary, scale max|w| / 1 per channel.
+  const QuantizedWeight ternary =
+      quantize_weight(Tensor::from_vector<float>({2, 3}, {0.9f, -0.2f, -0.5f, 4, -1.9f, 2.1f}), 0, 1.0f, 2);
+  EXPECT_EQ(ternary.scales, (std::vector<float>{0.9f, 4.0f}));
+  const int8_t* t = ternary.values.data<int8_t>();
+  EXPECT_EQ(std::vector<int>(t, t + 6), (std::vector<int>{1, 0, -1, 1, 0, 1}));  // -0.5 / 0.9 rounds to -1
+  // One bit: signs (0 counts as positive) and the mean |w| per channel (XNOR-Net).
+  const QuantizedWeight binary = quantize_weight(Tensor::from_vector<float>({2, 2}, {0, -2, 3, -1}), 0, 1.0f, 1);
+  EXPECT_EQ(binary.scales, (std::vector<float>{1.0f, 2.0f}));
+  const int8_t* b = binary.values.data<int8_t>();
+  EXPECT_EQ(std::vector<int>(b, b + 4), (std::vector<int>{1, -1, 1, -1}));
+  // Activations below 8 bits: unsigned 0 .. 2^bits - 1 over the range, whatever the type.
+  const ScaleZeroPoint two = activation_parameters({0, 3}, ActivationScheme{DType::Int8, true, 2});
+  EXPECT_FLOAT_EQ(two.scale, 1.0f);
+  EXPECT_EQ(two.zero_point, 0);
+  const ScaleZeroPoint shifted = activation_parameters({-1, 2}, ActivationScheme{DType::UInt8, false, 2});
+  EXPECT_FLOAT_EQ(shifted.scale, 1.0f);
+  EXPECT_EQ(shifted.zero_point, 1);
+}
+
 TEST(AffineQuantization, BiasTakesInputTimesWeightScale) {
   const QuantizedBias b =
       quantize_bias(Tensor::from_vector<float>({3}, {1.234f, -0.0031f, 1e10f}), 0.5f, {0.02f, 0.004f, 0.002f});

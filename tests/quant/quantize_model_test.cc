@@ -2,7 +2,8 @@
 // End to end: the shipped Fashion-MNIST CNN quantized on 200 training images, read back by
 // vigil: the QDQ layout ONNX Runtime's quantizer writes (pair counts, int8 weights, int32
 // biases, Relu before its Q, pass-through scales), and outputs whose argmax agrees with the
-// float model's on test images; the same for --dynamic and --exclude; bad options.
+// float model's on test images; the same for --dynamic and --exclude; low-bit QONNX widths
+// (--bits, --layer-bits); bad options.
 #include "quant/quantize_model.h"
 
 #include <gtest/gtest.h>
@@ -11,9 +12,12 @@
 #include <filesystem>
 #include <map>
 
+#include "core/file_io.h"
 #include "io/idx.h"
 #include "io/npy.h"
+#include "onnx/onnx_pb.h"
 #include "onnx_io/model_import.h"
+#include "onnx_io/tensor_proto.h"
 #include "runtime/session.h"
 
 namespace vigil::quant {
@@ -209,6 +213,84 @@ TEST_F(QuantizeModel, BadInputNamesTheFlagAndWritesNothing) {
   o.calibration_data = output("x.npy");
   write_npy_file(Tensor(DType::Float32, {2, 1, 32, 32}), o.calibration_data);
   fails_naming(o, "does not fit model input 'image'");
+}
+
+// The Quant (or BipolarQuant) node of a tensor in a written QONNX model, and its bit width.
+int written_bits(const std::string& path, const std::string& tensor) {
+  onnx::ModelProto proto;
+  EXPECT_TRUE(parse_protobuf(read_file(path, kMaxProtobufBytes), proto));
+  std::map<std::string, float> scalars;
+  for (const auto& init : proto.graph().initializer()) {
+    const Tensor t = tensor_from_proto(init, "", init.name());
+    if (t.numel() == 1 && t.dtype() == DType::Float32) scalars[init.name()] = t.data<float>()[0];
+  }
+  for (const auto& node : proto.graph().node()) {
+    if (node.input_size() == 0 || node.input(0) != tensor) continue;
+    if (node.op_type() == "BipolarQuant") return 1;
+    if (node.op_type() == "Quant") return static_cast<int>(scalars.at(node.input(3)));
+  }
+  return 0;
+}
+
+TEST_F(QuantizeModel, LowBitWidthsSpareTheFirstAndLastProducts) {
+  const std::string out = output("w4a4.onnx");
+  QuantizeOptions o = options();
+  o.format = QuantFormat::Qonnx;
+  o.calibration.method = CalibrationMethod::Mse;
+  o.widths = parse_layer_widths("4/4", "--bits");
+  const QuantizeReport report = quantize_model_file(kModel, out, o);
+  // conv0 and the classifier's last Gemm stay at 8 bits; conv3, conv7 and the first Gemm take 4/4.
+  EXPECT_EQ(report.low_bit_layers.size(), 3u);
+  EXPECT_TRUE(report.low_bit_layers.count("/features/features.7/Conv"));
+  EXPECT_EQ(written_bits(out, "onnx::Conv_43"), 8);  // conv0's weight
+  EXPECT_EQ(written_bits(out, "onnx::Conv_46"), 4);  // conv3's
+  EXPECT_EQ(written_bits(out, "classifier.4.weight"), 8);
+  for (const ActivationReport& a : report.activations) {
+    // The normalized image and the last Gemm's input keep 8 bits; the pools and the Flatten between
+    // a 4-bit Quant and its product have their input's 4 bits and scale.
+    const bool edge = a.name == "/Div_output_0" || a.name.find("classifier.3") != std::string::npos;
+    EXPECT_EQ(a.bits, edge ? 8 : 4) << a.name;
+  }
+  // Exact 4-bit grids, and close to the 8-bit model (the minmax 8-bit model agrees on 99%).
+  EXPECT_GE(argmax_agreement(kModel, out, 500), 0.95);
+
+  // Binary weights: BipolarQuant; one layer overridden back to 8 bits.
+  const std::string binary = output("w1a2.onnx");
+  o.widths = parse_layer_widths("1/2", "--bits");
+  o.layer_widths["/classifier/classifier.2/Gemm"] = parse_layer_widths("8/8", "--layer-bits");
+  const QuantizeReport binary_report = quantize_model_file(kModel, binary, o);
+  EXPECT_EQ(binary_report.low_bit_layers.size(), 2u);
+  EXPECT_EQ(written_bits(binary, "onnx::Conv_46"), 1);
+  EXPECT_EQ(written_bits(binary, "classifier.2.weight"), 8);
+  Session session(load_model(binary));
+  EXPECT_EQ(session.run({{"image", Tensor(DType::Float32, {1, 1, 28, 28})}}).at(0).shape(), (Shape{1, 10}));
+}
+
+TEST_F(QuantizeModel, LowBitWidthsNeedQonnxAndKnownLayers) {
+  const std::string out = output("bad.onnx");
+  const auto fails_naming = [&](const QuantizeOptions& o, const std::string& needle) {
+    try {
+      quantize_model_file(kModel, out, o);
+      ADD_FAILURE() << "no error for " << needle;
+    } catch (const Error& e) {
+      EXPECT_NE(std::string(e.what()).find(needle), std::string::npos) << e.what();
+    }
+    EXPECT_FALSE(std::filesystem::exists(out));
+  };
+  QuantizeOptions o = options();
+  o.widths = parse_layer_widths("2/2", "--bits");
+  fails_naming(o, "--format qonnx");  // QDQ cannot hold 2-bit values
+  o.format = QuantFormat::Qonnx;
+  o.layer_widths["no_such_node"] = LayerWidths{2, 2};
+  fails_naming(o, "--layer-bits: 'no_such_node'");
+  for (const char* text : {"9/4", "4", "0/2", "4/44", "a/b"}) {
+    try {
+      parse_layer_widths(text, "--bits");
+      ADD_FAILURE() << text;
+    } catch (const Error& e) {
+      EXPECT_NE(std::string(e.what()).find("--bits: '"), std::string::npos) << e.what();
+    }
+  }
 }
 
 TEST_F(QuantizeModel, CalibratesOnNpyBatches) {
