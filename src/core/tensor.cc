@@ -30,6 +30,7 @@ Tensor Tensor::for_overwrite(DType dtype, Shape shape) { return Tensor(dtype, st
 
 Tensor::Tensor(DType dtype, Shape shape, bool zero) : dtype_(dtype), shape_(std::move(shape)) {
   const int64_t count = shape_numel(shape_, "tensor");
+  numel_ = count;
   if (dtype_ == DType::String) {
     const size_t strings = byte_count(count, sizeof(std::string));
     check_input(strings <= memory_budget(), "tensor: ", count, " strings do not fit the memory budget (--max-memory)");
@@ -48,6 +49,7 @@ Tensor Tensor::over(DType dtype, Shape shape, std::shared_ptr<std::byte> owner, 
   assert(dtype != DType::String);
   Tensor tensor;
   tensor.dtype_ = dtype;
+  tensor.numel_ = shape_numel(shape, "tensor");
   tensor.shape_ = std::move(shape);
   tensor.storage_ = std::shared_ptr<std::byte>(std::move(owner), bytes);
   return tensor;

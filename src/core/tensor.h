@@ -51,7 +51,7 @@ class Tensor {
   const Shape& shape() const { return shape_; }
   int64_t rank() const { return static_cast<int64_t>(shape_.size()); }
   int64_t dim(int64_t axis) const { return shape_[axis]; }
-  int64_t numel() const { return shape_numel(shape_); }
+  int64_t numel() const { return numel_; }  // shape_numel(shape()), kept: loops call it per element
   size_t nbytes() const { return static_cast<size_t>(numel()) * dtype_size(dtype_); }
 
   // The element bytes; fails (unsupported) for a string tensor.
@@ -97,6 +97,7 @@ class Tensor {
 
   DType dtype_ = DType::Undefined;
   Shape shape_;
+  int64_t numel_ = 1;  // of shape_
   std::shared_ptr<std::byte> storage_;
   std::shared_ptr<std::vector<std::string>> strings_;  // string tensors only
 };

@@ -67,11 +67,29 @@ std::unique_ptr<Operator> create_dequantize_linear(const OpCreateInfo& info) {
         check_input(parameters.zero_point(c) == 0, what, ": an int32 input takes a zero point of 0");
       }
     }
-    const std::vector<int32_t> centred = centred_int32(x, parameters, what);
-    out[0] = Tensor(DType::Float32, x.shape());
+    out[0] = Tensor::for_overwrite(DType::Float32, x.shape());
     float* y = out[0].data<float>();
-    for (int64_t i = 0; i < x.numel(); ++i) {
-      y[i] = static_cast<float>(centred[i]) * parameters.scale(parameters.channel_of(i));
+    // Runs of elements that share a scale and zero point, read in x's own type.
+    auto dequantize = [&](const auto* values) {
+      for (int64_t first = 0, count = x.numel(); first < count;) {
+        const int64_t last = std::min(count, first + parameters.elements_sharing(first));
+        const int64_t channel = parameters.channel_of(first);
+        const int32_t zero_point = parameters.zero_point(channel);
+        const float scale = parameters.scale(channel);
+        for (int64_t i = first; i < last; ++i) y[i] = static_cast<float>(int32_t{values[i]} - zero_point) * scale;
+        first = last;
+      }
+    };
+    switch (x.dtype()) {
+      case DType::UInt8: dequantize(x.data<uint8_t>()); break;
+      case DType::Int8: dequantize(x.data<int8_t>()); break;
+      case DType::Int32: dequantize(x.data<int32_t>()); break;
+      default: {
+        const std::vector<int32_t> centred = centred_int32(x, parameters, what);
+        for (int64_t i = 0, count = x.numel(); i < count; ++i) {
+          y[i] = static_cast<float>(centred[static_cast<size_t>(i)]) * parameters.scale(parameters.channel_of(i));
+        }
+      }
     }
   });
 }
