@@ -11,25 +11,6 @@ namespace vigil::kernels {
 
 namespace {
 
-constexpr uint64_t kLowBits = 0x0101010101010101ULL;
-// Multiplied by bytes of 0 or 1, gathers byte i's bit into bit 56 + i, carry-free.
-constexpr uint64_t kGather = 0x0102040810204080ULL;
-
-// Bit p of each of `count` (<= 64) bytes into bit j of masks[p], for the planes.
-void plane_masks(const uint8_t* bytes, int64_t count, int planes, uint64_t* masks) {
-  const int64_t whole = count / 8 * 8;
-  for (int p = 0; p < planes; ++p) {
-    uint64_t mask = 0;  // in a register: a plane at a time
-    for (int64_t j = 0; j < whole; j += 8) {
-      uint64_t eight;
-      std::memcpy(&eight, bytes + j, sizeof eight);
-      mask |= (((eight >> p) & kLowBits) * kGather >> 56) << j;
-    }
-    for (int64_t j = whole; j < count; ++j) mask |= uint64_t{(bytes[j] >> p) & 1u} << j;
-    masks[p] = mask;
-  }
-}
-
 // a[r] bit c becomes a[c] bit r: the 2 x 2 block swap at every scale (32, 16, ..., 1).
 void transpose_64x64(uint64_t* a) {
   static constexpr uint64_t kLowHalves[] = {0x00000000FFFFFFFFULL, 0x0000FFFF0000FFFFULL, 0x00FF00FF00FF00FFULL,
@@ -63,7 +44,7 @@ void bitserial_conv_bit_image(const uint8_t* image, int64_t channels, int64_t pi
       for (int c = 0; c < 64; ++c) {
         const int64_t channel = word * 64 + c;
         uint64_t masks[8] = {};
-        if (channel < channels) plane_masks(image + channel * pixels + p0, live, planes, masks);
+        if (channel < channels) bit_plane_masks(image + channel * pixels + p0, live, planes, masks);
         for (int p = 0; p < planes; ++p) blocks[p][c] = masks[p];
       }
       for (int p = 0; p < planes; ++p) {

@@ -6,6 +6,7 @@
 #include <algorithm>
 #include <bit>
 #include <cassert>
+#include <cstring>
 
 #include "core/thread_pool.h"
 
@@ -93,6 +94,40 @@ void pack_bit_columns(const int32_t* values, int64_t cols, int64_t k, int64_t ld
   for (int64_t c = 0; c < cols; ++c) {
     uint64_t* block = out + (c / kBitSerialLanes) * block_words + c % kBitSerialLanes;
     pack_row(values + c * ld, k, encoding, block, words * kBitSerialLanes, kBitSerialLanes);
+  }
+}
+
+void bit_plane_masks(const uint8_t* bytes, int64_t count, int planes, uint64_t* masks) {
+  constexpr uint64_t kLowBits = 0x0101010101010101ULL;
+  // Multiplied by bytes of 0 or 1, gathers byte i's bit into bit 56 + i, carry-free.
+  constexpr uint64_t kGather = 0x0102040810204080ULL;
+  const int64_t whole = count / 8 * 8;
+  for (int p = 0; p < planes; ++p) {
+    uint64_t mask = 0;  // in a register: a plane at a time
+    for (int64_t j = 0; j < whole; j += 8) {
+      uint64_t eight;
+      std::memcpy(&eight, bytes + j, sizeof eight);
+      mask |= (((eight >> p) & kLowBits) * kGather >> 56) << j;
+    }
+    for (int64_t j = whole; j < count; ++j) mask |= uint64_t{(bytes[j] >> p) & 1u} << j;
+    masks[p] = mask;
+  }
+}
+
+void pack_bit_rows_u8(const uint8_t* values, int64_t rows, int64_t k, int64_t ld, int planes, uint64_t* out,
+                      int32_t* row_sums) {
+  const int64_t words = bit_words(k);
+  for (int64_t r = 0; r < rows; ++r) {
+    const uint8_t* row = values + r * ld;
+    int32_t sum = 0;
+    for (int64_t i = 0; i < k; ++i) sum += row[i];
+    row_sums[r] = sum;
+    uint64_t* target = out + r * planes * words;
+    for (int64_t w = 0; w < words; ++w) {
+      uint64_t masks[8];
+      bit_plane_masks(row + w * 64, std::min<int64_t>(64, k - w * 64), planes, masks);
+      for (int p = 0; p < planes; ++p) target[p * words + w] = masks[p];
+    }
   }
 }
 

@@ -53,6 +53,15 @@ void pack_bit_rows(const int32_t* values, int64_t rows, int64_t k, int64_t ld, B
 // hold ceil(cols / 8) x planes x bit_words(k) x 8 words; missing columns are zero.
 void pack_bit_columns(const int32_t* values, int64_t cols, int64_t k, int64_t ld, BitEncoding encoding, uint64_t* out);
 
+// Bit p of each of `count` (<= 64) unsigned bytes into bit j of masks[p], for `planes`
+// planes (a multiply gathers 8 bytes' bits at a time): the planes of byte data.
+void bit_plane_masks(const uint8_t* bytes, int64_t count, int planes, uint64_t* masks);
+
+// pack_bit_rows for unsigned bytes (each below 2^planes): `rows` rows of k bytes, row r at
+// values + r * ld, and each row's sum of values in row_sums.
+void pack_bit_rows_u8(const uint8_t* values, int64_t rows, int64_t k, int64_t ld, int planes, uint64_t* out,
+                      int32_t* row_sums);
+
 // Each packed row's plane counts, weighted: sum_j coefficient_j popcount(plane j) = the
 // sum of its values less offset x k. One value per row (or column, from the blocked layout).
 std::vector<int32_t> bit_row_sums(const uint64_t* x, int64_t rows, int64_t k, BitEncoding encoding);

@@ -78,11 +78,14 @@ def run_reference(model, feeds):
     return [values[o.name] for o in model.graph.output]
 
 
-def lowbit_cnn(weight_bits, activation_bits, seed=0, narrow_weights=False, width=0):
+def lowbit_cnn(weight_bits, activation_bits, seed=0, narrow_weights=False, width=0, hidden=0):
     """A Fashion-MNIST-shaped CNN (1x28x28 -> 10 logits): conv 16 (8-bit weights), conv 32,
     maxpool, conv 32, maxpool, fully connected (8-bit weights). The middle convolutions
     have `weight_bits` weights (1: BipolarQuant); every Relu is followed by an unsigned
-    `activation_bits` Quant. Scales are powers of two, per output channel on the weights."""
+    `activation_bits` Quant. Scales are powers of two, per output channel on the weights.
+    `width` > 0 gives every convolution that many channels instead of 16, 32, 32; `hidden`
+    > 0 adds a fully connected layer of that many outputs, at the middle widths, before the
+    last."""
     rng = np.random.default_rng(seed)
     nodes, initializers = [], []
 
@@ -109,13 +112,17 @@ def lowbit_cnn(weight_bits, activation_bits, seed=0, narrow_weights=False, width
         w = rng.normal(size=shape) * (high - low) / 3 * scale  # rounds and clamps at the Quant
         return quant(name + "_q", constant(name, w), scale.astype(np.float32), bits, 1, narrow), scale
 
-    def conv(name, source, in_scale, channels, in_channels, bits):
-        weights, w_scale = quantized_weights(name + "_w", [channels, in_channels, 3, 3], bits, narrow_weights)
-        bias = rng.integers(-20, 20, size=channels) * in_scale * w_scale.reshape(-1)
-        nodes.append(helper.make_node("Conv", [source, weights, constant(name + "_b", bias)], [name], name=name,
-                                      kernel_shape=[3, 3], pads=[1, 1, 1, 1]))
+    def layer(name, op_type, source, in_scale, shape, bits, **attributes):
+        weights, w_scale = quantized_weights(name + "_w", shape, bits, narrow_weights)
+        bias = rng.integers(-20, 20, size=shape[0]) * in_scale * w_scale.reshape(-1)
+        nodes.append(helper.make_node(op_type, [source, weights, constant(name + "_b", bias)], [name], name=name,
+                                      **attributes))
         nodes.append(helper.make_node("Relu", [name], [name + "_relu"], name=name + "_relu"))
         return quant(name + "_act", name + "_relu", 2.0 ** -2, activation_bits, 0, 0)
+
+    def conv(name, source, in_scale, channels, in_channels, bits):
+        return layer(name, "Conv", source, in_scale, [channels, in_channels, 3, 3], bits, kernel_shape=[3, 3],
+                     pads=[1, 1, 1, 1])
 
     act_scale = 2.0 ** -2
     x = quant("input_q", "image", 2.0 ** -8, 8, 0, 0)
@@ -126,10 +133,14 @@ def lowbit_cnn(weight_bits, activation_bits, seed=0, narrow_weights=False, width
     x = conv("conv3", "pool1", act_scale, widths[2], widths[1], weight_bits)
     nodes.append(helper.make_node("MaxPool", [x], ["pool2"], name="pool2", kernel_shape=[2, 2], strides=[2, 2]))
     nodes.append(helper.make_node("Flatten", ["pool2"], ["flat"], name="flatten"))
-    weights, w_scale = quantized_weights("fc_w", [10, widths[2] * 7 * 7], 8, 0)
+    x, features = "flat", widths[2] * 7 * 7
+    if hidden:
+        x = layer("hidden", "Gemm", x, act_scale, [hidden, features], weight_bits, transB=1)
+        features = hidden
+    weights, w_scale = quantized_weights("fc_w", [10, features], 8, 0)
     bias = rng.integers(-20, 20, size=10) * act_scale * w_scale.reshape(-1)
-    nodes.append(helper.make_node("Gemm", ["flat", weights, constant("fc_b", bias)], ["logits"], name="fc", transB=1))
-    graph = helper.make_graph(nodes, f"qonnx_cnn{width or ''}_w{weight_bits}a{activation_bits}",
+    nodes.append(helper.make_node("Gemm", [x, weights, constant("fc_b", bias)], ["logits"], name="fc", transB=1))
+    graph = helper.make_graph(nodes, f"qonnx_cnn{width or ''}{'_fc' if hidden else ''}_w{weight_bits}a{activation_bits}",
                               [helper.make_tensor_value_info("image", TensorProto.FLOAT, ["N", 1, 28, 28])],
                               [helper.make_tensor_value_info("logits", TensorProto.FLOAT, ["N", 10])], initializers)
     model = helper.make_model(graph, opset_imports=[helper.make_opsetid("", 13), helper.make_opsetid(QONNX_DOMAIN, 1)],

@@ -68,25 +68,31 @@ def test_layers_run_on_integer_kernels(model):
 
 
 
-# 64-channel models, whose middle convolutions suit the bit-serial path.
+# 64-channel models with a 512-wide hidden fully connected layer: the middle convolutions
+# and the hidden layer suit the bit-serial path.
 BIT_SERIAL_WIDTHS = [(1, 1), (1, 2), (2, 1), (2, 2), (2, 4)]
 
 
 @pytest.fixture(scope="module", params=BIT_SERIAL_WIDTHS, ids=lambda w: f"w{w[0]}a{w[1]}")
 def wide_model(request, tmp_path_factory):
     weight_bits, activation_bits = request.param
-    model = lowbit_cnn(weight_bits, activation_bits, seed=weight_bits * 7 + activation_bits, width=64)
+    model = lowbit_cnn(weight_bits, activation_bits, seed=weight_bits * 7 + activation_bits, width=64, hidden=512)
     path = tmp_path_factory.mktemp("qonnx") / f"{model.graph.name}.onnx"
     onnx.save(model, str(path))
     return model, str(path), weight_bits * activation_bits
 
 
 def test_bit_serial_layers_are_exact_on_every_path(wide_model, images):
-    """The middle convolutions run bit-serial where weight planes x activation planes is
-    at most 4 (with AVX-512 VPOPCNTDQ, and on the scalar path), on the int8 GEMM otherwise
-    and under ABFT; the outputs equal the QONNX definition on every path."""
+    """The middle convolutions and the hidden fully connected layer run bit-serial where
+    weight planes x activation planes is at most 4 (with AVX-512 VPOPCNTDQ, and on the
+    scalar path), on the int8 GEMM otherwise and under ABFT; the outputs equal the QONNX
+    definition on every path, for one image (the product's single row) and for several."""
     proto, path, plane_pairs = wide_model
     few = images[:8]
+    (single,) = run_reference(proto, {"image": images[:1]})
+    for isa in ("scalar", "native"):
+        (logits,) = vigil.InferenceSession(path, isa=isa).run(None, {"image": images[:1]})
+        np.testing.assert_array_equal(logits, single.astype(np.float32), err_msg=isa)
     (expected,) = run_reference(proto, {"image": few})
     for isa in ISAS:
         for threads in (1, 2):
@@ -103,7 +109,7 @@ def test_bit_serial_layers_are_exact_on_every_path(wide_model, images):
             continue
         layers = vigil.profile(path, threads=1, runs=1, isa=isa)["layers"]
         for layer in layers:
-            if layer["name"] in ("conv2", "conv3"):
+            if layer["name"] in ("conv2", "conv3", "hidden"):
                 bit_serial = layer["algorithm"].startswith("bitserial")
                 assert bit_serial == (plane_pairs <= 4), f"{isa} {layer}"
                 # Placed against the 1-bit peak shared by its plane pairs.

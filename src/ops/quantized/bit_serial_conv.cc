@@ -10,27 +10,14 @@
 
 #include "core/error.h"
 #include "core/thread_pool.h"
-#include "kernels/qs8_gemm.h"
 #include "kernels/qs8_requantize_rows.h"
+#include "ops/quantized/bit_serial_policy.h"
 
 namespace vigil {
 
 namespace {
 
 constexpr int64_t kColumnBlock = 256;  // output pixels per work item
-constexpr int kMaxActivationPlanes = 4;
-constexpr int64_t kMinWords = 8;  // 64-bit words per plane along the depth
-
-// Plane pairs (weight planes x activation planes) up to which the bit-serial product beats
-// the int8 kernel this CPU runs (ops/quantized/bit_serial_conv.h).
-int plane_pair_budget() {
-  const kernels::BitSerialGemmKernel& bits = kernels::bitserial_gemm_kernels().active();
-  const kernels::QS8MicroKernel& bytes = kernels::qs8_gemm_kernels().active();
-  if (bits.needs.contains(CpuFeatures{CpuFeature::Avx512Vpopcntdq})) return 4;
-  if (bytes.needs.contains(CpuFeatures{CpuFeature::Avx512Vnni})) return 0;
-  if (bytes.needs.contains(CpuFeatures{CpuFeature::AvxVnni})) return 1;
-  return 4;
-}
 
 }  // namespace
 
@@ -39,7 +26,7 @@ std::unique_ptr<BitSerialConv> BitSerialConv::prepare(const int8_t* w, int64_t m
                                                       std::vector<kernels::QS8RowEpilogue> rows,
                                                       const kernels::QS8TileEpilogue& output, uint8_t x_zero_point,
                                                       std::string& refusal, bool& cpu_refusal) {
-  const int64_t taps = kernel_h * kernel_w, channel_words = kernels::bit_words(channels);
+  const int64_t taps = kernel_h * kernel_w;
   const kernels::BitEncoding encoding = kernels::narrowest_signed_encoding(w, m * channels * taps);
   refusal.clear();
   cpu_refusal = false;
@@ -48,20 +35,8 @@ std::unique_ptr<BitSerialConv> BitSerialConv::prepare(const int8_t* w, int64_t m
     refusal = str_cat("grouped (", group, " groups)");
   } else if (signed_activations) {
     refusal = "int8 activations (bit-serial reads unsigned ones)";
-  } else if (4 * channels < 3 * 64 * channel_words) {
-    // Channels that leave a quarter of their words empty cost more in padding than the
-    // planes save.
-    refusal = str_cat(channels, " input channels fill ", channels, " of the ", 64 * channel_words,
-                      " bits of their words (bit-serial needs three quarters)");
-  } else if (taps * channel_words < kMinWords) {
-    // A depth of few words (a 1x1 window over few channels) is mostly per-tile work.
-    const int64_t words = taps * channel_words;
-    refusal = str_cat("a depth of ", words, words == 1 ? " word" : " words", " of 64 bits (bit-serial needs ",
-                      kMinWords, ")");
-  } else if (plane_pair_budget() < encoding.planes()) {
-    cpu_refusal = true;
-    refusal = str_cat("the int8 kernel (", kernels::qs8_gemm_kernels().active().name, ") is faster than ",
-                      kernels::bitserial_gemm_kernels().active().name, " here");
+  } else {
+    refusal = bit_serial_refusal(encoding.planes(), channels, taps, cpu_refusal);
   }
   if (!refusal.empty()) return nullptr;
   std::unique_ptr<BitSerialConv> conv(new BitSerialConv());
@@ -79,7 +54,7 @@ std::unique_ptr<BitSerialConv> BitSerialConv::prepare(const int8_t* w, int64_t m
 }
 
 int BitSerialConv::activation_planes_allowed() const {
-  return std::min(kMaxActivationPlanes, plane_pair_budget() / encoding_.planes());
+  return std::min(kMaxBitSerialActivationPlanes, bit_serial_plane_pair_budget() / encoding_.planes());
 }
 
 void BitSerialConv::plan(const WindowPlan& window, int threads) {

@@ -2,9 +2,7 @@
 // The bit-serial path of vigil.QConv (ops/quantized/vigil_qconv.cc), for low-bit layers: a
 // 2-D convolution of one group whose int8 weights fit one or two bit planes (bipolar +-1,
 // as a QONNX BipolarQuant writes them, or signed 1 or 2 bits: ternary) over unsigned 8-bit
-// activations that fit few planes (a QONNX 1- or 2-bit Quant after a Relu), with at least
-// three quarters of each 64-channel word filled and a depth of at least 8 words (a 3x3
-// window over 64 channels; not a 1x1 shortcut over 64 to 256). It computes
+// activations that fit few planes (a QONNX 1- or 2-bit Quant after a Relu). It computes
 // the same int32 sums as the int8 GEMM, on kernels/bitserial_gemm.h with the weights as
 // the broadcast rows and the patches of kernels/bitserial_conv_patches.h as the columns,
 // then the int8 GEMM's epilogue (kernels/qs8_requantize_rows.h) and the fused residual
@@ -12,11 +10,7 @@
 //
 // How many planes the activations need is read from each input (the OR of its bytes and
 // the zero point's), so any input is exact: one with wider values runs the int8 path.
-// The bit-serial product runs when weight planes x activation planes is within the budget
-// where it beats the int8 kernel of the same CPU (docs/lowbit.md, measured per kernel):
-// 4 plane pairs with AVX-512 VPOPCNTDQ (w2a2, w1a2, w1a1 and w1a4 faster than VNNI), 1
-// with AVX2 against AVX-VNNI, 4 with AVX2 or scalar against AVX2 or scalar int8, none
-// against AVX-512 VNNI without VPOPCNTDQ.
+// Which layers and inputs take the path: ops/quantized/bit_serial_policy.h.
 #pragma once
 
 #include <cstdint>

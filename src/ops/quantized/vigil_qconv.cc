@@ -31,7 +31,6 @@
 #include <optional>
 #include <vector>
 
-#include "core/log.h"
 #include "core/shared_preparation.h"
 #include "core/thread_pool.h"
 #include "kernels/gemm_check.h"
@@ -44,6 +43,7 @@
 #include "ops/families.h"
 #include "ops/fused_activation.h"
 #include "ops/quantized/bit_serial_conv.h"
+#include "ops/quantized/bit_serial_policy.h"
 #include "ops/quantized/integer_conv.h"
 #include "ops/quantized/output_requantization.h"
 #include "ops/registry.h"
@@ -405,32 +405,14 @@ class QConvOperator final : public Operator {
   void prepare_bit_serial(const Tensor& w) {
     const LayerRequantization& r = requantization_;
     const int64_t rows = w.dim(0), depth = w.numel() / rows;
-    std::vector<kernels::QS8RowEpilogue> epilogues;
-    for (int64_t m = 0; m < rows; ++m) {
-      uint32_t sum = 0;
-      for (int64_t k = 0; k < depth; ++k) sum += static_cast<uint32_t>(w.data<int8_t>()[m * depth + k]);
-      const uint32_t bias = r.bias.empty() ? 0u : static_cast<uint32_t>(r.bias[static_cast<size_t>(m)]);
-      const int32_t offset = static_cast<int32_t>(bias - static_cast<uint32_t>(x_zero_point_) * sum);
-      epilogues.push_back(kernels::qs8_row_epilogue(offset, r.multipliers[r.multipliers.size() == 1 ? 0 : m]));
-    }
-    kernels::QS8TileEpilogue output;
-    output.c_zero_point = r.y.zero_point;
-    output.c_min = r.y.min;
-    output.c_max = r.y.max;
-    output.output = r.y.type == DType::UInt8 ? kernels::QS8GemmOutput::U8 : kernels::QS8GemmOutput::S8;
+    std::vector<kernels::QS8RowEpilogue> epilogues =
+        bit_serial_row_epilogues(w.data<int8_t>(), rows, depth, r.bias, r.multipliers, x_zero_point_);
     std::string refusal;
     bool cpu_refusal = false;
-    bit_serial_ =
-        BitSerialConv::prepare(w.data<int8_t>(), rows, w.dim(1), w.dim(2), w.dim(3), group_, x_type_ == DType::Int8,
-                               std::move(epilogues), output, static_cast<uint8_t>(x_zero_point_), refusal, cpu_refusal);
-    if (refusal.empty()) return;
-    // A reason of the layer's is a warning; the CPU's, the same for every layer, is news.
-    const std::string message = str_cat(what(), ": its low-bit weights run on the int8 kernel: ", refusal);
-    if (cpu_refusal) {
-      log_info(message);
-    } else {
-      log_warning(message);
-    }
+    bit_serial_ = BitSerialConv::prepare(w.data<int8_t>(), rows, w.dim(1), w.dim(2), w.dim(3), group_,
+                                         x_type_ == DType::Int8, std::move(epilogues), bit_serial_output(r.y),
+                                         static_cast<uint8_t>(x_zero_point_), refusal, cpu_refusal);
+    report_bit_serial_refusal(what(), refusal, cpu_refusal);
   }
 
   // The weights of each group packed for the GEMM: as they are, or for shifted quads tap

@@ -16,15 +16,20 @@
 // Fast path, for int8 weights of zero point 0: the int8 GEMM (kernels/qs8_gemm.h) with the
 // weights as its packed A (N x K) and a's rows as the columns of its B, so it computes
 // y^T (N x rows); one row is written in place, more go through scratch and a transpose.
+// Weights of one or two bit planes with a quantized output run bit-serial when a's values
+// fit few planes (ops/quantized/bit_serial_matmul.h), to the same bytes.
 // Otherwise the reference: exact int32 sums, then kernels::requantize.
 #include <algorithm>
 
 #include "core/shared_preparation.h"
 #include "core/thread_pool.h"
+#include "kernels/gemm_check.h"
 #include "kernels/qs8_gemm.h"
 #include "kernels/s32_dequantize_transpose.h"
 #include "ops/families.h"
 #include "ops/fused_activation.h"
+#include "ops/quantized/bit_serial_matmul.h"
+#include "ops/quantized/bit_serial_policy.h"
 #include "ops/quantized/output_requantization.h"
 #include "ops/registry.h"
 
@@ -87,7 +92,21 @@ class QGemmOperator final : public Operator {
         return std::make_unique<kernels::QS8PackedWeights>(parameters_.columns, parameters_.depth,
                                                            parameters_.weights.data(), parameters_.depth);
       });
+      if (parameters_.quantized_output && parameters_.a_type == DType::UInt8 && !dynamic_a_) prepare_bit_serial();
     }
+  }
+
+  // The bit-serial path for weights of one or two bit planes (ops/quantized/bit_serial_matmul.h),
+  // with the int8 GEMM's row epilogues; a low-bit layer it does not suit is named.
+  void prepare_bit_serial() {
+    const GemmParameters& p = parameters_;
+    std::string refusal;
+    bool cpu_refusal = false;
+    bit_serial_ = BitSerialMatMul::prepare(
+        p.weights.data(), p.columns, p.depth,
+        bit_serial_row_epilogues(p.weights.data(), p.columns, p.depth, p.integer_bias, p.multipliers, p.a_zero_point),
+        bit_serial_output(p.y), static_cast<uint8_t>(p.a_zero_point), refusal, cpu_refusal);
+    report_bit_serial_refusal(what_, refusal, cpu_refusal);
   }
 
   void run(const OpInputs& in, OpOutputs& out) override {
@@ -129,6 +148,16 @@ class QGemmOperator final : public Operator {
   void execute(const OpInputs& in, OpOutputs& out) override {
     if (dynamic_a_) read_a(parameters_, in);
     const GemmParameters& p = parameters_;
+    const kernels::GemmThreadContext& context = kernels::gemm_thread_context();
+    // Checks and tile hooks observe the int8 GEMM's sums: with one installed, it runs.
+    if (bit_serial_ && !context.check && !context.s32_tile_hook) {
+      uint8_t* y_t =
+          scratch_.empty() ? static_cast<uint8_t*>(out[0].raw()) : reinterpret_cast<uint8_t*>(scratch_.data());
+      if (bit_serial_->run(static_cast<const uint8_t*>(in[kA]->raw()), rows_, y_t, threads_)) {
+        if (!scratch_.empty()) transpose_bytes(static_cast<uint8_t*>(out[0].raw()));
+        return;
+      }
+    }
     kernels::QS8GemmB b;
     b.data = in[kA]->raw();
     b.ld = p.depth;
@@ -172,8 +201,17 @@ class QGemmOperator final : public Operator {
       });
       return;
     }
+    transpose_bytes(static_cast<uint8_t*>(out[0].raw()));
+  }
+
+  // y from the bytes of y^T in scratch (N x rows), in tiles of 16 x 16 so that both sides
+  // stay in cache lines.
+  void transpose_bytes(uint8_t* y) const {
+    const GemmParameters& p = parameters_;
+    constexpr int64_t kTile = 16;
+    const bool parallel = threads_ > 1 && rows_ * p.columns >= 32768;
+    const int64_t row_tiles = (rows_ + kTile - 1) / kTile;
     const auto* bytes = reinterpret_cast<const uint8_t*>(scratch_.data());
-    auto* y = static_cast<uint8_t*>(out[0].raw());
     parallel_ranges(row_tiles, parallel ? threads_ : 1, [&](int64_t first, int64_t last) {
       for (int64_t r0 = first * kTile; r0 < std::min(rows_, last * kTile); r0 += kTile) {
         for (int64_t c0 = 0; c0 < p.columns; c0 += kTile) {
@@ -187,6 +225,7 @@ class QGemmOperator final : public Operator {
   }
 
   std::string algorithm() const override {
+    if (bit_serial_ && !bit_serial_->algorithm().empty()) return bit_serial_->algorithm();
     return packed_ ? std::string("gemm ") + packed_->kernel_name() : std::string();
   }
 
@@ -281,6 +320,7 @@ class QGemmOperator final : public Operator {
   int64_t rows_ = 0;                                         // planned
   std::vector<int32_t> scratch_;                             // planned: y^T
   std::vector<float> column_scales_;                         // planned: a_scale x b_scale[c], set per inference
+  std::unique_ptr<BitSerialMatMul> bit_serial_;              // weights of one or two bit planes; or null
 };
 
 std::unique_ptr<Operator> create_q_gemm(const OpCreateInfo& info) { return std::make_unique<QGemmOperator>(info); }
