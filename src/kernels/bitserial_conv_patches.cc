@@ -95,26 +95,33 @@ void bitserial_conv_pack_patches(const BitSerialConvPatches& p, int64_t col0, in
                  left[lane] >= 0 && left[lane] + (p.kernel_w - 1) * p.dilation_w < p.in_w;
     }
     uint64_t* block = out + b * block_words;
+    int64_t base[kLanes];  // an interior lane's window origin as a pixel index
+    for (int lane = 0; lane < kLanes; ++lane) base[lane] = top[lane] * p.in_w + left[lane];
     for (int64_t ky = 0; ky < p.kernel_h; ++ky) {
       for (int64_t kx = 0; kx < p.kernel_w; ++kx) {
         int64_t pixel[kLanes];
-        for (int lane = 0; lane < kLanes; ++lane) {
-          const int64_t iy = top[lane] + ky * p.dilation_h, ix = left[lane] + kx * p.dilation_w;
-          if (interior) {
-            pixel[lane] = iy * p.in_w + ix;
-          } else {
+        if (interior) {
+          const int64_t offset = ky * p.dilation_h * p.in_w + kx * p.dilation_w;
+          for (int lane = 0; lane < kLanes; ++lane) pixel[lane] = base[lane] + offset;
+        } else {
+          for (int lane = 0; lane < kLanes; ++lane) {
+            const int64_t iy = top[lane] + ky * p.dilation_h, ix = left[lane] + kx * p.dilation_w;
             const bool inside = iy >= 0 && iy < p.in_h && ix >= 0 && ix < p.in_w;
             pixel[lane] = !live[lane] ? pixels + 1 : inside ? iy * p.in_w + ix : pixels;
           }
-          sums[lane] += p.pixel_sums[pixel[lane]];
         }
-        const int64_t tap_word = (ky * p.kernel_w + kx) * cw;
+        for (int lane = 0; lane < kLanes; ++lane) sums[lane] += p.pixel_sums[pixel[lane]];
+        uint64_t* target = block + (ky * p.kernel_w + kx) * cw * kLanes;
+        if (cw == 1 && p.planes == 1) {  // the common 1-bit case: one word a lane
+          for (int lane = 0; lane < kLanes; ++lane) target[lane] = p.bit_image[pixel[lane]];
+          continue;
+        }
         for (int plane = 0; plane < p.planes; ++plane) {
           const uint64_t* image = p.bit_image + plane * plane_stride;
           for (int64_t w = 0; w < cw; ++w) {
-            uint64_t* target = block + (plane * words + tap_word + w) * kLanes;
-            for (int lane = 0; lane < kLanes; ++lane) target[lane] = image[pixel[lane] * cw + w];
+            for (int lane = 0; lane < kLanes; ++lane) target[w * kLanes + lane] = image[pixel[lane] * cw + w];
           }
+          target += words * kLanes;
         }
       }
     }
