@@ -115,3 +115,20 @@ def test_bit_serial_layers_are_exact_on_every_path(wide_model, images):
                 # Placed against the 1-bit peak shared by its plane pairs.
                 assert layer["data_type"] == ("bit-serial" if bit_serial else "int8"), layer
                 assert layer["plane_pairs"] == (plane_pairs if bit_serial else 0), layer
+
+
+def test_a_session_planned_under_a_smaller_budget_stays_exact(images, tmp_path):
+    """The bit-serial buffers are sized for the activation planes the CPU's budget allowed
+    when the session planned; a later session that widens the active instruction sets (they
+    are the process's) must not let the first one write more planes than it holds."""
+    flags = open("/proc/cpuinfo").read()
+    if "avx512_vpopcntdq" not in flags or "avx_vnni" not in flags:
+        pytest.skip("needs AVX-512 VPOPCNTDQ and AVX-VNNI")
+    proto = lowbit_cnn(1, 2, seed=5, width=64)
+    path = str(tmp_path / "w1a2.onnx")
+    onnx.save(proto, path)
+    (expected,) = run_reference(proto, {"image": images[:2]})
+    narrow = vigil.InferenceSession(path, isa="avx2")  # AVX-VNNI int8: one plane pair
+    np.testing.assert_array_equal(narrow.run(None, {"image": images[:2]})[0], expected.astype(np.float32))
+    vigil.InferenceSession(path, isa="native")  # VPOPCNTDQ: four plane pairs from now on
+    np.testing.assert_array_equal(narrow.run(None, {"image": images[:2]})[0], expected.astype(np.float32))

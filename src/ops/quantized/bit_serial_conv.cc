@@ -71,6 +71,7 @@ void BitSerialConv::plan(const WindowPlan& window, int threads) {
   p.pad_left = window.pads_begin[1];
   threads_ = std::max(1, threads);
   const int planes = std::max(1, activation_planes_allowed());
+  planned_planes_ = planes;
   const int64_t image_pixels = kernels::bitserial_conv_image_pixels(p);
   bit_image_.assign(static_cast<size_t>(planes * image_pixels * p.channel_words), 0);
   pixel_sums_.assign(static_cast<size_t>(image_pixels), 0);
@@ -91,7 +92,8 @@ bool BitSerialConv::run(const uint8_t* image, uint8_t* y, const uint8_t* residua
   uint8_t any = x_zero_point_;
   for (int64_t i = 0; i < channels_ * in_pixels; ++i) any |= image[i];
   p.planes = std::max(1, static_cast<int>(std::bit_width(static_cast<unsigned>(any))));
-  if (p.planes > activation_planes_allowed()) {
+  // The buffers hold the planes allowed when planned (the active features may have changed).
+  if (p.planes > std::min(activation_planes_allowed(), planned_planes_)) {
     last_planes_ = 0;
     return false;
   }

@@ -66,6 +66,7 @@ class BitSerialConv {
   kernels::QS8TileEpilogue output_;
   uint8_t x_zero_point_ = 0;
   int threads_ = 1;
+  int planned_planes_ = 0;  // the activation planes the buffers hold
   kernels::BitSerialConvPatches patches_;
   std::vector<uint64_t> bit_image_;
   std::vector<int32_t> pixel_sums_;
