@@ -224,7 +224,21 @@ void bitserial_gemm(const BitSerialGemm& product, int threads, const BitSerialGe
   // A small product runs on one thread: handing it out would cost more than it saves.
   const int64_t work = product.rows * product.cols * product.words * product.x_planes * product.w_planes;
   const int team = work < (int64_t{1} << 16) ? 1 : threads;
-  parallel_ranges(product.rows, team, [&](int64_t begin, int64_t end) { chosen.run(product, begin, end); });
+  if (team == 1 || product.rows >= 2 * team) {
+    parallel_ranges(product.rows, team, [&](int64_t begin, int64_t end) { chosen.run(product, begin, end); });
+    return;
+  }
+  // Few rows (a fully connected layer of one image): the threads take blocks of columns.
+  const int64_t blocks = (product.cols + kBitSerialLanes - 1) / kBitSerialLanes;
+  const int64_t block_words = product.w_planes * product.words * kBitSerialLanes;
+  parallel_ranges(blocks, team, [&](int64_t begin, int64_t end) {
+    BitSerialGemm part = product;
+    part.w = product.w + begin * block_words;
+    part.cols = std::min(product.cols, end * kBitSerialLanes) - begin * kBitSerialLanes;
+    part.y = product.y + begin * kBitSerialLanes;
+    if (product.column_term) part.column_term = product.column_term + begin * kBitSerialLanes;
+    chosen.run(part, 0, product.rows);
+  });
 }
 
 }  // namespace vigil::kernels

@@ -3,7 +3,8 @@
 // y[n][m] = sum_k x[n][k] w[m][k] in 64-bit integers: unsigned, signed and bipolar
 // operands of 1 to 8 bits, depths around the 64-bit words and the AVX2 kernel's 31-word
 // byte sums, row counts around the tiles' 4 and 6 and column counts around the blocks of
-// 8; the threaded driver equals one thread; values at the encodings' extremes.
+// 8; the threaded driver equals one thread, splitting rows or, for few rows, columns;
+// values at the encodings' extremes.
 #include <gtest/gtest.h>
 
 #include <cstdint>
@@ -93,6 +94,10 @@ TEST(BitSerialGemm, ExtremeValuesAndThreads) {
   for (const BitSerialGemmKernel* kernel : kernels_here()) {
     for (const BitEncoding& e : kEncodings) check(*kernel, 6, 16, 4096, e, e, generator, true);
     check(*kernel, 301, 67, 577, {3, false, false}, {2, true, false}, generator, false, 2);
+    // One or three rows: the threads split the columns instead, bipolar terms included.
+    // (work past the driver's threshold for forking).
+    check(*kernel, 1, 523, 4096, {2, false, false}, {1, false, true}, generator, false, 2);
+    check(*kernel, 3, 301, 4033, {1, false, true}, {2, true, false}, generator, false, 2);
   }
 }
 
