@@ -7,14 +7,11 @@
 #pragma once
 
 #include "kernels/bitserial_peak.h"
+#include "perf/throughput_timing.h"
 
 namespace vigil::perf {
 
-struct BitSerialPeak {
-  const char* loop = "";  // the kernel timed
-  int threads = 0;
-  double gops = 0.0;  // all threads together
-};
+using BitSerialPeak = LoopPeak;
 
 // The best bit-product loop this CPU runs; nullptr if it has no AVX2.
 const kernels::BitSerialPeakLoop* bitserial_peak_loop();

@@ -6,14 +6,11 @@
 #pragma once
 
 #include "kernels/s8_dot_peak.h"
+#include "perf/throughput_timing.h"
 
 namespace vigil::perf {
 
-struct Int8Peak {
-  const char* loop = "";  // the kernel timed
-  int threads = 0;
-  double gops = 0.0;  // all threads together
-};
+using Int8Peak = LoopPeak;
 
 // The best int8 loop this CPU runs; nullptr if it has no AVX2.
 const kernels::S8DotPeakLoop* int8_peak_loop();
