@@ -6,13 +6,18 @@
 namespace vigil {
 
 void Operator::run(const OpInputs& inputs, OpOutputs& outputs) {
+  if (!run_planned(inputs, outputs)) fail_internal("operator has neither run() nor a planned path");
+}
+
+bool Operator::run_planned(const OpInputs& inputs, OpOutputs& outputs) {
   std::vector<TensorSpec> specs;
-  if (!plan(inputs, specs)) fail_internal("operator has neither run() nor a planned path");
+  if (!plan(inputs, specs)) return false;
   for (size_t o = 0; o < specs.size() && o < outputs.size(); ++o) {
     // execute() writes every element, as it does into a session's arena.
     if (specs[o].dtype != DType::Undefined) outputs[o] = Tensor::for_overwrite(specs[o].dtype, specs[o].shape);
   }
   execute(inputs, outputs);
+  return true;
 }
 
 void Operator::execute(const OpInputs& inputs, OpOutputs& outputs) { fail_internal("operator has no planned path"); }

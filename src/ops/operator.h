@@ -82,6 +82,11 @@ class Operator {
   // The dependence of output 0's rows and columns on the inputs' for these inputs (as
   // plan() would take them), or nullopt where the operator computes nothing from a box alone.
   virtual std::optional<SpatialDependence> spatial_dependence(const OpInputs& inputs) const { return std::nullopt; }
+
+ protected:
+  // The default run(): plan(), outputs allocated to its specs, execute(); false, with
+  // nothing run, when plan() declines (an operator's run() then takes its other path).
+  bool run_planned(const OpInputs& inputs, OpOutputs& outputs);
 };
 
 // Every input of rank 4 whose height and width are the output's or 1 Aligned, the rest

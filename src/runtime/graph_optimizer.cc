@@ -36,6 +36,7 @@ constexpr PipelineStep kPipeline[] = {
     {"lift_qlinear", graph_only<passes::lift_qlinear>, "QConv"},
     {"fuse_q_conv_residual", graph_only<passes::fuse_q_conv_residual>, "QConv"},
     {"fuse_dynamic_matmul", graph_only<passes::fuse_dynamic_matmul>, "QGemm"},
+    {"fuse_dynamic_conv", graph_only<passes::fuse_dynamic_conv>, "QConv"},
     {"fold_dequantized_weights", fold_constants, ""},
     {"fold_batch_norm", graph_only<passes::fold_batch_norm>, ""},
     {"fuse_layer_norm", graph_only<passes::fuse_layer_norm>, ""},

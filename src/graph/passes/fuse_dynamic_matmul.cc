@@ -12,6 +12,7 @@
 // packed once and applies scales and bias in its epilogue; the DynamicQuantizeLinear stays
 // and feeds it (for DynamicQuantizeMatMul the pass writes one, shared by the products that
 // quantize the same x).
+#include "graph/passes/dequantize_tail.h"
 #include "graph/passes/pass.h"
 #include "graph/passes/passes.h"
 
@@ -27,17 +28,28 @@ Node dynamic_qgemm(const std::string& name, const Node& quantize, const std::str
   fused.name = name;
   fused.domain = "vigil";
   fused.op_type = "QGemm";
-  fused.inputs = {quantize.outputs[0], quantize.outputs[1], quantize.outputs[2], weights, weight_scale,
-                  weight_zero_point,   "",                  "",                  bias,    ""};
+  fused.inputs = {quantize.outputs[0],
+                  quantize.outputs[1],
+                  quantize.outputs[2],
+                  weights,
+                  weight_scale,
+                  weight_zero_point,
+                  "",
+                  "",
+                  bias,
+                  ""};
   fused.outputs = {output};
   fused.attributes.set_owner(fused.describe());
   return fused;
 }
 
 // A float32 constant of N elements in one dimension, N the weights' columns.
+bool is_bias(const Tensor& bias, const Tensor& weights) {
+  return bias.dtype() == DType::Float32 && bias.rank() == 1 && bias.dim(0) == weights.dim(1);
+}
 bool is_bias(const GraphIndex& index, const std::string& name, const Tensor& weights) {
   const Tensor* constant = index.constant(name);
-  return constant && constant->dtype() == DType::Float32 && constant->rank() == 1 && constant->dim(0) == weights.dim(1);
+  return constant && is_bias(*constant, weights);
 }
 
 // com.microsoft MatMulIntegerToFloat fed by DynamicQuantizeLinear, with constant weights.
@@ -103,37 +115,21 @@ bool fuse_at(Graph& graph, const GraphIndex& index, size_t n) {
   if (fuse_integer_to_float_at(graph, index, n) || fuse_dynamic_quantize_matmul_at(graph, index, n)) return true;
   const Node& matmul = graph.nodes[n];
   if (!is_onnx(matmul, "MatMulInteger") || matmul.inputs.size() < 3 || matmul.outputs.size() != 1) return false;
-  const Node* quantize = index.producer(matmul.inputs[0]);
-  if (!quantize || !is_onnx(*quantize, "DynamicQuantizeLinear") || quantize->outputs.size() != 3 ||
-      matmul.inputs[2] != quantize->outputs[2]) {
-    return false;
-  }
+  const Node* quantize = dynamic_quantization_of(index, matmul);
+  if (!quantize) return false;
   const Tensor* weights = index.constant(matmul.inputs[1]);
   const std::string weight_zero_point = matmul.inputs.size() > 3 ? matmul.inputs[3] : "";
   if (!weights || weights->rank() != 2 || (!weight_zero_point.empty() && !index.constant(weight_zero_point))) {
     return false;
   }
-  const Node* cast = only_reader(graph, index, matmul.outputs[0], "Cast");
-  if (!cast || cast->attributes.get_int("to", 0) != static_cast<int64_t>(DType::Float32)) return false;
-  const Node* scale_mul = only_reader(graph, index, cast->outputs[0], "Mul");
-  if (!scale_mul) return false;
-  const std::string product = other_input(*scale_mul, cast->outputs[0]);
-  const Node* scales = index.producer(product);
-  if (!scales || !is_onnx(*scales, "Mul") || !index.is_private(product)) return false;
-  const std::string weight_scale = other_input(*scales, quantize->outputs[1]);
-  if (weight_scale.empty() || !index.constant(weight_scale)) return false;
-
-  std::vector<size_t> matched = {node_position(graph, scales), n, node_position(graph, cast),
-                                 node_position(graph, scale_mul)};
-  std::string output = scale_mul->outputs[0], bias;
-  const Node* add = only_reader(graph, index, output, "Add");
-  if (add && is_bias(index, other_input(*add, output), *weights)) {
-    bias = other_input(*add, output);
-    matched.push_back(node_position(graph, add));
-    output = add->outputs[0];
-  }
+  const std::optional<DequantizeTail> tail = match_dequantize_tail(
+      graph, index, matmul, *quantize, [&](const Tensor& bias) { return is_bias(bias, *weights); });
+  if (!tail) return false;
+  std::vector<size_t> matched = tail->nodes;
+  matched.push_back(n);
   replace_nodes(graph, matched,
-                dynamic_qgemm(matmul.name, *quantize, matmul.inputs[1], weight_scale, weight_zero_point, bias, output));
+                dynamic_qgemm(matmul.name, *quantize, matmul.inputs[1], tail->weight_scale, weight_zero_point,
+                              tail->bias, tail->output));
   return true;
 }
 

@@ -22,5 +22,8 @@ int fuse_q_conv_residual(Graph& graph);  // fuse_q_conv_residual.cc: QConv -> QA
 // fuse_dynamic_matmul.cc: DynamicQuantizeLinear, then MatMulInteger -> Cast -> scale [-> bias]
 // or com.microsoft MatMulIntegerToFloat; com.microsoft DynamicQuantizeMatMul -> vigil.QGemm
 int fuse_dynamic_matmul(Graph& graph);
+// fuse_dynamic_conv.cc: DynamicQuantizeLinear, then ConvInteger -> Cast -> scale [-> bias]
+// -> vigil.QConv with a float output
+int fuse_dynamic_conv(Graph& graph);
 
 }  // namespace vigil::passes

@@ -1,8 +1,9 @@
 // SPDX-License-Identifier: Apache-2.0
 // The integer convolution that ConvInteger, QLinearConv (qlinear_conv.cc) and vigil's
-// QConv (vigil_qconv.cc) share as their reference: the attributes, and the exact int32 sums
-// conv(x - x_zero_point, w - w_zero_point) + bias, on the reference convolution of
-// conv_reference.h.
+// QConv (vigil_qconv.cc, q_conv_to_float.cc) share as their reference: the attributes, and
+// the exact int32 sums conv(x - x_zero_point, w - w_zero_point) + bias, on the reference
+// convolution of conv_reference.h; and the gathered patches of one group's image, which
+// their int8 GEMM paths read.
 #pragma once
 
 #include <algorithm>
@@ -10,6 +11,9 @@
 #include <vector>
 
 #include "core/error.h"
+#include "core/shared_preparation.h"
+#include "kernels/qs8_gemm.h"
+#include "kernels/x8_conv_patches.h"
 #include "ops/conv_geometry.h"
 #include "ops/conv_reference.h"
 #include "ops/operator.h"
@@ -54,5 +58,42 @@ class IntegerConv {
   int64_t group_;
   int threads_;
 };
+
+// int8 weights w (M x C/group x kh x kw) packed for the int8 GEMM group by group, each as
+// it is (M/group rows of depth C/group x kh x kw), shared with other sessions over the same
+// weights (core/shared_preparation.h).
+inline std::shared_ptr<const std::vector<kernels::QS8PackedWeights>> shared_gemm_weights(const Tensor& w,
+                                                                                         int64_t group) {
+  return shared_preparation<std::vector<kernels::QS8PackedWeights>>(w, str_cat("gemm ", group), [&] {
+    auto packed = std::make_unique<std::vector<kernels::QS8PackedWeights>>();
+    const int64_t rows = w.dim(0) / group, depth = w.numel() / w.dim(0);
+    for (int64_t g = 0; g < group; ++g) packed->emplace_back(rows, depth, w.data<int8_t>() + g * rows * depth, depth);
+    return packed;
+  });
+}
+
+// The patches of a 2-D convolution planned as `plan` over `image` (its group's `channels`
+// planes), padded with `zero_point`, for kernels::x8_conv_patch_packer.
+inline kernels::U8ConvPatches gathered_patches(const WindowPlan& plan, const uint8_t* image, int64_t channels,
+                                               uint8_t zero_point, bool is_signed) {
+  kernels::U8ConvPatches patches;
+  patches.image = image;
+  patches.channels = channels;
+  patches.in_h = plan.input[0];
+  patches.in_w = plan.input[1];
+  patches.out_h = plan.output[0];
+  patches.out_w = plan.output[1];
+  patches.kernel_h = plan.kernel[0];
+  patches.kernel_w = plan.kernel[1];
+  patches.stride_h = plan.strides[0];
+  patches.stride_w = plan.strides[1];
+  patches.dilation_h = plan.dilations[0];
+  patches.dilation_w = plan.dilations[1];
+  patches.pad_top = plan.pads_begin[0];
+  patches.pad_left = plan.pads_begin[1];
+  patches.zero_point = zero_point;
+  patches.is_signed = is_signed;
+  return patches;
+}
 
 }  // namespace vigil

@@ -25,6 +25,9 @@
 // Add's absorbed activation as `sum_activation`. The convolution's requantized output is
 // the Add's first operand, read on y's own grid, so the fused operator computes exactly
 // what QConv then QAdd computed (kernels/qs8_add.h), block by block in the GEMM's epilogue.
+//
+// Without y_scale (a dynamically quantized Conv) the output is float32: a separate
+// operator, ops/quantized/q_conv_to_float.h.
 
 #include <algorithm>
 #include <cstring>
@@ -46,6 +49,7 @@
 #include "ops/quantized/bit_serial_policy.h"
 #include "ops/quantized/integer_conv.h"
 #include "ops/quantized/output_requantization.h"
+#include "ops/quantized/q_conv_to_float.h"
 #include "ops/registry.h"
 
 namespace vigil {
@@ -107,10 +111,7 @@ class QConvOperator final : public Operator {
   }
 
   void run(const OpInputs& in, OpOutputs& out) override {
-    std::vector<TensorSpec> specs;
-    if (!plan(in, specs)) return run_reference(in, out);
-    out[0] = Tensor(specs[0].dtype, specs[0].shape);
-    execute(in, out);
+    if (!run_planned(in, out)) run_reference(in, out);
   }
 
   bool plan(const OpInputs& in, std::vector<TensorSpec>& outputs) override {
@@ -197,23 +198,8 @@ class QConvOperator final : public Operator {
           drop_padding_columns(rows, target, residual ? &sum : nullptr);
           continue;
         }
-        kernels::U8ConvPatches patches;
-        patches.image = image + g * channels * in_plane;
-        patches.channels = channels;
-        patches.in_h = p.plan.input[0];
-        patches.in_w = p.plan.input[1];
-        patches.out_h = p.plan.output[0];
-        patches.out_w = p.plan.output[1];
-        patches.kernel_h = p.plan.kernel[0];
-        patches.kernel_w = p.plan.kernel[1];
-        patches.stride_h = p.plan.strides[0];
-        patches.stride_w = p.plan.strides[1];
-        patches.dilation_h = p.plan.dilations[0];
-        patches.dilation_w = p.plan.dilations[1];
-        patches.pad_top = p.plan.pads_begin[0];
-        patches.pad_left = p.plan.pads_begin[1];
-        patches.zero_point = static_cast<uint8_t>(x_zero_point_);
-        patches.is_signed = b.is_signed;
+        const kernels::U8ConvPatches patches = gathered_patches(p.plan, image + g * channels * in_plane, channels,
+                                                                static_cast<uint8_t>(x_zero_point_), b.is_signed);
         b.packer = kernels::x8_conv_patch_packer(patches);
         if (residual) e.residual = &sum;
         kernels::qs8_gemm(rows, pixels, depth, (*packed_)[static_cast<size_t>(g)], b, target, pixels, e, threads_);
@@ -393,8 +379,9 @@ class QConvOperator final : public Operator {
     shifted_quads_ = uses_shifted_quads(window_, w->dim(2), w->dim(3));
     quads_per_group_ = shifted_quads_ ? (w->dim(1) + 3) / 4 : 0;
     // Sessions over the same weights share the packing (core/shared_preparation.h).
-    packed_ = shared_preparation<std::vector<kernels::QS8PackedWeights>>(
-        *w, str_cat(shifted_quads_ ? "tap-major " : "gemm ", group_), [&] { return pack(*w); });
+    packed_ = shifted_quads_ ? shared_preparation<std::vector<kernels::QS8PackedWeights>>(
+                                   *w, str_cat("tap-major ", group_), [&] { return pack_tap_major(*w); })
+                             : shared_gemm_weights(*w, group_);
     prepare_bit_serial(*w);
   }
 
@@ -415,17 +402,12 @@ class QConvOperator final : public Operator {
     report_bit_serial_refusal(what(), refusal, cpu_refusal);
   }
 
-  // The weights of each group packed for the GEMM: as they are, or for shifted quads tap
-  // by tap, channels in quads (kernels/x8_conv_patches.h): column (tap x quads + q) x 4 + i
-  // holds channel 4q + i at that tap, zero for a padding channel.
-  std::unique_ptr<std::vector<kernels::QS8PackedWeights>> pack(const Tensor& w) const {
+  // The weights of each group packed for shifted quads, tap by tap, channels in quads
+  // (kernels/x8_conv_patches.h): column (tap x quads + q) x 4 + i holds channel 4q + i at
+  // that tap, zero for a padding channel.
+  std::unique_ptr<std::vector<kernels::QS8PackedWeights>> pack_tap_major(const Tensor& w) const {
     auto packed = std::make_unique<std::vector<kernels::QS8PackedWeights>>();
     const int64_t rows = w.dim(0) / group_, depth = w.numel() / w.dim(0);
-    if (!shifted_quads_) {
-      for (int64_t g = 0; g < group_; ++g)
-        packed->emplace_back(rows, depth, w.data<int8_t>() + g * rows * depth, depth);
-      return packed;
-    }
     const int64_t taps = w.dim(2) * w.dim(3), channels = w.dim(1);
     const int64_t tap_depth = taps * quads_per_group_ * 4;
     std::vector<int8_t> tap_major(static_cast<size_t>(rows * tap_depth));
@@ -583,7 +565,12 @@ class QConvOperator final : public Operator {
   std::unique_ptr<BitSerialConv> bit_serial_;            // weights of one or two bit planes; or null
 };
 
-std::unique_ptr<Operator> create_q_conv(const OpCreateInfo& info) { return std::make_unique<QConvOperator>(info); }
+// Without y_scale the output is float32 (ops/quantized/q_conv_to_float.h).
+std::unique_ptr<Operator> create_q_conv(const OpCreateInfo& info) {
+  const std::vector<std::string>& inputs = info.node.inputs;
+  if (inputs.size() <= kYScale || inputs[kYScale].empty()) return create_q_conv_to_float(info);
+  return std::make_unique<QConvOperator>(info);
+}
 
 }  // namespace
 
