@@ -32,7 +32,7 @@ void print_report(const QuantizeCommandOptions& options, const quant::QuantizeRe
                 static_cast<long long>(report.upgraded_from_opset), static_cast<long long>(quant::kQuantizedOpset));
   }
   if (options.quantize.dynamic) {
-    std::printf("%s -> %s: dynamic quantization of %d MatMul/Gemm node%s (int8 weights, %s)\n", options.model.c_str(),
+    std::printf("%s -> %s: dynamic quantization of %d MatMul/Gemm/Conv node%s (int8 weights, %s)\n", options.model.c_str(),
                 options.out.c_str(), report.dynamic.products, report.dynamic.products == 1 ? "" : "s",
                 options.per_tensor ? "per tensor" : "per channel");
     return;
@@ -159,7 +159,7 @@ void add_quantize_command(CLI::App& app) {
       ->default_val(1.0f)
       ->check(CLI::Range(0.0f, 1.0f));
   command->add_flag("--dynamic", options->quantize.dynamic,
-                    "dynamic quantization of MatMul/Gemm weights, activations quantized at run time (no --calib)");
+                    "dynamic quantization of MatMul/Gemm/Conv weights, activations quantized at run time (no --calib)");
   command
       ->add_option("--format", options->format,
                    "output format: qdq (QuantizeLinear/DequantizeLinear, default) or qonnx (QONNX Quant nodes)")

@@ -64,7 +64,7 @@ if ok "$scratch/low.onnx" "$vigil" quantize "$model" --calib "$data" --calib-lim
   ok "$scratch/low.onnx" "$vigil" run "$scratch/low.onnx" --random-inputs
 fi
 ok "$scratch/d.onnx" "$vigil" quantize "$model" --dynamic --out "$scratch/d.onnx" &&
-  grep -q "dynamic quantization of 2 MatMul/Gemm nodes" "$scratch/stdout" || fail "dynamic summary"
+  grep -q "dynamic quantization of 5 MatMul/Gemm/Conv nodes" "$scratch/stdout" || fail "dynamic summary"
 if ok "$scratch/r.onnx" "$vigil" quantize "$model" --calib random --calib-limit 2 --out "$scratch/r.onnx"; then
   grep -q "warning: --calib random" "$scratch/stderr" || fail "--calib random without its warning"
 fi

@@ -79,6 +79,20 @@ const Node& node_named(const Graph& graph, const std::string& name) {
   throw std::runtime_error("no node " + name);
 }
 
+// The node that reads `value` (the first) and the node that writes it.
+const Node& node_reading(const Graph& graph, const std::string& value) {
+  for (const Node& node : graph.nodes) {
+    if (std::find(node.inputs.begin(), node.inputs.end(), value) != node.inputs.end()) return node;
+  }
+  throw std::runtime_error("no node reads " + value);
+}
+const Node& node_writing(const Graph& graph, const std::string& value) {
+  for (const Node& node : graph.nodes) {
+    if (std::find(node.outputs.begin(), node.outputs.end(), value) != node.outputs.end()) return node;
+  }
+  throw std::runtime_error("no node writes " + value);
+}
+
 TEST_F(QuantizeModel, StaticQdqLayoutAndAgreement) {
   const std::string out = output("q.onnx");
   const QuantizeReport report = quantize_model_file(kModel, out, options());
@@ -168,13 +182,28 @@ TEST_F(QuantizeModel, DynamicRewritesTheProducts) {
   o.dynamic = true;
   const std::string out = output("d.onnx");
   const QuantizeReport report = quantize_model_file(kModel, out, o);
-  EXPECT_EQ(report.dynamic.products, 2);
+  EXPECT_EQ(report.dynamic.products, 5);
   const auto model = load_model(out);
   std::map<std::string, int> counts = op_counts(model->graph);
-  EXPECT_EQ(counts["DynamicQuantizeLinear"], 2);
+  EXPECT_EQ(counts["DynamicQuantizeLinear"], 5);
   EXPECT_EQ(counts["MatMulInteger"], 2);
+  EXPECT_EQ(counts["ConvInteger"], 3);
   EXPECT_EQ(counts["Gemm"], 0);
-  EXPECT_EQ(counts["Conv"], 3);  // convolutions stay float
+  EXPECT_EQ(counts["Conv"], 0);
+  // Each ConvInteger keeps its Conv's attributes and one zero point (ONNX Runtime's
+  // ConvInteger takes no other); its per-filter scales multiply the output's channels.
+  for (const Node& node : model->graph.nodes) {
+    if (node.op_type != "ConvInteger") continue;
+    EXPECT_FALSE(node.attributes.get_ints("kernel_shape").empty()) << node.name;
+    const Tensor& w = model->graph.initializers.at(node.inputs[1]);
+    EXPECT_EQ(model->graph.initializers.at(node.inputs[3]).numel(), 1) << node.name;
+    const Node& cast = node_reading(model->graph, node.outputs[0]);
+    const Node& output_mul = node_reading(model->graph, cast.outputs[0]);
+    const std::string scale_product =
+        output_mul.inputs[0] == cast.outputs[0] ? output_mul.inputs[1] : output_mul.inputs[0];
+    const Node& scales = node_writing(model->graph, scale_product);
+    EXPECT_EQ(model->graph.initializers.at(scales.inputs[1]).shape(), (Shape{w.dim(0), 1, 1})) << node.name;
+  }
   EXPECT_GE(argmax_agreement(kModel, out, 300), 0.98);
 }
 
