@@ -6,9 +6,10 @@
 // pool is the same walk with one window covering the whole plane. Planes are spread over
 // the threads (core/thread_pool.h). Float32 GlobalAveragePool (row sums of kernels/reduce.h) and 2-D
 // MaxPool / AveragePool without dilation or Indices output (MaxPool also on the uint8 and
-// int8 tensors of quantized models) have planned paths: each
-// output row accumulates, per kernel row, the windowed row reduction of kernels/reduce.h
-// over the outputs whose windows lie inside the input, and a per-column loop at borders.
+// int8 tensors of quantized models) have planned paths: MaxPool takes, per output row, the
+// maximum down the window's rows into a padded line and then the windows across it;
+// AveragePool accumulates, per kernel row, the windowed row sums of kernels/reduce.h over
+// the outputs whose windows lie inside the input, and a per-column loop at borders.
 #include <algorithm>
 #include <cmath>
 #include <limits>
@@ -313,8 +314,10 @@ class Pool2dOperator final : public F32FastOperator {
           max_pool_plane(in[0]->data<uint8_t>() + p * in_size, out[0].data<uint8_t>() + p * out_size);
         } else if (dtype_ == DType::Int8) {
           max_pool_plane(in[0]->data<int8_t>() + p * in_size, out[0].data<int8_t>() + p * out_size);
+        } else if (max_) {
+          max_pool_plane(in[0]->data<float>() + p * in_size, out[0].data<float>() + p * out_size);
         } else {
-          pool_plane(in[0]->data<float>() + p * in_size, out[0].data<float>() + p * out_size);
+          average_pool_plane(in[0]->data<float>() + p * in_size, out[0].data<float>() + p * out_size);
         }
       }
     });
@@ -331,42 +334,69 @@ class Pool2dOperator final : public F32FastOperator {
  private:
   // The maximum of the window's cells inside the input: per output row, first the maximum
   // down the window's rows into one line padded with the type's lowest value (the padding
-  // never wins), then the windows across that line (kernels/x8_window_max.h). The
-  // maximum down the rows runs on restrict-qualified contiguous runs, which the compiler
-  // vectorises (a byte-wise read-modify-write loop ran at 8 cycles per byte). Lines wider
-  // than kMaxLine take the cells one by one.
-  template <class T>
-  static void max_into(T* __restrict target, const T* __restrict source, int64_t count) {
+  // never wins), then the windows across that line. Bytes: the maximum down the rows on
+  // restrict-qualified contiguous runs, which the compiler vectorises (a byte-wise
+  // read-modify-write loop ran at 8 cycles per byte), and kernels/x8_window_max.h across.
+  // Floats: both steps on the vector window primitive of kernels/reduce.h, which keeps
+  // NaNs; across, over whole vectors into a scratch line (its scalar tail of up to 15
+  // outputs per row, and per-column borders, took most of ResNet's 112x112 MaxPool).
+  // Lines wider than kMaxLine take the cells one by one.
+  static constexpr int64_t kMaxLine = 8192;
+
+  static void max_down(uint8_t* __restrict target, const uint8_t* __restrict source, int64_t count) {
     for (int64_t i = 0; i < count; ++i) target[i] = target[i] < source[i] ? source[i] : target[i];
+  }
+  static void max_down(int8_t* __restrict target, const int8_t* __restrict source, int64_t count) {
+    for (int64_t i = 0; i < count; ++i) target[i] = target[i] < source[i] ? source[i] : target[i];
+  }
+  static void max_down(float* target, const float* source, int64_t count) {
+    kernels::f32_window_max_row(count, 1, 1, source, target);
+  }
+
+  template <class T>
+  void max_across(const T* line, T* row) const {
+    const int64_t out_w = plan_.output[1], kw = plan_.kernel[1], sw = plan_.strides[1];
+    if constexpr (std::is_same_v<T, float>) {
+      // Whole vectors of outputs (16, a multiple of every path's width), plus one: the
+      // stride-2 vector loop stops one output before the count.
+      const int64_t count = (out_w + 15) / 16 * 16 + 1;
+      alignas(64) float across[kMaxLine / 2 + 32];
+      std::fill(across, across + count, std::numeric_limits<float>::lowest());
+      kernels::f32_window_max_row(count, kw, sw, line, across);
+      std::copy(across, across + out_w, row);
+    } else {
+      kernels::x8_window_max(reinterpret_cast<const uint8_t*>(line), out_w, kw, sw, std::is_signed_v<T>,
+                             reinterpret_cast<uint8_t*>(row));
+    }
   }
 
   template <class T>
   void max_pool_plane(const T* x, T* y) const {
-    constexpr int64_t kMaxLine = 8192;
     constexpr T kLowest = std::numeric_limits<T>::lowest();
     const int64_t height = plan_.input[0], width = plan_.input[1];
     const int64_t out_h = plan_.output[0], out_w = plan_.output[1];
     const int64_t kh = plan_.kernel[0], kw = plan_.kernel[1], sh = plan_.strides[0], sw = plan_.strides[1];
     const int64_t top = plan_.pads_begin[0], left = plan_.pads_begin[1];
-    // The padded line: the padding, the input row, the windows past its end, and the 64
-    // bytes a vector load may read beyond the last window.
-    const int64_t span = std::max((out_w - 1) * sw + kw, left + width) + 64;
+    // The padded line: the padding, the input row, the windows past its end (for floats
+    // those of the whole vectors max_across reads), and the 64 bytes a vector load may
+    // read beyond the last window.
+    const int64_t windows = std::is_same_v<T, float> ? (out_w + 15) / 16 * 16 + 1 : out_w;
+    const int64_t span = std::max((windows - 1) * sw + kw, left + width) + 64;
     alignas(64) T line[kMaxLine];
-    if (span <= kMaxLine) std::fill(line, line + span, kLowest);
+    if (span <= kMaxLine && windows <= kMaxLine / 2) std::fill(line, line + span, kLowest);
     for (int64_t oy = 0; oy < out_h; ++oy) {
       T* row = y + oy * out_w;
       const int64_t iy0 = oy * sh - top;
       const int64_t ky0 = std::max<int64_t>(0, -iy0), ky1 = std::min(kh, height - iy0);
-      if (span <= kMaxLine) {
+      if (span <= kMaxLine && windows <= kMaxLine / 2) {
         T* inside = line + left;
         if (ky1 > ky0) {
           std::copy(x + (iy0 + ky0) * width, x + (iy0 + ky0 + 1) * width, inside);
-          for (int64_t ky = ky0 + 1; ky < ky1; ++ky) max_into(inside, x + (iy0 + ky) * width, width);
+          for (int64_t ky = ky0 + 1; ky < ky1; ++ky) max_down(inside, x + (iy0 + ky) * width, width);
         } else {
           std::fill(inside, inside + width, kLowest);
         }
-        kernels::x8_window_max(reinterpret_cast<const uint8_t*>(line), out_w, kw, sw, std::is_signed_v<T>,
-                               reinterpret_cast<uint8_t*>(row));
+        max_across(line, row);
         continue;
       }
       std::fill(row, row + out_w, kLowest);
@@ -374,20 +404,30 @@ class Pool2dOperator final : public F32FastOperator {
         for (int64_t kx = 0; kx < kw; ++kx) {
           const auto [o0, o1] = inside_range(kx - left, sw, width, out_w);
           const T* src = x + (iy0 + ky) * width + kx - left;
-          for (int64_t ox = o0; ox < o1; ++ox) row[ox] = std::max(row[ox], src[ox * sw]);
+          for (int64_t ox = o0; ox < o1; ++ox) row[ox] = max_cell(row[ox], src[ox * sw]);
         }
       }
     }
   }
 
-  void pool_plane(const float* x, float* y) const {
+  template <class T>
+  static T max_cell(T acc, T value) {
+    if constexpr (std::is_same_v<T, float>) {
+      return kernels::max_keeping_nan(acc, value);
+    } else {
+      return std::max(acc, value);
+    }
+  }
+
+  // Average: per output row the window sums across each row of the window, then the divisor.
+  void average_pool_plane(const float* x, float* y) const {
     const int64_t height = plan_.input[0], width = plan_.input[1];
     const int64_t out_h = plan_.output[0], out_w = plan_.output[1];
     const int64_t kh = plan_.kernel[0], kw = plan_.kernel[1], sh = plan_.strides[0], sw = plan_.strides[1];
     const int64_t top = plan_.pads_begin[0], left = plan_.pads_begin[1];
     for (int64_t oy = 0; oy < out_h; ++oy) {
       float* row = y + oy * out_w;
-      std::fill(row, row + out_w, max_ ? std::numeric_limits<float>::lowest() : 0.0f);
+      std::fill(row, row + out_w, 0.0f);
       const int64_t iy0 = oy * sh - top;
       const int64_t ky0 = std::max<int64_t>(0, -iy0), ky1 = std::min(kh, height - iy0);
       // Outputs whose whole window row lies inside the input go to the vector primitive;
@@ -396,26 +436,18 @@ class Pool2dOperator final : public F32FastOperator {
       for (int64_t ky = ky0; ky < ky1; ++ky) {
         const float* in_row = x + (iy0 + ky) * width;
         if (inner1 > inner0) {
-          const float* src = in_row + inner0 * sw - left;
-          if (max_) {
-            kernels::f32_window_max_row(inner1 - inner0, kw, sw, src, row + inner0);
-          } else {
-            kernels::f32_window_sum_row(inner1 - inner0, kw, sw, src, row + inner0);
-          }
+          kernels::f32_window_sum_row(inner1 - inner0, kw, sw, in_row + inner0 * sw - left, row + inner0);
         }
         for (int64_t kx = 0; kx < kw; ++kx) {
           const auto [o0, o1] = inside_range(kx - left, sw, width, out_w);
           const float* src = in_row + kx - left;
           auto border = [&](int64_t begin, int64_t end) {
-            for (int64_t ox = begin; ox < end; ++ox) {
-              row[ox] = max_ ? kernels::max_keeping_nan(row[ox], src[ox * sw]) : row[ox] + src[ox * sw];
-            }
+            for (int64_t ox = begin; ox < end; ++ox) row[ox] += src[ox * sw];
           };
           border(o0, std::min(o1, inner0));
           border(std::max(o0, inner1), o1);
         }
       }
-      if (max_) continue;
       // The divisor: the window's cells inside the input, or inside the padded extent.
       const int64_t pad_limit_y = count_include_pad_ ? plan_.pads_end[0] : 0;
       const int64_t pad_top = count_include_pad_ ? top : 0;
