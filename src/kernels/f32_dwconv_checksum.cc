@@ -158,4 +158,11 @@ bool f32_dwconv_plane_agrees(const DwConvPlaneChecksum& checksum, double actual,
   return std::fabs(actual - checksum.predicted) <= allowed;
 }
 
+bool f32_dwconv_plane_checks(const F32DwConvGeometry& g, const float* x, const float* w, float bias,
+                             const float* residual, const float* out, std::vector<double>& scratch) {
+  double actual = 0, spread = 0;
+  f32_dwconv_plane_sums(g, out, residual, bias, scratch, actual, spread);
+  return f32_dwconv_plane_agrees(f32_dwconv_plane_checksum(g, x, w, scratch), actual, spread);
+}
+
 }  // namespace vigil::kernels

@@ -36,4 +36,9 @@ void f32_dwconv_plane_sums(const F32DwConvGeometry& g, const float* out, const f
 // the output's own sums, from `spread`.
 bool f32_dwconv_plane_agrees(const DwConvPlaneChecksum& checksum, double actual, double spread);
 
+// The three above for one plane: whether `out`, which the kernel computed from x and w
+// with `bias` and `residual` added, agrees with the checksum of x and w.
+bool f32_dwconv_plane_checks(const F32DwConvGeometry& g, const float* x, const float* w, float bias,
+                             const float* residual, const float* out, std::vector<double>& scratch);
+
 }  // namespace vigil::kernels

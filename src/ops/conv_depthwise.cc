@@ -68,7 +68,10 @@ class DepthwiseConv final : public ConvAlgorithm {
       float* out = y + plane * s.out_plane();
       const float* image = x + plane * s.in_plane();
       kernel_.run(g, image, weights_.data() + c * taps, pe, out);
-      if (check && !plane_agrees(g, image, checksum_weights_.data() + c * taps, pe, out)) failures.record(plane);
+      if (check && !kernels::f32_dwconv_plane_checks(g, image, checksum_weights_.data() + c * taps, pe.bias,
+                                                     pe.residual, out, plane_scratch.mine().values)) {
+        failures.record(plane);
+      }
       if (after) kernels::f32_activation(e.activation, s.out_plane(), out, out);
     };
     // Planes over threads.
@@ -79,16 +82,6 @@ class DepthwiseConv final : public ConvAlgorithm {
   }
 
  private:
-  // The plane's sum (less bias and residual) against its checksum.
-  static bool plane_agrees(const kernels::F32DwConvGeometry& g, const float* image, const float* w,
-                           const kernels::F32DwConvEpilogue& pe, const float* out) {
-    std::vector<double>& scratch = plane_scratch.mine().values;  // grows only
-    double actual = 0, spread = 0;
-    kernels::f32_dwconv_plane_sums(g, out, pe.residual, pe.bias, scratch, actual, spread);
-    const kernels::DwConvPlaneChecksum checksum = kernels::f32_dwconv_plane_checksum(g, image, w, scratch);
-    return kernels::f32_dwconv_plane_agrees(checksum, actual, spread);
-  }
-
   kernels::F32DwConvKernel kernel_;
   std::vector<float> weights_;
   // The weights as loaded, which the checksums read: a corruption of the working copy

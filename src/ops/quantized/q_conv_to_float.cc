@@ -23,7 +23,10 @@
 #include <vector>
 
 #include "core/thread_pool.h"
+#include "core/thread_scratch.h"
 #include "kernels/f32_dwconv.h"
+#include "kernels/f32_dwconv_checksum.h"
+#include "kernels/gemm_check.h"
 #include "kernels/qs8_gemm.h"
 #include "kernels/x8_conv_patches.h"
 #include "ops/f32_fast_path.h"
@@ -62,6 +65,8 @@ void dequantize(int64_t count, const void* sums, float scale, const float* bias,
   const float b = *bias;
   for (int64_t i = 0; i < count; ++i) y[i] = sum_at(i) * scale + b;
 }
+
+ThreadScratch<ScratchVector<double>> plane_scratch;  // the depthwise checks' sums, per thread
 
 // Taps of a depthwise filter whose int32 sums float32 holds exactly: 513 x 255 x 128 < 2^24.
 constexpr int64_t kExactFloatTaps = 513;
@@ -105,6 +110,7 @@ class QConvToFloatOperator final : public Operator {
     if (bias) bias_ = channel_floats(*bias, w->dim(0), false, what(), "B");
     if (group_ > 1 && group_ == w->dim(0) && w->dim(1) == 1 && w->dim(2) * w->dim(3) <= kExactFloatTaps) {
       depthwise_weights_.assign(w->data<int8_t>(), w->data<int8_t>() + w->numel());  // exact as floats
+      loaded_weights_ = depthwise_weights_;
       return;
     }
     packed_ = shared_gemm_weights(*w, group_);
@@ -194,6 +200,11 @@ class QConvToFloatOperator final : public Operator {
     const int64_t taps = p.plan.kernel[0] * p.plan.kernel[1];
     const auto* x = static_cast<const uint8_t*>(in[kX]->raw());
     float* y = out[0].data<float>();
+    // Under ABFT's separate scheme each plane's sums are checked as a float32 depthwise
+    // plane's are (ops/conv_depthwise.cc), against the weights as loaded.
+    kernels::GemmCheckSink* const sink = kernels::gemm_thread_context().check;
+    kernels::GemmCheckSink* const check = sink && sink->depthwise_planes() ? sink : nullptr;
+    kernels::DepthwisePlaneFailures failures(p.batch * p.channels);
     parallel_for(p.batch * p.channels, threads_, [&](int64_t unit) {
       const int64_t c = unit % p.channels;
       float* centred = centred_planes_[static_cast<size_t>(parallel_worker())].data();
@@ -201,8 +212,13 @@ class QConvToFloatOperator final : public Operator {
       for (int64_t i = 0; i < in_plane; ++i) centred[i] = static_cast<float>(plane[i] - x_zero_point);
       float* sums = y + unit * out_plane;
       depthwise_kernel_.run(depthwise_geometry_, centred, depthwise_weights_.data() + c * taps, {}, sums);
+      if (check && !kernels::f32_dwconv_plane_checks(depthwise_geometry_, centred, loaded_weights_.data() + c * taps,
+                                                     0.0f, nullptr, sums, plane_scratch.mine().values)) {
+        failures.record(unit);
+      }
       scale_exact_sums(out_plane, x_scale * channel_scale(c), bias_.empty() ? nullptr : &bias_[c], sums);
     });
+    if (check) check->add(failures.tally(p.plan.kernel[0], p.plan.kernel[1], "n int8"));
   }
 
   void run_reference(const OpInputs& in, OpOutputs& out) const {
@@ -232,7 +248,8 @@ class QConvToFloatOperator final : public Operator {
   int threads_;
   std::shared_ptr<const std::vector<kernels::QS8PackedWeights>> packed_;  // the GEMM path; shared
   std::vector<float> depthwise_weights_;                                  // the depthwise path: channels x taps
-  kernels::F32DwConvGeometry depthwise_geometry_;                         // planned
+  std::vector<float> loaded_weights_;              // the same as loaded: the planes' checksums read them
+  kernels::F32DwConvGeometry depthwise_geometry_;  // planned
   kernels::F32DwConvKernel depthwise_kernel_;
   std::vector<std::vector<float>> centred_planes_;  // one input plane per thread
   std::vector<float> weight_scales_;                // 1 or M

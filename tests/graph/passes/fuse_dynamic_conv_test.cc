@@ -9,6 +9,7 @@
 #include "graph/passes/pass.h"
 #include "graph/passes/pass_test_util.h"
 #include "graph/passes/passes.h"
+#include "kernels/gemm_check.h"
 #include "runtime/reference_kernel_warning.h"
 #include "runtime/step_costs.h"
 
@@ -154,6 +155,31 @@ TEST(FuseDynamicConv, RunsOnAPlannedKernel) {
     }
     EXPECT_EQ(products, 1);
     EXPECT_EQ(reference_kernel_warnings(costs), std::vector<std::string>{});
+  }
+}
+
+// Under ABFT's separate scheme the depthwise path checks each plane's exact sums (one
+// check per image and channel, none disagreeing); the GEMM path's products, one per image,
+// are checked by the int8 GEMM itself.
+TEST(FuseDynamicConv, DepthwisePlanesAreCheckedUnderTheSeparateScheme) {
+  if (!fused_operator_registered("QConv")) GTEST_SKIP() << "vigil.QConv is not registered";
+  ConvForm depthwise;
+  depthwise.filters = depthwise.group = depthwise.channels;
+  for (const ConvForm& form : {depthwise, ConvForm{}}) {
+    Session session(dynamic_conv(form), SessionOptions{1, true});
+    kernels::GemmCheckSink sink(kernels::GemmCheckScheme::Separate, true);
+    kernels::GemmThreadContext context;
+    context.check = &sink;
+    const kernels::GemmThreadScope scope(context);
+    session.run({{"x", input(form.channels)}});
+    const kernels::GemmCheckTally tally = sink.take();
+    if (form.group > 1) {
+      EXPECT_EQ(tally.products, 1);
+      EXPECT_EQ(tally.lines, 2 * form.channels);  // 2 images x 8 channels
+    } else {
+      EXPECT_EQ(tally.products, 2);  // a product per image
+    }
+    EXPECT_EQ(tally.failures, 0) << tally.first_failure;
   }
 }
 
